@@ -1,0 +1,43 @@
+package dev.parley.core.conversation;
+
+import dev.parley.core.account.UserId;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Persistent conversations, membership and receipt positions. Methods returning plain values
+ * block (call them from a virtual thread); methods returning futures are queued to the store's
+ * writer and complete on its thread, so callbacks must not block.
+ */
+public interface ConversationStore {
+
+    /**
+     * The direct conversation between two users, created with the given id if they have none
+     * yet. Idempotent: concurrent calls for one pair return the same conversation.
+     */
+    Conversation openDirect(ConversationId newId, UserId a, UserId b, long now);
+
+    Optional<Conversation> find(ConversationId id);
+
+    /** Current members and their roles, or empty if the conversation does not exist. */
+    Optional<Membership> membership(ConversationId id);
+
+    /** The user's standing in the conversation, including a past membership; empty if never a member. */
+    Optional<MemberState> member(ConversationId id, UserId user);
+
+    /** Every conversation the user belongs or belonged to, with its last seq and where they left. */
+    List<UserConversation> conversationsOf(UserId user);
+
+    /** Current members with their positions. */
+    List<MemberState> members(ConversationId id);
+
+    /**
+     * Moves the member's delivered and read positions forward to at most the conversation's last
+     * seq (read also moves delivered). Completes with the new positions if either moved, empty if
+     * neither did (including when the user is not a current member).
+     */
+    CompletableFuture<Optional<Positions>> advancePositions(ConversationId id, UserId user, long deliveredUpTo,
+                                                           long readUpTo);
+}

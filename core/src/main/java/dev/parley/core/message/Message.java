@@ -1,0 +1,22 @@
+package dev.parley.core.message;
+
+import dev.parley.core.account.DeviceId;
+import dev.parley.core.account.UserId;
+import dev.parley.core.conversation.ConversationId;
+import dev.parley.core.conversation.Role;
+
+import java.util.List;
+
+/**
+ * One entry in a conversation's history, at its sequence number. Text messages carry a body and
+ * the sender's client id; events carry the fields of their kind (title, user ids, role).
+ * {@code createdAt} is the node's clock in ms, informational only: order is {@code seq}.
+ */
+public record Message(ConversationId conversationId, long seq, long createdAt, UserId senderId,
+                      DeviceId senderDeviceId, String clientId, MessageKind kind, String body, String title,
+                      List<UserId> userIds, Role role) {
+
+    public Message {
+        userIds = userIds == null ? null : List.copyOf(userIds);
+    }
+}

@@ -1,0 +1,19 @@
+package dev.parley.core.message;
+
+import java.util.Locale;
+
+/**
+ * What a history entry is. Besides text, membership changes and renames are entries in the
+ * conversation's own sequence, so every device sees them at the same place.
+ */
+public enum MessageKind {
+    TEXT, CREATED, MEMBERS_ADDED, MEMBER_REMOVED, MEMBER_LEFT, RENAMED, ROLE_CHANGED;
+
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static MessageKind fromWire(String s) {
+        return valueOf(s.toUpperCase(Locale.ROOT));
+    }
+}

@@ -1,0 +1,83 @@
+package dev.parley.core.message;
+
+import dev.parley.core.ChatException;
+import dev.parley.core.ChatException.Refusal;
+import dev.parley.core.account.Caller;
+import dev.parley.core.conversation.ConversationId;
+import dev.parley.core.conversation.Membership;
+import dev.parley.core.conversation.MembershipDirectory;
+import dev.parley.core.delivery.ChatEvent;
+import dev.parley.core.delivery.EventPublisher;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The send path: authorize, append durably, then publish to the members' devices.
+ *
+ * <p>The returned future completes with the stored message (or, for a retry, the original one)
+ * once it is durable, on the store's writer thread. Publishing happens before completion, so a
+ * sender's confirmation never overtakes the entry on its other devices' connections, and the
+ * confirmation does not wait for delivery to anyone.
+ */
+public final class MessageService {
+    private final MessageStore store;
+    private final MembershipDirectory memberships;
+    private final EventPublisher publisher;
+    private final Clock clock;
+    private final int maxBodyBytes;
+
+    public MessageService(MessageStore store, MembershipDirectory memberships, EventPublisher publisher,
+                          Clock clock, int maxBodyBytes) {
+        this.store = store;
+        this.memberships = memberships;
+        this.publisher = publisher;
+        this.clock = clock;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    public int maxBodyBytes() {
+        return maxBodyBytes;
+    }
+
+    public CompletableFuture<Message> send(Caller caller, ConversationId conversationId, String clientId, String body) {
+        try {
+            checkBody(body);
+        } catch (ChatException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return memberships.requireMember(caller.userId(), conversationId)
+                .thenCompose(m -> store.append(AppendRequest.text(conversationId, caller.userId(), caller.deviceId(),
+                        clientId, body, clock.millis())))
+                .thenApply(result -> switch (result) {
+                    case AppendResult.Appended a -> {
+                        publish(a.message(), a.membership());
+                        yield a.message();
+                    }
+                    case AppendResult.Duplicate d -> d.original();
+                    case AppendResult.ClientIdConflict c -> throw new ChatException(Refusal.CLIENT_ID_CONFLICT,
+                            "client id already used for a different message");
+                    case AppendResult.NotMember n -> {
+                        memberships.invalidate(conversationId);
+                        throw ChatException.notFound("conversation");
+                    }
+                    case AppendResult.Refused r -> throw new ChatException(r.refusal(), r.reason());
+                });
+    }
+
+    /** Routes a stored entry to the members who may see it. */
+    public void publish(Message message, Membership membership) {
+        publisher.publish(new ChatEvent.MessageAdded(message), membership.members());
+    }
+
+    private void checkBody(String body) {
+        if (body.isEmpty()) {
+            throw ChatException.invalid("body must not be empty");
+        }
+        // A UTF-8 encoding takes at most 3 bytes per UTF-16 char; only count when it could matter.
+        if (body.length() > maxBodyBytes / 3 && body.getBytes(StandardCharsets.UTF_8).length > maxBodyBytes) {
+            throw new ChatException(Refusal.TOO_LARGE, "body is larger than " + maxBodyBytes + " bytes");
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.parley.core.message;
+
+import dev.parley.core.account.DeviceId;
+import dev.parley.core.account.UserId;
+import dev.parley.core.conversation.ConversationId;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The conversations' histories, keyed by (conversation, seq).
+ *
+ * <p>{@link #append} assigns the conversation's next seq atomically with the insert, so seqs are
+ * dense (1, 2, 3 ...) and unique even when several nodes append to one conversation. Appends that
+ * arrive together share one commit. The returned future completes only once the entry is durable
+ * at the configured durability, on the store's writer thread, in commit order: callbacks must
+ * not block. Reads block; call them from virtual threads.
+ */
+public interface MessageStore {
+
+    CompletableFuture<AppendResult> append(AppendRequest request);
+
+    /**
+     * Creates a group whose history starts with a {@link MessageKind#CREATED} entry at seq 1,
+     * the owner holding {@link dev.parley.core.conversation.Role#OWNER} and the others
+     * {@link dev.parley.core.conversation.Role#MEMBER}. The users must exist.
+     */
+    CompletableFuture<AppendResult.Appended> createGroup(ConversationId id, UserId owner, DeviceId ownerDevice,
+                                                        String title, List<UserId> members, long now);
+
+    /** Entries with {@code afterSeq < seq <= upToSeq}, ascending, at most {@code limit}. */
+    List<Message> range(ConversationId id, long afterSeq, long upToSeq, int limit);
+
+    /** The {@code limit} newest entries with {@code seq < beforeSeq} and {@code seq <= upToSeq}, ascending. */
+    List<Message> before(ConversationId id, long beforeSeq, long upToSeq, int limit);
+}

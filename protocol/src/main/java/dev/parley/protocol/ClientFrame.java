@@ -1,0 +1,56 @@
+package dev.parley.protocol;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A frame a device sends to a node. Every frame may carry a {@code rid} (request id, at most 64
+ * characters) that the node echoes in the answer to it, including an {@code error}.
+ */
+public sealed interface ClientFrame {
+
+    /** The request id the client chose, or null. */
+    String rid();
+
+    /** The frame's wire {@code type}. */
+    String type();
+
+    /**
+     * Authenticates the connection; must be the first frame. With {@code positions} (conversation
+     * id to the last seq the device holds, possibly empty) the node first sends what the device
+     * missed and then {@code synced}; without it the connection only receives live events.
+     */
+    record Auth(String rid, String token, Map<Long, Long> positions) implements ClientFrame {
+        public String type() { return "auth"; }
+    }
+
+    /** Sends a text message; {@code clientId} makes retries idempotent. */
+    record Send(String rid, String clientId, long conversationId, String body) implements ClientFrame {
+        public String type() { return "send"; }
+    }
+
+    /** Confirms that this device holds every message of the conversation up to {@code seq}. */
+    record Delivered(String rid, long conversationId, long seq) implements ClientFrame {
+        public String type() { return "delivered"; }
+    }
+
+    /** Marks the conversation read up to {@code seq} for this user. */
+    record Read(String rid, long conversationId, long seq) implements ClientFrame {
+        public String type() { return "read"; }
+    }
+
+    /** Says the user started ({@code true}) or stopped typing in the conversation. */
+    record Typing(String rid, long conversationId, boolean typing) implements ClientFrame {
+        public String type() { return "typing"; }
+    }
+
+    /** Replaces the set of users whose presence this connection wants to receive. */
+    record Watch(String rid, List<Long> userIds) implements ClientFrame {
+        public String type() { return "watch"; }
+    }
+
+    /** Application-level heartbeat for clients that cannot send WebSocket pings. */
+    record Ping(String rid) implements ClientFrame {
+        public String type() { return "ping"; }
+    }
+}

@@ -1,0 +1,305 @@
+package dev.parley.protocol;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Encodes and decodes v1 frames as JSON text. Decoding validates every field a frame needs and
+ * throws {@link FrameException} with the code to answer; unknown fields are ignored so newer
+ * clients can talk to older nodes. Thread-safe and stateless.
+ */
+public final class FrameCodec {
+    /** Largest id or sequence number on the wire: 2^53 - 1, exact in every JSON implementation. */
+    public static final long MAX_ID = (1L << 53) - 1;
+    /** Longest {@code clientId} and {@code rid}. */
+    public static final int MAX_CLIENT_ID_CHARS = 64;
+    /** Most user ids one {@code watch} frame may name. */
+    public static final int MAX_WATCH = 1024;
+    /** Most conversations one {@code auth} frame may give positions for. */
+    public static final int MAX_POSITIONS = 10_000;
+
+    private FrameCodec() {
+    }
+
+    // ---- client frames -------------------------------------------------------------------
+
+    public static ClientFrame decodeClient(String json) {
+        return clientFrame(JsonFields.parse(json));
+    }
+
+    public static ClientFrame decodeClient(byte[] json) {
+        return clientFrame(JsonFields.parse(json, 0, json.length));
+    }
+
+    private static ClientFrame clientFrame(JsonFields f) {
+        String rid = f.peekString("rid");
+        String clientId = f.peekString("clientId");
+        String type = f.peekString("type");
+        JsonFields.Context ctx = new JsonFields.Context(type, rid, clientId);
+        if (!f.has("type")) {
+            throw ctx.error(ErrorCode.MISSING_FIELD, "missing field 'type'");
+        }
+        if (type == null) {
+            throw ctx.error(ErrorCode.INVALID_FIELD, "field 'type' must be a string");
+        }
+        if (f.has("rid")) {
+            String r = f.string("rid", ctx);
+            if (r.length() > MAX_CLIENT_ID_CHARS) {
+                throw new JsonFields.Context(type, null, clientId)
+                        .error(ErrorCode.INVALID_FIELD, "field 'rid' is longer than " + MAX_CLIENT_ID_CHARS);
+            }
+        }
+        return switch (type) {
+            case "auth" -> new ClientFrame.Auth(rid, f.string("token", ctx),
+                    f.integerMap("positions", MAX_ID, MAX_ID, MAX_POSITIONS, ctx));
+            case "send" -> new ClientFrame.Send(rid, clientId(f, ctx),
+                    f.integer("conversationId", 1, MAX_ID, ctx), f.string("body", ctx));
+            case "delivered" -> new ClientFrame.Delivered(rid,
+                    f.integer("conversationId", 1, MAX_ID, ctx), f.integer("seq", 0, MAX_ID, ctx));
+            case "read" -> new ClientFrame.Read(rid,
+                    f.integer("conversationId", 1, MAX_ID, ctx), f.integer("seq", 0, MAX_ID, ctx));
+            case "typing" -> new ClientFrame.Typing(rid,
+                    f.integer("conversationId", 1, MAX_ID, ctx), f.bool("typing", ctx));
+            case "watch" -> new ClientFrame.Watch(rid, f.integers("userIds", 1, MAX_ID, MAX_WATCH, ctx));
+            case "ping" -> new ClientFrame.Ping(rid);
+            default -> throw ctx.error(ErrorCode.UNKNOWN_TYPE, "unknown frame type '" + truncate(type) + "'");
+        };
+    }
+
+    private static String clientId(JsonFields f, JsonFields.Context ctx) {
+        String id = f.string("clientId", ctx);
+        if (id.isEmpty() || id.length() > MAX_CLIENT_ID_CHARS) {
+            throw ctx.error(ErrorCode.INVALID_FIELD, "field 'clientId' must be 1 to " + MAX_CLIENT_ID_CHARS + " characters");
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (c < 0x21 || c > 0x7e) {
+                throw ctx.error(ErrorCode.INVALID_FIELD, "field 'clientId' must be printable ASCII without spaces");
+            }
+        }
+        return id;
+    }
+
+    private static String truncate(String s) {
+        return s.length() <= 32 ? s : s.substring(0, 32) + "...";
+    }
+
+    public static String encodeClient(ClientFrame frame) {
+        return new String(writeClient(frame), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] writeClient(ClientFrame frame) {
+        return write(g -> {
+            g.writeStringField("type", frame.type());
+            if (frame.rid() != null) {
+                g.writeStringField("rid", frame.rid());
+            }
+            switch (frame) {
+                case ClientFrame.Auth a -> {
+                    g.writeStringField("token", a.token());
+                    if (a.positions() != null) {
+                        g.writeObjectFieldStart("positions");
+                        for (Map.Entry<Long, Long> e : a.positions().entrySet()) {
+                            g.writeNumberField(Long.toString(e.getKey()), e.getValue());
+                        }
+                        g.writeEndObject();
+                    }
+                }
+                case ClientFrame.Send s -> {
+                    g.writeStringField("clientId", s.clientId());
+                    g.writeNumberField("conversationId", s.conversationId());
+                    g.writeStringField("body", s.body());
+                }
+                case ClientFrame.Delivered d -> {
+                    g.writeNumberField("conversationId", d.conversationId());
+                    g.writeNumberField("seq", d.seq());
+                }
+                case ClientFrame.Read r -> {
+                    g.writeNumberField("conversationId", r.conversationId());
+                    g.writeNumberField("seq", r.seq());
+                }
+                case ClientFrame.Typing t -> {
+                    g.writeNumberField("conversationId", t.conversationId());
+                    g.writeBooleanField("typing", t.typing());
+                }
+                case ClientFrame.Watch w -> {
+                    g.writeArrayFieldStart("userIds");
+                    for (long id : w.userIds()) {
+                        g.writeNumber(id);
+                    }
+                    g.writeEndArray();
+                }
+                case ClientFrame.Ping p -> {
+                }
+            }
+        });
+    }
+
+    // ---- server frames -------------------------------------------------------------------
+
+    /** The frame as UTF-8 JSON, ready to go out as one WebSocket text message. */
+    public static byte[] encodeServer(ServerFrame frame) {
+        return write(g -> {
+            g.writeStringField("type", frame.type());
+            switch (frame) {
+                case ServerFrame.Ready r -> {
+                    g.writeNumberField("userId", r.userId());
+                    g.writeNumberField("deviceId", r.deviceId());
+                    g.writeNumberField("heartbeatMs", r.heartbeatMs());
+                    g.writeNumberField("maxFrameBytes", r.maxFrameBytes());
+                    g.writeNumberField("maxBodyBytes", r.maxBodyBytes());
+                    g.writeNumberField("sendsPerSecond", r.sendsPerSecond());
+                }
+                case ServerFrame.Sent s -> {
+                    optString(g, "rid", s.rid());
+                    g.writeStringField("clientId", s.clientId());
+                    g.writeNumberField("conversationId", s.conversationId());
+                    g.writeNumberField("seq", s.seq());
+                    g.writeNumberField("ts", s.ts());
+                }
+                case ServerFrame.Message m -> {
+                    g.writeNumberField("conversationId", m.conversationId());
+                    g.writeNumberField("seq", m.seq());
+                    g.writeNumberField("ts", m.ts());
+                    g.writeNumberField("senderId", m.senderId());
+                    if (m.senderDeviceId() != 0) {
+                        g.writeNumberField("senderDeviceId", m.senderDeviceId());
+                    }
+                    optString(g, "clientId", m.clientId());
+                    g.writeStringField("kind", m.kind());
+                    optString(g, "body", m.body());
+                    optString(g, "title", m.title());
+                    if (m.userIds() != null) {
+                        g.writeArrayFieldStart("userIds");
+                        for (long id : m.userIds()) {
+                            g.writeNumber(id);
+                        }
+                        g.writeEndArray();
+                    }
+                    optString(g, "role", m.role());
+                }
+                case ServerFrame.Receipt r -> {
+                    g.writeNumberField("conversationId", r.conversationId());
+                    g.writeNumberField("userId", r.userId());
+                    g.writeNumberField("delivered", r.delivered());
+                    g.writeNumberField("read", r.read());
+                }
+                case ServerFrame.Typing t -> {
+                    g.writeNumberField("conversationId", t.conversationId());
+                    g.writeNumberField("userId", t.userId());
+                    g.writeBooleanField("typing", t.typing());
+                }
+                case ServerFrame.Presence p -> {
+                    g.writeNumberField("userId", p.userId());
+                    g.writeBooleanField("online", p.online());
+                    g.writeNumberField("lastSeen", p.lastSeen());
+                }
+                case ServerFrame.Resync r -> {
+                    g.writeNumberField("conversationId", r.conversationId());
+                    g.writeNumberField("latestSeq", r.latestSeq());
+                }
+                case ServerFrame.Synced s -> {
+                    g.writeNumberField("conversations", s.conversations());
+                    g.writeNumberField("messages", s.messages());
+                }
+                case ServerFrame.Ok o -> {
+                    optString(g, "rid", o.rid());
+                    optString(g, "request", o.request());
+                }
+                case ServerFrame.Pong p -> optString(g, "rid", p.rid());
+                case ServerFrame.Error e -> {
+                    g.writeStringField("code", e.code());
+                    g.writeStringField("message", e.message());
+                    optString(g, "request", e.request());
+                    optString(g, "rid", e.rid());
+                    optString(g, "clientId", e.clientId());
+                    if (e.conversationId() != 0) {
+                        g.writeNumberField("conversationId", e.conversationId());
+                    }
+                    if (e.retryAfterMs() != 0) {
+                        g.writeNumberField("retryAfterMs", e.retryAfterMs());
+                    }
+                }
+            }
+        });
+    }
+
+    public static ServerFrame decodeServer(String json) {
+        return serverFrame(JsonFields.parse(json));
+    }
+
+    public static ServerFrame decodeServer(byte[] json) {
+        return serverFrame(JsonFields.parse(json, 0, json.length));
+    }
+
+    private static ServerFrame serverFrame(JsonFields f) {
+        JsonFields.Context ctx = new JsonFields.Context(f.peekString("type"), null, null);
+        String type = f.string("type", ctx);
+        return switch (type) {
+            case "ready" -> new ServerFrame.Ready(f.integer("userId", 1, MAX_ID, ctx),
+                    f.integer("deviceId", 1, MAX_ID, ctx), f.integer("heartbeatMs", 0, Long.MAX_VALUE, ctx),
+                    (int) f.optInteger("maxFrameBytes", 0, Integer.MAX_VALUE, 0, ctx),
+                    (int) f.optInteger("maxBodyBytes", 0, Integer.MAX_VALUE, 0, ctx),
+                    (int) f.optInteger("sendsPerSecond", 0, Integer.MAX_VALUE, 0, ctx));
+            case "sent" -> new ServerFrame.Sent(f.optString("rid", ctx), f.string("clientId", ctx),
+                    f.integer("conversationId", 1, MAX_ID, ctx), f.integer("seq", 1, MAX_ID, ctx),
+                    f.integer("ts", 0, Long.MAX_VALUE, ctx));
+            case "message" -> new ServerFrame.Message(f.integer("conversationId", 1, MAX_ID, ctx),
+                    f.integer("seq", 1, MAX_ID, ctx), f.integer("ts", 0, Long.MAX_VALUE, ctx),
+                    f.integer("senderId", 0, MAX_ID, ctx), f.optInteger("senderDeviceId", 0, MAX_ID, 0, ctx),
+                    f.optString("clientId", ctx), f.string("kind", ctx), f.optString("body", ctx),
+                    f.optString("title", ctx),
+                    f.has("userIds") ? f.integers("userIds", 1, MAX_ID, Integer.MAX_VALUE, ctx) : null,
+                    f.optString("role", ctx));
+            case "receipt" -> new ServerFrame.Receipt(f.integer("conversationId", 1, MAX_ID, ctx),
+                    f.integer("userId", 1, MAX_ID, ctx), f.integer("delivered", 0, MAX_ID, ctx),
+                    f.integer("read", 0, MAX_ID, ctx));
+            case "typing" -> new ServerFrame.Typing(f.integer("conversationId", 1, MAX_ID, ctx),
+                    f.integer("userId", 1, MAX_ID, ctx), f.bool("typing", ctx));
+            case "presence" -> new ServerFrame.Presence(f.integer("userId", 1, MAX_ID, ctx),
+                    f.bool("online", ctx), f.integer("lastSeen", 0, Long.MAX_VALUE, ctx));
+            case "resync" -> new ServerFrame.Resync(f.integer("conversationId", 1, MAX_ID, ctx),
+                    f.integer("latestSeq", 0, MAX_ID, ctx));
+            case "synced" -> new ServerFrame.Synced((int) f.integer("conversations", 0, Integer.MAX_VALUE, ctx),
+                    f.integer("messages", 0, Long.MAX_VALUE, ctx));
+            case "ok" -> new ServerFrame.Ok(f.optString("rid", ctx), f.optString("request", ctx));
+            case "pong" -> new ServerFrame.Pong(f.optString("rid", ctx));
+            case "error" -> new ServerFrame.Error(f.string("code", ctx), f.string("message", ctx),
+                    f.optString("request", ctx), f.optString("rid", ctx), f.optString("clientId", ctx),
+                    f.optInteger("conversationId", 0, MAX_ID, 0, ctx),
+                    f.optInteger("retryAfterMs", 0, Long.MAX_VALUE, 0, ctx));
+            default -> throw ctx.error(ErrorCode.UNKNOWN_TYPE, "unknown frame type '" + truncate(type) + "'");
+        };
+    }
+
+    // ---- plumbing ------------------------------------------------------------------------
+
+    @FunctionalInterface
+    private interface Body {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    private static byte[] write(Body body) {
+        ByteArrayBuilder out = new ByteArrayBuilder(128);
+        try (JsonGenerator g = JsonFields.FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            body.write(g);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static void optString(JsonGenerator g, String name, String value) throws IOException {
+        if (value != null) {
+            g.writeStringField(name, value);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.parley.protocol;
+
+import java.util.List;
+
+/** A frame a node sends to a device. */
+public sealed interface ServerFrame {
+
+    /** The frame's wire {@code type}. */
+    String type();
+
+    /** Authentication succeeded; the limits tell the client what the node will accept. */
+    record Ready(long userId, long deviceId, long heartbeatMs, int maxFrameBytes, int maxBodyBytes,
+                 int sendsPerSecond) implements ServerFrame {
+        public String type() { return "ready"; }
+    }
+
+    /** The message with this client id is stored durably at {@code seq}. */
+    record Sent(String rid, String clientId, long conversationId, long seq, long ts) implements ServerFrame {
+        public String type() { return "sent"; }
+    }
+
+    /**
+     * One entry of a conversation's history: a text message ({@code kind = "text"}, with body) or
+     * an event in the conversation's sequence (group created, members added or removed, renamed,
+     * role changed) whose fields depend on the kind.
+     */
+    record Message(long conversationId, long seq, long ts, long senderId, long senderDeviceId,
+                   String clientId, String kind, String body, String title, List<Long> userIds,
+                   String role) implements ServerFrame {
+        public String type() { return "message"; }
+
+        public static Message text(long conversationId, long seq, long ts, long senderId, long senderDeviceId,
+                                   String clientId, String body) {
+            return new Message(conversationId, seq, ts, senderId, senderDeviceId, clientId, "text", body,
+                    null, null, null);
+        }
+    }
+
+    /** A member's delivered and read positions in a conversation (both only move forward). */
+    record Receipt(long conversationId, long userId, long delivered, long read) implements ServerFrame {
+        public String type() { return "receipt"; }
+    }
+
+    /** A member started or stopped typing; stopped is implied after the expiry in the docs. */
+    record Typing(long conversationId, long userId, boolean typing) implements ServerFrame {
+        public String type() { return "typing"; }
+    }
+
+    /** A watched user's presence: online now, or offline since {@code lastSeen} (ms). */
+    record Presence(long userId, boolean online, long lastSeen) implements ServerFrame {
+        public String type() { return "presence"; }
+    }
+
+    /**
+     * The device is too far behind in this conversation to be caught up incrementally: it must
+     * drop its copy of the conversation and reload it (history is paged over REST).
+     */
+    record Resync(long conversationId, long latestSeq) implements ServerFrame {
+        public String type() { return "resync"; }
+    }
+
+    /** The catch-up requested in {@code auth} is complete; what follows is live. */
+    record Synced(int conversations, long messages) implements ServerFrame {
+        public String type() { return "synced"; }
+    }
+
+    /** A request carrying a {@code rid} that has no other answer was carried out. */
+    record Ok(String rid, String request) implements ServerFrame {
+        public String type() { return "ok"; }
+    }
+
+    /** Answer to {@code ping}. */
+    record Pong(String rid) implements ServerFrame {
+        public String type() { return "pong"; }
+    }
+
+    /**
+     * A request was refused. {@code request} is the refused frame's type when it could be read;
+     * {@code rid}, {@code clientId} and {@code conversationId} are copied from it when present.
+     */
+    record Error(String code, String message, String request, String rid, String clientId,
+                 long conversationId, long retryAfterMs) implements ServerFrame {
+        public String type() { return "error"; }
+
+        public ErrorCode errorCode() {
+            return ErrorCode.fromWire(code);
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package dev.parley.server;
+
+import dev.parley.core.IdGenerator;
+import dev.parley.core.account.AccountService;
+import dev.parley.core.conversation.ConversationService;
+import dev.parley.core.conversation.MembershipDirectory;
+import dev.parley.core.message.HistoryService;
+import dev.parley.core.message.MessageService;
+import dev.parley.core.receipt.ReceiptService;
+import dev.parley.server.auth.Argon2PasswordHasher;
+import dev.parley.server.http.ApiRoutes;
+import dev.parley.server.http.ApiServices;
+import dev.parley.server.ws.ChatSocketEndpoint;
+import dev.parley.server.ws.Heartbeats;
+import dev.parley.server.ws.LocalConnections;
+import dev.parley.server.ws.LocalEventPublisher;
+import dev.parley.server.ws.SocketServices;
+import dev.parley.store.JdbcAccountStore;
+import dev.parley.store.JdbcConversationStore;
+import dev.parley.store.JdbcMessageStore;
+import dev.parley.store.SqliteDatabase;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One Parley node: the composition root that builds the stores from configuration, wires the
+ * domain services with them, and serves HTTP and WebSocket on one port from every event loop.
+ */
+public final class ParleyNode implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ParleyNode.class);
+
+    private final ServerConfig config;
+    private final Vertx vertx;
+    private final SqliteDatabase db;
+    private final LocalConnections connections;
+    private final Heartbeats heartbeats;
+    private final AtomicBoolean ready = new AtomicBoolean();
+    private final AtomicInteger port = new AtomicInteger();
+
+    private ParleyNode(ServerConfig config, Vertx vertx, SqliteDatabase db, LocalConnections connections,
+                       Heartbeats heartbeats) {
+        this.config = config;
+        this.vertx = vertx;
+        this.db = db;
+        this.connections = connections;
+        this.heartbeats = heartbeats;
+    }
+
+    /** Opens storage, starts serving, and returns once the node is ready. */
+    public static ParleyNode start(ServerConfig config) throws Exception {
+        Clock clock = Clock.systemUTC();
+        int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
+        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(loops));
+        SqliteDatabase db = SqliteDatabase.open(config.dataDir(), config.durability(), config.storage().readers(),
+                config.storage().maxBatch());
+
+        JdbcAccountStore accountStore = new JdbcAccountStore(db);
+        JdbcConversationStore conversationStore = new JdbcConversationStore(db);
+        JdbcMessageStore messageStore = new JdbcMessageStore(db);
+        IdGenerator ids = new IdGenerator(clock, config.nodeNumber());
+        LocalConnections connections = new LocalConnections(config.limits().sendsPerSecond(), config.limits().sendBurst());
+        LocalEventPublisher publisher = new LocalEventPublisher(connections);
+        MembershipDirectory memberships = new MembershipDirectory(conversationStore, Blocking.executor(), 100_000);
+
+        ServerConfig.Passwords pw = config.passwords();
+        AccountService accounts = new AccountService(accountStore,
+                new Argon2PasswordHasher(pw.memoryKiB(), pw.iterations(), pw.parallelism()), connections, ids, clock);
+        ConversationService conversations = new ConversationService(conversationStore, accountStore, memberships, ids, clock);
+        MessageService messages = new MessageService(messageStore, memberships, publisher, clock,
+                config.limits().maxBodyBytes());
+        ReceiptService receipts = new ReceiptService(conversationStore, memberships, publisher);
+        HistoryService history = new HistoryService(messageStore, conversationStore, config.limits().maxPageSize());
+
+        Heartbeats heartbeats = new Heartbeats(vertx, connections, config.timing().heartbeat().toMillis());
+        ParleyNode node = new ParleyNode(config, vertx, db, connections, heartbeats);
+
+        SocketServices socketServices = new SocketServices(vertx, config, accounts, messages, receipts, messageStore,
+                conversationStore, memberships, connections);
+        ChatSocketEndpoint endpoint = new ChatSocketEndpoint(socketServices);
+        ApiServices api = new ApiServices(config, accounts, conversations, history, node.ready::get);
+
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(config.host())
+                .setPort(config.port())
+                .setTcpNoDelay(true)
+                .setMaxWebSocketFrameSize(config.limits().hardFrameBytes())
+                .setMaxWebSocketMessageSize(config.limits().hardFrameBytes())
+                .setWebSocketClosingTimeout(2)
+                .setPerMessageWebSocketCompressionSupported(false)
+                .setPerFrameWebSocketCompressionSupported(false);
+        try {
+            // Vert.x spreads connections across loops only between servers sharing one port, and
+            // servers asked for port 0 each get their own; so pick the free port first.
+            HttpServerOptions shared = new HttpServerOptions(options).setPort(
+                    config.port() == 0 ? freePort(config.host()) : config.port());
+            deployServers(vertx, shared, endpoint, api, node, loops);
+        } catch (Exception e) {
+            vertx.close().await(10, TimeUnit.SECONDS);
+            db.close();
+            throw e;
+        }
+        heartbeats.start();
+        node.ready.set(true);
+        log.info("parley node ready host={} port={} data={} durability={} transport={}", config.host(), node.port(),
+                config.dataDir().toAbsolutePath(), config.durability().wire(), vertx.isNativeTransportEnabled() ? "epoll" : "nio");
+        return node;
+    }
+
+    private static void deployServers(Vertx vertx, HttpServerOptions options, ChatSocketEndpoint endpoint,
+                                      ApiServices api, ParleyNode node, int instances) throws Exception {
+        vertx.deployVerticle(() -> new VerticleBase() {
+            @Override
+            public Future<?> start() {
+                Router router = ApiRoutes.router(vertx, api);
+                HttpServer server = vertx.createHttpServer(options)
+                        .webSocketHandshakeHandler(endpoint.handshakeHandler())
+                        .webSocketHandler(endpoint.socketHandler())
+                        .requestHandler(router);
+                return server.listen().onSuccess(s -> node.port.compareAndSet(0, s.actualPort()));
+            }
+        }, new DeploymentOptions().setInstances(instances)).await(30, TimeUnit.SECONDS);
+    }
+
+    private static int freePort(String host) throws java.io.IOException {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+            return probe.getLocalPort();
+        }
+    }
+
+    public int port() {
+        return port.get();
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public LocalConnections connections() {
+        return connections;
+    }
+
+    public SqliteDatabase database() {
+        return db;
+    }
+
+    @Override
+    public void close() {
+        ready.set(false);
+        heartbeats.stop();
+        try {
+            vertx.close().await(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("event loops did not stop cleanly: {}", e.toString());
+        }
+        db.close();
+        log.info("parley node stopped");
+    }
+}

@@ -1,0 +1,131 @@
+package dev.parley.server.http;
+
+import dev.parley.core.account.Account;
+import dev.parley.core.account.AccountService;
+import dev.parley.core.account.Caller;
+import dev.parley.core.account.Device;
+import dev.parley.core.account.DeviceId;
+import dev.parley.core.account.UserId;
+import dev.parley.core.conversation.Conversation;
+import dev.parley.core.conversation.ConversationId;
+import dev.parley.core.conversation.ConversationView;
+import dev.parley.core.conversation.MemberState;
+import dev.parley.core.message.HistoryPage;
+import dev.parley.protocol.ErrorCode;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The REST API under {@code /v1} (accounts, sessions, devices, conversations, history) and
+ * {@code /health}. docs/protocol.md documents every route.
+ */
+public final class ApiRoutes {
+    private final ApiServices s;
+    private final Responder respond;
+
+    private ApiRoutes(ApiServices services) {
+        this.s = services;
+        this.respond = new Responder(services.accounts());
+    }
+
+    public static Router router(Vertx vertx, ApiServices services) {
+        return new ApiRoutes(services).build(vertx);
+    }
+
+    private Router build(Vertx vertx) {
+        Router r = Router.router(vertx);
+        r.get("/health").handler(this::health);
+        r.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(s.config().limits().maxHttpBodyBytes()));
+
+        r.post("/v1/accounts").handler(ctx -> respond.open(ctx, 201, () -> {
+            JsonObject b = Requests.body(ctx);
+            return Views.account(s.accounts().register(Requests.string(b, "username"), Requests.string(b, "password")));
+        }));
+        r.post("/v1/sessions").handler(ctx -> respond.open(ctx, 201, () -> {
+            JsonObject b = Requests.body(ctx);
+            AccountService.Login login = s.accounts().login(Requests.string(b, "username"),
+                    Requests.string(b, "password"), Requests.optString(b, "deviceName"));
+            return new JsonObject().put("token", login.token()).put("userId", login.device().userId().value())
+                    .put("deviceId", login.device().id().value());
+        }));
+        r.delete("/v1/sessions/current").handler(ctx -> respond.authed(ctx, 204, caller -> {
+            s.accounts().logout(caller);
+            return null;
+        }));
+        r.get("/v1/me").handler(ctx -> respond.authed(ctx, 200, caller ->
+                Views.account(s.accounts().account(caller.userId())).put("deviceId", caller.deviceId().value())));
+        r.get("/v1/devices").handler(ctx -> respond.authed(ctx, 200, caller -> {
+            JsonArray arr = new JsonArray();
+            for (Device d : s.accounts().devices(caller)) {
+                arr.add(Views.device(d, d.id().equals(caller.deviceId())));
+            }
+            return new JsonObject().put("devices", arr);
+        }));
+        r.delete("/v1/devices/:deviceId").handler(ctx -> respond.authed(ctx, 204, caller -> {
+            s.accounts().revokeDevice(caller, new DeviceId(Requests.pathId(ctx, "deviceId")));
+            return null;
+        }));
+        r.get("/v1/users/:username").handler(ctx -> respond.authed(ctx, 200, caller ->
+                Views.account(s.accounts().accountByUsername(ctx.pathParam("username")))));
+
+        r.post("/v1/conversations/direct").handler(ctx -> respond.authed(ctx, 200, caller -> {
+            JsonObject b = Requests.body(ctx);
+            UserId peer = peerOf(b);
+            Conversation c = s.conversations().openDirect(caller, peer);
+            return conversationView(caller, c.id());
+        }));
+        r.get("/v1/conversations/:conversationId").handler(ctx -> respond.authed(ctx, 200, caller ->
+                conversationView(caller, new ConversationId(Requests.pathId(ctx, "conversationId")))));
+        r.get("/v1/conversations/:conversationId/messages").handler(ctx -> respond.authed(ctx, 200, caller -> {
+            long id = Requests.pathId(ctx, "conversationId");
+            Long limit = Requests.queryLong(ctx, "limit");
+            int pageSize = limit == null ? Math.min(50, s.history().maxPageSize()) : (int) Math.min(limit, Integer.MAX_VALUE);
+            HistoryPage page = s.history().page(caller, new ConversationId(id), Requests.queryLong(ctx, "before"),
+                    Requests.queryLong(ctx, "after"), pageSize);
+            return Views.history(id, page);
+        }));
+
+        r.route("/v1/*").last().handler(ctx -> Responder.error(ctx, ErrorCode.NOT_FOUND, "no such endpoint"));
+        r.errorHandler(404, ctx -> Responder.error(ctx, ErrorCode.NOT_FOUND, "no such endpoint"));
+        r.errorHandler(405, ctx -> Responder.error(ctx, ErrorCode.METHOD_NOT_ALLOWED, "method not allowed on this path"));
+        r.errorHandler(413, ctx -> Responder.error(ctx, ErrorCode.TOO_LARGE,
+                "body is larger than " + s.config().limits().maxHttpBodyBytes() + " bytes"));
+        r.errorHandler(400, ctx -> Responder.error(ctx, ErrorCode.MALFORMED, "bad request"));
+        r.errorHandler(500, ctx -> Responder.fail(ctx, ctx.failure() == null ? new IllegalStateException() : ctx.failure()));
+        return r;
+    }
+
+    private UserId peerOf(JsonObject b) {
+        if (b.getValue("userId") != null) {
+            return new UserId(Requests.id(b, "userId"));
+        }
+        if (b.getValue("username") != null) {
+            return s.accounts().accountByUsername(Requests.string(b, "username")).id();
+        }
+        throw new ApiException(ErrorCode.MISSING_FIELD, "give 'userId' or 'username' of the peer");
+    }
+
+    private JsonObject conversationView(Caller caller, ConversationId id) {
+        ConversationView v = s.conversations().view(caller, id);
+        List<UserId> ids = v.members().stream().map(MemberState::userId).toList();
+        Map<UserId, String> names = new HashMap<>();
+        for (Account a : s.accounts().accounts(ids)) {
+            names.put(a.id(), a.username());
+        }
+        return Views.conversation(v, names);
+    }
+
+    private void health(RoutingContext ctx) {
+        boolean ready = s.ready().getAsBoolean();
+        ctx.response().setStatusCode(ready ? 200 : 503).putHeader("Content-Type", "application/json")
+                .end(new JsonObject().put("status", ready ? "ready" : "starting").toBuffer());
+    }
+}

@@ -1,0 +1,13 @@
+package dev.parley.server.http;
+
+import dev.parley.core.account.AccountService;
+import dev.parley.core.conversation.ConversationService;
+import dev.parley.core.message.HistoryService;
+import dev.parley.server.ServerConfig;
+
+import java.util.function.BooleanSupplier;
+
+/** What the REST API needs from the node. */
+public record ApiServices(ServerConfig config, AccountService accounts, ConversationService conversations,
+                          HistoryService history, BooleanSupplier ready) {
+}

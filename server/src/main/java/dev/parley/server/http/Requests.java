@@ -1,0 +1,86 @@
+package dev.parley.server.http;
+
+import dev.parley.protocol.ErrorCode;
+import dev.parley.protocol.FrameCodec;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** Reading and validating request bodies, path parameters and query parameters. */
+final class Requests {
+    private Requests() {
+    }
+
+    static JsonObject body(RoutingContext ctx) {
+        if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() == 0) {
+            throw new ApiException(ErrorCode.MALFORMED, "a JSON object body is required");
+        }
+        Object parsed;
+        try {
+            parsed = ctx.body().buffer().toJson();
+        } catch (DecodeException e) {
+            throw new ApiException(ErrorCode.MALFORMED, "body is not valid JSON");
+        }
+        if (!(parsed instanceof JsonObject obj)) {
+            throw new ApiException(ErrorCode.MALFORMED, "body must be a JSON object");
+        }
+        return obj;
+    }
+
+    static String string(JsonObject body, String name) {
+        Object v = body.getValue(name);
+        if (v == null) {
+            throw new ApiException(ErrorCode.MISSING_FIELD, "missing field '" + name + "'");
+        }
+        if (!(v instanceof String s)) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, "field '" + name + "' must be a string");
+        }
+        return s;
+    }
+
+    static String optString(JsonObject body, String name) {
+        return body.getValue(name) == null ? null : string(body, name);
+    }
+
+    static long id(JsonObject body, String name) {
+        Object v = body.getValue(name);
+        if (v == null) {
+            throw new ApiException(ErrorCode.MISSING_FIELD, "missing field '" + name + "'");
+        }
+        if (!(v instanceof Number n) || n instanceof Double || n instanceof Float
+                || n.longValue() < 1 || n.longValue() > FrameCodec.MAX_ID) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, "field '" + name + "' must be an id (integer 1 to 2^53-1)");
+        }
+        return n.longValue();
+    }
+
+    static long pathId(RoutingContext ctx, String name) {
+        String raw = ctx.pathParam(name);
+        try {
+            long v = Long.parseLong(raw);
+            if (v >= 1 && v <= FrameCodec.MAX_ID) {
+                return v;
+            }
+        } catch (NumberFormatException ignored) {
+            // fall through
+        }
+        throw new ApiException(ErrorCode.NOT_FOUND, name + " not found");
+    }
+
+    /** An optional non-negative integer query parameter. */
+    static Long queryLong(RoutingContext ctx, String name) {
+        String raw = ctx.request().getParam(name);
+        if (raw == null || raw.isEmpty()) {
+            return null;
+        }
+        try {
+            long v = Long.parseLong(raw);
+            if (v >= 0 && v <= FrameCodec.MAX_ID + 1) {
+                return v;
+            }
+        } catch (NumberFormatException ignored) {
+            // fall through
+        }
+        throw new ApiException(ErrorCode.INVALID_FIELD, "query parameter '" + name + "' must be a non-negative integer");
+    }
+}

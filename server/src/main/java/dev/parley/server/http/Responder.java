@@ -1,0 +1,84 @@
+package dev.parley.server.http;
+
+import dev.parley.core.account.AccountService;
+import dev.parley.core.account.Caller;
+import dev.parley.core.ChatException;
+import dev.parley.protocol.ErrorCode;
+import dev.parley.server.Blocking;
+import dev.parley.server.ErrorMapping;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.concurrent.Callable;
+
+/**
+ * Runs a REST handler's domain work on a virtual thread and writes its JSON answer, or the
+ * documented error body, back on the request's event loop.
+ */
+final class Responder {
+    private final AccountService accounts;
+
+    Responder(AccountService accounts) {
+        this.accounts = accounts;
+    }
+
+    /** Work that needs the caller's device: the bearer token is checked first. */
+    interface AuthedWork {
+        JsonObject run(Caller caller) throws Exception;
+    }
+
+    void open(RoutingContext ctx, int status, Callable<JsonObject> work) {
+        Blocking.run(ctx.vertx().getOrCreateContext(), work).onComplete(ar -> {
+            if (ar.succeeded()) {
+                ok(ctx, status, ar.result());
+            } else {
+                fail(ctx, ar.cause());
+            }
+        });
+    }
+
+    void authed(RoutingContext ctx, int status, AuthedWork work) {
+        String header = ctx.request().getHeader("Authorization");
+        String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+        open(ctx, status, () -> {
+            if (token == null) {
+                throw new ChatException(ChatException.Refusal.UNAUTHENTICATED, "missing bearer token");
+            }
+            return work.run(accounts.authenticate(token));
+        });
+    }
+
+    static void ok(RoutingContext ctx, int status, JsonObject body) {
+        if (ctx.response().ended()) {
+            return;
+        }
+        if (body == null) {
+            ctx.response().setStatusCode(status == 200 ? 204 : status).end();
+        } else {
+            ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toBuffer());
+        }
+    }
+
+    static void fail(RoutingContext ctx, Throwable t) {
+        Throwable cause = ErrorMapping.unwrap(t);
+        ErrorCode code;
+        String message;
+        if (cause instanceof ApiException api) {
+            code = api.code();
+            message = api.getMessage();
+        } else {
+            ErrorMapping.Refusal r = ErrorMapping.of(cause);
+            code = r.code();
+            message = r.message();
+        }
+        error(ctx, code, message);
+    }
+
+    static void error(RoutingContext ctx, ErrorCode code, String message) {
+        if (ctx.response().ended()) {
+            return;
+        }
+        ctx.response().setStatusCode(code.httpStatus()).putHeader("Content-Type", "application/json")
+                .end(Views.error(code.wire(), message).toBuffer());
+    }
+}

@@ -1,0 +1,538 @@
+package dev.parley.server.ws;
+
+import dev.parley.core.ChatException;
+import dev.parley.core.account.Caller;
+import dev.parley.core.conversation.ConversationId;
+import dev.parley.core.limit.TokenBucket;
+import dev.parley.core.message.Message;
+import dev.parley.protocol.ClientFrame;
+import dev.parley.protocol.CloseCode;
+import dev.parley.protocol.ErrorCode;
+import dev.parley.protocol.FrameCodec;
+import dev.parley.protocol.FrameException;
+import dev.parley.protocol.ServerFrame;
+import dev.parley.server.Blocking;
+import dev.parley.server.ErrorMapping;
+import dev.parley.server.ServerConfig;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrame;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One device's WebSocket: authentication, inbound frames, and the ordered stream of history
+ * entries and signals going out.
+ *
+ * <p>Threading: every method except {@link #post} and {@link #closeFromAnyThread} runs on the
+ * connection's event loop, so its state needs no locks. Blocking work (token check, store
+ * reads) runs on virtual threads and comes back to the loop.
+ *
+ * <p>Ordering: for each conversation the connection keeps a {@link ConversationCursor}; an entry
+ * is written only when it is the next seq. An entry that arrives ahead of a gap is held while the
+ * gap is read from the store, so the device sees every seq once, in order, whatever the routing
+ * did. Entries this device sent itself are not echoed back: its {@code sent} confirms them.
+ */
+public final class ChatConnection {
+    private static final Logger log = LoggerFactory.getLogger(ChatConnection.class);
+    private static final AtomicLong IDS = new AtomicLong();
+    /** Live entries buffered during a catch-up before the buffer is dropped and re-read from the store. */
+    private static final int MAX_PENDING_LIVE = 20_000;
+    static final int CATCH_UP_CHUNK = 500;
+
+    enum State { AWAITING_AUTH, AUTHENTICATING, SYNCING, LIVE, CLOSED }
+
+    private final long id = IDS.incrementAndGet();
+    private final ServerWebSocket ws;
+    private final Context context;
+    private final SocketServices services;
+    private final ServerConfig.Limits limits;
+    private final LoopMailbox mailbox;
+    private final TokenBucket frameAllowance;
+
+    private State state = State.AWAITING_AUTH;
+    private volatile Caller caller;
+    private volatile long lastHeardNanos;
+    private long authTimer;
+    private Buffer partial;
+    private boolean partialBinary;
+    private HashMap<Long, ConversationCursor> cursors;
+    private ArrayList<Outbound> pendingLive;
+    private boolean pendingOverflow;
+    private HashSet<String> inflight;
+
+    ChatConnection(ServerWebSocket ws, Context context, SocketServices services) {
+        this.ws = ws;
+        this.context = context;
+        this.services = services;
+        this.limits = services.config().limits();
+        this.mailbox = services.connections().mailbox(context);
+        this.frameAllowance = new TokenBucket(limits.framesPerSecond(), limits.frameBurst(), System.nanoTime());
+        this.lastHeardNanos = System.nanoTime();
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public Caller caller() {
+        return caller;
+    }
+
+    void start() {
+        ws.setWriteQueueMaxSize(limits.outboundQueueBytes());
+        ws.frameHandler(this::onFrame);
+        ws.pongHandler(b -> heard());
+        ws.closeHandler(v -> onClosed());
+        ws.exceptionHandler(t -> log.debug("connection error conn={} {}", id, t.toString()));
+        authTimer = services.vertx().setTimer(services.config().timing().authTimeout().toMillis(), t -> {
+            if (state == State.AWAITING_AUTH || state == State.AUTHENTICATING) {
+                close(CloseCode.AUTH_TIMEOUT);
+            }
+        });
+    }
+
+    private void heard() {
+        lastHeardNanos = System.nanoTime();
+    }
+
+    // ---- inbound -------------------------------------------------------------------------
+
+    private void onFrame(WebSocketFrame f) {
+        heard();
+        if (f.isText() || f.isBinary()) {
+            if (f.isFinal()) {
+                onMessage(f.binaryData(), f.isBinary());
+            } else {
+                partial = f.binaryData().copy();
+                partialBinary = f.isBinary();
+            }
+        } else if (f.isContinuation() && partial != null) {
+            partial.appendBuffer(f.binaryData());
+            if (partial.length() > limits.hardFrameBytes()) {
+                close(CloseCode.FRAME_TOO_LARGE);
+            } else if (f.isFinal()) {
+                Buffer whole = partial;
+                partial = null;
+                onMessage(whole, partialBinary);
+            }
+        }
+    }
+
+    private void onMessage(Buffer data, boolean binary) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (frameAllowance.tryTake(System.nanoTime()) > 0) {
+            sendError(ErrorCode.RATE_LIMITED, "too many frames; slow down", null, null, null, 0, 1000);
+            return;
+        }
+        if (binary) {
+            sendError(ErrorCode.MALFORMED, "binary frames are not supported; send JSON text frames", null, null, null, 0, 0);
+            return;
+        }
+        if (data.length() > limits.maxFrameBytes()) {
+            sendError(ErrorCode.TOO_LARGE, "frame is larger than " + limits.maxFrameBytes() + " bytes", null, null, null, 0, 0);
+            return;
+        }
+        ClientFrame frame;
+        try {
+            frame = FrameCodec.decodeClient(data.getBytes());
+        } catch (FrameException e) {
+            sendError(e.code(), e.getMessage(), e.requestType(), e.rid(), e.clientId(), 0, 0);
+            return;
+        }
+        dispatch(frame);
+    }
+
+    private void dispatch(ClientFrame frame) {
+        if (frame instanceof ClientFrame.Ping p) {
+            send(new ServerFrame.Pong(p.rid()));
+            return;
+        }
+        if (frame instanceof ClientFrame.Auth a) {
+            onAuth(a);
+            return;
+        }
+        if (state == State.AWAITING_AUTH || state == State.AUTHENTICATING) {
+            sendError(ErrorCode.NOT_AUTHENTICATED_YET, "send auth first", frame.type(), frame.rid(), clientIdOf(frame),
+                    conversationOf(frame), 0);
+            return;
+        }
+        switch (frame) {
+            case ClientFrame.Send s -> onSend(s);
+            case ClientFrame.Delivered d -> onReceipt(d, services.receipts().delivered(caller,
+                    new ConversationId(d.conversationId()), d.seq()), d.conversationId());
+            case ClientFrame.Read r -> onReceipt(r, services.receipts().read(caller,
+                    new ConversationId(r.conversationId()), r.seq()), r.conversationId());
+            case ClientFrame.Typing t -> sendError(ErrorCode.UNKNOWN_TYPE, "typing is not supported by this node", t.type(),
+                    t.rid(), null, t.conversationId(), 0);
+            case ClientFrame.Watch w -> sendError(ErrorCode.UNKNOWN_TYPE, "watch is not supported by this node", w.type(),
+                    w.rid(), null, 0, 0);
+            case ClientFrame.Auth a -> onAuth(a);
+            case ClientFrame.Ping p -> send(new ServerFrame.Pong(p.rid()));
+        }
+    }
+
+    private static String clientIdOf(ClientFrame f) {
+        return f instanceof ClientFrame.Send s ? s.clientId() : null;
+    }
+
+    private static long conversationOf(ClientFrame f) {
+        return switch (f) {
+            case ClientFrame.Send s -> s.conversationId();
+            case ClientFrame.Delivered d -> d.conversationId();
+            case ClientFrame.Read r -> r.conversationId();
+            case ClientFrame.Typing t -> t.conversationId();
+            default -> 0;
+        };
+    }
+
+    private void onAuth(ClientFrame.Auth a) {
+        if (state != State.AWAITING_AUTH) {
+            sendError(ErrorCode.ALREADY_AUTHENTICATED, "this connection is already authenticated", a.type(), a.rid(),
+                    null, 0, 0);
+            return;
+        }
+        state = State.AUTHENTICATING;
+        Blocking.run(context, () -> services.accounts().authenticate(a.token())).onComplete(ar -> {
+            if (state == State.CLOSED) {
+                return;
+            }
+            if (ar.failed()) {
+                ErrorMapping.Refusal r = ErrorMapping.of(ar.cause());
+                sendError(r.code(), r.message(), a.type(), a.rid(), null, 0, 0);
+                close(r.code() == ErrorCode.ACCOUNT_DISABLED ? CloseCode.ACCOUNT_DISABLED
+                        : r.code() == ErrorCode.UNAUTHENTICATED ? CloseCode.AUTH_FAILED : CloseCode.INTERNAL_ERROR);
+                return;
+            }
+            authenticated(ar.result(), a.positions());
+        });
+    }
+
+    private void authenticated(Caller c, Map<Long, Long> positions) {
+        services.vertx().cancelTimer(authTimer);
+        caller = c;
+        state = positions == null ? State.LIVE : State.SYNCING;
+        if (positions != null) {
+            pendingLive = new ArrayList<>();
+        }
+        services.connections().add(this);
+        log.debug("authenticated conn={} user={} device={}", id, c.userId(), c.deviceId());
+        send(new ServerFrame.Ready(c.userId().value(), c.deviceId().value(),
+                services.config().timing().heartbeat().toMillis(), limits.maxFrameBytes(), limits.maxBodyBytes(),
+                limits.sendsPerSecond()));
+        Blocking.executor().execute(() -> services.accounts().touch(c.deviceId()));
+        if (positions != null) {
+            new CatchUp(this, services, positions).start();
+        }
+    }
+
+    private void onSend(ClientFrame.Send s) {
+        long wait = services.connections().takeSend(caller.deviceId(), System.nanoTime());
+        if (wait > 0) {
+            sendError(ErrorCode.RATE_LIMITED, "send rate limit reached", s.type(), s.rid(), s.clientId(),
+                    s.conversationId(), Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)));
+            return;
+        }
+        if (inflight == null) {
+            inflight = new HashSet<>();
+        }
+        inflight.add(s.clientId());
+        services.messages().send(caller, new ConversationId(s.conversationId()), s.clientId(), s.body())
+                .whenComplete((m, err) -> context.runOnContext(v -> {
+                    if (inflight != null) {
+                        inflight.remove(s.clientId());
+                    }
+                    if (err != null) {
+                        ErrorMapping.Refusal r = ErrorMapping.of(err);
+                        sendError(r.code(), r.message(), s.type(), s.rid(), s.clientId(), s.conversationId(), 0);
+                    } else {
+                        send(new ServerFrame.Sent(s.rid(), s.clientId(), s.conversationId(), m.seq(), m.createdAt()));
+                    }
+                }));
+    }
+
+    private void onReceipt(ClientFrame f, CompletableFuture<?> result, long conversationId) {
+        result.whenComplete((r, err) -> context.runOnContext(v -> {
+            if (err != null) {
+                ErrorMapping.Refusal refusal = ErrorMapping.of(err);
+                sendError(refusal.code(), refusal.message(), f.type(), f.rid(), null, conversationId, 0);
+            } else if (f.rid() != null) {
+                send(new ServerFrame.Ok(f.rid(), f.type()));
+            }
+        }));
+    }
+
+    // ---- outbound ------------------------------------------------------------------------
+
+    /** Queues a frame for this connection; safe from any thread. */
+    void post(Outbound o) {
+        mailbox.post(this, o);
+    }
+
+    /** Runs a task on the connection's loop, in order with its frames; safe from any thread. */
+    void postTask(Runnable task) {
+        mailbox.post(this, task);
+    }
+
+    /** Called on the loop by the mailbox. */
+    void receive(Object payload) {
+        switch (payload) {
+            case Outbound o -> deliver(o);
+            case Runnable r -> r.run();
+            default -> throw new IllegalArgumentException("unexpected payload " + payload.getClass());
+        }
+    }
+
+    private void deliver(Outbound o) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (state == State.SYNCING) {
+            if (pendingLive.size() >= MAX_PENDING_LIVE) {
+                pendingOverflow = true;
+                pendingLive.clear();
+            } else {
+                pendingLive.add(o);
+            }
+            return;
+        }
+        switch (o) {
+            case Outbound.Entry e -> deliverEntry(e);
+            case Outbound.Signal s -> write(s.frame());
+        }
+    }
+
+    private void deliverEntry(Outbound.Entry e) {
+        ConversationCursor cur = cursors().get(e.conversationId());
+        if (cur == null) {
+            // A live-only connection (no positions in auth) starts each conversation where the
+            // first entry it sees is.
+            cur = new ConversationCursor(e.seq() - 1);
+            cursors.put(e.conversationId(), cur);
+        }
+        if (cur.filling) {
+            cur.hold(e);
+            return;
+        }
+        if (e.seq() <= cur.position) {
+            return;
+        }
+        if (e.seq() == cur.position + 1) {
+            emit(e.senderDeviceId(), e.clientId(), e.frame());
+            cur.position = e.seq();
+            return;
+        }
+        cur.hold(e);
+        fillGap(e.conversationId(), cur, e.seq() - 1);
+    }
+
+    private void emit(long senderDeviceId, String clientId, byte[] frame) {
+        if (senderDeviceId == caller.deviceId().value() && clientId != null && inflight != null
+                && inflight.remove(clientId)) {
+            return;
+        }
+        write(frame);
+    }
+
+    private void fillGap(long conversationId, ConversationCursor cur, long upTo) {
+        long from = cur.position;
+        if (upTo - from > limits.maxCatchUp()) {
+            send(new ServerFrame.Resync(conversationId, upTo));
+            cur.position = upTo;
+            drainHeld(conversationId, cur);
+            return;
+        }
+        cur.filling = true;
+        ConversationId cid = new ConversationId(conversationId);
+        Blocking.run(context, () -> services.messageStore().range(cid, from, upTo, (int) (upTo - from)))
+                .onComplete(ar -> {
+                    cur.filling = false;
+                    if (state == State.CLOSED) {
+                        return;
+                    }
+                    if (ar.failed()) {
+                        log.warn("gap fill failed conn={} conversation={}: {}", id, conversationId, ar.cause().toString());
+                        close(CloseCode.INTERNAL_ERROR);
+                        return;
+                    }
+                    long before = cur.position;
+                    for (Message m : ar.result()) {
+                        if (m.seq() == cur.position + 1) {
+                            emit(m.senderDeviceId() == null ? 0 : m.senderDeviceId().value(), m.clientId(),
+                                    FrameCodec.encodeServer(WireFrames.message(m)));
+                            cur.position = m.seq();
+                        }
+                    }
+                    if (cur.position == before) {
+                        // The store has not caught up with the routed entry (a replica lagging):
+                        // try again shortly instead of spinning.
+                        cur.filling = true;
+                        services.vertx().setTimer(50, t -> {
+                            cur.filling = false;
+                            drainHeld(conversationId, cur);
+                        });
+                        return;
+                    }
+                    drainHeld(conversationId, cur);
+                });
+    }
+
+    private void drainHeld(long conversationId, ConversationCursor cur) {
+        while (cur.held != null && !cur.held.isEmpty() && !cur.filling && state != State.CLOSED) {
+            Outbound.Entry h = cur.held.peek();
+            if (h.seq() <= cur.position) {
+                cur.held.poll();
+            } else if (h.seq() == cur.position + 1) {
+                cur.held.poll();
+                emit(h.senderDeviceId(), h.clientId(), h.frame());
+                cur.position = h.seq();
+            } else {
+                fillGap(conversationId, cur, h.seq() - 1);
+                return;
+            }
+        }
+    }
+
+    HashMap<Long, ConversationCursor> cursors() {
+        if (cursors == null) {
+            cursors = new HashMap<>();
+        }
+        return cursors;
+    }
+
+    /** Catch-up finished up to the cursors set: go live, replaying what arrived meanwhile. */
+    void goLive() {
+        if (state != State.SYNCING) {
+            return;
+        }
+        if (pendingOverflow) {
+            // Too much arrived during the catch-up to hold; read it from the store instead.
+            pendingOverflow = false;
+            pendingLive.clear();
+            Map<Long, Long> positions = new HashMap<>();
+            cursors().forEach((cid, cur) -> positions.put(cid, cur.position));
+            new CatchUp(this, services, positions).start();
+            return;
+        }
+        state = State.LIVE;
+        List<Outbound> pending = pendingLive;
+        pendingLive = null;
+        for (Outbound o : pending) {
+            deliver(o);
+        }
+    }
+
+    /** Runs on the loop; the future completes when the writes it made have drained far enough. */
+    CompletableFuture<Void> onLoopThenDrained(Runnable work) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        context.runOnContext(v -> {
+            if (state == State.CLOSED) {
+                done.completeExceptionally(new ChatException(ChatException.Refusal.UNAVAILABLE, "closed"));
+                return;
+            }
+            work.run();
+            if (ws.writeQueueFull()) {
+                ws.drainHandler(x -> {
+                    ws.drainHandler(null);
+                    done.complete(null);
+                });
+            } else {
+                done.complete(null);
+            }
+        });
+        return done;
+    }
+
+    boolean isClosed() {
+        return state == State.CLOSED;
+    }
+
+    void send(ServerFrame frame) {
+        write(FrameCodec.encodeServer(frame));
+    }
+
+    /** Writes without the slow-consumer check; for catch-up, which waits for the queue to drain. */
+    void writePaced(byte[] frame) {
+        if (state != State.CLOSED) {
+            ws.writeFrame(TextFrames.of(frame));
+        }
+    }
+
+    private void write(byte[] frame) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (ws.writeQueueFull() && state == State.LIVE) {
+            log.info("closing slow consumer conn={} user={}", id, caller == null ? null : caller.userId());
+            close(CloseCode.SLOW_CONSUMER);
+            return;
+        }
+        ws.writeFrame(TextFrames.of(frame));
+    }
+
+    private void sendError(ErrorCode code, String message, String request, String rid, String clientId,
+                           long conversationId, long retryAfterMs) {
+        send(new ServerFrame.Error(code.wire(), message, request, rid, clientId, conversationId, retryAfterMs));
+    }
+
+    // ---- liveness and closing ------------------------------------------------------------
+
+    /** Pings, or closes the connection if nothing was heard for longer than {@code silenceNanos}. */
+    void heartbeat(long nowNanos, long silenceNanos) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (nowNanos - lastHeardNanos > silenceNanos) {
+            log.debug("heartbeat timeout conn={}", id);
+            close(CloseCode.HEARTBEAT_TIMEOUT);
+            return;
+        }
+        ws.writePing(Buffer.buffer());
+    }
+
+    void closeFromAnyThread(CloseCode code) {
+        context.runOnContext(v -> close(code));
+    }
+
+    void close(CloseCode code) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        // A half-open peer never answers the close frame; the server's WebSocket closing timeout
+        // then drops the TCP connection.
+        ws.close((short) code.code(), code.reason());
+        unregister();
+    }
+
+    private void onClosed() {
+        state = State.CLOSED;
+        unregister();
+    }
+
+    private boolean unregistered;
+
+    private void unregister() {
+        if (unregistered) {
+            return;
+        }
+        unregistered = true;
+        services.vertx().cancelTimer(authTimer);
+        if (caller != null) {
+            services.connections().remove(this);
+            log.debug("closed conn={} user={} device={}", id, caller.userId(), caller.deviceId());
+        }
+    }
+}

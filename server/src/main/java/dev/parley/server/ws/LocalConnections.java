@@ -1,0 +1,145 @@
+package dev.parley.server.ws;
+
+import dev.parley.core.account.ConnectedDevices;
+import dev.parley.core.account.DeviceId;
+import dev.parley.core.account.UserId;
+import dev.parley.core.limit.TokenBucket;
+import dev.parley.protocol.CloseCode;
+import io.vertx.core.Context;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * The authenticated connections this node holds, by user, and the per-device send allowance.
+ * Reads (fan-out) are lock-free: each user's connections are an array replaced on change.
+ */
+public final class LocalConnections implements ConnectedDevices {
+    private static final ChatConnection[] NONE = new ChatConnection[0];
+
+    private final ConcurrentHashMap<UserId, ChatConnection[]> byUser = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Context, LoopMailbox> mailboxes = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<DeviceId, TokenBucket> sendAllowances = new ConcurrentHashMap<>();
+    private final AtomicInteger count = new AtomicInteger();
+    private final int sendsPerSecond;
+    private final int sendBurst;
+
+    public LocalConnections(int sendsPerSecond, int sendBurst) {
+        this.sendsPerSecond = sendsPerSecond;
+        this.sendBurst = sendBurst;
+    }
+
+    LoopMailbox mailbox(Context context) {
+        return mailboxes.computeIfAbsent(context, LoopMailbox::new);
+    }
+
+    void add(ChatConnection c) {
+        byUser.compute(c.caller().userId(), (u, old) -> {
+            ChatConnection[] arr = old == null ? NONE : old;
+            ChatConnection[] next = Arrays.copyOf(arr, arr.length + 1);
+            next[arr.length] = c;
+            return next;
+        });
+        count.incrementAndGet();
+    }
+
+    void remove(ChatConnection c) {
+        boolean[] removed = new boolean[1];
+        byUser.computeIfPresent(c.caller().userId(), (u, arr) -> {
+            int i = Arrays.asList(arr).indexOf(c);
+            if (i < 0) {
+                return arr;
+            }
+            removed[0] = true;
+            if (arr.length == 1) {
+                return null;
+            }
+            ChatConnection[] next = new ChatConnection[arr.length - 1];
+            System.arraycopy(arr, 0, next, 0, i);
+            System.arraycopy(arr, i + 1, next, i, arr.length - i - 1);
+            return next;
+        });
+        if (removed[0]) {
+            count.decrementAndGet();
+            if (!isConnected(c.caller().deviceId(), c.caller().userId())) {
+                sendAllowances.remove(c.caller().deviceId());
+            }
+        }
+    }
+
+    /** Takes one send from the device's allowance: 0 if allowed, else nanoseconds to wait. */
+    long takeSend(DeviceId device, long nowNanos) {
+        TokenBucket bucket = sendAllowances.computeIfAbsent(device, d -> new TokenBucket(sendsPerSecond, sendBurst, nowNanos));
+        synchronized (bucket) {
+            return bucket.tryTake(nowNanos);
+        }
+    }
+
+    void forEachOf(UserId user, Consumer<ChatConnection> action) {
+        ChatConnection[] arr = byUser.get(user);
+        if (arr != null) {
+            for (ChatConnection c : arr) {
+                action.accept(c);
+            }
+        }
+    }
+
+    public boolean isOnline(UserId user) {
+        return byUser.containsKey(user);
+    }
+
+    public boolean isConnected(DeviceId device, UserId user) {
+        ChatConnection[] arr = byUser.get(user);
+        if (arr != null) {
+            for (ChatConnection c : arr) {
+                if (c.caller().deviceId().equals(device)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    public int count() {
+        return count.get();
+    }
+
+    /** A snapshot of every connection. */
+    public List<ChatConnection> all() {
+        List<ChatConnection> out = new ArrayList<>(count.get());
+        for (ChatConnection[] arr : byUser.values()) {
+            out.addAll(Arrays.asList(arr));
+        }
+        return out;
+    }
+
+    Collection<LoopMailbox> mailboxes() {
+        return mailboxes.values();
+    }
+
+    @Override
+    public void disconnect(UserId userId, DeviceId deviceId, Reason reason) {
+        forEachOf(userId, c -> {
+            if (c.caller().deviceId().equals(deviceId)) {
+                c.closeFromAnyThread(closeCode(reason));
+            }
+        });
+    }
+
+    @Override
+    public void disconnectAll(UserId userId, Reason reason) {
+        forEachOf(userId, c -> c.closeFromAnyThread(closeCode(reason)));
+    }
+
+    private static CloseCode closeCode(Reason reason) {
+        return switch (reason) {
+            case LOGGED_OUT -> CloseCode.LOGGED_OUT;
+            case ACCOUNT_DISABLED -> CloseCode.ACCOUNT_DISABLED;
+        };
+    }
+}

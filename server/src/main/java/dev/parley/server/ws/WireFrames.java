@@ -1,0 +1,20 @@
+package dev.parley.server.ws;
+
+import dev.parley.core.account.UserId;
+import dev.parley.core.message.Message;
+import dev.parley.protocol.ServerFrame;
+
+import java.util.List;
+
+/** Maps domain values to wire frames. */
+public final class WireFrames {
+    private WireFrames() {
+    }
+
+    public static ServerFrame.Message message(Message m) {
+        List<Long> ids = m.userIds() == null ? null : m.userIds().stream().map(UserId::value).toList();
+        return new ServerFrame.Message(m.conversationId().value(), m.seq(), m.createdAt(), m.senderId().value(),
+                m.senderDeviceId() == null ? 0 : m.senderDeviceId().value(), m.clientId(), m.kind().wire(), m.body(),
+                m.title(), ids, m.role() == null ? null : m.role().wire());
+    }
+}

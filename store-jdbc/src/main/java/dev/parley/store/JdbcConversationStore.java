@@ -1,0 +1,189 @@
+package dev.parley.store;
+
+import dev.parley.core.account.UserId;
+import dev.parley.core.conversation.Conversation;
+import dev.parley.core.conversation.ConversationId;
+import dev.parley.core.conversation.ConversationKind;
+import dev.parley.core.conversation.ConversationStore;
+import dev.parley.core.conversation.MemberState;
+import dev.parley.core.conversation.Membership;
+import dev.parley.core.conversation.Positions;
+import dev.parley.core.conversation.Role;
+import dev.parley.core.conversation.UserConversation;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/** Conversations, members and receipt positions in the {@code conversations} and {@code members} tables. */
+public final class JdbcConversationStore implements ConversationStore {
+    private static final String CONVERSATION_COLUMNS = "id, kind, title, created_at, last_seq, last_activity_at";
+    private static final String MEMBER_COLUMNS = "user_id, role, joined_seq, left_seq, delivered_seq, read_seq";
+
+    private final Database db;
+    private final String advance;
+
+    public JdbcConversationStore(Database db) {
+        this.db = db;
+        String greatest = db.dialect().greatest();
+        this.advance = "UPDATE members SET delivered_seq = " + greatest + "(delivered_seq, ?), read_seq = "
+                + greatest + "(read_seq, ?) WHERE conversation_id = ? AND user_id = ? AND left_seq IS NULL"
+                + " AND (delivered_seq < ? OR read_seq < ?) RETURNING delivered_seq, read_seq";
+    }
+
+    @Override
+    public Conversation openDirect(ConversationId newId, UserId a, UserId b, long now) {
+        UserId lo = a.compareTo(b) < 0 ? a : b;
+        UserId hi = lo == a ? b : a;
+        return Futures.await(db.write(lo.value(), s -> {
+            PreparedStatement find = s.prepare("SELECT conversation_id FROM direct_pairs WHERE user_lo = ? AND user_hi = ?");
+            find.setLong(1, lo.value());
+            find.setLong(2, hi.value());
+            try (ResultSet rs = find.executeQuery()) {
+                if (rs.next()) {
+                    return conversation(s, new ConversationId(rs.getLong(1))).orElseThrow();
+                }
+            }
+            PreparedStatement conv = s.prepare("INSERT INTO conversations (id, kind, title, created_at, last_seq,"
+                    + " last_activity_at) VALUES (?, ?, NULL, ?, 0, ?)");
+            conv.setLong(1, newId.value());
+            conv.setString(2, ConversationKind.DIRECT.wire());
+            conv.setLong(3, now);
+            conv.setLong(4, now);
+            conv.executeUpdate();
+            PreparedStatement pair = s.prepare("INSERT INTO direct_pairs (user_lo, user_hi, conversation_id) VALUES (?, ?, ?)");
+            pair.setLong(1, lo.value());
+            pair.setLong(2, hi.value());
+            pair.setLong(3, newId.value());
+            pair.executeUpdate();
+            PreparedStatement mem = s.prepare("INSERT INTO members (conversation_id, user_id, role, joined_seq, joined_at)"
+                    + " VALUES (?, ?, ?, 0, ?)");
+            for (UserId u : List.of(lo, hi)) {
+                mem.setLong(1, newId.value());
+                mem.setLong(2, u.value());
+                mem.setString(3, Role.MEMBER.wire());
+                mem.setLong(4, now);
+                mem.executeUpdate();
+            }
+            return new Conversation(newId, ConversationKind.DIRECT, null, now, 0, now);
+        }));
+    }
+
+    @Override
+    public Optional<Conversation> find(ConversationId id) {
+        return db.read(s -> conversation(s, id));
+    }
+
+    private static Optional<Conversation> conversation(SqlSession s, ConversationId id) throws SQLException {
+        PreparedStatement ps = s.prepare("SELECT " + CONVERSATION_COLUMNS + " FROM conversations WHERE id = ?");
+        ps.setLong(1, id.value());
+        try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                return Optional.empty();
+            }
+            return Optional.of(new Conversation(new ConversationId(rs.getLong(1)), ConversationKind.fromWire(rs.getString(2)),
+                    rs.getString(3), rs.getLong(4), rs.getLong(5), rs.getLong(6)));
+        }
+    }
+
+    @Override
+    public Optional<Membership> membership(ConversationId id) {
+        return db.read(s -> {
+            ConversationKind kind = MembershipChanges.kindOf(s, id);
+            if (kind == null) {
+                return Optional.empty();
+            }
+            Map<UserId, Role> roles = MembershipChanges.currentRoles(s, id);
+            PreparedStatement ps = s.prepare("SELECT max(joined_seq), max(left_seq) FROM members WHERE conversation_id = ?");
+            ps.setLong(1, id.value());
+            long version;
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                version = Math.max(rs.getLong(1), rs.getLong(2));
+            }
+            return Optional.of(new Membership(id, kind, roles, version));
+        });
+    }
+
+    @Override
+    public Optional<MemberState> member(ConversationId id, UserId user) {
+        return db.read(s -> {
+            PreparedStatement ps = s.prepare("SELECT " + MEMBER_COLUMNS + " FROM members WHERE conversation_id = ? AND user_id = ?");
+            ps.setLong(1, id.value());
+            ps.setLong(2, user.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(memberState(rs)) : Optional.empty();
+            }
+        });
+    }
+
+    @Override
+    public List<UserConversation> conversationsOf(UserId user) {
+        return db.read(s -> {
+            PreparedStatement ps = s.prepare("SELECT m.conversation_id, c.last_seq, m.left_seq FROM members m"
+                    + " JOIN conversations c ON c.id = m.conversation_id WHERE m.user_id = ?");
+            ps.setLong(1, user.value());
+            List<UserConversation> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new UserConversation(new ConversationId(rs.getLong(1)), rs.getLong(2), rs.getLong(3)));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public List<MemberState> members(ConversationId id) {
+        return db.read(s -> {
+            PreparedStatement ps = s.prepare("SELECT " + MEMBER_COLUMNS
+                    + " FROM members WHERE conversation_id = ? AND left_seq IS NULL ORDER BY joined_seq, joined_at, user_id");
+            ps.setLong(1, id.value());
+            List<MemberState> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(memberState(rs));
+                }
+            }
+            return out;
+        });
+    }
+
+    private static MemberState memberState(ResultSet rs) throws SQLException {
+        return new MemberState(new UserId(rs.getLong(1)), Role.fromWire(rs.getString(2)), rs.getLong(3), rs.getLong(4),
+                rs.getLong(5), rs.getLong(6));
+    }
+
+    @Override
+    public CompletableFuture<Optional<Positions>> advancePositions(ConversationId id, UserId user, long deliveredUpTo,
+                                                                  long readUpTo) {
+        return db.write(id.value(), s -> {
+            PreparedStatement last = s.prepare("SELECT last_seq FROM conversations WHERE id = ?");
+            last.setLong(1, id.value());
+            long lastSeq;
+            try (ResultSet rs = last.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                lastSeq = rs.getLong(1);
+            }
+            long read = Math.min(readUpTo, lastSeq);
+            long delivered = Math.min(Math.max(deliveredUpTo, readUpTo), lastSeq);
+            PreparedStatement ps = s.prepare(advance);
+            ps.setLong(1, delivered);
+            ps.setLong(2, read);
+            ps.setLong(3, id.value());
+            ps.setLong(4, user.value());
+            ps.setLong(5, delivered);
+            ps.setLong(6, read);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new Positions(id, user, rs.getLong(1), rs.getLong(2))) : Optional.empty();
+            }
+        });
+    }
+}

@@ -1,0 +1,122 @@
+package dev.parley.store;
+
+import dev.parley.core.account.DeviceId;
+import dev.parley.core.account.UserId;
+import dev.parley.core.conversation.ConversationId;
+import dev.parley.core.message.AppendRequest;
+import dev.parley.core.message.AppendResult;
+import dev.parley.core.message.Message;
+import dev.parley.core.message.MessageStore;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Conversation histories in the {@code messages} table.
+ *
+ * <p>An append is one write task: look up the client id (a retry returns the original entry),
+ * take the next seq with {@code UPDATE conversations SET last_seq = last_seq + 1 ... RETURNING}
+ * guarded by a membership check in the same statement, insert the entry, and apply the entry's
+ * membership change. The UPDATE locks the conversation's row until commit, so seqs stay dense and
+ * unique when several nodes share one PostgreSQL database.
+ */
+public final class JdbcMessageStore implements MessageStore {
+    static final String NEXT_SEQ_FOR_MEMBER = "UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = ?"
+            + " WHERE id = ? AND EXISTS (SELECT 1 FROM members WHERE conversation_id = ? AND user_id = ?"
+            + " AND left_seq IS NULL) RETURNING last_seq";
+
+    private final Database db;
+
+    public JdbcMessageStore(Database db) {
+        this.db = db;
+    }
+
+    @Override
+    public CompletableFuture<AppendResult> append(AppendRequest r) {
+        return db.write(r.conversationId().value(), s -> appendIn(s, r));
+    }
+
+    private AppendResult appendIn(SqlSession s, AppendRequest r) throws SQLException {
+        if (r.clientId() != null) {
+            Message original = byClientId(s, r);
+            if (original != null) {
+                boolean same = original.kind() == r.kind() && Objects.equals(original.body(), r.body());
+                return same ? new AppendResult.Duplicate(original) : new AppendResult.ClientIdConflict(original);
+            }
+        }
+        if (r.change() != null) {
+            return MembershipChanges.apply(s, r);
+        }
+        long seq = nextSeqForMember(s, r);
+        if (seq == 0) {
+            return new AppendResult.NotMember();
+        }
+        Message m = new Message(r.conversationId(), seq, r.createdAt(), r.senderId(), r.senderDeviceId(), r.clientId(),
+                r.kind(), r.body(), r.title(), r.userIds(), r.role());
+        PreparedStatement ins = s.prepare(MessageRows.INSERT);
+        MessageRows.bind(ins, m);
+        ins.executeUpdate();
+        return new AppendResult.Appended(m, null);
+    }
+
+    private static Message byClientId(SqlSession s, AppendRequest r) throws SQLException {
+        PreparedStatement ps = s.prepare("SELECT " + MessageRows.COLUMNS
+                + " FROM messages WHERE conversation_id = ? AND sender_id = ? AND client_id = ?");
+        ps.setLong(1, r.conversationId().value());
+        ps.setLong(2, r.senderId().value());
+        ps.setString(3, r.clientId());
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? MessageRows.read(rs) : null;
+        }
+    }
+
+    private static long nextSeqForMember(SqlSession s, AppendRequest r) throws SQLException {
+        PreparedStatement ps = s.prepare(NEXT_SEQ_FOR_MEMBER);
+        ps.setLong(1, r.createdAt());
+        ps.setLong(2, r.conversationId().value());
+        ps.setLong(3, r.conversationId().value());
+        ps.setLong(4, r.senderId().value());
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    @Override
+    public CompletableFuture<AppendResult.Appended> createGroup(ConversationId id, UserId owner, DeviceId ownerDevice,
+                                                               String title, List<UserId> members, long now) {
+        return db.write(id.value(), s -> MembershipChanges.create(s, id, owner, ownerDevice, title, members, now));
+    }
+
+    @Override
+    public List<Message> range(ConversationId id, long afterSeq, long upToSeq, int limit) {
+        return db.read(s -> {
+            PreparedStatement ps = s.prepare("SELECT " + MessageRows.COLUMNS
+                    + " FROM messages WHERE conversation_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?");
+            ps.setLong(1, id.value());
+            ps.setLong(2, afterSeq);
+            ps.setLong(3, upToSeq);
+            ps.setInt(4, limit);
+            return MessageRows.readAll(ps);
+        });
+    }
+
+    @Override
+    public List<Message> before(ConversationId id, long beforeSeq, long upToSeq, int limit) {
+        List<Message> page = db.read(s -> {
+            PreparedStatement ps = s.prepare("SELECT " + MessageRows.COLUMNS
+                    + " FROM messages WHERE conversation_id = ? AND seq < ? AND seq <= ? ORDER BY seq DESC LIMIT ?");
+            ps.setLong(1, id.value());
+            ps.setLong(2, beforeSeq);
+            ps.setLong(3, upToSeq);
+            ps.setInt(4, limit);
+            return MessageRows.readAll(ps);
+        });
+        Collections.reverse(page);
+        return page;
+    }
+}

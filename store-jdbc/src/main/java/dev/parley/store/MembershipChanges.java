@@ -1,0 +1,260 @@
+package dev.parley.store;
+
+import dev.parley.core.ChatException.Refusal;
+import dev.parley.core.account.DeviceId;
+import dev.parley.core.account.UserId;
+import dev.parley.core.conversation.ConversationId;
+import dev.parley.core.conversation.ConversationKind;
+import dev.parley.core.conversation.Membership;
+import dev.parley.core.conversation.Role;
+import dev.parley.core.message.AppendRequest;
+import dev.parley.core.message.AppendResult;
+import dev.parley.core.message.MembershipChange;
+import dev.parley.core.message.Message;
+import dev.parley.core.message.MessageKind;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Group history events that change membership or the title, applied in the same transaction as
+ * the entry that records them. Every rule is checked here against the rows as they are inside the
+ * transaction, so concurrent changes from several nodes cannot break them.
+ */
+final class MembershipChanges {
+    private static final String UPSERT_MEMBER = "INSERT INTO members"
+            + " (conversation_id, user_id, role, joined_seq, joined_at, left_seq, delivered_seq, read_seq)"
+            + " VALUES (?, ?, ?, ?, ?, NULL, 0, 0) ON CONFLICT (conversation_id, user_id) DO UPDATE SET"
+            + " role = excluded.role, joined_seq = excluded.joined_seq, joined_at = excluded.joined_at, left_seq = NULL";
+
+    private MembershipChanges() {
+    }
+
+    /** Creates a group at seq 1 with its owner and initial members. */
+    static AppendResult.Appended create(SqlSession s, ConversationId id, UserId owner, DeviceId ownerDevice, String title,
+                                        List<UserId> members, long now) throws SQLException {
+        PreparedStatement conv = s.prepare("INSERT INTO conversations (id, kind, title, created_at, last_seq, last_activity_at)"
+                + " VALUES (?, ?, ?, ?, 1, ?)");
+        conv.setLong(1, id.value());
+        conv.setString(2, ConversationKind.GROUP.wire());
+        conv.setString(3, title);
+        conv.setLong(4, now);
+        conv.setLong(5, now);
+        conv.executeUpdate();
+        Map<UserId, Role> roles = new LinkedHashMap<>();
+        roles.put(owner, Role.OWNER);
+        for (UserId u : members) {
+            roles.putIfAbsent(u, Role.MEMBER);
+        }
+        PreparedStatement mem = s.prepare(UPSERT_MEMBER);
+        for (Map.Entry<UserId, Role> e : roles.entrySet()) {
+            bindMember(mem, id, e.getKey(), e.getValue(), 1, now);
+            mem.executeUpdate();
+        }
+        Message m = new Message(id, 1, now, owner, ownerDevice, null, MessageKind.CREATED, null, title,
+                new ArrayList<>(roles.keySet()), null);
+        PreparedStatement ins = s.prepare(MessageRows.INSERT);
+        MessageRows.bind(ins, m);
+        ins.executeUpdate();
+        return new AppendResult.Appended(m, new Membership(id, ConversationKind.GROUP, roles, 1));
+    }
+
+    static AppendResult apply(SqlSession s, AppendRequest r) throws SQLException {
+        ConversationId id = r.conversationId();
+        ConversationKind kind = kindOf(s, id);
+        if (kind == null) {
+            return new AppendResult.NotMember();
+        }
+        Map<UserId, Role> roles = currentRoles(s, id);
+        Role senderRole = roles.get(r.senderId());
+        if (senderRole == null) {
+            return new AppendResult.NotMember();
+        }
+        if (kind == ConversationKind.DIRECT) {
+            return new AppendResult.Refused(Refusal.INVALID, "a direct conversation's members cannot change");
+        }
+        if (!r.change().allowedSenderRoles().contains(senderRole)) {
+            return new AppendResult.Refused(Refusal.FORBIDDEN, "your role does not allow this");
+        }
+        List<UserId> subjects;
+        Role subjectRole = null;
+        String title = null;
+        UserId successor = null;
+        switch (r.change()) {
+            case MembershipChange.Add add -> {
+                Set<UserId> fresh = new LinkedHashSet<>(add.users());
+                fresh.removeAll(roles.keySet());
+                if (fresh.isEmpty()) {
+                    return new AppendResult.Refused(Refusal.CONFLICT, "every user named is already a member");
+                }
+                if (roles.size() + fresh.size() > add.maxSize()) {
+                    return new AppendResult.Refused(Refusal.GROUP_FULL,
+                            "the group would exceed " + add.maxSize() + " members");
+                }
+                subjects = List.copyOf(fresh);
+                subjectRole = add.role();
+            }
+            case MembershipChange.Remove rm -> {
+                Role target = roles.get(rm.user());
+                if (target == null) {
+                    return new AppendResult.Refused(Refusal.NOT_FOUND, "member not found");
+                }
+                if (rm.user().equals(r.senderId())) {
+                    return new AppendResult.Refused(Refusal.INVALID, "to remove yourself, leave");
+                }
+                if (!senderRole.outranks(target)) {
+                    return new AppendResult.Refused(Refusal.FORBIDDEN, "you may only remove members below your role");
+                }
+                subjects = List.of(rm.user());
+            }
+            case MembershipChange.Leave leave -> {
+                subjects = new ArrayList<>(List.of(r.senderId()));
+                if (senderRole == Role.OWNER) {
+                    successor = successorOf(roles, r.senderId());
+                    if (successor != null) {
+                        subjects.add(successor);
+                    }
+                }
+            }
+            case MembershipChange.Rename rename -> {
+                subjects = null;
+                title = rename.title();
+            }
+            case MembershipChange.SetRole set -> {
+                Role target = roles.get(set.user());
+                if (target == null) {
+                    return new AppendResult.Refused(Refusal.NOT_FOUND, "member not found");
+                }
+                if (target == Role.OWNER || set.role() == Role.OWNER) {
+                    return new AppendResult.Refused(Refusal.FORBIDDEN, "ownership cannot be given or taken this way");
+                }
+                subjects = List.of(set.user());
+                subjectRole = set.role();
+            }
+        }
+
+        long seq = nextSeq(s, id, r.createdAt(), title);
+        switch (r.change()) {
+            case MembershipChange.Add add -> {
+                PreparedStatement mem = s.prepare(UPSERT_MEMBER);
+                for (UserId u : subjects) {
+                    bindMember(mem, id, u, add.role(), seq, r.createdAt());
+                    mem.executeUpdate();
+                    roles.put(u, add.role());
+                }
+            }
+            case MembershipChange.Remove rm -> {
+                markLeft(s, id, rm.user(), seq);
+                roles.remove(rm.user());
+            }
+            case MembershipChange.Leave leave -> {
+                markLeft(s, id, r.senderId(), seq);
+                roles.remove(r.senderId());
+                if (successor != null) {
+                    setRole(s, id, successor, Role.OWNER);
+                    roles.put(successor, Role.OWNER);
+                }
+            }
+            case MembershipChange.Rename rename -> {
+            }
+            case MembershipChange.SetRole set -> {
+                setRole(s, id, set.user(), set.role());
+                roles.put(set.user(), set.role());
+            }
+        }
+        Message m = new Message(id, seq, r.createdAt(), r.senderId(), r.senderDeviceId(), r.clientId(), r.kind(),
+                null, title, subjects, subjectRole);
+        PreparedStatement ins = s.prepare(MessageRows.INSERT);
+        MessageRows.bind(ins, m);
+        ins.executeUpdate();
+        return new AppendResult.Appended(m, new Membership(id, kind, roles, seq));
+    }
+
+    /** The longest-standing admin, else the longest-standing member, else nobody. */
+    private static UserId successorOf(Map<UserId, Role> roles, UserId leaving) {
+        UserId firstMember = null;
+        for (Map.Entry<UserId, Role> e : roles.entrySet()) {
+            if (e.getKey().equals(leaving)) {
+                continue;
+            }
+            if (e.getValue() == Role.ADMIN) {
+                return e.getKey();
+            }
+            if (firstMember == null) {
+                firstMember = e.getKey();
+            }
+        }
+        return firstMember;
+    }
+
+    static ConversationKind kindOf(SqlSession s, ConversationId id) throws SQLException {
+        PreparedStatement ps = s.prepare("SELECT kind FROM conversations WHERE id = ?");
+        ps.setLong(1, id.value());
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? ConversationKind.fromWire(rs.getString(1)) : null;
+        }
+    }
+
+    /** Current members in the order they joined. */
+    static Map<UserId, Role> currentRoles(SqlSession s, ConversationId id) throws SQLException {
+        PreparedStatement ps = s.prepare("SELECT user_id, role FROM members WHERE conversation_id = ? AND left_seq IS NULL"
+                + " ORDER BY joined_seq, joined_at, user_id");
+        ps.setLong(1, id.value());
+        Map<UserId, Role> roles = new LinkedHashMap<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                roles.put(new UserId(rs.getLong(1)), Role.fromWire(rs.getString(2)));
+            }
+        }
+        return roles;
+    }
+
+    private static long nextSeq(SqlSession s, ConversationId id, long now, String title) throws SQLException {
+        PreparedStatement ps = title == null
+                ? s.prepare("UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = ? WHERE id = ? RETURNING last_seq")
+                : s.prepare("UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = ?, title = ? WHERE id = ?"
+                        + " RETURNING last_seq");
+        int i = 1;
+        ps.setLong(i++, now);
+        if (title != null) {
+            ps.setString(i++, title);
+        }
+        ps.setLong(i, id.value());
+        try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static void markLeft(SqlSession s, ConversationId id, UserId user, long seq) throws SQLException {
+        PreparedStatement ps = s.prepare("UPDATE members SET left_seq = ? WHERE conversation_id = ? AND user_id = ?");
+        ps.setLong(1, seq);
+        ps.setLong(2, id.value());
+        ps.setLong(3, user.value());
+        ps.executeUpdate();
+    }
+
+    private static void setRole(SqlSession s, ConversationId id, UserId user, Role role) throws SQLException {
+        PreparedStatement ps = s.prepare("UPDATE members SET role = ? WHERE conversation_id = ? AND user_id = ?");
+        ps.setString(1, role.wire());
+        ps.setLong(2, id.value());
+        ps.setLong(3, user.value());
+        ps.executeUpdate();
+    }
+
+    static void bindMember(PreparedStatement ps, ConversationId id, UserId user, Role role, long joinedSeq, long now)
+            throws SQLException {
+        ps.setLong(1, id.value());
+        ps.setLong(2, user.value());
+        ps.setString(3, role.wire());
+        ps.setLong(4, joinedSeq);
+        ps.setLong(5, now);
+    }
+}

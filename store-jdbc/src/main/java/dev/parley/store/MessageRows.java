@@ -1,0 +1,89 @@
+package dev.parley.store;
+
+import dev.parley.core.account.DeviceId;
+import dev.parley.core.account.UserId;
+import dev.parley.core.conversation.ConversationId;
+import dev.parley.core.conversation.Role;
+import dev.parley.core.message.Message;
+import dev.parley.core.message.MessageKind;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Maps {@code messages} rows to {@link Message}s and back. */
+final class MessageRows {
+    static final String COLUMNS =
+            "conversation_id, seq, created_at, sender_id, sender_device_id, client_id, kind, body, title, user_ids, role";
+    static final String INSERT = "INSERT INTO messages (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    private MessageRows() {
+    }
+
+    static Message read(ResultSet rs) throws SQLException {
+        long device = rs.getLong(5);
+        String role = rs.getString(11);
+        return new Message(new ConversationId(rs.getLong(1)), rs.getLong(2), rs.getLong(3), new UserId(rs.getLong(4)),
+                device == 0 ? null : new DeviceId(device), rs.getString(6), MessageKind.fromWire(rs.getString(7)),
+                rs.getString(8), rs.getString(9), parseIds(rs.getString(10)), role == null ? null : Role.fromWire(role));
+    }
+
+    static List<Message> readAll(PreparedStatement ps) throws SQLException {
+        List<Message> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(read(rs));
+            }
+        }
+        return out;
+    }
+
+    static void bind(PreparedStatement ps, Message m) throws SQLException {
+        ps.setLong(1, m.conversationId().value());
+        ps.setLong(2, m.seq());
+        ps.setLong(3, m.createdAt());
+        ps.setLong(4, m.senderId().value());
+        if (m.senderDeviceId() == null) {
+            ps.setNull(5, java.sql.Types.BIGINT);
+        } else {
+            ps.setLong(5, m.senderDeviceId().value());
+        }
+        ps.setString(6, m.clientId());
+        ps.setString(7, m.kind().wire());
+        ps.setString(8, m.body());
+        ps.setString(9, m.title());
+        ps.setString(10, formatIds(m.userIds()));
+        ps.setString(11, m.role() == null ? null : m.role().wire());
+    }
+
+    static String formatIds(List<UserId> ids) {
+        if (ids == null) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder(ids.size() * 17);
+        for (UserId id : ids) {
+            if (!sb.isEmpty()) {
+                sb.append(',');
+            }
+            sb.append(id.value());
+        }
+        return sb.toString();
+    }
+
+    static List<UserId> parseIds(String s) {
+        if (s == null) {
+            return null;
+        }
+        if (s.isEmpty()) {
+            return List.of();
+        }
+        String[] parts = s.split(",");
+        List<UserId> out = new ArrayList<>(parts.length);
+        for (String p : parts) {
+            out.add(new UserId(Long.parseLong(p)));
+        }
+        return out;
+    }
+}
