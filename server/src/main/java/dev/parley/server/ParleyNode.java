@@ -4,9 +4,13 @@ import dev.parley.core.IdGenerator;
 import dev.parley.core.account.AccountService;
 import dev.parley.core.conversation.ConversationService;
 import dev.parley.core.conversation.MembershipDirectory;
+import dev.parley.core.group.GroupService;
+import dev.parley.core.inbox.ConversationList;
 import dev.parley.core.message.HistoryService;
 import dev.parley.core.message.MessageService;
+import dev.parley.core.presence.PresenceTracker;
 import dev.parley.core.receipt.ReceiptService;
+import dev.parley.core.typing.TypingTracker;
 import dev.parley.server.auth.Argon2PasswordHasher;
 import dev.parley.server.http.ApiRoutes;
 import dev.parley.server.http.ApiServices;
@@ -14,6 +18,7 @@ import dev.parley.server.ws.ChatSocketEndpoint;
 import dev.parley.server.ws.Heartbeats;
 import dev.parley.server.ws.LocalConnections;
 import dev.parley.server.ws.LocalEventPublisher;
+import dev.parley.server.ws.PresenceWatchers;
 import dev.parley.server.ws.SocketServices;
 import dev.parley.store.JdbcAccountStore;
 import dev.parley.store.JdbcConversationStore;
@@ -31,6 +36,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,16 +54,18 @@ public final class ParleyNode implements AutoCloseable {
     private final SqliteDatabase db;
     private final LocalConnections connections;
     private final Heartbeats heartbeats;
+    private final ScheduledExecutorService timers;
     private final AtomicBoolean ready = new AtomicBoolean();
     private final AtomicInteger port = new AtomicInteger();
 
     private ParleyNode(ServerConfig config, Vertx vertx, SqliteDatabase db, LocalConnections connections,
-                       Heartbeats heartbeats) {
+                       Heartbeats heartbeats, ScheduledExecutorService timers) {
         this.config = config;
         this.vertx = vertx;
         this.db = db;
         this.connections = connections;
         this.heartbeats = heartbeats;
+        this.timers = timers;
     }
 
     /** Opens storage, starts serving, and returns once the node is ready. */
@@ -72,8 +81,16 @@ public final class ParleyNode implements AutoCloseable {
         JdbcMessageStore messageStore = new JdbcMessageStore(db);
         IdGenerator ids = new IdGenerator(clock, config.nodeNumber());
         LocalConnections connections = new LocalConnections(config.limits().sendsPerSecond(), config.limits().sendBurst());
-        LocalEventPublisher publisher = new LocalEventPublisher(connections);
+        PresenceWatchers watchers = new PresenceWatchers(conversationStore, connections);
+        LocalEventPublisher publisher = new LocalEventPublisher(connections, watchers);
         MembershipDirectory memberships = new MembershipDirectory(conversationStore, Blocking.executor(), 100_000);
+        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("parley-timers").daemon(true).factory());
+        PresenceTracker presence = new PresenceTracker(watchers, accountStore, clock, timers,
+                config.timing().presenceGrace());
+        TypingTracker typing = new TypingTracker(publisher, memberships, clock, config.timing().typingExpiry());
+        long sweepMs = Math.max(50, config.timing().typingExpiry().toMillis() / 4);
+        timers.scheduleAtFixedRate(typing::sweep, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
 
         ServerConfig.Passwords pw = config.passwords();
         AccountService accounts = new AccountService(accountStore,
@@ -83,14 +100,19 @@ public final class ParleyNode implements AutoCloseable {
                 config.limits().maxBodyBytes());
         ReceiptService receipts = new ReceiptService(conversationStore, memberships, publisher);
         HistoryService history = new HistoryService(messageStore, conversationStore, config.limits().maxPageSize());
+        GroupService groups = new GroupService(messageStore, accountStore, memberships, publisher, ids, clock,
+                config.limits().maxGroupSize());
+        ConversationList conversationList = new ConversationList(conversationStore, messageStore,
+                config.limits().maxPageSize());
 
         Heartbeats heartbeats = new Heartbeats(vertx, connections, config.timing().heartbeat().toMillis());
-        ParleyNode node = new ParleyNode(config, vertx, db, connections, heartbeats);
+        ParleyNode node = new ParleyNode(config, vertx, db, connections, heartbeats, timers);
 
         SocketServices socketServices = new SocketServices(vertx, config, accounts, messages, receipts, messageStore,
-                conversationStore, memberships, connections);
+                conversationStore, memberships, connections, typing, presence, watchers);
         ChatSocketEndpoint endpoint = new ChatSocketEndpoint(socketServices);
-        ApiServices api = new ApiServices(config, accounts, conversations, history, node.ready::get);
+        ApiServices api = new ApiServices(config, accounts, conversations, history, groups, conversationList,
+                node.ready::get);
 
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(config.host())
@@ -109,6 +131,7 @@ public final class ParleyNode implements AutoCloseable {
             deployServers(vertx, shared, endpoint, api, node, loops);
         } catch (Exception e) {
             vertx.close().await(10, TimeUnit.SECONDS);
+            timers.shutdownNow();
             db.close();
             throw e;
         }
@@ -160,6 +183,7 @@ public final class ParleyNode implements AutoCloseable {
     public void close() {
         ready.set(false);
         heartbeats.stop();
+        timers.shutdownNow();
         try {
             vertx.close().await(10, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -5,6 +5,7 @@ import dev.parley.core.account.AccountStore;
 import dev.parley.core.account.Device;
 import dev.parley.core.account.DeviceId;
 import dev.parley.core.account.UserId;
+import dev.parley.core.presence.LastSeenStore;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,7 +16,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** Accounts and devices in the {@code users} and {@code devices} tables. */
-public final class JdbcAccountStore implements AccountStore {
+public final class JdbcAccountStore implements AccountStore, LastSeenStore {
     private static final String ACCOUNT_COLUMNS = "id, username, password_hash, disabled, created_at";
     private static final String DEVICE_COLUMNS = "id, user_id, name, created_at, last_seen_at";
 
@@ -164,5 +165,16 @@ public final class JdbcAccountStore implements AccountStore {
             ps.setLong(2, userId.value());
             return ps.executeUpdate() == 1;
         }));
+    }
+
+    @Override
+    public long lastSeen(UserId user) {
+        return db.read(s -> {
+            PreparedStatement ps = s.prepare("SELECT max(last_seen_at) FROM devices WHERE user_id = ?");
+            ps.setLong(1, user.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0L;
+            }
+        });
     }
 }

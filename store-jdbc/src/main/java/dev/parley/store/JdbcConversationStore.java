@@ -2,9 +2,11 @@ package dev.parley.store;
 
 import dev.parley.core.account.UserId;
 import dev.parley.core.conversation.Conversation;
+import dev.parley.core.conversation.ConversationEntry;
 import dev.parley.core.conversation.ConversationId;
 import dev.parley.core.conversation.ConversationKind;
 import dev.parley.core.conversation.ConversationStore;
+import dev.parley.core.conversation.ListCursor;
 import dev.parley.core.conversation.MemberState;
 import dev.parley.core.conversation.Membership;
 import dev.parley.core.conversation.Positions;
@@ -15,6 +17,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -135,6 +140,64 @@ public final class JdbcConversationStore implements ConversationStore {
                 }
             }
             return out;
+        });
+    }
+
+    @Override
+    public List<ConversationEntry> listForUser(UserId user, ListCursor after, int limit) {
+        return db.read(s -> {
+            String sql = "SELECT c.id, c.kind, c.title, c.created_at, c.last_seq, c.last_activity_at, "
+                    + "m.user_id, m.role, m.joined_seq, m.left_seq, m.delivered_seq, m.read_seq"
+                    + " FROM members m JOIN conversations c ON c.id = m.conversation_id"
+                    + " WHERE m.user_id = ? AND m.left_seq IS NULL"
+                    + (after == null ? "" : " AND (c.last_activity_at < ? OR (c.last_activity_at = ? AND c.id < ?))")
+                    + " ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ?";
+            PreparedStatement ps = s.prepare(sql);
+            int i = 1;
+            ps.setLong(i++, user.value());
+            if (after != null) {
+                ps.setLong(i++, after.lastActivityAt());
+                ps.setLong(i++, after.lastActivityAt());
+                ps.setLong(i++, after.conversationId());
+            }
+            ps.setInt(i, limit);
+            List<ConversationEntry> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Conversation c = new Conversation(new ConversationId(rs.getLong(1)),
+                            ConversationKind.fromWire(rs.getString(2)), rs.getString(3), rs.getLong(4), rs.getLong(5),
+                            rs.getLong(6));
+                    MemberState self = new MemberState(new UserId(rs.getLong(7)), Role.fromWire(rs.getString(8)),
+                            rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12));
+                    out.add(new ConversationEntry(c, self));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public Set<UserId> contactsAmong(UserId user, Collection<UserId> others) {
+        if (others.isEmpty()) {
+            return Set.of();
+        }
+        return db.read(s -> {
+            PreparedStatement ps = s.prepare("SELECT 1 FROM members a JOIN members b ON b.conversation_id = a.conversation_id"
+                    + " WHERE a.user_id = ? AND b.user_id = ? AND a.left_seq IS NULL AND b.left_seq IS NULL LIMIT 1");
+            Set<UserId> shared = new HashSet<>();
+            for (UserId other : others) {
+                if (other.equals(user)) {
+                    continue;
+                }
+                ps.setLong(1, user.value());
+                ps.setLong(2, other.value());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        shared.add(other);
+                    }
+                }
+            }
+            return shared;
         });
     }
 

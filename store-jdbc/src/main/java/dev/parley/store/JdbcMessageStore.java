@@ -106,6 +106,23 @@ public final class JdbcMessageStore implements MessageStore {
     }
 
     @Override
+    public int countUnread(ConversationId id, UserId reader, long afterSeq, long upToSeq, int cap) {
+        return db.read(s -> {
+            PreparedStatement ps = s.prepare("SELECT count(*) FROM (SELECT 1 FROM messages WHERE conversation_id = ?"
+                    + " AND seq > ? AND seq <= ? AND kind = 'text' AND sender_id <> ? LIMIT ?) AS unread");
+            ps.setLong(1, id.value());
+            ps.setLong(2, afterSeq);
+            ps.setLong(3, upToSeq);
+            ps.setLong(4, reader.value());
+            ps.setInt(5, cap);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        });
+    }
+
+    @Override
     public List<Message> before(ConversationId id, long beforeSeq, long upToSeq, int limit) {
         List<Message> page = db.read(s -> {
             PreparedStatement ps = s.prepare("SELECT " + MessageRows.COLUMNS

@@ -2,8 +2,10 @@ package dev.parley.core.conversation;
 
 import dev.parley.core.account.UserId;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -29,6 +31,15 @@ public interface ConversationStore {
 
     /** Every conversation the user belongs or belonged to, with its last seq and where they left. */
     List<UserConversation> conversationsOf(UserId user);
+
+    /**
+     * The user's current conversations, most recent activity first (ties by id, descending),
+     * starting strictly after {@code after} when it is given.
+     */
+    List<ConversationEntry> listForUser(UserId user, ListCursor after, int limit);
+
+    /** Of {@code others}, those who share at least one conversation with {@code user} (both current members). */
+    Set<UserId> contactsAmong(UserId user, Collection<UserId> others);
 
     /** Current members with their positions. */
     List<MemberState> members(ConversationId id);

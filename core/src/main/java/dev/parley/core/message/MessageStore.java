@@ -31,6 +31,12 @@ public interface MessageStore {
     /** Entries with {@code afterSeq < seq <= upToSeq}, ascending, at most {@code limit}. */
     List<Message> range(ConversationId id, long afterSeq, long upToSeq, int limit);
 
+    /**
+     * How many text entries with {@code afterSeq < seq <= upToSeq} were sent by someone other than
+     * {@code reader}, counting at most {@code cap}.
+     */
+    int countUnread(ConversationId id, UserId reader, long afterSeq, long upToSeq, int cap);
+
     /** The {@code limit} newest entries with {@code seq < beforeSeq} and {@code seq <= upToSeq}, ascending. */
     List<Message> before(ConversationId id, long beforeSeq, long upToSeq, int limit);
 }

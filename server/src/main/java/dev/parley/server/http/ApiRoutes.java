@@ -1,16 +1,8 @@
 package dev.parley.server.http;
 
-import dev.parley.core.account.Account;
 import dev.parley.core.account.AccountService;
-import dev.parley.core.account.Caller;
 import dev.parley.core.account.Device;
 import dev.parley.core.account.DeviceId;
-import dev.parley.core.account.UserId;
-import dev.parley.core.conversation.Conversation;
-import dev.parley.core.conversation.ConversationId;
-import dev.parley.core.conversation.ConversationView;
-import dev.parley.core.conversation.MemberState;
-import dev.parley.core.message.HistoryPage;
 import dev.parley.protocol.ErrorCode;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -19,9 +11,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The REST API under {@code /v1} (accounts, sessions, devices, conversations, history) and
@@ -76,22 +65,7 @@ public final class ApiRoutes {
         r.get("/v1/users/:username").handler(ctx -> respond.authed(ctx, 200, caller ->
                 Views.account(s.accounts().accountByUsername(ctx.pathParam("username")))));
 
-        r.post("/v1/conversations/direct").handler(ctx -> respond.authed(ctx, 200, caller -> {
-            JsonObject b = Requests.body(ctx);
-            UserId peer = peerOf(b);
-            Conversation c = s.conversations().openDirect(caller, peer);
-            return conversationView(caller, c.id());
-        }));
-        r.get("/v1/conversations/:conversationId").handler(ctx -> respond.authed(ctx, 200, caller ->
-                conversationView(caller, new ConversationId(Requests.pathId(ctx, "conversationId")))));
-        r.get("/v1/conversations/:conversationId/messages").handler(ctx -> respond.authed(ctx, 200, caller -> {
-            long id = Requests.pathId(ctx, "conversationId");
-            Long limit = Requests.queryLong(ctx, "limit");
-            int pageSize = limit == null ? Math.min(50, s.history().maxPageSize()) : (int) Math.min(limit, Integer.MAX_VALUE);
-            HistoryPage page = s.history().page(caller, new ConversationId(id), Requests.queryLong(ctx, "before"),
-                    Requests.queryLong(ctx, "after"), pageSize);
-            return Views.history(id, page);
-        }));
+        new ConversationRoutes(s, respond).mount(r);
 
         r.route("/v1/*").last().handler(ctx -> Responder.error(ctx, ErrorCode.NOT_FOUND, "no such endpoint"));
         r.errorHandler(404, ctx -> Responder.error(ctx, ErrorCode.NOT_FOUND, "no such endpoint"));
@@ -101,26 +75,6 @@ public final class ApiRoutes {
         r.errorHandler(400, ctx -> Responder.error(ctx, ErrorCode.MALFORMED, "bad request"));
         r.errorHandler(500, ctx -> Responder.fail(ctx, ctx.failure() == null ? new IllegalStateException() : ctx.failure()));
         return r;
-    }
-
-    private UserId peerOf(JsonObject b) {
-        if (b.getValue("userId") != null) {
-            return new UserId(Requests.id(b, "userId"));
-        }
-        if (b.getValue("username") != null) {
-            return s.accounts().accountByUsername(Requests.string(b, "username")).id();
-        }
-        throw new ApiException(ErrorCode.MISSING_FIELD, "give 'userId' or 'username' of the peer");
-    }
-
-    private JsonObject conversationView(Caller caller, ConversationId id) {
-        ConversationView v = s.conversations().view(caller, id);
-        List<UserId> ids = v.members().stream().map(MemberState::userId).toList();
-        Map<UserId, String> names = new HashMap<>();
-        for (Account a : s.accounts().accounts(ids)) {
-            names.put(a.id(), a.username());
-        }
-        return Views.conversation(v, names);
     }
 
     private void health(RoutingContext ctx) {

@@ -2,6 +2,8 @@ package dev.parley.server.http;
 
 import dev.parley.core.account.AccountService;
 import dev.parley.core.conversation.ConversationService;
+import dev.parley.core.group.GroupService;
+import dev.parley.core.inbox.ConversationList;
 import dev.parley.core.message.HistoryService;
 import dev.parley.server.ServerConfig;
 
@@ -9,5 +11,6 @@ import java.util.function.BooleanSupplier;
 
 /** What the REST API needs from the node. */
 public record ApiServices(ServerConfig config, AccountService accounts, ConversationService conversations,
-                          HistoryService history, BooleanSupplier ready) {
+                          HistoryService history, GroupService groups, ConversationList conversationList,
+                          BooleanSupplier ready) {
 }

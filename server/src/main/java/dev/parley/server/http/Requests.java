@@ -47,6 +47,11 @@ final class Requests {
         if (v == null) {
             throw new ApiException(ErrorCode.MISSING_FIELD, "missing field '" + name + "'");
         }
+        return idValue(v, name);
+    }
+
+    /** A JSON value that must be an id; {@code name} says where it was, for the error. */
+    static long idValue(Object v, String name) {
         if (!(v instanceof Number n) || n instanceof Double || n instanceof Float
                 || n.longValue() < 1 || n.longValue() > FrameCodec.MAX_ID) {
             throw new ApiException(ErrorCode.INVALID_FIELD, "field '" + name + "' must be an id (integer 1 to 2^53-1)");

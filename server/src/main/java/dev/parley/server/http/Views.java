@@ -5,6 +5,7 @@ import dev.parley.core.account.Device;
 import dev.parley.core.account.UserId;
 import dev.parley.core.conversation.ConversationView;
 import dev.parley.core.conversation.MemberState;
+import dev.parley.core.inbox.ConversationSummary;
 import dev.parley.core.message.HistoryPage;
 import dev.parley.core.message.Message;
 import io.vertx.core.json.JsonArray;
@@ -48,6 +49,25 @@ final class Views {
                 .put("lastSeq", v.conversation().lastSeq())
                 .put("lastActivityAt", v.conversation().lastActivityAt())
                 .put("members", members);
+    }
+
+    static JsonObject summary(ConversationSummary c, Map<UserId, String> usernames) {
+        var conv = c.entry().conversation();
+        JsonObject o = new JsonObject()
+                .put("conversationId", conv.id().value())
+                .put("kind", conv.kind().wire())
+                .put("title", conv.title())
+                .put("lastSeq", conv.lastSeq())
+                .put("lastActivityAt", conv.lastActivityAt())
+                .put("role", c.entry().self().role().wire())
+                .put("delivered", c.entry().self().deliveredSeq())
+                .put("read", c.entry().self().readSeq())
+                .put("unread", c.unread())
+                .put("lastMessage", c.lastMessage() == null ? null : message(c.lastMessage()));
+        if (c.peer() != null) {
+            o.put("peer", new JsonObject().put("userId", c.peer().value()).put("username", usernames.get(c.peer())));
+        }
+        return o;
     }
 
     static JsonObject message(Message m) {

@@ -2,9 +2,11 @@ package dev.parley.server.ws;
 
 import dev.parley.core.ChatException;
 import dev.parley.core.account.Caller;
+import dev.parley.core.account.UserId;
 import dev.parley.core.conversation.ConversationId;
 import dev.parley.core.limit.TokenBucket;
 import dev.parley.core.message.Message;
+import dev.parley.core.presence.Presence;
 import dev.parley.protocol.ClientFrame;
 import dev.parley.protocol.CloseCode;
 import dev.parley.protocol.ErrorCode;
@@ -26,6 +28,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,6 +52,8 @@ public final class ChatConnection {
     /** Live entries buffered during a catch-up before the buffer is dropped and re-read from the store. */
     private static final int MAX_PENDING_LIVE = 20_000;
     static final int CATCH_UP_CHUNK = 500;
+    /** Typing frames forwarded per second per connection; the rest are dropped. */
+    static final int TYPING_PER_SECOND = 2;
 
     enum State { AWAITING_AUTH, AUTHENTICATING, SYNCING, LIVE, CLOSED }
 
@@ -59,6 +64,7 @@ public final class ChatConnection {
     private final ServerConfig.Limits limits;
     private final LoopMailbox mailbox;
     private final TokenBucket frameAllowance;
+    private final TokenBucket typingAllowance;
 
     private State state = State.AWAITING_AUTH;
     private volatile Caller caller;
@@ -70,6 +76,7 @@ public final class ChatConnection {
     private ArrayList<Outbound> pendingLive;
     private boolean pendingOverflow;
     private HashSet<String> inflight;
+    private Set<UserId> watching = Set.of();
 
     ChatConnection(ServerWebSocket ws, Context context, SocketServices services) {
         this.ws = ws;
@@ -78,6 +85,7 @@ public final class ChatConnection {
         this.limits = services.config().limits();
         this.mailbox = services.connections().mailbox(context);
         this.frameAllowance = new TokenBucket(limits.framesPerSecond(), limits.frameBurst(), System.nanoTime());
+        this.typingAllowance = new TokenBucket(TYPING_PER_SECOND, TYPING_PER_SECOND, System.nanoTime());
         this.lastHeardNanos = System.nanoTime();
     }
 
@@ -175,10 +183,8 @@ public final class ChatConnection {
                     new ConversationId(d.conversationId()), d.seq()), d.conversationId());
             case ClientFrame.Read r -> onReceipt(r, services.receipts().read(caller,
                     new ConversationId(r.conversationId()), r.seq()), r.conversationId());
-            case ClientFrame.Typing t -> sendError(ErrorCode.UNKNOWN_TYPE, "typing is not supported by this node", t.type(),
-                    t.rid(), null, t.conversationId(), 0);
-            case ClientFrame.Watch w -> sendError(ErrorCode.UNKNOWN_TYPE, "watch is not supported by this node", w.type(),
-                    w.rid(), null, 0, 0);
+            case ClientFrame.Typing t -> onTyping(t);
+            case ClientFrame.Watch w -> onWatch(w);
             case ClientFrame.Auth a -> onAuth(a);
             case ClientFrame.Ping p -> send(new ServerFrame.Pong(p.rid()));
         }
@@ -228,6 +234,7 @@ public final class ChatConnection {
             pendingLive = new ArrayList<>();
         }
         services.connections().add(this);
+        services.presence().connected(c.userId());
         log.debug("authenticated conn={} user={} device={}", id, c.userId(), c.deviceId());
         send(new ServerFrame.Ready(c.userId().value(), c.deviceId().value(),
                 services.config().timing().heartbeat().toMillis(), limits.maxFrameBytes(), limits.maxBodyBytes(),
@@ -261,6 +268,52 @@ public final class ChatConnection {
                         send(new ServerFrame.Sent(s.rid(), s.clientId(), s.conversationId(), m.seq(), m.createdAt()));
                     }
                 }));
+    }
+
+    private void onTyping(ClientFrame.Typing t) {
+        if (typingAllowance.tryTake(System.nanoTime()) > 0) {
+            return;
+        }
+        onReceipt(t, services.typing().typing(caller, new ConversationId(t.conversationId()), t.typing()),
+                t.conversationId());
+    }
+
+    private void onWatch(ClientFrame.Watch w) {
+        Set<UserId> wanted = new HashSet<>();
+        for (long id : w.userIds()) {
+            wanted.add(new UserId(id));
+        }
+        UserId me = caller.userId();
+        Blocking.run(context, () -> {
+            Set<UserId> allowed = services.conversationStore().contactsAmong(me, wanted);
+            Map<UserId, Presence> now = new HashMap<>();
+            for (UserId u : allowed) {
+                now.put(u, services.presence().presenceOf(u));
+            }
+            return now;
+        }).onComplete(ar -> {
+            if (state == State.CLOSED) {
+                return;
+            }
+            if (ar.failed()) {
+                ErrorMapping.Refusal r = ErrorMapping.of(ar.cause());
+                sendError(r.code(), r.message(), w.type(), w.rid(), null, 0, 0);
+                return;
+            }
+            services.watchers().watch(this, Set.copyOf(ar.result().keySet()));
+            ar.result().forEach((u, p) -> send(new ServerFrame.Presence(u.value(), p.online(), p.lastSeen())));
+            if (w.rid() != null) {
+                send(new ServerFrame.Ok(w.rid(), w.type()));
+            }
+        });
+    }
+
+    Set<UserId> watching() {
+        return watching;
+    }
+
+    void watching(Set<UserId> users) {
+        watching = users;
     }
 
     private void onReceipt(ClientFrame f, CompletableFuture<?> result, long conversationId) {
@@ -532,6 +585,10 @@ public final class ChatConnection {
         services.vertx().cancelTimer(authTimer);
         if (caller != null) {
             services.connections().remove(this);
+            services.watchers().unwatchAll(this);
+            services.presence().disconnected(caller.userId());
+            Caller c = caller;
+            Blocking.executor().execute(() -> services.accounts().touch(c.deviceId()));
             log.debug("closed conn={} user={} device={}", id, caller.userId(), caller.deviceId());
         }
     }

@@ -3,6 +3,7 @@ package dev.parley.server.ws;
 import dev.parley.core.account.UserId;
 import dev.parley.core.delivery.ChatEvent;
 import dev.parley.core.delivery.EventPublisher;
+import dev.parley.core.message.MessageKind;
 import dev.parley.protocol.FrameCodec;
 import dev.parley.protocol.ServerFrame;
 
@@ -14,9 +15,11 @@ import java.util.Collection;
  */
 public final class LocalEventPublisher implements EventPublisher {
     private final LocalConnections connections;
+    private final PresenceWatchers watchers;
 
-    public LocalEventPublisher(LocalConnections connections) {
+    public LocalEventPublisher(LocalConnections connections, PresenceWatchers watchers) {
         this.connections = connections;
+        this.watchers = watchers;
     }
 
     @Override
@@ -24,6 +27,11 @@ public final class LocalEventPublisher implements EventPublisher {
         Outbound out = encode(event);
         for (UserId user : audience) {
             connections.forEachOf(user, c -> c.post(out));
+        }
+        if (event instanceof ChatEvent.MessageAdded m
+                && (m.message().kind() == MessageKind.MEMBER_REMOVED || m.message().kind() == MessageKind.MEMBER_LEFT)) {
+            UserId removed = m.message().userIds().getFirst();
+            watchers.membershipEnded(removed, audience.stream().filter(u -> !u.equals(removed)).toList());
         }
     }
 

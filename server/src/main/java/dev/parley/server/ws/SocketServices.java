@@ -5,12 +5,15 @@ import dev.parley.core.conversation.ConversationStore;
 import dev.parley.core.conversation.MembershipDirectory;
 import dev.parley.core.message.MessageService;
 import dev.parley.core.message.MessageStore;
+import dev.parley.core.presence.PresenceTracker;
 import dev.parley.core.receipt.ReceiptService;
+import dev.parley.core.typing.TypingTracker;
 import dev.parley.server.ServerConfig;
 import io.vertx.core.Vertx;
 
 /** What a WebSocket connection needs from the node. */
 public record SocketServices(Vertx vertx, ServerConfig config, AccountService accounts, MessageService messages,
                              ReceiptService receipts, MessageStore messageStore, ConversationStore conversationStore,
-                             MembershipDirectory memberships, LocalConnections connections) {
+                             MembershipDirectory memberships, LocalConnections connections, TypingTracker typing,
+                             PresenceTracker presence, PresenceWatchers watchers) {
 }
