@@ -2,6 +2,7 @@ package dev.parley.app;
 
 import dev.parley.server.ParleyNode;
 import dev.parley.server.ServerConfig;
+import dev.parley.server.config.ConfigLoader;
 import dev.parley.store.Durability;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -10,28 +11,35 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code parley serve}: runs one node until interrupted. */
+/**
+ * {@code parley serve}: runs one node until interrupted. Settings come from the defaults, then
+ * the YAML file given with {@code --config}, then {@code PARLEY_*} environment variables, then
+ * the flags given here.
+ */
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run a Parley node.")
 final class ServeCommand implements Callable<Integer> {
 
-    @Option(names = "--host", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
-    String host = "127.0.0.1";
+    @Option(names = "--config", description = "YAML configuration file (see config/example-single-node.yaml).")
+    Path config;
 
-    @Option(names = "--port", description = "Port for HTTP and WebSocket (default: ${DEFAULT-VALUE}).")
-    int port = 8080;
+    @Option(names = "--host", description = "Address to listen on (default 127.0.0.1).")
+    String host;
 
-    @Option(names = "--data", description = "Directory for the embedded database (default: ${DEFAULT-VALUE}).")
-    Path data = Path.of("data");
+    @Option(names = "--port", description = "Port for HTTP and WebSocket (default 8080).")
+    Integer port;
 
-    @Option(names = "--durability", description = "fsync (survives power loss) or os (survives a crash of the node)"
-            + " (default: ${DEFAULT-VALUE}).")
-    String durability = "fsync";
+    @Option(names = "--data", description = "Directory for the embedded database (default ./data).")
+    Path data;
 
-    @Option(names = "--sends-per-second", description = "Sends a device may make per second (default: ${DEFAULT-VALUE}).")
-    int sendsPerSecond = ServerConfig.Limits.defaults().sendsPerSecond();
+    @Option(names = "--durability", description = "fsync (survives power loss, the default) or os (survives a crash"
+            + " of the node's process).")
+    String durability;
 
-    @Option(names = "--send-burst", description = "Sends a device may make in a burst (default: ${DEFAULT-VALUE}).")
-    int sendBurst = ServerConfig.Limits.defaults().sendBurst();
+    @Option(names = "--sends-per-second", description = "Sends a device may make per second (default 50).")
+    Integer sendsPerSecond;
+
+    @Option(names = "--send-burst", description = "Sends a device may make in a burst (default 200).")
+    Integer sendBurst;
 
     @Option(names = "--fast-password-hashing", hidden = true,
             description = "Cheap password hashing, for load tests only.")
@@ -39,23 +47,43 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ServerConfig config = ServerConfig.defaults()
-                .withAddress(host, port)
-                .withDataDir(data)
-                .withDurability(Durability.parse(durability))
-                .withLimits(ServerConfig.Limits.defaults().withSendRate(sendsPerSecond, sendBurst));
-        if (fastPasswords) {
-            config = config.withPasswords(ServerConfig.Passwords.fastForTests());
+        ServerConfig c;
+        try {
+            c = applyFlags(ConfigLoader.load(config, System.getenv()));
+        } catch (IllegalArgumentException e) {
+            System.err.println("parley: invalid configuration: " + e.getMessage());
+            return 2;
         }
-        ParleyNode node = ParleyNode.start(config);
+        ParleyNode node = ParleyNode.start(c);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();
             stopped.countDown();
         }, "parley-shutdown"));
-        System.out.println("Parley is listening on http://" + host + ":" + node.port() + "  (data: "
-                + data.toAbsolutePath() + ", durability: " + durability + ")");
+        System.out.println("Parley is listening on " + (c.network().tls() ? "https" : "http") + "://" + c.host() + ":"
+                + node.port() + "  (data: " + c.dataDir().toAbsolutePath() + ", durability: " + c.durability().wire() + ")");
         stopped.await();
         return 0;
+    }
+
+    private ServerConfig applyFlags(ServerConfig c) {
+        if (host != null || port != null) {
+            c = c.withAddress(host != null ? host : c.host(), port != null ? port : c.port());
+        }
+        if (data != null) {
+            c = c.withDataDir(data);
+        }
+        if (durability != null) {
+            c = c.withDurability(Durability.parse(durability));
+        }
+        if (sendsPerSecond != null || sendBurst != null) {
+            ServerConfig.Limits l = c.limits();
+            c = c.withLimits(l.withSendRate(sendsPerSecond != null ? sendsPerSecond : l.sendsPerSecond(),
+                    sendBurst != null ? sendBurst : l.sendBurst()));
+        }
+        if (fastPasswords) {
+            c = c.withPasswords(ServerConfig.Passwords.fastForTests());
+        }
+        return c;
     }
 }

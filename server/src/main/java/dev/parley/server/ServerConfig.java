@@ -4,54 +4,236 @@ import dev.parley.store.Durability;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 
 /**
- * Everything a node needs to start. Each part validates itself when built, so a bad setting
- * fails start-up with the setting's name in the message.
+ * Everything a node needs to start, in sections that mirror the YAML file (see
+ * {@code config/example-*.yaml} and docs/operations.md). Each section validates itself when
+ * built, so a bad setting fails start-up with the setting's name in the message.
  */
-public record ServerConfig(String host, int port, Path dataDir, Durability durability, int nodeNumber,
-                           Limits limits, Timing timing, Passwords passwords, Storage storage) {
+public record ServerConfig(Network network, Storage storage, Cluster cluster, Limits limits, Timing timing,
+                           Passwords passwords, Observability observability, Retention retention) {
 
     public ServerConfig {
-        require(host != null && !host.isBlank(), "server.host", "must not be empty");
-        require(port >= 0 && port <= 65535, "server.port", "must be 0 to 65535");
-        require(dataDir != null, "storage.dataDir", "must be set");
-        require(durability != null, "storage.durability", "must be fsync or os");
-        require(nodeNumber >= 0 && nodeNumber <= 31, "cluster.nodeNumber", "must be 0 to 31");
+        require(network != null, "server", "must be set");
+        require(storage != null, "storage", "must be set");
+        require(cluster != null, "cluster", "must be set");
+        require(limits != null, "limits", "must be set");
+        require(timing != null, "timing", "must be set");
+        require(passwords != null, "passwords", "must be set");
+        require(observability != null, "observability", "must be set");
+        require(retention != null, "retention", "must be set");
     }
 
     public static ServerConfig defaults() {
-        return new ServerConfig("127.0.0.1", 8080, Path.of("data"), Durability.FSYNC, 0,
-                Limits.defaults(), Timing.defaults(), Passwords.defaults(), Storage.defaults());
+        return new ServerConfig(Network.defaults(), Storage.defaults(), Cluster.defaults(), Limits.defaults(),
+                Timing.defaults(), Passwords.defaults(), Observability.defaults(), Retention.defaults());
     }
 
-    public ServerConfig withAddress(String host, int port) {
-        return new ServerConfig(host, port, dataDir, durability, nodeNumber, limits, timing, passwords, storage);
+    public String host() {
+        return network.host();
     }
 
-    public ServerConfig withDataDir(Path dir) {
-        return new ServerConfig(host, port, dir, durability, nodeNumber, limits, timing, passwords, storage);
+    public int port() {
+        return network.port();
     }
 
-    public ServerConfig withDurability(Durability d) {
-        return new ServerConfig(host, port, dataDir, d, nodeNumber, limits, timing, passwords, storage);
+    public Path dataDir() {
+        return storage.dataDir();
+    }
+
+    public Durability durability() {
+        return storage.durability();
+    }
+
+    public int nodeNumber() {
+        return cluster.nodeNumber();
+    }
+
+    public ServerConfig withNetwork(Network n) {
+        return new ServerConfig(n, storage, cluster, limits, timing, passwords, observability, retention);
+    }
+
+    public ServerConfig withStorage(Storage s) {
+        return new ServerConfig(network, s, cluster, limits, timing, passwords, observability, retention);
+    }
+
+    public ServerConfig withCluster(Cluster c) {
+        return new ServerConfig(network, storage, c, limits, timing, passwords, observability, retention);
     }
 
     public ServerConfig withLimits(Limits l) {
-        return new ServerConfig(host, port, dataDir, durability, nodeNumber, l, timing, passwords, storage);
+        return new ServerConfig(network, storage, cluster, l, timing, passwords, observability, retention);
     }
 
     public ServerConfig withTiming(Timing t) {
-        return new ServerConfig(host, port, dataDir, durability, nodeNumber, limits, t, passwords, storage);
+        return new ServerConfig(network, storage, cluster, limits, t, passwords, observability, retention);
     }
 
     public ServerConfig withPasswords(Passwords p) {
-        return new ServerConfig(host, port, dataDir, durability, nodeNumber, limits, timing, p, storage);
+        return new ServerConfig(network, storage, cluster, limits, timing, p, observability, retention);
+    }
+
+    public ServerConfig withObservability(Observability o) {
+        return new ServerConfig(network, storage, cluster, limits, timing, passwords, o, retention);
+    }
+
+    public ServerConfig withRetention(Retention r) {
+        return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, r);
+    }
+
+    public ServerConfig withAddress(String host, int port) {
+        return withNetwork(new Network(host, port, network.tlsCertificate(), network.tlsKey()));
+    }
+
+    public ServerConfig withDataDir(Path dir) {
+        return withStorage(storage.withDataDir(dir));
+    }
+
+    public ServerConfig withDurability(Durability d) {
+        return withStorage(storage.withDurability(d));
     }
 
     static void require(boolean ok, String setting, String problem) {
         if (!ok) {
             throw new IllegalArgumentException(setting + ": " + problem);
+        }
+    }
+
+    /** Where the node listens, and its TLS certificate and key (PEM files) when it serves TLS itself. */
+    public record Network(String host, int port, Path tlsCertificate, Path tlsKey) {
+        public Network {
+            require(host != null && !host.isBlank(), "server.host", "must not be empty");
+            require(port >= 0 && port <= 65535, "server.port", "must be 0 to 65535");
+            require((tlsCertificate == null) == (tlsKey == null), "server.tlsCertificate",
+                    "server.tlsCertificate and server.tlsKey must be given together");
+        }
+
+        public static Network defaults() {
+            return new Network("127.0.0.1", 8080, null, null);
+        }
+
+        public boolean tls() {
+            return tlsCertificate != null;
+        }
+    }
+
+    /** Which database engine holds the data. */
+    public enum StorageType {
+        SQLITE, POSTGRES;
+
+        public static StorageType parse(String s) {
+            return switch (s.toLowerCase(Locale.ROOT)) {
+                case "sqlite" -> SQLITE;
+                case "postgres", "postgresql" -> POSTGRES;
+                default -> throw new IllegalArgumentException("must be 'sqlite' or 'postgres', not '" + s + "'");
+            };
+        }
+    }
+
+    /**
+     * Storage: SQLite under {@code dataDir} (one node), or PostgreSQL (a cluster). With PostgreSQL,
+     * {@code postgresUrls} lists one JDBC URL per shard; the first shard also holds per-user state
+     * when there is one.
+     */
+    public record Storage(StorageType type, Path dataDir, Durability durability, int readers, int maxBatch,
+                          List<String> postgresUrls, String postgresUser, String postgresPassword, int postgresPoolSize) {
+        public Storage {
+            require(type != null, "storage.type", "must be 'sqlite' or 'postgres'");
+            require(dataDir != null, "storage.dataDir", "must be set");
+            require(durability != null, "storage.durability", "must be 'fsync' or 'os'");
+            require(readers >= 1 && readers <= 64, "storage.readers", "must be 1 to 64");
+            require(maxBatch >= 1 && maxBatch <= 100_000, "storage.maxBatch", "must be 1 to 100000");
+            postgresUrls = postgresUrls == null ? List.of() : List.copyOf(postgresUrls);
+            require(type != StorageType.POSTGRES || !postgresUrls.isEmpty(), "storage.postgresUrls",
+                    "must name at least one database when storage.type is postgres");
+            for (String url : postgresUrls) {
+                require(url.startsWith("jdbc:postgresql://"), "storage.postgresUrls",
+                        "each must start with jdbc:postgresql://, not '" + url + "'");
+            }
+            require(postgresPoolSize >= 1 && postgresPoolSize <= 200, "storage.postgresPoolSize", "must be 1 to 200");
+        }
+
+        public static Storage defaults() {
+            return new Storage(StorageType.SQLITE, Path.of("data"), Durability.FSYNC, 4, 1024, List.of(), null, null, 8);
+        }
+
+        public Storage withDataDir(Path dir) {
+            return new Storage(type, dir, durability, readers, maxBatch, postgresUrls, postgresUser, postgresPassword,
+                    postgresPoolSize);
+        }
+
+        public Storage withDurability(Durability d) {
+            return new Storage(type, dataDir, d, readers, maxBatch, postgresUrls, postgresUser, postgresPassword,
+                    postgresPoolSize);
+        }
+
+        public Storage withPostgres(List<String> urls, String user, String password) {
+            return new Storage(StorageType.POSTGRES, dataDir, durability, readers, maxBatch, urls, user, password,
+                    postgresPoolSize);
+        }
+
+        @Override
+        public String toString() {
+            return "Storage[type=" + type + ", dataDir=" + dataDir + ", durability=" + durability + ", readers=" + readers
+                    + ", maxBatch=" + maxBatch + ", postgresUrls=" + postgresUrls + ", postgresUser=" + postgresUser
+                    + ", postgresPassword=" + (postgresPassword == null ? "none" : "***") + "]";
+        }
+    }
+
+    /** Which routing and presence the node uses: in-process (one node) or Redis (a cluster). */
+    public enum ClusterType {
+        LOCAL, REDIS;
+
+        public static ClusterType parse(String s) {
+            return switch (s.toLowerCase(Locale.ROOT)) {
+                case "local" -> LOCAL;
+                case "redis" -> REDIS;
+                default -> throw new IllegalArgumentException("must be 'local' or 'redis', not '" + s + "'");
+            };
+        }
+    }
+
+    /** Cluster membership: this node's number (unique per cluster, 0 to 31) and Redis. */
+    public record Cluster(ClusterType type, int nodeNumber, String redisUri) {
+        public Cluster {
+            require(type != null, "cluster.type", "must be 'local' or 'redis'");
+            require(nodeNumber >= 0 && nodeNumber <= 31, "cluster.nodeNumber", "must be 0 to 31");
+            require(type != ClusterType.REDIS || (redisUri != null && redisUri.startsWith("redis")), "cluster.redisUri",
+                    "must be a redis:// or rediss:// URI when cluster.type is redis");
+        }
+
+        public static Cluster defaults() {
+            return new Cluster(ClusterType.LOCAL, 0, null);
+        }
+    }
+
+    /** Metrics and log output. */
+    public record Observability(boolean metrics, boolean jsonLogs, String logLevel) {
+        public Observability {
+            require(logLevel != null && List.of("trace", "debug", "info", "warn", "error")
+                    .contains(logLevel.toLowerCase(Locale.ROOT)), "observability.logLevel",
+                    "must be one of trace, debug, info, warn, error");
+        }
+
+        public static Observability defaults() {
+            return new Observability(true, false, "info");
+        }
+    }
+
+    /** How long messages are kept; {@link Duration#ZERO} keeps them forever (the default). */
+    public record Retention(Duration messages) {
+        public Retention {
+            require(messages != null && !messages.isNegative(), "retention.messages", "must be 0 (forever) or positive");
+        }
+
+        public static Retention defaults() {
+            return new Retention(Duration.ZERO);
+        }
+
+        public boolean forever() {
+            return messages.isZero();
         }
     }
 
@@ -134,18 +316,6 @@ public record ServerConfig(String host, int port, Path dataDir, Durability durab
         /** Cheap hashing for tests and load generation only; never for real accounts. */
         public static Passwords fastForTests() {
             return new Passwords(64, 1, 1);
-        }
-    }
-
-    /** Store tuning. */
-    public record Storage(int readers, int maxBatch) {
-        public Storage {
-            require(readers >= 1 && readers <= 64, "storage.readers", "must be 1 to 64");
-            require(maxBatch >= 1 && maxBatch <= 100_000, "storage.maxBatch", "must be 1 to 100000");
-        }
-
-        public static Storage defaults() {
-            return new Storage(4, 1024);
         }
     }
 }

@@ -1,0 +1,142 @@
+package dev.parley.server.config;
+
+import dev.parley.server.ServerConfig;
+import dev.parley.server.ServerConfig.Cluster;
+import dev.parley.server.ServerConfig.ClusterType;
+import dev.parley.server.ServerConfig.Limits;
+import dev.parley.server.ServerConfig.Network;
+import dev.parley.server.ServerConfig.Observability;
+import dev.parley.server.ServerConfig.Passwords;
+import dev.parley.server.ServerConfig.Retention;
+import dev.parley.server.ServerConfig.Storage;
+import dev.parley.server.ServerConfig.StorageType;
+import dev.parley.server.ServerConfig.Timing;
+import dev.parley.store.Durability;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads a node's configuration from a YAML file and the environment, and validates it. Every
+ * setting has a default, so no file at all gives a working single node. Errors name the setting:
+ * {@code limits.maxBodyBytes: must be 1 to limits.maxFrameBytes - 256}.
+ */
+public final class ConfigLoader {
+    static final Map<String, Set<String>> SCHEMA = Settings.schema(
+            "server", new String[]{"host", "port", "tlsCertificate", "tlsKey"},
+            "storage", new String[]{"type", "dataDir", "durability", "readers", "maxBatch", "postgresUrls",
+                    "postgresUser", "postgresPassword", "postgresPoolSize"},
+            "cluster", new String[]{"type", "nodeNumber", "redisUri"},
+            "limits", new String[]{"maxFrameBytes", "hardFrameBytes", "maxBodyBytes", "sendsPerSecond", "sendBurst",
+                    "framesPerSecond", "frameBurst", "maxPageSize", "outboundQueueBytes", "maxHttpBodyBytes",
+                    "maxGroupSize", "maxCatchUp"},
+            "timing", new String[]{"heartbeat", "authTimeout", "presenceGrace", "typingExpiry"},
+            "passwords", new String[]{"memoryKiB", "iterations", "parallelism"},
+            "observability", new String[]{"metrics", "jsonLogs", "logLevel"},
+            "retention", new String[]{"messages"});
+
+    private ConfigLoader() {
+    }
+
+    /** The configuration from {@code file} (null for none) with environment overrides applied. */
+    public static ServerConfig load(Path file, Map<String, String> env) {
+        Map<String, Object> document = file == null ? Map.of() : read(file);
+        Settings s = Settings.of(document, env, SCHEMA);
+        ServerConfig d = ServerConfig.defaults();
+        return new ServerConfig(network(s, d.network()), storage(s, d.storage()), cluster(s, d.cluster()),
+                limits(s, d.limits()), timing(s, d.timing()), passwords(s, d.passwords()),
+                observability(s, d.observability()), retention(s, d.retention()));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> read(Path file) {
+        try (Reader r = Files.newBufferedReader(file)) {
+            Object doc = new Load(LoadSettings.builder().setLabel(file.toString()).build()).loadFromReader(r);
+            if (doc == null) {
+                return Map.of();
+            }
+            if (!(doc instanceof Map<?, ?> map)) {
+                throw new IllegalArgumentException(file + ": the configuration must be a mapping of sections");
+            }
+            return (Map<String, Object>) map;
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": cannot read the configuration file (" + e.getMessage() + ")");
+        } catch (YamlEngineException e) {
+            throw new IllegalArgumentException(file + ": not valid YAML: " + e.getMessage());
+        }
+    }
+
+    private static Network network(Settings s, Network d) {
+        return new Network(s.string("server.host", d.host()), s.integer("server.port", d.port()),
+                s.path("server.tlsCertificate", d.tlsCertificate()), s.path("server.tlsKey", d.tlsKey()));
+    }
+
+    private static Storage storage(Settings s, Storage d) {
+        StorageType type = parse("storage.type", () -> StorageType.parse(s.string("storage.type", "sqlite")));
+        Durability durability = parse("storage.durability",
+                () -> Durability.parse(s.string("storage.durability", d.durability().wire())));
+        return new Storage(type, s.path("storage.dataDir", d.dataDir()), durability,
+                s.integer("storage.readers", d.readers()), s.integer("storage.maxBatch", d.maxBatch()),
+                s.list("storage.postgresUrls", d.postgresUrls()), s.string("storage.postgresUser", d.postgresUser()),
+                s.string("storage.postgresPassword", d.postgresPassword()),
+                s.integer("storage.postgresPoolSize", d.postgresPoolSize()));
+    }
+
+    private static Cluster cluster(Settings s, Cluster d) {
+        ClusterType type = parse("cluster.type", () -> ClusterType.parse(s.string("cluster.type", "local")));
+        return new Cluster(type, s.integer("cluster.nodeNumber", d.nodeNumber()), s.string("cluster.redisUri", d.redisUri()));
+    }
+
+    private static Limits limits(Settings s, Limits d) {
+        return new Limits(s.integer("limits.maxFrameBytes", d.maxFrameBytes()),
+                s.integer("limits.hardFrameBytes", d.hardFrameBytes()),
+                s.integer("limits.maxBodyBytes", d.maxBodyBytes()),
+                s.integer("limits.sendsPerSecond", d.sendsPerSecond()),
+                s.integer("limits.sendBurst", d.sendBurst()),
+                s.integer("limits.framesPerSecond", d.framesPerSecond()),
+                s.integer("limits.frameBurst", d.frameBurst()),
+                s.integer("limits.maxPageSize", d.maxPageSize()),
+                s.integer("limits.outboundQueueBytes", d.outboundQueueBytes()),
+                s.integer("limits.maxHttpBodyBytes", d.maxHttpBodyBytes()),
+                s.integer("limits.maxGroupSize", d.maxGroupSize()),
+                s.integer("limits.maxCatchUp", d.maxCatchUp()));
+    }
+
+    private static Timing timing(Settings s, Timing d) {
+        return new Timing(s.duration("timing.heartbeat", d.heartbeat()), s.duration("timing.authTimeout", d.authTimeout()),
+                s.duration("timing.presenceGrace", d.presenceGrace()), s.duration("timing.typingExpiry", d.typingExpiry()));
+    }
+
+    private static Passwords passwords(Settings s, Passwords d) {
+        return new Passwords(s.integer("passwords.memoryKiB", d.memoryKiB()),
+                s.integer("passwords.iterations", d.iterations()), s.integer("passwords.parallelism", d.parallelism()));
+    }
+
+    private static Observability observability(Settings s, Observability d) {
+        return new Observability(s.bool("observability.metrics", d.metrics()),
+                s.bool("observability.jsonLogs", d.jsonLogs()), s.string("observability.logLevel", d.logLevel()));
+    }
+
+    private static Retention retention(Settings s, Retention d) {
+        return new Retention(s.duration("retention.messages", d.messages()));
+    }
+
+    private interface Parse<T> {
+        T get();
+    }
+
+    private static <T> T parse(String setting, Parse<T> p) {
+        try {
+            return p.get();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(setting + ": " + e.getMessage());
+        }
+    }
+}

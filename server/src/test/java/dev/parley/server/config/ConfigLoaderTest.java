@@ -1,0 +1,110 @@
+package dev.parley.server.config;
+
+import dev.parley.server.ServerConfig;
+import dev.parley.store.Durability;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigLoaderTest {
+    private static final Path EXAMPLES = Path.of("..", "config");
+
+    @Test
+    void everyExampleConfigurationLoads() throws IOException {
+        List<Path> examples;
+        try (Stream<Path> files = Files.list(EXAMPLES)) {
+            examples = files.filter(p -> p.getFileName().toString().startsWith("example-")).sorted().toList();
+        }
+        assertThat(examples).extracting(p -> p.getFileName().toString())
+                .contains("example-single-node.yaml", "example-cluster.yaml");
+        for (Path example : examples) {
+            ServerConfig c = ConfigLoader.load(example, Map.of("PARLEY_PG_PASSWORD", "from-env"));
+            assertThat(c.host()).as(example.toString()).isNotBlank();
+        }
+    }
+
+    @Test
+    void theSingleNodeExampleSpellsOutTheDefaults() {
+        ServerConfig c = ConfigLoader.load(EXAMPLES.resolve("example-single-node.yaml"), Map.of());
+        ServerConfig d = ServerConfig.defaults();
+        assertThat(c.limits()).isEqualTo(d.limits());
+        assertThat(c.timing()).isEqualTo(d.timing());
+        assertThat(c.passwords()).isEqualTo(d.passwords());
+        assertThat(c.storage().durability()).isEqualTo(Durability.FSYNC);
+    }
+
+    @Test
+    void theClusterExampleTakesItsSecretFromTheEnvironment() {
+        ServerConfig c = ConfigLoader.load(EXAMPLES.resolve("example-cluster.yaml"), Map.of("PARLEY_PG_PASSWORD", "s3cret"));
+        assertThat(c.storage().type()).isEqualTo(ServerConfig.StorageType.POSTGRES);
+        assertThat(c.storage().postgresUrls()).hasSize(2);
+        assertThat(c.storage().postgresPassword()).isEqualTo("s3cret");
+        assertThat(c.cluster().type()).isEqualTo(ServerConfig.ClusterType.REDIS);
+        assertThat(c.storage().toString()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void aMissingSecretIsAnErrorNamingTheSetting() {
+        assertThatThrownBy(() -> ConfigLoader.load(EXAMPLES.resolve("example-cluster.yaml"), Map.of()))
+                .hasMessageContaining("storage.postgresPassword").hasMessageContaining("PARLEY_PG_PASSWORD");
+    }
+
+    @Test
+    void noFileGivesTheDefaults() {
+        assertThat(ConfigLoader.load(null, Map.of())).isEqualTo(ServerConfig.defaults());
+    }
+
+    @Test
+    void environmentVariablesOverrideTheFile(@TempDir Path dir) throws IOException {
+        Path f = write(dir, "server:\n  port: 9000\nlimits:\n  maxBodyBytes: 4KiB\n");
+        ServerConfig c = ConfigLoader.load(f, Map.of("PARLEY_SERVER_PORT", "9100", "PARLEY_TIMING_HEARTBEAT", "10s",
+                "PARLEY_STORAGE_DATA_DIR", "/var/lib/parley"));
+        assertThat(c.port()).isEqualTo(9100);
+        assertThat(c.limits().maxBodyBytes()).isEqualTo(4096);
+        assertThat(c.timing().heartbeat()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.dataDir()).isEqualTo(Path.of("/var/lib/parley"));
+    }
+
+    @Test
+    void secretsCanComeFromAFile(@TempDir Path dir) throws IOException {
+        Path secret = write(dir, "from-a-file\n");
+        Path f = write(dir, "storage:\n  postgresPassword: ${file:" + secret + "}\n");
+        assertThat(ConfigLoader.load(f, Map.of()).storage().postgresPassword()).isEqualTo("from-a-file");
+    }
+
+    @Test
+    void badSettingsFailWithTheirName(@TempDir Path dir) throws IOException {
+        assertFails(dir, "server:\n  port: 70000\n", "server.port");
+        assertFails(dir, "limits:\n  maxBodyBytes: lots\n", "limits.maxBodyBytes");
+        assertFails(dir, "limits:\n  maxBodyByte: 10\n", "limits.maxBodyByte: unknown setting");
+        assertFails(dir, "storage:\n  durability: sometimes\n", "storage.durability");
+        assertFails(dir, "timing:\n  heartbeat: soon\n", "timing.heartbeat");
+        assertFails(dir, "storage:\n  type: postgres\n", "storage.postgresUrls");
+        assertFails(dir, "cluster:\n  type: redis\n", "cluster.redisUri");
+        assertFails(dir, "metrics:\n  enabled: true\n", "metrics: unknown section");
+        assertFails(dir, "server: [1, 2]\n", "server: must be a mapping");
+        assertFails(dir, "server:\n  host: [a\n", "not valid YAML");
+    }
+
+    private static void assertFails(Path dir, String yaml, String message) throws IOException {
+        Path f = write(dir, yaml);
+        assertThatThrownBy(() -> ConfigLoader.load(f, Map.of())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(message);
+    }
+
+    private static Path write(Path dir, String content) throws IOException {
+        Path f = Files.createTempFile(dir, "parley", ".yaml");
+        Files.writeString(f, content);
+        return f;
+    }
+}
