@@ -1,5 +1,6 @@
 package dev.parley.app;
 
+import dev.parley.server.LogSetup;
 import dev.parley.server.ParleyNode;
 import dev.parley.server.ServerConfig;
 import dev.parley.server.config.ConfigLoader;
@@ -54,6 +55,7 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("parley: invalid configuration: " + e.getMessage());
             return 2;
         }
+        LogSetup.apply(c.observability());
         ParleyNode node = ParleyNode.start(c);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

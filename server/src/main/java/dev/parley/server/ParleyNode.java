@@ -12,7 +12,9 @@ import dev.parley.core.presence.PresenceTracker;
 import dev.parley.core.receipt.ReceiptService;
 import dev.parley.core.typing.TypingTracker;
 import dev.parley.server.auth.Argon2PasswordHasher;
+import dev.parley.protocol.CloseCode;
 import dev.parley.server.http.ApiRoutes;
+import dev.parley.server.metrics.NodeMetrics;
 import dev.parley.server.http.ApiServices;
 import dev.parley.server.ws.ChatSocketEndpoint;
 import dev.parley.server.ws.Heartbeats;
@@ -31,6 +33,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,22 +58,26 @@ public final class ParleyNode implements AutoCloseable {
     private final LocalConnections connections;
     private final Heartbeats heartbeats;
     private final ScheduledExecutorService timers;
+    private final NodeMetrics metrics;
     private final AtomicBoolean ready = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicInteger port = new AtomicInteger();
 
     private ParleyNode(ServerConfig config, Vertx vertx, SqliteDatabase db, LocalConnections connections,
-                       Heartbeats heartbeats, ScheduledExecutorService timers) {
+                       Heartbeats heartbeats, ScheduledExecutorService timers, NodeMetrics metrics) {
         this.config = config;
         this.vertx = vertx;
         this.db = db;
         this.connections = connections;
         this.heartbeats = heartbeats;
         this.timers = timers;
+        this.metrics = metrics;
     }
 
     /** Opens storage, starts serving, and returns once the node is ready. */
     public static ParleyNode start(ServerConfig config) throws Exception {
         Clock clock = Clock.systemUTC();
+        NodeMetrics metrics = new NodeMetrics();
         int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(loops));
         SqliteDatabase db = SqliteDatabase.open(config.dataDir(), config.durability(), config.storage().readers(),
@@ -105,13 +112,16 @@ public final class ParleyNode implements AutoCloseable {
         ConversationList conversationList = new ConversationList(conversationStore, messageStore,
                 config.limits().maxPageSize());
 
-        Heartbeats heartbeats = new Heartbeats(vertx, connections, config.timing().heartbeat().toMillis());
-        ParleyNode node = new ParleyNode(config, vertx, db, connections, heartbeats, timers);
+        Heartbeats heartbeats = new Heartbeats(vertx, connections, config.timing().heartbeat().toMillis(), metrics);
+        metrics.watch(connections::count, connections::deviceCount, presence::onlineCount,
+                () -> db.writer().queued());
+        db.writer().onBatch(metrics::batch);
+        ParleyNode node = new ParleyNode(config, vertx, db, connections, heartbeats, timers, metrics);
 
         SocketServices socketServices = new SocketServices(vertx, config, accounts, messages, receipts, messageStore,
-                conversationStore, memberships, connections, typing, presence, watchers);
+                conversationStore, memberships, connections, typing, presence, watchers, metrics);
         ChatSocketEndpoint endpoint = new ChatSocketEndpoint(socketServices);
-        ApiServices api = new ApiServices(config, accounts, conversations, history, groups, conversationList,
+        ApiServices api = new ApiServices(config, accounts, conversations, history, groups, conversationList, metrics,
                 node.ready::get);
 
         HttpServerOptions options = new HttpServerOptions()
@@ -123,6 +133,14 @@ public final class ParleyNode implements AutoCloseable {
                 .setWebSocketClosingTimeout(2)
                 .setPerMessageWebSocketCompressionSupported(false)
                 .setPerFrameWebSocketCompressionSupported(false);
+        if (config.network().tls()) {
+            options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+                    .setCertPath(config.network().tlsCertificate().toString())
+                    .setKeyPath(config.network().tlsKey().toString()));
+        } else if (!isLoopback(config.host())) {
+            log.warn("serving plain HTTP on non-loopback address {}: tokens and messages cross the network unencrypted;"
+                    + " configure server.tlsCertificate/tlsKey or put a TLS-terminating proxy in front", config.host());
+        }
         try {
             // Vert.x spreads connections across loops only between servers sharing one port, and
             // servers asked for port 0 each get their own; so pick the free port first.
@@ -163,6 +181,27 @@ public final class ParleyNode implements AutoCloseable {
         }
     }
 
+    private static boolean isLoopback(String host) {
+        try {
+            return java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(10);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The node's metrics (also served at /metrics). */
+    public NodeMetrics metrics() {
+        return metrics;
+    }
+
     public int port() {
         return port.get();
     }
@@ -179,9 +218,28 @@ public final class ParleyNode implements AutoCloseable {
         return db;
     }
 
+    /**
+     * Stops the node gracefully within a bounded time: it reports not ready (so a balancer stops
+     * sending it clients), refuses new sends, waits for the sends in flight to be committed and
+     * confirmed, then closes every WebSocket with 1012 (reconnect elsewhere) and stops.
+     * Nothing confirmed is lost: every {@code sent} is written before the close frame.
+     */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         ready.set(false);
+        connections.drain();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while ((connections.pendingSends() > 0 || db.writer().queued() > 0) && System.nanoTime() < deadline) {
+            pause();
+        }
+        connections.closeAll(CloseCode.SERVICE_RESTART);
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (connections.count() > 0 && System.nanoTime() < deadline) {
+            pause();
+        }
         heartbeats.stop();
         timers.shutdownNow();
         try {

@@ -85,6 +85,11 @@ public final class PresenceTracker {
         }
     }
 
+    /** Users online now (including those inside their grace period). */
+    public int onlineCount() {
+        return states.size();
+    }
+
     public boolean isOnline(UserId user) {
         return states.containsKey(user);
     }

@@ -22,7 +22,7 @@ public final class ApiRoutes {
 
     private ApiRoutes(ApiServices services) {
         this.s = services;
-        this.respond = new Responder(services.accounts());
+        this.respond = new Responder(services.accounts(), services.metrics());
     }
 
     public static Router router(Vertx vertx, ApiServices services) {
@@ -32,6 +32,14 @@ public final class ApiRoutes {
     private Router build(Vertx vertx) {
         Router r = Router.router(vertx);
         r.get("/health").handler(this::health);
+        r.get("/health/ready").handler(this::health);
+        r.get("/health/live").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
+                .end(new JsonObject().put("status", "live").toBuffer()));
+        if (s.config().observability().metrics()) {
+            r.get("/metrics").handler(ctx -> ctx.response()
+                    .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                    .end(s.metrics().scrape()));
+        }
         r.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(s.config().limits().maxHttpBodyBytes()));
 
         r.post("/v1/accounts").handler(ctx -> respond.open(ctx, 201, () -> {
@@ -67,19 +75,19 @@ public final class ApiRoutes {
 
         new ConversationRoutes(s, respond).mount(r);
 
-        r.route("/v1/*").last().handler(ctx -> Responder.error(ctx, ErrorCode.NOT_FOUND, "no such endpoint"));
-        r.errorHandler(404, ctx -> Responder.error(ctx, ErrorCode.NOT_FOUND, "no such endpoint"));
-        r.errorHandler(405, ctx -> Responder.error(ctx, ErrorCode.METHOD_NOT_ALLOWED, "method not allowed on this path"));
-        r.errorHandler(413, ctx -> Responder.error(ctx, ErrorCode.TOO_LARGE,
+        r.route("/v1/*").last().handler(ctx -> respond.error(ctx, ErrorCode.NOT_FOUND, "no such endpoint"));
+        r.errorHandler(404, ctx -> respond.error(ctx, ErrorCode.NOT_FOUND, "no such endpoint"));
+        r.errorHandler(405, ctx -> respond.error(ctx, ErrorCode.METHOD_NOT_ALLOWED, "method not allowed on this path"));
+        r.errorHandler(413, ctx -> respond.error(ctx, ErrorCode.TOO_LARGE,
                 "body is larger than " + s.config().limits().maxHttpBodyBytes() + " bytes"));
-        r.errorHandler(400, ctx -> Responder.error(ctx, ErrorCode.MALFORMED, "bad request"));
-        r.errorHandler(500, ctx -> Responder.fail(ctx, ctx.failure() == null ? new IllegalStateException() : ctx.failure()));
+        r.errorHandler(400, ctx -> respond.error(ctx, ErrorCode.MALFORMED, "bad request"));
+        r.errorHandler(500, ctx -> respond.fail(ctx, ctx.failure() == null ? new IllegalStateException() : ctx.failure()));
         return r;
     }
 
     private void health(RoutingContext ctx) {
         boolean ready = s.ready().getAsBoolean();
         ctx.response().setStatusCode(ready ? 200 : 503).putHeader("Content-Type", "application/json")
-                .end(new JsonObject().put("status", ready ? "ready" : "starting").toBuffer());
+                .end(new JsonObject().put("status", ready ? "ready" : "unavailable").toBuffer());
     }
 }

@@ -6,11 +6,12 @@ import dev.parley.core.group.GroupService;
 import dev.parley.core.inbox.ConversationList;
 import dev.parley.core.message.HistoryService;
 import dev.parley.server.ServerConfig;
+import dev.parley.server.metrics.NodeMetrics;
 
 import java.util.function.BooleanSupplier;
 
 /** What the REST API needs from the node. */
 public record ApiServices(ServerConfig config, AccountService accounts, ConversationService conversations,
                           HistoryService history, GroupService groups, ConversationList conversationList,
-                          BooleanSupplier ready) {
+                          NodeMetrics metrics, BooleanSupplier ready) {
 }

@@ -6,6 +6,7 @@ import dev.parley.core.ChatException;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.server.Blocking;
 import dev.parley.server.ErrorMapping;
+import dev.parley.server.metrics.NodeMetrics;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -17,9 +18,11 @@ import java.util.concurrent.Callable;
  */
 final class Responder {
     private final AccountService accounts;
+    private final NodeMetrics metrics;
 
-    Responder(AccountService accounts) {
+    Responder(AccountService accounts, NodeMetrics metrics) {
         this.accounts = accounts;
+        this.metrics = metrics;
     }
 
     /** Work that needs the caller's device: the bearer token is checked first. */
@@ -59,7 +62,7 @@ final class Responder {
         }
     }
 
-    static void fail(RoutingContext ctx, Throwable t) {
+    void fail(RoutingContext ctx, Throwable t) {
         Throwable cause = ErrorMapping.unwrap(t);
         ErrorCode code;
         String message;
@@ -74,10 +77,11 @@ final class Responder {
         error(ctx, code, message);
     }
 
-    static void error(RoutingContext ctx, ErrorCode code, String message) {
+    void error(RoutingContext ctx, ErrorCode code, String message) {
         if (ctx.response().ended()) {
             return;
         }
+        metrics.error(code);
         ctx.response().setStatusCode(code.httpStatus()).putHeader("Content-Type", "application/json")
                 .end(Views.error(code.wire(), message).toBuffer());
     }

@@ -82,7 +82,10 @@ final class CatchUp {
                     }
                     long last = chunk.getLast().seq();
                     onLoop(() -> {
-                        frames.forEach(connection::writePaced);
+                        for (byte[] f : frames) {
+                            connection.writePaced(f);
+                            services.metrics().delivered(0);
+                        }
                         position(cid, last);
                     });
                     messages += chunk.size();

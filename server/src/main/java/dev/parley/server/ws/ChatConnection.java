@@ -16,6 +16,7 @@ import dev.parley.protocol.ServerFrame;
 import dev.parley.server.Blocking;
 import dev.parley.server.ErrorMapping;
 import dev.parley.server.ServerConfig;
+import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
@@ -69,6 +70,8 @@ public final class ChatConnection {
     private State state = State.AWAITING_AUTH;
     private volatile Caller caller;
     private volatile long lastHeardNanos;
+    private volatile long outboundQueuedBytes;
+    private boolean draining;
     private long authTimer;
     private Buffer partial;
     private boolean partialBinary;
@@ -245,7 +248,17 @@ public final class ChatConnection {
         }
     }
 
+    /** The node is shutting down: refuse new sends, let those in flight finish. */
+    void drain() {
+        draining = true;
+    }
+
     private void onSend(ClientFrame.Send s) {
+        if (draining) {
+            sendError(ErrorCode.UNAVAILABLE, "the node is shutting down; reconnect and retry", s.type(), s.rid(),
+                    s.clientId(), s.conversationId(), 0);
+            return;
+        }
         long wait = services.connections().takeSend(caller.deviceId(), System.nanoTime());
         if (wait > 0) {
             sendError(ErrorCode.RATE_LIMITED, "send rate limit reached", s.type(), s.rid(), s.clientId(),
@@ -256,6 +269,8 @@ public final class ChatConnection {
             inflight = new HashSet<>();
         }
         inflight.add(s.clientId());
+        long receivedNanos = System.nanoTime();
+        services.connections().sendStarted();
         services.messages().send(caller, new ConversationId(s.conversationId()), s.clientId(), s.body())
                 .whenComplete((m, err) -> context.runOnContext(v -> {
                     if (inflight != null) {
@@ -265,8 +280,12 @@ public final class ChatConnection {
                         ErrorMapping.Refusal r = ErrorMapping.of(err);
                         sendError(r.code(), r.message(), s.type(), s.rid(), s.clientId(), s.conversationId(), 0);
                     } else {
+                        services.metrics().messageStored(receivedNanos);
                         send(new ServerFrame.Sent(s.rid(), s.clientId(), s.conversationId(), m.seq(), m.createdAt()));
                     }
+                    // Counted down only once the answer is written, so a draining node that sees
+                    // zero knows every confirmation is ahead of its close frame.
+                    services.connections().sendFinished();
                 }));
     }
 
@@ -383,7 +402,7 @@ public final class ChatConnection {
             return;
         }
         if (e.seq() == cur.position + 1) {
-            emit(e.senderDeviceId(), e.clientId(), e.frame());
+            emit(e.senderDeviceId(), e.clientId(), e.frame(), e.committedNanos());
             cur.position = e.seq();
             return;
         }
@@ -391,12 +410,14 @@ public final class ChatConnection {
         fillGap(e.conversationId(), cur, e.seq() - 1);
     }
 
-    private void emit(long senderDeviceId, String clientId, byte[] frame) {
+    private void emit(long senderDeviceId, String clientId, byte[] frame, long committedNanos) {
         if (senderDeviceId == caller.deviceId().value() && clientId != null && inflight != null
                 && inflight.remove(clientId)) {
             return;
         }
-        write(frame);
+        if (write(frame)) {
+            services.metrics().delivered(committedNanos);
+        }
     }
 
     private void fillGap(long conversationId, ConversationCursor cur, long upTo) {
@@ -424,7 +445,7 @@ public final class ChatConnection {
                     for (Message m : ar.result()) {
                         if (m.seq() == cur.position + 1) {
                             emit(m.senderDeviceId() == null ? 0 : m.senderDeviceId().value(), m.clientId(),
-                                    FrameCodec.encodeServer(WireFrames.message(m)));
+                                    FrameCodec.encodeServer(WireFrames.message(m)), 0);
                             cur.position = m.seq();
                         }
                     }
@@ -449,7 +470,7 @@ public final class ChatConnection {
                 cur.held.poll();
             } else if (h.seq() == cur.position + 1) {
                 cur.held.poll();
-                emit(h.senderDeviceId(), h.clientId(), h.frame());
+                emit(h.senderDeviceId(), h.clientId(), h.frame(), h.committedNanos());
                 cur.position = h.seq();
             } else {
                 fillGap(conversationId, cur, h.seq() - 1);
@@ -523,20 +544,24 @@ public final class ChatConnection {
         }
     }
 
-    private void write(byte[] frame) {
+    /** Writes the frame unless the connection is closed or too far behind (then closes it). */
+    private boolean write(byte[] frame) {
         if (state == State.CLOSED) {
-            return;
+            return false;
         }
         if (ws.writeQueueFull() && state == State.LIVE) {
             log.info("closing slow consumer conn={} user={}", id, caller == null ? null : caller.userId());
+            services.metrics().slowConsumer();
             close(CloseCode.SLOW_CONSUMER);
-            return;
+            return false;
         }
         ws.writeFrame(TextFrames.of(frame));
+        return true;
     }
 
     private void sendError(ErrorCode code, String message, String request, String rid, String clientId,
                            long conversationId, long retryAfterMs) {
+        services.metrics().error(code);
         send(new ServerFrame.Error(code.wire(), message, request, rid, clientId, conversationId, retryAfterMs));
     }
 
@@ -547,12 +572,24 @@ public final class ChatConnection {
         if (state == State.CLOSED) {
             return;
         }
+        outboundQueuedBytes = ws instanceof WebSocketInternal wi && wi.channelHandlerContext() != null
+                ? pending(wi) : 0;
         if (nowNanos - lastHeardNanos > silenceNanos) {
             log.debug("heartbeat timeout conn={}", id);
             close(CloseCode.HEARTBEAT_TIMEOUT);
             return;
         }
         ws.writePing(Buffer.buffer());
+    }
+
+    private static long pending(WebSocketInternal wi) {
+        var buffer = wi.channelHandlerContext().channel().unsafe().outboundBuffer();
+        return buffer == null ? 0 : buffer.totalPendingWriteBytes();
+    }
+
+    /** Bytes waiting to be written to this connection, as of the last heartbeat. */
+    long outboundQueuedBytes() {
+        return outboundQueuedBytes;
     }
 
     void closeFromAnyThread(CloseCode code) {

@@ -26,6 +26,7 @@ public final class LocalConnections implements ConnectedDevices {
     private final ConcurrentHashMap<Context, LoopMailbox> mailboxes = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<DeviceId, TokenBucket> sendAllowances = new ConcurrentHashMap<>();
     private final AtomicInteger count = new AtomicInteger();
+    private final AtomicInteger pendingSends = new AtomicInteger();
     private final int sendsPerSecond;
     private final int sendBurst;
 
@@ -107,6 +108,44 @@ public final class LocalConnections implements ConnectedDevices {
 
     public int count() {
         return count.get();
+    }
+
+    void sendStarted() {
+        pendingSends.incrementAndGet();
+    }
+
+    void sendFinished() {
+        pendingSends.decrementAndGet();
+    }
+
+    /** Sends accepted on this node whose answer has not been written yet. */
+    public int pendingSends() {
+        return pendingSends.get();
+    }
+
+    /** Distinct devices with at least one connection (computed when asked). */
+    public int deviceCount() {
+        java.util.Set<DeviceId> devices = new java.util.HashSet<>();
+        for (ChatConnection[] arr : byUser.values()) {
+            for (ChatConnection c : arr) {
+                devices.add(c.caller().deviceId());
+            }
+        }
+        return devices.size();
+    }
+
+    /** Closes every connection with {@code code} (a node going down tells clients to go elsewhere). */
+    public void closeAll(CloseCode code) {
+        for (ChatConnection c : all()) {
+            c.closeFromAnyThread(code);
+        }
+    }
+
+    /** Stops every connection from taking new sends; those in flight still finish. */
+    public void drain() {
+        for (ChatConnection c : all()) {
+            c.postTask(c::drain);
+        }
     }
 
     /** A snapshot of every connection. */

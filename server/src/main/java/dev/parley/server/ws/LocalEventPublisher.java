@@ -39,7 +39,7 @@ public final class LocalEventPublisher implements EventPublisher {
         return switch (event) {
             case ChatEvent.MessageAdded m -> new Outbound.Entry(m.message().conversationId().value(), m.message().seq(),
                     m.message().senderDeviceId() == null ? 0 : m.message().senderDeviceId().value(),
-                    m.message().clientId(), FrameCodec.encodeServer(WireFrames.message(m.message())));
+                    m.message().clientId(), FrameCodec.encodeServer(WireFrames.message(m.message())), System.nanoTime());
             case ChatEvent.ReceiptMoved r -> new Outbound.Signal(r.conversationId().value(), FrameCodec.encodeServer(
                     new ServerFrame.Receipt(r.conversationId().value(), r.userId().value(), r.deliveredSeq(), r.readSeq())));
             case ChatEvent.TypingChanged t -> new Outbound.Signal(t.conversationId().value(), FrameCodec.encodeServer(

@@ -5,8 +5,12 @@ package dev.parley.server.ws;
  */
 sealed interface Outbound {
 
-    /** A history entry: delivered in seq order per conversation, gaps filled from the store. */
-    record Entry(long conversationId, long seq, long senderDeviceId, String clientId, byte[] frame) implements Outbound {
+    /**
+     * A history entry: delivered in seq order per conversation, gaps filled from the store.
+     * {@code committedNanos} is when this node published it (0 for entries read from the store).
+     */
+    record Entry(long conversationId, long seq, long senderDeviceId, String clientId, byte[] frame,
+                 long committedNanos) implements Outbound {
     }
 
     /**

@@ -9,11 +9,12 @@ import dev.parley.core.presence.PresenceTracker;
 import dev.parley.core.receipt.ReceiptService;
 import dev.parley.core.typing.TypingTracker;
 import dev.parley.server.ServerConfig;
+import dev.parley.server.metrics.NodeMetrics;
 import io.vertx.core.Vertx;
 
 /** What a WebSocket connection needs from the node. */
 public record SocketServices(Vertx vertx, ServerConfig config, AccountService accounts, MessageService messages,
                              ReceiptService receipts, MessageStore messageStore, ConversationStore conversationStore,
                              MembershipDirectory memberships, LocalConnections connections, TypingTracker typing,
-                             PresenceTracker presence, PresenceWatchers watchers) {
+                             PresenceTracker presence, PresenceWatchers watchers, NodeMetrics metrics) {
 }

@@ -1,0 +1,130 @@
+package dev.parley.server.metrics;
+
+import dev.parley.protocol.ErrorCode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * What an operator watches on a node, in Prometheus' text format at {@code /metrics}. The
+ * series are listed in docs/operations.md. Recording is lock-free and cheap enough for the hot
+ * path (counters and HDR-style histograms).
+ */
+public final class NodeMetrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Counter messagesReceived;
+    private final Counter messagesDelivered;
+    private final Counter slowConsumerDisconnects;
+    private final Timer commitTime;
+    private final Timer deliveryTime;
+    private final DistributionSummary batchSize;
+    private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
+    private volatile long outboundQueuedBytes;
+    private volatile long outboundQueuedMaxBytes;
+
+    public NodeMetrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        messagesReceived = Counter.builder("parley.messages.received")
+                .description("Messages stored (confirmed with sent); retries of a stored message are not counted")
+                .register(registry);
+        messagesDelivered = Counter.builder("parley.messages.delivered")
+                .description("History entries written to device connections").register(registry);
+        slowConsumerDisconnects = Counter.builder("parley.slow.consumer.disconnects")
+                .description("Connections closed because their outbound queue filled (4008)").register(registry);
+        commitTime = Timer.builder("parley.send.commit")
+                .description("From a send frame's arrival to its durable commit")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(100_000))
+                .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
+        deliveryTime = Timer.builder("parley.send.delivery")
+                .description("From a send frame's arrival to the entry's write on a recipient's connection")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(100_000))
+                .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
+        batchSize = DistributionSummary.builder("parley.store.commit.batch")
+                .description("Writes committed together by the group-commit writer")
+                .publishPercentileHistogram().minimumExpectedValue(1.0).maximumExpectedValue(100_000.0)
+                .register(registry);
+        for (ErrorCode code : ErrorCode.values()) {
+            errors.put(code, Counter.builder("parley.errors").description("Refusals sent to clients, by code")
+                    .tag("code", code.wire()).register(registry));
+        }
+        Gauge.builder("parley.outbound.queued", () -> outboundQueuedBytes).baseUnit("bytes")
+                .description("Bytes waiting in all connections' outbound queues (sampled at each heartbeat)")
+                .register(registry);
+        Gauge.builder("parley.outbound.queued.max", () -> outboundQueuedMaxBytes).baseUnit("bytes")
+                .description("The fullest connection's outbound queue (sampled at each heartbeat)").register(registry);
+    }
+
+    /** Gauges read from the node's parts when scraped. */
+    public void watch(IntSupplier connections, IntSupplier devicesOnline, IntSupplier usersOnline,
+                      LongSupplier writerQueue) {
+        Gauge.builder("parley.connections", connections::getAsInt).description("Authenticated WebSocket connections")
+                .register(registry);
+        Gauge.builder("parley.devices.online", devicesOnline::getAsInt).description("Devices with a connection")
+                .register(registry);
+        Gauge.builder("parley.users.online", usersOnline::getAsInt).description("Users online (presence)")
+                .register(registry);
+        Gauge.builder("parley.store.writer.queue", writerQueue::getAsLong)
+                .description("Writes waiting for the group-commit writer").register(registry);
+    }
+
+    public void messageStored(long receivedNanos) {
+        messagesReceived.increment();
+        commitTime.record(System.nanoTime() - receivedNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** An entry was written to a recipient; {@code receivedNanos} is 0 when not known on this node. */
+    public void delivered(long receivedNanos) {
+        messagesDelivered.increment();
+        if (receivedNanos != 0) {
+            deliveryTime.record(System.nanoTime() - receivedNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    public void batch(int size) {
+        batchSize.record(size);
+    }
+
+    public void error(ErrorCode code) {
+        errors.get(code).increment();
+    }
+
+    public void slowConsumer() {
+        slowConsumerDisconnects.increment();
+    }
+
+    public void outboundSample(long totalBytes, long maxBytes) {
+        outboundQueuedBytes = totalBytes;
+        outboundQueuedMaxBytes = maxBytes;
+    }
+
+    /** The registry, for adapters that add their own series (push outcomes, cluster routing). */
+    public io.micrometer.core.instrument.MeterRegistry registry() {
+        return registry;
+    }
+
+    /** The Prometheus text exposition. */
+    public String scrape() {
+        return registry.scrape();
+    }
+}
