@@ -85,12 +85,12 @@ public final class ParleyNode implements AutoCloseable {
 
         JdbcAccountStore accountStore = new JdbcAccountStore(db);
         JdbcConversationStore conversationStore = new JdbcConversationStore(db);
-        JdbcMessageStore messageStore = new JdbcMessageStore(db);
         IdGenerator ids = new IdGenerator(clock, config.nodeNumber());
         LocalConnections connections = new LocalConnections(config.limits().sendsPerSecond(), config.limits().sendBurst());
         PresenceWatchers watchers = new PresenceWatchers(conversationStore, connections);
         LocalEventPublisher publisher = new LocalEventPublisher(connections, watchers);
         MembershipDirectory memberships = new MembershipDirectory(conversationStore, Blocking.executor(), 100_000);
+        JdbcMessageStore messageStore = new JdbcMessageStore(db, memberships);
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("parley-timers").daemon(true).factory());
         PresenceTracker presence = new PresenceTracker(watchers, accountStore, clock, timers,

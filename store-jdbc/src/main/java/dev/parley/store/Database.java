@@ -10,7 +10,16 @@ import java.util.concurrent.CompletableFuture;
 public interface Database extends AutoCloseable {
 
     /** Queues a write; the future completes after its batch commits. */
-    <T> CompletableFuture<T> write(long key, SqlTask<T> task);
+    default <T> CompletableFuture<T> write(long key, SqlTask<T> task) {
+        return write(key, task, r -> { });
+    }
+
+    /**
+     * Queues a write; {@code afterCommit} runs with its result on the writer's thread right after
+     * the commit, before this or any later write's future completes, so what it records (a cache
+     * update) is in place for everything committed after it.
+     */
+    <T> CompletableFuture<T> write(long key, SqlTask<T> task, java.util.function.Consumer<? super T> afterCommit);
 
     /** Runs a read on a pooled connection, blocking the caller. */
     <T> T read(SqlTask<T> task);

@@ -12,6 +12,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
 /**
@@ -52,11 +53,22 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
 
     public <T> CompletableFuture<T> submit(SqlTask<T> task) {
-        Pending<T> p = new Pending<>(task);
+        return submit(task, r -> { });
+    }
+
+    /**
+     * Queues a write. {@code afterCommit} runs on the writer thread once the write is committed,
+     * before its future (and any later write's) completes.
+     */
+    public <T> CompletableFuture<T> submit(SqlTask<T> task, Consumer<? super T> afterCommit) {
+        Pending<T> p = new Pending<>(task, afterCommit);
         if (closing) {
             p.future.completeExceptionally(new ChatException(ChatException.Refusal.UNAVAILABLE, "store is closing"));
         } else if (!queue.offer(p)) {
             p.future.completeExceptionally(new ChatException(ChatException.Refusal.UNAVAILABLE, "store is overloaded"));
+        } else if (closing && !thread.isAlive()) {
+            // Closed between the check and the offer, after the writer's last drain.
+            failLeftovers();
         }
         return p.future;
     }
@@ -86,13 +98,20 @@ public final class GroupCommitWriter implements AutoCloseable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
-                runBatch(batch);
+                boolean stop = batch.removeIf(p -> p.task == STOP);
+                if (!batch.isEmpty()) {
+                    runBatch(batch);
+                }
+                if (stop && queue.isEmpty()) {
+                    return;
+                }
             } catch (InterruptedException e) {
                 if (closing) {
                     return;
                 }
             } catch (RuntimeException | Error e) {
                 log.error("writer loop failed; failing the batch", e);
+                rollback();
                 for (Pending<?> p : batch) {
                     p.future.completeExceptionally(e);
                 }
@@ -108,7 +127,7 @@ public final class GroupCommitWriter implements AutoCloseable {
                 p.run(session);
             }
             session.connection().commit();
-        } catch (Exception first) {
+        } catch (Throwable first) {
             rollback();
             if (batch.size() == 1) {
                 batch.getFirst().failure = first;
@@ -118,7 +137,14 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
         batches.incrementAndGet();
         tasks.addAndGet(batch.size());
-        batchListener.accept(batch.size());
+        try {
+            batchListener.accept(batch.size());
+        } catch (RuntimeException e) {
+            log.warn("batch listener failed: {}", e.toString());
+        }
+        for (Pending<?> p : batch) {
+            p.afterCommit();
+        }
         for (Pending<?> p : batch) {
             p.complete();
         }
@@ -130,7 +156,7 @@ public final class GroupCommitWriter implements AutoCloseable {
                 p.failure = null;
                 p.run(session);
                 session.connection().commit();
-            } catch (Exception e) {
+            } catch (Throwable e) {
                 rollback();
                 p.failure = e;
             }
@@ -149,26 +175,51 @@ public final class GroupCommitWriter implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
+        // Wakes the writer at once if it is idle; it finishes whatever is queued, then stops.
+        queue.offer(new Pending<>(STOP, r -> { }));
         try {
             thread.join(30_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        failLeftovers();
         session.close();
     }
 
+    private void failLeftovers() {
+        Pending<?> p;
+        while ((p = queue.poll()) != null) {
+            p.future.completeExceptionally(new ChatException(ChatException.Refusal.UNAVAILABLE, "store is closing"));
+        }
+    }
+
+    /** Marks the end of the queue when closing. */
+    private static final SqlTask<?> STOP = s -> null;
+
     private static final class Pending<T> {
         final SqlTask<T> task;
+        final Consumer<? super T> afterCommit;
         final CompletableFuture<T> future = new CompletableFuture<>();
         T result;
-        Exception failure;
+        Throwable failure;
 
-        Pending(SqlTask<T> task) {
+        Pending(SqlTask<T> task, Consumer<? super T> afterCommit) {
             this.task = task;
+            this.afterCommit = afterCommit;
         }
 
         void run(SqlSession s) throws Exception {
             result = task.run(s);
+        }
+
+        void afterCommit() {
+            if (failure == null) {
+                try {
+                    afterCommit.accept(result);
+                } catch (RuntimeException e) {
+                    log.error("after-commit hook failed", e);
+                }
+            }
         }
 
         void complete() {

@@ -19,6 +19,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Set;
 import java.util.List;
 import java.util.Map;
@@ -46,11 +47,19 @@ public final class JdbcConversationStore implements ConversationStore {
         UserId lo = a.compareTo(b) < 0 ? a : b;
         UserId hi = lo == a ? b : a;
         return Futures.await(db.write(lo.value(), s -> {
-            PreparedStatement find = s.prepare("SELECT conversation_id FROM direct_pairs WHERE user_lo = ? AND user_hi = ?");
-            find.setLong(1, lo.value());
-            find.setLong(2, hi.value());
-            try (ResultSet rs = find.executeQuery()) {
-                if (rs.next()) {
+            // Claim the pair first: of two nodes opening it at once, one inserts and the other
+            // (after waiting on the first's row lock) finds its conversation.
+            PreparedStatement pair = s.prepare("INSERT INTO direct_pairs (user_lo, user_hi, conversation_id) VALUES (?, ?, ?)"
+                    + " ON CONFLICT (user_lo, user_hi) DO NOTHING");
+            pair.setLong(1, lo.value());
+            pair.setLong(2, hi.value());
+            pair.setLong(3, newId.value());
+            if (pair.executeUpdate() == 0) {
+                PreparedStatement find = s.prepare("SELECT conversation_id FROM direct_pairs WHERE user_lo = ? AND user_hi = ?");
+                find.setLong(1, lo.value());
+                find.setLong(2, hi.value());
+                try (ResultSet rs = find.executeQuery()) {
+                    rs.next();
                     return conversation(s, new ConversationId(rs.getLong(1))).orElseThrow();
                 }
             }
@@ -61,11 +70,6 @@ public final class JdbcConversationStore implements ConversationStore {
             conv.setLong(3, now);
             conv.setLong(4, now);
             conv.executeUpdate();
-            PreparedStatement pair = s.prepare("INSERT INTO direct_pairs (user_lo, user_hi, conversation_id) VALUES (?, ?, ?)");
-            pair.setLong(1, lo.value());
-            pair.setLong(2, hi.value());
-            pair.setLong(3, newId.value());
-            pair.executeUpdate();
             PreparedStatement mem = s.prepare("INSERT INTO members (conversation_id, user_id, role, joined_seq, joined_at)"
                     + " VALUES (?, ?, ?, 0, ?)");
             for (UserId u : List.of(lo, hi)) {
@@ -99,19 +103,25 @@ public final class JdbcConversationStore implements ConversationStore {
     @Override
     public Optional<Membership> membership(ConversationId id) {
         return db.read(s -> {
-            ConversationKind kind = MembershipChanges.kindOf(s, id);
-            if (kind == null) {
-                return Optional.empty();
-            }
-            Map<UserId, Role> roles = MembershipChanges.currentRoles(s, id);
-            PreparedStatement ps = s.prepare("SELECT max(joined_seq), max(left_seq) FROM members WHERE conversation_id = ?");
+            // One statement, so roles and version come from one snapshot.
+            PreparedStatement ps = s.prepare("SELECT c.kind, c.membership_version, m.user_id, m.role FROM conversations c"
+                    + " LEFT JOIN members m ON m.conversation_id = c.id AND m.left_seq IS NULL WHERE c.id = ?"
+                    + " ORDER BY m.joined_seq, m.joined_at, m.user_id");
             ps.setLong(1, id.value());
-            long version;
+            ConversationKind kind = null;
+            long version = 0;
+            Map<UserId, Role> roles = new LinkedHashMap<>();
             try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                version = Math.max(rs.getLong(1), rs.getLong(2));
+                while (rs.next()) {
+                    kind = ConversationKind.fromWire(rs.getString(1));
+                    version = rs.getLong(2);
+                    long user = rs.getLong(3);
+                    if (!rs.wasNull()) {
+                        roles.put(new UserId(user), Role.fromWire(rs.getString(4)));
+                    }
+                }
             }
-            return Optional.of(new Membership(id, kind, roles, version));
+            return kind == null ? Optional.<Membership>empty() : Optional.of(new Membership(id, kind, roles, version));
         });
     }
 

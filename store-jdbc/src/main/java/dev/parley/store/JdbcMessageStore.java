@@ -3,6 +3,9 @@ package dev.parley.store;
 import dev.parley.core.account.DeviceId;
 import dev.parley.core.account.UserId;
 import dev.parley.core.conversation.ConversationId;
+import dev.parley.core.conversation.ConversationKind;
+import dev.parley.core.conversation.Membership;
+import dev.parley.core.conversation.MembershipObserver;
 import dev.parley.core.message.AppendRequest;
 import dev.parley.core.message.AppendResult;
 import dev.parley.core.message.Message;
@@ -28,17 +31,30 @@ import java.util.concurrent.CompletableFuture;
 public final class JdbcMessageStore implements MessageStore {
     static final String NEXT_SEQ_FOR_MEMBER = "UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = ?"
             + " WHERE id = ? AND EXISTS (SELECT 1 FROM members WHERE conversation_id = ? AND user_id = ?"
-            + " AND left_seq IS NULL) RETURNING last_seq";
+            + " AND left_seq IS NULL) RETURNING last_seq, membership_version, kind";
 
     private final Database db;
+    private final MembershipObserver observer;
+
+    /** @param observer told of every membership change in commit order, before any later write completes */
+    public JdbcMessageStore(Database db, MembershipObserver observer) {
+        this.db = db;
+        this.observer = observer;
+    }
 
     public JdbcMessageStore(Database db) {
-        this.db = db;
+        this(db, m -> { });
     }
 
     @Override
     public CompletableFuture<AppendResult> append(AppendRequest r) {
-        return db.write(r.conversationId().value(), s -> appendIn(s, r));
+        return db.write(r.conversationId().value(), s -> appendIn(s, r), this::observe);
+    }
+
+    private void observe(AppendResult r) {
+        if (r instanceof AppendResult.Appended a && a.membership() != null) {
+            observer.changed(a.membership());
+        }
     }
 
     private AppendResult appendIn(SqlSession s, AppendRequest r) throws SQLException {
@@ -52,16 +68,32 @@ public final class JdbcMessageStore implements MessageStore {
         if (r.change() != null) {
             return MembershipChanges.apply(s, r);
         }
-        long seq = nextSeqForMember(s, r);
-        if (seq == 0) {
-            return new AppendResult.NotMember();
+        PreparedStatement next = s.prepare(NEXT_SEQ_FOR_MEMBER);
+        next.setLong(1, r.createdAt());
+        next.setLong(2, r.conversationId().value());
+        next.setLong(3, r.conversationId().value());
+        next.setLong(4, r.senderId().value());
+        long seq;
+        long version;
+        ConversationKind kind;
+        try (ResultSet rs = next.executeQuery()) {
+            if (!rs.next()) {
+                return new AppendResult.NotMember();
+            }
+            seq = rs.getLong(1);
+            version = rs.getLong(2);
+            kind = ConversationKind.fromWire(rs.getString(3));
         }
         Message m = new Message(r.conversationId(), seq, r.createdAt(), r.senderId(), r.senderDeviceId(), r.clientId(),
                 r.kind(), r.body(), r.title(), r.userIds(), r.role());
         PreparedStatement ins = s.prepare(MessageRows.INSERT);
         MessageRows.bind(ins, m);
         ins.executeUpdate();
-        return new AppendResult.Appended(m, null);
+        Membership current = null;
+        if (r.knownMembershipVersion() >= 0 && r.knownMembershipVersion() != version) {
+            current = new Membership(r.conversationId(), kind, MembershipChanges.currentRoles(s, r.conversationId()), version);
+        }
+        return new AppendResult.Appended(m, current);
     }
 
     private static Message byClientId(SqlSession s, AppendRequest r) throws SQLException {
@@ -75,21 +107,11 @@ public final class JdbcMessageStore implements MessageStore {
         }
     }
 
-    private static long nextSeqForMember(SqlSession s, AppendRequest r) throws SQLException {
-        PreparedStatement ps = s.prepare(NEXT_SEQ_FOR_MEMBER);
-        ps.setLong(1, r.createdAt());
-        ps.setLong(2, r.conversationId().value());
-        ps.setLong(3, r.conversationId().value());
-        ps.setLong(4, r.senderId().value());
-        try (ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? rs.getLong(1) : 0;
-        }
-    }
-
     @Override
     public CompletableFuture<AppendResult.Appended> createGroup(ConversationId id, UserId owner, DeviceId ownerDevice,
                                                                String title, List<UserId> members, long now) {
-        return db.write(id.value(), s -> MembershipChanges.create(s, id, owner, ownerDevice, title, members, now));
+        return db.write(id.value(), s -> MembershipChanges.create(s, id, owner, ownerDevice, title, members, now),
+                this::observe);
     }
 
     @Override

@@ -40,8 +40,8 @@ final class MembershipChanges {
     /** Creates a group at seq 1 with its owner and initial members. */
     static AppendResult.Appended create(SqlSession s, ConversationId id, UserId owner, DeviceId ownerDevice, String title,
                                         List<UserId> members, long now) throws SQLException {
-        PreparedStatement conv = s.prepare("INSERT INTO conversations (id, kind, title, created_at, last_seq, last_activity_at)"
-                + " VALUES (?, ?, ?, ?, 1, ?)");
+        PreparedStatement conv = s.prepare("INSERT INTO conversations (id, kind, title, created_at, last_seq, last_activity_at,"
+                + " membership_version) VALUES (?, ?, ?, ?, 1, ?, 1)");
         conv.setLong(1, id.value());
         conv.setString(2, ConversationKind.GROUP.wire());
         conv.setString(3, title);
@@ -89,6 +89,9 @@ final class MembershipChanges {
         UserId successor = null;
         switch (r.change()) {
             case MembershipChange.Add add -> {
+                if (add.role() == Role.OWNER || (add.role() == Role.ADMIN && senderRole != Role.OWNER)) {
+                    return new AppendResult.Refused(Refusal.FORBIDDEN, "only the owner may add admins; nobody adds owners");
+                }
                 Set<UserId> fresh = new LinkedHashSet<>(add.users());
                 fresh.removeAll(roles.keySet());
                 if (fresh.isEmpty()) {
@@ -218,9 +221,10 @@ final class MembershipChanges {
 
     private static long nextSeq(SqlSession s, ConversationId id, long now, String title) throws SQLException {
         PreparedStatement ps = title == null
-                ? s.prepare("UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = ? WHERE id = ? RETURNING last_seq")
-                : s.prepare("UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = ?, title = ? WHERE id = ?"
-                        + " RETURNING last_seq");
+                ? s.prepare("UPDATE conversations SET last_seq = last_seq + 1, membership_version = last_seq + 1,"
+                        + " last_activity_at = ? WHERE id = ? RETURNING last_seq")
+                : s.prepare("UPDATE conversations SET last_seq = last_seq + 1, membership_version = last_seq + 1,"
+                        + " last_activity_at = ?, title = ? WHERE id = ? RETURNING last_seq");
         int i = 1;
         ps.setLong(i++, now);
         if (title != null) {

@@ -17,6 +17,7 @@ import java.sql.Statement;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * The embedded database: one SQLite file in WAL mode, one writer connection doing group commit,
@@ -98,8 +99,8 @@ public final class SqliteDatabase implements Database {
     }
 
     @Override
-    public <T> CompletableFuture<T> write(long key, SqlTask<T> task) {
-        return writer.submit(task);
+    public <T> CompletableFuture<T> write(long key, SqlTask<T> task, Consumer<? super T> afterCommit) {
+        return writer.submit(task, afterCommit);
     }
 
     @Override

@@ -16,7 +16,7 @@ import java.util.concurrent.Executor;
  * <p>Snapshots carry a version (the seq of the last membership event); {@link #update} never
  * replaces a newer snapshot with an older one, so a slow load cannot undo a fresh change.
  */
-public final class MembershipDirectory {
+public final class MembershipDirectory implements MembershipObserver {
     private final ConversationStore store;
     private final Executor blocking;
     private final int maxEntries;
@@ -72,6 +72,17 @@ public final class MembershipDirectory {
     public void update(Membership m) {
         cache.merge(m.conversationId(), m, (old, fresh) -> fresh.version() >= old.version() ? fresh : old);
         trim();
+    }
+
+    @Override
+    public void changed(Membership membership) {
+        update(membership);
+    }
+
+    /** The cached membership if there is one, else {@code fallback}; never blocks. */
+    public Membership current(ConversationId id, Membership fallback) {
+        Membership m = cache.get(id);
+        return m != null && m.version() >= fallback.version() ? m : fallback;
     }
 
     public void invalidate(ConversationId id) {

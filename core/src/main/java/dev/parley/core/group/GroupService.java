@@ -108,8 +108,7 @@ public final class GroupService {
     }
 
     private Message change(Caller caller, ConversationId id, MessageKind kind, MembershipChange change) {
-        AppendRequest request = new AppendRequest(id, caller.userId(), caller.deviceId(), null, kind, null, null, null,
-                null, change, clock.millis());
+        AppendRequest request = AppendRequest.change(id, caller.userId(), caller.deviceId(), kind, change, clock.millis());
         AppendResult result = await(messages.append(request));
         return switch (result) {
             case AppendResult.Appended a -> {

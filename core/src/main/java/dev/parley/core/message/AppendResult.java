@@ -6,8 +6,10 @@ import dev.parley.core.conversation.Membership;
 public sealed interface AppendResult {
 
     /**
-     * Stored at a new seq. {@code membership} is the conversation's membership right after the
-     * entry (changed if the entry was a membership event).
+     * Stored at a new seq. For a membership event, {@code membership} is the conversation's
+     * membership right after it, versioned at the entry's seq. For a text entry it is null when
+     * the membership is still the version the request named (or the request did not name one),
+     * and the current membership otherwise.
      */
     record Appended(Message message, Membership membership) implements AppendResult {
     }

@@ -49,21 +49,31 @@ public final class MessageService {
         }
         return memberships.requireMember(caller.userId(), conversationId)
                 .thenCompose(m -> store.append(AppendRequest.text(conversationId, caller.userId(), caller.deviceId(),
-                        clientId, body, clock.millis())))
-                .thenApply(result -> switch (result) {
+                        clientId, body, clock.millis(), m.version())).thenApply(result -> outcome(result, m)));
+    }
+
+    private Message outcome(AppendResult result, Membership checked) {
+        return switch (result) {
                     case AppendResult.Appended a -> {
-                        publish(a.message(), a.membership());
+                        // The store returns a membership only when it changed since the version
+                        // checked; then the cache was behind and the fresh one is the audience.
+                        Membership audience = checked;
+                        if (a.membership() != null) {
+                            memberships.update(a.membership());
+                            audience = a.membership();
+                        }
+                        publish(a.message(), audience);
                         yield a.message();
                     }
                     case AppendResult.Duplicate d -> d.original();
                     case AppendResult.ClientIdConflict c -> throw new ChatException(Refusal.CLIENT_ID_CONFLICT,
                             "client id already used for a different message");
                     case AppendResult.NotMember n -> {
-                        memberships.invalidate(conversationId);
+                        memberships.invalidate(checked.conversationId());
                         throw ChatException.notFound("conversation");
                     }
                     case AppendResult.Refused r -> throw new ChatException(r.refusal(), r.reason());
-                });
+                };
     }
 
     /** Routes a stored entry to the members who may see it. */

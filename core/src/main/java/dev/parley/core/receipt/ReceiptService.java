@@ -40,8 +40,9 @@ public final class ReceiptService {
         return memberships.requireMember(caller.userId(), id)
                 .thenCompose(m -> store.advancePositions(id, caller.userId(), delivered, read)
                         .thenApply(moved -> {
+                            // Membership as of now (a removal may have committed meanwhile).
                             moved.ifPresent(p -> publisher.publish(new ChatEvent.ReceiptMoved(id, p.userId(),
-                                    p.deliveredSeq(), p.readSeq()), m.members()));
+                                    p.deliveredSeq(), p.readSeq()), memberships.current(id, m).members()));
                             return moved;
                         }));
     }
