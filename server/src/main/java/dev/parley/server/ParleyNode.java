@@ -25,6 +25,7 @@ import dev.parley.server.ws.SocketServices;
 import dev.parley.store.JdbcAccountStore;
 import dev.parley.store.JdbcConversationStore;
 import dev.parley.store.JdbcMessageStore;
+import dev.parley.store.SqliteAdministration;
 import dev.parley.store.SqliteDatabase;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -39,6 +40,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -121,8 +123,18 @@ public final class ParleyNode implements AutoCloseable {
         SocketServices socketServices = new SocketServices(vertx, config, accounts, messages, receipts, messageStore,
                 conversationStore, memberships, connections, typing, presence, watchers, metrics);
         ChatSocketEndpoint endpoint = new ChatSocketEndpoint(socketServices);
+        long startedAt = System.currentTimeMillis();
         ApiServices api = new ApiServices(config, accounts, conversations, history, groups, conversationList, metrics,
-                node.ready::get);
+                node.ready::get, new SqliteAdministration(db), () -> Map.of(
+                        "connections", connections.count(),
+                        "devicesOnline", connections.deviceCount(),
+                        "usersOnline", presence.onlineCount(),
+                        "writerQueue", db.writer().queued(),
+                        "commitBatches", db.writer().batches(),
+                        "committedWrites", db.writer().tasks(),
+                        "uptimeSeconds", (System.currentTimeMillis() - startedAt) / 1000),
+                AdminToken.obtain(config));
+        PidFile.write(config.dataDir());
 
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(config.host())
@@ -248,6 +260,7 @@ public final class ParleyNode implements AutoCloseable {
             log.warn("event loops did not stop cleanly: {}", e.toString());
         }
         db.close();
+        PidFile.remove(config.dataDir());
         log.info("parley node stopped");
     }
 }

@@ -13,7 +13,7 @@ import java.util.Locale;
  * built, so a bad setting fails start-up with the setting's name in the message.
  */
 public record ServerConfig(Network network, Storage storage, Cluster cluster, Limits limits, Timing timing,
-                           Passwords passwords, Observability observability, Retention retention) {
+                           Passwords passwords, Observability observability, Retention retention, Admin admin) {
 
     public ServerConfig {
         require(network != null, "server", "must be set");
@@ -24,11 +24,12 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
         require(passwords != null, "passwords", "must be set");
         require(observability != null, "observability", "must be set");
         require(retention != null, "retention", "must be set");
+        require(admin != null, "admin", "must be set");
     }
 
     public static ServerConfig defaults() {
         return new ServerConfig(Network.defaults(), Storage.defaults(), Cluster.defaults(), Limits.defaults(),
-                Timing.defaults(), Passwords.defaults(), Observability.defaults(), Retention.defaults());
+                Timing.defaults(), Passwords.defaults(), Observability.defaults(), Retention.defaults(), Admin.defaults());
     }
 
     public String host() {
@@ -52,35 +53,39 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
     }
 
     public ServerConfig withNetwork(Network n) {
-        return new ServerConfig(n, storage, cluster, limits, timing, passwords, observability, retention);
+        return new ServerConfig(n, storage, cluster, limits, timing, passwords, observability, retention, admin);
     }
 
     public ServerConfig withStorage(Storage s) {
-        return new ServerConfig(network, s, cluster, limits, timing, passwords, observability, retention);
+        return new ServerConfig(network, s, cluster, limits, timing, passwords, observability, retention, admin);
     }
 
     public ServerConfig withCluster(Cluster c) {
-        return new ServerConfig(network, storage, c, limits, timing, passwords, observability, retention);
+        return new ServerConfig(network, storage, c, limits, timing, passwords, observability, retention, admin);
     }
 
     public ServerConfig withLimits(Limits l) {
-        return new ServerConfig(network, storage, cluster, l, timing, passwords, observability, retention);
+        return new ServerConfig(network, storage, cluster, l, timing, passwords, observability, retention, admin);
     }
 
     public ServerConfig withTiming(Timing t) {
-        return new ServerConfig(network, storage, cluster, limits, t, passwords, observability, retention);
+        return new ServerConfig(network, storage, cluster, limits, t, passwords, observability, retention, admin);
     }
 
     public ServerConfig withPasswords(Passwords p) {
-        return new ServerConfig(network, storage, cluster, limits, timing, p, observability, retention);
+        return new ServerConfig(network, storage, cluster, limits, timing, p, observability, retention, admin);
     }
 
     public ServerConfig withObservability(Observability o) {
-        return new ServerConfig(network, storage, cluster, limits, timing, passwords, o, retention);
+        return new ServerConfig(network, storage, cluster, limits, timing, passwords, o, retention, admin);
     }
 
     public ServerConfig withRetention(Retention r) {
-        return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, r);
+        return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, r, admin);
+    }
+
+    public ServerConfig withAdmin(Admin a) {
+        return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, retention, a);
     }
 
     public ServerConfig withAddress(String host, int port) {
@@ -219,6 +224,26 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
 
         public static Observability defaults() {
             return new Observability(true, false, "info");
+        }
+    }
+
+    /**
+     * The administration API's bearer token. When none is configured, a single node makes one at
+     * start-up and keeps it in {@code DATA/admin.token} (readable by its owner only), which
+     * {@code parley admin --data DIR} reads.
+     */
+    public record Admin(String token) {
+        public Admin {
+            require(token == null || token.length() >= 16, "admin.token", "must be at least 16 characters");
+        }
+
+        public static Admin defaults() {
+            return new Admin(null);
+        }
+
+        @Override
+        public String toString() {
+            return "Admin[token=" + (token == null ? "generated" : "***") + "]";
         }
     }
 

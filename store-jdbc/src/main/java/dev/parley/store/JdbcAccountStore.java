@@ -158,6 +158,25 @@ public final class JdbcAccountStore implements AccountStore, LastSeenStore {
     }
 
     @Override
+    public boolean deleteAccount(UserId userId) {
+        long now = System.currentTimeMillis();
+        return Futures.await(db.write(userId.value(), s -> {
+            PreparedStatement user = s.prepare("UPDATE users SET username = ?, password_hash = '', disabled = 1"
+                    + " WHERE id = ? AND username NOT LIKE 'deleted-%'");
+            user.setString(1, "deleted-" + userId.value());
+            user.setLong(2, userId.value());
+            if (user.executeUpdate() == 0) {
+                return false;
+            }
+            PreparedStatement devices = s.prepare("UPDATE devices SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL");
+            devices.setLong(1, now);
+            devices.setLong(2, userId.value());
+            devices.executeUpdate();
+            return true;
+        }));
+    }
+
+    @Override
     public boolean setDisabled(UserId userId, boolean disabled) {
         return Futures.await(db.write(userId.value(), s -> {
             PreparedStatement ps = s.prepare("UPDATE users SET disabled = ? WHERE id = ?");

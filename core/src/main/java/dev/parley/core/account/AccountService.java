@@ -95,14 +95,23 @@ public final class AccountService {
     }
 
     public List<Device> devices(Caller caller) {
-        return store.listDevices(caller.userId());
+        return devices(caller.userId());
+    }
+
+    public List<Device> devices(UserId user) {
+        return store.listDevices(user);
     }
 
     public void revokeDevice(Caller caller, DeviceId deviceId) {
-        if (!store.revokeDevice(caller.userId(), deviceId)) {
+        revokeDevice(caller.userId(), deviceId);
+    }
+
+    /** Revokes one of the user's devices and closes its connections. */
+    public void revokeDevice(UserId user, DeviceId deviceId) {
+        if (!store.revokeDevice(user, deviceId)) {
             throw ChatException.notFound("device");
         }
-        connections.disconnect(caller.userId(), deviceId, ConnectedDevices.Reason.LOGGED_OUT);
+        connections.disconnect(user, deviceId, ConnectedDevices.Reason.LOGGED_OUT);
     }
 
     public Account account(UserId id) {
@@ -126,6 +135,14 @@ public final class AccountService {
         if (disabled) {
             connections.disconnectAll(userId, ConnectedDevices.Reason.ACCOUNT_DISABLED);
         }
+    }
+
+    /** Deletes an account (see {@link AccountStore#deleteAccount}); its connections end at once. */
+    public void deleteAccount(UserId userId) {
+        if (!store.deleteAccount(userId)) {
+            throw ChatException.notFound("user");
+        }
+        connections.disconnectAll(userId, ConnectedDevices.Reason.ACCOUNT_DISABLED);
     }
 
     public void touch(DeviceId deviceId) {

@@ -37,6 +37,12 @@ public interface AccountStore {
     /** Records when the device was last connected (best effort, may be batched). */
     void touchDevice(DeviceId deviceId, java.time.Instant at);
 
+    /**
+     * Deletes the account: its devices are revoked, its username freed and its password removed;
+     * the id stays, so the history it wrote keeps a sender. Returns whether the account existed.
+     */
+    boolean deleteAccount(UserId userId);
+
     /** Marks the account disabled or enabled; returns whether the account exists. */
     boolean setDisabled(UserId userId, boolean disabled);
 }

@@ -40,7 +40,8 @@ public final class ConfigLoader {
             "timing", new String[]{"heartbeat", "authTimeout", "presenceGrace", "typingExpiry"},
             "passwords", new String[]{"memoryKiB", "iterations", "parallelism"},
             "observability", new String[]{"metrics", "jsonLogs", "logLevel"},
-            "retention", new String[]{"messages"});
+            "retention", new String[]{"messages"},
+            "admin", new String[]{"token"});
 
     private ConfigLoader() {
     }
@@ -52,7 +53,8 @@ public final class ConfigLoader {
         ServerConfig d = ServerConfig.defaults();
         return new ServerConfig(network(s, d.network()), storage(s, d.storage()), cluster(s, d.cluster()),
                 limits(s, d.limits()), timing(s, d.timing()), passwords(s, d.passwords()),
-                observability(s, d.observability()), retention(s, d.retention()));
+                observability(s, d.observability()), retention(s, d.retention()),
+                new ServerConfig.Admin(s.string("admin.token", null)));
     }
 
     @SuppressWarnings("unchecked")

@@ -8,10 +8,15 @@ import dev.parley.core.message.HistoryService;
 import dev.parley.server.ServerConfig;
 import dev.parley.server.metrics.NodeMetrics;
 
+import dev.parley.store.SqliteAdministration;
+
+import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /** What the REST API needs from the node. */
 public record ApiServices(ServerConfig config, AccountService accounts, ConversationService conversations,
                           HistoryService history, GroupService groups, ConversationList conversationList,
-                          NodeMetrics metrics, BooleanSupplier ready) {
+                          NodeMetrics metrics, BooleanSupplier ready, SqliteAdministration administration,
+                          Supplier<Map<String, Object>> liveStats, String adminToken) {
 }

@@ -3,8 +3,11 @@ package dev.parley.server.http;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.FrameCodec;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+
+import java.util.Map;
 
 /** Reading and validating request bodies, path parameters and query parameters. */
 final class Requests {
@@ -17,14 +20,20 @@ final class Requests {
         }
         Object parsed;
         try {
-            parsed = ctx.body().buffer().toJson();
+            parsed = Json.decodeValue(ctx.body().buffer());
         } catch (DecodeException e) {
             throw new ApiException(ErrorCode.MALFORMED, "body is not valid JSON");
         }
-        if (!(parsed instanceof JsonObject obj)) {
-            throw new ApiException(ErrorCode.MALFORMED, "body must be a JSON object");
+        // Vert.x hands objects back as JsonObject or as a plain Map depending on the codec path.
+        if (parsed instanceof JsonObject obj) {
+            return obj;
         }
-        return obj;
+        if (parsed instanceof Map<?, ?> map) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> fields = (Map<String, Object>) map;
+            return new JsonObject(fields);
+        }
+        throw new ApiException(ErrorCode.MALFORMED, "body must be a JSON object");
     }
 
     static String string(JsonObject body, String name) {

@@ -1,0 +1,290 @@
+package dev.parley.app;
+
+import dev.parley.server.AdminToken;
+import dev.parley.server.PidFile;
+import dev.parley.store.SqliteAdministration;
+import dev.parley.store.SqliteDatabase;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ScopeType;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code parley admin}: operator commands against a running node's administration API, plus an
+ * offline restore. The admin token comes from {@code --token}, {@code PARLEY_ADMIN_TOKEN}, or the
+ * node's data directory ({@code --data}, default ./data).
+ */
+@Command(name = "admin", mixinStandardHelpOptions = true, description = "Administer a Parley node.",
+        subcommands = {AdminCommand.Users.class, AdminCommand.Devices.class, AdminCommand.Stats.class,
+                AdminCommand.Backup.class, AdminCommand.Restore.class, AdminCommand.Export.class})
+final class AdminCommand {
+
+    @Option(names = "--url", scope = ScopeType.INHERIT, description = "The node (default http://127.0.0.1:8080).")
+    String url = "http://127.0.0.1:8080";
+
+    @Option(names = "--token", scope = ScopeType.INHERIT, description = "The admin token (default: PARLEY_ADMIN_TOKEN,"
+            + " else DATA/admin.token).")
+    String token;
+
+    @Option(names = "--data", scope = ScopeType.INHERIT, description = "The node's data directory (default ./data).")
+    Path data = Path.of("data");
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    String token() throws IOException {
+        if (token != null) {
+            return token;
+        }
+        String env = System.getenv("PARLEY_ADMIN_TOKEN");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        Path file = data.resolve(AdminToken.FILE);
+        if (!Files.exists(file)) {
+            throw new IOException("no admin token: give --token, set PARLEY_ADMIN_TOKEN, or point --data at the node's"
+                    + " data directory (" + file + " not found)");
+        }
+        return Files.readString(file).strip();
+    }
+
+    /** Calls the admin API; prints the body of a success to stdout, an error to stderr. */
+    int call(String method, String path, String jsonBody) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + "/admin/v1" + path))
+                .timeout(Duration.ofMinutes(10))
+                .header("Authorization", "Bearer " + token())
+                .header("Content-Type", "application/json")
+                .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(jsonBody));
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() >= 400) {
+            System.err.println("parley admin: " + r.statusCode() + " " + r.body());
+            return 1;
+        }
+        if (!r.body().isEmpty()) {
+            System.out.println(r.body());
+        }
+        return 0;
+    }
+
+    static String json(String s) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
+    }
+
+    static String encode(String pathPart) {
+        return java.net.URLEncoder.encode(pathPart, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    @Command(name = "users", mixinStandardHelpOptions = true, description = "Create, disable, enable or delete users.",
+            subcommands = {Users.Create.class, Users.Disable.class, Users.Enable.class, Users.Delete.class})
+    static final class Users {
+        @ParentCommand
+        AdminCommand admin;
+
+        @Command(name = "create", description = "Create a user; the password is read from the first line of stdin.")
+        static final class Create implements Callable<Integer> {
+            @ParentCommand
+            Users users;
+            @Parameters(index = "0", description = "username")
+            String username;
+
+            @Override
+            public Integer call() throws Exception {
+                String password = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+                if (password == null) {
+                    System.err.println("parley admin: give the password on stdin");
+                    return 2;
+                }
+                return users.admin.call("POST", "/users", "{\"username\":" + json(username) + ",\"password\":"
+                        + json(password) + "}");
+            }
+        }
+
+        @Command(name = "disable", description = "Disable a user; their connections close at once.")
+        static final class Disable implements Callable<Integer> {
+            @ParentCommand
+            Users users;
+            @Parameters(index = "0", description = "username")
+            String username;
+
+            @Override
+            public Integer call() throws Exception {
+                return users.admin.call("POST", "/users/" + encode(username) + "/disable", null);
+            }
+        }
+
+        @Command(name = "enable", description = "Enable a disabled user.")
+        static final class Enable implements Callable<Integer> {
+            @ParentCommand
+            Users users;
+            @Parameters(index = "0", description = "username")
+            String username;
+
+            @Override
+            public Integer call() throws Exception {
+                return users.admin.call("POST", "/users/" + encode(username) + "/enable", null);
+            }
+        }
+
+        @Command(name = "delete", description = "Delete a user: devices revoked, username freed, history kept.")
+        static final class Delete implements Callable<Integer> {
+            @ParentCommand
+            Users users;
+            @Parameters(index = "0", description = "username")
+            String username;
+
+            @Override
+            public Integer call() throws Exception {
+                int code = users.admin.call("DELETE", "/users/" + encode(username), null);
+                if (code == 0) {
+                    System.out.println("deleted " + username);
+                }
+                return code;
+            }
+        }
+    }
+
+    @Command(name = "devices", mixinStandardHelpOptions = true, description = "List or revoke a user's devices.",
+            subcommands = {Devices.ListDevices.class, Devices.Revoke.class})
+    static final class Devices {
+        @ParentCommand
+        AdminCommand admin;
+
+        @Command(name = "list", description = "A user's devices.")
+        static final class ListDevices implements Callable<Integer> {
+            @ParentCommand
+            Devices devices;
+            @Parameters(index = "0", description = "username")
+            String username;
+
+            @Override
+            public Integer call() throws Exception {
+                return devices.admin.call("GET", "/users/" + encode(username) + "/devices", null);
+            }
+        }
+
+        @Command(name = "revoke", description = "Revoke a device; its connections close at once.")
+        static final class Revoke implements Callable<Integer> {
+            @ParentCommand
+            Devices devices;
+            @Parameters(index = "0", description = "username")
+            String username;
+            @Parameters(index = "1", description = "device id")
+            long deviceId;
+
+            @Override
+            public Integer call() throws Exception {
+                int code = devices.admin.call("DELETE", "/users/" + encode(username) + "/devices/" + deviceId, null);
+                if (code == 0) {
+                    System.out.println("revoked " + deviceId);
+                }
+                return code;
+            }
+        }
+    }
+
+    @Command(name = "stats", mixinStandardHelpOptions = true, description = "Node statistics as JSON.")
+    static final class Stats implements Callable<Integer> {
+        @ParentCommand
+        AdminCommand admin;
+
+        @Override
+        public Integer call() throws Exception {
+            return admin.call("GET", "/stats", null);
+        }
+    }
+
+    @Command(name = "backup", mixinStandardHelpOptions = true,
+            description = "Write a consistent copy of the running node's database to FILE (on the node's machine).")
+    static final class Backup implements Callable<Integer> {
+        @ParentCommand
+        AdminCommand admin;
+        @Parameters(index = "0", description = "the backup file to create")
+        Path file;
+
+        @Override
+        public Integer call() throws Exception {
+            return admin.call("POST", "/backup", "{\"path\":" + json(file.toAbsolutePath().toString()) + "}");
+        }
+    }
+
+    @Command(name = "restore", mixinStandardHelpOptions = true,
+            description = "Replace the database in --data with a backup. The node must be stopped.")
+    static final class Restore implements Callable<Integer> {
+        @ParentCommand
+        AdminCommand admin;
+        @Parameters(index = "0", description = "the backup file")
+        Path backup;
+
+        @Override
+        public Integer call() throws Exception {
+            Path dir = admin.data;
+            if (PidFile.running(dir).isPresent()) {
+                System.err.println("parley admin: a node (pid " + PidFile.running(dir).get().pid() + ") is serving " + dir
+                        + "; stop it first");
+                return 1;
+            }
+            long messages;
+            try {
+                messages = SqliteAdministration.verifyBackup(backup);
+            } catch (java.sql.SQLException e) {
+                System.err.println("parley admin: " + backup + " is not a usable backup: " + e.getMessage());
+                return 1;
+            }
+            Files.createDirectories(dir);
+            Path db = dir.resolve(SqliteDatabase.FILE_NAME);
+            if (Files.exists(db)) {
+                Path aside = dir.resolve(SqliteDatabase.FILE_NAME + ".before-restore-" + System.currentTimeMillis());
+                Files.move(db, aside);
+                System.out.println("moved the old database to " + aside);
+            }
+            Files.deleteIfExists(dir.resolve(SqliteDatabase.FILE_NAME + "-wal"));
+            Files.deleteIfExists(dir.resolve(SqliteDatabase.FILE_NAME + "-shm"));
+            Files.copy(backup, db, StandardCopyOption.COPY_ATTRIBUTES);
+            System.out.println("restored " + backup + " to " + db + " (" + messages + " messages)");
+            return 0;
+        }
+    }
+
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = "Export one user's data (account, devices, conversations, messages they sent) as JSON.")
+    static final class Export implements Callable<Integer> {
+        @ParentCommand
+        AdminCommand admin;
+        @Parameters(index = "0", description = "username")
+        String username;
+
+        @Override
+        public Integer call() throws Exception {
+            return admin.call("GET", "/users/" + encode(username) + "/export", null);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package dev.parley.server.http;
+
+import dev.parley.core.ChatException;
+import dev.parley.core.account.Account;
+import dev.parley.core.account.AccountService;
+import dev.parley.core.account.Device;
+import dev.parley.core.account.DeviceId;
+import dev.parley.server.Blocking;
+import dev.parley.store.SqliteAdministration;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+
+/**
+ * The administration API under {@code /admin/v1}, for {@code parley admin}: users (create,
+ * disable, enable, delete), their devices, node statistics, an online backup and a user's data
+ * export. Every request needs the admin token as a bearer token; docs/operations.md lists the
+ * routes.
+ */
+public final class AdminRoutes {
+    private final AccountService accounts;
+    private final SqliteAdministration administration;
+    private final Supplier<Map<String, Object>> liveStats;
+    private final byte[] token;
+    private final Responder respond;
+
+    public AdminRoutes(AccountService accounts, SqliteAdministration administration,
+                       Supplier<Map<String, Object>> liveStats, String token, Responder respond) {
+        this.accounts = accounts;
+        this.administration = administration;
+        this.liveStats = liveStats;
+        this.token = token.getBytes(StandardCharsets.UTF_8);
+        this.respond = respond;
+    }
+
+    void mount(Router r) {
+        r.route("/admin/v1/*").handler(this::requireAdmin);
+        r.post("/admin/v1/users").handler(ctx -> run(ctx, 201, () -> {
+            JsonObject b = Requests.body(ctx);
+            return Views.account(accounts.register(Requests.string(b, "username"), Requests.string(b, "password")));
+        }));
+        r.post("/admin/v1/users/:username/disable").handler(ctx -> run(ctx, 200, () -> disabled(ctx, true)));
+        r.post("/admin/v1/users/:username/enable").handler(ctx -> run(ctx, 200, () -> disabled(ctx, false)));
+        r.delete("/admin/v1/users/:username").handler(ctx -> run(ctx, 204, () -> {
+            accounts.deleteAccount(user(ctx).id());
+            return null;
+        }));
+        r.get("/admin/v1/users/:username/devices").handler(ctx -> run(ctx, 200, () -> {
+            JsonArray arr = new JsonArray();
+            for (Device d : accounts.devices(user(ctx).id())) {
+                JsonObject device = Views.device(d, false);
+                device.remove("current");
+                arr.add(device);
+            }
+            return new JsonObject().put("devices", arr);
+        }));
+        r.delete("/admin/v1/users/:username/devices/:deviceId").handler(ctx -> run(ctx, 204, () -> {
+            accounts.revokeDevice(user(ctx).id(), new DeviceId(Requests.pathId(ctx, "deviceId")));
+            return null;
+        }));
+        r.get("/admin/v1/stats").handler(ctx -> run(ctx, 200, () -> {
+            JsonObject stats = new JsonObject(new java.util.LinkedHashMap<>(liveStats.get()));
+            stats.put("stored", new JsonObject(new java.util.LinkedHashMap<>(administration.counts())));
+            return stats;
+        }));
+        r.post("/admin/v1/backup").handler(ctx -> run(ctx, 200, () -> {
+            String path = Requests.string(Requests.body(ctx), "path");
+            long start = System.nanoTime();
+            long bytes = administration.backup(Path.of(path));
+            return new JsonObject().put("path", Path.of(path).toAbsolutePath().toString()).put("bytes", bytes)
+                    .put("millis", (System.nanoTime() - start) / 1_000_000);
+        }));
+        r.get("/admin/v1/users/:username/export").handler(ctx -> run(ctx, 200, () -> {
+            Account a = user(ctx);
+            SqliteAdministration.UserData data = administration.export(a.id());
+            JsonArray messages = new JsonArray();
+            data.messages().forEach(m -> messages.add(Views.message(m)));
+            return new JsonObject()
+                    .put("account", Views.account(a).put("createdAt", a.createdAt().toEpochMilli())
+                            .put("disabled", a.disabled()))
+                    .put("devices", new JsonArray(data.devices().stream().map(JsonObject::new).toList()))
+                    .put("conversations", new JsonArray(data.conversations().stream().map(JsonObject::new).toList()))
+                    .put("messages", messages);
+        }));
+    }
+
+    private JsonObject disabled(RoutingContext ctx, boolean disabled) {
+        Account a = user(ctx);
+        accounts.setDisabled(a.id(), disabled);
+        return new JsonObject().put("userId", a.id().value()).put("username", a.username()).put("disabled", disabled);
+    }
+
+    private Account user(RoutingContext ctx) {
+        return accounts.accountByUsername(ctx.pathParam("username"));
+    }
+
+    private void run(RoutingContext ctx, int status, Callable<JsonObject> work) {
+        Blocking.run(ctx.vertx().getOrCreateContext(), work).onComplete(ar -> {
+            if (ar.succeeded()) {
+                Responder.ok(ctx, status, ar.result());
+            } else {
+                respond.fail(ctx, ar.cause());
+            }
+        });
+    }
+
+    private void requireAdmin(RoutingContext ctx) {
+        String header = ctx.request().getHeader("Authorization");
+        byte[] given = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? header.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
+        if (!MessageDigest.isEqual(given, token)) {
+            respond.fail(ctx, new ChatException(ChatException.Refusal.UNAUTHENTICATED, "admin token required"));
+            return;
+        }
+        ctx.next();
+    }
+}
