@@ -29,6 +29,25 @@ public final class IdGenerator {
         this.node = node;
     }
 
+    /**
+     * Makes every later id larger than {@code issued}, an id this node issued before (found in
+     * storage at start-up), so a restart within the same second, or after ids were borrowed
+     * ahead in a burst, never issues an id twice.
+     */
+    public synchronized void advancePast(long issued) {
+        long s = issued >>> (NODE_BITS + COUNTER_BITS);
+        long c = issued & ((1 << COUNTER_BITS) - 1);
+        if (s > second || (s == second && c > counter)) {
+            second = s;
+            counter = c;
+        }
+    }
+
+    /** The node number an id was issued by. */
+    public static int nodeOf(long id) {
+        return (int) ((id >>> COUNTER_BITS) & MAX_NODE);
+    }
+
     public synchronized long next() {
         long now = Math.max(0, clock.millis() / 1000 - EPOCH_SECONDS);
         if (now > second) {

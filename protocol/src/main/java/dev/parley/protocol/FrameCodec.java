@@ -41,7 +41,9 @@ public final class FrameCodec {
         String rid = f.peekString("rid");
         String clientId = f.peekString("clientId");
         String type = f.peekString("type");
-        JsonFields.Context ctx = new JsonFields.Context(type, rid, clientId);
+        long conversationId = f.peekLong("conversationId");
+        JsonFields.Context ctx = new JsonFields.Context(type, rid, clientId,
+                conversationId >= 1 && conversationId <= MAX_ID ? conversationId : 0);
         if (!f.has("type")) {
             throw ctx.error(ErrorCode.MISSING_FIELD, "missing field 'type'");
         }
@@ -51,7 +53,7 @@ public final class FrameCodec {
         if (f.has("rid")) {
             String r = f.string("rid", ctx);
             if (r.length() > MAX_CLIENT_ID_CHARS) {
-                throw new JsonFields.Context(type, null, clientId)
+                throw new JsonFields.Context(type, null, clientId, ctx.conversationId())
                         .error(ErrorCode.INVALID_FIELD, "field 'rid' is longer than " + MAX_CLIENT_ID_CHARS);
             }
         }
@@ -239,7 +241,7 @@ public final class FrameCodec {
     }
 
     private static ServerFrame serverFrame(JsonFields f) {
-        JsonFields.Context ctx = new JsonFields.Context(f.peekString("type"), null, null);
+        JsonFields.Context ctx = new JsonFields.Context(f.peekString("type"), null, null, 0);
         String type = f.string("type", ctx);
         return switch (type) {
             case "ready" -> new ServerFrame.Ready(f.integer("userId", 1, MAX_ID, ctx),

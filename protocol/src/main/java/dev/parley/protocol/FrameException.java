@@ -9,17 +9,20 @@ public final class FrameException extends RuntimeException {
     private final String requestType;
     private final String rid;
     private final String clientId;
+    private final long conversationId;
 
-    public FrameException(ErrorCode code, String message, String requestType, String rid, String clientId) {
+    public FrameException(ErrorCode code, String message, String requestType, String rid, String clientId,
+                          long conversationId) {
         super(message, null, false, false);
         this.code = code;
         this.requestType = requestType;
         this.rid = rid;
         this.clientId = clientId;
+        this.conversationId = conversationId;
     }
 
     public FrameException(ErrorCode code, String message) {
-        this(code, message, null, null, null);
+        this(code, message, null, null, null, 0);
     }
 
     public ErrorCode code() {
@@ -39,5 +42,10 @@ public final class FrameException extends RuntimeException {
     /** The {@code clientId} of the refused frame, when it could be read. */
     public String clientId() {
         return clientId;
+    }
+
+    /** The {@code conversationId} of the refused frame when it could be read, else 0. */
+    public long conversationId() {
+        return conversationId;
     }
 }

@@ -226,9 +226,9 @@ final class JsonFields {
     }
 
     /** What an error about this frame should name. */
-    record Context(String type, String rid, String clientId) {
+    record Context(String type, String rid, String clientId, long conversationId) {
         FrameException error(ErrorCode code, String message) {
-            return new FrameException(code, message, type, rid, clientId);
+            return new FrameException(code, message, type, rid, clientId, conversationId);
         }
     }
 }

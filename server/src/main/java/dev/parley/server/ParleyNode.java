@@ -22,6 +22,7 @@ import dev.parley.server.ws.LocalConnections;
 import dev.parley.server.ws.LocalEventPublisher;
 import dev.parley.server.ws.PresenceWatchers;
 import dev.parley.server.ws.SocketServices;
+import dev.parley.store.IssuedIds;
 import dev.parley.store.JdbcAccountStore;
 import dev.parley.store.JdbcConversationStore;
 import dev.parley.store.JdbcMessageStore;
@@ -88,6 +89,7 @@ public final class ParleyNode implements AutoCloseable {
         JdbcAccountStore accountStore = new JdbcAccountStore(db);
         JdbcConversationStore conversationStore = new JdbcConversationStore(db);
         IdGenerator ids = new IdGenerator(clock, config.nodeNumber());
+        ids.advancePast(IssuedIds.highest(db, config.nodeNumber()));
         LocalConnections connections = new LocalConnections(config.limits().sendsPerSecond(), config.limits().sendBurst());
         PresenceWatchers watchers = new PresenceWatchers(conversationStore, connections);
         LocalEventPublisher publisher = new LocalEventPublisher(connections, watchers);
@@ -100,6 +102,9 @@ public final class ParleyNode implements AutoCloseable {
         TypingTracker typing = new TypingTracker(publisher, memberships, clock, config.timing().typingExpiry());
         long sweepMs = Math.max(50, config.timing().typingExpiry().toMillis() / 4);
         timers.scheduleAtFixedRate(typing::sweep, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
+        if (!config.retention().forever()) {
+            RetentionSweeper.schedule(timers, messageStore, clock, config.retention().messages());
+        }
 
         ServerConfig.Passwords pw = config.passwords();
         AccountService accounts = new AccountService(accountStore,

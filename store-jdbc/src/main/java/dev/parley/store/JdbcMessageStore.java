@@ -115,6 +115,42 @@ public final class JdbcMessageStore implements MessageStore {
     }
 
     @Override
+    public long deleteOlderThan(long cutoffMillis) {
+        // Conversations created after the cutoff cannot hold older entries.
+        List<Long> candidates = db.read(s -> {
+            PreparedStatement ps = s.prepare("SELECT id FROM conversations WHERE created_at < ?");
+            ps.setLong(1, cutoffMillis);
+            List<Long> ids = new java.util.ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+            return ids;
+        });
+        long deleted = 0;
+        for (long id : candidates) {
+            long upTo = db.read(s -> {
+                PreparedStatement ps = s.prepare("SELECT max(seq) FROM messages WHERE conversation_id = ? AND created_at < ?");
+                ps.setLong(1, id);
+                ps.setLong(2, cutoffMillis);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : 0L;
+                }
+            });
+            if (upTo > 0) {
+                deleted += Futures.await(db.write(id, s -> {
+                    PreparedStatement del = s.prepare("DELETE FROM messages WHERE conversation_id = ? AND seq <= ?");
+                    del.setLong(1, id);
+                    del.setLong(2, upTo);
+                    return (long) del.executeUpdate();
+                }));
+            }
+        }
+        return deleted;
+    }
+
+    @Override
     public List<Message> range(ConversationId id, long afterSeq, long upToSeq, int limit) {
         return db.read(s -> {
             PreparedStatement ps = s.prepare("SELECT " + MessageRows.COLUMNS

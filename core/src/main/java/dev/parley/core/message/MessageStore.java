@@ -28,6 +28,13 @@ public interface MessageStore {
     CompletableFuture<AppendResult.Appended> createGroup(ConversationId id, UserId owner, DeviceId ownerDevice,
                                                         String title, List<UserId> members, long now);
 
+    /**
+     * Deletes every entry older than {@code cutoffMillis}, oldest first within each conversation, so
+     * what remains of a history is always a contiguous run up to its last seq. Seqs are never
+     * reused. Returns how many entries were deleted. Blocking.
+     */
+    long deleteOlderThan(long cutoffMillis);
+
     /** Entries with {@code afterSeq < seq <= upToSeq}, ascending, at most {@code limit}. */
     List<Message> range(ConversationId id, long afterSeq, long upToSeq, int limit);
 

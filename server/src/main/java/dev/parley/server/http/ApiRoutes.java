@@ -76,10 +76,8 @@ public final class ApiRoutes {
         new ConversationRoutes(s, respond).mount(r);
         r.route("/admin/v1/*").handler(BodyHandler.create(false).setBodyLimit(s.config().limits().maxHttpBodyBytes()));
         new AdminRoutes(s.accounts(), s.administration(), s.liveStats(), s.adminToken(), respond).mount(r);
-        r.route("/admin/v1/*").last().handler(ctx -> respond.error(ctx, ErrorCode.NOT_FOUND, "no such endpoint"));
 
         WebClientRoutes.mount(r);
-        r.route("/v1/*").last().handler(ctx -> respond.error(ctx, ErrorCode.NOT_FOUND, "no such endpoint"));
         r.errorHandler(404, ctx -> respond.error(ctx, ErrorCode.NOT_FOUND, "no such endpoint"));
         r.errorHandler(405, ctx -> respond.error(ctx, ErrorCode.METHOD_NOT_ALLOWED, "method not allowed on this path"));
         r.errorHandler(413, ctx -> respond.error(ctx, ErrorCode.TOO_LARGE,

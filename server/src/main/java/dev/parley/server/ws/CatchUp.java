@@ -73,7 +73,15 @@ final class CatchUp {
                 while (pos < upTo) {
                     List<Message> chunk = services.messageStore().range(uc.conversationId(), pos, upTo,
                             ChatConnection.CATCH_UP_CHUNK);
-                    if (chunk.isEmpty()) {
+                    if (chunk.isEmpty() || chunk.getFirst().seq() > pos + 1) {
+                        // Retention deleted entries the device lacks: it cannot hold a gap-free
+                        // copy any more, so it reloads what remains.
+                        if (!chunk.isEmpty()) {
+                            onLoop(() -> {
+                                connection.writePaced(FrameCodec.encodeServer(new ServerFrame.Resync(cid, upTo)));
+                                position(cid, upTo);
+                            });
+                        }
                         break;
                     }
                     List<byte[]> frames = new ArrayList<>(chunk.size());

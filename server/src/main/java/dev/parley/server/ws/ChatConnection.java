@@ -21,6 +21,7 @@ import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,7 +106,14 @@ public final class ChatConnection {
         ws.frameHandler(this::onFrame);
         ws.pongHandler(b -> heard());
         ws.closeHandler(v -> onClosed());
-        ws.exceptionHandler(t -> log.debug("connection error conn={} {}", id, t.toString()));
+        ws.exceptionHandler(t -> {
+            if (t instanceof CorruptedWebSocketFrameException) {
+                // Netty is told not to close on protocol violations; say why before closing.
+                close(CloseCode.FRAME_TOO_LARGE);
+            } else {
+                log.debug("connection error conn={} {}", id, t.toString());
+            }
+        });
         authTimer = services.vertx().setTimer(services.config().timing().authTimeout().toMillis(), t -> {
             if (state == State.AWAITING_AUTH || state == State.AUTHENTICATING) {
                 close(CloseCode.AUTH_TIMEOUT);
@@ -160,7 +168,7 @@ public final class ChatConnection {
         try {
             frame = FrameCodec.decodeClient(data.getBytes());
         } catch (FrameException e) {
-            sendError(e.code(), e.getMessage(), e.requestType(), e.rid(), e.clientId(), 0, 0);
+            sendError(e.code(), e.getMessage(), e.requestType(), e.rid(), e.clientId(), e.conversationId(), 0);
             return;
         }
         dispatch(frame);
@@ -442,7 +450,15 @@ public final class ChatConnection {
                         return;
                     }
                     long before = cur.position;
-                    for (Message m : ar.result()) {
+                    List<Message> fetched = ar.result();
+                    if (!fetched.isEmpty() && fetched.getFirst().seq() > cur.position + 1) {
+                        // Retention deleted what lies in the gap; the device reloads what remains.
+                        send(new ServerFrame.Resync(conversationId, upTo));
+                        cur.position = upTo;
+                        drainHeld(conversationId, cur);
+                        return;
+                    }
+                    for (Message m : fetched) {
                         if (m.seq() == cur.position + 1) {
                             emit(m.senderDeviceId() == null ? 0 : m.senderDeviceId().value(), m.clientId(),
                                     FrameCodec.encodeServer(WireFrames.message(m)), 0);
