@@ -1,12 +1,23 @@
 package dev.parley.app;
 
+import dev.parley.bench.BenchCommand;
+import dev.parley.cli.ChatCommand;
+import dev.parley.cli.ConversationsCommand;
+import dev.parley.cli.GroupCommand;
+import dev.parley.cli.HistoryCommand;
+import dev.parley.cli.LoginCommand;
+import dev.parley.cli.LogoutCommand;
+import dev.parley.cli.RegisterCommand;
+import dev.parley.cli.SendCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code parley} command. */
 @Command(name = "parley", mixinStandardHelpOptions = true, version = "parley 0.1.0",
         description = "Self-hostable real-time messaging.",
-        subcommands = {ServeCommand.class})
+        subcommands = {ServeCommand.class, AdminCommand.class, BenchCommand.class,
+                RegisterCommand.class, LoginCommand.class, LogoutCommand.class, ConversationsCommand.class,
+                SendCommand.class, HistoryCommand.class, GroupCommand.class, ChatCommand.class})
 public final class Parley implements Runnable {
 
     @Override

@@ -94,7 +94,7 @@ public final class ParleyNode implements AutoCloseable {
         PresenceWatchers watchers = new PresenceWatchers(conversationStore, connections);
         LocalEventPublisher publisher = new LocalEventPublisher(connections, watchers);
         MembershipDirectory memberships = new MembershipDirectory(conversationStore, Blocking.executor(), 100_000);
-        JdbcMessageStore messageStore = new JdbcMessageStore(db, memberships);
+        JdbcMessageStore messageStore = new JdbcMessageStore(db);
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("parley-timers").daemon(true).factory());
         PresenceTracker presence = new PresenceTracker(watchers, accountStore, clock, timers,
@@ -127,7 +127,7 @@ public final class ParleyNode implements AutoCloseable {
 
         SocketServices socketServices = new SocketServices(vertx, config, accounts, messages, receipts, messageStore,
                 conversationStore, memberships, connections, typing, presence, watchers, metrics);
-        ChatSocketEndpoint endpoint = new ChatSocketEndpoint(socketServices);
+        ChatSocketEndpoint endpoint = new ChatSocketEndpoint(socketServices, node.ready::get);
         long startedAt = System.currentTimeMillis();
         ApiServices api = new ApiServices(config, accounts, conversations, history, groups, conversationList, metrics,
                 node.ready::get, new SqliteAdministration(db), () -> Map.of(

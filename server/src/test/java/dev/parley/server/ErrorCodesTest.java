@@ -236,6 +236,8 @@ class ErrorCodesTest {
         // A frame over maxFrameBytes (64 KiB) but under the hard limit: refused, connection kept.
         s.send(new ClientFrame.Send("t1", "big-frame", c, "x".repeat(70_000)));
         ServerFrame.Error frame = s.awaitFrame(ServerFrame.Error.class);
+        assertThat(frame.request()).as("the refused frame is named").isEqualTo("send");
+        assertThat(frame.clientId()).isEqualTo("big-frame");
         assertThat(frame.code()).isEqualTo("too_large");
         // A body over maxBodyBytes (16 KiB) in a frame under the limit.
         s.send(new ClientFrame.Send("t2", "big-body", c, "x".repeat(16_385)));
@@ -354,9 +356,31 @@ class ErrorCodesTest {
             ServerFrame.Error e = s.awaitFrame(ServerFrame.Error.class);
             assertThat(e.code()).isEqualTo("rate_limited");
             assertThat(e.retryAfterMs()).isPositive();
+            assertThat(e.request()).as("a refused frame is named even when refused before it is carried out")
+                    .isEqualTo("ping");
+            assertThat(e.rid()).startsWith("p");
             s.awaitFrame(ServerFrame.Pong.class, p -> "p0".equals(p.rid()));
             assertThat(s.isClosed()).isFalse();
         }
+    }
+
+    @Test
+    void aClientSendingNothingButRefusedFramesIsClosedWith4010() {
+        TestSocket s = aliceDevice.connect();
+        for (int i = 0; i < 99; i++) {
+            s.sendText("{\"type\":\"dance\"}");
+        }
+        // Frames are answered in order: when the pong is back, all 99 refusals are too.
+        s.send(new ClientFrame.Ping("good"));
+        s.awaitFrame(ServerFrame.Pong.class, p -> "good".equals(p.rid()));
+        assertThat(s.matching(ServerFrame.Error.class, e -> "unknown_type".equals(e.code()))).hasSize(99);
+        assertThat(s.isClosed()).as("99 refused frames in a row are tolerated").isFalse();
+        for (int i = 0; i < 100; i++) {
+            s.sendText("not json " + i);
+        }
+        TestSocket.Closed closed = s.awaitClose(CLOSE_WAIT);
+        assertThat(closed.code()).isEqualTo(4010);
+        assertThat(closed.reason()).isEqualTo("protocol_violation");
     }
 
     // ---- authentication ------------------------------------------------------------------

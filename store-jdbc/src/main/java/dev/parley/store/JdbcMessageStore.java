@@ -5,7 +5,6 @@ import dev.parley.core.account.UserId;
 import dev.parley.core.conversation.ConversationId;
 import dev.parley.core.conversation.ConversationKind;
 import dev.parley.core.conversation.Membership;
-import dev.parley.core.conversation.MembershipObserver;
 import dev.parley.core.message.AppendRequest;
 import dev.parley.core.message.AppendResult;
 import dev.parley.core.message.Message;
@@ -18,6 +17,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * Conversation histories in the {@code messages} table.
@@ -34,27 +34,14 @@ public final class JdbcMessageStore implements MessageStore {
             + " AND left_seq IS NULL) RETURNING last_seq, membership_version, kind";
 
     private final Database db;
-    private final MembershipObserver observer;
-
-    /** @param observer told of every membership change in commit order, before any later write completes */
-    public JdbcMessageStore(Database db, MembershipObserver observer) {
-        this.db = db;
-        this.observer = observer;
-    }
 
     public JdbcMessageStore(Database db) {
-        this(db, m -> { });
+        this.db = db;
     }
 
     @Override
-    public CompletableFuture<AppendResult> append(AppendRequest r) {
-        return db.write(r.conversationId().value(), s -> appendIn(s, r), this::observe);
-    }
-
-    private void observe(AppendResult r) {
-        if (r instanceof AppendResult.Appended a && a.membership() != null) {
-            observer.changed(a.membership());
-        }
+    public CompletableFuture<AppendResult> append(AppendRequest r, Consumer<? super AppendResult> onCommit) {
+        return db.write(r.conversationId().value(), s -> appendIn(s, r), onCommit);
     }
 
     private AppendResult appendIn(SqlSession s, AppendRequest r) throws SQLException {
@@ -109,9 +96,10 @@ public final class JdbcMessageStore implements MessageStore {
 
     @Override
     public CompletableFuture<AppendResult.Appended> createGroup(ConversationId id, UserId owner, DeviceId ownerDevice,
-                                                               String title, List<UserId> members, long now) {
+                                                               String title, List<UserId> members, long now,
+                                                               Consumer<? super AppendResult.Appended> onCommit) {
         return db.write(id.value(), s -> MembershipChanges.create(s, id, owner, ownerDevice, title, members, now),
-                this::observe);
+                onCommit);
     }
 
     @Override

@@ -403,6 +403,27 @@ public abstract class StoreContract {
     }
 
     @Test
+    public void commitHooksRunInSeqOrderBeforeTheFuturesComplete() throws Exception {
+        UserId alice = newUser("alice");
+        UserId bob = newUser("bob");
+        ConversationId c = direct(alice, bob);
+        List<Long> hooked = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<CompletableFuture<Boolean>> sawOwnHook = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            CompletableFuture<AppendResult> f = messages.append(
+                    AppendRequest.text(c, i % 2 == 0 ? alice : bob, null, "h" + i, "m" + i, tick()),
+                    r -> hooked.add(((AppendResult.Appended) r).message().seq()));
+            sawOwnHook.add(f.thenApply(r -> hooked.contains(((AppendResult.Appended) r).message().seq())));
+        }
+        for (CompletableFuture<Boolean> f : sawOwnHook) {
+            assertThat(f.get(30, java.util.concurrent.TimeUnit.SECONDS)).as("the hook ran before the future completed")
+                    .isTrue();
+        }
+        assertThat(hooked).as("hooks ran once per append, in seq order").hasSize(200).isSorted()
+                .doesNotHaveDuplicates();
+    }
+
+    @Test
     public void retryWithTheSameClientIdReturnsTheOriginal() {
         UserId alice = newUser("alice");
         UserId bob = newUser("bob");

@@ -16,7 +16,7 @@ import java.util.concurrent.Executor;
  * <p>Snapshots carry a version (the seq of the last membership event); {@link #update} never
  * replaces a newer snapshot with an older one, so a slow load cannot undo a fresh change.
  */
-public final class MembershipDirectory implements MembershipObserver {
+public final class MembershipDirectory {
     private final ConversationStore store;
     private final Executor blocking;
     private final int maxEntries;
@@ -72,11 +72,6 @@ public final class MembershipDirectory implements MembershipObserver {
     public void update(Membership m) {
         cache.merge(m.conversationId(), m, (old, fresh) -> fresh.version() >= old.version() ? fresh : old);
         trim();
-    }
-
-    @Override
-    public void changed(Membership membership) {
-        update(membership);
     }
 
     /** The cached membership if there is one, else {@code fallback}; never blocks. */

@@ -67,9 +67,10 @@ public final class GroupService {
         }
         requireUsers(others);
         AppendResult.Appended created = await(messages.createGroup(new ConversationId(ids.next()), caller.userId(),
-                caller.deviceId(), t, new ArrayList<>(others), clock.millis()));
-        memberships.update(created.membership());
-        publisher.publish(new ChatEvent.MessageAdded(created.message()), created.membership().members());
+                caller.deviceId(), t, new ArrayList<>(others), clock.millis(), a -> {
+                    memberships.update(a.membership());
+                    publisher.publish(new ChatEvent.MessageAdded(a.message()), a.membership().members());
+                }));
         return created.message();
     }
 
@@ -109,9 +110,10 @@ public final class GroupService {
 
     private Message change(Caller caller, ConversationId id, MessageKind kind, MembershipChange change) {
         AppendRequest request = AppendRequest.change(id, caller.userId(), caller.deviceId(), kind, change, clock.millis());
-        AppendResult result = await(messages.append(request));
-        return switch (result) {
-            case AppendResult.Appended a -> {
+        // Cache and publish on the writer thread in commit order: no entry committed after this
+        // change can be routed by the membership from before it.
+        AppendResult result = await(messages.append(request, committed -> {
+            if (committed instanceof AppendResult.Appended a) {
                 memberships.update(a.membership());
                 // Those who just left or were removed hear of it too; nothing after it.
                 Set<UserId> audience = new LinkedHashSet<>(a.membership().members());
@@ -119,8 +121,10 @@ public final class GroupService {
                     audience.add(a.message().userIds().getFirst());
                 }
                 publisher.publish(new ChatEvent.MessageAdded(a.message()), audience);
-                yield a.message();
             }
+        }));
+        return switch (result) {
+            case AppendResult.Appended a -> a.message();
             case AppendResult.NotMember n -> {
                 memberships.invalidate(id);
                 throw ChatException.notFound("conversation");

@@ -49,22 +49,30 @@ public final class MessageService {
         }
         return memberships.requireMember(caller.userId(), conversationId)
                 .thenCompose(m -> store.append(AppendRequest.text(conversationId, caller.userId(), caller.deviceId(),
-                        clientId, body, clock.millis(), m.version())).thenApply(result -> outcome(result, m)));
+                        clientId, body, clock.millis(), m.version()), committed -> published(committed, m))
+                        .thenApply(result -> outcome(result, m)));
+    }
+
+    /**
+     * Runs on the store's writer thread right after the commit, so entries are published in seq
+     * order and before the sender's confirmation.
+     */
+    private void published(AppendResult result, Membership checked) {
+        if (result instanceof AppendResult.Appended a) {
+            // The store returns a membership only when it changed since the version checked;
+            // then the cache was behind and the fresh one is the audience.
+            Membership audience = checked;
+            if (a.membership() != null) {
+                memberships.update(a.membership());
+                audience = a.membership();
+            }
+            publish(a.message(), audience);
+        }
     }
 
     private Message outcome(AppendResult result, Membership checked) {
         return switch (result) {
-                    case AppendResult.Appended a -> {
-                        // The store returns a membership only when it changed since the version
-                        // checked; then the cache was behind and the fresh one is the audience.
-                        Membership audience = checked;
-                        if (a.membership() != null) {
-                            memberships.update(a.membership());
-                            audience = a.membership();
-                        }
-                        publish(a.message(), audience);
-                        yield a.message();
-                    }
+                    case AppendResult.Appended a -> a.message();
                     case AppendResult.Duplicate d -> d.original();
                     case AppendResult.ClientIdConflict c -> throw new ChatException(Refusal.CLIENT_ID_CONFLICT,
                             "client id already used for a different message");

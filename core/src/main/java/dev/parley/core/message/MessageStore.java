@@ -6,6 +6,7 @@ import dev.parley.core.conversation.ConversationId;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * The conversations' histories, keyed by (conversation, seq).
@@ -18,7 +19,17 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface MessageStore {
 
-    CompletableFuture<AppendResult> append(AppendRequest request);
+    default CompletableFuture<AppendResult> append(AppendRequest request) {
+        return append(request, r -> { });
+    }
+
+    /**
+     * Appends, and runs {@code onCommit} with the outcome on the store's writer thread right after
+     * the commit, before this append's future and any later append's future complete. Appends to
+     * one conversation commit in seq order, so hooks that publish entries publish them in seq
+     * order. The hook must not block.
+     */
+    CompletableFuture<AppendResult> append(AppendRequest request, Consumer<? super AppendResult> onCommit);
 
     /**
      * Creates a group whose history starts with a {@link MessageKind#CREATED} entry at seq 1,
@@ -26,7 +37,13 @@ public interface MessageStore {
      * {@link dev.parley.core.conversation.Role#MEMBER}. The users must exist.
      */
     CompletableFuture<AppendResult.Appended> createGroup(ConversationId id, UserId owner, DeviceId ownerDevice,
-                                                        String title, List<UserId> members, long now);
+                                                        String title, List<UserId> members, long now,
+                                                        Consumer<? super AppendResult.Appended> onCommit);
+
+    default CompletableFuture<AppendResult.Appended> createGroup(ConversationId id, UserId owner, DeviceId ownerDevice,
+                                                                String title, List<UserId> members, long now) {
+        return createGroup(id, owner, ownerDevice, title, members, now, a -> { });
+    }
 
     /**
      * Deletes every entry older than {@code cutoffMillis}, oldest first within each conversation, so

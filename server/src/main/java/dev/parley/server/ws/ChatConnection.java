@@ -56,6 +56,8 @@ public final class ChatConnection {
     static final int CATCH_UP_CHUNK = 500;
     /** Typing frames forwarded per second per connection; the rest are dropped. */
     static final int TYPING_PER_SECOND = 2;
+    /** Refused frames in a row after which the connection is closed (4010). */
+    static final int MAX_CONSECUTIVE_VIOLATIONS = 100;
 
     enum State { AWAITING_AUTH, AUTHENTICATING, SYNCING, LIVE, CLOSED }
 
@@ -73,6 +75,9 @@ public final class ChatConnection {
     private volatile long lastHeardNanos;
     private volatile long outboundQueuedBytes;
     private boolean draining;
+    private int violations;
+    /** Whether this connection resumes from positions (else it only gets live entries from now on). */
+    private boolean resuming;
     private long authTimer;
     private Buffer partial;
     private boolean partialBinary;
@@ -152,26 +157,45 @@ public final class ChatConnection {
         if (state == State.CLOSED) {
             return;
         }
-        if (frameAllowance.tryTake(System.nanoTime()) > 0) {
-            sendError(ErrorCode.RATE_LIMITED, "too many frames; slow down", null, null, null, 0, 1000);
-            return;
-        }
+        long wait = frameAllowance.tryTake(System.nanoTime());
         if (binary) {
-            sendError(ErrorCode.MALFORMED, "binary frames are not supported; send JSON text frames", null, null, null, 0, 0);
+            refuse(ErrorCode.MALFORMED, "binary frames are not supported; send JSON text frames", null, null, null, 0, 0);
             return;
         }
-        if (data.length() > limits.maxFrameBytes()) {
-            sendError(ErrorCode.TOO_LARGE, "frame is larger than " + limits.maxFrameBytes() + " bytes", null, null, null, 0, 0);
-            return;
-        }
-        ClientFrame frame;
+        // Decoded even when it will be refused, so that the error names the request it answers.
+        ClientFrame frame = null;
+        FrameException undecodable = null;
         try {
             frame = FrameCodec.decodeClient(data.getBytes());
         } catch (FrameException e) {
-            sendError(e.code(), e.getMessage(), e.requestType(), e.rid(), e.clientId(), e.conversationId(), 0);
-            return;
+            undecodable = e;
         }
-        dispatch(frame);
+        String type = frame != null ? frame.type() : undecodable.requestType();
+        String rid = frame != null ? frame.rid() : undecodable.rid();
+        String clientId = frame != null ? clientIdOf(frame) : undecodable.clientId();
+        long conversationId = frame != null ? conversationOf(frame) : undecodable.conversationId();
+        if (wait > 0) {
+            refuse(ErrorCode.RATE_LIMITED, "too many frames; slow down", type, rid, clientId, conversationId,
+                    Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)));
+        } else if (data.length() > limits.maxFrameBytes()) {
+            refuse(ErrorCode.TOO_LARGE, "frame is larger than " + limits.maxFrameBytes() + " bytes", type, rid, clientId,
+                    conversationId, 0);
+        } else if (undecodable != null) {
+            refuse(undecodable.code(), undecodable.getMessage(), type, rid, clientId, conversationId, 0);
+        } else {
+            violations = 0;
+            dispatch(frame);
+        }
+    }
+
+    /** Answers a frame refused before dispatch; a client that sends nothing else is cut off. */
+    private void refuse(ErrorCode code, String message, String request, String rid, String clientId, long conversationId,
+                        long retryAfterMs) {
+        sendError(code, message, request, rid, clientId, conversationId, retryAfterMs);
+        if (++violations >= MAX_CONSECUTIVE_VIOLATIONS) {
+            log.info("closing conn={} after {} refused frames in a row", id, violations);
+            close(CloseCode.PROTOCOL_VIOLATION);
+        }
     }
 
     private void dispatch(ClientFrame frame) {
@@ -241,6 +265,7 @@ public final class ChatConnection {
         services.vertx().cancelTimer(authTimer);
         caller = c;
         state = positions == null ? State.LIVE : State.SYNCING;
+        resuming = positions != null;
         if (positions != null) {
             pendingLive = new ArrayList<>();
         }
@@ -397,9 +422,10 @@ public final class ChatConnection {
     private void deliverEntry(Outbound.Entry e) {
         ConversationCursor cur = cursors().get(e.conversationId());
         if (cur == null) {
-            // A live-only connection (no positions in auth) starts each conversation where the
-            // first entry it sees is.
-            cur = new ConversationCursor(e.seq() - 1);
+            // A conversation this connection did not know when it connected (it was created or
+            // the user was added since): a resuming device gets it from the start, as a
+            // catch-up would have given it; a live-only one from this entry on.
+            cur = new ConversationCursor(resuming ? 0 : e.seq() - 1);
             cursors.put(e.conversationId(), cur);
         }
         if (cur.filling) {

@@ -5,6 +5,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
 
+import java.util.function.BooleanSupplier;
+
 /**
  * Accepts WebSocket upgrades on {@value #PATH} and starts a {@link ChatConnection} for each.
  * Any other path is refused with 404 at the handshake. Authentication happens in the first frame,
@@ -14,18 +16,23 @@ public final class ChatSocketEndpoint {
     public static final String PATH = "/v1/ws";
 
     private final SocketServices services;
+    private final BooleanSupplier accepting;
 
-    public ChatSocketEndpoint(SocketServices services) {
+    /** @param accepting false while the node drains: new connections are refused with 503 */
+    public ChatSocketEndpoint(SocketServices services, BooleanSupplier accepting) {
         this.services = services;
+        this.accepting = accepting;
     }
 
     public Handler<ServerWebSocketHandshake> handshakeHandler() {
         return handshake -> {
             String path = handshake.path();
-            if (PATH.equals(path)) {
-                handshake.accept();
-            } else {
+            if (!PATH.equals(path)) {
                 handshake.reject(404);
+            } else if (!accepting.getAsBoolean()) {
+                handshake.reject(503);
+            } else {
+                handshake.accept();
             }
         };
     }

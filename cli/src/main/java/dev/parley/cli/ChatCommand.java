@@ -1,0 +1,36 @@
+package dev.parley.cli;
+
+import dev.parley.sdk.ParleyClient;
+import dev.parley.sdk.PositionStore;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+import picocli.CommandLine.Command;
+
+import java.time.ZoneId;
+
+/** {@code parley chat}: the interactive client. */
+@Command(name = "chat", mixinStandardHelpOptions = true,
+        description = {"Chat interactively.",
+                "Shows your conversations with unread counts and who is online (● / ○). /open NAME shows one",
+                "live, with ✓ sent, ✓✓ delivered and ✓✓ read marks and who is typing. Type a line to send it.",
+                "/group TITLE USER... creates a group, /list goes back to the list, /quit (or Ctrl-D) ends."})
+public final class ChatCommand extends ClientCommand {
+    /** The terminal to use; tests set one, otherwise the system's. */
+    Terminal terminal;
+
+    @Override
+    int run() throws Exception {
+        SavedLogin login = login();
+        ChatScreen screen = new ChatScreen(login.session(), ZoneId.systemDefault());
+        PositionStore positions = PositionStore.inMemory();
+        try (ParleyClient client = ParleyClient.builder(login.server(), login.session()).listener(screen)
+                .positions(positions).build();
+             Terminal t = terminal != null ? terminal : TerminalBuilder.builder().system(true).build()) {
+            screen.attach(client);
+            screen.load(positions);
+            client.connect();
+            new TerminalChat(t, screen).run();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,27 @@
+package dev.parley.cli;
+
+import dev.parley.sdk.ParleyClient;
+import dev.parley.sdk.Session;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code parley login USERNAME}: logs this terminal in as a new device and keeps its token. */
+@Command(name = "login", mixinStandardHelpOptions = true,
+        description = {"Log in; the token is kept in ~/.parley/session.json, readable by you only.",
+                "Prints: logged in USERNAME USER_ID DEVICE_ID"})
+public final class LoginCommand extends ClientCommand {
+    @Parameters(paramLabel = "USERNAME")
+    String username;
+
+    @Mixin
+    Credentials credentials;
+
+    @Override
+    int run() throws Exception {
+        Session session = ParleyClient.login(credentials.server, username, credentials.password(), credentials.device);
+        loginFile().write(new SavedLogin(credentials.server, session));
+        out().println("logged in " + session.username() + " " + session.userId() + " " + session.deviceId());
+        return 0;
+    }
+}

@@ -1,0 +1,152 @@
+package dev.parley.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.parley.sdk.Session;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code session.json} in the Parley home directory: the server, token, user and device of the
+ * current login. The token acts as the account, so the directory is {@code rwx------} and the
+ * file {@code rw-------}, set when they are created (never readable by others, not even for a
+ * moment) on file systems that have POSIX permissions.
+ */
+public final class LoginFile {
+    static final String NAME = "session.json";
+    private static final Set<PosixFilePermission> DIR = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final Path home;
+
+    public LoginFile(Path home) {
+        this.home = home;
+    }
+
+    public Path path() {
+        return home.resolve(NAME);
+    }
+
+    /** The saved login, or empty when there is none. */
+    public Optional<SavedLogin> read() {
+        Path file = path();
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        try (JsonParser p = JSON.createParser(Files.readString(file, StandardCharsets.UTF_8))) {
+            Map<String, Object> f = new HashMap<>();
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new IOException("not a JSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken v = p.nextToken();
+                f.put(name, v == JsonToken.VALUE_NUMBER_INT ? (Object) p.getLongValue()
+                        : v == JsonToken.VALUE_STRING ? p.getText() : null);
+                if (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY) {
+                    p.skipChildren();
+                }
+            }
+            return Optional.of(new SavedLogin(URI.create((String) f.get("server")),
+                    new Session((String) f.get("token"), (Long) f.get("userId"), (Long) f.get("deviceId"),
+                            (String) f.get("username"))));
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException(file + " is not a readable login; run 'parley login' again", e);
+        }
+    }
+
+    /** Saves the login, replacing any other in one step. */
+    public void write(SavedLogin login) {
+        try {
+            createPrivateDirectory();
+            Path tmp = home.resolve(NAME + ".tmp");
+            Files.deleteIfExists(tmp);
+            createPrivateFile(tmp);
+            Files.writeString(tmp, json(login), StandardCharsets.UTF_8);
+            try {
+                Files.move(tmp, path(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, path(), StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save the login in " + home, e);
+        }
+    }
+
+    /** Forgets the login; true if there was one. */
+    public boolean delete() {
+        try {
+            return Files.deleteIfExists(path());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void createPrivateDirectory() throws IOException {
+        if (Files.isDirectory(home)) {
+            if (posix()) {
+                Files.setPosixFilePermissions(home, DIR);
+            }
+            return;
+        }
+        if (posix()) {
+            Files.createDirectories(home, attribute(DIR));
+            Files.setPosixFilePermissions(home, DIR); // the umask may have narrowed what was asked for
+        } else {
+            Files.createDirectories(home);
+        }
+    }
+
+    private void createPrivateFile(Path file) throws IOException {
+        try {
+            if (posix()) {
+                Files.createFile(file, attribute(FILE));
+            } else {
+                Files.createFile(file);
+            }
+        } catch (FileAlreadyExistsException e) {
+            throw new IOException(file + " appeared while saving", e);
+        }
+    }
+
+    private boolean posix() {
+        return home.getFileSystem().supportedFileAttributeViews().contains("posix");
+    }
+
+    private static FileAttribute<Set<PosixFilePermission>> attribute(Set<PosixFilePermission> perms) {
+        return PosixFilePermissions.asFileAttribute(perms);
+    }
+
+    private static String json(SavedLogin login) throws IOException {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(out).useDefaultPrettyPrinter()) {
+            g.writeStartObject();
+            g.writeStringField("server", login.server().toString());
+            g.writeStringField("token", login.session().token());
+            g.writeNumberField("userId", login.session().userId());
+            g.writeNumberField("deviceId", login.session().deviceId());
+            g.writeStringField("username", login.session().username());
+            g.writeEndObject();
+        }
+        return out + "\n";
+    }
+}

@@ -1,0 +1,56 @@
+package dev.parley.cli;
+
+import dev.parley.sdk.ParleyClient;
+import dev.parley.sdk.SentMessage;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/** {@code parley send --to USER TEXT}: sends one message and waits until the node has stored it. */
+@Command(name = "send", mixinStandardHelpOptions = true,
+        description = {"Send one message; returns once the node has stored it.",
+                "Prints: sent CONVERSATION_ID SEQ"})
+public final class SendCommand extends ClientCommand {
+
+    static final class Target {
+        @Option(names = "--to", paramLabel = "USER", required = true, description = "A user: the direct conversation.")
+        String to;
+
+        @Option(names = "--group", paramLabel = "ID", required = true, description = "A conversation id (a group).")
+        Long group;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Target target;
+
+    @Parameters(paramLabel = "TEXT", arity = "1..*",
+            description = "The message (words are joined with spaces); '-' reads it from standard input.")
+    List<String> words;
+
+    @Override
+    int run() throws Exception {
+        String body = words.equals(List.of("-")) ? stdin() : String.join(" ", words);
+        SavedLogin login = login();
+        // Live only: a one-shot send needs no catch-up of the whole history.
+        try (ParleyClient client = ParleyClient.builder(login.server(), login.session()).resume(false)
+                .autoDelivered(false).build()) {
+            long conversationId = target.group != null ? target.group : client.openDirect(target.to).conversationId();
+            client.connect();
+            SentMessage sent = await(client.send(conversationId, body));
+            out().println("sent " + sent.conversationId() + " " + sent.seq());
+        }
+        return 0;
+    }
+
+    private static String stdin() throws IOException {
+        InputStream in = System.in;
+        String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        return text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+    }
+}

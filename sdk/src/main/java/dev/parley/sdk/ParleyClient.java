@@ -1,0 +1,366 @@
+package dev.parley.sdk;
+
+import dev.parley.protocol.ClientFrame;
+import dev.parley.protocol.FrameCodec;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One device of a Parley user: REST calls with its token, and its real-time connection.
+ *
+ * <p>REST methods block the calling thread until the node answers and throw
+ * {@link ParleyException} with the node's error code when it refuses (or
+ * {@code unavailable} when it cannot be reached). They work without {@link #connect()}.
+ *
+ * <p>The real-time connection ({@link #connect()}) authenticates with the positions this device
+ * holds, so the node first sends whatever it missed. From then on the client keeps itself
+ * connected: after any unexpected close or silence it reconnects with jittered exponential
+ * backoff and resumes from its positions, and it stops only when closed, logged out, or refused
+ * its token. Sends are retried under their client id until the node confirms or refuses them, so
+ * each is stored once. The {@link ParleyListener} sees every history entry of every conversation
+ * exactly once, in seq order, with no gap, including this device's own sends.
+ *
+ * <p>Threading: every method may be called from any thread. Listener callbacks and the
+ * completions of the futures returned here run on the client's single SDK thread, in order; do not
+ * block that thread waiting for another of this client's futures. Close the client when done.
+ *
+ * {@snippet :
+ * Session alice = ParleyClient.login(base, "alice", "correct horse battery", "laptop");
+ * try (ParleyClient client = ParleyClient.builder(base, alice)
+ *         .listener(new ParleyListener() {
+ *             public void onMessage(ChatMessage m) { System.out.println(m.seq() + " " + m.body()); }
+ *         })
+ *         .build()) {
+ *     client.connect().join();
+ *     Conversation bob = client.openDirect("bob");
+ *     SentMessage sent = client.send(bob.conversationId(), "hi bob").join();
+ * }
+ * }
+ */
+public final class ParleyClient implements AutoCloseable {
+    private final HttpClient http;
+    private final Rest rest;
+    private final Realtime realtime;
+    private final String token;
+    private volatile Session self;
+
+    private ParleyClient(Builder b) {
+        this.http = Rest.newHttpClient();
+        this.token = b.token;
+        this.rest = new Rest(http, b.base, b.token);
+        this.realtime = new Realtime(http, rest, b.token, b.listener, b.positions, b.resume, b.autoDelivered,
+                b.backoffInitial, b.backoffMax);
+    }
+
+    // ---- accounts, without a token -----------------------------------------------------------
+
+    /** Creates an account. Refusals: {@code username_taken}, {@code invalid_field}. */
+    public static User register(URI base, String username, String password) {
+        return User.from(new Rest(Shared.HTTP, base, null).post("/v1/accounts",
+                Map.of("username", username, "password", password)));
+    }
+
+    /**
+     * Logs in, creating a new device with its own token. {@code deviceName} may be null.
+     * Refusals: {@code invalid_credentials}, {@code account_disabled}.
+     */
+    public static Session login(URI base, String username, String password, String deviceName) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("username", username);
+        body.put("password", password);
+        if (deviceName != null) {
+            body.put("deviceName", deviceName);
+        }
+        JsonObject o = new Rest(Shared.HTTP, base, null).post("/v1/sessions", body);
+        return new Session(o.string("token"), o.integer("userId"), o.integer("deviceId"),
+                username.toLowerCase(Locale.ROOT));
+    }
+
+    /** A builder for a client of the node at {@code base} (for example {@code http://127.0.0.1:8080}). */
+    public static Builder builder(URI base, String token) {
+        return new Builder(base, token);
+    }
+
+    public static Builder builder(URI base, Session session) {
+        return new Builder(base, session.token());
+    }
+
+    // ---- REST with this device's token ---------------------------------------------------------
+
+    /** This device's account and device ids (with its token). Cached after the first call. */
+    public Session me() {
+        Session s = self;
+        if (s == null) {
+            JsonObject o = rest.get("/v1/me");
+            s = new Session(token, o.integer("userId"), o.integer("deviceId"), o.string("username"));
+            self = s;
+        }
+        return s;
+    }
+
+    public List<Device> devices() {
+        return rest.get("/v1/devices").objects("devices").stream().map(Device::from).toList();
+    }
+
+    /** Revokes one of the caller's devices; its connections close with {@code logged_out}. */
+    public void revokeDevice(long deviceId) {
+        rest.delete("/v1/devices/" + deviceId);
+    }
+
+    /** Revokes this device's token. The connection then stops in {@link ConnectionState#LOGGED_OUT}. */
+    public void logout() {
+        rest.delete("/v1/sessions/current");
+    }
+
+    /** The user with this username. Refusal: {@code not_found}. */
+    public User lookupUser(String username) {
+        return User.from(rest.get("/v1/users/" + Rest.segment(username)));
+    }
+
+    /** The direct conversation with this user, created on first use. */
+    public Conversation openDirect(String username) {
+        return Conversation.from(rest.post("/v1/conversations/direct", Map.of("username", username)));
+    }
+
+    public Conversation openDirect(long userId) {
+        return Conversation.from(rest.post("/v1/conversations/direct", Map.of("userId", userId)));
+    }
+
+    /** Creates a group owned by the caller with these members; its history starts with a {@code created} entry. */
+    public Conversation createGroup(String title, Collection<String> usernames) {
+        return Conversation.from(rest.post("/v1/conversations/groups",
+                Map.of("title", title, "usernames", List.copyOf(usernames))));
+    }
+
+    /** Adds members to a group; returns the {@code members_added} entry. */
+    public ChatMessage addMembers(long conversationId, Collection<String> usernames) {
+        return ChatMessage.from(rest.post("/v1/conversations/" + conversationId + "/members",
+                Map.of("usernames", List.copyOf(usernames))));
+    }
+
+    /** Removes a member (the caller's own id means leaving); returns the entry that records it. */
+    public ChatMessage removeMember(long conversationId, long userId) {
+        return ChatMessage.from(rest.delete("/v1/conversations/" + conversationId + "/members/" + userId));
+    }
+
+    /** Leaves a group; returns the {@code member_left} entry. */
+    public ChatMessage leave(long conversationId) {
+        return removeMember(conversationId, me().userId());
+    }
+
+    public ChatMessage rename(long conversationId, String title) {
+        return ChatMessage.from(rest.patch("/v1/conversations/" + conversationId, Map.of("title", title)));
+    }
+
+    /** Makes a member an admin or an admin a member (owner only). */
+    public ChatMessage setRole(long conversationId, long userId, Role role) {
+        return ChatMessage.from(rest.put("/v1/conversations/" + conversationId + "/members/" + userId + "/role",
+                Map.of("role", role.wire())));
+    }
+
+    /** A page of the caller's conversations, most recent activity first; {@code cursor} null for the first. */
+    public ConversationPage conversations(int limit, String cursor) {
+        String q = "/v1/conversations?limit=" + limit + (cursor == null ? "" : "&cursor=" + Rest.segment(cursor));
+        return ConversationPage.from(rest.get(q));
+    }
+
+    /** Every conversation of the caller, following the pages to the end. */
+    public List<ConversationSummary> allConversations() {
+        List<ConversationSummary> all = new ArrayList<>();
+        String cursor = null;
+        do {
+            ConversationPage page = conversations(200, cursor);
+            all.addAll(page.conversations());
+            cursor = page.nextCursor();
+        } while (cursor != null);
+        return all;
+    }
+
+    /** The conversation with its members; {@code not_found} also for non-members. */
+    public Conversation conversation(long conversationId) {
+        return Conversation.from(rest.get("/v1/conversations/" + conversationId));
+    }
+
+    /**
+     * A page of history in ascending seq order: with {@code after}, the oldest {@code limit} entries
+     * after it; otherwise the newest {@code limit} before {@code before} (or the end when null).
+     */
+    public HistoryPage history(long conversationId, Long before, Long after, int limit) {
+        StringBuilder q = new StringBuilder("/v1/conversations/").append(conversationId).append("/messages?limit=")
+                .append(limit);
+        if (before != null) {
+            q.append("&before=").append(before);
+        }
+        if (after != null) {
+            q.append("&after=").append(after);
+        }
+        return HistoryPage.from(rest.get(q.toString()));
+    }
+
+    // ---- real time -----------------------------------------------------------------------------
+
+    /**
+     * Opens the connection (once; later calls return the same future). Completes when the node
+     * has caught this device up ({@code synced}); fails if the node refuses the token. While the
+     * node cannot be reached the client keeps trying and the future stays pending.
+     */
+    public CompletableFuture<Void> connect() {
+        return realtime.connect();
+    }
+
+    public ConnectionState state() {
+        return realtime.state();
+    }
+
+    /**
+     * Sends a text message under a new client id. The future completes when the node has stored
+     * it; until then it is retried (after reconnects, overload and rate limits) and never stored
+     * twice. It fails with {@link ParleyException} on a definite refusal: {@code not_found},
+     * {@code too_large}, {@code invalid_field}, {@code client_id_conflict}, ... Sends made before
+     * or between connections go out once connected.
+     */
+    public CompletableFuture<SentMessage> send(long conversationId, String body) {
+        return send(conversationId, UUID.randomUUID().toString(), body);
+    }
+
+    /**
+     * Sends under a client id the caller chose (1 to 64 printable ASCII characters, no spaces),
+     * for callers that keep their own outbox across restarts: sending again with the same id
+     * returns the original confirmation.
+     */
+    public CompletableFuture<SentMessage> send(long conversationId, String clientId, String body) {
+        Objects.requireNonNull(body, "body");
+        if (clientId == null || clientId.isEmpty() || clientId.length() > FrameCodec.MAX_CLIENT_ID_CHARS
+                || !clientId.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
+            throw new IllegalArgumentException("clientId must be 1 to 64 printable ASCII characters without spaces");
+        }
+        return realtime.send(conversationId, clientId, body);
+    }
+
+    /**
+     * Says this device holds every entry up to {@code seq}. Not needed with auto-delivered on
+     * (the default). Completes when the node has recorded it.
+     */
+    public CompletableFuture<Void> markDelivered(long conversationId, long seq) {
+        return realtime.request(rid -> new ClientFrame.Delivered(rid, conversationId, seq));
+    }
+
+    /** Says the user has seen everything up to {@code seq}. Completes when the node has recorded it. */
+    public CompletableFuture<Void> markRead(long conversationId, long seq) {
+        return realtime.request(rid -> new ClientFrame.Read(rid, conversationId, seq));
+    }
+
+    /**
+     * Says the user is typing ({@code true}) or stopped. Repeat {@code true} every few seconds
+     * while they type; the node expires it after about 6. Dropped while disconnected.
+     */
+    public void typing(long conversationId, boolean typing) {
+        realtime.typing(conversationId, typing);
+    }
+
+    /**
+     * Replaces the set of users whose presence the listener receives; kept across reconnects.
+     * Only users who share a conversation with the caller are watched. Completes when the node
+     * has taken the list; their current presence follows at once.
+     */
+    public CompletableFuture<Void> watch(Collection<Long> userIds) {
+        return realtime.watch(List.copyOf(userIds));
+    }
+
+    /**
+     * Closes the connection and stops the client. Unconfirmed sends fail with
+     * {@code unavailable}; they may still have been stored, and a later send under the same
+     * client id confirms them.
+     */
+    @Override
+    public void close() {
+        realtime.close();
+        // Not shutdownNow: the close frame the socket just queued should still reach the node.
+        http.shutdown();
+    }
+
+    /** Test hook: drops the current connection as a network failure would. */
+    void dropConnection() {
+        realtime.dropConnection();
+    }
+
+    /** Options of a {@link ParleyClient}. */
+    public static final class Builder {
+        private final URI base;
+        private final String token;
+        private ParleyListener listener = new ParleyListener() { };
+        private PositionStore positions = PositionStore.inMemory();
+        private boolean autoDelivered = true;
+        private boolean resume = true;
+        private Duration backoffInitial = Duration.ofMillis(200);
+        private Duration backoffMax = Duration.ofSeconds(10);
+
+        private Builder(URI base, String token) {
+            this.base = Objects.requireNonNull(base, "base");
+            this.token = Objects.requireNonNull(token, "token");
+        }
+
+        /** Receives entries, receipts, typing, presence and state changes. */
+        public Builder listener(ParleyListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Where positions are kept; in memory and empty by default, which catches every
+         * conversation up from its first entry on the first connect.
+         */
+        public Builder positions(PositionStore positions) {
+            this.positions = Objects.requireNonNull(positions, "positions");
+            return this;
+        }
+
+        /**
+         * Whether the client confirms {@code delivered} by itself (default on): after handing
+         * entries from others to the listener it sends one receipt per conversation for its new
+         * position, coalescing bursts.
+         */
+        public Builder autoDelivered(boolean on) {
+            this.autoDelivered = on;
+            return this;
+        }
+
+        /**
+         * Whether to resume from positions (default on). Off, the connection authenticates without
+         * positions and receives only live entries, each conversation starting at the first entry
+         * it sees; entries committed while disconnected are not delivered. Fits bots and one-shot
+         * senders.
+         */
+        public Builder resume(boolean on) {
+            this.resume = on;
+            return this;
+        }
+
+        /** The reconnect backoff: from {@code initial} doubling to {@code max} (200 ms to 10 s by default). */
+        public Builder backoff(Duration initial, Duration max) {
+            this.backoffInitial = Objects.requireNonNull(initial, "initial");
+            this.backoffMax = Objects.requireNonNull(max, "max");
+            return this;
+        }
+
+        public ParleyClient build() {
+            return new ParleyClient(this);
+        }
+    }
+
+    /** The HTTP client of the static calls, made on first use. */
+    private static final class Shared {
+        static final HttpClient HTTP = Rest.newHttpClient();
+    }
+}
