@@ -1,0 +1,194 @@
+package dev.parley.web;
+
+import dev.parley.server.ParleyNode;
+import dev.parley.server.ServerConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Runs the browser test {@code web/e2e/chat.e2e.mjs} (Node.js, playwright-core, headless Chromium)
+ * against a real node started here, and restarts that node when the script asks, so the test can
+ * show the client resuming by itself. The node replays at most {@value #MAX_CATCH_UP} missed entries
+ * per conversation, so that the script can also show the client handling {@code resync}.
+ *
+ * <p>Without Node.js 20+, {@code web/e2e/node_modules/playwright-core} or Chromium the test is
+ * skipped and says what is missing ({@code .ci/run} installs all three). Set
+ * {@code PARLEY_E2E_REQUIRED=1} to make a missing piece a failure instead.
+ *
+ * <p>The script writes its screenshot to {@code docs/images/web-chat.png} (shown by the README);
+ * {@code -Dparley.e2e.screenshot=PATH} puts it elsewhere.
+ */
+class WebClientE2ETest {
+    private static final String RESTART_REQUEST = "@@restart-node";
+    private static final int MAX_CATCH_UP = 20;
+
+    @TempDir
+    Path data;
+
+    @Test
+    void twoUsersChatInHeadlessChromium() throws Exception {
+        Path root = repositoryRoot();
+        Path script = root.resolve("web/e2e/chat.e2e.mjs");
+        Path nodeJs = require(findOnPath("node").filter(WebClientE2ETest::isNode20OrNewer),
+                "Node.js 20 or newer (`node` on PATH)");
+        require(Optional.of(root.resolve("web/e2e/node_modules/playwright-core")).filter(Files::isDirectory),
+                "playwright-core in web/e2e/node_modules (`npm ci --prefix web/e2e`)");
+        Path chromiumPath = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
+        Path chromium = require(Optional.of(chromiumPath).filter(Files::isExecutable),
+                "Chromium at " + chromiumPath + " (`apt-get install chromium`)");
+
+        // A small catch-up limit, so the script can make the node answer a resume with `resync`.
+        ServerConfig defaults = ServerConfig.defaults();
+        ServerConfig config = defaults.withAddress("127.0.0.1", 0).withDataDir(data)
+                .withPasswords(ServerConfig.Passwords.fastForTests())
+                .withLimits(defaults.limits().withMaxCatchUp(MAX_CATCH_UP));
+        AtomicReference<ParleyNode> node = new AtomicReference<>(ParleyNode.start(config));
+        int port = node.get().port();
+        try {
+            ProcessBuilder pb = new ProcessBuilder(nodeJs.toString(), script.toString())
+                    .directory(script.getParent().toFile())
+                    .redirectErrorStream(true);
+            Map<String, String> env = pb.environment();
+            env.put("PARLEY_URL", "http://127.0.0.1:" + port);
+            env.put("PARLEY_RESTART_HOOK", "1");
+            env.put("PARLEY_MAX_CATCH_UP", String.valueOf(MAX_CATCH_UP));
+            env.put("PARLEY_USER_SUFFIX", ""); // a fresh node: plain names read better in the screenshot
+            env.put("CHROMIUM", chromium.toString());
+            env.put("PARLEY_ARTIFACTS", Path.of("target/e2e-artifacts").toAbsolutePath().toString());
+            String shot = System.getProperty("parley.e2e.screenshot");
+            if (shot != null && !shot.isBlank()) {
+                env.put("PARLEY_SCREENSHOT", Path.of(shot).toAbsolutePath().toString());
+            }
+            Process process = pb.start();
+            // The script times out each step itself; this only guards against a hung browser, and
+            // killing the process also ends the read loop below.
+            CompletableFuture.delayedExecutor(5, TimeUnit.MINUTES).execute(() -> kill(process));
+            StringBuilder output = new StringBuilder();
+            try {
+                relay(process, output, () -> {
+                    // Same port and data: the browsers must find the node again by themselves.
+                    node.getAndSet(null).close();
+                    node.set(ParleyNode.start(config.withAddress("127.0.0.1", port)));
+                });
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    fail("the e2e script did not exit after closing its output\n" + output);
+                }
+            } finally {
+                kill(process);
+            }
+            assertThat(process.exitValue()).as("exit code of web/e2e/chat.e2e.mjs; its output:%n%s", output)
+                    .isZero();
+        } finally {
+            ParleyNode n = node.get();
+            if (n != null) {
+                n.close();
+            }
+        }
+    }
+
+    /** Chromium runs under the script: stop it too, or it outlives the test. */
+    private static void kill(Process process) {
+        if (process.isAlive()) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+    }
+
+    /** Prints the script's output as it comes and serves its restart requests. */
+    private static void relay(Process process, StringBuilder output, ThrowingRunnable restart) throws Exception {
+        OutputStream toScript = process.getOutputStream();
+        try (BufferedReader lines = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                System.out.println("[e2e] " + line);
+                output.append(line).append('\n');
+                if (line.strip().equals(RESTART_REQUEST)) {
+                    restart.run();
+                    System.out.println("[e2e] (node restarted on the same port)");
+                    toScript.write("@@restarted\n".getBytes(StandardCharsets.UTF_8));
+                    toScript.flush();
+                }
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    /** The test runs in web-e2e/; the script lives in web/e2e/ of the same checkout. */
+    private static Path repositoryRoot() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("web/e2e/chat.e2e.mjs"))) {
+                return dir;
+            }
+        }
+        throw new IllegalStateException("web/e2e/chat.e2e.mjs not found above " + Path.of("").toAbsolutePath());
+    }
+
+    private static <T> T require(Optional<T> found, String what) {
+        if (found.isEmpty() && "1".equals(System.getenv("PARLEY_E2E_REQUIRED"))) {
+            fail("web client e2e test: missing " + what);
+        }
+        if (found.isEmpty()) {
+            // Surefire reports a skip only as a count; say why where people will see it.
+            System.out.println("web client e2e test SKIPPED: missing " + what);
+        }
+        assumeTrue(found.isPresent(), () -> "web client e2e test skipped: missing " + what);
+        return found.get();
+    }
+
+    private static Optional<Path> findOnPath(String command) {
+        String path = System.getenv().getOrDefault("PATH", "");
+        for (String dir : path.split(File.pathSeparator)) {
+            if (dir.isEmpty()) {
+                continue;
+            }
+            Path candidate = Path.of(dir, command);
+            if (Files.isExecutable(candidate) && !Files.isDirectory(candidate)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isNode20OrNewer(Path nodeJs) {
+        try {
+            Process p = new ProcessBuilder(nodeJs.toString(), "--version").redirectErrorStream(true).start();
+            String version = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return false;
+            }
+            Matcher m = Pattern.compile("^v(\\d+)\\.").matcher(version);
+            return m.find() && Integer.parseInt(m.group(1)) >= 20;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}

@@ -1,0 +1,99 @@
+// The REST half of the protocol (docs/protocol.md, "REST API"). Same origin as the page, so the
+// CSP's connect-src 'self' covers it and no CORS is involved.
+
+/** An error answer from the node (`code` as in the protocol's error table), or `network`. */
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+export class Api {
+  constructor() {
+    this.token = null;
+    /** Called when the node no longer accepts the token (revoked, or the account is gone). */
+    this.onUnauthenticated = () => {};
+  }
+
+  async request(method, path, body) {
+    const headers = { Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (this.token) headers.Authorization = `Bearer ${this.token}`;
+    let res;
+    try {
+      res = await fetch(path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        cache: 'no-store',
+        credentials: 'omit',
+      });
+    } catch (e) {
+      throw new ApiError(0, 'network', 'Cannot reach the server');
+    }
+    if (res.status === 204) return null;
+    let json = null;
+    try {
+      json = await res.json();
+    } catch (e) {
+      // A proxy's HTML error page, say: reported below by status.
+    }
+    if (res.ok) return json;
+    const err = json?.error ?? {};
+    if (res.status === 401 && err.code === 'unauthenticated' && this.token) this.onUnauthenticated();
+    throw new ApiError(res.status, err.code ?? 'http_' + res.status, err.message ?? res.statusText);
+  }
+
+  register(username, password) {
+    return this.request('POST', '/v1/accounts', { username, password });
+  }
+
+  login(username, password, deviceName) {
+    return this.request('POST', '/v1/sessions', { username, password, deviceName });
+  }
+
+  logout() {
+    return this.request('DELETE', '/v1/sessions/current');
+  }
+
+  me() {
+    return this.request('GET', '/v1/me');
+  }
+
+  /** Every conversation of the caller, following `nextCursor` (most recent activity first). */
+  async conversations() {
+    const all = [];
+    let cursor = null;
+    for (let page = 0; page < 50; page++) {
+      const q = new URLSearchParams({ limit: '200' });
+      if (cursor) q.set('cursor', cursor);
+      const res = await this.request('GET', `/v1/conversations?${q}`);
+      all.push(...res.conversations);
+      cursor = res.nextCursor;
+      if (!cursor) break;
+    }
+    return all;
+  }
+
+  conversation(id) {
+    return this.request('GET', `/v1/conversations/${id}`);
+  }
+
+  openDirect(username) {
+    return this.request('POST', '/v1/conversations/direct', { username });
+  }
+
+  createGroup(title, usernames) {
+    return this.request('POST', '/v1/conversations/groups', { title, usernames });
+  }
+
+  /** A page of history, ascending by seq: `{messages, hasMore}`. */
+  messages(id, { before, after, limit = 50 } = {}) {
+    const q = new URLSearchParams({ limit: String(limit) });
+    if (before !== undefined) q.set('before', String(before));
+    if (after !== undefined) q.set('after', String(after));
+    return this.request('GET', `/v1/conversations/${id}/messages?${q}`);
+  }
+}

@@ -1,0 +1,54 @@
+// Inline SVG icons, built with the DOM from constant path data (CSP allows no inline markup, and
+// inline SVG takes the text colour through `currentColor`).
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+// name: [viewBox, filled?, ...shapes]; a shape is path data, or ['circle', cx, cy, r].
+const ICONS = {
+  logo: ['0 0 24 24', true, 'M12 2.5c5.5 0 9.5 3.9 9.5 8.9s-4 8.9-9.5 8.9c-1.1 0-2.2-.2-3.2-.5L4 21.5l1.2-4.3C3.5 15.6 2.5 13.6 2.5 11.4 2.5 6.4 6.5 2.5 12 2.5z'],
+  send: ['0 0 24 24', true, 'M3.4 20.4 21 12 3.4 3.6l-.1 6.5L15 12 3.3 13.9z'],
+  back: ['0 0 24 24', false, 'M15 5l-7 7 7 7'],
+  compose: ['0 0 24 24', false, 'M12 5v14', 'M5 12h14'],
+  group: ['0 0 24 24', false, ['circle', 9, 8, 3.5], 'M2.5 20c0-3.6 2.9-6 6.5-6s6.5 2.4 6.5 6', ['circle', 17.2, 9, 2.6], 'M16.5 14.1c2.9.3 5 2.5 5 5.9'],
+  person: ['0 0 24 24', false, ['circle', 12, 8, 4], 'M4 20.5c0-4 3.6-6.5 8-6.5s8 2.5 8 6.5'],
+  logout: ['0 0 24 24', false, 'M14 4h4a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2h-4', 'M9 16.5 4.5 12 9 7.5', 'M4.5 12H15'],
+  check: ['0 0 20 14', false, 'M3 7.5l3.5 3.5L14 3'],
+  checks: ['0 0 20 14', false, 'M1.5 7.5 5 11l7.5-8', 'M9 10.3l.7.7L17.2 3'],
+  clock: ['0 0 24 24', false, ['circle', 12, 12, 8.5], 'M12 7.5V12l3 2'],
+  alert: ['0 0 24 24', false, ['circle', 12, 12, 9], 'M12 7.5v5.5', 'M12 16.5v.01'],
+  down: ['0 0 24 24', false, 'M12 5v14', 'M6 13l6 6 6-6'],
+  close: ['0 0 24 24', false, 'M6 6l12 12', 'M18 6 6 18'],
+};
+
+/** An SVG icon; decorative (aria-hidden) unless `label` is given. */
+export function icon(name, { cls = '', label = null } = {}) {
+  const [viewBox, filled, ...shapes] = ICONS[name];
+  const svg = document.createElementNS(SVG, 'svg');
+  svg.setAttribute('viewBox', viewBox);
+  svg.setAttribute('class', `icon icon-${name} ${cls}`.trim());
+  svg.setAttribute('fill', filled ? 'currentColor' : 'none');
+  svg.setAttribute('stroke', filled ? 'none' : 'currentColor');
+  svg.setAttribute('stroke-width', '2');
+  svg.setAttribute('stroke-linecap', 'round');
+  svg.setAttribute('stroke-linejoin', 'round');
+  if (label) {
+    svg.setAttribute('role', 'img');
+    svg.setAttribute('aria-label', label);
+  } else {
+    svg.setAttribute('aria-hidden', 'true');
+  }
+  for (const shape of shapes) {
+    let el;
+    if (Array.isArray(shape)) {
+      el = document.createElementNS(SVG, 'circle');
+      el.setAttribute('cx', shape[1]);
+      el.setAttribute('cy', shape[2]);
+      el.setAttribute('r', shape[3]);
+    } else {
+      el = document.createElementNS(SVG, 'path');
+      el.setAttribute('d', shape);
+    }
+    svg.append(el);
+  }
+  return svg;
+}

@@ -1,0 +1,441 @@
+// The client's model of the account: conversations with their loaded history, members' receipt
+// positions, presence, typing, and the outbox of sends not yet confirmed. It applies what the
+// node says (list items, conversation objects, history pages, frames) and tells subscribers what
+// changed. It does no I/O except keeping the outbox in localStorage.
+
+const TYPING_SHOWN_MS = 7_000; // the node renews a `true` within 6 s or sends `false` itself
+
+/** One conversation as this device knows it. */
+function newConversation(id) {
+  return {
+    id,
+    kind: null, // 'direct' | 'group', null until the node told us
+    title: null,
+    peer: null, // {userId, username} for direct conversations
+    lastSeq: 0,
+    lastActivityAt: 0,
+    lastMessage: null,
+    unread: 0,
+    myRead: 0,
+    myDelivered: 0,
+    // The resume position: every entry up to here is accounted for (held, or loadable as older
+    // history), so `auth` asks the node only for what comes after it.
+    position: 0,
+    entries: new Map(), // seq -> entry: the loaded window of history
+    historyLoaded: false, // the newest page has been fetched since the last (re)start
+    hasOlder: false,
+    members: new Map(), // userId -> {userId, username, role, delivered, read}
+    membersLoaded: false,
+    left: false, // removed from the group, or left it: read-only from then on
+    typing: new Map(), // userId -> time the indicator expires
+    ackedDelivered: 0,
+  };
+}
+
+export class Store {
+  constructor({ userId, deviceId, username }) {
+    this.me = userId;
+    this.deviceId = deviceId;
+    this.username = username;
+    this.conversations = new Map();
+    this.users = new Map([[userId, username]]); // userId -> username, from every source
+    this.presence = new Map(); // userId -> {online, lastSeen}
+    this.connection = { state: 'connecting', info: {} };
+    this.listeners = new Set();
+    this.outboxKey = `parley.outbox.${userId}`;
+    this.outbox = loadOutbox(this.outboxKey); // clientId -> {clientId, conversationId, body, createdAt, failed}
+  }
+
+  /** `fn(change)` for every change; change.type is list, conversation, presence or connection. */
+  subscribe(fn) {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  emit(type, id) {
+    for (const fn of this.listeners) fn({ type, id });
+  }
+
+  conversation(id) {
+    return this.conversations.get(id);
+  }
+
+  ensure(id) {
+    let c = this.conversations.get(id);
+    if (!c) {
+      c = newConversation(id);
+      this.conversations.set(id, c);
+    }
+    return c;
+  }
+
+  nameOf(userId) {
+    if (userId === this.me) return 'You';
+    return this.users.get(userId) ?? 'Someone';
+  }
+
+  /** What the list and the chat header call the conversation. */
+  titleOf(c) {
+    if (c.kind === 'direct') return c.peer?.username ?? 'Direct conversation';
+    return c.title ?? 'Group';
+  }
+
+  /** Conversations, most recent activity first. */
+  sorted() {
+    return [...this.conversations.values()]
+      .filter((c) => c.kind)
+      .sort((a, b) => b.lastActivityAt - a.lastActivityAt || b.id - a.id);
+  }
+
+  /** The `positions` of `auth`: every conversation this device knows. */
+  positions() {
+    const p = {};
+    for (const c of this.conversations.values()) p[c.id] = c.position;
+    return p;
+  }
+
+  /** User ids whose presence the list shows: the peers of direct conversations. */
+  watchedUsers() {
+    const ids = new Set();
+    for (const c of this.conversations.values()) if (c.peer) ids.add(c.peer.userId);
+    return [...ids].sort((a, b) => a - b);
+  }
+
+  // ---- from REST ---------------------------------------------------------------------------
+
+  /** An item of GET /v1/conversations. */
+  applySummary(s) {
+    const known = this.conversations.has(s.conversationId);
+    const c = this.ensure(s.conversationId);
+    c.kind = s.kind;
+    c.title = s.title ?? c.title;
+    if (s.peer) {
+      c.peer = s.peer;
+      this.users.set(s.peer.userId, s.peer.username);
+    }
+    if (!known) {
+      // A new device holds nothing yet; older entries are paged in when the chat opens.
+      c.position = s.lastSeq;
+      c.hasOlder = s.lastSeq > 0;
+    }
+    c.myRead = Math.max(c.myRead, s.read ?? 0);
+    c.myDelivered = Math.max(c.myDelivered, s.delivered ?? 0);
+    c.ackedDelivered = Math.max(c.ackedDelivered, c.myDelivered);
+    c.lastActivityAt = Math.max(c.lastActivityAt, s.lastActivityAt ?? 0);
+    if (s.lastSeq >= c.lastSeq) {
+      c.lastSeq = s.lastSeq;
+      if (s.lastMessage) c.lastMessage = s.lastMessage;
+      c.unread = s.unread ?? 0;
+    } else {
+      // We hold entries newer than the list saw: its count plus ours.
+      c.unread = (s.unread ?? 0) + this.countUnread(c, s.lastSeq);
+    }
+    this.emit('list');
+  }
+
+  /** A conversation object (GET /v1/conversations/{id}, or the answer to creating one). */
+  applyConversation(o) {
+    const known = this.conversations.has(o.conversationId);
+    const c = this.ensure(o.conversationId);
+    c.kind = o.kind;
+    c.title = o.title ?? c.title;
+    if (!known) {
+      c.position = o.lastSeq;
+      c.hasOlder = o.lastSeq > 0;
+      c.lastActivityAt = o.lastActivityAt ?? o.createdAt ?? 0;
+    }
+    c.lastSeq = Math.max(c.lastSeq, o.lastSeq);
+    const members = new Map();
+    for (const m of o.members ?? []) {
+      this.users.set(m.userId, m.username);
+      const old = c.members.get(m.userId);
+      members.set(m.userId, {
+        ...m,
+        delivered: Math.max(m.delivered ?? 0, old?.delivered ?? 0),
+        read: Math.max(m.read ?? 0, old?.read ?? 0),
+      });
+      if (m.userId === this.me) {
+        c.myRead = Math.max(c.myRead, m.read ?? 0);
+        c.myDelivered = Math.max(c.myDelivered, m.delivered ?? 0);
+        c.ackedDelivered = Math.max(c.ackedDelivered, c.myDelivered);
+      } else if (o.kind === 'direct') {
+        c.peer = { userId: m.userId, username: m.username };
+      }
+    }
+    c.members = members;
+    c.membersLoaded = true;
+    c.left = o.kind === 'group' && !members.has(this.me);
+    this.recountUnread(c);
+    this.emit('list');
+    this.emit('conversation', c.id);
+  }
+
+  /**
+   * A page of history. `newest` is the first page loaded (no `before`): it replaces the notion of
+   * what is older; `before` pages extend it back.
+   */
+  applyPage(id, page, kind) {
+    const c = this.ensure(id);
+    for (const m of page.messages) this.addEntry(c, m, { live: false });
+    if (kind === 'newest') {
+      c.historyLoaded = true;
+      c.hasOlder = page.hasMore;
+    } else if (kind === 'before') {
+      c.hasOlder = page.hasMore;
+    }
+    this.advance(c);
+    this.recountUnread(c);
+    this.emit('conversation', id);
+    this.emit('list');
+  }
+
+  // ---- from the WebSocket ------------------------------------------------------------------
+
+  /**
+   * A `message` frame. Returns {fresh, created, membership}: whether it was new to us, whether
+   * the conversation was unknown (its details must be fetched), and whether it changed members.
+   */
+  applyMessage(m) {
+    const created = !this.conversations.has(m.conversationId);
+    const c = this.ensure(m.conversationId);
+    if (created) {
+      // Unknown until now: created while we were away, or this is its first message. The node
+      // sends a new conversation from seq 1 on; anything below is history to page in.
+      c.position = m.seq - 1;
+      c.hasOlder = m.seq > 1;
+      // Listed once its details (kind, peer, title) arrive: the caller fetches them.
+    }
+    const fresh = this.addEntry(c, m, { live: true });
+    this.advance(c);
+    this.emit('conversation', c.id);
+    this.emit('list');
+    const membership = m.kind !== 'text' && m.kind !== 'renamed';
+    return { fresh, created, membership };
+  }
+
+  /** A `sent` frame: the outbox item becomes the entry at `seq`. */
+  applySent(f) {
+    const item = this.outbox.get(f.clientId);
+    if (!item) return; // a repeat of a confirmation already applied
+    this.removeFromOutbox(f.clientId);
+    const c = this.ensure(f.conversationId);
+    this.addEntry(c, {
+      conversationId: f.conversationId,
+      seq: f.seq,
+      ts: f.ts,
+      senderId: this.me,
+      senderDeviceId: this.deviceId,
+      clientId: f.clientId,
+      kind: 'text',
+      body: item.body,
+    }, { live: true });
+    this.advance(c);
+    this.emit('conversation', c.id);
+    this.emit('list');
+  }
+
+  applyReceipt(f) {
+    const c = this.conversations.get(f.conversationId);
+    if (!c) return;
+    if (f.userId === this.me) {
+      // Our own positions moved, perhaps on another device: the unread badge follows.
+      c.myRead = Math.max(c.myRead, f.read ?? 0);
+      c.myDelivered = Math.max(c.myDelivered, f.delivered ?? 0);
+      c.ackedDelivered = Math.max(c.ackedDelivered, c.myDelivered);
+      this.recountUnread(c);
+      this.emit('list');
+    } else {
+      const m = c.members.get(f.userId) ?? { userId: f.userId, username: this.users.get(f.userId), delivered: 0, read: 0 };
+      m.delivered = Math.max(m.delivered ?? 0, f.delivered ?? 0);
+      m.read = Math.max(m.read ?? 0, f.read ?? 0);
+      c.members.set(f.userId, m);
+    }
+    this.emit('conversation', c.id);
+  }
+
+  applyTyping(f) {
+    const c = this.conversations.get(f.conversationId);
+    if (!c || f.userId === this.me) return;
+    if (f.typing) c.typing.set(f.userId, Date.now() + TYPING_SHOWN_MS);
+    else c.typing.delete(f.userId);
+    this.emit('conversation', c.id);
+    this.emit('list');
+  }
+
+  /** Drops typing indicators whose renewal never came (e.g. the connection dropped meanwhile). */
+  expireTyping(now = Date.now(), all = false) {
+    for (const c of this.conversations.values()) {
+      let changed = false;
+      for (const [userId, until] of c.typing) {
+        if (all || until <= now) {
+          c.typing.delete(userId);
+          changed = true;
+        }
+      }
+      if (changed) {
+        this.emit('conversation', c.id);
+        this.emit('list');
+      }
+    }
+  }
+
+  /** Names of the members typing in `c` now. */
+  typingNames(c) {
+    return [...c.typing.keys()].map((id) => this.nameOf(id));
+  }
+
+  applyPresence(f) {
+    this.presence.set(f.userId, { online: f.online, lastSeen: f.lastSeen });
+    this.emit('presence', f.userId);
+  }
+
+  /** A `resync`: we are too far behind; forget the local copy and continue from `latestSeq`. */
+  applyResync(f) {
+    const c = this.ensure(f.conversationId);
+    c.entries.clear();
+    c.position = f.latestSeq;
+    c.lastSeq = Math.max(c.lastSeq, f.latestSeq);
+    c.historyLoaded = false;
+    c.hasOlder = f.latestSeq > 0;
+    this.emit('conversation', c.id);
+    this.emit('list');
+  }
+
+  setConnection(state, info) {
+    this.connection = { state, info };
+    if (state !== 'online' && state !== 'syncing') this.expireTyping(Date.now(), true);
+    this.emit('connection');
+  }
+
+  // ---- the outbox --------------------------------------------------------------------------
+
+  /** Adds a message to send; it is shown at once and kept until the node confirms it. */
+  queue(conversationId, body) {
+    const item = { clientId: newClientId(), conversationId, body, createdAt: Date.now(), failed: null };
+    this.outbox.set(item.clientId, item);
+    this.saveOutbox();
+    const c = this.ensure(conversationId);
+    c.lastActivityAt = Math.max(c.lastActivityAt, item.createdAt);
+    this.emit('conversation', conversationId);
+    this.emit('list');
+    return item;
+  }
+
+  markFailed(clientId, reason) {
+    const item = this.outbox.get(clientId);
+    if (!item) return;
+    item.failed = reason;
+    this.saveOutbox();
+    this.emit('conversation', item.conversationId);
+  }
+
+  removeFromOutbox(clientId) {
+    if (this.outbox.delete(clientId)) this.saveOutbox();
+  }
+
+  pending(conversationId) {
+    return [...this.outbox.values()].filter((i) => i.conversationId === conversationId).sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  saveOutbox() {
+    try {
+      localStorage.setItem(this.outboxKey, JSON.stringify([...this.outbox.values()]));
+    } catch (e) {
+      // Storage full or disabled: the outbox still lives for this page.
+    }
+  }
+
+  clearOutbox() {
+    this.outbox.clear();
+    localStorage.removeItem(this.outboxKey);
+  }
+
+  // ---- receipts as ticks -------------------------------------------------------------------
+
+  /** 'sent', 'delivered' or 'read' for our entry at `seq`: the least advanced other member decides. */
+  statusOf(c, seq) {
+    if (c.kind === 'group' && !c.membersLoaded) return 'sent';
+    const others = [...c.members.values()].filter((m) => m.userId !== this.me);
+    if (c.kind === 'direct' && others.length === 0) return 'sent';
+    if (others.length === 0) return 'sent';
+    if (others.every((m) => m.read >= seq)) return 'read';
+    if (others.every((m) => m.delivered >= seq)) return 'delivered';
+    return 'sent';
+  }
+
+  // ---- internals ---------------------------------------------------------------------------
+
+  /** Stores an entry once (by seq); true if it was new. */
+  addEntry(c, m, { live }) {
+    if (c.entries.has(m.seq)) return false;
+    c.entries.set(m.seq, m);
+    if (m.senderId === this.me && m.clientId && this.outbox.has(m.clientId)) {
+      // Our send, confirmed by the catch-up after a drop that swallowed its `sent`.
+      this.removeFromOutbox(m.clientId);
+    }
+    if (m.seq > c.lastSeq) {
+      c.lastSeq = m.seq;
+      if (live && m.kind === 'text' && m.senderId !== this.me && m.seq > c.myRead) c.unread++;
+    }
+    if (m.seq >= c.lastSeq) {
+      c.lastMessage = m;
+      c.lastActivityAt = Math.max(c.lastActivityAt, m.ts ?? 0);
+    }
+    if (m.kind === 'created') {
+      c.kind = 'group';
+      c.title = m.title ?? c.title;
+    } else if (m.kind === 'renamed' && m.seq >= c.lastSeq) {
+      c.title = m.title ?? c.title;
+    }
+    if ((m.kind === 'member_removed' || m.kind === 'member_left') && m.userIds?.[0] === this.me) c.left = true;
+    return true;
+  }
+
+  /** Moves the resume position over every entry now held contiguously above it. */
+  advance(c) {
+    while (c.entries.has(c.position + 1)) c.position++;
+  }
+
+  /** Whether entries above the position are held with a hole below them (to be fetched). */
+  hasGap(c) {
+    for (const seq of c.entries.keys()) if (seq > c.position + 1) return true;
+    return false;
+  }
+
+  countUnread(c, above) {
+    let n = 0;
+    for (const e of c.entries.values()) {
+      if (e.seq > above && e.seq > c.myRead && e.kind === 'text' && e.senderId !== this.me) n++;
+    }
+    return n;
+  }
+
+  /** Recounts unread exactly when the entries after our read position are all held. */
+  recountUnread(c) {
+    if (c.myRead >= c.lastSeq) {
+      c.unread = 0;
+      return;
+    }
+    for (let s = c.myRead + 1; s <= c.lastSeq; s++) if (!c.entries.has(s)) return;
+    c.unread = this.countUnread(c, 0);
+  }
+}
+
+/** A UUID v4; crypto.randomUUID exists only in secure contexts, and a LAN node may be plain http. */
+function newClientId() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+function loadOutbox(key) {
+  try {
+    const items = JSON.parse(localStorage.getItem(key) ?? '[]');
+    return new Map(items.map((i) => [i.clientId, i]));
+  } catch (e) {
+    return new Map();
+  }
+}
