@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 /** The {@code parley} command. */
 @Command(name = "parley", mixinStandardHelpOptions = true, version = "parley 0.1.0",
         description = "Self-hostable real-time messaging.",
-        subcommands = {ServeCommand.class, AdminCommand.class, BenchCommand.class,
+        subcommands = {ServeCommand.class, AdminCommand.class, BenchCommand.class, ConsistencyCommand.class,
                 RegisterCommand.class, LoginCommand.class, LogoutCommand.class, ConversationsCommand.class,
                 SendCommand.class, HistoryCommand.class, GroupCommand.class, ChatCommand.class})
 public final class Parley implements Runnable {

@@ -290,8 +290,11 @@ public final class ParleyClient implements AutoCloseable {
         http.shutdown();
     }
 
-    /** Test hook: drops the current connection as a network failure would. */
-    void dropConnection() {
+    /**
+     * Drops the current connection as a network failure would; the client reconnects and resumes
+     * by itself. For an app that knows its network changed, and for tests.
+     */
+    public void dropConnection() {
         realtime.dropConnection();
     }
 

@@ -1,4 +1,4 @@
-package dev.parley.testkit.consistency;
+package dev.parley.checker;
 
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,4 +1,4 @@
-package dev.parley.testkit.consistency;
+package dev.parley.checker;
 
 /**
  * One history entry as a device or the store saw it: enough to compare copies. {@code clientId}

@@ -1,0 +1,405 @@
+package dev.parley.app.consistency;
+
+import dev.parley.checker.ConsistencyChecker;
+import dev.parley.checker.ConsistencyReport;
+import dev.parley.checker.DeviceLog;
+import dev.parley.checker.HistoryEntry;
+import dev.parley.sdk.ChatMessage;
+import dev.parley.sdk.Conversation;
+import dev.parley.sdk.HistoryPage;
+import dev.parley.sdk.ParleyClient;
+import dev.parley.sdk.ParleyException;
+import dev.parley.sdk.ParleyListener;
+import dev.parley.sdk.PositionStore;
+import dev.parley.sdk.Session;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A randomized, seeded run of the guarantees under faults: users with several devices each chat
+ * in one-on-one and group conversations while devices drop their connections, restart (losing
+ * their unconfirmed sends, which they then retry under the same client id), and the node is
+ * killed with SIGKILL and restarted on its data. Every device records what it sent, what was
+ * confirmed and what it received; at the end, once every device has caught up, the
+ * {@link ConsistencyChecker} compares that with the store.
+ *
+ * <p>The choices (who sends where, who drops, when the node dies) come from the seed; the
+ * interleaving with the network does not, so a failure is replayed by running the same seed
+ * until it shows again.
+ */
+public final class ConsistencyRun {
+
+    /** What to run. */
+    public record Settings(long seed, Duration duration, String durability, int users, int devicesPerUser, int groups,
+                           int sendsPerSecond, int nodeKills, Path workDir) {
+    }
+
+    /** The checker's report and what the run did to get there. */
+    public record Result(long seed, ConsistencyReport report, int nodeStarts, int connectionDrops, int deviceRestarts,
+                         Duration elapsed) {
+    }
+
+    private final Settings s;
+    private final PrintStream out;
+    private final Random rnd;
+    private final List<DeviceSim> devices = new ArrayList<>();
+    private final Map<Long, List<Long>> membersOf = new LinkedHashMap<>();
+    private int drops;
+    private int restarts;
+
+    public ConsistencyRun(Settings settings, PrintStream out) {
+        this.s = settings;
+        this.out = out;
+        this.rnd = new Random(settings.seed());
+    }
+
+    public Result run() throws Exception {
+        long started = System.nanoTime();
+        out.printf("consistency run: seed=%d durability=%s users=%d devices/user=%d groups=%d rate=%d/s duration=%s"
+                        + " node kills=%d%n", s.seed(), s.durability(), s.users(), s.devicesPerUser(), s.groups(),
+                s.sendsPerSecond(), s.duration(), s.nodeKills());
+        Files.createDirectories(s.workDir());
+        try (NodeProcess node = new NodeProcess(s.workDir().resolve("data"), NodeProcess.freePort(),
+                List.of("--durability", s.durability(), "--fast-password-hashing",
+                        "--sends-per-second", "100000", "--send-burst", "100000"),
+                s.workDir().resolve("node.log"))) {
+            node.start();
+            setUp(node);
+            drive(node);
+            settle();
+            ConsistencyReport report = new ConsistencyChecker().check(
+                    devices.stream().map(d -> d.log).toList(), storedHistories(), visibility());
+            for (DeviceSim d : devices) {
+                d.client.close();
+            }
+            Result r = new Result(s.seed(), report, node.starts(), drops, restarts,
+                    Duration.ofNanos(System.nanoTime() - started));
+            out.print(report.summary());
+            out.printf("  node started %d times (killed with SIGKILL %d), connection drops %d, device restarts %d,"
+                    + " %.1f s; replay with --seed %d%n", r.nodeStarts(), r.nodeStarts() - 1, drops, restarts,
+                    r.elapsed().toMillis() / 1000.0, s.seed());
+            return r;
+        }
+    }
+
+    // ---- setting up ----------------------------------------------------------------------
+
+    private void setUp(NodeProcess node) throws Exception {
+        List<Session> users = new ArrayList<>();
+        for (int u = 0; u < s.users(); u++) {
+            String name = "u" + u + "-" + Long.toHexString(s.seed() & 0xffffff);
+            ParleyClient.register(node.uri(), name, "password-" + u);
+            users.add(ParleyClient.login(node.uri(), name, "password-" + u, "setup"));
+        }
+        try (ParleyClient first = ParleyClient.builder(node.uri(), users.getFirst()).build()) {
+            // Direct conversations between every pair; groups of random members.
+            for (int a = 0; a < users.size(); a++) {
+                try (ParleyClient ca = ParleyClient.builder(node.uri(), users.get(a)).build()) {
+                    for (int b = a + 1; b < users.size(); b++) {
+                        Conversation c = ca.openDirect(users.get(b).username());
+                        membersOf.put(c.conversationId(), List.of(users.get(a).userId(), users.get(b).userId()));
+                    }
+                }
+            }
+            for (int g = 0; g < s.groups(); g++) {
+                List<String> names = new ArrayList<>();
+                List<Long> ids = new ArrayList<>(List.of(users.getFirst().userId()));
+                for (int u = 1; u < users.size(); u++) {
+                    if (rnd.nextInt(3) > 0) {
+                        names.add(users.get(u).username());
+                        ids.add(users.get(u).userId());
+                    }
+                }
+                Conversation c = first.createGroup("group " + g, names);
+                membersOf.put(c.conversationId(), ids);
+            }
+        }
+        for (Session user : users) {
+            for (int d = 0; d < s.devicesPerUser(); d++) {
+                Session device = ParleyClient.login(node.uri(), user.username(), "password-" + users.indexOf(user),
+                        "device-" + d);
+                DeviceSim sim = new DeviceSim(node, device, user.username() + "/d" + d);
+                devices.add(sim);
+                sim.start();
+            }
+        }
+        for (DeviceSim d : devices) {
+            d.client.connect().get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    // ---- the run -------------------------------------------------------------------------
+
+    private void drive(NodeProcess node) throws Exception {
+        long end = System.nanoTime() + s.duration().toNanos();
+        long[] killAt = new long[s.nodeKills()];
+        for (int k = 0; k < killAt.length; k++) {
+            killAt[k] = System.nanoTime() + s.duration().toNanos() * (k + 1) / (killAt.length + 1);
+        }
+        int nextKill = 0;
+        long counter = 0;
+        while (System.nanoTime() < end) {
+            if (nextKill < killAt.length && System.nanoTime() >= killAt[nextKill]) {
+                out.printf("  killing the node (SIGKILL) after %d sends%n", counter);
+                node.kill();
+                // Devices keep sending into the void for a moment, as real ones would.
+                for (int i = 0; i < 20; i++) {
+                    pick().send(++counter);
+                }
+                node.start();
+                nextKill++;
+            }
+            double roll = rnd.nextDouble();
+            DeviceSim d = pick();
+            if (roll < 0.03) {
+                d.client.dropConnection();
+                drops++;
+            } else if (roll < 0.05) {
+                d.restart();
+                restarts++;
+            } else if (roll < 0.06) {
+                // Refused for sure: a conversation this device's user is not in (or that does not
+                // exist). Such a message must never show up anywhere.
+                d.sendToStranger(++counter);
+            } else {
+                d.send(++counter);
+            }
+            sleepBetweenActions();
+        }
+        out.printf("  sent %d messages; settling%n", counter);
+    }
+
+    private DeviceSim pick() {
+        return devices.get(rnd.nextInt(devices.size()));
+    }
+
+    private void sleepBetweenActions() throws InterruptedException {
+        double meanNanos = 1e9 / s.sendsPerSecond();
+        long nanos = (long) (-Math.log(1 - rnd.nextDouble()) * meanNanos);
+        if (nanos > 0) {
+            TimeUnit.NANOSECONDS.sleep(Math.min(nanos, 200_000_000));
+        }
+    }
+
+    /** Waits until every send has an answer and every device holds every conversation to its end. */
+    private void settle() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        for (DeviceSim d : devices) {
+            d.awaitAnswers(deadline);
+        }
+        Map<Long, Long> last = new HashMap<>();
+        for (long conversation : membersOf.keySet()) {
+            last.put(conversation, memberOf(conversation).client.conversation(conversation).lastSeq());
+        }
+        for (DeviceSim d : devices) {
+            d.awaitCaughtUp(last, deadline);
+        }
+    }
+
+    private Map<Long, List<HistoryEntry>> storedHistories() {
+        Map<Long, List<HistoryEntry>> out = new LinkedHashMap<>();
+        for (long conversation : membersOf.keySet()) {
+            DeviceSim reader = memberOf(conversation);
+            List<HistoryEntry> entries = new ArrayList<>();
+            long after = 0;
+            while (true) {
+                HistoryPage page = reader.client.history(conversation, null, after, 200);
+                for (ChatMessage m : page.messages()) {
+                    entries.add(entry(m));
+                    after = m.seq();
+                }
+                if (!page.hasMore()) {
+                    break;
+                }
+            }
+            out.put(conversation, entries);
+        }
+        return out;
+    }
+
+    private DeviceSim memberOf(long conversation) {
+        return devices.stream().filter(d -> membersOf.get(conversation).contains(d.userId)).findFirst().orElseThrow();
+    }
+
+    private Map<Long, Map<Long, Long>> visibility() {
+        Map<Long, Map<Long, Long>> out = new HashMap<>();
+        membersOf.forEach((conversation, members) -> {
+            Map<Long, Long> upTo = new HashMap<>();
+            for (long user : members) {
+                upTo.put(user, Long.MAX_VALUE);
+            }
+            out.put(conversation, upTo);
+        });
+        return out;
+    }
+
+    static HistoryEntry entry(ChatMessage m) {
+        return new HistoryEntry(m.conversationId(), m.seq(), m.senderId(), m.clientId(), m.kind().name(), m.body());
+    }
+
+    // ---- one device ----------------------------------------------------------------------
+
+    /**
+     * A device: its log, which is also what it holds (the position it resumes from after an app
+     * restart is the last entry it logged, as an app persisting messages and positions together
+     * would do), and its current client.
+     */
+    private final class DeviceSim {
+        final NodeProcess node;
+        final Session session;
+        final long userId;
+        final DeviceLog log;
+        final Map<Long, Long> held = new ConcurrentHashMap<>();
+        final Map<String, String[]> unanswered = new ConcurrentHashMap<>();
+        final List<CompletableFuture<?>> outstanding = new ArrayList<>();
+        final List<Long> conversations;
+        volatile ParleyClient client;
+        /** Callbacks of a client that was closed (an app that restarted) are ignored. */
+        int epoch;
+
+        DeviceSim(NodeProcess node, Session session, String name) {
+            this.node = node;
+            this.session = session;
+            this.userId = session.userId();
+            this.log = new DeviceLog(name, session.userId());
+            this.conversations = membersOf.entrySet().stream().filter(e -> e.getValue().contains(userId))
+                    .map(Map.Entry::getKey).toList();
+        }
+
+        synchronized void start() {
+            int mine = ++epoch;
+            client = ParleyClient.builder(node.uri(), session)
+                    .positions(new PositionStore() {
+                        @Override
+                        public Map<Long, Long> load() {
+                            return Map.copyOf(held);
+                        }
+
+                        @Override
+                        public void save(long conversationId, long seq) {
+                            // What the device holds is what it logged; see onMessage.
+                        }
+                    })
+                    .backoff(Duration.ofMillis(100), Duration.ofSeconds(2))
+                    .listener(new ParleyListener() {
+                        @Override
+                        public void onMessage(ChatMessage m) {
+                            synchronized (DeviceSim.this) {
+                                if (epoch == mine) {
+                                    log.received(entry(m));
+                                    held.put(m.conversationId(), m.seq());
+                                }
+                            }
+                        }
+
+                        @Override
+                        public void onResync(long conversationId, long latestSeq) {
+                            synchronized (DeviceSim.this) {
+                                if (epoch == mine) {
+                                    log.resynced(conversationId, latestSeq);
+                                    held.put(conversationId, latestSeq);
+                                }
+                            }
+                        }
+                    })
+                    .build();
+        }
+
+        void send(long n) {
+            long conversation = conversations.get(rnd.nextInt(conversations.size()));
+            String clientId = log.name() + "-" + n;
+            String body = "m" + n + " from " + log.name() + " " + Long.toHexString(rnd.nextLong());
+            log.attempted(conversation, clientId, body);
+            unanswered.put(clientId, new String[]{Long.toString(conversation), body});
+            submit(conversation, clientId, body);
+        }
+
+        void sendToStranger(long n) {
+            List<Long> foreign = membersOf.keySet().stream().filter(c -> !conversations.contains(c)).toList();
+            long conversation = foreign.isEmpty() || rnd.nextBoolean() ? 1 + rnd.nextInt(1000)
+                    : foreign.get(rnd.nextInt(foreign.size()));
+            String clientId = log.name() + "-x" + n;
+            String body = "intruder " + n;
+            log.attempted(conversation, clientId, body);
+            unanswered.put(clientId, new String[]{Long.toString(conversation), body});
+            submit(conversation, clientId, body);
+        }
+
+        private synchronized void submit(long conversation, String clientId, String body) {
+            outstanding.add(client.send(conversation, clientId, body).whenComplete((sent, err) -> {
+                if (err == null) {
+                    log.confirmed(clientId, sent.seq());
+                    unanswered.remove(clientId);
+                    return;
+                }
+                Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+                if (cause instanceof ParleyException pe && pe.isDefinite()) {
+                    log.refused(clientId, pe.code().wire());
+                    unanswered.remove(clientId);
+                }
+                // Anything else (the client was closed under it): still unanswered, retried later
+                // under the same client id.
+            }));
+        }
+
+        /** The app restarts: its client goes, unconfirmed sends and all; a new one resumes. */
+        void restart() {
+            ParleyClient old = client;
+            synchronized (this) {
+                epoch++;
+            }
+            old.close();
+            start();
+            client.connect();
+            unanswered.forEach((clientId, cb) -> submit(Long.parseLong(cb[0]), clientId, cb[1]));
+        }
+
+        void awaitAnswers(long deadline) throws Exception {
+            while (!unanswered.isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(log.name() + ": " + unanswered.size() + " sends still unanswered");
+                }
+                List<CompletableFuture<?>> snapshot;
+                synchronized (this) {
+                    snapshot = List.copyOf(outstanding);
+                }
+                for (CompletableFuture<?> f : snapshot) {
+                    try {
+                        f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    } catch (ExecutionException ignored) {
+                        // recorded by the callback
+                    }
+                }
+                // Sends failed by a closed client and not yet retried: retry them now.
+                unanswered.forEach((clientId, cb) -> submit(Long.parseLong(cb[0]), clientId, cb[1]));
+            }
+        }
+
+        void awaitCaughtUp(Map<Long, Long> last, long deadline) throws InterruptedException {
+            for (long conversation : conversations) {
+                long target = last.getOrDefault(conversation, 0L);
+                while (held.getOrDefault(conversation, 0L) < target) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException(log.name() + " holds conversation " + conversation + " up to "
+                                + held.getOrDefault(conversation, 0L) + ", not " + target);
+                    }
+                    Thread.sleep(20);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.parley.app.consistency;
+
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The short randomized consistency run of every build, once per durability mode: a node in its
+ * own process, killed with SIGKILL mid-run and restarted on its data, while 12 devices chat, drop
+ * connections and restart. Each build draws a new seed (printed); {@code -Dparley.seed=N} replays
+ * one. The long version is {@code ./parley consistency} (docs/benchmarks.md).
+ */
+class ConsistencyRunTest {
+
+    @ParameterizedTest(name = "durability {0}")
+    @ValueSource(strings = {"os", "fsync"})
+    void everyDeviceEndsWithTheStoresHistoryAfterFaults(String durability, @TempDir Path dir) throws Exception {
+        long seed = Long.getLong("parley.seed", ThreadLocalRandom.current().nextLong());
+        ConsistencyRun.Result r = new ConsistencyRun(new ConsistencyRun.Settings(seed, Duration.ofSeconds(12),
+                durability, 5, 2, 2, 120, 1, dir), System.out).run();
+
+        assertThat(r.report().consistent()).as("seed %d:%n%s", seed, r.report().summary()).isTrue();
+        assertThat(r.nodeStarts()).as("the node was killed and restarted").isEqualTo(2);
+        assertThat(r.report().confirmed()).as("messages were confirmed").isPositive();
+        assertThat(r.report().refused()).as("definite refusals were exercised").isPositive();
+        assertThat(r.report().entriesReceived()).isGreaterThan(r.report().confirmed());
+        assertThat(r.connectionDrops() + r.deviceRestarts()).isPositive();
+    }
+}
