@@ -106,6 +106,51 @@ class ResumeTest {
     }
 
     @Test
+    void aNewDeviceLoadsTheListAndRecentHistoryThenBehavesLikeTheOthers() throws Exception {
+        node = TestNode.start(dataDir, cfg -> cfg.withLimits(cfg.limits().withSendRate(10_000, 10_000)));
+        TestUser alice = node.newUser("alice");
+        TestUser bob = node.newUser("bob");
+        long c = alice.directWith(bob);
+        TestSocket a = alice.login("laptop").connect();
+        sendAll(a, c, 1, 120);
+        TestSocket bobLaptop = bob.login("laptop").connect(Map.of(c, 120L));
+        bobLaptop.awaitFrame(ServerFrame.Synced.class);
+
+        // A freshly logged-in phone: the list, then the newest page, then it connects from there.
+        TestUser.Device phone = bob.login("phone");
+        Rest.Response list = phone.get("/v1/conversations");
+        JsonObject entry = list.array("conversations").stream().map(JsonObject.class::cast)
+                .filter(o -> o.getLong("conversationId") == c).findFirst().orElseThrow();
+        assertThat(entry.getLong("lastSeq")).isEqualTo(120);
+        assertThat(entry.getJsonObject("lastMessage").getLong("seq")).isEqualTo(120);
+        List<Long> recent = OneOnOneWorkflowTest.pageSeqs(phone.history(c, "limit=30"));
+        assertThat(recent).containsExactlyElementsOf(LongStream.rangeClosed(91, 120).boxed().toList());
+        TestSocket p = phone.connect(Map.of(c, 120L));
+        assertThat(p.awaitFrame(ServerFrame.Synced.class)).isEqualTo(new ServerFrame.Synced(0, 0));
+
+        // Older history on demand, page by page, down to the first entry.
+        List<Long> older = new java.util.ArrayList<>();
+        long before = 91;
+        while (before > 1) {
+            List<Long> page = OneOnOneWorkflowTest.pageSeqs(phone.history(c, "limit=50&before=" + before));
+            older.addAll(0, page);
+            before = page.getFirst();
+        }
+        assertThat(older).containsExactlyElementsOf(LongStream.rangeClosed(1, 90).boxed().toList());
+
+        // From now on the phone gets what the laptop gets, once and in order.
+        sendAll(a, c, 121, 130);
+        assertThat(p.awaitMessages(c, 10)).extracting(ServerFrame.Message::seq)
+                .containsExactlyElementsOf(LongStream.rangeClosed(121, 130).boxed().toList());
+        assertThat(bobLaptop.awaitMessages(c, 10)).extracting(ServerFrame.Message::seq)
+                .containsExactlyElementsOf(LongStream.rangeClosed(121, 130).boxed().toList());
+        ServerFrame.Sent mine = p.sendMessage(c, "from-phone", "sent from the new phone");
+        assertThat(mine.seq()).isEqualTo(131);
+        assertThat(bobLaptop.awaitFrame(ServerFrame.Message.class, m -> m.seq() == 131).senderDeviceId())
+                .isEqualTo(phone.deviceId());
+    }
+
+    @Test
     void entriesCommittedDuringTheCatchUpAreNeitherLostNorRepeated() throws Exception {
         node = TestNode.start(dataDir, cfg -> cfg.withLimits(cfg.limits().withSendRate(10_000, 10_000)));
         TestUser alice = node.newUser("alice");
