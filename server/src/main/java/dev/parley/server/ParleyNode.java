@@ -4,6 +4,7 @@ import dev.parley.core.IdGenerator;
 import dev.parley.core.account.AccountService;
 import dev.parley.core.conversation.ConversationService;
 import dev.parley.core.conversation.MembershipDirectory;
+import dev.parley.core.delivery.EventPublisher;
 import dev.parley.core.group.GroupService;
 import dev.parley.core.inbox.ConversationList;
 import dev.parley.core.message.HistoryService;
@@ -19,15 +20,15 @@ import dev.parley.server.http.ApiServices;
 import dev.parley.server.ws.ChatSocketEndpoint;
 import dev.parley.server.ws.Heartbeats;
 import dev.parley.server.ws.LocalConnections;
-import dev.parley.server.ws.LocalEventPublisher;
 import dev.parley.server.ws.PresenceWatchers;
 import dev.parley.server.ws.SocketServices;
-import dev.parley.store.IssuedIds;
 import dev.parley.store.JdbcAccountStore;
 import dev.parley.store.JdbcConversationStore;
 import dev.parley.store.JdbcMessageStore;
 import dev.parley.store.SqliteAdministration;
-import dev.parley.store.SqliteDatabase;
+import dev.parley.store.JdbcStores;
+import dev.parley.store.Shards;
+import dev.parley.store.StorageSettings;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -57,17 +58,18 @@ public final class ParleyNode implements AutoCloseable {
 
     private final ServerConfig config;
     private final Vertx vertx;
-    private final SqliteDatabase db;
+    private final JdbcStores db;
     private final LocalConnections connections;
     private final Heartbeats heartbeats;
     private final ScheduledExecutorService timers;
     private final NodeMetrics metrics;
+    private final NodeLinks links;
     private final AtomicBoolean ready = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicInteger port = new AtomicInteger();
 
-    private ParleyNode(ServerConfig config, Vertx vertx, SqliteDatabase db, LocalConnections connections,
-                       Heartbeats heartbeats, ScheduledExecutorService timers, NodeMetrics metrics) {
+    private ParleyNode(ServerConfig config, Vertx vertx, JdbcStores db, LocalConnections connections,
+                       Heartbeats heartbeats, ScheduledExecutorService timers, NodeMetrics metrics, NodeLinks links) {
         this.config = config;
         this.vertx = vertx;
         this.db = db;
@@ -75,6 +77,7 @@ public final class ParleyNode implements AutoCloseable {
         this.heartbeats = heartbeats;
         this.timers = timers;
         this.metrics = metrics;
+        this.links = links;
     }
 
     /** Opens storage, starts serving, and returns once the node is ready. */
@@ -83,22 +86,23 @@ public final class ParleyNode implements AutoCloseable {
         NodeMetrics metrics = new NodeMetrics();
         int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(loops));
-        SqliteDatabase db = SqliteDatabase.open(config.dataDir(), config.durability(), config.storage().readers(),
-                config.storage().maxBatch());
+        JdbcStores db = JdbcStores.open(storageSettings(config));
+        Shards shards = db.shards();
 
-        JdbcAccountStore accountStore = new JdbcAccountStore(db);
-        JdbcConversationStore conversationStore = new JdbcConversationStore(db);
+        JdbcAccountStore accountStore = db.accounts();
+        JdbcConversationStore conversationStore = db.conversations();
         IdGenerator ids = new IdGenerator(clock, config.nodeNumber());
-        ids.advancePast(IssuedIds.highest(db, config.nodeNumber()));
+        ids.advancePast(db.highestIssuedId(config.nodeNumber()));
         LocalConnections connections = new LocalConnections(config.limits().sendsPerSecond(), config.limits().sendBurst());
         PresenceWatchers watchers = new PresenceWatchers(conversationStore, connections);
-        LocalEventPublisher publisher = new LocalEventPublisher(connections, watchers);
         MembershipDirectory memberships = new MembershipDirectory(conversationStore, Blocking.executor(), 100_000);
-        JdbcMessageStore messageStore = new JdbcMessageStore(db);
+        NodeLinks links = NodeLinks.open(config, vertx, connections, watchers, memberships, conversationStore);
+        EventPublisher publisher = links.publisher;
+        JdbcMessageStore messageStore = db.messages();
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("parley-timers").daemon(true).factory());
-        PresenceTracker presence = new PresenceTracker(watchers, accountStore, clock, timers,
-                config.timing().presenceGrace());
+        PresenceTracker presence = new PresenceTracker(links.presenceFeed, accountStore, links.presenceDirectory, clock,
+                timers, config.timing().presenceGrace());
         TypingTracker typing = new TypingTracker(publisher, memberships, clock, config.timing().typingExpiry());
         long sweepMs = Math.max(50, config.timing().typingExpiry().toMillis() / 4);
         timers.scheduleAtFixedRate(typing::sweep, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
@@ -108,7 +112,7 @@ public final class ParleyNode implements AutoCloseable {
 
         ServerConfig.Passwords pw = config.passwords();
         AccountService accounts = new AccountService(accountStore,
-                new Argon2PasswordHasher(pw.memoryKiB(), pw.iterations(), pw.parallelism()), connections, ids, clock);
+                new Argon2PasswordHasher(pw.memoryKiB(), pw.iterations(), pw.parallelism()), links.devices, ids, clock);
         ConversationService conversations = new ConversationService(conversationStore, accountStore, memberships, ids, clock);
         MessageService messages = new MessageService(messageStore, memberships, publisher, clock,
                 config.limits().maxBodyBytes());
@@ -120,23 +124,23 @@ public final class ParleyNode implements AutoCloseable {
                 config.limits().maxPageSize());
 
         Heartbeats heartbeats = new Heartbeats(vertx, connections, config.timing().heartbeat().toMillis(), metrics);
-        metrics.watch(connections::count, connections::deviceCount, presence::onlineCount,
-                () -> db.writer().queued());
-        db.writer().onBatch(metrics::batch);
-        ParleyNode node = new ParleyNode(config, vertx, db, connections, heartbeats, timers, metrics);
+        metrics.watch(connections::count, connections::deviceCount, presence::onlineCount, shards::queued);
+        shards.onBatch(metrics::batch);
+        ParleyNode node = new ParleyNode(config, vertx, db, connections, heartbeats, timers, metrics, links);
 
         SocketServices socketServices = new SocketServices(vertx, config, accounts, messages, receipts, messageStore,
-                conversationStore, memberships, connections, typing, presence, watchers, metrics);
+                conversationStore, memberships, connections, typing, presence, watchers, metrics, links.tail);
         ChatSocketEndpoint endpoint = new ChatSocketEndpoint(socketServices, node.ready::get);
         long startedAt = System.currentTimeMillis();
         ApiServices api = new ApiServices(config, accounts, conversations, history, groups, conversationList, metrics,
-                node.ready::get, new SqliteAdministration(db), () -> Map.of(
+                node.ready::get, db.sqlite().map(SqliteAdministration::new).orElse(null), () -> Map.of(
                         "connections", connections.count(),
                         "devicesOnline", connections.deviceCount(),
                         "usersOnline", presence.onlineCount(),
-                        "writerQueue", db.writer().queued(),
-                        "commitBatches", db.writer().batches(),
-                        "committedWrites", db.writer().tasks(),
+                        "writerQueue", shards.queued(),
+                        "commitBatches", shards.batches(),
+                        "committedWrites", shards.tasks(),
+                        "writeRetries", shards.retries(),
                         "uptimeSeconds", (System.currentTimeMillis() - startedAt) / 1000),
                 AdminToken.obtain(config));
         PidFile.write(config.dataDir());
@@ -165,6 +169,7 @@ public final class ParleyNode implements AutoCloseable {
                     config.port() == 0 ? freePort(config.host()) : config.port());
             deployServers(vertx, shared, endpoint, api, node, loops);
         } catch (Exception e) {
+            links.close();
             vertx.close().await(10, TimeUnit.SECONDS);
             timers.shutdownNow();
             db.close();
@@ -172,8 +177,9 @@ public final class ParleyNode implements AutoCloseable {
         }
         heartbeats.start();
         node.ready.set(true);
-        log.info("parley node ready host={} port={} data={} durability={} transport={}", config.host(), node.port(),
-                config.dataDir().toAbsolutePath(), config.durability().wire(), vertx.isNativeTransportEnabled() ? "epoll" : "nio");
+        log.info("parley node ready host={} port={} node={} storage={} cluster={} durability={} transport={}", config.host(),
+                node.port(), config.nodeNumber(), config.storage().type(), config.cluster().type(),
+                config.durability().wire(), vertx.isNativeTransportEnabled() ? "epoll" : "nio");
         return node;
     }
 
@@ -198,6 +204,14 @@ public final class ParleyNode implements AutoCloseable {
         }
     }
 
+    private static StorageSettings storageSettings(ServerConfig config) {
+        ServerConfig.Storage s = config.storage();
+        return s.type() == ServerConfig.StorageType.POSTGRES
+                ? StorageSettings.postgres(s.postgresUrls(), s.postgresUser(), s.postgresPassword(), s.postgresPoolSize(),
+                        s.durability(), s.maxBatch())
+                : StorageSettings.sqlite(s.dataDir(), s.durability(), s.readers(), s.maxBatch());
+    }
+
     private static boolean isLoopback(String host) {
         try {
             return java.net.InetAddress.getByName(host).isLoopbackAddress();
@@ -212,6 +226,33 @@ public final class ParleyNode implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Stops as a crash would, for tests of node failure: no draining, no 1012, no goodbye to the
+     * cluster (its heartbeat key expires), connections simply drop.
+     */
+    public void crashForTesting() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        ready.set(false);
+        heartbeats.stop();
+        timers.shutdownNow();
+        if (links.cluster != null) {
+            links.cluster.abandonForTesting();
+        }
+        try {
+            vertx.close().await(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("event loops did not stop: {}", e.toString());
+        }
+        db.close();
+    }
+
+    /** How this node reaches the others (for tests that inject faults between nodes). */
+    public NodeLinks links() {
+        return links;
     }
 
     /** The node's metrics (also served at /metrics). */
@@ -231,7 +272,7 @@ public final class ParleyNode implements AutoCloseable {
         return connections;
     }
 
-    public SqliteDatabase database() {
+    public JdbcStores stores() {
         return db;
     }
 
@@ -249,7 +290,7 @@ public final class ParleyNode implements AutoCloseable {
         ready.set(false);
         connections.drain();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while ((connections.pendingSends() > 0 || db.writer().queued() > 0) && System.nanoTime() < deadline) {
+        while ((connections.pendingSends() > 0 || db.shards().queued() > 0) && System.nanoTime() < deadline) {
             pause();
         }
         connections.closeAll(CloseCode.SERVICE_RESTART);
@@ -259,6 +300,7 @@ public final class ParleyNode implements AutoCloseable {
         }
         heartbeats.stop();
         timers.shutdownNow();
+        links.close();
         try {
             vertx.close().await(10, TimeUnit.SECONDS);
         } catch (Exception e) {

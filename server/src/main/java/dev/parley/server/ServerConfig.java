@@ -200,17 +200,28 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
         }
     }
 
-    /** Cluster membership: this node's number (unique per cluster, 0 to 31) and Redis. */
-    public record Cluster(ClusterType type, int nodeNumber, String redisUri) {
+    /**
+     * Cluster membership: this node's number (unique per cluster, 0 to 31), Redis, the key
+     * namespace the cluster uses there, and how long a node that stops heartbeating counts as
+     * alive.
+     */
+    public record Cluster(ClusterType type, int nodeNumber, String redisUri, String redisNamespace, Duration nodeTtl) {
         public Cluster {
             require(type != null, "cluster.type", "must be 'local' or 'redis'");
             require(nodeNumber >= 0 && nodeNumber <= 31, "cluster.nodeNumber", "must be 0 to 31");
             require(type != ClusterType.REDIS || (redisUri != null && redisUri.startsWith("redis")), "cluster.redisUri",
                     "must be a redis:// or rediss:// URI when cluster.type is redis");
+            require(redisNamespace != null && redisNamespace.matches("[A-Za-z0-9_.-]{1,64}"), "cluster.redisNamespace",
+                    "must be 1 to 64 letters, digits, '_', '.' or '-'");
+            require(nodeTtl != null && nodeTtl.toMillis() >= 500, "cluster.nodeTtl", "must be at least 500ms");
         }
 
         public static Cluster defaults() {
-            return new Cluster(ClusterType.LOCAL, 0, null);
+            return new Cluster(ClusterType.LOCAL, 0, null, "parley", Duration.ofSeconds(5));
+        }
+
+        public static Cluster redis(int nodeNumber, String uri, String namespace) {
+            return new Cluster(ClusterType.REDIS, nodeNumber, uri, namespace, Duration.ofSeconds(5));
         }
     }
 

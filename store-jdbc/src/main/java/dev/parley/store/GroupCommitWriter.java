@@ -6,10 +6,12 @@ import org.slf4j.LoggerFactory;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -23,22 +25,62 @@ import java.util.function.IntConsumer;
  * on this thread. If any task fails, the batch is rolled back and each task is retried in a
  * transaction of its own, so one bad write fails alone.
  *
+ * <p>Within a batch the tasks run in the order of their keys (a stable sort, so tasks with one
+ * key keep their submission order). Where several writers share one database (several nodes on
+ * PostgreSQL), every batch then takes the row locks of its conversations in the same order, so
+ * two batches writing to overlapping conversations wait for each other instead of deadlocking
+ * (the stores' part: every write to a conversation locks the conversation's row before any other
+ * of its rows, see docs/storage.md). A batch that still fails only because it met a concurrent
+ * write (a deadlock, which other writes can still cause, or a serialization failure, see
+ * {@link Dialect#isTransient}) is rolled back and run again, whole, a few times, before falling
+ * back to running its tasks alone (each again retried on such a failure). A task may therefore
+ * run several times, each time in a fresh transaction after a rollback; only the last run's
+ * result counts, and the after-commit hooks run once.
+ *
+ * <p>Given a {@link Connector}, the writer replaces its connection when it finds it broken after
+ * a failed batch (a database restart): the writes that failed on the broken connection fail with
+ * UNAVAILABLE, and later ones go to the new connection.
+ *
  * <p>The queue is bounded: when it is full, {@link #submit} fails at once with UNAVAILABLE
  * instead of letting memory grow under overload.
  */
 public final class GroupCommitWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
 
-    private final SqlSession session;
+    private static final int BATCH_ATTEMPTS = 4;
+    private static final int ALONE_ATTEMPTS = 8;
+
+    /** Opens the writer's connection, set up for writing; called again when it is found broken. */
+    @FunctionalInterface
+    public interface Connector {
+        SqlSession open() throws SQLException;
+    }
+
+    private final Connector connector;
+    private volatile SqlSession session;
+    private boolean suspect;
     private final int maxBatch;
     private final BlockingQueue<Pending<?>> queue;
     private final Thread thread;
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong tasks = new AtomicLong();
+    private final AtomicLong retries = new AtomicLong();
     private volatile IntConsumer batchListener = n -> { };
     private volatile boolean closing;
 
+    /** A writer on a fixed connection (SQLite: a file does not go away under a running process). */
     public GroupCommitWriter(SqlSession session, String name, int maxBatch, int queueCapacity) throws SQLException {
+        this(null, session, name, maxBatch, queueCapacity);
+    }
+
+    /** A writer on a connection from {@code connector}, reopened when it breaks. */
+    public GroupCommitWriter(Connector connector, String name, int maxBatch, int queueCapacity) throws SQLException {
+        this(connector, connector.open(), name, maxBatch, queueCapacity);
+    }
+
+    private GroupCommitWriter(Connector connector, SqlSession session, String name, int maxBatch, int queueCapacity)
+            throws SQLException {
+        this.connector = connector;
         this.session = session;
         this.maxBatch = maxBatch;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
@@ -53,15 +95,20 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
 
     public <T> CompletableFuture<T> submit(SqlTask<T> task) {
-        return submit(task, r -> { });
+        return submit(0, task, r -> { });
+    }
+
+    public <T> CompletableFuture<T> submit(SqlTask<T> task, Consumer<? super T> afterCommit) {
+        return submit(0, task, afterCommit);
     }
 
     /**
      * Queues a write. {@code afterCommit} runs on the writer thread once the write is committed,
-     * before its future (and any later write's) completes.
+     * before its future (and any later write's) completes. Within a batch, tasks run in the order
+     * of their {@code key}s, and in submission order for one key.
      */
-    public <T> CompletableFuture<T> submit(SqlTask<T> task, Consumer<? super T> afterCommit) {
-        Pending<T> p = new Pending<>(task, afterCommit);
+    public <T> CompletableFuture<T> submit(long key, SqlTask<T> task, Consumer<? super T> afterCommit) {
+        Pending<T> p = new Pending<>(key, task, afterCommit);
         if (closing) {
             p.future.completeExceptionally(new ChatException(ChatException.Refusal.UNAVAILABLE, "store is closing"));
         } else if (!queue.offer(p)) {
@@ -83,6 +130,11 @@ public final class GroupCommitWriter implements AutoCloseable {
 
     public int queued() {
         return queue.size();
+    }
+
+    /** How many times a batch or a task was run again after meeting a concurrent write. */
+    public long retries() {
+        return retries.get();
     }
 
     private void loop() {
@@ -122,17 +174,21 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
 
     private void runBatch(List<Pending<?>> batch) {
-        try {
-            for (Pending<?> p : batch) {
-                p.run(session);
-            }
-            session.connection().commit();
-        } catch (Throwable first) {
-            rollback();
-            if (batch.size() == 1) {
-                batch.getFirst().failure = first;
+        reconnectIfBroken();
+        List<Pending<?>> order = new ArrayList<>(batch);
+        order.sort(Comparator.comparingLong(p -> p.key));
+        Throwable failure = runTogether(order);
+        for (int attempt = 1; failure != null && Dialect.isTransient(failure) && attempt < BATCH_ATTEMPTS; attempt++) {
+            retries.incrementAndGet();
+            pause(attempt);
+            failure = runTogether(order);
+        }
+        if (failure != null) {
+            suspect = true;
+            if (order.size() == 1) {
+                order.getFirst().failure = failure;
             } else {
-                runAlone(batch);
+                runAlone(order);
             }
         }
         batches.incrementAndGet();
@@ -150,16 +206,75 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
-    private void runAlone(List<Pending<?>> batch) {
-        for (Pending<?> p : batch) {
-            try {
+    /** Runs the tasks in one transaction and commits; returns what failed, after rolling back. */
+    private Throwable runTogether(List<Pending<?>> order) {
+        try {
+            for (Pending<?> p : order) {
                 p.failure = null;
                 p.run(session);
-                session.connection().commit();
-            } catch (Throwable e) {
-                rollback();
-                p.failure = e;
             }
+            session.connection().commit();
+            return null;
+        } catch (Throwable e) {
+            rollback();
+            return e;
+        }
+    }
+
+    private void runAlone(List<Pending<?>> order) {
+        for (Pending<?> p : order) {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    p.failure = null;
+                    p.run(session);
+                    session.connection().commit();
+                    break;
+                } catch (Throwable e) {
+                    rollback();
+                    p.failure = e;
+                    if (!Dialect.isTransient(e) || attempt == ALONE_ATTEMPTS) {
+                        break;
+                    }
+                    retries.incrementAndGet();
+                    pause(attempt);
+                }
+            }
+        }
+    }
+
+    /** A short random wait before running again, so two colliding writers fall out of step. */
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 5L * attempt + 2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** After a failed batch, replaces the connection if it is broken and a connector can open another. */
+    private void reconnectIfBroken() {
+        if (!suspect || connector == null) {
+            return;
+        }
+        try {
+            if (session.connection().isValid(2)) {
+                suspect = false;
+                return;
+            }
+        } catch (SQLException e) {
+            // treated as broken
+        }
+        try {
+            SqlSession fresh = connector.open();
+            fresh.connection().setAutoCommit(false);
+            SqlSession broken = session;
+            session = fresh;
+            suspect = false;
+            broken.close();
+            log.info("{}: reopened its broken database connection", thread.getName());
+        } catch (SQLException | RuntimeException e) {
+            log.warn("{}: its database connection is broken and could not be reopened: {}", thread.getName(),
+                    e.toString());
         }
     }
 
@@ -176,7 +291,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     public void close() {
         closing = true;
         // Wakes the writer at once if it is idle; it finishes whatever is queued, then stops.
-        queue.offer(new Pending<>(STOP, r -> { }));
+        queue.offer(new Pending<>(0, STOP, r -> { }));
         try {
             thread.join(30_000);
         } catch (InterruptedException e) {
@@ -197,13 +312,15 @@ public final class GroupCommitWriter implements AutoCloseable {
     private static final SqlTask<?> STOP = s -> null;
 
     private static final class Pending<T> {
+        final long key;
         final SqlTask<T> task;
         final Consumer<? super T> afterCommit;
         final CompletableFuture<T> future = new CompletableFuture<>();
         T result;
         Throwable failure;
 
-        Pending(SqlTask<T> task, Consumer<? super T> afterCommit) {
+        Pending(long key, SqlTask<T> task, Consumer<? super T> afterCommit) {
+            this.key = key;
             this.task = task;
             this.afterCommit = afterCommit;
         }

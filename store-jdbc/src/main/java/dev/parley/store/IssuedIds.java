@@ -8,6 +8,15 @@ public final class IssuedIds {
     private IssuedIds() {
     }
 
+    /** Highest user, device or conversation id with {@code node} in its node bits, over every shard (0 if none). */
+    public static long highest(Shards shards, int node) {
+        long max = 0;
+        for (Database db : shards.all()) {
+            max = Math.max(max, highest(db, node));
+        }
+        return max;
+    }
+
     /** Highest user, device or conversation id with {@code node} in its node bits (0 if none). */
     public static long highest(Database db, int node) {
         return db.read(s -> {

@@ -18,6 +18,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Set;
@@ -25,67 +26,98 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
-/** Conversations, members and receipt positions in the {@code conversations} and {@code members} tables. */
+/**
+ * Conversations, members and receipt positions in the {@code conversations} and {@code members}
+ * tables, on the shard of the conversation; the direct pairs in {@code direct_pairs}, on the shard
+ * of the pair's lower user id. What is asked per user (their conversations, their contacts) is
+ * asked of every shard and merged.
+ */
 public final class JdbcConversationStore implements ConversationStore {
     private static final String CONVERSATION_COLUMNS = "id, kind, title, created_at, last_seq, last_activity_at";
     private static final String MEMBER_COLUMNS = "user_id, role, joined_seq, left_seq, delivered_seq, read_seq";
+    private static final Comparator<ConversationEntry> MOST_RECENT_FIRST = Comparator
+            .comparingLong((ConversationEntry e) -> e.conversation().lastActivityAt())
+            .thenComparingLong(e -> e.conversation().id().value())
+            .reversed();
 
-    private final Database db;
+    private final Shards shards;
     private final String advance;
 
     public JdbcConversationStore(Database db) {
-        this.db = db;
-        String greatest = db.dialect().greatest();
+        this(Shards.of(db));
+    }
+
+    public JdbcConversationStore(Shards shards) {
+        this.shards = shards;
+        String greatest = shards.dialect().greatest();
         this.advance = "UPDATE members SET delivered_seq = " + greatest + "(delivered_seq, ?), read_seq = "
                 + greatest + "(read_seq, ?) WHERE conversation_id = ? AND user_id = ? AND left_seq IS NULL"
                 + " AND (delivered_seq < ? OR read_seq < ?) RETURNING delivered_seq, read_seq";
     }
 
+    /**
+     * Claims the pair for {@code newId} on the pair's shard (of two concurrent claims, one inserts
+     * and the other, after waiting on the first's row, finds it), then makes sure the claimed
+     * conversation exists on its own shard. The two steps are separate writes, since the pair and
+     * the conversation may be on different databases; should a node die between them, the next
+     * {@code openDirect} of the pair, from either user on any node, creates the conversation the
+     * claim names. Creating it is idempotent.
+     */
     @Override
     public Conversation openDirect(ConversationId newId, UserId a, UserId b, long now) {
         UserId lo = a.compareTo(b) < 0 ? a : b;
         UserId hi = lo == a ? b : a;
-        return Futures.await(db.write(lo.value(), s -> {
-            // Claim the pair first: of two nodes opening it at once, one inserts and the other
-            // (after waiting on the first's row lock) finds its conversation.
+        long claimed = Futures.await(shards.forUser(lo).write(lo.value(), s -> {
             PreparedStatement pair = s.prepare("INSERT INTO direct_pairs (user_lo, user_hi, conversation_id) VALUES (?, ?, ?)"
                     + " ON CONFLICT (user_lo, user_hi) DO NOTHING");
             pair.setLong(1, lo.value());
             pair.setLong(2, hi.value());
             pair.setLong(3, newId.value());
-            if (pair.executeUpdate() == 0) {
-                PreparedStatement find = s.prepare("SELECT conversation_id FROM direct_pairs WHERE user_lo = ? AND user_hi = ?");
-                find.setLong(1, lo.value());
-                find.setLong(2, hi.value());
-                try (ResultSet rs = find.executeQuery()) {
-                    rs.next();
-                    return conversation(s, new ConversationId(rs.getLong(1))).orElseThrow();
-                }
+            if (pair.executeUpdate() == 1) {
+                return newId.value();
             }
+            PreparedStatement find = s.prepare("SELECT conversation_id FROM direct_pairs WHERE user_lo = ? AND user_hi = ?");
+            find.setLong(1, lo.value());
+            find.setLong(2, hi.value());
+            try (ResultSet rs = find.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }));
+        ConversationId id = new ConversationId(claimed);
+        Database home = shards.forConversation(id);
+        if (claimed != newId.value()) {
+            Optional<Conversation> existing = home.read(s -> conversation(s, id));
+            if (existing.isPresent()) {
+                return existing.get();
+            }
+        }
+        return Futures.await(home.write(claimed, s -> {
             PreparedStatement conv = s.prepare("INSERT INTO conversations (id, kind, title, created_at, last_seq,"
-                    + " last_activity_at) VALUES (?, ?, NULL, ?, 0, ?)");
-            conv.setLong(1, newId.value());
+                    + " last_activity_at) VALUES (?, ?, NULL, ?, 0, ?) ON CONFLICT (id) DO NOTHING");
+            conv.setLong(1, claimed);
             conv.setString(2, ConversationKind.DIRECT.wire());
             conv.setLong(3, now);
             conv.setLong(4, now);
             conv.executeUpdate();
             PreparedStatement mem = s.prepare("INSERT INTO members (conversation_id, user_id, role, joined_seq, joined_at)"
-                    + " VALUES (?, ?, ?, 0, ?)");
+                    + " VALUES (?, ?, ?, 0, ?) ON CONFLICT (conversation_id, user_id) DO NOTHING");
             for (UserId u : List.of(lo, hi)) {
-                mem.setLong(1, newId.value());
+                mem.setLong(1, claimed);
                 mem.setLong(2, u.value());
                 mem.setString(3, Role.MEMBER.wire());
                 mem.setLong(4, now);
                 mem.executeUpdate();
             }
-            return new Conversation(newId, ConversationKind.DIRECT, null, now, 0, now);
+            return conversation(s, id).orElseThrow();
         }));
     }
 
     @Override
     public Optional<Conversation> find(ConversationId id) {
-        return db.read(s -> conversation(s, id));
+        return shards.forConversation(id).read(s -> conversation(s, id));
     }
 
     private static Optional<Conversation> conversation(SqlSession s, ConversationId id) throws SQLException {
@@ -102,7 +134,7 @@ public final class JdbcConversationStore implements ConversationStore {
 
     @Override
     public Optional<Membership> membership(ConversationId id) {
-        return db.read(s -> {
+        return shards.forConversation(id).read(s -> {
             // One statement, so roles and version come from one snapshot.
             PreparedStatement ps = s.prepare("SELECT c.kind, c.membership_version, m.user_id, m.role FROM conversations c"
                     + " LEFT JOIN members m ON m.conversation_id = c.id AND m.left_seq IS NULL WHERE c.id = ?"
@@ -127,7 +159,7 @@ public final class JdbcConversationStore implements ConversationStore {
 
     @Override
     public Optional<MemberState> member(ConversationId id, UserId user) {
-        return db.read(s -> {
+        return shards.forConversation(id).read(s -> {
             PreparedStatement ps = s.prepare("SELECT " + MEMBER_COLUMNS + " FROM members WHERE conversation_id = ? AND user_id = ?");
             ps.setLong(1, id.value());
             ps.setLong(2, user.value());
@@ -139,22 +171,38 @@ public final class JdbcConversationStore implements ConversationStore {
 
     @Override
     public List<UserConversation> conversationsOf(UserId user) {
-        return db.read(s -> {
-            PreparedStatement ps = s.prepare("SELECT m.conversation_id, c.last_seq, m.left_seq FROM members m"
-                    + " JOIN conversations c ON c.id = m.conversation_id WHERE m.user_id = ?");
-            ps.setLong(1, user.value());
-            List<UserConversation> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new UserConversation(new ConversationId(rs.getLong(1)), rs.getLong(2), rs.getLong(3)));
+        List<UserConversation> out = new ArrayList<>();
+        for (Database db : shards.all()) {
+            db.read(s -> {
+                PreparedStatement ps = s.prepare("SELECT m.conversation_id, c.last_seq, m.left_seq FROM members m"
+                        + " JOIN conversations c ON c.id = m.conversation_id WHERE m.user_id = ?");
+                ps.setLong(1, user.value());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new UserConversation(new ConversationId(rs.getLong(1)), rs.getLong(2), rs.getLong(3)));
+                    }
                 }
-            }
-            return out;
-        });
+                return null;
+            });
+        }
+        return out;
     }
 
     @Override
     public List<ConversationEntry> listForUser(UserId user, ListCursor after, int limit) {
+        if (shards.size() == 1) {
+            return listForUser(shards.get(0), user, after, limit);
+        }
+        // Each shard's first page, merged: the first `limit` of the union are among them.
+        List<ConversationEntry> all = new ArrayList<>();
+        for (Database db : shards.all()) {
+            all.addAll(listForUser(db, user, after, limit));
+        }
+        all.sort(MOST_RECENT_FIRST);
+        return all.size() > limit ? new ArrayList<>(all.subList(0, limit)) : all;
+    }
+
+    private static List<ConversationEntry> listForUser(Database db, UserId user, ListCursor after, int limit) {
         return db.read(s -> {
             String sql = "SELECT c.id, c.kind, c.title, c.created_at, c.last_seq, c.last_activity_at, "
                     + "m.user_id, m.role, m.joined_seq, m.left_seq, m.delivered_seq, m.read_seq"
@@ -186,34 +234,38 @@ public final class JdbcConversationStore implements ConversationStore {
         });
     }
 
+    /** Two users share a conversation on the shard that holds it, so each shard is asked. */
     @Override
     public Set<UserId> contactsAmong(UserId user, Collection<UserId> others) {
-        if (others.isEmpty()) {
-            return Set.of();
-        }
-        return db.read(s -> {
-            PreparedStatement ps = s.prepare("SELECT 1 FROM members a JOIN members b ON b.conversation_id = a.conversation_id"
-                    + " WHERE a.user_id = ? AND b.user_id = ? AND a.left_seq IS NULL AND b.left_seq IS NULL LIMIT 1");
-            Set<UserId> shared = new HashSet<>();
-            for (UserId other : others) {
-                if (other.equals(user)) {
-                    continue;
-                }
-                ps.setLong(1, user.value());
-                ps.setLong(2, other.value());
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        shared.add(other);
+        Set<UserId> wanted = new HashSet<>(others);
+        wanted.remove(user);
+        Set<UserId> shared = new HashSet<>();
+        for (Database db : shards.all()) {
+            if (wanted.isEmpty()) {
+                break;
+            }
+            db.read(s -> {
+                PreparedStatement ps = s.prepare("SELECT 1 FROM members a JOIN members b ON b.conversation_id = a.conversation_id"
+                        + " WHERE a.user_id = ? AND b.user_id = ? AND a.left_seq IS NULL AND b.left_seq IS NULL LIMIT 1");
+                for (UserId other : wanted) {
+                    ps.setLong(1, user.value());
+                    ps.setLong(2, other.value());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            shared.add(other);
+                        }
                     }
                 }
-            }
-            return shared;
-        });
+                return null;
+            });
+            wanted.removeAll(shared);
+        }
+        return shared;
     }
 
     @Override
     public List<MemberState> members(ConversationId id) {
-        return db.read(s -> {
+        return shards.forConversation(id).read(s -> {
             PreparedStatement ps = s.prepare("SELECT " + MEMBER_COLUMNS
                     + " FROM members WHERE conversation_id = ? AND left_seq IS NULL ORDER BY joined_seq, joined_at, user_id");
             ps.setLong(1, id.value());
@@ -234,9 +286,12 @@ public final class JdbcConversationStore implements ConversationStore {
 
     @Override
     public CompletableFuture<Optional<Positions>> advancePositions(ConversationId id, UserId user, long deliveredUpTo,
-                                                                  long readUpTo) {
-        return db.write(id.value(), s -> {
-            PreparedStatement last = s.prepare("SELECT last_seq FROM conversations WHERE id = ?");
+                                                                  long readUpTo,
+                                                                  Consumer<? super Optional<Positions>> onCommit) {
+        return shards.forConversation(id).write(id.value(), s -> {
+            // Locks the conversation's row first, as every write to a conversation does, so that
+            // writers on several nodes take their locks in one order and cannot deadlock.
+            PreparedStatement last = s.prepare("SELECT last_seq FROM conversations WHERE id = ?" + s.dialect().forUpdate());
             last.setLong(1, id.value());
             long lastSeq;
             try (ResultSet rs = last.executeQuery()) {
@@ -257,6 +312,6 @@ public final class JdbcConversationStore implements ConversationStore {
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(new Positions(id, user, rs.getLong(1), rs.getLong(2))) : Optional.empty();
             }
-        });
+        }, onCommit);
     }
 }

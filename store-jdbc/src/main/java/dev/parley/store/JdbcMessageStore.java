@@ -20,28 +20,40 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * Conversation histories in the {@code messages} table.
+ * Conversation histories in the {@code messages} table, on the shard of the conversation.
  *
  * <p>An append is one write task: look up the client id (a retry returns the original entry),
  * take the next seq with {@code UPDATE conversations SET last_seq = last_seq + 1 ... RETURNING}
  * guarded by a membership check in the same statement, insert the entry, and apply the entry's
  * membership change. The UPDATE locks the conversation's row until commit, so seqs stay dense and
  * unique when several nodes share one PostgreSQL database.
+ *
+ * <p>On PostgreSQL an UPDATE that waited for that lock re-checks the row it locked but not the
+ * rest of its WHERE clause: the membership check saw the members as they were when the statement
+ * began, before another node's removal of the sender committed. So the insert checks membership
+ * again, in a statement that starts after the lock is held; if the sender is no longer a member,
+ * the task fails as a serialization failure and the writer runs it again, when the UPDATE finds
+ * the sender gone. (A duplicate client id from another node is caught the same way, by the unique
+ * index: the batch fails, and the task, run again, finds the original.)
  */
 public final class JdbcMessageStore implements MessageStore {
     static final String NEXT_SEQ_FOR_MEMBER = "UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = ?"
             + " WHERE id = ? AND EXISTS (SELECT 1 FROM members WHERE conversation_id = ? AND user_id = ?"
             + " AND left_seq IS NULL) RETURNING last_seq, membership_version, kind";
 
-    private final Database db;
+    private final Shards shards;
 
     public JdbcMessageStore(Database db) {
-        this.db = db;
+        this(Shards.of(db));
+    }
+
+    public JdbcMessageStore(Shards shards) {
+        this.shards = shards;
     }
 
     @Override
     public CompletableFuture<AppendResult> append(AppendRequest r, Consumer<? super AppendResult> onCommit) {
-        return db.write(r.conversationId().value(), s -> appendIn(s, r), onCommit);
+        return shards.forConversation(r.conversationId()).write(r.conversationId().value(), s -> appendIn(s, r), onCommit);
     }
 
     private AppendResult appendIn(SqlSession s, AppendRequest r) throws SQLException {
@@ -73,9 +85,14 @@ public final class JdbcMessageStore implements MessageStore {
         }
         Message m = new Message(r.conversationId(), seq, r.createdAt(), r.senderId(), r.senderDeviceId(), r.clientId(),
                 r.kind(), r.body(), r.title(), r.userIds(), r.role());
-        PreparedStatement ins = s.prepare(MessageRows.INSERT);
+        PreparedStatement ins = s.prepare(MessageRows.INSERT_IF_MEMBER);
         MessageRows.bind(ins, m);
-        ins.executeUpdate();
+        ins.setLong(12, r.senderId().value());
+        ins.setLong(13, r.conversationId().value());
+        if (ins.executeUpdate() == 0) {
+            throw new SQLException("the sender's membership changed while the append waited for the conversation",
+                    Dialect.SERIALIZATION_FAILURE);
+        }
         Membership current = null;
         if (r.knownMembershipVersion() >= 0 && r.knownMembershipVersion() != version) {
             current = new Membership(r.conversationId(), kind, MembershipChanges.currentRoles(s, r.conversationId()), version);
@@ -98,12 +115,20 @@ public final class JdbcMessageStore implements MessageStore {
     public CompletableFuture<AppendResult.Appended> createGroup(ConversationId id, UserId owner, DeviceId ownerDevice,
                                                                String title, List<UserId> members, long now,
                                                                Consumer<? super AppendResult.Appended> onCommit) {
-        return db.write(id.value(), s -> MembershipChanges.create(s, id, owner, ownerDevice, title, members, now),
-                onCommit);
+        return shards.forConversation(id).write(id.value(),
+                s -> MembershipChanges.create(s, id, owner, ownerDevice, title, members, now), onCommit);
     }
 
     @Override
     public long deleteOlderThan(long cutoffMillis) {
+        long deleted = 0;
+        for (Database db : shards.all()) {
+            deleted += deleteOlderThan(db, cutoffMillis);
+        }
+        return deleted;
+    }
+
+    private static long deleteOlderThan(Database db, long cutoffMillis) {
         // Conversations created after the cutoff cannot hold older entries.
         List<Long> candidates = db.read(s -> {
             PreparedStatement ps = s.prepare("SELECT id FROM conversations WHERE created_at < ?");
@@ -140,7 +165,7 @@ public final class JdbcMessageStore implements MessageStore {
 
     @Override
     public List<Message> range(ConversationId id, long afterSeq, long upToSeq, int limit) {
-        return db.read(s -> {
+        return shards.forConversation(id).read(s -> {
             PreparedStatement ps = s.prepare("SELECT " + MessageRows.COLUMNS
                     + " FROM messages WHERE conversation_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?");
             ps.setLong(1, id.value());
@@ -153,7 +178,7 @@ public final class JdbcMessageStore implements MessageStore {
 
     @Override
     public int countUnread(ConversationId id, UserId reader, long afterSeq, long upToSeq, int cap) {
-        return db.read(s -> {
+        return shards.forConversation(id).read(s -> {
             PreparedStatement ps = s.prepare("SELECT count(*) FROM (SELECT 1 FROM messages WHERE conversation_id = ?"
                     + " AND seq > ? AND seq <= ? AND kind = 'text' AND sender_id <> ? LIMIT ?) AS unread");
             ps.setLong(1, id.value());
@@ -170,7 +195,7 @@ public final class JdbcMessageStore implements MessageStore {
 
     @Override
     public List<Message> before(ConversationId id, long beforeSeq, long upToSeq, int limit) {
-        List<Message> page = db.read(s -> {
+        List<Message> page = shards.forConversation(id).read(s -> {
             PreparedStatement ps = s.prepare("SELECT " + MessageRows.COLUMNS
                     + " FROM messages WHERE conversation_id = ? AND seq < ? AND seq <= ? ORDER BY seq DESC LIMIT ?");
             ps.setLong(1, id.value());

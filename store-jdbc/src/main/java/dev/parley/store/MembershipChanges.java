@@ -26,7 +26,9 @@ import java.util.Set;
 /**
  * Group history events that change membership or the title, applied in the same transaction as
  * the entry that records them. Every rule is checked here against the rows as they are inside the
- * transaction, so concurrent changes from several nodes cannot break them.
+ * transaction, so concurrent changes from several nodes cannot break them: the first statement
+ * locks the conversation's row ({@code FOR UPDATE} on PostgreSQL), and every change of a
+ * conversation's members takes that lock, so the members read after it are current until commit.
  */
 final class MembershipChanges {
     private static final String UPSERT_MEMBER = "INSERT INTO members"
@@ -68,7 +70,7 @@ final class MembershipChanges {
 
     static AppendResult apply(SqlSession s, AppendRequest r) throws SQLException {
         ConversationId id = r.conversationId();
-        ConversationKind kind = kindOf(s, id);
+        ConversationKind kind = lockedKindOf(s, id);
         if (kind == null) {
             return new AppendResult.NotMember();
         }
@@ -197,8 +199,9 @@ final class MembershipChanges {
         return firstMember;
     }
 
-    static ConversationKind kindOf(SqlSession s, ConversationId id) throws SQLException {
-        PreparedStatement ps = s.prepare("SELECT kind FROM conversations WHERE id = ?");
+    /** The conversation's kind, its row locked until commit; null if there is no such conversation. */
+    static ConversationKind lockedKindOf(SqlSession s, ConversationId id) throws SQLException {
+        PreparedStatement ps = s.prepare("SELECT kind FROM conversations WHERE id = ?" + s.dialect().forUpdate());
         ps.setLong(1, id.value());
         try (ResultSet rs = ps.executeQuery()) {
             return rs.next() ? ConversationKind.fromWire(rs.getString(1)) : null;

@@ -18,6 +18,12 @@ final class MessageRows {
     static final String COLUMNS =
             "conversation_id, seq, created_at, sender_id, sender_device_id, client_id, kind, body, title, user_ids, role";
     static final String INSERT = "INSERT INTO messages (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    /**
+     * {@link #INSERT} if the sender (parameter 12) is still a current member of the conversation
+     * (parameter 13); inserts nothing otherwise.
+     */
+    static final String INSERT_IF_MEMBER = "INSERT INTO messages (" + COLUMNS + ") SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+            + " WHERE EXISTS (SELECT 1 FROM members WHERE user_id = ? AND conversation_id = ? AND left_seq IS NULL)";
 
     private MessageRows() {
     }

@@ -9,14 +9,26 @@ import java.util.Map;
 /** A JDBC connection with its prepared statements kept, so hot statements are parsed once. */
 public final class SqlSession implements AutoCloseable {
     private final Connection connection;
+    private final Dialect dialect;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
 
+    /** A session on SQLite. */
     public SqlSession(Connection connection) {
+        this(connection, Dialect.SQLITE);
+    }
+
+    public SqlSession(Connection connection, Dialect dialect) {
         this.connection = connection;
+        this.dialect = dialect;
     }
 
     public Connection connection() {
         return connection;
+    }
+
+    /** The engine this session talks to. */
+    public Dialect dialect() {
+        return dialect;
     }
 
     /** The prepared statement for this SQL, cached for the connection's life. */

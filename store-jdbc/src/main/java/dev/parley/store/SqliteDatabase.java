@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -100,7 +101,7 @@ public final class SqliteDatabase implements Database {
 
     @Override
     public <T> CompletableFuture<T> write(long key, SqlTask<T> task, Consumer<? super T> afterCommit) {
-        return writer.submit(task, afterCommit);
+        return writer.submit(key, task, afterCommit);
     }
 
     @Override
@@ -125,6 +126,11 @@ public final class SqliteDatabase implements Database {
     @Override
     public Dialect dialect() {
         return Dialect.SQLITE;
+    }
+
+    @Override
+    public List<GroupCommitWriter> writers() {
+        return List.of(writer);
     }
 
     @Override

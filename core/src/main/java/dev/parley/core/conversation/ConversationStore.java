@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * Persistent conversations, membership and receipt positions. Methods returning plain values
@@ -49,6 +50,15 @@ public interface ConversationStore {
      * seq (read also moves delivered). Completes with the new positions if either moved, empty if
      * neither did (including when the user is not a current member).
      */
+    default CompletableFuture<Optional<Positions>> advancePositions(ConversationId id, UserId user, long deliveredUpTo,
+                                                                   long readUpTo) {
+        return advancePositions(id, user, deliveredUpTo, readUpTo, p -> { });
+    }
+
+    /**
+     * As above; {@code onCommit} runs on the store's writer thread right after the commit, in
+     * commit order, so receipts published from it never reach a device out of order.
+     */
     CompletableFuture<Optional<Positions>> advancePositions(ConversationId id, UserId user, long deliveredUpTo,
-                                                           long readUpTo);
+                                                           long readUpTo, Consumer<? super Optional<Positions>> onCommit);
 }

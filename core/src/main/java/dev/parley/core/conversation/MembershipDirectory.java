@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
  * Caches each conversation's {@link Membership} so that a send costs no database read for the
@@ -21,6 +22,7 @@ public final class MembershipDirectory {
     private final Executor blocking;
     private final int maxEntries;
     private final ConcurrentHashMap<ConversationId, Membership> cache = new ConcurrentHashMap<>();
+    private volatile Consumer<Membership> changes = m -> { };
 
     public MembershipDirectory(ConversationStore store, Executor blocking, int maxEntries) {
         this.store = store;
@@ -72,6 +74,25 @@ public final class MembershipDirectory {
     public void update(Membership m) {
         cache.merge(m.conversationId(), m, (old, fresh) -> fresh.version() >= old.version() ? fresh : old);
         trim();
+    }
+
+    /**
+     * Records a membership change committed on this node: cached here, and announced to
+     * {@link #onChange} (other nodes of a cluster drop their older copies).
+     */
+    public void changed(Membership m) {
+        update(m);
+        changes.accept(m);
+    }
+
+    /** Who hears of changes committed on this node (the cluster's invalidation). */
+    public void onChange(Consumer<Membership> listener) {
+        this.changes = listener;
+    }
+
+    /** Another node committed a change at {@code version}: drop a copy older than that. */
+    public void changedElsewhere(ConversationId id, long version) {
+        cache.computeIfPresent(id, (k, m) -> m.version() < version ? null : m);
     }
 
     /** The cached membership if there is one, else {@code fallback}; never blocks. */

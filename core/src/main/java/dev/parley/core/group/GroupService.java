@@ -68,7 +68,7 @@ public final class GroupService {
         requireUsers(others);
         AppendResult.Appended created = await(messages.createGroup(new ConversationId(ids.next()), caller.userId(),
                 caller.deviceId(), t, new ArrayList<>(others), clock.millis(), a -> {
-                    memberships.update(a.membership());
+                    memberships.changed(a.membership());
                     publisher.publish(new ChatEvent.MessageAdded(a.message()), a.membership().members());
                 }));
         return created.message();
@@ -114,7 +114,7 @@ public final class GroupService {
         // change can be routed by the membership from before it.
         AppendResult result = await(messages.append(request, committed -> {
             if (committed instanceof AppendResult.Appended a) {
-                memberships.update(a.membership());
+                memberships.changed(a.membership());
                 // Those who just left or were removed hear of it too; nothing after it.
                 Set<UserId> audience = new LinkedHashSet<>(a.membership().members());
                 if (kind == MessageKind.MEMBER_REMOVED || kind == MessageKind.MEMBER_LEFT) {

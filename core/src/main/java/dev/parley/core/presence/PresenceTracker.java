@@ -10,7 +10,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Decides who is online. A user is online while at least one of their devices is connected; when
+ * Decides who is online (on this node). A user is online while at least one of their devices is connected; when
  * the last one goes, they stay online for a grace period and only then go offline, so a quick
  * reconnect (a network blip, a page reload) does not flap. Changes go to the {@link PresenceFeed}.
  *
@@ -20,20 +20,35 @@ import java.util.concurrent.TimeUnit;
 public final class PresenceTracker {
     private final PresenceFeed feed;
     private final LastSeenStore lastSeen;
+    private final PresenceDirectory directory;
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
     private final long graceMs;
     private final ConcurrentHashMap<UserId, State> states = new ConcurrentHashMap<>();
 
+    /** One user's connections on this node. Changes and their announcements happen under its lock, in order. */
     private static final class State {
         int connections;
         ScheduledFuture<?> goingOffline;
+        long lastDisconnectAt;
+        /** Removed from the map: a new connection must start a new state. */
+        boolean gone;
     }
 
     public PresenceTracker(PresenceFeed feed, LastSeenStore lastSeen, Clock clock, ScheduledExecutorService scheduler,
                            Duration grace) {
+        this(feed, lastSeen, PresenceDirectory.SINGLE_NODE, clock, scheduler, grace);
+    }
+
+    /**
+     * In a cluster, {@code feed} receives this node's view (online here or not) and works out
+     * the cluster-wide change; {@code directory} answers for the other nodes.
+     */
+    public PresenceTracker(PresenceFeed feed, LastSeenStore lastSeen, PresenceDirectory directory, Clock clock,
+                           ScheduledExecutorService scheduler, Duration grace) {
         this.feed = feed;
         this.lastSeen = lastSeen;
+        this.directory = directory;
         this.clock = clock;
         this.scheduler = scheduler;
         this.graceMs = grace.toMillis();
@@ -41,47 +56,59 @@ public final class PresenceTracker {
 
     /** A device of the user connected. */
     public void connected(UserId user) {
-        boolean[] cameOnline = new boolean[1];
-        states.compute(user, (u, s) -> {
-            if (s == null) {
-                s = new State();
-                cameOnline[0] = true;
+        while (true) {
+            State s = states.computeIfAbsent(user, u -> new State());
+            synchronized (s) {
+                if (s.gone) {
+                    continue;
+                }
+                boolean cameOnline = s.connections == 0 && s.goingOffline == null;
+                s.connections++;
+                if (s.goingOffline != null) {
+                    s.goingOffline.cancel(false);
+                    s.goingOffline = null;
+                }
+                if (cameOnline) {
+                    feed.changed(user, new Presence(true, clock.millis()));
+                }
+                return;
             }
-            s.connections++;
-            if (s.goingOffline != null) {
-                s.goingOffline.cancel(false);
-                s.goingOffline = null;
-            }
-            return s;
-        });
-        if (cameOnline[0]) {
-            feed.changed(user, new Presence(true, clock.millis()));
         }
     }
 
     /** A device of the user disconnected. */
     public void disconnected(UserId user) {
-        states.computeIfPresent(user, (u, s) -> {
-            s.connections--;
-            if (s.connections <= 0) {
-                s.connections = 0;
-                s.goingOffline = scheduler.schedule(() -> goOffline(u), graceMs, TimeUnit.MILLISECONDS);
+        State s = states.get(user);
+        if (s == null) {
+            return;
+        }
+        synchronized (s) {
+            if (s.gone || s.connections == 0) {
+                return;
             }
-            return s;
-        });
+            s.connections--;
+            if (s.connections == 0) {
+                // The moment the last connection ended is when the user was last seen, whenever
+                // the grace period lets the change out.
+                s.lastDisconnectAt = clock.millis();
+                try {
+                    s.goingOffline = scheduler.schedule(() -> goOffline(user, s), graceMs, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                    // The node is stopping; its users' presence ends with it (in a cluster the
+                    // others reap it).
+                }
+            }
+        }
     }
 
-    private void goOffline(UserId user) {
-        boolean[] wentOffline = new boolean[1];
-        states.computeIfPresent(user, (u, s) -> {
-            if (s.connections == 0) {
-                wentOffline[0] = true;
-                return null;
+    private void goOffline(UserId user, State s) {
+        synchronized (s) {
+            if (s.gone || s.connections > 0 || s.goingOffline == null) {
+                return;
             }
-            return s;
-        });
-        if (wentOffline[0]) {
-            feed.changed(user, new Presence(false, clock.millis()));
+            s.gone = true;
+            states.remove(user, s);
+            feed.changed(user, new Presence(false, s.lastDisconnectAt));
         }
     }
 
@@ -96,7 +123,7 @@ public final class PresenceTracker {
 
     /** The user's presence now; blocking when the user is offline (reads the last-seen time). */
     public Presence presenceOf(UserId user) {
-        if (states.containsKey(user)) {
+        if (states.containsKey(user) || directory.onlineElsewhere(user)) {
             return new Presence(true, clock.millis());
         }
         return new Presence(false, lastSeen.lastSeen(user));

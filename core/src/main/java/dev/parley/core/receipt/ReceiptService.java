@@ -38,12 +38,10 @@ public final class ReceiptService {
 
     private CompletableFuture<Optional<Positions>> advance(Caller caller, ConversationId id, long delivered, long read) {
         return memberships.requireMember(caller.userId(), id)
-                .thenCompose(m -> store.advancePositions(id, caller.userId(), delivered, read)
-                        .thenApply(moved -> {
-                            // Membership as of now (a removal may have committed meanwhile).
-                            moved.ifPresent(p -> publisher.publish(new ChatEvent.ReceiptMoved(id, p.userId(),
-                                    p.deliveredSeq(), p.readSeq()), memberships.current(id, m).members()));
-                            return moved;
-                        }));
+                .thenCompose(m -> store.advancePositions(id, caller.userId(), delivered, read,
+                        // Published in commit order (positions only grow), to the membership as of
+                        // now: a removal may have committed meanwhile.
+                        moved -> moved.ifPresent(p -> publisher.publish(new ChatEvent.ReceiptMoved(id, p.userId(),
+                                p.deliveredSeq(), p.readSeq()), memberships.current(id, m).members()))));
     }
 }

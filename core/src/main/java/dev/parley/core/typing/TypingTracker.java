@@ -65,11 +65,8 @@ public final class TypingTracker {
             // Only if not renewed meanwhile.
             if (expiries.remove(e.getKey(), e.getValue())) {
                 Key k = e.getKey();
-                memberships.get(k.conversation()).thenAccept(m -> {
-                    if (m.isMember(k.user())) {
-                        publish(m, k.user(), false);
-                    }
-                });
+                // Also when the typist was removed meanwhile: the others still show them typing.
+                memberships.get(k.conversation()).thenAccept(m -> publish(m, k.user(), false));
             }
         }
     }

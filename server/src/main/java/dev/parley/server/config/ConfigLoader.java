@@ -33,7 +33,7 @@ public final class ConfigLoader {
             "server", new String[]{"host", "port", "tlsCertificate", "tlsKey"},
             "storage", new String[]{"type", "dataDir", "durability", "readers", "maxBatch", "postgresUrls",
                     "postgresUser", "postgresPassword", "postgresPoolSize"},
-            "cluster", new String[]{"type", "nodeNumber", "redisUri"},
+            "cluster", new String[]{"type", "nodeNumber", "redisUri", "redisNamespace", "nodeTtl"},
             "limits", new String[]{"maxFrameBytes", "hardFrameBytes", "maxBodyBytes", "sendsPerSecond", "sendBurst",
                     "framesPerSecond", "frameBurst", "maxPageSize", "outboundQueueBytes", "maxHttpBodyBytes",
                     "maxGroupSize", "maxCatchUp"},
@@ -93,7 +93,8 @@ public final class ConfigLoader {
 
     private static Cluster cluster(Settings s, Cluster d) {
         ClusterType type = parse("cluster.type", () -> ClusterType.parse(s.string("cluster.type", "local")));
-        return new Cluster(type, s.integer("cluster.nodeNumber", d.nodeNumber()), s.string("cluster.redisUri", d.redisUri()));
+        return new Cluster(type, s.integer("cluster.nodeNumber", d.nodeNumber()), s.string("cluster.redisUri", d.redisUri()),
+                s.string("cluster.redisNamespace", d.redisNamespace()), s.duration("cluster.nodeTtl", d.nodeTtl()));
     }
 
     private static Limits limits(Settings s, Limits d) {

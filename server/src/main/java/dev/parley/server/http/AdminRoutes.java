@@ -68,11 +68,14 @@ public final class AdminRoutes {
         }));
         r.get("/admin/v1/stats").handler(ctx -> run(ctx, 200, () -> {
             JsonObject stats = new JsonObject(new java.util.LinkedHashMap<>(liveStats.get()));
-            stats.put("stored", new JsonObject(new java.util.LinkedHashMap<>(administration.counts())));
+            if (administration != null) {
+                stats.put("stored", new JsonObject(new java.util.LinkedHashMap<>(administration.counts())));
+            }
             return stats;
         }));
         r.post("/admin/v1/backup").handler(ctx -> run(ctx, 200, () -> {
             String path = Requests.string(Requests.body(ctx), "path");
+            embeddedOnly();
             long start = System.nanoTime();
             long bytes = administration.backup(Path.of(path));
             return new JsonObject().put("path", Path.of(path).toAbsolutePath().toString()).put("bytes", bytes)
@@ -80,6 +83,7 @@ public final class AdminRoutes {
         }));
         r.get("/admin/v1/users/:username/export").handler(ctx -> run(ctx, 200, () -> {
             Account a = user(ctx);
+            embeddedOnly();
             SqliteAdministration.UserData data = administration.export(a.id());
             JsonArray messages = new JsonArray();
             data.messages().forEach(m -> messages.add(Views.message(m)));
@@ -90,6 +94,13 @@ public final class AdminRoutes {
                     .put("conversations", new JsonArray(data.conversations().stream().map(JsonObject::new).toList()))
                     .put("messages", messages);
         }));
+    }
+
+    private void embeddedOnly() {
+        if (administration == null) {
+            throw ChatException.invalid("backup and export are for the embedded database; with PostgreSQL use pg_dump"
+                    + " per shard (docs/operations.md)");
+        }
     }
 
     private JsonObject disabled(RoutingContext ctx, boolean disabled) {

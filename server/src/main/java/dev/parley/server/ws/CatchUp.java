@@ -128,6 +128,9 @@ final class CatchUp {
     }
 
     private void position(long cid, long at) {
+        if (services.tail() != null) {
+            services.tail().touched(cid);
+        }
         ConversationCursor cur = connection.cursors().get(cid);
         if (cur == null) {
             connection.cursors().put(cid, new ConversationCursor(at));

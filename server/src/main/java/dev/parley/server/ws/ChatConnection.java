@@ -269,7 +269,7 @@ public final class ChatConnection {
         if (positions != null) {
             pendingLive = new ArrayList<>();
         }
-        services.connections().add(this);
+        CompletableFuture<Void> routed = services.connections().add(this);
         services.presence().connected(c.userId());
         log.debug("authenticated conn={} user={} device={}", id, c.userId(), c.deviceId());
         send(new ServerFrame.Ready(c.userId().value(), c.deviceId().value(),
@@ -277,7 +277,15 @@ public final class ChatConnection {
                 limits.sendsPerSecond()));
         Blocking.executor().execute(() -> services.accounts().touch(c.deviceId()));
         if (positions != null) {
-            new CatchUp(this, services, positions).start();
+            // The catch-up reads the store only once this node receives the user's live events.
+            routed.whenComplete((ok, err) -> {
+                if (err != null) {
+                    log.warn("routing registration failed conn={}: {}", id, err.toString());
+                    closeFromAnyThread(CloseCode.INTERNAL_ERROR);
+                } else {
+                    new CatchUp(this, services, positions).start();
+                }
+            });
         }
     }
 
@@ -314,6 +322,7 @@ public final class ChatConnection {
                         sendError(r.code(), r.message(), s.type(), s.rid(), s.clientId(), s.conversationId(), 0);
                     } else {
                         services.metrics().messageStored(receivedNanos);
+                        ownEntryConfirmed(s.conversationId(), m.seq());
                         send(new ServerFrame.Sent(s.rid(), s.clientId(), s.conversationId(), m.seq(), m.createdAt()));
                     }
                     // Counted down only once the answer is written, so a draining node that sees
@@ -368,6 +377,25 @@ public final class ChatConnection {
         watching = users;
     }
 
+    /**
+     * The device learns of its own entry from {@code sent}; the entry itself must not reach it
+     * again, also when it comes later through a gap filled from the store.
+     */
+    private void ownEntryConfirmed(long conversationId, long seq) {
+        ConversationCursor cur = cursors().get(conversationId);
+        if (cur == null) {
+            // First sight of this conversation here: a resuming device still gets what lies
+            // before; a live-only one starts after its own entry.
+            cur = new ConversationCursor(resuming ? 0 : seq);
+            cursors.put(conversationId, cur);
+        }
+        cur.confirmedOwn(seq);
+        if (seq == cur.position + 1 && !cur.filling && (cur.held == null || cur.held.isEmpty())) {
+            cur.position = seq;
+            cur.takeOwn(seq);
+        }
+    }
+
     private void onReceipt(ClientFrame f, CompletableFuture<?> result, long conversationId) {
         result.whenComplete((r, err) -> context.runOnContext(v -> {
             if (err != null) {
@@ -420,6 +448,9 @@ public final class ChatConnection {
     }
 
     private void deliverEntry(Outbound.Entry e) {
+        if (services.tail() != null) {
+            services.tail().touched(e.conversationId());
+        }
         ConversationCursor cur = cursors().get(e.conversationId());
         if (cur == null) {
             // A conversation this connection did not know when it connected (it was created or
@@ -436,7 +467,7 @@ public final class ChatConnection {
             return;
         }
         if (e.seq() == cur.position + 1) {
-            emit(e.senderDeviceId(), e.clientId(), e.frame(), e.committedNanos());
+            emit(cur, e.seq(), e.senderDeviceId(), e.clientId(), e.frame(), e.committedNanos());
             cur.position = e.seq();
             return;
         }
@@ -444,9 +475,10 @@ public final class ChatConnection {
         fillGap(e.conversationId(), cur, e.seq() - 1);
     }
 
-    private void emit(long senderDeviceId, String clientId, byte[] frame, long committedNanos) {
-        if (senderDeviceId == caller.deviceId().value() && clientId != null && inflight != null
-                && inflight.remove(clientId)) {
+    private void emit(ConversationCursor cur, long seq, long senderDeviceId, String clientId, byte[] frame,
+                      long committedNanos) {
+        if (senderDeviceId == caller.deviceId().value() && (cur.takeOwn(seq)
+                || clientId != null && inflight != null && inflight.remove(clientId))) {
             return;
         }
         if (write(frame)) {
@@ -486,8 +518,8 @@ public final class ChatConnection {
                     }
                     for (Message m : fetched) {
                         if (m.seq() == cur.position + 1) {
-                            emit(m.senderDeviceId() == null ? 0 : m.senderDeviceId().value(), m.clientId(),
-                                    FrameCodec.encodeServer(WireFrames.message(m)), 0);
+                            emit(cur, m.seq(), m.senderDeviceId() == null ? 0 : m.senderDeviceId().value(),
+                                    m.clientId(), FrameCodec.encodeServer(WireFrames.message(m)), 0);
                             cur.position = m.seq();
                         }
                     }
@@ -512,12 +544,23 @@ public final class ChatConnection {
                 cur.held.poll();
             } else if (h.seq() == cur.position + 1) {
                 cur.held.poll();
-                emit(h.senderDeviceId(), h.clientId(), h.frame(), h.committedNanos());
+                emit(cur, h.seq(), h.senderDeviceId(), h.clientId(), h.frame(), h.committedNanos());
                 cur.position = h.seq();
             } else {
                 fillGap(conversationId, cur, h.seq() - 1);
                 return;
             }
+        }
+    }
+
+    /** The conversation's last seq is {@code lastSeq}: fill from the store if this device is behind. */
+    void tailCheck(long conversationId, long lastSeq) {
+        if (state != State.LIVE || cursors == null) {
+            return;
+        }
+        ConversationCursor cur = cursors.get(conversationId);
+        if (cur != null && !cur.filling && cur.position < lastSeq) {
+            fillGap(conversationId, cur, lastSeq);
         }
     }
 

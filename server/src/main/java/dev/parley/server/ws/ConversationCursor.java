@@ -11,9 +11,25 @@ final class ConversationCursor {
     long position;
     boolean filling;
     PriorityQueue<Outbound.Entry> held;
+    /** Seqs of this device's own sends, confirmed with sent, not reached by the position yet. */
+    java.util.Set<Long> ownConfirmed;
 
     ConversationCursor(long position) {
         this.position = position;
+    }
+
+    void confirmedOwn(long seq) {
+        if (seq > position) {
+            if (ownConfirmed == null) {
+                ownConfirmed = new java.util.HashSet<>();
+            }
+            ownConfirmed.add(seq);
+        }
+    }
+
+    /** Whether the entry at {@code seq} is this device's own, already confirmed (and forgets it). */
+    boolean takeOwn(long seq) {
+        return ownConfirmed != null && ownConfirmed.remove(seq);
     }
 
     void hold(Outbound.Entry e) {

@@ -3,6 +3,7 @@ package dev.parley.server.ws;
 import dev.parley.core.account.ConnectedDevices;
 import dev.parley.core.account.DeviceId;
 import dev.parley.core.account.UserId;
+import dev.parley.core.delivery.NodeRoutes;
 import dev.parley.core.limit.TokenBucket;
 import dev.parley.protocol.CloseCode;
 import io.vertx.core.Context;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -27,26 +29,42 @@ public final class LocalConnections implements ConnectedDevices {
     private final ConcurrentHashMap<DeviceId, TokenBucket> sendAllowances = new ConcurrentHashMap<>();
     private final AtomicInteger count = new AtomicInteger();
     private final AtomicInteger pendingSends = new AtomicInteger();
+    private final ConcurrentHashMap<UserId, CompletableFuture<Void>> routed = new ConcurrentHashMap<>();
     private final int sendsPerSecond;
     private final int sendBurst;
+    private volatile NodeRoutes routes = NodeRoutes.NONE;
 
     public LocalConnections(int sendsPerSecond, int sendBurst) {
         this.sendsPerSecond = sendsPerSecond;
         this.sendBurst = sendBurst;
     }
 
+    /** Where this node records which users it holds (the cluster's routing table). */
+    public void routes(NodeRoutes routes) {
+        this.routes = routes;
+    }
+
     LoopMailbox mailbox(Context context) {
         return mailboxes.computeIfAbsent(context, LoopMailbox::new);
     }
 
-    void add(ChatConnection c) {
-        byUser.compute(c.caller().userId(), (u, old) -> {
+    /**
+     * Registers the connection; the future completes once the user's events are routed to this
+     * node (at once on a single node), so a catch-up started after it misses nothing.
+     */
+    CompletableFuture<Void> add(ChatConnection c) {
+        UserId user = c.caller().userId();
+        byUser.compute(user, (u, old) -> {
             ChatConnection[] arr = old == null ? NONE : old;
             ChatConnection[] next = Arrays.copyOf(arr, arr.length + 1);
             next[arr.length] = c;
+            if (arr.length == 0) {
+                routed.put(u, routes.arrived(u));
+            }
             return next;
         });
         count.incrementAndGet();
+        return routed.getOrDefault(user, CompletableFuture.completedFuture(null));
     }
 
     void remove(ChatConnection c) {
@@ -58,6 +76,8 @@ public final class LocalConnections implements ConnectedDevices {
             }
             removed[0] = true;
             if (arr.length == 1) {
+                routed.remove(u);
+                routes.left(u);
                 return null;
             }
             ChatConnection[] next = new ChatConnection[arr.length - 1];

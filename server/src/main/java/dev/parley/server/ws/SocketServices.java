@@ -16,5 +16,6 @@ import io.vertx.core.Vertx;
 public record SocketServices(Vertx vertx, ServerConfig config, AccountService accounts, MessageService messages,
                              ReceiptService receipts, MessageStore messageStore, ConversationStore conversationStore,
                              MembershipDirectory memberships, LocalConnections connections, TypingTracker typing,
-                             PresenceTracker presence, PresenceWatchers watchers, NodeMetrics metrics) {
+                             PresenceTracker presence, PresenceWatchers watchers, NodeMetrics metrics,
+                             TailCheck tail) {
 }

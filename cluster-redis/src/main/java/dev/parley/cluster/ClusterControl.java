@@ -1,0 +1,67 @@
+package dev.parley.cluster;
+
+import dev.parley.core.account.ConnectedDevices;
+import dev.parley.core.account.DeviceId;
+import dev.parley.core.account.UserId;
+import dev.parley.core.conversation.Membership;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * Notices every node must act on: close a device's (or a user's) connections wherever they are,
+ * and drop cached membership older than a change committed on another node.
+ */
+public final class ClusterControl implements ConnectedDevices, Consumer<Membership> {
+    private final RedisCluster cluster;
+    private final Keys keys;
+    private final ConnectedDevices local;
+    private final BiConsumer<Long, Long> membershipChanged;
+
+    ClusterControl(RedisCluster cluster, Keys keys, ConnectedDevices local, BiConsumer<Long, Long> membershipChanged) {
+        this.cluster = cluster;
+        this.keys = keys;
+        this.local = local;
+        this.membershipChanged = membershipChanged;
+    }
+
+    @Override
+    public void disconnect(UserId userId, DeviceId deviceId, Reason reason) {
+        local.disconnect(userId, deviceId, reason);
+        broadcast("D|" + userId.value() + "|" + deviceId.value() + "|" + reason.name());
+    }
+
+    @Override
+    public void disconnectAll(UserId userId, Reason reason) {
+        local.disconnectAll(userId, reason);
+        broadcast("A|" + userId.value() + "|" + reason.name());
+    }
+
+    /** A membership change committed on this node. */
+    @Override
+    public void accept(Membership m) {
+        broadcast("M|" + cluster.node() + "|" + m.conversationId().value() + "|" + m.version());
+    }
+
+    private void broadcast(String notice) {
+        cluster.send(Request.cmd(Command.PUBLISH).arg(keys.broadcast()).arg(notice));
+    }
+
+    void received(String notice) {
+        String[] f = notice.split("\\|");
+        switch (f[0]) {
+            case "D" -> local.disconnect(new UserId(Long.parseLong(f[1])), new DeviceId(Long.parseLong(f[2])),
+                    Reason.valueOf(f[3]));
+            case "A" -> local.disconnectAll(new UserId(Long.parseLong(f[1])), Reason.valueOf(f[2]));
+            case "M" -> {
+                if (Integer.parseInt(f[1]) != cluster.node()) {
+                    membershipChanged.accept(Long.parseLong(f[2]), Long.parseLong(f[3]));
+                }
+            }
+            default -> {
+            }
+        }
+    }
+}

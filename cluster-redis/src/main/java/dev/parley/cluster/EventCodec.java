@@ -1,0 +1,140 @@
+package dev.parley.cluster;
+
+import dev.parley.core.account.DeviceId;
+import dev.parley.core.account.UserId;
+import dev.parley.core.conversation.ConversationId;
+import dev.parley.core.conversation.Role;
+import dev.parley.core.delivery.ChatEvent;
+import dev.parley.core.message.Message;
+import dev.parley.core.message.MessageKind;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A compact binary form of {@link ChatEvent}s for the hop between nodes. */
+final class EventCodec {
+    private static final byte MESSAGE = 1;
+    private static final byte RECEIPT = 2;
+    private static final byte TYPING = 3;
+    private static final byte PRESENCE = 4;
+
+    private EventCodec() {
+    }
+
+    static byte[] encode(ChatEvent event) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            switch (event) {
+                case ChatEvent.MessageAdded a -> {
+                    Message m = a.message();
+                    out.writeByte(MESSAGE);
+                    out.writeLong(m.conversationId().value());
+                    out.writeLong(m.seq());
+                    out.writeLong(m.createdAt());
+                    out.writeLong(m.senderId().value());
+                    out.writeLong(m.senderDeviceId() == null ? 0 : m.senderDeviceId().value());
+                    string(out, m.clientId());
+                    out.writeByte(m.kind().ordinal());
+                    string(out, m.body());
+                    string(out, m.title());
+                    if (m.userIds() == null) {
+                        out.writeInt(-1);
+                    } else {
+                        out.writeInt(m.userIds().size());
+                        for (UserId u : m.userIds()) {
+                            out.writeLong(u.value());
+                        }
+                    }
+                    out.writeByte(m.role() == null ? -1 : m.role().ordinal());
+                }
+                case ChatEvent.ReceiptMoved r -> {
+                    out.writeByte(RECEIPT);
+                    out.writeLong(r.conversationId().value());
+                    out.writeLong(r.userId().value());
+                    out.writeLong(r.deliveredSeq());
+                    out.writeLong(r.readSeq());
+                }
+                case ChatEvent.TypingChanged t -> {
+                    out.writeByte(TYPING);
+                    out.writeLong(t.conversationId().value());
+                    out.writeLong(t.userId().value());
+                    out.writeBoolean(t.typing());
+                }
+                case ChatEvent.PresenceChanged p -> {
+                    out.writeByte(PRESENCE);
+                    out.writeLong(p.userId().value());
+                    out.writeBoolean(p.online());
+                    out.writeLong(p.lastSeen());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static ChatEvent decode(byte[] bytes, int offset, int length) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, offset, length))) {
+            byte tag = in.readByte();
+            return switch (tag) {
+                case MESSAGE -> {
+                    ConversationId c = new ConversationId(in.readLong());
+                    long seq = in.readLong();
+                    long createdAt = in.readLong();
+                    UserId sender = new UserId(in.readLong());
+                    long device = in.readLong();
+                    String clientId = string(in);
+                    MessageKind kind = MessageKind.values()[in.readByte()];
+                    String body = string(in);
+                    String title = string(in);
+                    int n = in.readInt();
+                    List<UserId> ids = null;
+                    if (n >= 0) {
+                        ids = new ArrayList<>(n);
+                        for (int i = 0; i < n; i++) {
+                            ids.add(new UserId(in.readLong()));
+                        }
+                    }
+                    byte role = in.readByte();
+                    yield new ChatEvent.MessageAdded(new Message(c, seq, createdAt, sender,
+                            device == 0 ? null : new DeviceId(device), clientId, kind, body, title, ids,
+                            role < 0 ? null : Role.values()[role]));
+                }
+                case RECEIPT -> new ChatEvent.ReceiptMoved(new ConversationId(in.readLong()), new UserId(in.readLong()),
+                        in.readLong(), in.readLong());
+                case TYPING -> new ChatEvent.TypingChanged(new ConversationId(in.readLong()), new UserId(in.readLong()),
+                        in.readBoolean());
+                case PRESENCE -> new ChatEvent.PresenceChanged(new UserId(in.readLong()), in.readBoolean(), in.readLong());
+                default -> throw new IllegalArgumentException("unknown event tag " + tag);
+            };
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void string(DataOutputStream out, String s) throws IOException {
+        if (s == null) {
+            out.writeBoolean(false);
+        } else {
+            out.writeBoolean(true);
+            byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            out.writeInt(b.length);
+            out.write(b);
+        }
+    }
+
+    private static String string(DataInputStream in) throws IOException {
+        if (!in.readBoolean()) {
+            return null;
+        }
+        byte[] b = new byte[in.readInt()];
+        in.readFully(b);
+        return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+    }
+}

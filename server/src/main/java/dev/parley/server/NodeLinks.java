@@ -1,0 +1,76 @@
+package dev.parley.server;
+
+import dev.parley.cluster.ClusterControl;
+import dev.parley.cluster.RedisCluster;
+import dev.parley.cluster.RedisPresence;
+import dev.parley.core.account.ConnectedDevices;
+import dev.parley.core.conversation.ConversationId;
+import dev.parley.core.conversation.ConversationStore;
+import dev.parley.core.conversation.MembershipDirectory;
+import dev.parley.core.delivery.EventPublisher;
+import dev.parley.core.presence.PresenceDirectory;
+import dev.parley.core.presence.PresenceFeed;
+import dev.parley.server.ws.LocalConnections;
+import dev.parley.server.ws.LocalEventPublisher;
+import dev.parley.server.ws.PresenceWatchers;
+import dev.parley.server.ws.TailCheck;
+import io.vertx.core.Vertx;
+
+/**
+ * How a node reaches the others: on a single node, nothing (events go to local connections,
+ * presence is local); in a cluster, Redis routes events, presence, disconnects and membership
+ * changes between nodes, and a periodic tail check recovers entries lost on the way.
+ */
+public final class NodeLinks implements AutoCloseable {
+    final EventPublisher publisher;
+    final PresenceFeed presenceFeed;
+    final PresenceDirectory presenceDirectory;
+    final ConnectedDevices devices;
+    final TailCheck tail;
+    public final RedisCluster cluster;
+    private long tailTimer = -1;
+    private final Vertx vertx;
+
+    private NodeLinks(EventPublisher publisher, PresenceFeed presenceFeed, PresenceDirectory presenceDirectory,
+                      ConnectedDevices devices, TailCheck tail, RedisCluster cluster, Vertx vertx) {
+        this.publisher = publisher;
+        this.presenceFeed = presenceFeed;
+        this.presenceDirectory = presenceDirectory;
+        this.devices = devices;
+        this.tail = tail;
+        this.cluster = cluster;
+        this.vertx = vertx;
+    }
+
+    static NodeLinks open(ServerConfig config, Vertx vertx, LocalConnections connections, PresenceWatchers watchers,
+                          MembershipDirectory memberships, ConversationStore conversations) throws Exception {
+        LocalEventPublisher local = new LocalEventPublisher(connections, watchers);
+        if (config.cluster().type() == ServerConfig.ClusterType.LOCAL) {
+            return new NodeLinks(local, watchers, PresenceDirectory.SINGLE_NODE, connections, null, null, vertx);
+        }
+        ServerConfig.Cluster c = config.cluster();
+        RedisCluster cluster = new RedisCluster(vertx, c.redisUri(), c.redisNamespace(), c.nodeNumber(), c.nodeTtl());
+        cluster.start();
+        EventPublisher publisher = cluster.publisher(local);
+        connections.routes(cluster.routes());
+        RedisPresence presence = cluster.presence(watchers);
+        ClusterControl control = cluster.control(connections,
+                (conversation, version) -> memberships.changedElsewhere(new ConversationId(conversation), version));
+        memberships.onChange(control);
+        TailCheck tail = new TailCheck(conversations, memberships, connections);
+        cluster.onResubscribed(tail::checkEverything);
+        NodeLinks links = new NodeLinks(publisher, presence, presence, control, tail, cluster, vertx);
+        links.tailTimer = tail.start(vertx, 3_000);
+        return links;
+    }
+
+    @Override
+    public void close() {
+        if (tailTimer >= 0) {
+            vertx.cancelTimer(tailTimer);
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+}

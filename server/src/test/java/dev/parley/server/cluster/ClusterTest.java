@@ -1,0 +1,292 @@
+package dev.parley.server.cluster;
+
+import dev.parley.protocol.ClientFrame;
+import dev.parley.protocol.ServerFrame;
+import dev.parley.server.ServerConfig;
+import dev.parley.server.support.Groups;
+import dev.parley.server.support.PostgresDatabases;
+import dev.parley.server.support.TcpBalancer;
+import dev.parley.server.support.TestNode;
+import dev.parley.server.support.TestSocket;
+import dev.parley.server.support.TestUser;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Three nodes on one PostgreSQL (two databases as shards) and one Redis, behind a small TCP
+ * balancer: delivery, receipts, typing and presence cross nodes; a logout on one node closes the
+ * device's socket on another; entries lost between nodes are recovered from the database; a node
+ * that dies takes its users offline and its clients resume on the others; a restarted node
+ * rejoins.
+ */
+class ClusterTest {
+    static final String REDIS = "redis://127.0.0.1:6379";
+
+    @TempDir
+    Path data;
+    PostgresDatabases shards;
+    String namespace;
+    final List<TestNode> nodes = new ArrayList<>();
+    TcpBalancer balancer;
+
+    @BeforeEach
+    void threeNodes() throws Exception {
+        assumeTrue(redisAnswers(), "Redis is not running on 127.0.0.1:6379; .ci/run starts it");
+        shards = PostgresDatabases.create(2);
+        namespace = "parley-test-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+        for (int n = 1; n <= 3; n++) {
+            nodes.add(start(n));
+        }
+        balancer = new TcpBalancer(() -> nodes.stream().filter(ClusterTest::alive).map(TestNode::port).toList());
+    }
+
+    private TestNode start(int n) throws Exception {
+        return TestNode.start(data.resolve("node" + n), c -> cluster(c, n));
+    }
+
+    private static boolean alive(TestNode node) {
+        try {
+            return node.node() != null && node.port() > 0;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private ServerConfig cluster(ServerConfig c, int node) {
+        ServerConfig.Timing t = c.timing();
+        return c.withStorage(c.storage().withPostgres(shards.urls(), PostgresDatabases.USER, null))
+                .withCluster(new ServerConfig.Cluster(ServerConfig.ClusterType.REDIS, node, REDIS, namespace,
+                        Duration.ofSeconds(1)))
+                .withTiming(new ServerConfig.Timing(t.heartbeat(), t.authTimeout(), Duration.ofMillis(200),
+                        t.typingExpiry()))
+                .withLimits(c.limits().withSendRate(10_000, 10_000));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (balancer != null) {
+            balancer.close();
+        }
+        for (TestNode n : nodes) {
+            n.close();
+        }
+        if (shards != null) {
+            shards.close();
+        }
+    }
+
+    static boolean redisAnswers() {
+        Vertx vertx = Vertx.vertx();
+        try {
+            return Redis.createClient(vertx, REDIS).send(Request.cmd(Command.PING)).toCompletionStage()
+                    .toCompletableFuture().get(2, TimeUnit.SECONDS) != null;
+        } catch (Exception e) {
+            return false;
+        } finally {
+            vertx.close();
+        }
+    }
+
+    private static TestSocket on(TestNode node, TestUser.Device device) {
+        return on(node.wsUri(), device, Map.of());
+    }
+
+    private static TestSocket on(URI ws, TestUser.Device device, Map<Long, Long> positions) {
+        TestSocket s = TestSocket.connect(ws);
+        s.authWithPositions(device.token(), positions);
+        s.awaitFrame(ServerFrame.Synced.class);
+        return s;
+    }
+
+    private URI viaBalancer() {
+        return URI.create("ws://127.0.0.1:" + balancer.port() + "/v1/ws");
+    }
+
+    private TestNode one() {
+        return nodes.get(0);
+    }
+
+    @Test
+    void messagesReceiptsAndTypingCrossNodes() {
+        TestUser alice = one().newUser("alice");
+        TestUser bob = one().newUser("bob");
+        long c = alice.directWith(bob);
+        TestSocket a = on(nodes.get(0), alice.login("a"));
+        TestSocket b = on(nodes.get(1), bob.login("b"));
+        TestSocket alicePhone = on(nodes.get(2), alice.login("phone"));
+
+        assertThat(a.sendMessage(c, "m1", "hello from node one").seq()).isEqualTo(1);
+        assertThat(b.awaitMessages(c, 1)).extracting(ServerFrame.Message::body).containsExactly("hello from node one");
+        assertThat(alicePhone.awaitMessages(c, 1)).extracting(ServerFrame.Message::seq).containsExactly(1L);
+
+        assertThat(b.sendMessage(c, "m2", "and back from node two").seq()).isEqualTo(2);
+        assertThat(a.awaitMessages(c, 1)).extracting(ServerFrame.Message::seq).containsExactly(2L);
+
+        b.send(new ClientFrame.Read(null, c, 1));
+        a.awaitFrame(ServerFrame.Receipt.class, r -> r.userId() == bob.userId() && r.read() == 1);
+        alicePhone.awaitFrame(ServerFrame.Receipt.class, r -> r.userId() == bob.userId() && r.read() == 1);
+        b.send(new ClientFrame.Typing(null, c, true));
+        a.awaitFrame(ServerFrame.Typing.class, t -> t.userId() == bob.userId() && t.typing());
+    }
+
+    @Test
+    void aGroupSpreadOverThreeNodesGetsEveryEntryOnceInOrderFromSendersOnEach() {
+        TestUser owner = one().newUser("owner");
+        List<TestUser> members = LongStream.range(0, 6).mapToObj(i -> one().newUser("m" + i)).toList();
+        long g = new Groups(one()).createOk(owner, "Three nodes", members.toArray(TestUser[]::new));
+        List<TestSocket> sockets = new ArrayList<>();
+        for (int i = 0; i < members.size(); i++) {
+            sockets.add(on(nodes.get(i % 3), members.get(i).login("d")));
+        }
+        // Senders on every node at once: entries committed on different nodes interleave, and
+        // every device still gets them in seq order, once each.
+        for (int i = 0; i < 3; i++) {
+            TestSocket sender = sockets.get(i);
+            for (int k = 1; k <= 10; k++) {
+                sender.send(new ClientFrame.Send(null, "s" + i + "-" + k, g, "from " + i + " #" + k));
+            }
+        }
+        for (int i = 0; i < sockets.size(); i++) {
+            TestSocket s = sockets.get(i);
+            // A sender's own entries come as its confirmations, not as messages.
+            int own = i < 3 ? 10 : 0;
+            List<ServerFrame.Message> got = s.awaitMessages(g, 31 - own);
+            List<Long> seqs = new ArrayList<>(got.stream().map(ServerFrame.Message::seq).toList());
+            assertThat(seqs).as("in order, once each").isSorted().doesNotHaveDuplicates();
+            for (int k = 1; k <= own; k++) {
+                String id = "s" + i + "-" + k;
+                seqs.add(s.awaitFrame(ServerFrame.Sent.class, x -> x.clientId().equals(id)).seq());
+            }
+            assertThat(seqs).containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 31).boxed().toList());
+        }
+    }
+
+    @Test
+    void presenceCrossesNodesAndFollowsTheLastDevice() {
+        TestUser alice = one().newUser("alice");
+        TestUser bob = one().newUser("bob");
+        alice.directWith(bob);
+        TestSocket watcher = on(nodes.get(0), alice.login("a"));
+        watcher.send(new ClientFrame.Watch("w", List.of(bob.userId())));
+        assertThat(watcher.awaitFrame(ServerFrame.Presence.class, p -> p.userId() == bob.userId()).online()).isFalse();
+
+        TestSocket b2 = on(nodes.get(1), bob.login("b2"));
+        watcher.awaitFrame(ServerFrame.Presence.class, p -> p.userId() == bob.userId() && p.online());
+        TestSocket b3 = on(nodes.get(2), bob.login("b3"));
+        b2.close();
+        // Still online through node three: no "offline" may come now.
+        watcher.send(new ClientFrame.Watch("again", List.of(bob.userId())));
+        watcher.awaitFrame(ServerFrame.Ok.class, o -> "again".equals(o.rid()));
+        assertThat(watcher.matching(ServerFrame.Presence.class, p -> p.userId() == bob.userId())).last()
+                .satisfies(p -> assertThat(p.online()).isTrue());
+        b3.close();
+        ServerFrame.Presence off = watcher.awaitFrame(ServerFrame.Presence.class,
+                p -> p.userId() == bob.userId() && !p.online());
+        assertThat(off.lastSeen()).isPositive();
+    }
+
+    @Test
+    void aLogoutOnOneNodeClosesTheDevicesSocketOnAnother() {
+        TestUser alice = one().newUser("alice");
+        TestUser.Device phone = alice.login("phone");
+        TestSocket onThree = on(nodes.get(2), phone);
+        assertThat(one().rest().delete("/v1/sessions/current", phone.token()).status()).isEqualTo(204);
+        assertThat(onThree.awaitClose().code()).isEqualTo(4003);
+    }
+
+    @Test
+    void entriesLostBetweenNodesAreRecoveredFromTheDatabase() {
+        TestUser alice = one().newUser("alice");
+        TestUser bob = one().newUser("bob");
+        long c = alice.directWith(bob);
+        TestSocket a = on(nodes.get(0), alice.login("a"));
+        TestSocket b = on(nodes.get(1), bob.login("b"));
+        nodes.get(0).node().links().cluster.dropEventsForTesting(1.0);
+        for (int i = 1; i <= 5; i++) {
+            a.sendMessage(c, "lost-" + i, "never handed over " + i);
+        }
+        // Nothing reached node two through Redis; its tail check finds the entries in the store.
+        assertThat(b.awaitMessages(c, 5)).extracting(ServerFrame.Message::seq).containsExactly(1L, 2L, 3L, 4L, 5L);
+    }
+
+    @Test
+    void whenANodeDiesItsUsersGoOfflineAndItsClientsResumeOnTheOthersThenItRejoins() throws Exception {
+        TestUser alice = one().newUser("alice");
+        TestUser bob = one().newUser("bob");
+        long c = alice.directWith(bob);
+        TestUser.Device bobPhone = bob.login("phone");
+        TestSocket a = on(nodes.get(0), alice.login("a"));
+        a.send(new ClientFrame.Watch("w", List.of(bob.userId())));
+        a.awaitFrame(ServerFrame.Presence.class, p -> p.userId() == bob.userId());
+        TestSocket b = on(nodes.get(2), bobPhone);
+        a.awaitFrame(ServerFrame.Presence.class, p -> p.userId() == bob.userId() && p.online());
+        for (int i = 1; i <= 3; i++) {
+            a.sendMessage(c, "before-" + i, "before " + i);
+        }
+        assertThat(b.awaitMessages(c, 3)).extracting(ServerFrame.Message::seq).containsExactly(1L, 2L, 3L);
+
+        // Node three dies without a word; its heartbeat expires and the others reap it.
+        TestNode three = nodes.get(2);
+        int threePort = three.port();
+        three.node().crashForTesting();
+        b.awaitClose(Duration.ofSeconds(10));
+        ServerFrame.Presence offline = a.awaitFrame(ServerFrame.Presence.class,
+                p -> p.userId() == bob.userId() && !p.online(), Duration.ofSeconds(15));
+        assertThat(offline.online()).isFalse();
+        for (int i = 4; i <= 6; i++) {
+            a.sendMessage(c, "during-" + i, "while bob's node is dead " + i);
+        }
+
+        // Bob's phone reconnects through the balancer, lands on a survivor and resumes.
+        nodes.set(2, null);
+        balancerExcluding(threePort);
+        TestSocket back = on(viaBalancer(), bobPhone, Map.of(c, 3L));
+        List<ServerFrame> caughtUp = back.received();
+        assertThat(caughtUp).filteredOn(ServerFrame.Message.class::isInstance).map(ServerFrame.Message.class::cast)
+                .extracting(ServerFrame.Message::seq).containsExactly(4L, 5L, 6L);
+        a.sendMessage(c, "after", "after the failure");
+        assertThat(back.awaitMessages(c, 4)).extracting(ServerFrame.Message::seq).containsExactly(4L, 5L, 6L, 7L);
+        a.awaitFrame(ServerFrame.Presence.class, p -> p.userId() == bob.userId() && p.online());
+
+        // The node is started again on its configuration and serves again.
+        TestNode restarted = start(3);
+        nodes.set(2, restarted);
+        TestSocket onRestarted = on(restarted, bob.login("tablet"), Map.of(c, 7L));
+        a.sendMessage(c, "rejoined", "node three is back");
+        assertThat(onRestarted.awaitMessages(c, 1)).extracting(ServerFrame.Message::seq).containsExactly(8L);
+    }
+
+    private void balancerExcluding(int port) throws Exception {
+        balancer.close();
+        balancer = new TcpBalancer(() -> nodes.stream().filter(n -> n != null && alive(n)).map(TestNode::port)
+                .filter(p -> p != port).toList());
+    }
+
+    private static TestSocket on(TestNode node, TestUser.Device device, Map<Long, Long> positions) {
+        return on(node.wsUri(), device, positions);
+    }
+
+    static void pause() {
+        Awaitility.await().pollDelay(Duration.ofMillis(10)).until(() -> true);
+    }
+}
