@@ -60,6 +60,7 @@ public final class ConsistencyRun {
     private final Map<Long, List<Long>> membersOf = new LinkedHashMap<>();
     private int drops;
     private int restarts;
+    private int kills;
 
     public ConsistencyRun(Settings settings, PrintStream out) {
         this.s = settings;
@@ -67,16 +68,24 @@ public final class ConsistencyRun {
         this.rnd = new Random(settings.seed());
     }
 
+    /** A run against one node in its own process on an embedded database. */
     public Result run() throws Exception {
+        Files.createDirectories(s.workDir());
+        NodeProcess node = new NodeProcess(s.workDir().resolve("data"), NodeProcess.freePort(),
+                List.of("--durability", s.durability(), "--fast-password-hashing",
+                        "--sends-per-second", "100000", "--send-burst", "100000"),
+                s.workDir().resolve("node.log"));
+        return run(Fleet.singleNode(node));
+    }
+
+    /** A run against any fleet of nodes (a cluster behind a balancer, for instance). */
+    public Result run(Fleet fleet) throws Exception {
         long started = System.nanoTime();
         out.printf("consistency run: seed=%d durability=%s users=%d devices/user=%d groups=%d rate=%d/s duration=%s"
                         + " node kills=%d%n", s.seed(), s.durability(), s.users(), s.devicesPerUser(), s.groups(),
                 s.sendsPerSecond(), s.duration(), s.nodeKills());
         Files.createDirectories(s.workDir());
-        try (NodeProcess node = new NodeProcess(s.workDir().resolve("data"), NodeProcess.freePort(),
-                List.of("--durability", s.durability(), "--fast-password-hashing",
-                        "--sends-per-second", "100000", "--send-burst", "100000"),
-                s.workDir().resolve("node.log"))) {
+        try (Fleet node = fleet) {
             node.start();
             setUp(node);
             drive(node);
@@ -89,8 +98,8 @@ public final class ConsistencyRun {
             Result r = new Result(s.seed(), report, node.starts(), drops, restarts,
                     Duration.ofNanos(System.nanoTime() - started));
             out.print(report.summary());
-            out.printf("  node started %d times (killed with SIGKILL %d), connection drops %d, device restarts %d,"
-                    + " %.1f s; replay with --seed %d%n", r.nodeStarts(), r.nodeStarts() - 1, drops, restarts,
+            out.printf("  nodes started %d times, killed with SIGKILL %d times, connection drops %d, device restarts %d,"
+                    + " %.1f s; replay with --seed %d%n", r.nodeStarts(), kills, drops, restarts,
                     r.elapsed().toMillis() / 1000.0, s.seed());
             return r;
         }
@@ -98,7 +107,7 @@ public final class ConsistencyRun {
 
     // ---- setting up ----------------------------------------------------------------------
 
-    private void setUp(NodeProcess node) throws Exception {
+    private void setUp(Fleet node) throws Exception {
         List<Session> users = new ArrayList<>();
         for (int u = 0; u < s.users(); u++) {
             String name = "u" + u + "-" + Long.toHexString(s.seed() & 0xffffff);
@@ -144,7 +153,7 @@ public final class ConsistencyRun {
 
     // ---- the run -------------------------------------------------------------------------
 
-    private void drive(NodeProcess node) throws Exception {
+    private void drive(Fleet node) throws Exception {
         long end = System.nanoTime() + s.duration().toNanos();
         long[] killAt = new long[s.nodeKills()];
         for (int k = 0; k < killAt.length; k++) {
@@ -154,13 +163,16 @@ public final class ConsistencyRun {
         long counter = 0;
         while (System.nanoTime() < end) {
             if (nextKill < killAt.length && System.nanoTime() >= killAt[nextKill]) {
-                out.printf("  killing the node (SIGKILL) after %d sends%n", counter);
-                node.kill();
-                // Devices keep sending into the void for a moment, as real ones would.
-                for (int i = 0; i < 20; i++) {
+                String killed = node.killOne(rnd);
+                kills++;
+                out.printf("  killed %s (SIGKILL) after %d sends%n", killed, counter);
+                // Devices keep sending for a moment: into the void, or to the surviving nodes.
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+                while (System.nanoTime() < until) {
                     pick().send(++counter);
+                    sleepBetweenActions();
                 }
-                node.start();
+                node.restartKilled();
                 nextKill++;
             }
             double roll = rnd.nextDouble();
@@ -259,7 +271,7 @@ public final class ConsistencyRun {
      * would do), and its current client.
      */
     private final class DeviceSim {
-        final NodeProcess node;
+        final Fleet node;
         final Session session;
         final long userId;
         final DeviceLog log;
@@ -271,7 +283,7 @@ public final class ConsistencyRun {
         /** Callbacks of a client that was closed (an app that restarted) are ignored. */
         int epoch;
 
-        DeviceSim(NodeProcess node, Session session, String name) {
+        DeviceSim(Fleet node, Session session, String name) {
             this.node = node;
             this.session = session;
             this.userId = session.userId();

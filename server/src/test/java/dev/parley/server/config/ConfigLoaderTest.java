@@ -34,6 +34,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theShippedHaproxyConfigurationIsValid() throws Exception {
+        Path haproxy = Path.of("/usr/sbin/haproxy");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(haproxy),
+                "haproxy is not installed (apt-get install haproxy); config/haproxy.cfg not checked");
+        Process p = new ProcessBuilder(haproxy.toString(), "-c", "-f", EXAMPLES.resolve("haproxy.cfg").toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(out).isZero();
+        assertThat(out).contains("Configuration file is valid");
+    }
+
+    @Test
     void theSingleNodeExampleSpellsOutTheDefaults() {
         ServerConfig c = ConfigLoader.load(EXAMPLES.resolve("example-single-node.yaml"), Map.of());
         ServerConfig d = ServerConfig.defaults();

@@ -1,4 +1,4 @@
-package dev.parley.server.support;
+package dev.parley.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;

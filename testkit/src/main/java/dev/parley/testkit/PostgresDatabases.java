@@ -1,4 +1,4 @@
-package dev.parley.server.support;
+package dev.parley.testkit;
 
 import org.junit.jupiter.api.Assumptions;
 
