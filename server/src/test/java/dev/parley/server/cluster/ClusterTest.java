@@ -182,6 +182,31 @@ class ClusterTest {
     }
 
     @Test
+    void aMemberRemovedThroughOneNodeGetsNothingSentThroughAnother() {
+        TestUser owner = one().newUser("owner");
+        TestUser stays = one().newUser("stays");
+        TestUser goes = one().newUser("goes");
+        Groups groups = new Groups(one());
+        long g = groups.createOk(owner, "Shifting", stays, goes);
+        TestSocket o = on(nodes.get(2), owner.login("o"));
+        TestSocket s = on(nodes.get(1), stays.login("s"));
+        TestSocket r = on(nodes.get(1), goes.login("r"));
+        // Node three caches the membership (the owner sends through it) before the removal.
+        assertThat(o.sendMessage(g, "warm", "everyone here").seq()).isEqualTo(2);
+        r.awaitFrame(ServerFrame.Message.class, m -> m.seq() == 2);
+
+        // Removed through node one; the next entry is sent through node three.
+        assertThat(groups.remove(owner, g, goes.userId()).status()).isEqualTo(200);
+        r.awaitFrame(ServerFrame.Message.class, m -> m.seq() == 3 && "member_removed".equals(m.kind()));
+        assertThat(o.sendMessage(g, "after", "not for the removed one").seq()).isEqualTo(4);
+        s.awaitFrame(ServerFrame.Message.class, m -> m.seq() == 4);
+        // Everything stays sends later reaches stays; the removed member's socket got nothing past 3.
+        assertThat(s.sendMessage(g, "later", "still not").seq()).isEqualTo(5);
+        o.awaitFrame(ServerFrame.Message.class, m -> m.seq() == 5);
+        assertThat(r.matching(ServerFrame.Message.class, m -> m.seq() > 3)).isEmpty();
+    }
+
+    @Test
     void presenceCrossesNodesAndFollowsTheLastDevice() {
         TestUser alice = one().newUser("alice");
         TestUser bob = one().newUser("bob");
