@@ -294,8 +294,10 @@ public final class ParleyNode implements AutoCloseable {
             pause();
         }
         connections.closeAll(CloseCode.SERVICE_RESTART);
-        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while (connections.count() > 0 && System.nanoTime() < deadline) {
+        // Until the close handshakes are done (a peer that never answers is cut after the
+        // WebSocket closing timeout), so every client really receives its 1012.
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        while ((connections.count() > 0 || connections.openSockets() > 0) && System.nanoTime() < deadline) {
             pause();
         }
         heartbeats.stop();

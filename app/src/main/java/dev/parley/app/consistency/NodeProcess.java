@@ -97,6 +97,24 @@ public final class NodeProcess implements AutoCloseable {
         }
     }
 
+    /** SIGTERM, then waits for the process to exit; returns how long that took. */
+    public java.time.Duration terminate() throws InterruptedException {
+        long start = System.nanoTime();
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor();
+            }
+        }
+        return java.time.Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /** The exit code of the last run, once it has ended. */
+    public int exitValue() {
+        return process.exitValue();
+    }
+
     /** How many times the node was started. */
     public int starts() {
         return starts;

@@ -107,6 +107,7 @@ public final class ChatConnection {
     }
 
     void start() {
+        services.connections().socketOpened();
         ws.setWriteQueueMaxSize(limits.outboundQueueBytes());
         ws.frameHandler(this::onFrame);
         ws.pongHandler(b -> heard());
@@ -694,8 +695,14 @@ public final class ChatConnection {
 
     private void onClosed() {
         state = State.CLOSED;
+        if (!socketGone) {
+            socketGone = true;
+            services.connections().socketClosed();
+        }
         unregister();
     }
+
+    private boolean socketGone;
 
     private boolean unregistered;
 

@@ -29,6 +29,7 @@ public final class LocalConnections implements ConnectedDevices {
     private final ConcurrentHashMap<DeviceId, TokenBucket> sendAllowances = new ConcurrentHashMap<>();
     private final AtomicInteger count = new AtomicInteger();
     private final AtomicInteger pendingSends = new AtomicInteger();
+    private final AtomicInteger openSockets = new AtomicInteger();
     private final ConcurrentHashMap<UserId, CompletableFuture<Void>> routed = new ConcurrentHashMap<>();
     private final int sendsPerSecond;
     private final int sendBurst;
@@ -136,6 +137,19 @@ public final class LocalConnections implements ConnectedDevices {
 
     void sendFinished() {
         pendingSends.decrementAndGet();
+    }
+
+    void socketOpened() {
+        openSockets.incrementAndGet();
+    }
+
+    void socketClosed() {
+        openSockets.decrementAndGet();
+    }
+
+    /** WebSockets whose TCP connection is still open (authenticated or not, closing or not). */
+    public int openSockets() {
+        return openSockets.get();
     }
 
     /** Sends accepted on this node whose answer has not been written yet. */
