@@ -21,9 +21,16 @@ public final class Rest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     private final URI base;
+    private final HttpClient http;
 
     public Rest(URI base) {
+        this(base, HTTP);
+    }
+
+    /** A client with its own {@link HttpClient}, for example one that trusts a test certificate. */
+    public Rest(URI base, HttpClient http) {
         this.base = base;
+        this.http = http;
     }
 
     /** An HTTP answer: the status, the raw body and the body as JSON when it is a JSON object. */
@@ -77,7 +84,7 @@ public final class Rest {
             b.header("Content-Type", contentType);
         }
         try {
-            HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
             return new Response(r.statusCode(), r.body(), parse(r.body()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
