@@ -16,6 +16,7 @@ import dev.parley.server.auth.Argon2PasswordHasher;
 import dev.parley.protocol.CloseCode;
 import dev.parley.server.http.ApiRoutes;
 import dev.parley.server.metrics.NodeMetrics;
+import dev.parley.server.push.NodePush;
 import dev.parley.server.http.ApiServices;
 import dev.parley.server.ws.ChatSocketEndpoint;
 import dev.parley.server.ws.Heartbeats;
@@ -64,12 +65,14 @@ public final class ParleyNode implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final NodeMetrics metrics;
     private final NodeLinks links;
+    private final NodePush push;
     private final AtomicBoolean ready = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicInteger port = new AtomicInteger();
 
     private ParleyNode(ServerConfig config, Vertx vertx, JdbcStores db, LocalConnections connections,
-                       Heartbeats heartbeats, ScheduledExecutorService timers, NodeMetrics metrics, NodeLinks links) {
+                       Heartbeats heartbeats, ScheduledExecutorService timers, NodeMetrics metrics, NodeLinks links,
+                       NodePush push) {
         this.config = config;
         this.vertx = vertx;
         this.db = db;
@@ -78,6 +81,7 @@ public final class ParleyNode implements AutoCloseable {
         this.timers = timers;
         this.metrics = metrics;
         this.links = links;
+        this.push = push;
     }
 
     /** Opens storage, starts serving, and returns once the node is ready. */
@@ -97,8 +101,12 @@ public final class ParleyNode implements AutoCloseable {
         PresenceWatchers watchers = new PresenceWatchers(conversationStore, connections);
         MembershipDirectory memberships = new MembershipDirectory(conversationStore, Blocking.executor(), 100_000);
         NodeLinks links = NodeLinks.open(config, vertx, connections, watchers, memberships, conversationStore);
-        EventPublisher publisher = links.publisher;
         JdbcMessageStore messageStore = db.messages();
+        // Push taps committed entries from the publisher. Device liveness is this node's own
+        // connections; a cluster needs a cluster-wide view (docs/push.md, "Clusters").
+        NodePush push = NodePush.create(config, shards, (user, device) -> connections.isConnected(device, user),
+                messageStore, conversationStore, accountStore, memberships, metrics.registry(), clock);
+        EventPublisher publisher = push == null ? links.publisher : push.tap(links.publisher);
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("parley-timers").daemon(true).factory());
         PresenceTracker presence = new PresenceTracker(links.presenceFeed, accountStore, links.presenceDirectory, clock,
@@ -112,7 +120,8 @@ public final class ParleyNode implements AutoCloseable {
 
         ServerConfig.Passwords pw = config.passwords();
         AccountService accounts = new AccountService(accountStore,
-                new Argon2PasswordHasher(pw.memoryKiB(), pw.iterations(), pw.parallelism()), links.devices, ids, clock);
+                new Argon2PasswordHasher(pw.memoryKiB(), pw.iterations(), pw.parallelism()), links.devices, ids, clock,
+                push == null ? null : push.store());
         ConversationService conversations = new ConversationService(conversationStore, accountStore, memberships, ids, clock);
         MessageService messages = new MessageService(messageStore, memberships, publisher, clock,
                 config.limits().maxBodyBytes());
@@ -126,7 +135,7 @@ public final class ParleyNode implements AutoCloseable {
         Heartbeats heartbeats = new Heartbeats(vertx, connections, config.timing().heartbeat().toMillis(), metrics);
         metrics.watch(connections::count, connections::deviceCount, presence::onlineCount, shards::queued);
         shards.onBatch(metrics::batch);
-        ParleyNode node = new ParleyNode(config, vertx, db, connections, heartbeats, timers, metrics, links);
+        ParleyNode node = new ParleyNode(config, vertx, db, connections, heartbeats, timers, metrics, links, push);
 
         SocketServices socketServices = new SocketServices(vertx, config, accounts, messages, receipts, messageStore,
                 conversationStore, memberships, connections, typing, presence, watchers, metrics, links.tail);
@@ -142,7 +151,7 @@ public final class ParleyNode implements AutoCloseable {
                         "committedWrites", shards.tasks(),
                         "writeRetries", shards.retries(),
                         "uptimeSeconds", (System.currentTimeMillis() - startedAt) / 1000),
-                AdminToken.obtain(config));
+                AdminToken.obtain(config), push);
         PidFile.write(config.dataDir());
 
         HttpServerOptions options = new HttpServerOptions()
@@ -170,12 +179,18 @@ public final class ParleyNode implements AutoCloseable {
             deployServers(vertx, shared, endpoint, api, node, loops);
         } catch (Exception e) {
             links.close();
+            if (push != null) {
+                push.close();
+            }
             vertx.close().await(10, TimeUnit.SECONDS);
             timers.shutdownNow();
             db.close();
             throw e;
         }
         heartbeats.start();
+        if (push != null) {
+            push.start();
+        }
         node.ready.set(true);
         log.info("parley node ready host={} port={} node={} storage={} cluster={} durability={} transport={}", config.host(),
                 node.port(), config.nodeNumber(), config.storage().type(), config.cluster().type(),
@@ -239,6 +254,9 @@ public final class ParleyNode implements AutoCloseable {
         ready.set(false);
         heartbeats.stop();
         timers.shutdownNow();
+        if (push != null) {
+            push.dispatcher().close(java.time.Duration.ZERO);
+        }
         if (links.cluster != null) {
             links.cluster.abandonForTesting();
         }
@@ -253,6 +271,11 @@ public final class ParleyNode implements AutoCloseable {
     /** How this node reaches the others (for tests that inject faults between nodes). */
     public NodeLinks links() {
         return links;
+    }
+
+    /** Push notifications on this node, or null when {@code push.enabled} is false. */
+    public NodePush push() {
+        return push;
     }
 
     /** The node's metrics (also served at /metrics). */
@@ -302,6 +325,9 @@ public final class ParleyNode implements AutoCloseable {
         }
         heartbeats.stop();
         timers.shutdownNow();
+        if (push != null) {
+            push.close();
+        }
         links.close();
         try {
             vertx.close().await(10, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package dev.parley.server;
 
+import dev.parley.core.push.PushContent;
 import dev.parley.store.Durability;
 
 import java.nio.file.Path;
@@ -13,7 +14,14 @@ import java.util.Locale;
  * built, so a bad setting fails start-up with the setting's name in the message.
  */
 public record ServerConfig(Network network, Storage storage, Cluster cluster, Limits limits, Timing timing,
-                           Passwords passwords, Observability observability, Retention retention, Admin admin) {
+                           Passwords passwords, Observability observability, Retention retention, Admin admin,
+                           Push push) {
+
+    /** Without a {@code push} section: push with its defaults. */
+    public ServerConfig(Network network, Storage storage, Cluster cluster, Limits limits, Timing timing,
+                        Passwords passwords, Observability observability, Retention retention, Admin admin) {
+        this(network, storage, cluster, limits, timing, passwords, observability, retention, admin, Push.defaults());
+    }
 
     public ServerConfig {
         require(network != null, "server", "must be set");
@@ -25,11 +33,13 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
         require(observability != null, "observability", "must be set");
         require(retention != null, "retention", "must be set");
         require(admin != null, "admin", "must be set");
+        require(push != null, "push", "must be set");
     }
 
     public static ServerConfig defaults() {
         return new ServerConfig(Network.defaults(), Storage.defaults(), Cluster.defaults(), Limits.defaults(),
-                Timing.defaults(), Passwords.defaults(), Observability.defaults(), Retention.defaults(), Admin.defaults());
+                Timing.defaults(), Passwords.defaults(), Observability.defaults(), Retention.defaults(), Admin.defaults(),
+                Push.defaults());
     }
 
     public String host() {
@@ -53,39 +63,43 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
     }
 
     public ServerConfig withNetwork(Network n) {
-        return new ServerConfig(n, storage, cluster, limits, timing, passwords, observability, retention, admin);
+        return new ServerConfig(n, storage, cluster, limits, timing, passwords, observability, retention, admin, push);
     }
 
     public ServerConfig withStorage(Storage s) {
-        return new ServerConfig(network, s, cluster, limits, timing, passwords, observability, retention, admin);
+        return new ServerConfig(network, s, cluster, limits, timing, passwords, observability, retention, admin, push);
     }
 
     public ServerConfig withCluster(Cluster c) {
-        return new ServerConfig(network, storage, c, limits, timing, passwords, observability, retention, admin);
+        return new ServerConfig(network, storage, c, limits, timing, passwords, observability, retention, admin, push);
     }
 
     public ServerConfig withLimits(Limits l) {
-        return new ServerConfig(network, storage, cluster, l, timing, passwords, observability, retention, admin);
+        return new ServerConfig(network, storage, cluster, l, timing, passwords, observability, retention, admin, push);
     }
 
     public ServerConfig withTiming(Timing t) {
-        return new ServerConfig(network, storage, cluster, limits, t, passwords, observability, retention, admin);
+        return new ServerConfig(network, storage, cluster, limits, t, passwords, observability, retention, admin, push);
     }
 
     public ServerConfig withPasswords(Passwords p) {
-        return new ServerConfig(network, storage, cluster, limits, timing, p, observability, retention, admin);
+        return new ServerConfig(network, storage, cluster, limits, timing, p, observability, retention, admin, push);
     }
 
     public ServerConfig withObservability(Observability o) {
-        return new ServerConfig(network, storage, cluster, limits, timing, passwords, o, retention, admin);
+        return new ServerConfig(network, storage, cluster, limits, timing, passwords, o, retention, admin, push);
     }
 
     public ServerConfig withRetention(Retention r) {
-        return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, r, admin);
+        return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, r, admin, push);
     }
 
     public ServerConfig withAdmin(Admin a) {
-        return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, retention, a);
+        return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, retention, a, push);
+    }
+
+    public ServerConfig withPush(Push p) {
+        return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, retention, admin, p);
     }
 
     public ServerConfig withAddress(String host, int port) {
@@ -317,6 +331,54 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
         public Limits withMaxCatchUp(int messages) {
             return new Limits(maxFrameBytes, hardFrameBytes, maxBodyBytes, sendsPerSecond, sendBurst, framesPerSecond,
                     frameBurst, maxPageSize, outboundQueueBytes, maxHttpBodyBytes, maxGroupSize, messages);
+        }
+    }
+
+    /**
+     * Push notifications to devices that are not connected (docs/push.md). Web Push works with no
+     * setting (the node makes its VAPID keys, in {@code vapidKeyFile}, default DATA/vapid.json); FCM,
+     * APNs and webhooks are on when their key, key file or secret is given. The base URLs point the
+     * providers elsewhere (a test endpoint); {@code trustCertificates} replaces the JDK's trusted
+     * authorities for the node's push requests; {@code allowLoopbackTargets} is for tests only.
+     */
+    public record Push(boolean enabled, PushContent content, Duration coalesceWindow, int queueCapacity,
+                       int maxAttempts, int previewChars, String vapidSubject, Path vapidKeyFile,
+                       String fcmProjectId, Path fcmServiceAccountFile, String fcmBaseUrl,
+                       Path apnsKeyFile, String apnsKeyId, String apnsTeamId, String apnsTopic, String apnsBaseUrl,
+                       String webhookSecret, boolean allowLoopbackTargets, Path trustCertificates,
+                       Duration requestTimeout) {
+        public Push {
+            require(content != null, "push.content", "must be 'preview' or 'minimal'");
+            require(coalesceWindow != null && !coalesceWindow.isNegative(), "push.coalesceWindow", "must not be negative");
+            require(queueCapacity >= 1, "push.queueCapacity", "must be at least 1");
+            require(maxAttempts >= 1 && maxAttempts <= 100, "push.maxAttempts", "must be 1 to 100");
+            require(previewChars >= 1 && previewChars <= 1000, "push.previewChars", "must be 1 to 1000");
+            require(vapidSubject != null && (vapidSubject.startsWith("mailto:") || vapidSubject.startsWith("https://")),
+                    "push.vapidSubject", "must be a mailto: or https: URL (RFC 8292)");
+            for (String[] url : new String[][]{{"push.fcmBaseUrl", fcmBaseUrl}, {"push.apnsBaseUrl", apnsBaseUrl}}) {
+                require(url[1] != null && url[1].startsWith("https://"), url[0], "must be an https URL");
+            }
+            require(apnsKeyFile == null || (apnsKeyId != null && apnsTeamId != null && apnsTopic != null),
+                    "push.apnsKeyFile", "needs push.apnsKeyId, push.apnsTeamId and push.apnsTopic");
+            require(requestTimeout != null && requestTimeout.toMillis() >= 100, "push.requestTimeout", "must be at least 100ms");
+        }
+
+        public static Push defaults() {
+            return new Push(true, PushContent.PREVIEW, Duration.ofSeconds(10), 10_000, 8, 100, "mailto:admin@localhost",
+                    null, null, null, "https://fcm.googleapis.com", null, null, null, null,
+                    "https://api.push.apple.com", null, false, null, Duration.ofSeconds(15));
+        }
+
+        /** The VAPID key file: {@code vapidKeyFile}, or vapid.json in the data directory. */
+        public Path vapidKeyFile(Path dataDir) {
+            return vapidKeyFile != null ? vapidKeyFile : dataDir.resolve("vapid.json");
+        }
+
+        @Override
+        public String toString() {
+            return "Push[enabled=" + enabled + ", content=" + content + ", coalesceWindow=" + coalesceWindow
+                    + ", fcm=" + (fcmServiceAccountFile != null) + ", apns=" + (apnsKeyFile != null)
+                    + ", webhookSecret=" + (webhookSecret == null ? "none" : "***") + "]";
         }
     }
 

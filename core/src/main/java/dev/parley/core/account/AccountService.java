@@ -3,6 +3,7 @@ package dev.parley.core.account;
 import dev.parley.core.ChatException;
 import dev.parley.core.ChatException.Refusal;
 import dev.parley.core.IdGenerator;
+import dev.parley.core.push.PushStore;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -25,11 +26,19 @@ public final class AccountService {
     private final ConnectedDevices connections;
     private final IdGenerator ids;
     private final Clock clock;
+    /** Push targets die with their device (logout, revocation, deleted account); null without push. */
+    private final PushStore pushes;
     /** Verified against when the username is unknown, so timing does not reveal which usernames exist. */
     private final String decoyHash;
 
     public AccountService(AccountStore store, PasswordHasher hasher, ConnectedDevices connections,
                           IdGenerator ids, Clock clock) {
+        this(store, hasher, connections, ids, clock, null);
+    }
+
+    public AccountService(AccountStore store, PasswordHasher hasher, ConnectedDevices connections,
+                          IdGenerator ids, Clock clock, PushStore pushes) {
+        this.pushes = pushes;
         this.store = store;
         this.hasher = hasher;
         this.connections = connections;
@@ -106,10 +115,13 @@ public final class AccountService {
         revokeDevice(caller.userId(), deviceId);
     }
 
-    /** Revokes one of the user's devices and closes its connections. */
+    /** Revokes one of the user's devices, closes its connections and removes its push target. */
     public void revokeDevice(UserId user, DeviceId deviceId) {
         if (!store.revokeDevice(user, deviceId)) {
             throw ChatException.notFound("device");
+        }
+        if (pushes != null) {
+            pushes.removeTarget(user, deviceId);
         }
         connections.disconnect(user, deviceId, ConnectedDevices.Reason.LOGGED_OUT);
     }
@@ -141,6 +153,9 @@ public final class AccountService {
     public void deleteAccount(UserId userId) {
         if (!store.deleteAccount(userId)) {
             throw ChatException.notFound("user");
+        }
+        if (pushes != null) {
+            pushes.removeTargets(userId);
         }
         connections.disconnectAll(userId, ConnectedDevices.Reason.ACCOUNT_DISABLED);
     }

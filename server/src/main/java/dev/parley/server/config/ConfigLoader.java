@@ -16,6 +16,8 @@ import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
+import dev.parley.core.push.PushContent;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -41,7 +43,11 @@ public final class ConfigLoader {
             "passwords", new String[]{"memoryKiB", "iterations", "parallelism"},
             "observability", new String[]{"metrics", "jsonLogs", "logLevel"},
             "retention", new String[]{"messages"},
-            "admin", new String[]{"token"});
+            "admin", new String[]{"token"},
+            "push", new String[]{"enabled", "content", "coalesceWindow", "queueCapacity", "maxAttempts", "previewChars",
+                    "vapidSubject", "vapidKeyFile", "fcmProjectId", "fcmServiceAccountFile", "fcmBaseUrl", "apnsKeyFile",
+                    "apnsKeyId", "apnsTeamId", "apnsTopic", "apnsBaseUrl", "webhookSecret", "allowLoopbackTargets",
+                    "trustCertificates", "requestTimeout"});
 
     private ConfigLoader() {
     }
@@ -54,7 +60,7 @@ public final class ConfigLoader {
         return new ServerConfig(network(s, d.network()), storage(s, d.storage()), cluster(s, d.cluster()),
                 limits(s, d.limits()), timing(s, d.timing()), passwords(s, d.passwords()),
                 observability(s, d.observability()), retention(s, d.retention()),
-                new ServerConfig.Admin(s.string("admin.token", null)));
+                new ServerConfig.Admin(s.string("admin.token", null)), push(s, d.push()));
     }
 
     @SuppressWarnings("unchecked")
@@ -129,6 +135,23 @@ public final class ConfigLoader {
 
     private static Retention retention(Settings s, Retention d) {
         return new Retention(s.duration("retention.messages", d.messages()));
+    }
+
+    private static ServerConfig.Push push(Settings s, ServerConfig.Push d) {
+        PushContent content = parse("push.content", () -> PushContent.parse(s.string("push.content", "preview")));
+        return new ServerConfig.Push(s.bool("push.enabled", d.enabled()), content,
+                s.duration("push.coalesceWindow", d.coalesceWindow()), s.integer("push.queueCapacity", d.queueCapacity()),
+                s.integer("push.maxAttempts", d.maxAttempts()), s.integer("push.previewChars", d.previewChars()),
+                s.string("push.vapidSubject", d.vapidSubject()), s.path("push.vapidKeyFile", d.vapidKeyFile()),
+                s.string("push.fcmProjectId", d.fcmProjectId()),
+                s.path("push.fcmServiceAccountFile", d.fcmServiceAccountFile()),
+                s.string("push.fcmBaseUrl", d.fcmBaseUrl()), s.path("push.apnsKeyFile", d.apnsKeyFile()),
+                s.string("push.apnsKeyId", d.apnsKeyId()), s.string("push.apnsTeamId", d.apnsTeamId()),
+                s.string("push.apnsTopic", d.apnsTopic()), s.string("push.apnsBaseUrl", d.apnsBaseUrl()),
+                s.string("push.webhookSecret", d.webhookSecret()),
+                s.bool("push.allowLoopbackTargets", d.allowLoopbackTargets()),
+                s.path("push.trustCertificates", d.trustCertificates()),
+                s.duration("push.requestTimeout", d.requestTimeout()));
     }
 
     private interface Parse<T> {

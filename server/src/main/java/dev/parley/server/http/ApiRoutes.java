@@ -74,6 +74,9 @@ public final class ApiRoutes {
                 Views.account(s.accounts().accountByUsername(ctx.pathParam("username")))));
 
         new ConversationRoutes(s, respond).mount(r);
+        if (s.push() != null) {
+            new PushRoutes(s.push(), respond).mount(r);
+        }
         r.route("/admin/v1/*").handler(BodyHandler.create(false).setBodyLimit(s.config().limits().maxHttpBodyBytes()));
         new AdminRoutes(s.accounts(), s.administration(), s.liveStats(), s.adminToken(), respond).mount(r);
 

@@ -7,6 +7,7 @@ import dev.parley.core.inbox.ConversationList;
 import dev.parley.core.message.HistoryService;
 import dev.parley.server.ServerConfig;
 import dev.parley.server.metrics.NodeMetrics;
+import dev.parley.server.push.NodePush;
 
 import dev.parley.store.SqliteAdministration;
 
@@ -18,5 +19,14 @@ import java.util.function.Supplier;
 public record ApiServices(ServerConfig config, AccountService accounts, ConversationService conversations,
                           HistoryService history, GroupService groups, ConversationList conversationList,
                           NodeMetrics metrics, BooleanSupplier ready, SqliteAdministration administration,
-                          Supplier<Map<String, Object>> liveStats, String adminToken) {
+                          Supplier<Map<String, Object>> liveStats, String adminToken, NodePush push) {
+
+    /** Without push (its routes are not mounted). */
+    public ApiServices(ServerConfig config, AccountService accounts, ConversationService conversations,
+                       HistoryService history, GroupService groups, ConversationList conversationList,
+                       NodeMetrics metrics, BooleanSupplier ready, SqliteAdministration administration,
+                       Supplier<Map<String, Object>> liveStats, String adminToken) {
+        this(config, accounts, conversations, history, groups, conversationList, metrics, ready, administration,
+                liveStats, adminToken, null);
+    }
 }

@@ -12,6 +12,8 @@ import { ChatView } from './views/chat.js';
 import { newConversationDialog } from './views/dialogs.js';
 import { ListView } from './views/list.js';
 import { loginView } from './views/login.js';
+import { conversationFromLocation, enableNotifications, notificationState, onNotificationOpen, renewNotifications }
+  from './notifications.js';
 
 const SESSION_KEY = 'parley.session';
 const root = document.getElementById('app');
@@ -120,6 +122,7 @@ function showShell(session) {
       h('div', { class: 'me' }, h('h1', { class: 'app-title', text: 'Chats' }), h('p', { class: 'me-name', text: session.username })),
       h('button', { class: 'icon-btn', type: 'button', title: 'New chat', attrs: { 'aria-label': 'New chat' }, on: { click: () => dialog.show('direct') } }, icon('compose')),
       h('button', { class: 'icon-btn', type: 'button', title: 'New group', attrs: { 'aria-label': 'New group' }, on: { click: () => dialog.show('group') } }, icon('group')),
+      notificationsButton(),
       h('button', { class: 'icon-btn', type: 'button', title: 'Sign out', attrs: { 'aria-label': 'Sign out' }, on: { click: () => signOut() } }, icon('logout')),
     ),
     list.el,
@@ -127,6 +130,27 @@ function showShell(session) {
   shell.append(banner.el, h('div', { class: 'panes' }, sidebar, chat.el), dialog.el);
   root.replaceChildren(shell);
   updateAvatar(meAvatar, { name: session.username });
+
+  // "Enable notifications": shown while the browser could notify but has not been allowed to.
+  function notificationsButton() {
+    const button = h('button', {
+      class: 'icon-btn', type: 'button', title: 'Enable notifications', attrs: { 'aria-label': 'Enable notifications' },
+      on: {
+        async click() {
+          try {
+            if (await enableNotifications(api)) button.hidden = true;
+            else button.title = 'Notifications are blocked in this browser\'s settings';
+          } catch (err) {
+            button.title = `Notifications could not be enabled: ${explain(err)}`;
+          }
+        },
+      },
+    }, icon('bell'));
+    button.hidden = notificationState() !== 'default';
+    return button;
+  }
+  renewNotifications(api);
+  const stopNotificationClicks = onNotificationOpen((id) => openChat(id));
 
   function openChat(id, fromHistory = false) {
     if (!store.conversation(id)) return;
@@ -186,11 +210,21 @@ function showShell(session) {
     store,
     destroy() {
       unsubscribe();
+      stopNotificationClicks();
       window.removeEventListener('popstate', onPopState);
       sync.stop();
     },
   };
   sync.start();
+  const clicked = conversationFromLocation();
+  if (clicked) {
+    const openWhenKnown = store.subscribe((c) => {
+      if (c.type === 'list' && store.conversation(clicked)) {
+        openWhenKnown();
+        openChat(clicked);
+      }
+    });
+  }
 }
 
 /** A bar above everything while the connection is not live: why, and when it tries again. */

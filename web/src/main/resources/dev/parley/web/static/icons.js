@@ -18,6 +18,7 @@ const ICONS = {
   alert: ['0 0 24 24', false, ['circle', 12, 12, 9], 'M12 7.5v5.5', 'M12 16.5v.01'],
   down: ['0 0 24 24', false, 'M12 5v14', 'M6 13l6 6 6-6'],
   close: ['0 0 24 24', false, 'M6 6l12 12', 'M18 6 6 18'],
+  bell: ['0 0 24 24', false, 'M6 16.5V11a6 6 0 0 1 12 0v5.5l1.5 1.5h-15z', 'M10 20.5a2 2 0 0 0 4 0'],
 };
 
 /** An SVG icon; decorative (aria-hidden) unless `label` is given. */

@@ -1,0 +1,68 @@
+package dev.parley.core.push;
+
+import dev.parley.core.account.DeviceId;
+import dev.parley.core.account.UserId;
+import dev.parley.core.message.Message;
+import dev.parley.core.message.MessageKind;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Who is pushed for a new entry: every device with a target of every member except the sender,
+ * unless the member muted the conversation or the device is connected (it receives the entry on
+ * its connection). Only text messages push; membership events do not.
+ *
+ * <p>The sender's own other devices are not pushed: they learn of the message when they next
+ * connect, and the sender, who just wrote it, needs no notification of it.
+ */
+public final class PushPolicy {
+    private final PushStore store;
+    private final DeviceLiveness liveness;
+
+    public PushPolicy(PushStore store, DeviceLiveness liveness) {
+        this.store = store;
+        this.liveness = liveness;
+    }
+
+    /** Whether an entry of this kind ever pushes. */
+    public static boolean pushes(Message m) {
+        return m.kind() == MessageKind.TEXT;
+    }
+
+    /** The keys to push for {@code m}, each with the entry's seq. Blocking (store reads). */
+    public Map<PushKey, Long> recipients(Message m, Collection<UserId> audience) {
+        if (!pushes(m)) {
+            return Map.of();
+        }
+        Set<UserId> users = new LinkedHashSet<>(audience);
+        users.remove(m.senderId());
+        if (users.isEmpty()) {
+            return Map.of();
+        }
+        Map<UserId, Map<DeviceId, PushTarget>> targets = store.targets(users);
+        if (targets.isEmpty()) {
+            return Map.of();
+        }
+        users.retainAll(targets.keySet());
+        users.removeAll(store.mutedIn(m.conversationId()));
+        Map<PushKey, Long> out = new HashMap<>();
+        for (UserId user : users) {
+            for (DeviceId device : targets.get(user).keySet()) {
+                if (!liveness.isConnected(user, device)) {
+                    out.put(new PushKey(user, device, m.conversationId()), m.seq());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Whether the device should still be pushed for the conversation now (checked again at send time). */
+    public boolean stillWanted(PushKey key) {
+        return !liveness.isConnected(key.user(), key.device())
+                && !store.mutedIn(key.conversation()).contains(key.user());
+    }
+}

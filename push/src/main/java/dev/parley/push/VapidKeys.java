@@ -1,0 +1,96 @@
+package dev.parley.push;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
+import java.time.Instant;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The node's VAPID key pair (RFC 8292): generated on first start and kept in a file (readable by
+ * the owner only), because browsers bind their subscriptions to the public key: a new key would
+ * orphan every subscription. All nodes of a cluster must share the file.
+ */
+public final class VapidKeys {
+    private static final Pattern FIELD = Pattern.compile("\"(publicKey|privateKey)\"\\s*:\\s*\"([A-Za-z0-9_\\-]+)\"");
+
+    private final ECPrivateKey privateKey;
+    private final byte[] publicKey;
+    private final String subject;
+
+    VapidKeys(ECPrivateKey privateKey, byte[] publicKey, String subject) {
+        this.privateKey = privateKey;
+        this.publicKey = publicKey.clone();
+        this.subject = subject;
+    }
+
+    /** The keys in {@code file}, created there first when it does not exist. */
+    public static VapidKeys loadOrCreate(Path file, String subject) {
+        try {
+            if (!Files.exists(file)) {
+                KeyPair pair = P256.generate();
+                String json = "{\"publicKey\":\"" + P256.b64(P256.raw((ECPublicKey) pair.getPublic()))
+                        + "\",\"privateKey\":\"" + P256.b64(P256.raw((ECPrivateKey) pair.getPrivate())) + "\"}\n";
+                Path dir = file.toAbsolutePath().getParent();
+                Files.createDirectories(dir);
+                Path tmp = Files.createTempFile(dir, "vapid", ".tmp");
+                try {
+                    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+                } catch (UnsupportedOperationException ignored) {
+                    // not a POSIX file system
+                }
+                Files.writeString(tmp, json);
+                try {
+                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException e) {
+                    Files.deleteIfExists(tmp); // another node made it first: use theirs
+                }
+            }
+            String json = Files.readString(file, StandardCharsets.UTF_8);
+            String pub = null;
+            String priv = null;
+            Matcher m = FIELD.matcher(json);
+            while (m.find()) {
+                if (m.group(1).equals("publicKey")) {
+                    pub = m.group(2);
+                } else {
+                    priv = m.group(2);
+                }
+            }
+            if (pub == null || priv == null) {
+                throw new IllegalArgumentException(file + ": must hold publicKey and privateKey (base64url)");
+            }
+            byte[] publicKey = P256.unb64(pub);
+            P256.publicKey(publicKey);
+            return new VapidKeys(P256.privateKey(P256.unb64(priv)), publicKey, subject);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or create the VAPID key file " + file, e);
+        }
+    }
+
+    /** The public key as the browser's {@code applicationServerKey} wants it: base64url of the uncompressed point. */
+    public String publicKeyBase64Url() {
+        return P256.b64(publicKey);
+    }
+
+    /**
+     * The {@code Authorization} header for a request to {@code endpoint} (RFC 8292 section 3): a
+     * JWT for the endpoint's origin, valid for 12 hours, and the public key.
+     */
+    String authorization(URI endpoint, Instant now) {
+        String audience = endpoint.getScheme() + "://" + endpoint.getRawAuthority();
+        String claims = "{\"aud\":" + Jwt.quote(audience) + ",\"exp\":" + (now.getEpochSecond() + 12 * 3600)
+                + ",\"sub\":" + Jwt.quote(subject) + "}";
+        String jwt = Jwt.es256("{\"typ\":\"JWT\",\"alg\":\"ES256\"}", claims, privateKey);
+        return "vapid t=" + jwt + ", k=" + publicKeyBase64Url();
+    }
+}

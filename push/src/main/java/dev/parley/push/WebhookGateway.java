@@ -1,0 +1,56 @@
+package dev.parley.push;
+
+import dev.parley.core.push.PushNotification;
+import dev.parley.core.push.PushOutcome;
+import dev.parley.core.push.PushTarget;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.util.HexFormat;
+
+/**
+ * A custom gateway: the notification as JSON (with the user's and device's ids) POSTed to the
+ * device's URL, signed so the gateway can tell it came from this node:
+ * {@code X-Parley-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + body)>}.
+ * The gateway should refuse a timestamp more than a few minutes old (replays).
+ */
+public final class WebhookGateway {
+    private final PushHttp http;
+    private final byte[] secret;
+    private final Clock clock;
+
+    WebhookGateway(PushHttp http, String secret, Clock clock) {
+        this.http = http;
+        this.secret = secret.getBytes(StandardCharsets.UTF_8);
+        this.clock = clock;
+    }
+
+    /** The JSON body for a notification. */
+    static String body(PushNotification n) {
+        return "{\"userId\":" + n.user().value() + ",\"deviceId\":" + n.device().value() + "," + n.json().substring(1);
+    }
+
+    /** The signature header's value for {@code body} at {@code unixSeconds}. */
+    public static String signature(byte[] secret, long unixSeconds, String body) {
+        try {
+            byte[] mac = WebPushEncryption.hmac(secret, (unixSeconds + "." + body).getBytes(StandardCharsets.UTF_8));
+            return "t=" + unixSeconds + ",v1=" + HexFormat.of().formatHex(mac);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    PushOutcome send(PushNotification n, PushTarget.Webhook target) {
+        String body = body(n);
+        String signature = signature(secret, clock.instant().getEpochSecond(), body);
+        return http.deliverToTarget(URI.create(target.url()), uri -> HttpRequest.newBuilder(uri)
+                .timeout(http.timeout())
+                .header("Content-Type", "application/json")
+                .header("X-Parley-Signature", signature)
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                .build());
+    }
+}
