@@ -66,6 +66,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     private final AtomicLong tasks = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
     private volatile IntConsumer batchListener = n -> { };
+    private volatile SqlTask<?> betweenBatches = s -> null;
     private volatile boolean closing;
 
     /** A writer on a fixed connection (SQLite: a file does not go away under a running process). */
@@ -92,6 +93,14 @@ public final class GroupCommitWriter implements AutoCloseable {
     /** Called with each committed batch's size (for metrics). */
     public void onBatch(IntConsumer listener) {
         this.batchListener = listener;
+    }
+
+    /**
+     * Housekeeping run on the writer's connection after each batch has committed and its futures
+     * completed, outside any batch's transaction (SQLite: resetting the write-ahead log).
+     */
+    public void betweenBatches(SqlTask<?> task) {
+        this.betweenBatches = task;
     }
 
     public <T> CompletableFuture<T> submit(SqlTask<T> task) {
@@ -153,6 +162,7 @@ public final class GroupCommitWriter implements AutoCloseable {
                 boolean stop = batch.removeIf(p -> p.task == STOP);
                 if (!batch.isEmpty()) {
                     runBatch(batch);
+                    runBetweenBatches();
                 }
                 if (stop && queue.isEmpty()) {
                     return;
@@ -203,6 +213,15 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
         for (Pending<?> p : batch) {
             p.complete();
+        }
+    }
+
+    private void runBetweenBatches() {
+        try {
+            betweenBatches.run(session);
+        } catch (Exception e) {
+            log.warn("{}: housekeeping between batches failed: {}", thread.getName(), e.toString());
+            rollback();
         }
     }
 
