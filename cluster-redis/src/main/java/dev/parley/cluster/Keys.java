@@ -16,6 +16,16 @@ record Keys(String namespace) {
         return namespace + ":node:" + node + ":users";
     }
 
+    /** Set of {@code <device>:<node>}: the user's devices with a connection, and on which node. */
+    String devices(long user) {
+        return namespace + ":devices:" + user;
+    }
+
+    /** Set of {@code <user>:<device>} with a connection on the node (to clean up after it). */
+    String nodeDevices(int node) {
+        return namespace + ":node:" + node + ":devices";
+    }
+
     /** Set of node numbers through which the user is online. */
     String online(long user) {
         return namespace + ":online:" + user;

@@ -3,6 +3,7 @@ package dev.parley.cluster;
 import dev.parley.core.account.ConnectedDevices;
 import dev.parley.core.delivery.EventPublisher;
 import dev.parley.core.presence.PresenceFeed;
+import dev.parley.core.push.DeviceLiveness;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -28,9 +29,9 @@ import java.util.function.BiConsumer;
  *
  * <p>Every node renews {@code alive:<node>} (a key that expires after {@code nodeTtl}) and keeps
  * looking at the other nodes' keys; the first node to see one gone reaps it: the dead node's
- * users leave presence (and go offline if they were online nowhere else) and its routes are
- * removed. So a node that dies takes its users offline within about {@code nodeTtl} plus one
- * check interval, and leaves nobody "online" forever.
+ * users leave presence (and go offline if they were online nowhere else), and its routes and
+ * device records are removed. So a node that dies takes its users offline within about
+ * {@code nodeTtl} plus one check interval, and leaves nobody "online" forever.
  *
  * @implNote Publish/subscribe is at-most-once: a message is lost if the receiving node's
  *     subscription is down when it is published. Entries lost that way are recovered from the
@@ -48,6 +49,7 @@ public final class RedisCluster implements AutoCloseable {
     private final Subscriber subscriber;
     private final RedisRoutes routes;
     private final RedisPresence presence;
+    private final RedisDeviceLiveness devices;
     private RedisEventPublisher publisher;
     private ClusterControl control;
     private long heartbeatTimer = -1;
@@ -65,17 +67,19 @@ public final class RedisCluster implements AutoCloseable {
         this.subscriber = new Subscriber(vertx, uri, keys, node, this::onMessage);
         this.routes = new RedisRoutes(this, keys, node);
         this.presence = new RedisPresence(this, keys, node);
+        this.devices = new RedisDeviceLiveness(this, keys, node);
     }
 
     /** Connects, cleans up after this node's previous life, subscribes, and starts heartbeats. */
     public void start() throws Exception {
         await(send(Request.cmd(Command.PING)));
-        // A node restarted after a crash: its routes and presence from before are stale.
+        // A node restarted after a crash: its routes, presence and devices from before are stale.
         await(reap(node).recover(e -> Future.succeededFuture()));
         heartbeat();
         subscriber.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         heartbeatTimer = vertx.setPeriodic(Math.max(100, nodeTtl.toMillis() / 4), t -> {
             heartbeat();
+            devices.rewriteUnwritten();
             reapDeadNodes();
         });
         log.info("joined the cluster as node {} (redis namespace {}, node ttl {})", node, keys.namespace(), nodeTtl);
@@ -99,6 +103,15 @@ public final class RedisCluster implements AutoCloseable {
     public RedisPresence presence(PresenceFeed watchers) {
         presence.deliverTo(watchers);
         return presence;
+    }
+
+    /**
+     * Which devices are connected anywhere in the cluster; {@code local} answers for this node's
+     * own connections. Tell it this node's devices ({@link dev.parley.core.push.NodeDevices}).
+     */
+    public RedisDeviceLiveness devices(DeviceLiveness local) {
+        devices.alsoLocal(local);
+        return devices;
     }
 
     /** Disconnects devices on every node; {@code local} closes this node's sockets. */
@@ -130,6 +143,19 @@ public final class RedisCluster implements AutoCloseable {
      * conversation are published in order).
      */
     synchronized Future<Response> eval(String script, Object... args) {
+        Request r = evalRequest(script, args);
+        if (ordered == null || ordered.failed()) {
+            ordered = redis.connect().onSuccess(c -> c.exceptionHandler(e -> dropOrdered(c)).endHandler(v -> dropOrdered(c)));
+        }
+        return ordered.compose(c -> c.send(r));
+    }
+
+    /** Runs a script on any pooled connection: for reads, which need no order with the writes. */
+    Future<Response> evalAnyOrder(String script, Object... args) {
+        return redis.send(evalRequest(script, args));
+    }
+
+    private static Request evalRequest(String script, Object... args) {
         Request r = Request.cmd(Command.EVAL).arg(script).arg(0);
         for (Object a : args) {
             if (a instanceof byte[] b) {
@@ -138,10 +164,7 @@ public final class RedisCluster implements AutoCloseable {
                 r.arg(String.valueOf(a));
             }
         }
-        if (ordered == null || ordered.failed()) {
-            ordered = redis.connect().onSuccess(c -> c.exceptionHandler(e -> dropOrdered(c)).endHandler(v -> dropOrdered(c)));
-        }
-        return ordered.compose(c -> c.send(r));
+        return r;
     }
 
     private synchronized void dropOrdered(RedisConnection c) {
@@ -194,8 +217,9 @@ public final class RedisCluster implements AutoCloseable {
     }
 
     /**
-     * Removes a (dead, or this restarting) node's routes and presence, publishing who went
-     * offline. Asynchronous: it may be called from an event loop, which must never wait on Redis.
+     * Removes a (dead, or this restarting) node's routes, presence and device records, publishing
+     * who went offline. Asynchronous: it may be called from an event loop, which must never wait
+     * on Redis.
      */
     private Future<Response> reap(int dead) {
         return eval(RedisScripts.REAP, keys.namespace(), dead, System.currentTimeMillis()).onSuccess(offline -> {

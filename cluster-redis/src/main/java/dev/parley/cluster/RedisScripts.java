@@ -48,6 +48,38 @@ final class RedisScripts {
             return 1
             """;
 
+    /** ARGV: namespace, this node, user, device. The device has a connection on this node. */
+    static final String DEVICE_OPENED = """
+            local ns, self, user, device = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+            redis.call('SADD', ns .. ':devices:' .. user, device .. ':' .. self)
+            redis.call('SADD', ns .. ':node:' .. self .. ':devices', user .. ':' .. device)
+            return 1
+            """;
+
+    /** ARGV: namespace, this node, user, device. The device has no connection left on this node. */
+    static final String DEVICE_CLOSED = """
+            local ns, self, user, device = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+            redis.call('SREM', ns .. ':devices:' .. user, device .. ':' .. self)
+            redis.call('SREM', ns .. ':node:' .. self .. ':devices', user .. ':' .. device)
+            return 1
+            """;
+
+    /**
+     * ARGV: namespace, asking node, user, device. 1 if the device has a connection on another node
+     * whose heartbeat has not expired: a dead node's records stop counting before it is reaped. The
+     * asking node's own records are skipped (its connections answer for it, and are newer).
+     */
+    static final String DEVICE_CONNECTED = """
+            local ns, self, user, device = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+            for _, m in ipairs(redis.call('SMEMBERS', ns .. ':devices:' .. user)) do
+              local d, n = string.match(m, '^([^:]+):([^:]+)$')
+              if d == device and n ~= self and redis.call('EXISTS', ns .. ':alive:' .. n) == 1 then
+                return 1
+              end
+            end
+            return 0
+            """;
+
     /**
      * ARGV: namespace, this node, user, online (1/0), time. Records this node's view and publishes
      * a presence change when the user's cluster-wide state changed.
@@ -73,7 +105,7 @@ final class RedisScripts {
 
     /**
      * ARGV: namespace, dead node, time. Removes the node's presence (publishing who went offline
-     * everywhere) and routes. Returns the users who went offline.
+     * everywhere), routes and device records. Returns the users who went offline.
      */
     static final String REAP = """
             local ns, dead, now = ARGV[1], ARGV[2], ARGV[3]
@@ -93,6 +125,12 @@ final class RedisScripts {
               redis.call('SREM', ns .. ':routes:' .. user, dead)
             end
             redis.call('DEL', usersKey)
+            local devicesKey = ns .. ':node:' .. dead .. ':devices'
+            for _, held in ipairs(redis.call('SMEMBERS', devicesKey)) do
+              local user, device = string.match(held, '^([^:]+):([^:]+)$')
+              redis.call('SREM', ns .. ':devices:' .. user, device .. ':' .. dead)
+            end
+            redis.call('DEL', devicesKey)
             redis.call('SREM', ns .. ':nodes', dead)
             return offline
             """;

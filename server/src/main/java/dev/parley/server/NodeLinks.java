@@ -2,6 +2,7 @@ package dev.parley.server;
 
 import dev.parley.cluster.ClusterControl;
 import dev.parley.cluster.RedisCluster;
+import dev.parley.cluster.RedisDeviceLiveness;
 import dev.parley.cluster.RedisPresence;
 import dev.parley.core.account.ConnectedDevices;
 import dev.parley.core.conversation.ConversationId;
@@ -10,6 +11,7 @@ import dev.parley.core.conversation.MembershipDirectory;
 import dev.parley.core.delivery.EventPublisher;
 import dev.parley.core.presence.PresenceDirectory;
 import dev.parley.core.presence.PresenceFeed;
+import dev.parley.core.push.DeviceLiveness;
 import dev.parley.server.ws.LocalConnections;
 import dev.parley.server.ws.LocalEventPublisher;
 import dev.parley.server.ws.PresenceWatchers;
@@ -18,25 +20,29 @@ import io.vertx.core.Vertx;
 
 /**
  * How a node reaches the others: on a single node, nothing (events go to local connections,
- * presence is local); in a cluster, Redis routes events, presence, disconnects and membership
- * changes between nodes, and a periodic tail check recovers entries lost on the way.
+ * presence and device liveness are local); in a cluster, Redis routes events, presence,
+ * disconnects and membership changes between nodes and knows which node holds which device, and a
+ * periodic tail check recovers entries lost on the way.
  */
 public final class NodeLinks implements AutoCloseable {
     final EventPublisher publisher;
     final PresenceFeed presenceFeed;
     final PresenceDirectory presenceDirectory;
     final ConnectedDevices devices;
+    final DeviceLiveness liveness;
     final TailCheck tail;
     public final RedisCluster cluster;
     private long tailTimer = -1;
     private final Vertx vertx;
 
     private NodeLinks(EventPublisher publisher, PresenceFeed presenceFeed, PresenceDirectory presenceDirectory,
-                      ConnectedDevices devices, TailCheck tail, RedisCluster cluster, Vertx vertx) {
+                      ConnectedDevices devices, DeviceLiveness liveness, TailCheck tail, RedisCluster cluster,
+                      Vertx vertx) {
         this.publisher = publisher;
         this.presenceFeed = presenceFeed;
         this.presenceDirectory = presenceDirectory;
         this.devices = devices;
+        this.liveness = liveness;
         this.tail = tail;
         this.cluster = cluster;
         this.vertx = vertx;
@@ -45,23 +51,32 @@ public final class NodeLinks implements AutoCloseable {
     static NodeLinks open(ServerConfig config, Vertx vertx, LocalConnections connections, PresenceWatchers watchers,
                           MembershipDirectory memberships, ConversationStore conversations) throws Exception {
         LocalEventPublisher local = new LocalEventPublisher(connections, watchers);
+        DeviceLiveness localLiveness = (user, device) -> connections.isConnected(device, user);
         if (config.cluster().type() == ServerConfig.ClusterType.LOCAL) {
-            return new NodeLinks(local, watchers, PresenceDirectory.SINGLE_NODE, connections, null, null, vertx);
+            return new NodeLinks(local, watchers, PresenceDirectory.SINGLE_NODE, connections, localLiveness, null, null,
+                    vertx);
         }
         ServerConfig.Cluster c = config.cluster();
         RedisCluster cluster = new RedisCluster(vertx, c.redisUri(), c.redisNamespace(), c.nodeNumber(), c.nodeTtl());
         cluster.start();
         EventPublisher publisher = cluster.publisher(local);
         connections.routes(cluster.routes());
+        RedisDeviceLiveness liveness = cluster.devices(localLiveness);
+        connections.devices(liveness);
         RedisPresence presence = cluster.presence(watchers);
         ClusterControl control = cluster.control(connections,
                 (conversation, version) -> memberships.changedElsewhere(new ConversationId(conversation), version));
         memberships.onChange(control);
         TailCheck tail = new TailCheck(conversations, memberships, connections);
         cluster.onResubscribed(tail::checkEverything);
-        NodeLinks links = new NodeLinks(publisher, presence, presence, control, tail, cluster, vertx);
+        NodeLinks links = new NodeLinks(publisher, presence, presence, control, liveness, tail, cluster, vertx);
         links.tailTimer = tail.start(vertx, 3_000);
         return links;
+    }
+
+    /** Whether a device is connected to any node (this one's connections; in a cluster, every node's). */
+    public DeviceLiveness liveness() {
+        return liveness;
     }
 
     @Override

@@ -102,10 +102,10 @@ public final class ParleyNode implements AutoCloseable {
         MembershipDirectory memberships = new MembershipDirectory(conversationStore, Blocking.executor(), 100_000);
         NodeLinks links = NodeLinks.open(config, vertx, connections, watchers, memberships, conversationStore);
         JdbcMessageStore messageStore = db.messages();
-        // Push taps committed entries from the publisher. Device liveness is this node's own
-        // connections; a cluster needs a cluster-wide view (docs/push.md, "Clusters").
-        NodePush push = NodePush.create(config, shards, (user, device) -> connections.isConnected(device, user),
-                messageStore, conversationStore, accountStore, memberships, metrics.registry(), clock);
+        // Push taps committed entries from the publisher. A device connected to any node of a
+        // cluster is not pushed, so liveness comes from the links (docs/push.md, "Clusters").
+        NodePush push = NodePush.create(config, shards, links.liveness, messageStore, conversationStore, accountStore,
+                memberships, metrics.registry(), clock);
         EventPublisher publisher = push == null ? links.publisher : push.tap(links.publisher);
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("parley-timers").daemon(true).factory());

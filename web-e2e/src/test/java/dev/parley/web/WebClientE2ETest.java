@@ -13,6 +13,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -26,10 +27,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Runs the browser test {@code web/e2e/chat.e2e.mjs} (Node.js, playwright-core, headless Chromium)
- * against a real node started here, and restarts that node when the script asks, so the test can
- * show the client resuming by itself. The node replays at most {@value #MAX_CATCH_UP} missed entries
- * per conversation, so that the script can also show the client handling {@code resync}.
+ * Runs the browser tests in {@code web/e2e/} (Node.js, playwright-core, headless Chromium) against a
+ * real node started here: {@code chat.e2e.mjs}, for which the node is restarted when the script
+ * asks, so the test can show the client resuming by itself, and replays at most
+ * {@value #MAX_CATCH_UP} missed entries per conversation, so that the script can also show the
+ * client handling {@code resync}; and {@code notifications.e2e.mjs} (the bell, the service worker,
+ * a failed subscription shown).
  *
  * <p>Without Node.js 20+, {@code web/e2e/node_modules/playwright-core} or Chromium the test is
  * skipped and says what is missing ({@code .ci/run} installs all three). Set
@@ -47,8 +50,28 @@ class WebClientE2ETest {
 
     @Test
     void twoUsersChatInHeadlessChromium() throws Exception {
+        // A small catch-up limit, so the script can make the node answer a resume with `resync`.
+        ServerConfig defaults = ServerConfig.defaults();
+        Map<String, String> env = new HashMap<>(Map.of(
+                "PARLEY_RESTART_HOOK", "1",
+                "PARLEY_MAX_CATCH_UP", String.valueOf(MAX_CATCH_UP),
+                "PARLEY_USER_SUFFIX", "")); // a fresh node: plain names read better in the screenshot
+        String shot = System.getProperty("parley.e2e.screenshot");
+        if (shot != null && !shot.isBlank()) {
+            env.put("PARLEY_SCREENSHOT", Path.of(shot).toAbsolutePath().toString());
+        }
+        run("chat.e2e.mjs", defaults.withLimits(defaults.limits().withMaxCatchUp(MAX_CATCH_UP)), env);
+    }
+
+    @Test
+    void notificationsAreOfferedTheServiceWorkerRunsAndAFailedSubscriptionShows() throws Exception {
+        run("notifications.e2e.mjs", ServerConfig.defaults(), Map.of());
+    }
+
+    /** Runs {@code web/e2e/<name>} against a node on {@code base} (address and data dir set here). */
+    private void run(String name, ServerConfig base, Map<String, String> extraEnv) throws Exception {
         Path root = repositoryRoot();
-        Path script = root.resolve("web/e2e/chat.e2e.mjs");
+        Path script = root.resolve("web/e2e").resolve(name);
         Path nodeJs = require(findOnPath("node").filter(WebClientE2ETest::isNode20OrNewer),
                 "Node.js 20 or newer (`node` on PATH)");
         require(Optional.of(root.resolve("web/e2e/node_modules/playwright-core")).filter(Files::isDirectory),
@@ -57,11 +80,8 @@ class WebClientE2ETest {
         Path chromium = require(Optional.of(chromiumPath).filter(Files::isExecutable),
                 "Chromium at " + chromiumPath + " (`apt-get install chromium`)");
 
-        // A small catch-up limit, so the script can make the node answer a resume with `resync`.
-        ServerConfig defaults = ServerConfig.defaults();
-        ServerConfig config = defaults.withAddress("127.0.0.1", 0).withDataDir(data)
-                .withPasswords(ServerConfig.Passwords.fastForTests())
-                .withLimits(defaults.limits().withMaxCatchUp(MAX_CATCH_UP));
+        ServerConfig config = base.withAddress("127.0.0.1", 0).withDataDir(data)
+                .withPasswords(ServerConfig.Passwords.fastForTests());
         AtomicReference<ParleyNode> node = new AtomicReference<>(ParleyNode.start(config));
         int port = node.get().port();
         try {
@@ -70,15 +90,9 @@ class WebClientE2ETest {
                     .redirectErrorStream(true);
             Map<String, String> env = pb.environment();
             env.put("PARLEY_URL", "http://127.0.0.1:" + port);
-            env.put("PARLEY_RESTART_HOOK", "1");
-            env.put("PARLEY_MAX_CATCH_UP", String.valueOf(MAX_CATCH_UP));
-            env.put("PARLEY_USER_SUFFIX", ""); // a fresh node: plain names read better in the screenshot
             env.put("CHROMIUM", chromium.toString());
             env.put("PARLEY_ARTIFACTS", Path.of("target/e2e-artifacts").toAbsolutePath().toString());
-            String shot = System.getProperty("parley.e2e.screenshot");
-            if (shot != null && !shot.isBlank()) {
-                env.put("PARLEY_SCREENSHOT", Path.of(shot).toAbsolutePath().toString());
-            }
+            env.putAll(extraEnv);
             Process process = pb.start();
             // The script times out each step itself; this only guards against a hung browser, and
             // killing the process also ends the read loop below.
@@ -96,8 +110,7 @@ class WebClientE2ETest {
             } finally {
                 kill(process);
             }
-            assertThat(process.exitValue()).as("exit code of web/e2e/chat.e2e.mjs; its output:%n%s", output)
-                    .isZero();
+            assertThat(process.exitValue()).as("exit code of web/e2e/%s; its output:%n%s", name, output).isZero();
         } finally {
             ParleyNode n = node.get();
             if (n != null) {

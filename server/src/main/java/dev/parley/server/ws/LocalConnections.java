@@ -5,6 +5,7 @@ import dev.parley.core.account.DeviceId;
 import dev.parley.core.account.UserId;
 import dev.parley.core.delivery.NodeRoutes;
 import dev.parley.core.limit.TokenBucket;
+import dev.parley.core.push.NodeDevices;
 import dev.parley.protocol.CloseCode;
 import io.vertx.core.Context;
 
@@ -34,6 +35,7 @@ public final class LocalConnections implements ConnectedDevices {
     private final int sendsPerSecond;
     private final int sendBurst;
     private volatile NodeRoutes routes = NodeRoutes.NONE;
+    private volatile NodeDevices devices = NodeDevices.NONE;
 
     public LocalConnections(int sendsPerSecond, int sendBurst) {
         this.sendsPerSecond = sendsPerSecond;
@@ -43,6 +45,11 @@ public final class LocalConnections implements ConnectedDevices {
     /** Where this node records which users it holds (the cluster's routing table). */
     public void routes(NodeRoutes routes) {
         this.routes = routes;
+    }
+
+    /** Where this node records which devices it holds (so other nodes do not push them). */
+    public void devices(NodeDevices devices) {
+        this.devices = devices;
     }
 
     LoopMailbox mailbox(Context context) {
@@ -55,10 +62,17 @@ public final class LocalConnections implements ConnectedDevices {
      */
     CompletableFuture<Void> add(ChatConnection c) {
         UserId user = c.caller().userId();
+        DeviceId device = c.caller().deviceId();
         byUser.compute(user, (u, old) -> {
             ChatConnection[] arr = old == null ? NONE : old;
             ChatConnection[] next = Arrays.copyOf(arr, arr.length + 1);
             next[arr.length] = c;
+            // Told inside the user's compute, so a device's open and close are told in the order
+            // they happened; and before the route, so once a user's first connection is routed
+            // (and catches up) its device is recorded too.
+            if (!holds(arr, device)) {
+                devices.opened(u, device);
+            }
             if (arr.length == 0) {
                 routed.put(u, routes.arrived(u));
             }
@@ -70,20 +84,24 @@ public final class LocalConnections implements ConnectedDevices {
 
     void remove(ChatConnection c) {
         boolean[] removed = new boolean[1];
+        DeviceId device = c.caller().deviceId();
         byUser.computeIfPresent(c.caller().userId(), (u, arr) -> {
             int i = Arrays.asList(arr).indexOf(c);
             if (i < 0) {
                 return arr;
             }
             removed[0] = true;
-            if (arr.length == 1) {
+            ChatConnection[] next = new ChatConnection[arr.length - 1];
+            System.arraycopy(arr, 0, next, 0, i);
+            System.arraycopy(arr, i + 1, next, i, arr.length - i - 1);
+            if (!holds(next, device)) {
+                devices.closed(u, device);
+            }
+            if (next.length == 0) {
                 routed.remove(u);
                 routes.left(u);
                 return null;
             }
-            ChatConnection[] next = new ChatConnection[arr.length - 1];
-            System.arraycopy(arr, 0, next, 0, i);
-            System.arraycopy(arr, i + 1, next, i, arr.length - i - 1);
             return next;
         });
         if (removed[0]) {
@@ -92,6 +110,15 @@ public final class LocalConnections implements ConnectedDevices {
                 sendAllowances.remove(c.caller().deviceId());
             }
         }
+    }
+
+    private static boolean holds(ChatConnection[] arr, DeviceId device) {
+        for (ChatConnection c : arr) {
+            if (c.caller().deviceId().equals(device)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Takes one send from the device's allowance: 0 if allowed, else nanoseconds to wait. */
@@ -117,14 +144,7 @@ public final class LocalConnections implements ConnectedDevices {
 
     public boolean isConnected(DeviceId device, UserId user) {
         ChatConnection[] arr = byUser.get(user);
-        if (arr != null) {
-            for (ChatConnection c : arr) {
-                if (c.caller().deviceId().equals(device)) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return arr != null && holds(arr, device);
     }
 
     public int count() {

@@ -2,17 +2,13 @@ package dev.parley.server.cluster;
 
 import dev.parley.protocol.ClientFrame;
 import dev.parley.protocol.ServerFrame;
-import dev.parley.server.ServerConfig;
+import dev.parley.server.support.ClusterSettings;
 import dev.parley.server.support.Groups;
 import dev.parley.testkit.PostgresDatabases;
 import dev.parley.testkit.TcpBalancer;
 import dev.parley.server.support.TestNode;
 import dev.parley.server.support.TestSocket;
 import dev.parley.server.support.TestUser;
-import io.vertx.core.Vertx;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.Request;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,8 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,8 +34,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * rejoins.
  */
 class ClusterTest {
-    static final String REDIS = "redis://127.0.0.1:6379";
-
     @TempDir
     Path data;
     PostgresDatabases shards;
@@ -51,9 +43,9 @@ class ClusterTest {
 
     @BeforeEach
     void threeNodes() throws Exception {
-        assumeTrue(redisAnswers(), "Redis is not running on 127.0.0.1:6379; .ci/run starts it");
+        assumeTrue(ClusterSettings.redisAnswers(), "Redis is not running on 127.0.0.1:6379; .ci/run starts it");
         shards = PostgresDatabases.create(2);
-        namespace = "parley-test-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+        namespace = ClusterSettings.freshNamespace();
         for (int n = 1; n <= 3; n++) {
             nodes.add(start(n));
         }
@@ -61,7 +53,7 @@ class ClusterTest {
     }
 
     private TestNode start(int n) throws Exception {
-        return TestNode.start(data.resolve("node" + n), c -> cluster(c, n));
+        return TestNode.start(data.resolve("node" + n), c -> ClusterSettings.node(c, shards, namespace, n));
     }
 
     private static boolean alive(TestNode node) {
@@ -70,16 +62,6 @@ class ClusterTest {
         } catch (RuntimeException e) {
             return false;
         }
-    }
-
-    private ServerConfig cluster(ServerConfig c, int node) {
-        ServerConfig.Timing t = c.timing();
-        return c.withStorage(c.storage().withPostgres(shards.urls(), PostgresDatabases.USER, null))
-                .withCluster(new ServerConfig.Cluster(ServerConfig.ClusterType.REDIS, node, REDIS, namespace,
-                        Duration.ofSeconds(1)))
-                .withTiming(new ServerConfig.Timing(t.heartbeat(), t.authTimeout(), Duration.ofMillis(200),
-                        t.typingExpiry()))
-                .withLimits(c.limits().withSendRate(10_000, 10_000));
     }
 
     @AfterEach
@@ -92,18 +74,6 @@ class ClusterTest {
         }
         if (shards != null) {
             shards.close();
-        }
-    }
-
-    static boolean redisAnswers() {
-        Vertx vertx = Vertx.vertx();
-        try {
-            return Redis.createClient(vertx, REDIS).send(Request.cmd(Command.PING)).toCompletionStage()
-                    .toCompletableFuture().get(2, TimeUnit.SECONDS) != null;
-        } catch (Exception e) {
-            return false;
-        } finally {
-            vertx.close();
         }
     }
 

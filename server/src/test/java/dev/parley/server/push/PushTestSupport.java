@@ -29,10 +29,16 @@ final class PushTestSupport {
     /** Push on, every provider pointed at the stand-in, loopback targets allowed (or not). */
     static UnaryOperator<ServerConfig> pushConfig(PushServiceStandIn standIn, TestTls tls, Path dir, Duration window,
                                                   boolean allowLoopback) throws Exception {
+        return pushConfig(standIn, tls, dir, window, allowLoopback, null);
+    }
+
+    /** The same, with the VAPID key pair in {@code vapidKeyFile} (one file for all of a cluster's nodes). */
+    static UnaryOperator<ServerConfig> pushConfig(PushServiceStandIn standIn, TestTls tls, Path dir, Duration window,
+                                                  boolean allowLoopback, Path vapidKeyFile) throws Exception {
         Path account = Files.writeString(dir.resolve("fcm-service-account.json"), standIn.serviceAccountJson());
         Path apnsKey = Files.writeString(dir.resolve("apns-key.p8"), standIn.apnsKeyPem());
         ServerConfig.Push push = new ServerConfig.Push(true, PushContent.PREVIEW, window, 10_000, 8, 100,
-                "mailto:tests@parley.dev", null, null, account, standIn.base(), apnsKey,
+                "mailto:tests@parley.dev", vapidKeyFile, null, account, standIn.base(), apnsKey,
                 PushServiceStandIn.APNS_KEY_ID, PushServiceStandIn.APNS_TEAM, PushServiceStandIn.APNS_TOPIC,
                 standIn.base(), WEBHOOK_SECRET, allowLoopback, tls.certificate(), Duration.ofSeconds(10));
         return c -> c.withPush(push).withLimits(c.limits().withSendRate(10_000, 10_000));

@@ -10,10 +10,10 @@ import { Sync } from './sync.js';
 import { avatar, updateAvatar } from './views/common.js';
 import { ChatView } from './views/chat.js';
 import { newConversationDialog } from './views/dialogs.js';
+import { notificationsBell } from './views/bell.js';
 import { ListView } from './views/list.js';
 import { loginView } from './views/login.js';
-import { conversationFromLocation, enableNotifications, notificationState, onNotificationOpen, renewNotifications }
-  from './notifications.js';
+import { conversationFromLocation, onNotificationOpen, registerWorker } from './notifications.js';
 
 const SESSION_KEY = 'parley.session';
 const root = document.getElementById('app');
@@ -122,7 +122,7 @@ function showShell(session) {
       h('div', { class: 'me' }, h('h1', { class: 'app-title', text: 'Chats' }), h('p', { class: 'me-name', text: session.username })),
       h('button', { class: 'icon-btn', type: 'button', title: 'New chat', attrs: { 'aria-label': 'New chat' }, on: { click: () => dialog.show('direct') } }, icon('compose')),
       h('button', { class: 'icon-btn', type: 'button', title: 'New group', attrs: { 'aria-label': 'New group' }, on: { click: () => dialog.show('group') } }, icon('group')),
-      notificationsButton(),
+      notificationsBell(api, explain),
       h('button', { class: 'icon-btn', type: 'button', title: 'Sign out', attrs: { 'aria-label': 'Sign out' }, on: { click: () => signOut() } }, icon('logout')),
     ),
     list.el,
@@ -131,25 +131,10 @@ function showShell(session) {
   root.replaceChildren(shell);
   updateAvatar(meAvatar, { name: session.username });
 
-  // "Enable notifications": shown while the browser could notify but has not been allowed to.
-  function notificationsButton() {
-    const button = h('button', {
-      class: 'icon-btn', type: 'button', title: 'Enable notifications', attrs: { 'aria-label': 'Enable notifications' },
-      on: {
-        async click() {
-          try {
-            if (await enableNotifications(api)) button.hidden = true;
-            else button.title = 'Notifications are blocked in this browser\'s settings';
-          } catch (err) {
-            button.title = `Notifications could not be enabled: ${explain(err)}`;
-          }
-        },
-      },
-    }, icon('bell'));
-    button.hidden = notificationState() !== 'default';
-    return button;
-  }
-  renewNotifications(api);
+  // At every sign-in, whatever the permission, so the worker is in place (an upgraded node's one
+  // included) before any push can arrive. Where it cannot be registered the chat works all the
+  // same, without notifications.
+  registerWorker().catch(() => {});
   const stopNotificationClicks = onNotificationOpen((id) => openChat(id));
 
   function openChat(id, fromHistory = false) {

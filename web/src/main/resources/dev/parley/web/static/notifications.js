@@ -18,14 +18,25 @@ function keyBytes(base64url) {
 }
 
 /**
+ * Registers the service worker, which shows pushes and opens conversations from them. Resolves to
+ * the registration, or null where the browser cannot have notifications. Registering again is
+ * cheap and also picks up an upgraded node's worker.
+ */
+export async function registerWorker() {
+  if (!notificationsSupported()) return null;
+  return navigator.serviceWorker.register('sw.js');
+}
+
+/**
  * Asks for permission (call it from a click), subscribes, and registers the subscription as this
- * device's push target. Resolves true when notifications are on.
+ * device's push target. Resolves true when notifications are on, false when permission was not
+ * given; rejects when they could not be turned on.
  */
 export async function enableNotifications(api) {
   if (!notificationsSupported()) return false;
   const permission = await Notification.requestPermission();
   if (permission !== 'granted') return false;
-  const registration = await navigator.serviceWorker.register('sw.js');
+  const registration = await registerWorker();
   await navigator.serviceWorker.ready;
   const { publicKey } = await api.request('GET', '/v1/push/vapid-public-key');
   let subscription = await registration.pushManager.getSubscription();
@@ -36,21 +47,27 @@ export async function enableNotifications(api) {
     subscription = null;
   }
   if (!subscription) {
-    subscription = await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
+    try {
+      subscription = await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
+    } catch (e) {
+      // The browser's push service refused or is out of reach (no route to it, a browser built
+      // without one): say so in words, keeping the browser's own reason.
+      throw new Error(`this browser's push service did not accept the subscription (${e.message})`);
+    }
   }
   const json = subscription.toJSON();
   await api.request('PUT', '/v1/devices/current/push', { type: 'webpush', endpoint: json.endpoint, keys: json.keys });
   return true;
 }
 
-/** Re-registers an existing subscription after sign-in (a new device on the node), without asking again. */
+/**
+ * After sign-in (a new device on the node), subscribes again where notifications were allowed
+ * before, without asking. Resolves true when they are on, false when they were never allowed;
+ * rejects when they could not be turned on.
+ */
 export async function renewNotifications(api) {
-  if (notificationState() !== 'granted') return;
-  try {
-    await enableNotifications(api);
-  } catch (e) {
-    // Best effort: the button stays available.
-  }
+  if (notificationState() !== 'granted') return false;
+  return enableNotifications(api);
 }
 
 /** Calls `open(id)` when a notification is clicked while a tab is open. */
