@@ -21,6 +21,11 @@ public final class ErrorMapping {
     }
 
     public static Refusal of(Throwable t) {
+        return of(t, "");
+    }
+
+    /** As {@link #of(Throwable)}; {@code about} names what failed in the log line, e.g. {@code req=ID}. */
+    public static Refusal of(Throwable t, String about) {
         Throwable cause = unwrap(t);
         if (cause instanceof ChatException ce) {
             return new Refusal(code(ce.refusal()), ce.getMessage());
@@ -28,7 +33,11 @@ public final class ErrorMapping {
         if (cause instanceof FrameException fe) {
             return new Refusal(fe.code(), fe.getMessage());
         }
-        log.error("unexpected failure", cause);
+        if (about.isEmpty()) {
+            log.error("unexpected failure", cause);
+        } else {
+            log.error("unexpected failure {}", about, cause);
+        }
         return new Refusal(ErrorCode.INTERNAL, "internal error");
     }
 

@@ -74,11 +74,11 @@ public final class AdminRoutes {
             return stats;
         }));
         r.post("/admin/v1/backup").handler(ctx -> run(ctx, 200, () -> {
-            String path = Requests.string(Requests.body(ctx), "path");
+            Path path = backupPath(Requests.string(Requests.body(ctx), "path"));
             embeddedOnly();
             long start = System.nanoTime();
-            long bytes = administration.backup(Path.of(path));
-            return new JsonObject().put("path", Path.of(path).toAbsolutePath().toString()).put("bytes", bytes)
+            long bytes = administration.backup(path);
+            return new JsonObject().put("path", path.toAbsolutePath().toString()).put("bytes", bytes)
                     .put("millis", (System.nanoTime() - start) / 1_000_000);
         }));
         r.get("/admin/v1/users/:username/export").handler(ctx -> run(ctx, 200, () -> {
@@ -94,6 +94,14 @@ public final class AdminRoutes {
                     .put("conversations", new JsonArray(data.conversations().stream().map(JsonObject::new).toList()))
                     .put("messages", messages);
         }));
+    }
+
+    private static Path backupPath(String path) {
+        try {
+            return Path.of(path);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw ChatException.invalid("path is not a valid file path: " + e.getReason());
+        }
     }
 
     private void embeddedOnly() {

@@ -31,6 +31,7 @@ public final class ApiRoutes {
 
     private Router build(Vertx vertx) {
         Router r = Router.router(vertx);
+        r.route().handler(RequestIds::assign);
         r.get("/health").handler(this::health);
         r.get("/health/ready").handler(this::health);
         r.get("/health/live").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")

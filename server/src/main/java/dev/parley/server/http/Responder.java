@@ -9,6 +9,8 @@ import dev.parley.server.ErrorMapping;
 import dev.parley.server.metrics.NodeMetrics;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.Callable;
 
@@ -17,6 +19,7 @@ import java.util.concurrent.Callable;
  * documented error body, back on the request's event loop.
  */
 final class Responder {
+    private static final Logger log = LoggerFactory.getLogger(Responder.class);
     private final AccountService accounts;
     private final NodeMetrics metrics;
 
@@ -70,7 +73,7 @@ final class Responder {
             code = api.code();
             message = api.getMessage();
         } else {
-            ErrorMapping.Refusal r = ErrorMapping.of(cause);
+            ErrorMapping.Refusal r = ErrorMapping.of(cause, "req=" + RequestIds.of(ctx));
             code = r.code();
             message = r.message();
         }
@@ -82,6 +85,9 @@ final class Responder {
             return;
         }
         metrics.error(code);
+        // The path, not the URI: a query string is the client's to keep out of the logs.
+        log.debug("refused req={} {} {} status={} code={}", RequestIds.of(ctx), ctx.request().method(),
+                ctx.request().path(), code.httpStatus(), code.wire());
         ctx.response().setStatusCode(code.httpStatus()).putHeader("Content-Type", "application/json")
                 .end(Views.error(code.wire(), message).toBuffer());
     }

@@ -252,7 +252,7 @@ public final class ChatConnection {
                 return;
             }
             if (ar.failed()) {
-                ErrorMapping.Refusal r = ErrorMapping.of(ar.cause());
+                ErrorMapping.Refusal r = ErrorMapping.of(ar.cause(), "conn=" + id);
                 sendError(r.code(), r.message(), a.type(), a.rid(), null, 0, 0);
                 close(r.code() == ErrorCode.ACCOUNT_DISABLED ? CloseCode.ACCOUNT_DISABLED
                         : r.code() == ErrorCode.UNAUTHENTICATED ? CloseCode.AUTH_FAILED : CloseCode.INTERNAL_ERROR);
@@ -319,7 +319,7 @@ public final class ChatConnection {
                         inflight.remove(s.clientId());
                     }
                     if (err != null) {
-                        ErrorMapping.Refusal r = ErrorMapping.of(err);
+                        ErrorMapping.Refusal r = ErrorMapping.of(err, "conn=" + id);
                         sendError(r.code(), r.message(), s.type(), s.rid(), s.clientId(), s.conversationId(), 0);
                     } else {
                         services.metrics().messageStored(receivedNanos);
@@ -358,7 +358,7 @@ public final class ChatConnection {
                 return;
             }
             if (ar.failed()) {
-                ErrorMapping.Refusal r = ErrorMapping.of(ar.cause());
+                ErrorMapping.Refusal r = ErrorMapping.of(ar.cause(), "conn=" + id);
                 sendError(r.code(), r.message(), w.type(), w.rid(), null, 0, 0);
                 return;
             }
@@ -400,7 +400,7 @@ public final class ChatConnection {
     private void onReceipt(ClientFrame f, CompletableFuture<?> result, long conversationId) {
         result.whenComplete((r, err) -> context.runOnContext(v -> {
             if (err != null) {
-                ErrorMapping.Refusal refusal = ErrorMapping.of(err);
+                ErrorMapping.Refusal refusal = ErrorMapping.of(err, "conn=" + id);
                 sendError(refusal.code(), refusal.message(), f.type(), f.rid(), null, conversationId, 0);
             } else if (f.rid() != null) {
                 send(new ServerFrame.Ok(f.rid(), f.type()));

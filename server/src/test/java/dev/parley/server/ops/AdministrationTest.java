@@ -49,6 +49,17 @@ class AdministrationTest {
     }
 
     @Test
+    void aBackupToAPathThatCannotBeAFileIsRefusedAsInvalid() throws Exception {
+        Path data = dir.resolve("d");
+        try (TestNode node = TestNode.start(data)) {
+            Rest.Response r = node.rest().post("/admin/v1/backup", adminToken(data),
+                    new JsonObject().put("path", dir + "/bad\u0000name.db"));
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(r.errorCode()).isEqualTo("invalid_field");
+        }
+    }
+
+    @Test
     void aDisabledUsersSocketsCloseAtOnceAndTheyCannotLogIn() throws Exception {
         Path data = dir.resolve("d");
         try (TestNode node = TestNode.start(data)) {
