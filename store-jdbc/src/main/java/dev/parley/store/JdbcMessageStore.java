@@ -100,13 +100,28 @@ public final class JdbcMessageStore implements MessageStore {
         return new AppendResult.Appended(m, current);
     }
 
+    /**
+     * The entry already stored under the request's client id, or null. Asks for the seq alone
+     * first: nearly every send is new, and the driver decodes every column's name on each query.
+     */
     private static Message byClientId(SqlSession s, AppendRequest r) throws SQLException {
-        PreparedStatement ps = s.prepare("SELECT " + MessageRows.COLUMNS
-                + " FROM messages WHERE conversation_id = ? AND sender_id = ? AND client_id = ?");
+        PreparedStatement ps = s.prepare("SELECT seq FROM messages WHERE conversation_id = ? AND sender_id = ?"
+                + " AND client_id = ?");
         ps.setLong(1, r.conversationId().value());
         ps.setLong(2, r.senderId().value());
         ps.setString(3, r.clientId());
+        long seq;
         try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                return null;
+            }
+            seq = rs.getLong(1);
+        }
+        PreparedStatement row = s.prepare("SELECT " + MessageRows.COLUMNS + " FROM messages"
+                + " WHERE conversation_id = ? AND seq = ?");
+        row.setLong(1, r.conversationId().value());
+        row.setLong(2, seq);
+        try (ResultSet rs = row.executeQuery()) {
             return rs.next() ? MessageRows.read(rs) : null;
         }
     }

@@ -42,6 +42,16 @@ public final class SqliteDatabase implements Database {
      */
     static final int PAGE_SIZE = 1024;
     private static final long CHECKPOINT_INTERVAL_MILLIS = 100;
+    /**
+     * Page cache of the writer's connection, in KiB. Small on purpose: in profiles of the writer
+     * (perf, 7,000 appends/s to 4,000 conversations) 15 to 30% of its time went to SQLite's page
+     * cache truncation loop at the end of each write transaction, a walk that grows with the
+     * cache; 4 MiB instead of 32 cut the writer's CPU per append by about 15%. The pages an
+     * append touches are few and hot, and a miss is a read from the OS's cache.
+     */
+    private static final int WRITER_CACHE_KIB = 4_096;
+    /** Page cache of each reader, in KiB (readers' caches are dropped whenever the log changed). */
+    private static final int READER_CACHE_KIB = 32_768;
     /** Log pages (of {@link #PAGE_SIZE}) after which the writer starts the log again. */
     private static final int LOG_RESET_PAGES = 65_536;
 
@@ -76,20 +86,20 @@ public final class SqliteDatabase implements Database {
         Path file = dir.resolve(FILE_NAME).toAbsolutePath();
         String url = "jdbc:sqlite:" + file;
         migrate(url);
-        Connection w = open(url, durability, false);
+        Connection w = open(url, durability, false, WRITER_CACHE_KIB);
         try (Statement s = w.createStatement()) {
             s.execute("PRAGMA wal_autocheckpoint=0");
         }
         GroupCommitWriter writer = new GroupCommitWriter(new SqlSession(w), "parley-sqlite-writer", maxBatch, 65_536);
-        WalCheckpointer checkpointer = new WalCheckpointer(open(url, durability, false), CHECKPOINT_INTERVAL_MILLIS,
-                logResetPages, "parley-sqlite-checkpointer");
+        WalCheckpointer checkpointer = new WalCheckpointer(open(url, durability, false, WRITER_CACHE_KIB),
+                CHECKPOINT_INTERVAL_MILLIS, logResetPages, "parley-sqlite-checkpointer");
         writer.betweenBatches(session -> {
             checkpointer.resetIfLarge(session);
             return null;
         });
         BlockingQueue<SqlSession> readers = new ArrayBlockingQueue<>(readerCount);
         for (int i = 0; i < readerCount; i++) {
-            readers.add(new SqlSession(open(url, durability, true)));
+            readers.add(new SqlSession(open(url, durability, true, READER_CACHE_KIB)));
         }
         log.info("opened SQLite database file={} durability={} readers={}", file, durability.wire(), readerCount);
         return new SqliteDatabase(file, writer, checkpointer, readers, readerCount);
@@ -108,14 +118,19 @@ public final class SqliteDatabase implements Database {
                 .migrate();
     }
 
-    private static Connection open(String url, Durability durability, boolean readOnly) throws SQLException {
-        Connection c = DriverManager.getConnection(url);
+    private static Connection open(String url, Durability durability, boolean readOnly, int cacheKiB)
+            throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        // Otherwise the driver runs an extra statement, "SELECT last_insert_rowid()", after every
+        // INSERT (a fresh parse each time, on the writer's thread): no code here reads those keys.
+        config.setGetGeneratedKeys(false);
+        Connection c = DriverManager.getConnection(url, config.toProperties());
         try (Statement s = c.createStatement()) {
             s.execute("PRAGMA journal_mode=WAL");
             s.execute("PRAGMA synchronous=" + (durability == Durability.FSYNC ? "FULL" : "NORMAL"));
             s.execute("PRAGMA busy_timeout=" + BUSY_TIMEOUT_MILLIS);
             s.execute("PRAGMA temp_store=MEMORY");
-            s.execute("PRAGMA cache_size=-32768");
+            s.execute("PRAGMA cache_size=-" + cacheKiB);
             if (readOnly) {
                 s.execute("PRAGMA query_only=1");
             }
