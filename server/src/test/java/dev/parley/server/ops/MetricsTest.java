@@ -53,7 +53,8 @@ class MetricsTest {
             assertThat(value(after, "parley_messages_received_total")).isEqualTo(5);
             assertThat(value(after, "parley_messages_delivered_total")).isGreaterThanOrEqualTo(5);
             assertThat(value(after, "parley_send_commit_seconds_count")).isEqualTo(5);
-            assertThat(value(after, "parley_send_delivery_seconds_count")).isGreaterThanOrEqualTo(5);
+            // Sampled (at most one delivery per 100 µs per event loop), so a burst may record fewer.
+            assertThat(value(after, "parley_send_delivery_seconds_count")).isPositive();
             assertThat(value(after, "parley_store_commit_batch_count")).isPositive();
             assertThat(value(after, "parley_errors_total{code=\"not_found\"}")).isGreaterThanOrEqualTo(1);
             assertThat(b.matching(ServerFrame.Message.class, m -> true)).hasSize(5);
