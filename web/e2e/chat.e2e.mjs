@@ -21,6 +21,7 @@ import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { check, finish, log, step, watchProblems } from './harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const BASE = (process.env.PARLEY_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
@@ -43,20 +44,6 @@ const problems = []; // page errors, dialogs, CSP violations: any of them fails 
 let browser;
 const pages = {};
 
-function log(line) {
-  process.stdout.write(`${line}\n`);
-}
-
-async function step(title, fn) {
-  const t0 = Date.now();
-  await fn();
-  log(`  ok  ${title} (${Date.now() - t0} ms)`);
-}
-
-function check(condition, message) {
-  if (!condition) throw new Error(`check failed: ${message}`);
-}
-
 const exact = (text) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
 
 /** The message row whose body is exactly `text`; `cls` narrows it (".mine", '[data-status="read"]'). */
@@ -76,15 +63,7 @@ async function newUserPage(label, options) {
   const context = await browser.newContext({ ...options, locale: 'en-GB', timezoneId: 'Europe/London' });
   const page = await context.newPage();
   page.setDefaultTimeout(TIMEOUT);
-  page.on('pageerror', (e) => problems.push(`${label}: uncaught ${e.message}`));
-  page.on('dialog', (d) => {
-    problems.push(`${label}: a ${d.type()} dialog opened: ${d.message()}`);
-    d.dismiss().catch(() => {});
-  });
-  page.on('console', (m) => {
-    const text = m.text();
-    if (/Content Security Policy|Refused to (load|execute|apply|connect)/i.test(text)) problems.push(`${label}: CSP: ${text}`);
-  });
+  watchProblems(page, label, problems);
   // What the node sent this page, by frame type: shows that a resume or resync really happened.
   const frames = { sockets: 0 };
   page.on('websocket', (ws) => {
@@ -450,23 +429,4 @@ async function main() {
   check(problems.length === 0, `no page errors, dialogs or CSP violations:\n    ${problems.join('\n    ')}`);
 }
 
-try {
-  await main();
-  log('web client e2e: all checks passed');
-  await browser?.close();
-  process.exit(0);
-} catch (e) {
-  log(`web client e2e FAILED: ${e.stack ?? e}`);
-  if (problems.length) log(`also seen:\n    ${problems.join('\n    ')}`);
-  try {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    for (const [label, page] of Object.entries(pages)) {
-      if (!page.isClosed()) await page.screenshot({ path: resolve(ARTIFACTS, `failure-${label}.png`) });
-    }
-    log(`      failure screenshots in ${ARTIFACTS}`);
-  } catch (err) {
-    // The browser may be what failed.
-  }
-  await browser?.close().catch(() => {});
-  process.exit(1);
-}
+await finish('web client e2e', main, { browser: () => browser, pages, problems, artifacts: ARTIFACTS, prefix: 'failure-' });

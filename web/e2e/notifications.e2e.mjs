@@ -15,6 +15,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { check, finish, log, step, watchProblems } from './harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const BASE = (process.env.PARLEY_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
@@ -28,33 +29,11 @@ const problems = []; // page errors, dialogs, CSP violations: any of them fails 
 let browser;
 const pages = {};
 
-function log(line) {
-  process.stdout.write(`${line}\n`);
-}
-
-async function step(title, fn) {
-  const t0 = Date.now();
-  await fn();
-  log(`  ok  ${title} (${Date.now() - t0} ms)`);
-}
-
-function check(condition, message) {
-  if (!condition) throw new Error(`check failed: ${message}`);
-}
-
 async function newPage(label, options) {
   const context = await browser.newContext({ ...options, locale: 'en-GB', timezoneId: 'Europe/London' });
   const page = await context.newPage();
   page.setDefaultTimeout(TIMEOUT);
-  page.on('pageerror', (e) => problems.push(`${label}: uncaught ${e.message}`));
-  page.on('dialog', (d) => {
-    problems.push(`${label}: a ${d.type()} dialog opened: ${d.message()}`);
-    d.dismiss().catch(() => {});
-  });
-  page.on('console', (m) => {
-    const text = m.text();
-    if (/Content Security Policy|Refused to (load|execute|apply|connect)/i.test(text)) problems.push(`${label}: CSP: ${text}`);
-  });
+  watchProblems(page, label, problems);
   // Push targets the page registered with the node (none may be: no subscription succeeds here).
   const targets = [];
   page.on('request', (r) => {
@@ -163,23 +142,4 @@ async function main() {
   check(problems.length === 0, `no page errors, dialogs or CSP violations:\n    ${problems.join('\n    ')}`);
 }
 
-try {
-  await main();
-  log('web client notifications e2e: all checks passed');
-  await browser?.close();
-  process.exit(0);
-} catch (e) {
-  log(`web client notifications e2e FAILED: ${e.stack ?? e}`);
-  if (problems.length) log(`also seen:\n    ${problems.join('\n    ')}`);
-  try {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    for (const [label, page] of Object.entries(pages)) {
-      if (!page.isClosed()) await page.screenshot({ path: resolve(ARTIFACTS, `notifications-failure-${label}.png`) });
-    }
-    log(`      failure screenshots in ${ARTIFACTS}`);
-  } catch (err) {
-    // The browser may be what failed.
-  }
-  await browser?.close().catch(() => {});
-  process.exit(1);
-}
+await finish('web client notifications e2e', main, { browser: () => browser, pages, problems, artifacts: ARTIFACTS, prefix: 'notifications-failure-' });

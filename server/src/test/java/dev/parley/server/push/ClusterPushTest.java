@@ -100,6 +100,20 @@ class ClusterPushTest {
         return s;
     }
 
+    /** Alice and Bob in a direct conversation; Bob's phone has a Web Push subscription. */
+    private record Chat(TestUser alice, long conversation, TestUser.Device phone, Subscription subscription) {
+    }
+
+    private Chat aliceAndBobsPhone() throws Exception {
+        TestUser alice = one.newUser("alice");
+        TestUser bob = one.newUser("bob");
+        long c = alice.directWith(bob);
+        TestUser.Device phone = bob.login("phone");
+        Subscription sub = standIn.subscribe();
+        registerWebPush(one, phone, sub);
+        return new Chat(alice, c, phone, sub);
+    }
+
     private static boolean connectedAccordingTo(TestNode node, TestUser.Device device) {
         return node.node().links().liveness().isConnected(new UserId(device.user().userId()),
                 new DeviceId(device.deviceId()));
@@ -117,12 +131,11 @@ class ClusterPushTest {
 
     @Test
     void aDeviceConnectedToAnotherNodeIsNotPushedAndIsPushedOnceItDisconnects() throws Exception {
-        TestUser alice = one.newUser("alice");
-        TestUser bob = one.newUser("bob");
-        long c = alice.directWith(bob);
-        TestUser.Device phone = bob.login("phone");
-        Subscription sub = standIn.subscribe();
-        registerWebPush(one, phone, sub);
+        Chat chat = aliceAndBobsPhone();
+        TestUser alice = chat.alice();
+        long c = chat.conversation();
+        TestUser.Device phone = chat.phone();
+        Subscription sub = chat.subscription();
         TestSocket bobOnTwo = on(two, phone);
         TestSocket aliceOnOne = on(one, alice.login("laptop"));
 
@@ -149,13 +162,12 @@ class ClusterPushTest {
 
     @Test
     void aDeviceWithTwoConnectionsOnAnotherNodeCountsAsConnectedUntilTheLastCloses() throws Exception {
-        TestUser alice = one.newUser("alice");
-        TestUser bob = one.newUser("bob");
+        Chat chat = aliceAndBobsPhone();
+        TestUser alice = chat.alice();
         TestUser carol = one.newUser("carol");
-        long c = alice.directWith(bob);
-        TestUser.Device phone = bob.login("phone");
-        Subscription sub = standIn.subscribe();
-        registerWebPush(one, phone, sub);
+        long c = chat.conversation();
+        TestUser.Device phone = chat.phone();
+        Subscription sub = chat.subscription();
         TestSocket first = on(two, phone);
         TestSocket second = on(two, phone);
         TestSocket aliceOnOne = on(one, alice.login("laptop"));
@@ -182,12 +194,11 @@ class ClusterPushTest {
 
     @Test
     void aDeviceOnANodeThatDiesIsPushedOnceTheNodeStopsHeartbeating() throws Exception {
-        TestUser alice = one.newUser("alice");
-        TestUser bob = one.newUser("bob");
-        long c = alice.directWith(bob);
-        TestUser.Device phone = bob.login("phone");
-        Subscription sub = standIn.subscribe();
-        registerWebPush(one, phone, sub);
+        Chat chat = aliceAndBobsPhone();
+        TestUser alice = chat.alice();
+        long c = chat.conversation();
+        TestUser.Device phone = chat.phone();
+        Subscription sub = chat.subscription();
         TestSocket bobOnTwo = on(two, phone);
         TestSocket aliceOnOne = on(one, alice.login("laptop"));
         aliceOnOne.sendMessage(c, "m1", "before");
