@@ -4,9 +4,13 @@
 //
 // After sign-in the client offers notifications (the bell in the sidebar header) and its service
 // worker (sw.js) is registered and activated. Headless Chromium has no push service to subscribe
-// with, so nothing is subscribed for real: where permission is granted (through the browser
-// context) the client's attempt to subscribe fails, and the check is that the failure shows on
-// the bell, can be retried, registers no push target, and breaks nothing on the page.
+// with: where permission is granted (through the browser context) the client's attempt to
+// subscribe fails, and the check is that the failure shows on the bell, can be retried, registers
+// no push target, and breaks nothing on the page. Then a stand-in push service in the page (a
+// subscription with a real P-256 key) shows the client registering its subscription with the
+// node, and a push delivered to the service worker through DevTools (as the browser's push
+// service would) shows the worker's notification. The node must accept loopback push targets
+// (push.allowLoopbackTargets, as WebClientE2ETest sets it).
 //
 // Environment: PARLEY_URL (the node), CHROMIUM (default /usr/bin/chromium), PARLEY_ARTIFACTS
 // (where failure screenshots go). Exit code 0 means every check passed.
@@ -29,18 +33,63 @@ const problems = []; // page errors, dialogs, CSP violations: any of them fails 
 let browser;
 const pages = {};
 
-async function newPage(label, options) {
+async function newPage(label, options, initScript) {
   const context = await browser.newContext({ ...options, locale: 'en-GB', timezoneId: 'Europe/London' });
+  if (initScript) await context.addInitScript(initScript);
   const page = await context.newPage();
   page.setDefaultTimeout(TIMEOUT);
   watchProblems(page, label, problems);
-  // Push targets the page registered with the node (none may be: no subscription succeeds here).
+  // Push targets the page sent to the node, and the node's answers to them.
   const targets = [];
-  page.on('request', (r) => {
-    if (r.method() === 'PUT' && new URL(r.url()).pathname === '/v1/devices/current/push') targets.push(r.url());
+  const accepted = [];
+  page.on('response', (r) => {
+    if (r.request().method() !== 'PUT' || new URL(r.url()).pathname !== '/v1/devices/current/push') return;
+    targets.push(r.url());
+    if (r.status() === 204) accepted.push(r.url());
   });
   pages[label] = page;
-  return { page, targets };
+  return { context, page, targets, accepted };
+}
+
+/**
+ * Runs in the page before the client: a push service for a browser that has none. Subscribing
+ * returns a subscription with a real P-256 key and a random auth secret, as a browser's would; its
+ * endpoint is on loopback, which the node accepts when the test allows loopback targets.
+ */
+function standInPushService() {
+  // Runs on every document, about:blank too (no PushManager, no crypto.subtle): only where a
+  // client could subscribe, and only when it does.
+  if (typeof PushManager === 'undefined') return;
+  let current = null;
+  async function make() {
+    const pair = await crypto.subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, true, ['deriveBits']);
+    const raw = new Uint8Array(await crypto.subtle.exportKey('raw', pair.publicKey));
+    const b64url = (b) => btoa(String.fromCharCode(...b)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    const keys = { p256dh: b64url(raw), auth: b64url(crypto.getRandomValues(new Uint8Array(16))) };
+    const endpoint = 'https://127.0.0.1:9/push-service-stand-in/e2e';
+    return { endpoint, toJSON: () => ({ endpoint, keys }), unsubscribe: async () => true };
+  }
+  PushManager.prototype.subscribe = async function subscribe() {
+    current ??= await make();
+    return current;
+  };
+  PushManager.prototype.getSubscription = async function getSubscription() {
+    return current;
+  };
+}
+
+/** The service worker's registration id in Chromium (for DevTools' ServiceWorker domain). */
+async function registrationId(context, page) {
+  const cdp = await context.newCDPSession(page);
+  let id = null;
+  cdp.on('ServiceWorker.workerRegistrationUpdated', (e) => {
+    for (const r of e.registrations) if (!r.isDeleted && r.scopeURL === `${BASE}/`) id = r.registrationId;
+  });
+  await cdp.send('ServiceWorker.enable');
+  const deadline = Date.now() + TIMEOUT;
+  while (id === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  check(id !== null, 'Chromium reports the worker\'s registration');
+  return { cdp, id };
 }
 
 async function signIn(page, user, mode) {
@@ -137,6 +186,31 @@ async function main() {
     check(await second.page.locator('.conn-banner').isHidden(), 'the connection is live');
     await second.page.getByRole('button', { name: 'New chat' }).click();
     await second.page.locator('#new-username').waitFor({ state: 'visible' });
+  });
+
+  const third = await newPage('tablet', { viewport: { width: 800, height: 1000 }, permissions: ['notifications'] },
+    standInPushService);
+  await step('where the browser has a push service, the client subscribes at sign-in and the node accepts it', async () => {
+    await signIn(third.page, carol, 'login');
+    await bellState(third.page, 'on');
+    await third.page.waitForFunction(() => document.querySelector('.sidebar-header .bell')?.hidden === true);
+    check(third.accepted.length === 1, `the node accepted one push target (204): ${third.targets.length} sent`);
+  });
+
+  await step('a push the service worker receives with no window open is shown as a notification', async () => {
+    const { cdp, id } = await registrationId(third.context, third.page);
+    // A visible, focused window already shows messages, so the worker stays quiet over it.
+    await third.page.goto('about:blank');
+    const payload = { conversationId: 42, seq: 3, unread: 2, sender: 'bob', preview: 'see you at <b>8</b>' };
+    await cdp.send('ServiceWorker.deliverPushMessage', { origin: BASE, registrationId: id, data: JSON.stringify(payload) });
+    await third.page.goto(`${BASE}/`);
+    const shown = await third.page.waitForFunction(async () => {
+      const list = await (await navigator.serviceWorker.getRegistration()).getNotifications();
+      return list.length ? list.map((n) => ({ title: n.title, body: n.body, tag: n.tag, data: n.data })) : null;
+    }, null, { timeout: TIMEOUT, polling: 100 }).then((h) => h.jsonValue());
+    check(shown.length === 1, `one notification: ${JSON.stringify(shown)}`);
+    check(shown[0].title === 'bob' && shown[0].body === 'see you at <b>8</b>', `sender and preview, as text: ${JSON.stringify(shown[0])}`);
+    check(shown[0].tag === 'c42' && shown[0].data?.conversationId === 42, `tagged with its conversation: ${JSON.stringify(shown[0])}`);
   });
 
   check(problems.length === 0, `no page errors, dialogs or CSP violations:\n    ${problems.join('\n    ')}`);

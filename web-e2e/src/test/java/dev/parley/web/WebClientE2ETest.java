@@ -32,7 +32,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * asks, so the test can show the client resuming by itself, and replays at most
  * {@value #MAX_CATCH_UP} missed entries per conversation, so that the script can also show the
  * client handling {@code resync}; and {@code notifications.e2e.mjs} (the bell, the service worker,
- * a failed subscription shown).
+ * a failed subscription shown, a subscription registered with the node, a push shown as a
+ * notification).
  *
  * <p>Without Node.js 20+, {@code web/e2e/node_modules/playwright-core} or Chromium the test is
  * skipped and says what is missing ({@code .ci/run} installs all three). Set
@@ -64,8 +65,15 @@ class WebClientE2ETest {
     }
 
     @Test
-    void notificationsAreOfferedTheServiceWorkerRunsAndAFailedSubscriptionShows() throws Exception {
-        run("notifications.e2e.mjs", ServerConfig.defaults(), Map.of());
+    void notificationsAreOfferedSubscribedAndShownByTheServiceWorker() throws Exception {
+        // The script's stand-in push service gives subscriptions a loopback endpoint.
+        ServerConfig.Push d = ServerConfig.Push.defaults();
+        ServerConfig.Push loopbackTargets = new ServerConfig.Push(d.enabled(), d.content(), d.coalesceWindow(),
+                d.queueCapacity(), d.maxAttempts(), d.previewChars(), d.vapidSubject(), d.vapidKeyFile(),
+                d.fcmProjectId(), d.fcmServiceAccountFile(), d.fcmBaseUrl(), d.apnsKeyFile(), d.apnsKeyId(),
+                d.apnsTeamId(), d.apnsTopic(), d.apnsBaseUrl(), d.webhookSecret(), true, d.trustCertificates(),
+                d.requestTimeout());
+        run("notifications.e2e.mjs", ServerConfig.defaults().withPush(loopbackTargets), Map.of());
     }
 
     /** Runs {@code web/e2e/<name>} against a node on {@code base} (address and data dir set here). */
