@@ -92,6 +92,11 @@ final class WalCheckpointer implements AutoCloseable {
             } finally {
                 s.execute("PRAGMA busy_timeout=" + SqliteDatabase.BUSY_TIMEOUT_MILLIS);
             }
+        } catch (SQLException e) {
+            // Not after every batch while whatever failed it lasts: a second later, like a deferral.
+            nextResetAttempt = now + RETRY_NANOS;
+            deferredResets.incrementAndGet();
+            throw e;
         }
         long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - now);
         if (result[0] != 0) {
