@@ -14,7 +14,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -37,9 +39,23 @@ import java.util.function.Consumer;
  * index: the batch fails, and the task, run again, finds the original.)
  */
 public final class JdbcMessageStore implements MessageStore {
-    static final String NEXT_SEQ_FOR_MEMBER = "UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = ?"
-            + " WHERE id = ? AND EXISTS (SELECT 1 FROM members WHERE conversation_id = ? AND user_id = ?"
-            + " AND left_seq IS NULL) RETURNING last_seq, membership_version, kind";
+    /**
+     * Takes the next seq for a current member. The activity time only moves forward: in a
+     * cluster each node stamps appends with its own clock, and the conversation list pages by it.
+     */
+    private static final Map<Dialect, String> NEXT_SEQ_FOR_MEMBER = new EnumMap<>(Dialect.class);
+
+    static {
+        for (Dialect d : Dialect.values()) {
+            NEXT_SEQ_FOR_MEMBER.put(d, nextSeqForMember(d));
+        }
+    }
+
+    private static String nextSeqForMember(Dialect dialect) {
+        return "UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = " + dialect.greatest()
+                + "(last_activity_at, ?) WHERE id = ? AND EXISTS (SELECT 1 FROM members WHERE conversation_id = ?"
+                + " AND user_id = ? AND left_seq IS NULL) RETURNING last_seq, membership_version, kind";
+    }
 
     private final Shards shards;
 
@@ -67,7 +83,7 @@ public final class JdbcMessageStore implements MessageStore {
         if (r.change() != null) {
             return MembershipChanges.apply(s, r);
         }
-        PreparedStatement next = s.prepare(NEXT_SEQ_FOR_MEMBER);
+        PreparedStatement next = s.prepare(NEXT_SEQ_FOR_MEMBER.get(s.dialect()));
         next.setLong(1, r.createdAt());
         next.setLong(2, r.conversationId().value());
         next.setLong(3, r.conversationId().value());

@@ -223,11 +223,13 @@ final class MembershipChanges {
     }
 
     private static long nextSeq(SqlSession s, ConversationId id, long now, String title) throws SQLException {
+        // The activity time only moves forward (see JdbcMessageStore.nextSeqForMember).
+        String activity = " last_activity_at = " + s.dialect().greatest() + "(last_activity_at, ?)";
         PreparedStatement ps = title == null
                 ? s.prepare("UPDATE conversations SET last_seq = last_seq + 1, membership_version = last_seq + 1,"
-                        + " last_activity_at = ? WHERE id = ? RETURNING last_seq")
+                        + activity + " WHERE id = ? RETURNING last_seq")
                 : s.prepare("UPDATE conversations SET last_seq = last_seq + 1, membership_version = last_seq + 1,"
-                        + " last_activity_at = ?, title = ? WHERE id = ? RETURNING last_seq");
+                        + activity + ", title = ? WHERE id = ? RETURNING last_seq");
         int i = 1;
         ps.setLong(i++, now);
         if (title != null) {

@@ -353,6 +353,29 @@ public abstract class StoreContract {
     }
 
     @Test
+    public void lastActivityOnlyMovesForwardWhenAnEntryCarriesAnEarlierTime() {
+        UserId alice = newUser("alice");
+        UserId bob = newUser("bob");
+        ConversationId c = direct(alice, bob);
+        ConversationId g = group(alice, bob);
+        // In a cluster each node stamps entries with its own clock: one may be behind another.
+        long later = tick() + 60_000;
+        long earlier = later - 30_000;
+        appended(append(AppendRequest.text(c, alice, device(alice), "a-1", "from a node ahead", later)));
+        Message behind = appended(append(AppendRequest.text(c, bob, device(bob), "b-1", "from one behind", earlier)))
+                .message();
+        appended(append(AppendRequest.text(g, alice, device(alice), "a-2", "in the group", later)));
+        appended(append(AppendRequest.change(g, alice, device(alice), MessageKind.RENAMED,
+                new MembershipChange.Rename("renamed behind"), earlier)));
+
+        assertThat(behind.seq()).isEqualTo(2);
+        assertThat(behind.createdAt()).isEqualTo(earlier);
+        assertThat(conversations.find(c).orElseThrow().lastActivityAt()).isEqualTo(later);
+        assertThat(conversations.find(g).orElseThrow().lastActivityAt()).isEqualTo(later);
+        assertThat(conversations.find(g).orElseThrow().title()).isEqualTo("renamed behind");
+    }
+
+    @Test
     public void seqsAreCountedPerConversation() {
         UserId alice = newUser("alice");
         UserId bob = newUser("bob");
