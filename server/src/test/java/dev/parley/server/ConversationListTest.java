@@ -9,7 +9,7 @@ import dev.parley.server.support.TestSocket;
 import dev.parley.server.support.TestUser;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConversationListTest {
     @TempDir
     static Path dataDir;
+    @AutoClose
     static TestNode node;
     static Groups groups;
 
@@ -44,13 +45,6 @@ class ConversationListTest {
     static void startNode() throws Exception {
         node = TestNode.start(dataDir);
         groups = new Groups(node);
-    }
-
-    @AfterAll
-    static void stopNode() {
-        if (node != null) {
-            node.close();
-        }
     }
 
     @Test

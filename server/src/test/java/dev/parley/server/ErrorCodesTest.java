@@ -8,7 +8,7 @@ import dev.parley.server.support.TestNode;
 import dev.parley.server.support.TestSocket;
 import dev.parley.server.support.TestUser;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,6 +37,7 @@ class ErrorCodesTest {
 
     @TempDir
     static Path sharedDir;
+    @AutoClose
     static TestNode node;
 
     @TempDir
@@ -50,13 +51,6 @@ class ErrorCodesTest {
     @BeforeAll
     static void startNode() throws Exception {
         node = TestNode.start(sharedDir);
-    }
-
-    @AfterAll
-    static void stopNode() {
-        if (node != null) {
-            node.close();
-        }
     }
 
     @BeforeEach

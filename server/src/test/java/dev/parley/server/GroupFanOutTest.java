@@ -10,7 +10,7 @@ import dev.parley.server.support.TestSocket;
 import dev.parley.server.support.TestUser;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,6 +46,7 @@ class GroupFanOutTest {
 
     @TempDir
     static Path dataDir;
+    @AutoClose
     static TestNode node;
     static Groups groups;
 
@@ -53,13 +54,6 @@ class GroupFanOutTest {
     static void startNode() throws Exception {
         node = TestNode.start(dataDir);
         groups = new Groups(node);
-    }
-
-    @AfterAll
-    static void stopNode() {
-        if (node != null) {
-            node.close();
-        }
     }
 
     /** One connected device: whose it is and its socket. */

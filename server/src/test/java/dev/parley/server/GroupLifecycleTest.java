@@ -10,7 +10,7 @@ import dev.parley.server.support.TestUser;
 import dev.parley.store.Durability;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +39,9 @@ class GroupLifecycleTest {
     static Path dataDir;
     @TempDir
     static Path smallDir;
+    @AutoClose
     static TestNode node;
+    @AutoClose
     static TestNode small;
     static Groups groups;
 
@@ -49,16 +51,6 @@ class GroupLifecycleTest {
         node = TestNode.start(dataDir, TestNode.durability(Durability.OS));
         small = TestNode.start(smallDir, c -> c.withLimits(c.limits().withMaxGroupSize(SMALL_MAX)));
         groups = new Groups(node);
-    }
-
-    @AfterAll
-    static void stopNodes() {
-        if (node != null) {
-            node.close();
-        }
-        if (small != null) {
-            small.close();
-        }
     }
 
     @Test

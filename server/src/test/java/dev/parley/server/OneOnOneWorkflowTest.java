@@ -8,7 +8,7 @@ import dev.parley.server.support.TestSocket;
 import dev.parley.server.support.TestUser;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,18 +27,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OneOnOneWorkflowTest {
     @TempDir
     static Path dataDir;
+    @AutoClose
     static TestNode node;
 
     @BeforeAll
     static void startNode() throws Exception {
         node = TestNode.start(dataDir);
-    }
-
-    @AfterAll
-    static void stopNode() {
-        if (node != null) {
-            node.close();
-        }
     }
 
     @Test

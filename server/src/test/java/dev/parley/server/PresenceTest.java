@@ -9,7 +9,7 @@ import dev.parley.server.support.RawWebSocket;
 import dev.parley.server.support.TestNode;
 import dev.parley.server.support.TestSocket;
 import dev.parley.server.support.TestUser;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,6 +40,7 @@ class PresenceTest {
 
     @TempDir
     static Path dataDir;
+    @AutoClose
     static TestNode node;
     static Groups groups;
 
@@ -48,13 +49,6 @@ class PresenceTest {
         node = TestNode.start(dataDir, c -> c.withTiming(new ServerConfig.Timing(HEARTBEAT, Duration.ofSeconds(10),
                 GRACE, Duration.ofSeconds(6))));
         groups = new Groups(node);
-    }
-
-    @AfterAll
-    static void stopNode() {
-        if (node != null) {
-            node.close();
-        }
     }
 
     @Test

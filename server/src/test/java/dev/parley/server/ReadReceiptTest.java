@@ -8,7 +8,7 @@ import dev.parley.server.support.TestNode;
 import dev.parley.server.support.TestSocket;
 import dev.parley.server.support.TestUser;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ReadReceiptTest {
     @TempDir
     static Path dataDir;
+    @AutoClose
     static TestNode node;
     static Groups groups;
 
@@ -40,13 +41,6 @@ class ReadReceiptTest {
     static void startNode() throws Exception {
         node = TestNode.start(dataDir);
         groups = new Groups(node);
-    }
-
-    @AfterAll
-    static void stopNode() {
-        if (node != null) {
-            node.close();
-        }
     }
 
     @Test

@@ -8,7 +8,7 @@ import dev.parley.server.support.TestNode;
 import dev.parley.server.support.TestSocket;
 import dev.parley.server.support.TestUser;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RemovedMemberTest {
     @TempDir
     static Path dataDir;
+    @AutoClose
     static TestNode node;
     static Groups groups;
 
@@ -39,13 +40,6 @@ class RemovedMemberTest {
         node = TestNode.start(dataDir, c -> c.withTiming(new ServerConfig.Timing(Duration.ofSeconds(25),
                 Duration.ofSeconds(10), Duration.ofMillis(300), Duration.ofSeconds(1))));
         groups = new Groups(node);
-    }
-
-    @AfterAll
-    static void stopNode() {
-        if (node != null) {
-            node.close();
-        }
     }
 
     @Test

@@ -6,7 +6,7 @@ import dev.parley.server.support.Groups;
 import dev.parley.server.support.TestNode;
 import dev.parley.server.support.TestSocket;
 import dev.parley.server.support.TestUser;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +33,7 @@ class TypingTest {
 
     @TempDir
     static Path dataDir;
+    @AutoClose
     static TestNode node;
     static Groups groups;
 
@@ -41,13 +42,6 @@ class TypingTest {
         node = TestNode.start(dataDir, c -> c.withTiming(new ServerConfig.Timing(Duration.ofSeconds(25),
                 Duration.ofSeconds(10), Duration.ofSeconds(5), EXPIRY)));
         groups = new Groups(node);
-    }
-
-    @AfterAll
-    static void stopNode() {
-        if (node != null) {
-            node.close();
-        }
     }
 
     @Test
