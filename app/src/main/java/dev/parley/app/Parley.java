@@ -13,7 +13,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code parley} command. */
-@Command(name = "parley", mixinStandardHelpOptions = true, version = "parley 0.1.0",
+@Command(name = "parley", mixinStandardHelpOptions = true, versionProvider = ParleyVersion.class,
         description = "Self-hostable real-time messaging.",
         subcommands = {ServeCommand.class, AdminCommand.class, BenchCommand.class, ConsistencyCommand.class,
                 RegisterCommand.class, LoginCommand.class, LogoutCommand.class, ConversationsCommand.class,

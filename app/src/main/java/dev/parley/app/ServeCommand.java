@@ -17,7 +17,8 @@ import java.util.concurrent.CountDownLatch;
  * the YAML file given with {@code --config}, then {@code PARLEY_*} environment variables, then
  * the flags given here.
  */
-@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run a Parley node.")
+@Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = ParleyVersion.class,
+        description = "Run a Parley node.")
 final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--config", description = "YAML configuration file (see config/example-single-node.yaml).")
