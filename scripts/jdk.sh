@@ -1,12 +1,16 @@
-# Sourced by ./parley and .ci/run: points JAVA_HOME at a JDK 21 or newer.
-# Order: $JAVA_HOME if it is new enough, then the newest JDK under /usr/lib/jvm, then java on PATH.
+# Sourced by ./parley, ./mvnw and a release's bin/parley: finds a Java 21 or newer.
+# Order: $JAVA_HOME if it is new enough, then the newest under /usr/lib/jvm, then java on PATH.
+#   parley_find_jdk    a JDK (javac too), to build: sets JAVA_HOME
+#   parley_find_java   a JDK or a JRE, to run: sets JAVA_HOME
+#   parley_java_opts   the JVM options Parley runs with on $JAVA_HOME's version
 
 parley_java_major() {
   "$1/bin/java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n 1
 }
 
-parley_find_jdk() {
-  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/javac" ]; then
+# $1: the tool the home must have (javac or java).
+parley_find_home() {
+  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/$1" ]; then
     v=$(parley_java_major "$JAVA_HOME")
     if [ -n "$v" ] && [ "$v" -ge 21 ]; then
       return 0
@@ -15,7 +19,7 @@ parley_find_jdk() {
   best=""
   best_v=0
   for d in /usr/lib/jvm/*; do
-    [ -x "$d/bin/javac" ] || continue
+    [ -x "$d/bin/$1" ] || continue
     v=$(parley_java_major "$d")
     if [ -n "$v" ] && [ "$v" -ge 21 ] && [ "$v" -gt "$best_v" ]; then
       best="$d"
@@ -26,14 +30,34 @@ parley_find_jdk() {
     export JAVA_HOME="$best"
     return 0
   fi
-  if command -v javac >/dev/null 2>&1; then
-    d=$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")
+  if command -v "$1" >/dev/null 2>&1; then
+    d=$(dirname "$(dirname "$(readlink -f "$(command -v "$1")")")")
     v=$(parley_java_major "$d")
     if [ -n "$v" ] && [ "$v" -ge 21 ]; then
       export JAVA_HOME="$d"
       return 0
     fi
   fi
+  return 1
+}
+
+parley_find_jdk() {
+  parley_find_home javac && return 0
   echo "parley: a JDK 21 or newer is needed; set JAVA_HOME to one." >&2
   return 1
+}
+
+parley_find_java() {
+  parley_find_home java && return 0
+  echo "parley: Java 21 or newer is needed (a JDK or a JRE); set JAVA_HOME to one." >&2
+  return 1
+}
+
+# SQLite and Netty load native code; from Java 24 on, Netty's off-heap buffers also need
+# sun.misc.Unsafe's memory access, which the JVM otherwise warns about.
+parley_java_opts() {
+  printf '%s' "--enable-native-access=ALL-UNNAMED"
+  if [ "$(parley_java_major "$JAVA_HOME")" -ge 24 ]; then
+    printf ' %s' "--sun-misc-unsafe-memory-access=allow"
+  fi
 }
