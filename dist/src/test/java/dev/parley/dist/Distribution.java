@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Where the build put the artifacts under test, and how to unpack them as a user would. */
@@ -41,24 +42,23 @@ final class Distribution {
     }
 
     static String run(List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + " failed: " + out);
-        }
-        return out;
+        return output(new ProcessBuilder(command));
     }
 
     /** Runs a command of an unpacked or installed Parley with only {@code env}; returns its output. */
-    static String runIn(Path dir, java.util.Map<String, String> env, String... command)
-            throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+    static String runIn(Path dir, Map<String, String> env, String... command) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
         pb.environment().clear();
         pb.environment().putAll(env);
-        Process p = pb.start();
+        return output(pb);
+    }
+
+    /** Runs it to the end (two minutes at most); its output, stderr included, or why it failed. */
+    private static String output(ProcessBuilder pb) throws IOException, InterruptedException {
+        Process p = pb.redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + " failed: " + out);
+            throw new IOException(String.join(" ", pb.command()) + " failed: " + out);
         }
         return out;
     }
