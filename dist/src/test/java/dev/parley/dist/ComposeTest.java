@@ -45,6 +45,13 @@ class ComposeTest {
         for (String name : nodes) {
             Map<String, Object> node = merged(map(services.get(name)));
             assertThat(map(node.get("build"))).containsEntry("context", "..").containsEntry("dockerfile", "deploy/Dockerfile");
+            Map<String, Object> dependsOn = map(node.get("depends_on"));
+            assertThat(dependsOn).containsKeys("postgres", "redis");
+            if (!name.equals(nodes.get(0))) {
+                // The first node makes the shared push key; two nodes making it at once could each
+                // keep a different one.
+                assertThat(map(dependsOn.get(nodes.get(0)))).containsEntry("condition", "service_healthy");
+            }
 
             Map<String, String> env = new LinkedHashMap<>(image.env());
             map(node.get("environment")).forEach((k, v) -> env.put(k, interpolate(String.valueOf(v))));
