@@ -6,15 +6,10 @@ import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 
-/** The options of {@code register} and {@code login}: which node, which password, which device name. */
+/** The options of {@code register} and {@code login}: which password, which device name. */
 final class Credentials {
-    @Option(names = "--server", paramLabel = "URL", defaultValue = "${env:PARLEY_SERVER:-http://127.0.0.1:8080}",
-            description = "The node's address (default: $PARLEY_SERVER, else ${DEFAULT-VALUE}).")
-    URI server;
-
     @Option(names = "--password", paramLabel = "PASSWORD",
             description = "The password; without it, it is asked for (or read as one line from standard input).")
     String password;

@@ -6,9 +6,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
+import java.net.URI;
+
 /** {@code parley login USERNAME}: logs this terminal in as a new device and keeps its token. */
 @Command(name = "login", mixinStandardHelpOptions = true,
-        description = {"Log in; the token is kept in ~/.parley/session.json, readable by you only.",
+        description = {"Log in as a new device of this user (on another machine, or after logout; register",
+                "already logs in). The token is kept in ~/.parley (or $PARLEY_HOME), readable by you only.",
                 "Prints: logged in USERNAME USER_ID DEVICE_ID"})
 public final class LoginCommand extends ClientCommand {
     @Parameters(paramLabel = "USERNAME")
@@ -19,8 +22,9 @@ public final class LoginCommand extends ClientCommand {
 
     @Override
     int run() throws Exception {
-        Session session = ParleyClient.login(credentials.server, username, credentials.password(), credentials.device);
-        loginFile().write(new SavedLogin(credentials.server, session));
+        URI node = node(savedIfAny());
+        Session session = ParleyClient.login(node, username, credentials.password(), credentials.device);
+        loginFile().write(new SavedLogin(node, session));
         out().println("logged in " + session.username() + " " + session.userId() + " " + session.deviceId());
         return 0;
     }

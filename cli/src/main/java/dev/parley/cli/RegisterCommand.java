@@ -7,9 +7,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
+import java.net.URI;
+
 /** {@code parley register USERNAME}: creates an account and logs this terminal in. */
 @Command(name = "register", mixinStandardHelpOptions = true,
-        description = {"Create an account and log in.", "Prints: registered USERNAME USER_ID"})
+        description = {"Create an account and log this terminal in (kept in ~/.parley, or $PARLEY_HOME:",
+                "give each user on one machine a directory of their own).", "Prints: registered USERNAME USER_ID"})
 public final class RegisterCommand extends ClientCommand {
     @Parameters(paramLabel = "USERNAME", description = "3 to 32 of a-z 0-9 _ . -")
     String username;
@@ -19,10 +22,11 @@ public final class RegisterCommand extends ClientCommand {
 
     @Override
     int run() throws Exception {
+        URI node = node(savedIfAny());
         String password = credentials.password();
-        User user = ParleyClient.register(credentials.server, username, password);
-        Session session = ParleyClient.login(credentials.server, username, password, credentials.device);
-        loginFile().write(new SavedLogin(credentials.server, session));
+        User user = ParleyClient.register(node, username, password);
+        Session session = ParleyClient.login(node, username, password, credentials.device);
+        loginFile().write(new SavedLogin(node, session));
         out().println("registered " + user.username() + " " + user.userId());
         return 0;
     }

@@ -12,7 +12,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-/** {@code parley send --to USER TEXT}: sends one message and waits until the node has stored it. */
+/** {@code parley send --to USER TEXT} or {@code --group GROUP TEXT}: sends one message and waits until it is stored. */
 @Command(name = "send", mixinStandardHelpOptions = true,
         description = {"Send one message; returns once the node has stored it.",
                 "Prints: sent CONVERSATION_ID SEQ"})
@@ -22,8 +22,9 @@ public final class SendCommand extends ClientCommand {
         @Option(names = "--to", paramLabel = "USER", required = true, description = "A user: the direct conversation.")
         String to;
 
-        @Option(names = "--group", paramLabel = "ID", required = true, description = "A conversation id (a group).")
-        Long group;
+        @Option(names = "--group", paramLabel = "GROUP", required = true,
+                description = "A group: its title (quoted if it has spaces) or its id.")
+        String group;
     }
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -40,7 +41,9 @@ public final class SendCommand extends ClientCommand {
         // Live only: a one-shot send needs no catch-up of the whole history.
         try (ParleyClient client = ParleyClient.builder(login.server(), login.session()).resume(false)
                 .autoDelivered(false).build()) {
-            long conversationId = target.group != null ? target.group : client.openDirect(target.to).conversationId();
+            Lookup lookup = new Lookup(client);
+            long conversationId = (target.group != null ? lookup.group(target.group) : lookup.direct(target.to))
+                    .conversationId();
             client.connect();
             SentMessage sent = await(client.send(conversationId, body));
             out().println("sent " + sent.conversationId() + " " + sent.seq());

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /** Runs a client subcommand in-process, as {@code ./parley} would, and keeps what it printed. */
 record CliRun(int exitCode, String out, String err) {
@@ -20,9 +21,14 @@ record CliRun(int exitCode, String out, String err) {
     static final class Root {
     }
 
-    /** Runs {@code parley ARGS} with {@code --home home} added to the subcommand. */
+    /** Runs {@code parley ARGS} with {@code --home home} added to the subcommand, in an empty environment. */
     static CliRun run(Path home, String... args) {
-        return run(new CommandLine(new Root()), home, args);
+        return run(home, Map.of(), args);
+    }
+
+    /** Runs {@code parley ARGS} as if these were the only environment variables. */
+    static CliRun run(Path home, Map<String, String> environment, String... args) {
+        return run(new CommandLine(new Root(), factory(environment)), home, args);
     }
 
     static CliRun run(CommandLine cmd, Path home, String... args) {
@@ -37,6 +43,20 @@ record CliRun(int exitCode, String out, String err) {
         all.addAll(Arrays.asList(args).subList(depth, args.length));
         int code = cmd.execute(all.toArray(String[]::new));
         return new CliRun(code, out.toString(), err.toString());
+    }
+
+    /** Makes commands as picocli does, then gives client commands this environment. */
+    static CommandLine.IFactory factory(Map<String, String> environment) {
+        return new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> type) throws Exception {
+                K made = CommandLine.defaultFactory().create(type);
+                if (made instanceof ClientCommand c) {
+                    c.environment = environment;
+                }
+                return made;
+            }
+        };
     }
 
     List<String> lines() {

@@ -4,16 +4,22 @@ import dev.parley.protocol.ErrorCode;
 import dev.parley.sdk.ParleyClient;
 import dev.parley.sdk.ParleyException;
 import dev.parley.sdk.Session;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -154,6 +160,169 @@ class OneShotCommandsTest {
 
         assertThat(parley("history").exitCode()).isEqualTo(2);
         assertThat(parley("send", "hello").exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void everyCommandFindsTheNodeByOptionThenVariableThenLogin() throws Exception {
+        registered("alice");
+        Session bob = node.newUser("bob");
+        String here = node.base().toString();
+        String nowhere = "http://127.0.0.1:" + closedPort();
+        Map<String, String> elsewhere = Map.of("PARLEY_SERVER", nowhere);
+
+        // Logged in on the node, with the variable naming another: the variable wins, and the error says where it went.
+        CliRun viaVariable = CliRun.run(home, elsewhere, "conversations");
+        assertThat(viaVariable.exitCode()).isEqualTo(1);
+        assertThat(viaVariable.err()).startsWith("error: unavailable: cannot reach " + nowhere);
+        assertThat(viaVariable.err().lines()).hasSize(1);
+
+        // --server wins over the variable, on every command.
+        CliRun sent = CliRun.run(home, elsewhere, "send", "--server", here, "--to", bob.username(), "hi");
+        assertThat(sent.exitCode()).as(sent.err()).isZero();
+        for (String[] command : List.of(
+                new String[] {"history", "--server", here, bob.username()},
+                new String[] {"conversations", "--server", here},
+                new String[] {"group", "create", "--server", here, "Server club", bob.username()},
+                new String[] {"group", "members", "--server", here, "Server club"},
+                new String[] {"send", "--server", here, "--group", "Server club", "hello club"})) {
+            CliRun r = CliRun.run(home, elsewhere, command);
+            assertThat(r.exitCode()).as(String.join(" ", command) + ": " + r.err()).isZero();
+        }
+
+        // A login saved for a node that has moved: the variable points at where it is now.
+        SavedLogin saved = new LoginFile(home).read().orElseThrow();
+        new LoginFile(home).write(new SavedLogin(URI.create(nowhere), saved.session()));
+        CliRun moved = CliRun.run(home, Map.of("PARLEY_SERVER", here), "history", bob.username());
+        assertThat(moved.exitCode()).as(moved.err()).isZero();
+        assertThat(moved.lines()).hasSize(1);
+        // Neither option nor variable: the login's node.
+        assertThat(parley("conversations").err()).startsWith("error: unavailable: cannot reach " + nowhere);
+
+        // register and login follow the same rule, and keep the node they used.
+        Path other = home.resolve("second-user");
+        String carol = LocalNode.uniqueName("carol");
+        CliRun reg = CliRun.run(other, Map.of("PARLEY_SERVER", here), "register", carol, "--password", "pw-" + carol
+                + "-long");
+        assertThat(reg.exitCode()).as(reg.err()).isZero();
+        assertThat(new LoginFile(other).read().orElseThrow().server()).isEqualTo(node.base());
+        assertThat(CliRun.run(other, Map.of("PARLEY_SERVER", "localhost:8080"), "conversations").err())
+                .contains("PARLEY_SERVER must be an http:// or https:// URL");
+        assertThat(CliRun.run(other, Map.of(), "conversations").exitCode()).isZero();
+    }
+
+    @Test
+    void refusalsNameWhatTheyAreAbout() {
+        registered("dave");
+        Session bob = node.newUser("bob");
+
+        CliRun nobody = parley("send", "--to", "nobody-here", "hello?");
+        assertThat(nobody.exitCode()).isEqualTo(1);
+        assertThat(nobody.err()).isEqualTo("error: not_found: user not found: nobody-here\n");
+        assertThat(parley("history", "nobody-here").err()).isEqualTo("error: not_found: user not found: nobody-here\n");
+
+        CliRun group = parley("group", "create", "Club", bob.username(), "nobody-1", "nobody-2");
+        assertThat(group.exitCode()).isEqualTo(1);
+        assertThat(group.err()).isEqualTo("error: not_found: users not found: nobody-1, nobody-2\n");
+
+        assertThat(parley("send", "--group", "999999", "hello?").err())
+                .isEqualTo("error: not_found: no such group: 999999\n");
+        assertThat(parley("send", "--group", "No such club", "hello?").err())
+                .isEqualTo("error: not_found: no such group: No such club\n");
+        assertThat(parley("history", "--group", "No such club").err())
+                .isEqualTo("error: not_found: no such group: No such club\n");
+
+        assertThat(parley("group", "create", "Club", bob.username()).exitCode()).isZero();
+        assertThat(parley("group", "add", "Club", "nobody-3").err())
+                .isEqualTo("error: not_found: user not found: nobody-3\n");
+        assertThat(parley("group", "remove", "Club", "nobody-3").err())
+                .isEqualTo("error: not_found: not a member of Club: nobody-3\n");
+    }
+
+    @Test
+    void groupListsAndHistoryNameEveryMember() {
+        String alice = registered("alice");
+        Session bob = node.newUser("bob");
+        Session carol = node.newUser("carol");
+        Session dave = node.newUser("dave");
+        try (ParleyClient b = ParleyClient.builder(node.base(), bob).build()) {
+            long gid = b.createGroup("Book club", List.of(alice, carol.username())).conversationId();
+            assertThat(parley("conversations").lines()).containsExactly(gid + "\tgroup\tBook club\t0\tcreated \"Book club\" with "
+                    + bob.username() + ", " + alice + ", " + carol.username());
+
+            b.addMembers(gid, List.of(dave.username()));
+            b.removeMember(gid, dave.userId());
+            CliRun list = parley("conversations");
+            assertThat(list.out()).doesNotContain("user:").endsWith("\tremoved " + UserNames.FORMER + "\n");
+            CliRun history = parley("history", "--group", "Book club");
+            assertThat(history.out()).doesNotContain("user:");
+            assertThat(history.lines()).hasSize(3);
+            assertThat(history.lines().get(1)).endsWith("\t" + bob.username() + "\tmembers_added\tadded " + UserNames.FORMER);
+        }
+    }
+
+    @Test
+    void groupsAreChangedByTitleOrId() {
+        String alice = registered("alice");
+        Session bob = node.newUser("bob");
+        Session carol = node.newUser("carol");
+        Session dave = node.newUser("dave");
+
+        String gid = parley("group", "create", "Climbing club", bob.username()).out().strip().substring("created ".length());
+        assertThat(parley("group", "add", "Climbing club", carol.username(), dave.username()).out())
+                .isEqualTo("added " + carol.username() + ", " + dave.username() + "\n");
+        assertThat(parley("group", "role", "Climbing club", carol.username(), "admin").out())
+                .isEqualTo("made " + carol.username() + " admin\n");
+        assertThat(parley("group", "remove", gid, dave.username()).out()).isEqualTo("removed " + dave.username() + "\n");
+        assertThat(parley("group", "rename", "climbing CLUB", "Bouldering").out())
+                .isEqualTo("renamed the group to \"Bouldering\"\n");
+        assertThat(parley("send", "--group", "Bouldering", "first", "route").out().strip()).isEqualTo("sent " + gid + " 6");
+
+        CliRun members = parley("group", "members", "Bouldering", "--header");
+        assertThat(members.lines().getFirst()).isEqualTo("USER\tROLE\tDELIVERED\tREAD");
+        assertThat(members.lines().stream().skip(1).map(l -> l.split("\t")[0] + " " + l.split("\t")[1]))
+                .containsExactly(alice + " owner", bob.username() + " member", carol.username() + " admin");
+
+        assertThat(parley("group", "role", "Bouldering", bob.username(), "owner").exitCode()).isEqualTo(2);
+        CliRun left = parley("group", "leave", "Bouldering");
+        assertThat(left.exitCode()).as(left.err()).isZero();
+        assertThat(left.out()).isEqualTo("left; " + carol.username() + " is now the owner\n");
+        assertThat(parley("send", "--group", gid, "still here?").err()).isEqualTo("error: not_found: no such group: "
+                + gid + "\n");
+    }
+
+    @Test
+    void historyAndConversationsPrintAHeaderRowOrJson() {
+        String alice = registered("alice");
+        Session bob = node.newUser("bob");
+        long cid = Long.parseLong(parley("send", "--to", bob.username(), "a \"quoted\"\tword").out().split(" ")[1]);
+
+        CliRun history = parley("history", bob.username(), "--header");
+        assertThat(history.lines()).hasSize(2);
+        assertThat(history.lines().get(0)).isEqualTo("SEQ\tTIME\tSENDER\tKIND\tTEXT");
+        assertThat(history.lines().get(1)).startsWith("1\t").endsWith("\t" + alice + "\ttext\ta \"quoted\" word");
+
+        JsonArray entries = new JsonArray(parley("history", bob.username(), "--json").out());
+        assertThat(entries).hasSize(1);
+        JsonObject entry = entries.getJsonObject(0);
+        assertThat(entry.getLong("seq")).isEqualTo(1);
+        assertThat(entry.getString("sender")).isEqualTo(alice);
+        assertThat(entry.getString("kind")).isEqualTo("text");
+        assertThat(entry.getString("text")).isEqualTo("a \"quoted\"\tword"); // JSON keeps the text as it is
+        assertThat(Instant.parse(entry.getString("time"))).isBefore(Instant.now().plusSeconds(60));
+
+        assertThat(parley("conversations", "--header").lines()).containsExactly("ID\tKIND\tNAME\tUNREAD\tLAST MESSAGE",
+                cid + "\tdirect\t" + bob.username() + "\t0\ta \"quoted\" word");
+        JsonArray list = new JsonArray(parley("conversations", "--json").out());
+        assertThat(list).hasSize(1);
+        assertThat(list.getJsonObject(0).getMap()).containsEntry("conversationId", cid).containsEntry("kind", "direct")
+                .containsEntry("name", bob.username()).containsEntry("unread", 0);
+        assertThat(new JsonArray(parley("history", bob.username(), "--json", "--after", "1").out())).isEmpty();
+    }
+
+    private static int closedPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
     }
 
     @Test
