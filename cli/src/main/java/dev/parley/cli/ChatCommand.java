@@ -12,8 +12,11 @@ import java.time.ZoneId;
 @Command(name = "chat", mixinStandardHelpOptions = true,
         description = {"Chat interactively.",
                 "Shows your conversations with unread counts and who is online (● / ○). /open NAME shows one",
-                "live, with ✓ sent, ✓✓ delivered and ✓✓ read marks and who is typing. Type a line to send it.",
-                "/group TITLE USER... creates a group, /list goes back to the list, /quit (or Ctrl-D) ends."})
+                "live, with ✓ sent, ✓✓ delivered and ✓✓ read marks (in a group: by every member) and who is",
+                "typing. Type a line to send it; PageUp / PageDown (or /more) scroll back through history.",
+                "/group \"Title with spaces\" USER... creates a group; /add, /remove, /rename, /role, /leave",
+                "change the open one; /info shows who has seen your latest message; /help lists every",
+                "command; /list goes back to the list, /quit (or Ctrl-D) ends."})
 public final class ChatCommand extends ClientCommand {
     /** The terminal to use; tests set one, otherwise the system's. */
     Terminal terminal;

@@ -6,6 +6,7 @@ import dev.parley.sdk.Conversation;
 import dev.parley.sdk.ConversationKind;
 import dev.parley.sdk.ConversationSummary;
 import dev.parley.sdk.EntryKind;
+import dev.parley.sdk.HistoryPage;
 import dev.parley.sdk.Member;
 import dev.parley.sdk.ParleyClient;
 import dev.parley.sdk.ParleyException;
@@ -13,6 +14,7 @@ import dev.parley.sdk.ParleyListener;
 import dev.parley.sdk.PositionStore;
 import dev.parley.sdk.Presence;
 import dev.parley.sdk.Receipt;
+import dev.parley.sdk.Role;
 import dev.parley.sdk.Session;
 
 import java.time.Instant;
@@ -48,9 +50,13 @@ public final class ChatScreen implements ParleyListener {
     static final String SENDING = "…";
     static final String ONLINE = "●";
     static final String OFFLINE = "○";
-    private static final int HISTORY_PAGE = 50;
-    /** Entries kept per conversation, newest last. */
+    static final int HISTORY_PAGE = 50;
+    /** Entries kept per conversation, newest last, for conversations not open. */
     private static final int KEEP = 200;
+    /** Entries the open conversation may hold once paged back; the oldest go first beyond it. */
+    private static final int SCROLLBACK = 5_000;
+    /** Groups asked for their members at start so the list can name who wrote last; the rest as they change. */
+    private static final int NAME_LOOKUPS_AT_START = 100;
     private static final long TYPING_REPEAT_NANOS = TimeUnit.SECONDS.toNanos(3);
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm");
 
@@ -62,7 +68,7 @@ public final class ChatScreen implements ParleyListener {
         long peerId;
         int unread;
         long lastActivity;
-        String preview = "";
+        ChatMessage last;
 
         Row(long id, ConversationKind kind, String name) {
             this.id = id;
@@ -74,14 +80,18 @@ public final class ChatScreen implements ParleyListener {
     private final Session me;
     private final ZoneId zone;
     private ParleyClient client;
+    private SlashCommands commands;
     private volatile Runnable onChange = () -> { };
 
     private final Map<Long, Row> rows = new HashMap<>();
-    private final Map<Long, String> names = new HashMap<>();
+    private final UserNames names = new UserNames();
     private final Map<Long, Boolean> online = new HashMap<>();
     private final Map<Long, TreeMap<Long, ChatMessage>> entries = new HashMap<>();
-    private final Map<Long, Map<Long, Receipt>> receipts = new HashMap<>();
-    private final Map<Long, List<Long>> members = new HashMap<>();
+    /** Conversations with history older than what is kept here. */
+    private final Set<Long> olderOnNode = new HashSet<>();
+    private final Map<Long, MemberPositions> positions = new HashMap<>();
+    /** Groups this user left here; the entry recording it may still arrive. */
+    private final Set<Long> left = new HashSet<>();
     private final Map<Long, Set<Long>> typing = new HashMap<>();
     /** Own sends not yet confirmed, by conversation, then client id to body. */
     private final Map<Long, LinkedHashMap<String, String>> outgoing = new HashMap<>();
@@ -90,6 +100,10 @@ public final class ChatScreen implements ParleyListener {
     private ConnectionState state = ConnectionState.IDLE;
     private long lastTypingNanos;
     private boolean typingSent;
+    /** Lines of the open conversation hidden below the view (0: the newest are shown). */
+    private int scroll;
+    /** Lines the last drawing had room for. */
+    private int room = 20;
 
     public ChatScreen(Session me, ZoneId zone) {
         this.me = me;
@@ -100,6 +114,7 @@ public final class ChatScreen implements ParleyListener {
     /** The client this screen talks through; set before it connects. */
     public void attach(ParleyClient client) {
         this.client = client;
+        this.commands = new SlashCommands(this, client);
     }
 
     /** Called after every change, for the front end to redraw. */
@@ -110,23 +125,47 @@ public final class ChatScreen implements ParleyListener {
     /**
      * Loads the conversation list and records each conversation's last seq in {@code positions},
      * so the connection delivers only what follows (older entries come from history on opening).
+     * Conversations with entries this user has not received yet are marked delivered up to their
+     * last seq, as the connection would have done had it delivered them: the list has them.
      */
-    public void load(PositionStore positions) {
+    public void load(PositionStore positionStore) {
         List<ConversationSummary> all = client.allConversations();
+        List<Long> nameless = new ArrayList<>();
         synchronized (this) {
+            for (ConversationSummary s : all) {
+                if (s.peer() != null) {
+                    names.put(s.peer().userId(), s.peer().username());
+                }
+            }
+            for (ConversationSummary s : all) {
+                if (s.kind() == ConversationKind.GROUP && s.lastMessage() != null && names.missesAny(s.lastMessage())
+                        && nameless.size() < NAME_LOOKUPS_AT_START) {
+                    nameless.add(s.conversationId());
+                }
+            }
+        }
+        List<Conversation> groups = new ArrayList<>();
+        for (long id : nameless) {
+            Conversation c = fetch(id);
+            if (c != null) {
+                groups.add(c);
+            }
+        }
+        synchronized (this) {
+            groups.forEach(this::learn);
             for (ConversationSummary s : all) {
                 Row row = new Row(s.conversationId(), s.kind(), s.displayName());
                 row.unread = s.unread();
                 row.lastActivity = s.lastActivityAt();
-                if (s.peer() != null) {
-                    row.peerId = s.peer().userId();
-                    names.put(s.peer().userId(), s.peer().username());
-                }
-                if (s.lastMessage() != null) {
-                    row.preview = preview(s.lastMessage());
-                }
+                row.peerId = s.peer() != null ? s.peer().userId() : 0;
+                row.last = s.lastMessage();
                 rows.put(row.id, row);
-                positions.save(s.conversationId(), s.lastSeq());
+                positionStore.save(s.conversationId(), s.lastSeq());
+            }
+        }
+        for (ConversationSummary s : all) {
+            if (s.delivered() < s.lastSeq()) {
+                client.markDelivered(s.conversationId(), s.lastSeq());
             }
         }
         watchPeers();
@@ -143,74 +182,90 @@ public final class ChatScreen implements ParleyListener {
         }
         try {
             if (text.startsWith("/")) {
-                return command(text);
-            }
-            long id;
-            synchronized (this) {
-                id = openId;
-                if (id == 0) {
-                    notice = "open a conversation first: /open NAME";
+                if (!commands.run(text)) {
+                    return false;
+                }
+            } else {
+                long id;
+                synchronized (this) {
+                    id = openId;
+                    if (id == 0) {
+                        notice = "open a conversation first: /open NAME";
+                    }
+                }
+                if (id != 0) {
+                    send(id, text);
                 }
             }
-            if (id != 0) {
-                send(id, text);
-            }
         } catch (ParleyException e) {
-            synchronized (this) {
-                notice = "refused: " + e.getMessage();
-            }
+            setNotice("refused: " + e.getMessage());
+        } catch (Usage e) {
+            setNotice(e.getMessage());
         }
         changed();
         return true;
     }
 
-    private boolean command(String text) {
-        List<String> words = words(text);
-        String name = words.getFirst();
-        switch (name) {
-            case "/quit", "/exit" -> {
-                return false;
-            }
-            case "/open" -> {
-                if (words.size() < 2) {
-                    setNotice("usage: /open NAME (a user, a group's title, or a number from the list)");
-                } else {
-                    open(String.join(" ", words.subList(1, words.size())));
-                }
-            }
-            case "/list", "/back" -> {
-                synchronized (this) {
-                    openId = 0;
-                    notice = "";
-                }
-            }
-            case "/group" -> {
-                if (words.size() < 2) {
-                    setNotice("usage: /group TITLE USER... (quote a title with spaces)");
-                } else {
-                    Conversation group = client.createGroup(words.get(1), words.subList(2, words.size()));
-                    openConversation(group.conversationId());
-                }
-            }
-            case "/help" -> setNotice("/open NAME · /list · /group TITLE USER... · /quit");
-            default -> setNotice("unknown command " + name + "; /help lists them");
+    /** A command that cannot run as typed; its message is shown as it is. */
+    static final class Usage extends RuntimeException {
+        Usage(String message) {
+            super(message, null, false, false);
         }
-        return true;
     }
 
-    /** The user pressed a key in the input line: tell the others, at most every few seconds. */
-    public void keystroke() {
+    /**
+     * The input line now reads {@code input}: tells the others this user is typing, at most every
+     * few seconds. A line that starts with {@code /} is a command for this client, not a message,
+     * so it is not announced (and a message turned into a command stops the announcement).
+     */
+    public void typed(String input) {
         long id;
+        boolean on = !input.startsWith("/");
         long now = System.nanoTime();
         synchronized (this) {
             id = openId;
-            if (id == 0 || (typingSent && now - lastTypingNanos < TYPING_REPEAT_NANOS)) {
+            if (id == 0 || (on && typingSent && now - lastTypingNanos < TYPING_REPEAT_NANOS) || (!on && !typingSent)) {
                 return;
             }
             lastTypingNanos = now;
-            typingSent = true;
+            typingSent = on;
         }
-        client.typing(id, true);
+        client.typing(id, on);
+    }
+
+    /** Shows a page of earlier lines of the open conversation, reading older history when it runs out. */
+    public void pageUp() {
+        long id;
+        boolean needOlder;
+        synchronized (this) {
+            id = openId;
+            if (id == 0) {
+                return;
+            }
+            int hiddenAbove = body(id).size() - room - scroll;
+            needOlder = hiddenAbove < page() && olderOnNode.contains(id);
+        }
+        if (needOlder) {
+            loadOlder(id);
+        }
+        synchronized (this) {
+            if (openId == id) {
+                scroll = Math.max(0, Math.min(scroll + page(), body(id).size() - room));
+            }
+        }
+        changed();
+    }
+
+    /** Shows a page of later lines of the open conversation. */
+    public void pageDown() {
+        synchronized (this) {
+            scroll = Math.max(0, scroll - page());
+        }
+        changed();
+    }
+
+    private int page() {
+        return Math.max(1, room - 1);
     }
 
     private void send(long conversationId, String body) {
@@ -220,6 +275,7 @@ public final class ChatScreen implements ParleyListener {
             outgoing.computeIfAbsent(conversationId, k -> new LinkedHashMap<>()).put(clientId, body);
             stopTyping = typingSent;
             typingSent = false;
+            scroll = 0;
         }
         if (stopTyping) {
             client.typing(conversationId, false);
@@ -238,11 +294,14 @@ public final class ChatScreen implements ParleyListener {
         });
     }
 
-    private void open(String target) {
+    // ---- what the slash commands use ---------------------------------------------------------
+
+    /** Opens a conversation by list number, by name (a user or a group's title), else as a direct one. */
+    void open(String target) {
         Long id = null;
         synchronized (this) {
             List<Row> ordered = ordered();
-            if (target.chars().allMatch(Character::isDigit)) {
+            if (target.chars().allMatch(Character::isDigit) && target.length() < 10) {
                 int n = Integer.parseInt(target);
                 if (n >= 1 && n <= ordered.size()) {
                     id = ordered.get(n - 1).id;
@@ -255,26 +314,32 @@ public final class ChatScreen implements ParleyListener {
             }
         }
         if (id == null) {
-            id = client.openDirect(target).conversationId();
+            id = new Lookup(client).direct(target).conversationId();
         }
         openConversation(id);
     }
 
-    private void openConversation(long id) {
+    void openConversation(long id) {
         Conversation c = client.conversation(id);
-        List<ChatMessage> page = client.history(id, null, null, HISTORY_PAGE).messages();
+        HistoryPage page = client.history(id, null, null, HISTORY_PAGE);
         synchronized (this) {
+            if (openId != 0 && openId != id) {
+                trim(openId, KEEP);
+            }
             Row row = rowFor(c);
             row.unread = 0;
             learn(c);
             TreeMap<Long, ChatMessage> kept = entries.computeIfAbsent(id, k -> new TreeMap<>());
-            for (ChatMessage m : page) {
-                kept.put(m.seq(), m);
+            for (ChatMessage m : page.messages()) {
+                keep(m);
             }
-            trim(kept);
+            if (page.hasMore() && (kept.isEmpty() || kept.firstKey() > 1)) {
+                olderOnNode.add(id);
+            }
             openId = id;
             notice = "";
             typingSent = false;
+            scroll = 0;
         }
         if (c.lastSeq() > 0) {
             client.markRead(id, c.lastSeq());
@@ -282,33 +347,122 @@ public final class ChatScreen implements ParleyListener {
         watchPeers();
     }
 
+    /** Back to the list. */
+    synchronized void close() {
+        if (openId != 0) {
+            trim(openId, KEEP);
+        }
+        openId = 0;
+        notice = "";
+        scroll = 0;
+    }
+
+    /** The open conversation's id, or 0. */
+    synchronized long openId() {
+        return openId;
+    }
+
+    /** The open conversation, fresh from the node; {@code usage} as a notice when none is open. */
+    Conversation openGroup(String usage) {
+        long id = openId();
+        if (id == 0) {
+            throw new Usage("open a group first (/open TITLE), then " + usage);
+        }
+        Conversation c = client.conversation(id);
+        if (c.kind() != ConversationKind.GROUP) {
+            throw new Usage(usage + " works in a group; this is a direct conversation");
+        }
+        synchronized (this) {
+            learn(c);
+        }
+        return c;
+    }
+
+    /** The conversation was left: it leaves the list too, and what still comes of it is ignored. */
+    synchronized void forget(long id) {
+        left.add(id);
+        rows.remove(id);
+        entries.remove(id);
+        positions.remove(id);
+        olderOnNode.remove(id);
+        if (openId == id) {
+            openId = 0;
+            scroll = 0;
+        }
+    }
+
+    /** A user as this screen calls them: "you", a username, or {@value UserNames#FORMER}. */
+    synchronized String name(long userId) {
+        return userId == me.userId() ? "you" : names.name(userId);
+    }
+
+    long myId() {
+        return me.userId();
+    }
+
+    /**
+     * Who has received and seen your {@code n}th latest message in the open conversation
+     * ("seen by bob · delivered to carol").
+     */
+    synchronized String info(int n) {
+        if (openId == 0) {
+            return "open a conversation first: /open NAME";
+        }
+        List<ChatMessage> mine = new ArrayList<>();
+        for (ChatMessage m : entries.getOrDefault(openId, new TreeMap<>()).descendingMap().values()) {
+            if (m.isText() && m.senderId() == me.userId()) {
+                mine.add(m);
+            }
+        }
+        if (n < 1 || n > mine.size()) {
+            return mine.isEmpty() ? "you have not written here yet" : "you have " + mine.size()
+                    + " messages here: /info 1 is the latest";
+        }
+        ChatMessage m = mine.get(n - 1);
+        MemberPositions at = positions.getOrDefault(openId, new MemberPositions());
+        return "\"" + Columns.cell(clip(m.body())) + "\" (" + time(m) + "): " + at.describe(m.seq(), me.userId(),
+                names::name);
+    }
+
+    /** The members of the open conversation with their roles, as one line. */
+    String members(Conversation c) {
+        List<String> out = new ArrayList<>();
+        for (Member m : c.members()) {
+            String who = m.userId() == me.userId() ? "you" : m.username();
+            out.add(m.role() == null || m.role() == Role.MEMBER ? who : who + " (" + m.role().wire() + ")");
+        }
+        return c.members().size() + " members: " + String.join(", ", out);
+    }
+
+    void setNotice(String text) {
+        synchronized (this) {
+            notice = text;
+        }
+    }
+
     // ---- SDK events (the SDK thread) --------------------------------------------------------
 
     @Override
     public void onMessage(ChatMessage m) {
-        boolean known;
+        boolean refresh;
         synchronized (this) {
-            known = rows.containsKey(m.conversationId());
-        }
-        boolean membership = m.kind() != EntryKind.TEXT;
-        Conversation fresh = null;
-        if (!known || membership) {
-            // A conversation we did not list (someone wrote first), or its members changed: ask who is in it.
-            try {
-                fresh = client.conversation(m.conversationId());
-            } catch (ParleyException e) {
-                fresh = null; // removed from it meanwhile; the entry still shows
+            if (left.contains(m.conversationId())) {
+                return;
             }
+            refresh = !rows.containsKey(m.conversationId()) || m.kind() != EntryKind.TEXT || names.missesAny(m);
         }
+        // A conversation not listed yet (someone wrote first), its members changed, or a writer we
+        // cannot name: ask who is in it.
+        Conversation fresh = refresh ? fetch(m.conversationId()) : null;
         boolean markRead = false;
+        boolean newRow;
         synchronized (this) {
+            newRow = !rows.containsKey(m.conversationId());
             Row row = fresh != null ? rowFor(fresh) : rows.get(m.conversationId());
             if (fresh != null) {
                 learn(fresh);
             }
-            TreeMap<Long, ChatMessage> kept = entries.computeIfAbsent(m.conversationId(), k -> new TreeMap<>());
-            kept.put(m.seq(), m);
-            trim(kept);
+            keep(m);
             if (m.clientId() != null && m.senderId() == me.userId()) {
                 LinkedHashMap<String, String> out = outgoing.get(m.conversationId());
                 if (out != null) {
@@ -317,7 +471,9 @@ public final class ChatScreen implements ParleyListener {
             }
             if (row != null) {
                 row.lastActivity = Math.max(row.lastActivity, m.ts());
-                row.preview = preview(m);
+                if (row.last == null || row.last.seq() <= m.seq()) {
+                    row.last = m;
+                }
                 if (m.kind() == EntryKind.RENAMED) {
                     row.name = m.title();
                 }
@@ -337,7 +493,7 @@ public final class ChatScreen implements ParleyListener {
         if (markRead) {
             client.markRead(m.conversationId(), m.seq());
         }
-        if (!known) {
+        if (newRow) {
             watchPeers();
         }
         changed();
@@ -346,9 +502,7 @@ public final class ChatScreen implements ParleyListener {
     @Override
     public void onReceipt(Receipt r) {
         synchronized (this) {
-            receipts.computeIfAbsent(r.conversationId(), k -> new HashMap<>()).merge(r.userId(), r,
-                    (a, b) -> new Receipt(a.conversationId(), a.userId(), Math.max(a.delivered(), b.delivered()),
-                            Math.max(a.read(), b.read())));
+            positions.computeIfAbsent(r.conversationId(), k -> new MemberPositions()).receipt(r);
         }
         changed();
     }
@@ -378,6 +532,7 @@ public final class ChatScreen implements ParleyListener {
     public void onResync(long conversationId, long latestSeq) {
         synchronized (this) {
             entries.remove(conversationId);
+            olderOnNode.add(conversationId);
         }
         changed();
     }
@@ -399,41 +554,37 @@ public final class ChatScreen implements ParleyListener {
     public synchronized List<String> render(int height) {
         List<String> out = new ArrayList<>();
         out.add("Parley · " + me.username() + " · " + state.name().toLowerCase(Locale.ROOT));
-        List<String> body = new ArrayList<>();
+        List<String> body;
+        List<String> noticeLines = notice.isEmpty() ? List.of("") : List.of(notice.split("\n"));
+        // Two lines above, the notice and the help line below; in a conversation, "more above" and "more below".
+        room = Math.max(1, height - 3 - noticeLines.size() - (openId == 0 ? 0 : 2));
         if (openId == 0) {
             out.add("Conversations");
-            List<Row> ordered = ordered();
-            if (ordered.isEmpty()) {
-                body.add("  (none yet: /open USER to start one)");
-            }
-            for (int i = 0; i < ordered.size(); i++) {
-                Row r = ordered.get(i);
-                body.add(String.format("%3d %s %-20s %6s  %s", i + 1, dot(r), r.name,
-                        r.unread == 0 ? "" : "(" + (r.unread >= 999 ? "999+" : r.unread) + ")", r.preview));
+            body = list();
+            if (body.size() > room) {
+                body = body.subList(0, room);
             }
         } else {
             Row row = rows.get(openId);
             out.add(row == null ? "#" + openId : title(row));
-            TreeMap<Long, ChatMessage> kept = entries.getOrDefault(openId, new TreeMap<>());
-            for (ChatMessage m : kept.values()) {
-                body.add(line(m));
+            body = body(openId);
+            scroll = Math.max(0, Math.min(scroll, body.size() - room));
+            int end = body.size() - scroll;
+            int start = Math.max(0, end - room);
+            if (start > 0 || olderOnNode.contains(openId)) {
+                out.add("  ↑ earlier: PageUp or /more");
             }
-            for (String pending : outgoing.getOrDefault(openId, new LinkedHashMap<>()).values()) {
-                body.add("[--:--] you: " + pending + "  " + SENDING);
-            }
-            String typers = typers(openId);
-            if (!typers.isEmpty()) {
-                body.add(typers);
-            }
-        }
-        int room = Math.max(1, height - out.size() - 2);
-        if (body.size() > room) {
-            body = body.subList(body.size() - room, body.size());
+            body = body.subList(start, end);
         }
         out.addAll(body);
-        out.add(notice.isEmpty() ? "" : "! " + notice);
-        out.add(openId == 0 ? "/open NAME · /group TITLE USER... · /quit"
-                : "/list · /open NAME · /group TITLE USER... · /quit");
+        if (openId != 0 && scroll > 0) {
+            out.add("  ↓ " + scroll + " more below: PageDown");
+        }
+        for (int i = 0; i < noticeLines.size(); i++) {
+            out.add(notice.isEmpty() ? "" : (i == 0 ? "! " : "  ") + noticeLines.get(i));
+        }
+        out.add(openId == 0 ? "/open NAME · /group TITLE USER... · /help · /quit"
+                : "/list · /more · /info · /members · /help · /quit");
         return out;
     }
 
@@ -442,12 +593,44 @@ public final class ChatScreen implements ParleyListener {
         return String.join("\n", render(1000));
     }
 
+    private List<String> list() {
+        List<String> lines = new ArrayList<>();
+        List<Row> ordered = ordered();
+        if (ordered.isEmpty()) {
+            lines.add("  (none yet: /open USER to start one)");
+        }
+        for (int i = 0; i < ordered.size(); i++) {
+            Row r = ordered.get(i);
+            lines.add(String.format("%3d %s %-20s %6s  %s", i + 1, dot(r), r.name,
+                    r.unread == 0 ? "" : "(" + (r.unread >= 999 ? "999+" : r.unread) + ")",
+                    r.last == null ? "" : preview(r.last)));
+        }
+        return lines;
+    }
+
+    /** Every line of an open conversation: its entries, own sends on their way, who is typing. */
+    private List<String> body(long id) {
+        List<String> lines = new ArrayList<>();
+        for (ChatMessage m : entries.getOrDefault(id, new TreeMap<>()).values()) {
+            lines.add(line(m));
+        }
+        for (String pending : outgoing.getOrDefault(id, new LinkedHashMap<>()).values()) {
+            lines.add("[--:--] you: " + pending + "  " + SENDING);
+        }
+        String typers = typers(id);
+        if (!typers.isEmpty()) {
+            lines.add(typers);
+        }
+        return lines;
+    }
+
     private String title(Row row) {
         if (row.kind == ConversationKind.DIRECT) {
             Boolean on = online.get(row.peerId);
             return "── " + row.name + " " + (on == null ? "" : on ? ONLINE + " online" : OFFLINE + " offline") + " ──";
         }
-        return "── " + row.name + " · " + members.getOrDefault(row.id, List.of()).size() + " members ──";
+        MemberPositions at = positions.get(row.id);
+        return "── " + row.name + " · " + (at == null ? 0 : at.userIds().size()) + " members ──";
     }
 
     private String dot(Row r) {
@@ -459,34 +642,18 @@ public final class ChatScreen implements ParleyListener {
     }
 
     private String line(ChatMessage m) {
-        String time = "[" + CLOCK.format(Instant.ofEpochMilli(m.ts()).atZone(zone)) + "] ";
+        String time = "[" + time(m) + "] ";
         boolean mine = m.senderId() == me.userId();
-        String who = mine ? "you" : name(m.senderId());
+        String who = name(m.senderId());
         if (!m.isText()) {
             return time + "* " + who + " " + EntryText.of(m, this::name);
         }
-        return time + who + ": " + m.body() + (mine ? "  " + mark(m.conversationId(), m.seq()) : "");
+        MemberPositions at = positions.get(m.conversationId());
+        return time + who + ": " + m.body() + (mine ? "  " + (at == null ? SENT : at.mark(m.seq(), me.userId())) : "");
     }
 
-    /** Sent, delivered to every other member, or read by every other member. */
-    private String mark(long conversationId, long seq) {
-        Map<Long, Receipt> positions = receipts.getOrDefault(conversationId, Map.of());
-        boolean delivered = true;
-        boolean read = true;
-        int others = 0;
-        for (long member : members.getOrDefault(conversationId, List.of())) {
-            if (member == me.userId()) {
-                continue;
-            }
-            others++;
-            Receipt r = positions.get(member);
-            delivered &= r != null && r.delivered() >= seq;
-            read &= r != null && r.read() >= seq;
-        }
-        if (others == 0) {
-            return SENT;
-        }
-        return read ? READ : delivered ? DELIVERED : SENT;
+    private String time(ChatMessage m) {
+        return CLOCK.format(Instant.ofEpochMilli(m.ts()).atZone(zone));
     }
 
     private String typers(long conversationId) {
@@ -494,7 +661,7 @@ public final class ChatScreen implements ParleyListener {
         if (who.isEmpty()) {
             return "";
         }
-        List<String> list = who.stream().map(this::name).sorted().toList();
+        List<String> list = who.stream().map(names::name).sorted().toList();
         return String.join(", ", list) + (list.size() == 1 ? " is" : " are") + " typing…";
     }
 
@@ -529,39 +696,72 @@ public final class ChatScreen implements ParleyListener {
 
     /** Takes in who is in the conversation and how far each has received and read. */
     private void learn(Conversation c) {
-        List<Long> ids = new ArrayList<>();
-        Map<Long, Receipt> positions = receipts.computeIfAbsent(c.conversationId(), k -> new HashMap<>());
-        for (Member m : c.members()) {
-            ids.add(m.userId());
-            if (m.username() != null) {
-                names.put(m.userId(), m.username());
-            }
-            positions.merge(m.userId(), new Receipt(c.conversationId(), m.userId(), m.delivered(), m.read()),
-                    (a, b) -> new Receipt(a.conversationId(), a.userId(), Math.max(a.delivered(), b.delivered()),
-                            Math.max(a.read(), b.read())));
+        names.learn(c);
+        positions.computeIfAbsent(c.conversationId(), k -> new MemberPositions()).learn(c);
+    }
+
+    private void keep(ChatMessage m) {
+        TreeMap<Long, ChatMessage> kept = entries.computeIfAbsent(m.conversationId(), k -> new TreeMap<>());
+        kept.put(m.seq(), m);
+        positions.computeIfAbsent(m.conversationId(), k -> new MemberPositions()).entry(m);
+        trim(m.conversationId(), m.conversationId() == openId ? SCROLLBACK : KEEP);
+    }
+
+    private void trim(long conversationId, int max) {
+        TreeMap<Long, ChatMessage> kept = entries.get(conversationId);
+        if (kept == null) {
+            return;
         }
-        members.put(c.conversationId(), ids);
+        while (kept.size() > max) {
+            kept.pollFirstEntry();
+            olderOnNode.add(conversationId);
+        }
     }
 
     private String preview(ChatMessage m) {
-        String who = m.senderId() == me.userId() ? "you" : name(m.senderId());
+        String who = name(m.senderId());
         return m.isText() ? who + ": " + Columns.cell(m.body()) : "* " + who + " " + EntryText.of(m, this::name);
     }
 
-    private String name(long userId) {
-        String n = names.get(userId);
-        return n != null ? n : "user:" + userId;
+    private static String clip(String body) {
+        return body.length() <= 40 ? body : body.substring(0, 39) + "…";
     }
 
-    private static void trim(TreeMap<Long, ChatMessage> kept) {
-        while (kept.size() > KEEP) {
-            kept.pollFirstEntry();
+    // ---- outside the lock --------------------------------------------------------------------
+
+    /** Reads one page of older history into the open conversation. */
+    private void loadOlder(long id) {
+        long before;
+        synchronized (this) {
+            TreeMap<Long, ChatMessage> kept = entries.get(id);
+            before = kept == null || kept.isEmpty() ? 0 : kept.firstKey();
+        }
+        if (before <= 1) {
+            synchronized (this) {
+                olderOnNode.remove(id);
+            }
+            return;
+        }
+        HistoryPage page = client.history(id, before, null, HISTORY_PAGE);
+        synchronized (this) {
+            for (ChatMessage m : page.messages()) {
+                keep(m);
+            }
+            if (!page.hasMore()) {
+                olderOnNode.remove(id);
+            }
         }
     }
 
-    private void setNotice(String text) {
-        synchronized (this) {
-            notice = text;
+    /**
+     * The conversation with its members, or null when that cannot be had now (no longer a member,
+     * or the node did not answer): what needed it shows with what is known, and is not lost.
+     */
+    private Conversation fetch(long conversationId) {
+        try {
+            return client.conversation(conversationId);
+        } catch (ParleyException e) {
+            return null;
         }
     }
 
@@ -573,8 +773,9 @@ public final class ChatScreen implements ParleyListener {
                     users.add(r.peerId);
                 }
             }
-            if (openId != 0) {
-                users.addAll(members.getOrDefault(openId, List.of()));
+            MemberPositions open = positions.get(openId);
+            if (openId != 0 && open != null) {
+                users.addAll(open.userIds());
             }
             users.remove(me.userId());
         }

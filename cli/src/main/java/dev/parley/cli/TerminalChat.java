@@ -1,11 +1,15 @@
 package dev.parley.cli;
 
+import org.jline.keymap.KeyMap;
+import org.jline.reader.Binding;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.Reference;
 import org.jline.reader.UserInterruptException;
 import org.jline.reader.Widget;
 import org.jline.terminal.Terminal;
+import org.jline.utils.InfoCmp;
 
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -17,11 +21,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The terminal front end of {@link ChatScreen}: reads lines with JLine and redraws the screen
  * above the input line whenever the model changes. On a terminal that can clear itself the
  * whole screen is redrawn in place; on a dumb one (a pipe) each redraw is printed below the last.
+ * PageUp and PageDown scroll the open conversation.
  */
 final class TerminalChat {
     /** Redraws are coalesced: a burst of events draws once. */
     private static final long REDRAW_DELAY_MS = 40;
     private static final String CLEAR = "\033[H\033[2J";
+    private static final String PAGE_UP = "parley-page-up";
+    private static final String PAGE_DOWN = "parley-page-down";
 
     private final Terminal terminal;
     private final ChatScreen screen;
@@ -45,10 +52,19 @@ final class TerminalChat {
         Widget insert = r.getWidgets().get(LineReader.SELF_INSERT);
         if (insert != null) {
             r.getWidgets().put(LineReader.SELF_INSERT, () -> {
-                screen.keystroke();
-                return insert.apply();
+                boolean done = insert.apply();
+                screen.typed(r.getBuffer().toString());
+                return done;
             });
         }
+        bind(r, PAGE_UP, InfoCmp.Capability.key_ppage, "\033[5~", () -> {
+            screen.pageUp();
+            draw();
+        });
+        bind(r, PAGE_DOWN, InfoCmp.Capability.key_npage, "\033[6~", () -> {
+            screen.pageDown();
+            draw();
+        });
         reader = r;
         screen.onChange(this::queueRedraw);
         draw();
@@ -69,6 +85,23 @@ final class TerminalChat {
             screen.onChange(() -> { });
             painter.shutdownNow();
         }
+    }
+
+    /**
+     * Binds a key to an action: the sequence the terminal's description gives, and the common
+     * VT220 one for terminals that describe none.
+     */
+    private void bind(LineReader r, String widget, InfoCmp.Capability key, String vt220, Runnable action) {
+        r.getWidgets().put(widget, () -> {
+            action.run();
+            return true;
+        });
+        KeyMap<Binding> keys = r.getKeyMaps().get(LineReader.MAIN);
+        String described = KeyMap.key(terminal, key);
+        if (described != null && !described.isEmpty()) {
+            keys.bind(new Reference(widget), described);
+        }
+        keys.bind(new Reference(widget), vt220);
     }
 
     private void queueRedraw() {

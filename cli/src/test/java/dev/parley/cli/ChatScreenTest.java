@@ -6,21 +6,17 @@ import dev.parley.sdk.EntryKind;
 import dev.parley.sdk.ParleyClient;
 import dev.parley.sdk.ParleyListener;
 import dev.parley.sdk.PositionStore;
+import dev.parley.sdk.Receipt;
 import dev.parley.sdk.Session;
-import org.jline.terminal.impl.DumbTerminal;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -54,12 +50,26 @@ class ChatScreenTest {
     static final class Inbox implements ParleyListener {
         final List<ChatMessage> messages = new CopyOnWriteArrayList<>();
         final List<Long> typing = new CopyOnWriteArrayList<>();
+        /** Every typing event, on and off, as "USER_ID on|off". */
+        final List<String> typingEvents = new CopyOnWriteArrayList<>();
+        final List<Receipt> receipts = new CopyOnWriteArrayList<>();
 
         @Override
         public void onTyping(long conversationId, long userId, boolean on) {
+            typingEvents.add(userId + (on ? " on" : " off"));
             if (on) {
                 typing.add(userId);
             }
+        }
+
+        @Override
+        public void onReceipt(Receipt receipt) {
+            receipts.add(receipt);
+        }
+
+        boolean delivered(long userId, long conversationId, long seq) {
+            return receipts.stream().anyMatch(r -> r.userId() == userId && r.conversationId() == conversationId
+                    && r.delivered() >= seq);
         }
 
         @Override
@@ -115,7 +125,7 @@ class ChatScreenTest {
                         && !screen.text().contains("is typing"));
 
                 // Alice's typing reaches Bob's client through the same model.
-                screen.keystroke();
+                screen.typed("o");
                 await().atMost(PATIENCE).until(() -> bobGets.typing.contains(alice.userId()));
 
                 // A message in the open conversation is read at once.
@@ -142,51 +152,283 @@ class ChatScreenTest {
     void theChatCommandRunsOnATerminal() throws Exception {
         Session bob = node.newUser("bob");
         String alice = LocalNode.uniqueName("alice");
-        Path home = dir.resolve(alice);
-        CliRun reg = CliRun.run(home, "register", alice, "--server", node.base().toString(), "--password", "pw-" + alice
-                + "-long");
-        assertThat(reg.exitCode()).as(reg.err()).isZero();
+        TerminalSession terminal = TerminalSession.register(node, dir, alice);
 
         Inbox bobGets = new Inbox();
         try (ParleyClient b = ParleyClient.builder(node.base(), bob).listener(bobGets).build()) {
             long cid = b.openDirect(alice).conversationId();
             b.connect().get(20, TimeUnit.SECONDS);
 
-            PipedOutputStream keys = new PipedOutputStream();
-            PipedInputStream in = new PipedInputStream(keys, 64 * 1024);
-            ByteArrayOutputStream screen = new ByteArrayOutputStream();
-            ChatCommand chat = new ChatCommand();
-            chat.terminal = new DumbTerminal("test", "dumb", in, screen, StandardCharsets.UTF_8);
-            CommandLine cmd = new CommandLine(new Root()).addSubcommand("chat", chat);
-            CompletableFuture<CliRun> run = CompletableFuture.supplyAsync(() -> CliRun.run(cmd, home, "chat"));
-
-            type(keys, "/open " + bob.username());
-            await().atMost(PATIENCE).until(() -> output(screen).contains("── " + bob.username()));
-            type(keys, "hello from the terminal");
+            terminal.type("/open " + bob.username());
+            await().atMost(PATIENCE).until(() -> terminal.output().contains("── " + bob.username()));
+            terminal.type("hello from the terminal");
             await().atMost(PATIENCE).until(() -> bobGets.has("hello from the terminal"));
             b.send(cid, "welcome, terminal").get(20, TimeUnit.SECONDS);
-            await().atMost(PATIENCE).until(() -> output(screen).contains(bob.username() + ": welcome, terminal"));
-            type(keys, "/quit");
+            await().atMost(PATIENCE).until(() -> terminal.output().contains(bob.username() + ": welcome, terminal"));
 
-            CliRun done = run.get(20, TimeUnit.SECONDS);
+            CliRun done = terminal.quit();
             assertThat(done.exitCode()).as(done.err()).isZero();
-            assertThat(output(screen)).contains("you: hello from the terminal");
+            assertThat(terminal.output()).contains("you: hello from the terminal");
         }
     }
 
-    /** A {@code parley} with just the chat command instance under test. */
-    @picocli.CommandLine.Command(name = "parley")
-    static final class Root {
+    /** A chat screen for this user on a connected client; the test closes the client. */
+    private static ParleyClient chat(Session user, ChatScreen screen) throws Exception {
+        PositionStore positions = PositionStore.inMemory();
+        ParleyClient client = ParleyClient.builder(node.base(), user).listener(screen).positions(positions).build();
+        screen.attach(client);
+        screen.load(positions);
+        client.connect().get(20, TimeUnit.SECONDS);
+        return client;
     }
 
-    private static void type(PipedOutputStream keys, String line) throws Exception {
-        keys.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-        keys.flush();
-    }
+    @Test
+    void commandsTypedInAConversationAreNotAnnouncedAsTyping() throws Exception {
+        Session alice = node.newUser("alice");
+        Session bob = node.newUser("bob");
+        Inbox bobGets = new Inbox();
+        try (ParleyClient b = ParleyClient.builder(node.base(), bob).listener(bobGets).build()) {
+            b.connect().get(20, TimeUnit.SECONDS);
+            ChatScreen screen = new ChatScreen(alice, ZoneId.of("UTC"));
+            try (ParleyClient a = chat(alice, screen)) {
+                screen.handle("/open " + bob.username());
+                for (String input : List.of("/", "/i", "/in", "/inf", "/info")) {
+                    screen.typed(input);
+                }
+                screen.handle("/info");
+                screen.typed("/");
+                screen.handle("/help");
+                // A message sent with no keystroke announced: bob gets it, and no typing before it.
+                screen.handle("no typing before this");
+                await().atMost(PATIENCE).until(() -> bobGets.has("no typing before this"));
+                assertThat(bobGets.typingEvents).isEmpty();
 
-    private static String output(ByteArrayOutputStream screen) {
-        synchronized (screen) {
-            return screen.toString(StandardCharsets.UTF_8);
+                // A message being typed is announced; turning it into a command takes that back.
+                screen.typed("h");
+                await().atMost(PATIENCE).until(() -> bobGets.typingEvents.contains(alice.userId() + " on"));
+                screen.typed("/");
+                await().atMost(PATIENCE).until(() -> bobGets.typingEvents.contains(alice.userId() + " off"));
+            }
         }
+    }
+
+    @Test
+    void entriesWaitingAtStartAndAfterAReconnectAreAcknowledgedAsDelivered() throws Exception {
+        Session alice = node.newUser("alice");
+        Session bob = node.newUser("bob");
+        Inbox bobGets = new Inbox();
+        try (ParleyClient b = ParleyClient.builder(node.base(), bob).listener(bobGets).build()) {
+            long cid = b.openDirect(alice.username()).conversationId();
+            b.connect().get(20, TimeUnit.SECONDS);
+            b.send(cid, "while you were away").get(20, TimeUnit.SECONDS);
+            b.send(cid, "and this too").get(20, TimeUnit.SECONDS);
+
+            ChatScreen screen = new ChatScreen(alice, ZoneId.of("UTC"));
+            try (ParleyClient a = chat(alice, screen)) {
+                // The chat started with two entries waiting: its device now holds them.
+                await().atMost(PATIENCE).until(() -> bobGets.delivered(alice.userId(), cid, 2));
+                assertThat(screen.text()).contains("(2)");
+
+                a.dropConnection();
+                b.send(cid, "across a reconnect").get(20, TimeUnit.SECONDS);
+                await().atMost(PATIENCE).until(() -> bobGets.delivered(alice.userId(), cid, 3));
+                assertThat(a.conversation(cid).member(alice.userId()).read()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void groupTicksWaitForEveryMemberAndInfoSaysWhoHasSeenAMessage() throws Exception {
+        Session alice = node.newUser("alice");
+        Session bob = node.newUser("bob");
+        Session carol = node.newUser("carol");
+        Session dave = node.newUser("dave");
+        ChatScreen screen = new ChatScreen(alice, ZoneId.of("UTC"));
+        try (ParleyClient a = chat(alice, screen);
+             ParleyClient b = ParleyClient.builder(node.base(), bob).autoDelivered(false).build();
+             ParleyClient c = ParleyClient.builder(node.base(), carol).autoDelivered(false).build()) {
+            b.connect().get(20, TimeUnit.SECONDS);
+            c.connect().get(20, TimeUnit.SECONDS);
+            screen.handle("/group \"Tick test\" " + bob.username() + " " + carol.username());
+            long gid = screen.openId();
+            screen.handle("hello all");
+            await().atMost(PATIENCE).until(() -> screen.text().contains("you: hello all  " + ChatScreen.SENT + "\n"));
+            assertThat(info(screen)).endsWith("not yet delivered to " + bob.username() + ", " + carol.username());
+
+            // One member's device has it: still one tick, and /info says who.
+            b.markDelivered(gid, 2).get(20, TimeUnit.SECONDS);
+            await().atMost(PATIENCE).until(() -> info(screen).endsWith("delivered to " + bob.username()
+                    + " · not yet delivered to " + carol.username()));
+            assertThat(screen.text()).contains("you: hello all  " + ChatScreen.SENT + "\n");
+
+            c.markDelivered(gid, 2).get(20, TimeUnit.SECONDS);
+            await().atMost(PATIENCE).until(() -> screen.text().contains("you: hello all  " + ChatScreen.DELIVERED + "\n"));
+            b.markRead(gid, 2).get(20, TimeUnit.SECONDS);
+            await().atMost(PATIENCE).until(() -> info(screen).endsWith("seen by " + bob.username() + " · delivered to "
+                    + carol.username()));
+            assertThat(screen.text()).contains("you: hello all  " + ChatScreen.DELIVERED + "\n");
+            c.markRead(gid, 2).get(20, TimeUnit.SECONDS);
+            await().atMost(PATIENCE).until(() -> screen.text().contains("you: hello all  " + ChatScreen.READ));
+            assertThat(info(screen)).endsWith("seen by " + bob.username() + ", " + carol.username());
+
+            // Someone added later never got it as a member: the ticks stay; the next message waits for them too.
+            screen.handle("/add " + dave.username());
+            await().atMost(PATIENCE).until(() -> screen.text().contains("── Tick test · 4 members ──"));
+            assertThat(screen.text()).contains("you: hello all  " + ChatScreen.READ);
+            screen.handle("and dave");
+            await().atMost(PATIENCE).until(() -> screen.text().contains("you: and dave  " + ChatScreen.SENT));
+            assertThat(info(screen)).endsWith("not yet delivered to " + bob.username() + ", " + carol.username() + ", "
+                    + dave.username());
+            screen.handle("/info 2");
+            assertThat(screen.text()).contains("! \"hello all\"").contains("seen by " + bob.username() + ", "
+                    + carol.username() + "\n");
+        }
+    }
+
+    /** What {@code /info} says about the latest message. */
+    private static String info(ChatScreen screen) {
+        screen.handle("/info");
+        return screen.text().lines().filter(l -> l.startsWith("! ")).findFirst().orElse("");
+    }
+
+    @Test
+    void pageUpAndMoreReadEarlierHistory() throws Exception {
+        Session alice = node.newUser("alice");
+        Session bob = node.newUser("bob");
+        try (ParleyClient b = ParleyClient.builder(node.base(), bob).build()) {
+            long cid = b.openDirect(alice.username()).conversationId();
+            b.connect().get(20, TimeUnit.SECONDS);
+            sendNumbered(b, cid, "old", 80);
+
+            ChatScreen screen = new ChatScreen(alice, ZoneId.of("UTC"));
+            try (ParleyClient a = chat(alice, screen)) {
+                screen.handle("/open " + bob.username());
+                assertThat(String.join("\n", screen.render(24))).contains("old 080").doesNotContain("old 060");
+                assertThat(screen.text()).contains("old 031").doesNotContain("old 030").contains("↑ earlier");
+
+                // /more reads older history once the kept entries run out, until the first.
+                for (int i = 0; i < 20 && !screen.text().contains("old 001"); i++) {
+                    screen.handle("/more");
+                }
+                assertThat(screen.text()).contains("old 001").doesNotContain("↑ earlier");
+
+                // PageUp on a small screen: earlier lines, then PageDown back to the newest.
+                List<String> page = screen.render(24);
+                for (int i = 0; i < 10 && !String.join("\n", page).contains("old 001"); i++) {
+                    screen.pageUp();
+                    page = screen.render(24);
+                }
+                assertThat(page).anyMatch(l -> l.contains("old 001")).noneMatch(l -> l.contains("old 080"))
+                        .anyMatch(l -> l.contains("more below: PageDown"));
+                for (int i = 0; i < 10 && !String.join("\n", page).contains("old 080"); i++) {
+                    screen.pageDown();
+                    page = screen.render(24);
+                }
+                assertThat(page).anyMatch(l -> l.contains("old 080")).noneMatch(l -> l.contains("more below"));
+            }
+        }
+    }
+
+    @Test
+    void groupsAreCreatedAndManagedFromTheChat() throws Exception {
+        Session alice = node.newUser("alice");
+        Session bob = node.newUser("bob");
+        Session carol = node.newUser("carol");
+        Session dave = node.newUser("dave");
+        ChatScreen screen = new ChatScreen(alice, ZoneId.of("UTC"));
+        try (ParleyClient a = chat(alice, screen)) {
+            screen.handle("/help");
+            assertThat(screen.text()).contains("/group \"Night owls\" bob carol").contains("quote a title with spaces")
+                    .contains("/add USER").contains("/remove USER").contains("/rename").contains("/role USER admin|member")
+                    .contains("/leave").contains("/info").contains("/more");
+            screen.handle("/add " + bob.username());
+            assertThat(screen.text()).contains("! open a group first");
+
+            screen.handle("/group \"Night owls\" " + bob.username() + " " + carol.username());
+            assertThat(screen.text()).contains("── Night owls · 3 members ──");
+            screen.handle("/add " + dave.username());
+            assertThat(screen.text()).contains("! you added " + dave.username());
+            await().atMost(PATIENCE).until(() -> screen.text().contains("── Night owls · 4 members ──")
+                    && screen.text().contains("* you added " + dave.username()));
+            screen.handle("/role " + bob.username() + " admin");
+            assertThat(screen.text()).contains("! you made " + bob.username() + " admin");
+            screen.handle("/members");
+            assertThat(screen.text()).contains("! 4 members: you (owner), " + bob.username() + " (admin), "
+                    + carol.username() + ", " + dave.username());
+            screen.handle("/remove " + dave.username());
+            await().atMost(PATIENCE).until(() -> screen.text().contains("── Night owls · 3 members ──"));
+            screen.handle("/remove " + dave.username());
+            assertThat(screen.text()).contains("! refused: not_found: not a member of this group: " + dave.username());
+            screen.handle("/rename \"Early birds\"");
+            await().atMost(PATIENCE).until(() -> screen.text().contains("── Early birds · 3 members ──"));
+
+            screen.handle("/list");
+            assertThat(screen.text()).contains("Early birds").doesNotContain("user:");
+            screen.handle("/open Early birds");
+            assertThat(screen.text()).contains("── Early birds");
+            screen.handle("/leave");
+            assertThat(screen.text()).contains("! you left Early birds").doesNotContain("── Early birds");
+            assertThat(screen.openId()).isZero();
+            assertThat(a.allConversations()).isEmpty();
+            Thread.sleep(300); // the entry recording the leave may still arrive; it must not bring the group back
+            assertThat(screen.text()).doesNotContain("Early birds ");
+
+            screen.handle("/open " + bob.username());
+            screen.handle("/add " + carol.username());
+            assertThat(screen.text()).contains("! /add USER... works in a group; this is a direct conversation");
+        }
+    }
+
+    @Test
+    void theListNamesWhoChangedAGroupAndWhoWroteInIt() throws Exception {
+        Session alice = node.newUser("alice");
+        Session bob = node.newUser("bob");
+        Session carol = node.newUser("carol");
+        try (ParleyClient b = ParleyClient.builder(node.base(), bob).build();
+             ParleyClient c = ParleyClient.builder(node.base(), carol).build()) {
+            long gid = b.createGroup("Book club", List.of(alice.username(), carol.username())).conversationId();
+            ChatScreen screen = new ChatScreen(alice, ZoneId.of("UTC"));
+            try (ParleyClient a = chat(alice, screen)) {
+                assertThat(screen.text()).contains("* " + bob.username() + " created \"Book club\" with " + bob.username()
+                        + ", you, " + carol.username()).doesNotContain("user:");
+                c.connect().get(20, TimeUnit.SECONDS);
+                c.send(gid, "chapter one?").get(20, TimeUnit.SECONDS);
+                await().atMost(PATIENCE).until(() -> screen.text().contains(carol.username() + ": chapter one?"));
+                assertThat(screen.text()).doesNotContain("user:");
+            }
+        }
+    }
+
+    @Test
+    void pageUpAndPageDownKeysScrollTheTerminal() throws Exception {
+        Session bob = node.newUser("bob");
+        String alice = LocalNode.uniqueName("alice");
+        TerminalSession terminal = TerminalSession.register(node, dir, alice);
+        try (ParleyClient b = ParleyClient.builder(node.base(), bob).build()) {
+            long cid = b.openDirect(alice).conversationId();
+            b.connect().get(20, TimeUnit.SECONDS);
+            sendNumbered(b, cid, "line", 40);
+
+            terminal.type("/open " + bob.username());
+            await().atMost(PATIENCE).until(() -> terminal.output().contains("line 040"));
+            assertThat(terminal.output()).doesNotContain("line 001");
+            terminal.press("\033[5~"); // PageUp, as a VT220 sends it
+            await().atMost(PATIENCE).until(() -> terminal.output().contains("more below: PageDown"));
+            int before = terminal.output().length();
+            terminal.press("\033[6~"); // PageDown
+            await().atMost(PATIENCE).until(() -> terminal.output().length() > before
+                    && !terminal.output().substring(before).contains("more below"));
+            CliRun done = terminal.quit();
+            assertThat(done.exitCode()).as(done.err()).isZero();
+        }
+    }
+
+    /** Sends "PREFIX 001" to "PREFIX N" and waits until all are stored. */
+    private static void sendNumbered(ParleyClient client, long conversationId, String prefix, int n) throws Exception {
+        List<CompletableFuture<?>> sends = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            sends.add(client.send(conversationId, String.format("%s %03d", prefix, i)));
+        }
+        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
     }
 }
