@@ -26,16 +26,23 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code parley admin}: operator commands against a running node's administration API, plus an
- * offline restore. The admin token comes from {@code --token}, {@code PARLEY_ADMIN_TOKEN}, or the
- * node's data directory ({@code --data}, default ./data).
+ * offline restore. The node comes from {@code --server} (once {@code --url}, still taken), else
+ * {@code PARLEY_SERVER}, as for the client commands. The admin token comes from {@code --token},
+ * {@code PARLEY_ADMIN_TOKEN}, or the node's data directory ({@code --data}, default ./data).
  */
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Administer a Parley node.",
         subcommands = {AdminCommand.Users.class, AdminCommand.Devices.class, AdminCommand.Stats.class,
                 AdminCommand.Backup.class, AdminCommand.Restore.class, AdminCommand.Export.class})
 final class AdminCommand {
 
-    @Option(names = "--url", scope = ScopeType.INHERIT, description = "The node (default http://127.0.0.1:8080).")
-    String url = "http://127.0.0.1:8080";
+    @Option(names = "--server", paramLabel = "URL", scope = ScopeType.INHERIT,
+            defaultValue = "${env:PARLEY_SERVER:-http://127.0.0.1:8080}",
+            description = "The node (default: $PARLEY_SERVER, else http://127.0.0.1:8080).")
+    String url;
+
+    /** The earlier name of {@code --server}, still taken. */
+    @Option(names = "--url", paramLabel = "URL", scope = ScopeType.INHERIT, hidden = true)
+    String earlierUrl;
 
     @Option(names = "--token", scope = ScopeType.INHERIT, description = "The admin token (default: PARLEY_ADMIN_TOKEN,"
             + " else DATA/admin.token).")
@@ -56,21 +63,60 @@ final class AdminCommand {
         }
         Path file = data.resolve(AdminToken.FILE);
         if (!Files.exists(file)) {
-            throw new IOException("no admin token: give --token, set PARLEY_ADMIN_TOKEN, or point --data at the node's"
+            throw new NoToken("no admin token: give --token, set PARLEY_ADMIN_TOKEN, or point --data at the node's"
                     + " data directory (" + file + " not found)");
         }
-        return Files.readString(file).strip();
+        try {
+            return Files.readString(file).strip();
+        } catch (IOException e) {
+            throw new NoToken("cannot read the admin token in " + file + ": " + e.getMessage());
+        }
     }
 
-    /** Calls the admin API; prints the body of a success to stdout, an error to stderr. */
-    int call(String method, String path, String jsonBody) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + "/admin/v1" + path))
-                .timeout(Duration.ofMinutes(10))
-                .header("Authorization", "Bearer " + token())
-                .header("Content-Type", "application/json")
-                .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(jsonBody));
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    /** The node's base address, checked to be an http(s) URL with a host. */
+    private URI node() {
+        if (earlierUrl != null) {
+            url = earlierUrl;
+        }
+        URI u = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+        if (u.getHost() == null || !("http".equalsIgnoreCase(u.getScheme()) || "https".equalsIgnoreCase(u.getScheme()))) {
+            throw new IllegalArgumentException(url);
+        }
+        return u;
+    }
+
+    /** No admin token could be found. */
+    static final class NoToken extends IOException {
+        NoToken(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Calls the admin API; prints the body of a success to stdout, an error to stderr. A node that
+     * cannot be reached, or a missing token, is one line on stderr and exit code 1.
+     */
+    int call(String method, String path, String jsonBody) throws InterruptedException {
+        HttpResponse<String> r;
+        try {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(node() + "/admin/v1" + path))
+                    .timeout(Duration.ofMinutes(10))
+                    .header("Authorization", "Bearer " + token())
+                    .header("Content-Type", "application/json")
+                    .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(jsonBody));
+            r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (NoToken e) {
+            System.err.println("parley admin: " + e.getMessage());
+            return 1;
+        } catch (IOException e) {
+            System.err.println("parley admin: cannot reach " + url + " (" + (e.getMessage() != null ? e.getMessage()
+                    : e.getClass().getSimpleName()) + "); is the node running? --server or PARLEY_SERVER picks it");
+            return 1;
+        } catch (IllegalArgumentException e) {
+            System.err.println("parley admin: --server must be a URL like http://127.0.0.1:8080, not " + url);
+            return 2;
+        }
         if (r.statusCode() >= 400) {
             System.err.println("parley admin: " + r.statusCode() + " " + r.body());
             return 1;
