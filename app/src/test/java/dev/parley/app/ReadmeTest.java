@@ -39,14 +39,25 @@ class ReadmeTest {
     private static final char MARK = '\u001e';
 
     /** Lines that are not run, by how they start, and why. */
-    private static final Map<String, String> NOT_RUN = Map.of(
-            "./parley serve", "runs a node until stopped; this test runs its own, the one every other line talks to",
-            "./mvnw verify", "the build this test is part of",
-            "./parley chat", "interactive: it needs a terminal; ChatScreenTest (cli) runs the chat command on one",
-            "scripts/cluster.sh", "starts PostgreSQL shards, Redis, HAProxy and three node processes; the cluster"
-                    + " tests run the same cluster mode in every build",
-            "./parley consistency", "a ten-minute soak; ConsistencyRunTest runs the same run for seconds in every build",
-            "./parley bench", "a load run; the bench module's LatencySmokeTest runs it small");
+    private static final Map<String, String> NOT_RUN = Map.ofEntries(
+            Map.entry("./parley serve", "runs a node until stopped; this test runs its own, the one every other line"
+                    + " talks to"),
+            Map.entry("./mvnw verify", "the build this test is part of"),
+            Map.entry("tar -xzf parley-", "needs a release archive; dist's ArchiveIT unpacks and runs the ones the"
+                    + " build makes"),
+            Map.entry("parley-0.1.0/bin/parley serve", "runs an unpacked archive's node until stopped; dist's"
+                    + " ArchiveIT does"),
+            Map.entry("sudo", "installs system-wide as root (dpkg, systemd); dist's DebPackageIT does where it may"),
+            Map.entry("docker", "Docker is not available on the build machines (the Install section says what dist"
+                    + " checks instead)"),
+            Map.entry("echo \"PARLEY_PG_PASSWORD", "writes deploy/.env, which only docker compose reads"),
+            Map.entry("./parley chat", "interactive: it needs a terminal; ChatScreenTest (cli) runs the chat command"
+                    + " on one"),
+            Map.entry("scripts/cluster.sh", "starts PostgreSQL shards, Redis, HAProxy and three node processes; the"
+                    + " cluster tests run the same cluster mode in every build"),
+            Map.entry("./parley consistency", "a ten-minute soak; ConsistencyRunTest runs the same run for seconds in"
+                    + " every build"),
+            Map.entry("./parley bench", "a load run; the bench module's LatencySmokeTest runs it small"));
 
     /** What a line must print (a regular expression found in its standard output), by how the line starts. */
     private static final Map<String, String> PRINTS = new LinkedHashMap<>();

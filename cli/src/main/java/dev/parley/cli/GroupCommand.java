@@ -20,8 +20,9 @@ import java.util.Locale;
  * when it has spaces) or its id; each change prints the entry it added to the group's history.
  */
 @Command(name = "group", mixinStandardHelpOptions = true,
-        description = {"Create and change groups. GROUP is a group's title (quote it if it has spaces) or its id.",
-                "Owners and admins add, remove and rename; the owner makes admins; anyone may leave."},
+        description = {"Create and change groups.",
+                "GROUP is a group's title (quote it if it has spaces) or its id. Owners and admins add, remove",
+                "and rename; the owner makes admins; anyone may leave."},
         subcommands = {GroupCommand.Create.class, GroupCommand.Members.class, GroupCommand.Add.class,
                 GroupCommand.Remove.class, GroupCommand.Rename.class, GroupCommand.Leave.class, GroupCommand.SetRole.class})
 public final class GroupCommand implements Runnable {

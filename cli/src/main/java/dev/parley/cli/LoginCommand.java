@@ -10,9 +10,9 @@ import java.net.URI;
 
 /** {@code parley login USERNAME}: logs this terminal in as a new device and keeps its token. */
 @Command(name = "login", mixinStandardHelpOptions = true,
-        description = {"Log in as a new device of this user (on another machine, or after logout; register",
-                "already logs in). The token is kept in ~/.parley (or $PARLEY_HOME), readable by you only.",
-                "Prints: logged in USERNAME USER_ID DEVICE_ID"})
+        description = {"Log in as a new device of this user.",
+                "For another machine, or after logout: register already logs in. The token is kept in",
+                "~/.parley (or $PARLEY_HOME), readable by you only.", "Prints: logged in USERNAME USER_ID DEVICE_ID"})
 public final class LoginCommand extends ClientCommand {
     @Parameters(paramLabel = "USERNAME")
     String username;

@@ -11,8 +11,9 @@ import java.net.URI;
 
 /** {@code parley register USERNAME}: creates an account and logs this terminal in. */
 @Command(name = "register", mixinStandardHelpOptions = true,
-        description = {"Create an account and log this terminal in (kept in ~/.parley, or $PARLEY_HOME:",
-                "give each user on one machine a directory of their own).", "Prints: registered USERNAME USER_ID"})
+        description = {"Create an account and log this terminal in.",
+                "The login is kept in ~/.parley (or $PARLEY_HOME: give each user on one machine a directory",
+                "of their own).", "Prints: registered USERNAME USER_ID"})
 public final class RegisterCommand extends ClientCommand {
     @Parameters(paramLabel = "USERNAME", description = "3 to 32 of a-z 0-9 _ . -")
     String username;
