@@ -287,10 +287,15 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
         }
     }
 
-    /** Limits on every external input. */
+    /**
+     * Limits on every external input. {@code preAuthBytes} is what a WebSocket may send before its
+     * {@code auth} is accepted; {@code maxConnectionsPerAddress} caps the open connections (HTTP
+     * and WebSocket) from one source address, 0 for no cap.
+     */
     public record Limits(int maxFrameBytes, int hardFrameBytes, int maxBodyBytes, int sendsPerSecond, int sendBurst,
                          int framesPerSecond, int frameBurst, int maxPageSize, int outboundQueueBytes,
-                         int maxHttpBodyBytes, int maxGroupSize, int maxCatchUp) {
+                         int maxHttpBodyBytes, int maxGroupSize, int maxCatchUp, int preAuthBytes,
+                         int maxConnectionsPerAddress) {
         public Limits {
             require(maxFrameBytes >= 1024, "limits.maxFrameBytes", "must be at least 1024");
             require(hardFrameBytes >= maxFrameBytes, "limits.hardFrameBytes", "must be at least limits.maxFrameBytes");
@@ -305,6 +310,23 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
             require(maxHttpBodyBytes >= 1024, "limits.maxHttpBodyBytes", "must be at least 1024");
             require(maxGroupSize >= 2, "limits.maxGroupSize", "must be at least 2");
             require(maxCatchUp >= 1, "limits.maxCatchUp", "must be at least 1");
+            require(preAuthBytes >= maxFrameBytes, "limits.preAuthBytes",
+                    "must be at least limits.maxFrameBytes (the auth frame must fit)");
+            require(maxConnectionsPerAddress >= 0, "limits.maxConnectionsPerAddress", "must be 0 (no cap) or more");
+        }
+
+        /** With the budget before {@code auth} at its default (room for one largest frame and some pings) and no cap per address. */
+        public Limits(int maxFrameBytes, int hardFrameBytes, int maxBodyBytes, int sendsPerSecond, int sendBurst,
+                      int framesPerSecond, int frameBurst, int maxPageSize, int outboundQueueBytes, int maxHttpBodyBytes,
+                      int maxGroupSize, int maxCatchUp) {
+            this(maxFrameBytes, hardFrameBytes, maxBodyBytes, sendsPerSecond, sendBurst, framesPerSecond, frameBurst,
+                    maxPageSize, outboundQueueBytes, maxHttpBodyBytes, maxGroupSize, maxCatchUp,
+                    defaultPreAuthBytes(maxFrameBytes), 0);
+        }
+
+        /** The auth frame may be as large as any frame; 16 KiB more leaves room for pings while it is checked. */
+        public static int defaultPreAuthBytes(int maxFrameBytes) {
+            return maxFrameBytes + 16 * 1024;
         }
 
         public static Limits defaults() {
@@ -315,22 +337,37 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
         public Limits withSendRate(int perSecond, int burst) {
             return new Limits(maxFrameBytes, hardFrameBytes, maxBodyBytes, perSecond, burst, Math.max(framesPerSecond,
                     perSecond * 4), Math.max(frameBurst, burst * 4), maxPageSize, outboundQueueBytes, maxHttpBodyBytes,
-                    maxGroupSize, maxCatchUp);
+                    maxGroupSize, maxCatchUp, preAuthBytes, maxConnectionsPerAddress);
         }
 
         public Limits withOutboundQueueBytes(int bytes) {
             return new Limits(maxFrameBytes, hardFrameBytes, maxBodyBytes, sendsPerSecond, sendBurst, framesPerSecond,
-                    frameBurst, maxPageSize, bytes, maxHttpBodyBytes, maxGroupSize, maxCatchUp);
+                    frameBurst, maxPageSize, bytes, maxHttpBodyBytes, maxGroupSize, maxCatchUp, preAuthBytes,
+                    maxConnectionsPerAddress);
         }
 
         public Limits withMaxGroupSize(int size) {
             return new Limits(maxFrameBytes, hardFrameBytes, maxBodyBytes, sendsPerSecond, sendBurst, framesPerSecond,
-                    frameBurst, maxPageSize, outboundQueueBytes, maxHttpBodyBytes, size, maxCatchUp);
+                    frameBurst, maxPageSize, outboundQueueBytes, maxHttpBodyBytes, size, maxCatchUp, preAuthBytes,
+                    maxConnectionsPerAddress);
         }
 
         public Limits withMaxCatchUp(int messages) {
             return new Limits(maxFrameBytes, hardFrameBytes, maxBodyBytes, sendsPerSecond, sendBurst, framesPerSecond,
-                    frameBurst, maxPageSize, outboundQueueBytes, maxHttpBodyBytes, maxGroupSize, messages);
+                    frameBurst, maxPageSize, outboundQueueBytes, maxHttpBodyBytes, maxGroupSize, messages, preAuthBytes,
+                    maxConnectionsPerAddress);
+        }
+
+        public Limits withFrameRate(int perSecond, int burst) {
+            return new Limits(maxFrameBytes, hardFrameBytes, maxBodyBytes, sendsPerSecond, sendBurst, perSecond, burst,
+                    maxPageSize, outboundQueueBytes, maxHttpBodyBytes, maxGroupSize, maxCatchUp, preAuthBytes,
+                    maxConnectionsPerAddress);
+        }
+
+        public Limits withMaxConnectionsPerAddress(int connections) {
+            return new Limits(maxFrameBytes, hardFrameBytes, maxBodyBytes, sendsPerSecond, sendBurst, framesPerSecond,
+                    frameBurst, maxPageSize, outboundQueueBytes, maxHttpBodyBytes, maxGroupSize, maxCatchUp, preAuthBytes,
+                    connections);
         }
     }
 
@@ -382,17 +419,35 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
         }
     }
 
-    /** Heartbeats, timeouts and grace periods. */
-    public record Timing(Duration heartbeat, Duration authTimeout, Duration presenceGrace, Duration typingExpiry) {
+    /**
+     * Heartbeats, timeouts and grace periods. An HTTP connection must deliver each request's head
+     * within {@code requestHeaderTimeout} (counted from the connection's start or the previous
+     * answer); a request body that stops arriving, or an answer the client does not take, closes
+     * it after {@code idleTimeout}. WebSockets are governed by the heartbeat instead.
+     */
+    public record Timing(Duration heartbeat, Duration authTimeout, Duration presenceGrace, Duration typingExpiry,
+                         Duration requestHeaderTimeout, Duration idleTimeout) {
         public Timing {
             require(heartbeat != null && heartbeat.toMillis() >= 100, "timing.heartbeat", "must be at least 100ms");
             require(authTimeout != null && authTimeout.toMillis() >= 100, "timing.authTimeout", "must be at least 100ms");
             require(presenceGrace != null && !presenceGrace.isNegative(), "timing.presenceGrace", "must not be negative");
             require(typingExpiry != null && typingExpiry.toMillis() >= 100, "timing.typingExpiry", "must be at least 100ms");
+            require(requestHeaderTimeout != null && requestHeaderTimeout.toMillis() >= 100, "timing.requestHeaderTimeout",
+                    "must be at least 100ms");
+            require(idleTimeout != null && idleTimeout.toSeconds() >= 1, "timing.idleTimeout", "must be at least 1s");
+        }
+
+        /** With the HTTP timeouts at their defaults. */
+        public Timing(Duration heartbeat, Duration authTimeout, Duration presenceGrace, Duration typingExpiry) {
+            this(heartbeat, authTimeout, presenceGrace, typingExpiry, Duration.ofSeconds(10), Duration.ofSeconds(60));
         }
 
         public static Timing defaults() {
             return new Timing(Duration.ofSeconds(25), Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(6));
+        }
+
+        public Timing withHttpTimeouts(Duration requestHeader, Duration idle) {
+            return new Timing(heartbeat, authTimeout, presenceGrace, typingExpiry, requestHeader, idle);
         }
     }
 

@@ -38,8 +38,9 @@ public final class ConfigLoader {
             "cluster", new String[]{"type", "nodeNumber", "redisUri", "redisNamespace", "nodeTtl"},
             "limits", new String[]{"maxFrameBytes", "hardFrameBytes", "maxBodyBytes", "sendsPerSecond", "sendBurst",
                     "framesPerSecond", "frameBurst", "maxPageSize", "outboundQueueBytes", "maxHttpBodyBytes",
-                    "maxGroupSize", "maxCatchUp"},
-            "timing", new String[]{"heartbeat", "authTimeout", "presenceGrace", "typingExpiry"},
+                    "maxGroupSize", "maxCatchUp", "preAuthBytes", "maxConnectionsPerAddress"},
+            "timing", new String[]{"heartbeat", "authTimeout", "presenceGrace", "typingExpiry", "requestHeaderTimeout",
+                    "idleTimeout"},
             "passwords", new String[]{"memoryKiB", "iterations", "parallelism"},
             "observability", new String[]{"metrics", "jsonLogs", "logLevel"},
             "retention", new String[]{"messages"},
@@ -104,7 +105,8 @@ public final class ConfigLoader {
     }
 
     private static Limits limits(Settings s, Limits d) {
-        return new Limits(s.integer("limits.maxFrameBytes", d.maxFrameBytes()),
+        int maxFrameBytes = s.integer("limits.maxFrameBytes", d.maxFrameBytes());
+        return new Limits(maxFrameBytes,
                 s.integer("limits.hardFrameBytes", d.hardFrameBytes()),
                 s.integer("limits.maxBodyBytes", d.maxBodyBytes()),
                 s.integer("limits.sendsPerSecond", d.sendsPerSecond()),
@@ -115,12 +117,16 @@ public final class ConfigLoader {
                 s.integer("limits.outboundQueueBytes", d.outboundQueueBytes()),
                 s.integer("limits.maxHttpBodyBytes", d.maxHttpBodyBytes()),
                 s.integer("limits.maxGroupSize", d.maxGroupSize()),
-                s.integer("limits.maxCatchUp", d.maxCatchUp()));
+                s.integer("limits.maxCatchUp", d.maxCatchUp()),
+                s.integer("limits.preAuthBytes", Limits.defaultPreAuthBytes(maxFrameBytes)),
+                s.integer("limits.maxConnectionsPerAddress", d.maxConnectionsPerAddress()));
     }
 
     private static Timing timing(Settings s, Timing d) {
         return new Timing(s.duration("timing.heartbeat", d.heartbeat()), s.duration("timing.authTimeout", d.authTimeout()),
-                s.duration("timing.presenceGrace", d.presenceGrace()), s.duration("timing.typingExpiry", d.typingExpiry()));
+                s.duration("timing.presenceGrace", d.presenceGrace()), s.duration("timing.typingExpiry", d.typingExpiry()),
+                s.duration("timing.requestHeaderTimeout", d.requestHeaderTimeout()),
+                s.duration("timing.idleTimeout", d.idleTimeout()));
     }
 
     private static Passwords passwords(Settings s, Passwords d) {

@@ -108,6 +108,21 @@ class ConfigLoaderTest {
         assertFails(dir, "server:\n  host: [a\n", "not valid YAML");
     }
 
+    @Test
+    void theBudgetBeforeAuthFollowsTheFrameLimitUnlessSet(@TempDir Path dir) throws IOException {
+        ServerConfig c = ConfigLoader.load(write(dir, "limits:\n  maxFrameBytes: 128KiB\n"), Map.of());
+        assertThat(c.limits().preAuthBytes()).isEqualTo(144 * 1024);
+        Path set = write(dir, "limits:\n  preAuthBytes: 100KiB\n  maxConnectionsPerAddress: 20\n"
+                + "timing:\n  requestHeaderTimeout: 5s\n  idleTimeout: 2m\n");
+        ServerConfig s = ConfigLoader.load(set, Map.of());
+        assertThat(s.limits().preAuthBytes()).isEqualTo(100 * 1024);
+        assertThat(s.limits().maxConnectionsPerAddress()).isEqualTo(20);
+        assertThat(s.timing().requestHeaderTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(s.timing().idleTimeout()).isEqualTo(Duration.ofMinutes(2));
+        assertFails(dir, "limits:\n  preAuthBytes: 1KiB\n", "limits.preAuthBytes: must be at least limits.maxFrameBytes");
+        assertFails(dir, "limits:\n  maxConnectionsPerAddress: -1\n", "limits.maxConnectionsPerAddress");
+    }
+
     private static void assertFails(Path dir, String yaml, String message) throws IOException {
         Path f = write(dir, yaml);
         assertThatThrownBy(() -> ConfigLoader.load(f, Map.of())).isInstanceOf(IllegalArgumentException.class)
