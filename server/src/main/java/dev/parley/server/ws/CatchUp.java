@@ -28,11 +28,11 @@ import java.util.concurrent.TimeoutException;
  * device gets every entry after its position (or a {@code resync} when more than the configured
  * maximum is missing), then each member's receipt positions; then {@code synced}, then the
  * buffered live entries. Runs on a virtual thread and writes through the connection's loop,
- * waiting for the socket to drain between chunks so a large catch-up never floods memory.
+ * waiting for the socket to drain between chunks so a large catch-up never floods memory. A
+ * device that reads nothing for two heartbeat intervals meanwhile is closed as a slow consumer.
  */
 final class CatchUp {
     private static final Logger log = LoggerFactory.getLogger(CatchUp.class);
-    private static final long DRAIN_TIMEOUT_SECONDS = 60;
 
     private final ChatConnection connection;
     private final SocketServices services;
@@ -144,9 +144,10 @@ final class CatchUp {
             throw new ClosedDuringCatchUp();
         }
         try {
-            connection.onLoopThenDrained(work).get(DRAIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            connection.onLoopThenDrained(work).get(2 * services.config().timing().heartbeat().toMillis(),
+                    TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            connection.closeFromAnyThread(CloseCode.SLOW_CONSUMER);
+            connection.postTask(() -> connection.closeSlowConsumer("nothing read during catch-up"));
             throw new ClosedDuringCatchUp();
         } catch (ExecutionException e) {
             throw new ClosedDuringCatchUp();

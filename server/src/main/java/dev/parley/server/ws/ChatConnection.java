@@ -79,6 +79,7 @@ public final class ChatConnection {
     /** Whether this connection resumes from positions (else it only gets live entries from now on). */
     private boolean resuming;
     private long authTimer;
+    private SocketPipeline pipeline;
     private Buffer partial;
     private boolean partialBinary;
     private HashMap<Long, ConversationCursor> cursors;
@@ -109,6 +110,7 @@ public final class ChatConnection {
     void start() {
         services.connections().socketOpened();
         ws.setWriteQueueMaxSize(limits.outboundQueueBytes());
+        pipeline = SocketPipeline.guard(ws, this, limits.preAuthBytes());
         ws.frameHandler(this::onFrame);
         ws.pongHandler(b -> heard());
         ws.closeHandler(v -> onClosed());
@@ -129,6 +131,42 @@ public final class ChatConnection {
 
     private void heard() {
         lastHeardNanos = System.nanoTime();
+    }
+
+    /** A ping or pong arrived: a sign of life, and a frame against the allowance (false: drop it). */
+    boolean admitControlFrame() {
+        heard();
+        if (frameAllowance.tryTake(System.nanoTime()) == 0) {
+            return true;
+        }
+        if (++violations >= MAX_CONSECUTIVE_VIOLATIONS && state != State.CLOSED) {
+            log.info("closing conn={} after {} refused frames in a row (pings or pongs over the allowance)", id,
+                    violations);
+            close(CloseCode.PROTOCOL_VIOLATION);
+        }
+        return false;
+    }
+
+    /** Whether the connection is in its catch-up, which fills the outbound queue on purpose. */
+    boolean catchingUp() {
+        return state == State.SYNCING;
+    }
+
+    /** Closes the connection with 4008: its outbound queue stays full because the peer does not read. */
+    void closeSlowConsumer(String why) {
+        if (state != State.CLOSED) {
+            log.info("closing slow consumer conn={} user={}: {}", id, caller == null ? null : caller.userId(), why);
+            services.metrics().slowConsumer();
+            close(CloseCode.SLOW_CONSUMER);
+        }
+    }
+
+    /** The connection sent more than {@code limits.preAuthBytes} before it was authenticated. */
+    void preAuthBudgetExceeded() {
+        if (state != State.CLOSED) {
+            log.debug("closing conn={}: more than {} bytes before auth", id, limits.preAuthBytes());
+            close(CloseCode.FRAME_TOO_LARGE);
+        }
     }
 
     // ---- inbound -------------------------------------------------------------------------
@@ -264,6 +302,9 @@ public final class ChatConnection {
 
     private void authenticated(Caller c, Map<Long, Long> positions) {
         services.vertx().cancelTimer(authTimer);
+        if (pipeline != null) {
+            pipeline.authenticated();
+        }
         caller = c;
         state = positions == null ? State.LIVE : State.SYNCING;
         resuming = positions != null;
@@ -636,9 +677,7 @@ public final class ChatConnection {
             return false;
         }
         if (ws.writeQueueFull() && state == State.LIVE) {
-            log.info("closing slow consumer conn={} user={}", id, caller == null ? null : caller.userId());
-            services.metrics().slowConsumer();
-            close(CloseCode.SLOW_CONSUMER);
+            closeSlowConsumer("outbound queue full");
             return false;
         }
         ws.writeFrame(TextFrames.of(frame));

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -52,6 +53,7 @@ public final class RawWebSocket implements AutoCloseable {
     private final CompletableFuture<Void> eof = new CompletableFuture<>();
     private volatile boolean answerPings = true;
     private volatile int pingsSeen;
+    private Thread reader;
 
     private RawWebSocket(Socket socket) throws IOException {
         this.socket = socket;
@@ -60,18 +62,44 @@ public final class RawWebSocket implements AutoCloseable {
     }
 
     public static RawWebSocket connect(String host, int port, String path) {
+        return connect(host, port, path, null, 0, true);
+    }
+
+    /**
+     * Connects from the local address {@code source} (null: any) with a socket receive buffer of
+     * {@code receiveBufferBytes} (0: the system's). Unless {@code reading}, nothing is read after
+     * the handshake until {@link #startReading()}: the node's frames back up as they would for a
+     * peer that never reads.
+     */
+    public static RawWebSocket connect(String host, int port, String path, InetAddress source, int receiveBufferBytes,
+                                       boolean reading) {
         try {
             Socket s = new Socket();
             s.setTcpNoDelay(true);
+            if (receiveBufferBytes > 0) {
+                s.setReceiveBufferSize(receiveBufferBytes);
+            }
+            if (source != null) {
+                s.bind(new InetSocketAddress(source, 0));
+            }
             s.connect(new InetSocketAddress(host, port), 10_000);
             RawWebSocket raw = new RawWebSocket(s);
             raw.handshake(host + ":" + port, path);
-            Thread reader = new Thread(raw::readLoop, "raw-ws-reader-" + port);
-            reader.setDaemon(true);
-            reader.start();
+            if (reading) {
+                raw.startReading();
+            }
             return raw;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts the thread that reads the node's frames (once). */
+    public synchronized void startReading() {
+        if (reader == null) {
+            reader = new Thread(this::readLoop, "raw-ws-reader-" + socket.getPort());
+            reader.setDaemon(true);
+            reader.start();
         }
     }
 
@@ -136,6 +164,11 @@ public final class RawWebSocket implements AutoCloseable {
      * a test announce a frame far over a limit without sending all of it.
      */
     public void sendHeaderAndPayload(boolean fin, int opcode, long declaredLength, byte[] payload) {
+        writeRaw(encode(fin, opcode, declaredLength, payload));
+    }
+
+    /** One masked client frame as bytes, announcing {@code declaredLength} bytes of which {@code payload} follows. */
+    public static byte[] encode(boolean fin, int opcode, long declaredLength, byte[] payload) {
         ByteArrayOutputStream buf = new ByteArrayOutputStream(payload.length + 14);
         buf.write((fin ? 0x80 : 0) | opcode);
         if (declaredLength < 126) {
@@ -158,7 +191,7 @@ public final class RawWebSocket implements AutoCloseable {
             masked[i] = (byte) (payload[i] ^ mask[i & 3]);
         }
         buf.writeBytes(masked);
-        writeRaw(buf.toByteArray());
+        return buf.toByteArray();
     }
 
     /** Writes bytes to the socket as they are (no framing). */

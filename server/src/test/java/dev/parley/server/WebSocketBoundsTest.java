@@ -1,0 +1,123 @@
+package dev.parley.server;
+
+import dev.parley.protocol.ClientFrame;
+import dev.parley.protocol.ServerFrame;
+import dev.parley.server.support.RawWebSocket;
+import dev.parley.server.support.TestNode;
+import dev.parley.server.support.TestSocket;
+import dev.parley.server.support.TestUser;
+import dev.parley.store.Durability;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The per-connection bounds of a WebSocket that need no small heap to show (issue 13, item 1):
+ * pings count against the frame allowance, a stranger may send only a small budget before
+ * {@code auth}, and a device stalled in catch-up is cut off. {@link ConnectionMemoryTest} shows
+ * the memory they keep flat.
+ */
+class WebSocketBoundsTest {
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void pingsOverTheFrameAllowanceGoUnansweredAndAFloodIsClosedWith4010() throws Exception {
+        try (TestNode node = TestNode.start(dataDir, cfg -> cfg.withLimits(cfg.limits().withFrameRate(5, 10)))) {
+            TestUser alice = node.newUser("alice");
+            RawWebSocket raw = node.rawSocket();
+            raw.auth(alice.login("laptop").token());
+            ByteArrayOutputStream flood = new ByteArrayOutputStream();
+            for (int i = 0; i < 300; i++) {
+                flood.writeBytes(RawWebSocket.encode(true, RawWebSocket.PING, 4, new byte[] {1, 2, 3, 4}));
+            }
+            raw.writeRaw(flood.toByteArray());
+            assertThat(raw.awaitCloseCode(CLOSE_WAIT)).isEqualTo(4010);
+            long pongs = 0;
+            for (RawWebSocket.Frame f; (f = raw.nextFrame(Duration.ZERO)) != null; ) {
+                pongs += f.opcode() == RawWebSocket.PONG ? 1 : 0;
+            }
+            // The burst of 10 (the auth frame took one), and what refilled meanwhile.
+            assertThat(pongs).as("pings answered").isBetween(1L, 15L);
+        }
+    }
+
+    @Test
+    void beforeAuthAConnectionMaySendOnlyItsBudgetAfterwardsTheUsualLimitsApply() throws Exception {
+        try (TestNode node = TestNode.start(dataDir)) {
+            byte[] chunk = new byte[16 * 1024];
+            Arrays.fill(chunk, (byte) ' ');
+            int budget = node.config().limits().preAuthBytes();
+
+            // A message that never ends, from a stranger: closed once it passes the budget.
+            RawWebSocket stranger = node.rawSocket();
+            stranger.sendFrame(false, RawWebSocket.TEXT, chunk);
+            for (int sent = chunk.length; sent <= budget; sent += chunk.length) {
+                stranger.sendFrame(false, RawWebSocket.CONTINUATION, chunk);
+            }
+            assertThat(stranger.awaitCloseCode(CLOSE_WAIT)).isEqualTo(1009);
+
+            // The same bytes after auth: a message over maxFrameBytes is refused, the connection stays.
+            RawWebSocket member = node.rawSocket();
+            member.auth(node.newUser("alice").login("laptop").token());
+            member.sendFrame(false, RawWebSocket.TEXT, chunk);
+            for (int sent = chunk.length; sent <= budget; sent += chunk.length) {
+                member.sendFrame(false, RawWebSocket.CONTINUATION, chunk);
+            }
+            member.sendFrame(true, RawWebSocket.CONTINUATION, chunk);
+            assertThat(member.awaitFrame(ServerFrame.Error.class, CLOSE_WAIT).code()).isEqualTo("too_large");
+            member.send(new ClientFrame.Ping("still here"));
+            assertThat(member.awaitFrame(ServerFrame.Pong.class, CLOSE_WAIT).rid()).isEqualTo("still here");
+        }
+    }
+
+    @Test
+    void aDeviceStalledInCatchUpThatKeepsPingingIsClosedWith4008() throws Exception {
+        Duration heartbeat = Duration.ofSeconds(1);
+        try (TestNode node = TestNode.start(dataDir, cfg -> cfg.withDurability(Durability.OS)
+                .withTiming(TestNode.timing(heartbeat, Duration.ofSeconds(10)))
+                .withLimits(cfg.limits().withOutboundQueueBytes(16 * 1024).withSendRate(10_000, 10_000)))) {
+            TestUser alice = node.newUser("alice");
+            TestUser bob = node.newUser("bob");
+            long chat = alice.directWith(bob);
+            TestSocket a = alice.login("laptop").connect();
+            // More than the kernel's socket buffers hold (4 MiB at most by default on Linux).
+            String body = "x".repeat(15 * 1024);
+            for (int i = 0; i < 400; i++) {
+                a.send(new ClientFrame.Send(null, "m" + i, chat, body));
+            }
+            a.awaitFrame(ServerFrame.Sent.class, s -> s.clientId().equals("m399"));
+
+            // Bob's phone asks for all 6 MB of it, reads nothing, and keeps sending pings.
+            RawWebSocket phone = RawWebSocket.connect("127.0.0.1", node.port(), "/v1/ws", null, 4096, false);
+            phone.send(new ClientFrame.Auth(null, bob.login("phone").token(), Map.of(chat, 0L)));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            boolean cutOff = false;
+            while (!cutOff && System.nanoTime() < deadline) {
+                try {
+                    phone.sendFrame(true, RawWebSocket.PING, new byte[0]);
+                    Thread.sleep(100);
+                } catch (UncheckedIOException e) {
+                    cutOff = true;
+                }
+                cutOff |= node.node().connections().count() == 1;
+            }
+            assertThat(cutOff).as("the stalled device was cut off").isTrue();
+            phone.startReading();
+            assertThat(phone.awaitCloseCode(CLOSE_WAIT)).isEqualTo(4008);
+            assertThat(node.node().metrics().registry().counter("parley.slow.consumer.disconnects").count()).isEqualTo(1);
+            a.sendMessage(chat, "after", "still fine");
+        }
+    }
+}
