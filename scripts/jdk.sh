@@ -54,9 +54,11 @@ parley_find_java() {
 }
 
 # SQLite and Netty load native code; from Java 24 on, Netty's off-heap buffers also need
-# sun.misc.Unsafe's memory access, which the JVM otherwise warns about.
+# sun.misc.Unsafe's memory access, which the JVM otherwise warns about. A JVM out of memory may
+# live on unable to serve: it exits instead, so a supervisor restarts it (the node does the same
+# for direct memory, which -XX:+ExitOnOutOfMemoryError does not cover).
 parley_java_opts() {
-  printf '%s' "--enable-native-access=ALL-UNNAMED"
+  printf '%s' "--enable-native-access=ALL-UNNAMED -XX:+ExitOnOutOfMemoryError"
   if [ "$(parley_java_major "$JAVA_HOME")" -ge 24 ]; then
     printf ' %s' "--sun-misc-unsafe-memory-access=allow"
   fi

@@ -33,6 +33,7 @@ public final class ErrorMapping {
         if (cause instanceof FrameException fe) {
             return new Refusal(fe.code(), fe.getMessage());
         }
+        OutOfMemoryExit.haltIfOutOfMemory(cause);
         if (about.isEmpty()) {
             log.error("unexpected failure", cause);
         } else {

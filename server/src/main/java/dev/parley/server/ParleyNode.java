@@ -90,6 +90,7 @@ public final class ParleyNode implements AutoCloseable {
         NodeMetrics metrics = new NodeMetrics();
         int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(loops));
+        OutOfMemoryExit.install(vertx);
         JdbcStores db = JdbcStores.open(storageSettings(config));
         Shards shards = db.shards();
 
@@ -205,6 +206,10 @@ public final class ParleyNode implements AutoCloseable {
             public Future<?> start() {
                 Router router = ApiRoutes.router(vertx, api);
                 HttpServer server = vertx.createHttpServer(options)
+                        .exceptionHandler(t -> {
+                            OutOfMemoryExit.haltIfOutOfMemory(t);
+                            log.debug("HTTP connection error: {}", t.toString());
+                        })
                         .webSocketHandshakeHandler(endpoint.handshakeHandler())
                         .webSocketHandler(endpoint.socketHandler())
                         .requestHandler(router);

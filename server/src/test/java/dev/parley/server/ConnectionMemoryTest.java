@@ -135,6 +135,30 @@ class ConnectionMemoryTest {
         }
     }
 
+    @Test
+    void runningOutOfDirectMemoryEndsTheNodeSoItsSupervisorCanRestartIt() throws Exception {
+        // Each socket holds one unfinished 60 KiB frame, within every bound per connection; 8 MiB
+        // of direct memory runs out after about a hundred. Netty's allocator refuses it from Java
+        // code, which -XX:+ExitOnOutOfMemoryError never sees: left to itself the node lives on.
+        try (ForkedNode node = ForkedNode.start(dir, "", List.of("-Xmx96m", "-XX:MaxDirectMemorySize=8m",
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError"))) {
+            List<RawWebSocket> sockets = new ArrayList<>();
+            byte[] frame = new byte[60 * 1024];
+            try {
+                for (int i = 0; i < 300 && node.isAlive(); i++) {
+                    RawWebSocket s = RawWebSocket.connect("127.0.0.1", node.port(), "/v1/ws", null, 0, false);
+                    sockets.add(s);
+                    s.writeRaw(RawWebSocket.encode(false, RawWebSocket.TEXT, frame.length + 1, frame));
+                }
+            } catch (UncheckedIOException nodeGone) {
+                // the node ended while we connected
+            }
+            assertThat(node.awaitExit(java.time.Duration.ofSeconds(30))).isEqualTo(OutOfMemoryExit.STATUS);
+            assertThat(node.output()).contains("parley: out of memory");
+            sockets.forEach(RawWebSocket::close);
+        }
+    }
+
     /** Pings with the largest payload allowed until the node cuts the socket off; returns how many. */
     private static long floodPings(RawWebSocket s) {
         ByteArrayOutputStream batch = new ByteArrayOutputStream();

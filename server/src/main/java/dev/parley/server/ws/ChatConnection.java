@@ -15,6 +15,7 @@ import dev.parley.protocol.FrameException;
 import dev.parley.protocol.ServerFrame;
 import dev.parley.server.Blocking;
 import dev.parley.server.ErrorMapping;
+import dev.parley.server.OutOfMemoryExit;
 import dev.parley.server.ServerConfig;
 import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.core.Context;
@@ -119,6 +120,7 @@ public final class ChatConnection {
                 // Netty is told not to close on protocol violations; say why before closing.
                 close(CloseCode.FRAME_TOO_LARGE);
             } else {
+                OutOfMemoryExit.haltIfOutOfMemory(t);
                 log.debug("connection error conn={} {}", id, t.toString());
             }
         });
