@@ -16,6 +16,7 @@ import dev.parley.server.auth.Argon2PasswordHasher;
 import dev.parley.protocol.CloseCode;
 import dev.parley.server.http.ApiRoutes;
 import dev.parley.server.metrics.NodeMetrics;
+import dev.parley.server.net.ConnectionAdmission;
 import dev.parley.server.push.NodePush;
 import dev.parley.server.http.ApiServices;
 import dev.parley.server.ws.ChatSocketEndpoint;
@@ -163,7 +164,11 @@ public final class ParleyNode implements AutoCloseable {
                 .setMaxWebSocketMessageSize(config.limits().hardFrameBytes())
                 .setWebSocketClosingTimeout(2)
                 .setPerMessageWebSocketCompressionSupported(false)
-                .setPerFrameWebSocketCompressionSupported(false);
+                .setPerFrameWebSocketCompressionSupported(false)
+                // HTTP/1.1 only: the timeouts for slow clients and the WebSocket upgrade are HTTP/1.1.
+                .setHttp2ClearTextEnabled(false);
+        ConnectionAdmission admission = new ConnectionAdmission(config.limits().maxConnectionsPerAddress(),
+                config.timing().requestHeaderTimeout(), config.timing().idleTimeout(), metrics.registry());
         if (config.network().tls()) {
             options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
                     .setCertPath(config.network().tlsCertificate().toString())
@@ -177,7 +182,7 @@ public final class ParleyNode implements AutoCloseable {
             // servers asked for port 0 each get their own; so pick the free port first.
             HttpServerOptions shared = new HttpServerOptions(options).setPort(
                     config.port() == 0 ? freePort(config.host()) : config.port());
-            deployServers(vertx, shared, endpoint, api, node, loops);
+            deployServers(vertx, shared, admission, endpoint, api, node, loops);
         } catch (Exception e) {
             links.close();
             if (push != null) {
@@ -199,13 +204,15 @@ public final class ParleyNode implements AutoCloseable {
         return node;
     }
 
-    private static void deployServers(Vertx vertx, HttpServerOptions options, ChatSocketEndpoint endpoint,
-                                      ApiServices api, ParleyNode node, int instances) throws Exception {
+    private static void deployServers(Vertx vertx, HttpServerOptions options, ConnectionAdmission admission,
+                                      ChatSocketEndpoint endpoint, ApiServices api, ParleyNode node, int instances)
+            throws Exception {
         vertx.deployVerticle(() -> new VerticleBase() {
             @Override
             public Future<?> start() {
                 Router router = ApiRoutes.router(vertx, api);
                 HttpServer server = vertx.createHttpServer(options)
+                        .connectionHandler(admission::admit)
                         .exceptionHandler(t -> {
                             OutOfMemoryExit.haltIfOutOfMemory(t);
                             log.debug("HTTP connection error: {}", t.toString());
