@@ -154,10 +154,16 @@ public final class ChatConnection {
         return state == State.SYNCING;
     }
 
-    /** Closes the connection with 4008: its outbound queue stays full because the peer does not read. */
+    /**
+     * Takes nothing more from the connection and closes it with 4008: its outbound queue stays
+     * full because the peer does not read.
+     */
     void closeSlowConsumer(String why) {
         if (state != State.CLOSED) {
             log.info("closing slow consumer conn={} user={}: {}", id, caller == null ? null : caller.userId(), why);
+            if (pipeline != null) {
+                pipeline.stopReading();
+            }
             services.metrics().slowConsumer();
             close(CloseCode.SLOW_CONSUMER);
         }

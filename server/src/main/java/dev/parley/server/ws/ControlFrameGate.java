@@ -3,6 +3,7 @@ package dev.parley.server.ws;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
@@ -18,7 +19,8 @@ import io.netty.util.ReferenceCountUtil;
  * connection's outbound queue is below {@code limits.outboundQueueBytes}, that is while the peer
  * reads. Past the bound, a connection in catch-up (which fills its queue on purpose and waits for
  * it to drain) has only its latest ping answered once the queue drains, as RFC 6455 section 5.5.3
- * allows; any other connection is a slow consumer: the node stops reading from it and closes it.
+ * allows; any other connection is a slow consumer: the node takes nothing more from it and
+ * closes it.
  *
  * <p>Runs on the connection's event loop, like {@link ChatConnection}.
  */
@@ -31,9 +33,18 @@ final class ControlFrameGate extends ChannelInboundHandlerAdapter {
         this.connection = connection;
     }
 
+    /**
+     * Takes nothing more from the peer but its close frame, so that the close handshake can still
+     * finish: the connection is being closed.
+     */
+    void discardAllButClose() {
+        stopped = true;
+        releaseUnanswered();
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (stopped) {
+        if (stopped && !(msg instanceof CloseWebSocketFrame)) {
             ReferenceCountUtil.release(msg);
         } else if (msg instanceof PingWebSocketFrame ping) {
             onPing(ctx, ping);
@@ -54,8 +65,6 @@ final class ControlFrameGate extends ChannelInboundHandlerAdapter {
             unansweredPing = ping.content();
         } else {
             ping.release();
-            stopped = true;
-            ctx.channel().config().setAutoRead(false);
             connection.closeSlowConsumer("pings keep coming while their pongs are not read");
         }
     }

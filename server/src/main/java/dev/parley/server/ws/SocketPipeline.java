@@ -17,10 +17,12 @@ import io.vertx.core.internal.http.WebSocketInternal;
  */
 final class SocketPipeline {
     private final ChannelPipeline pipeline;
+    private final ControlFrameGate gate;
     private PreAuthBudget preAuthBudget;
 
-    private SocketPipeline(ChannelPipeline pipeline) {
+    private SocketPipeline(ChannelPipeline pipeline, ControlFrameGate gate) {
         this.pipeline = pipeline;
+        this.gate = gate;
     }
 
     /** Adds the handlers for {@code connection}; on the connection's event loop. */
@@ -33,11 +35,16 @@ final class SocketPipeline {
         if (decoder == null) {
             throw new IllegalStateException("no WebSocket frame decoder in " + pipeline.names());
         }
-        SocketPipeline p = new SocketPipeline(pipeline);
+        SocketPipeline p = new SocketPipeline(pipeline, new ControlFrameGate(connection));
         p.preAuthBudget = new PreAuthBudget(connection, preAuthBytes);
         pipeline.addBefore(decoder.name(), "parley-pre-auth-budget", p.preAuthBudget);
-        pipeline.addAfter(decoder.name(), "parley-control-frames", new ControlFrameGate(connection));
+        pipeline.addAfter(decoder.name(), "parley-control-frames", p.gate);
         return p;
+    }
+
+    /** Takes nothing more from the peer but its close frame: the connection is being closed. */
+    void stopReading() {
+        gate.discardAllButClose();
     }
 
     /** The connection is authenticated: the budget before {@code auth} no longer applies. */
