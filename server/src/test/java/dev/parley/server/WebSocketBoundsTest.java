@@ -93,11 +93,7 @@ class WebSocketBoundsTest {
             long chat = alice.directWith(bob);
             TestSocket a = alice.login("laptop").connect();
             // More than the kernel's socket buffers hold (4 MiB at most by default on Linux).
-            String body = "x".repeat(15 * 1024);
-            for (int i = 0; i < 400; i++) {
-                a.send(new ClientFrame.Send(null, "m" + i, chat, body));
-            }
-            a.awaitFrame(ServerFrame.Sent.class, s -> s.clientId().equals("m399"));
+            a.sendMessages(chat, "m", 400, "x".repeat(15 * 1024));
 
             // Bob's phone asks for all 6 MB of it, reads nothing, and keeps sending pings.
             RawWebSocket phone = RawWebSocket.connect("127.0.0.1", node.port(), "/v1/ws", null, 4096, false);

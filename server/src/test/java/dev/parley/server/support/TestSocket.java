@@ -107,6 +107,17 @@ public final class TestSocket implements AutoCloseable {
         return awaitFrame(ServerFrame.Sent.class, s -> s.clientId().equals(clientId));
     }
 
+    /**
+     * Sends {@code n} messages with {@code body} (client ids {@code prefix0}, {@code prefix1}, ...)
+     * without waiting in between, then waits for the last one's {@code sent}.
+     */
+    public void sendMessages(long conversationId, String prefix, int n, String body) {
+        for (int i = 0; i < n; i++) {
+            send(new ClientFrame.Send(null, prefix + i, conversationId, body));
+        }
+        awaitFrame(ServerFrame.Sent.class, s -> s.clientId().equals(prefix + (n - 1)));
+    }
+
     // ---- receiving -----------------------------------------------------------------------
 
     public <T extends ServerFrame> T awaitFrame(Class<T> type) {
