@@ -1,6 +1,7 @@
 package dev.parley.server;
 
 import dev.parley.protocol.ClientFrame;
+import dev.parley.protocol.FrameCodec;
 import dev.parley.protocol.ServerFrame;
 import dev.parley.server.support.RawWebSocket;
 import dev.parley.server.support.TestNode;
@@ -12,9 +13,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -79,6 +83,39 @@ class WebSocketBoundsTest {
             assertThat(member.awaitFrame(ServerFrame.Error.class, CLOSE_WAIT).code()).isEqualTo("too_large");
             member.send(new ClientFrame.Ping("still here"));
             assertThat(member.awaitFrame(ServerFrame.Pong.class, CLOSE_WAIT).rid()).isEqualTo("still here");
+        }
+    }
+
+    @Test
+    void duringACatchUpThatFillsTheQueueOnlyTheLatestPingIsAnsweredOnceItDrains() throws Exception {
+        try (TestNode node = TestNode.start(dataDir, cfg -> cfg.withDurability(Durability.OS)
+                .withLimits(cfg.limits().withOutboundQueueBytes(16 * 1024).withSendRate(10_000, 10_000)))) {
+            TestUser alice = node.newUser("alice");
+            TestUser bob = node.newUser("bob");
+            long chat = alice.directWith(bob);
+            alice.login("laptop").connect().sendMessages(chat, "m", 400, "x".repeat(15 * 1024));
+
+            // Bob's phone asks for 6 MB and reads nothing for a while: its queue is full, and stays so.
+            RawWebSocket phone = RawWebSocket.connect("127.0.0.1", node.port(), "/v1/ws", null, 4096, false);
+            phone.send(new ClientFrame.Auth(null, bob.login("phone").token(), Map.of(chat, 0L)));
+            Thread.sleep(1000);
+            for (String payload : new String[] {"p1", "p2", "p3"}) {
+                phone.sendFrame(true, RawWebSocket.PING, payload.getBytes(StandardCharsets.UTF_8));
+            }
+            phone.startReading();
+            List<String> pongs = new ArrayList<>();
+            boolean synced = false;
+            long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            for (RawWebSocket.Frame f; (f = phone.nextFrame(synced ? Duration.ofMillis(500) : Duration.ofSeconds(5))) != null
+                    && System.nanoTime() < giveUp; ) {
+                if (f.opcode() == RawWebSocket.PONG) {
+                    pongs.add(f.text());
+                } else if (f.opcode() == RawWebSocket.TEXT) {
+                    synced |= FrameCodec.decodeServer(f.text()) instanceof ServerFrame.Synced;
+                }
+            }
+            assertThat(synced).as("the catch-up finished").isTrue();
+            assertThat(pongs).as("pongs").containsExactly("p3");
         }
     }
 

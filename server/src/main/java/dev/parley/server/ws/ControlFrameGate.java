@@ -72,7 +72,8 @@ final class ControlFrameGate extends ChannelInboundHandlerAdapter {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (unansweredPing != null && ctx.channel().isWritable()) {
-            ctx.writeAndFlush(new PongWebSocketFrame(unansweredPing));
+            // From the channel, not this handler: the frame encoder sits after it in the pipeline.
+            ctx.channel().writeAndFlush(new PongWebSocketFrame(unansweredPing));
             unansweredPing = null;
         }
         ctx.fireChannelWritabilityChanged();
