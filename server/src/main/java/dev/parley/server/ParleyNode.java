@@ -144,7 +144,8 @@ public final class ParleyNode implements AutoCloseable {
         ChatSocketEndpoint endpoint = new ChatSocketEndpoint(socketServices, node.ready::get);
         long startedAt = System.currentTimeMillis();
         ApiServices api = new ApiServices(config, accounts, conversations, history, groups, conversationList, metrics,
-                node.ready::get, db.sqlite().map(SqliteAdministration::new).orElse(null), () -> Map.of(
+                () -> Readiness.of(node.ready.get(), db.sqlite().isPresent(), shards.faults()),
+                db.sqlite().map(SqliteAdministration::new).orElse(null), () -> Map.of(
                         "connections", connections.count(),
                         "devicesOnline", connections.deviceCount(),
                         "usersOnline", presence.onlineCount(),

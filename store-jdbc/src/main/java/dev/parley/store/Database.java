@@ -36,6 +36,11 @@ public interface Database extends AutoCloseable {
     /** The writers, for metrics. */
     List<GroupCommitWriter> writers();
 
+    /** Why writes fail, for each writer whose writes fail because of the storage. */
+    default List<GroupCommitWriter.Fault> faults() {
+        return writers().stream().flatMap(w -> w.fault().stream()).toList();
+    }
+
     @Override
     void close();
 }

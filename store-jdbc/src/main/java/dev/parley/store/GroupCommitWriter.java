@@ -1,13 +1,18 @@
 package dev.parley.store;
 
 import dev.parley.core.ChatException;
+import dev.parley.core.limit.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -37,9 +42,20 @@ import java.util.function.IntConsumer;
  * run several times, each time in a fresh transaction after a rollback; only the last run's
  * result counts, and the after-commit hooks run once.
  *
- * <p>Given a {@link Connector}, the writer replaces its connection when it finds it broken after
- * a failed batch (a database restart): the writes that failed on the broken connection fail with
- * UNAVAILABLE, and later ones go to the new connection.
+ * <p>A batch that fails because of the storage itself ({@link Dialect#isStorageFault}: a full disk,
+ * an I/O error, a lost connection) fails whole, each write with UNAVAILABLE, without running its
+ * writes one by one (they would only fail again). The connection is then treated as unusable, as
+ * it is after a rollback that failed: SQLite rolls a transaction back by itself on a full disk and
+ * its driver finalizes the failing statement, so the connection's state and its cached statements
+ * can no longer be trusted. Given a {@link Connector}, the writer opens a new connection before
+ * its next write (and never runs a write on one it knows to be unusable); the writes that failed
+ * fail with UNAVAILABLE, and later ones go to the new connection.
+ *
+ * <p>While writes fail for such a reason the writer reports a {@link Fault} (readiness shows it).
+ * It keeps trying: every batch is a try, and when no writes come (a balancer took the node out
+ * because it was not ready) it runs a small probe write every second, so it notices on its own,
+ * within about a second, that writes succeed again. Repeated failures are logged once per
+ * {@link #LOG_INTERVAL} with a count ({@link RateLimitedLog}), not once per write.
  *
  * <p>The queue is bounded: when it is full, {@link #submit} fails at once with UNAVAILABLE
  * instead of letting memory grow under overload.
@@ -49,6 +65,10 @@ public final class GroupCommitWriter implements AutoCloseable {
 
     private static final int BATCH_ATTEMPTS = 4;
     private static final int ALONE_ATTEMPTS = 8;
+    /** Repeated failures are logged at most once per this interval, with a count. */
+    static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
+    /** While writes fail and none come, a probe write is tried this often. */
+    private static final long PROBE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /** Opens the writer's connection, set up for writing; called again when it is found broken. */
     @FunctionalInterface
@@ -56,9 +76,32 @@ public final class GroupCommitWriter implements AutoCloseable {
         SqlSession open() throws SQLException;
     }
 
+    /** Why writes are failing, since when: reported while the storage fails every write. */
+    public record Fault(String writer, Instant since, String cause) {
+        @Override
+        public String toString() {
+            return writer + ": writes failing since " + since + ": " + cause;
+        }
+    }
+
     private final Connector connector;
     private volatile SqlSession session;
+    /** A batch failed since the connection was last known good: check it before the next. */
     private boolean suspect;
+    /** The connection is known unusable: replace it before running anything on it. */
+    private boolean broken;
+    private volatile Fault fault;
+    private Throwable lastFault;
+    private long failedSinceFault;
+    private long lastAttemptNanos;
+    private volatile SqlTask<?> probe = s -> null;
+    private final String name;
+    private final RateLimitedLog writeFailures;
+    private final RateLimitedLog connectionTrouble;
+    private final RateLimitedLog reopened;
+    private final RateLimitedLog recovered;
+    private final RateLimitedLog faultStarted;
+    private final RateLimitedLog housekeepingFailures;
     private final int maxBatch;
     private final BlockingQueue<Pending<?>> queue;
     private final Thread thread;
@@ -83,6 +126,13 @@ public final class GroupCommitWriter implements AutoCloseable {
             throws SQLException {
         this.connector = connector;
         this.session = session;
+        this.name = name;
+        this.writeFailures = new RateLimitedLog(log, LOG_INTERVAL);
+        this.connectionTrouble = new RateLimitedLog(log, LOG_INTERVAL);
+        this.reopened = new RateLimitedLog(log, Level.INFO, LOG_INTERVAL, System::nanoTime);
+        this.recovered = new RateLimitedLog(log, Level.INFO, LOG_INTERVAL, System::nanoTime);
+        this.faultStarted = new RateLimitedLog(log, LOG_INTERVAL);
+        this.housekeepingFailures = new RateLimitedLog(log, LOG_INTERVAL);
         this.maxBatch = maxBatch;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         session.connection().setAutoCommit(false);
@@ -101,6 +151,20 @@ public final class GroupCommitWriter implements AutoCloseable {
      */
     public void betweenBatches(SqlTask<?> task) {
         this.betweenBatches = task;
+    }
+
+    /**
+     * The write tried every second while writes fail and none are queued, to notice that the
+     * storage works again. It must change the database (a commit that writes nothing proves
+     * nothing about a full disk) and be harmless to repeat.
+     */
+    public void probeWith(SqlTask<?> task) {
+        this.probe = task;
+    }
+
+    /** Why writes fail, while they do because of the storage; empty when the last write succeeded. */
+    public Optional<Fault> fault() {
+        return Optional.ofNullable(fault);
     }
 
     public <T> CompletableFuture<T> submit(SqlTask<T> task) {
@@ -155,6 +219,9 @@ public final class GroupCommitWriter implements AutoCloseable {
                     if (closing && queue.isEmpty()) {
                         return;
                     }
+                    if (fault != null && System.nanoTime() - lastAttemptNanos >= PROBE_INTERVAL_NANOS) {
+                        runProbe();
+                    }
                     continue;
                 }
                 batch.add(first);
@@ -184,21 +251,33 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
 
     private void runBatch(List<Pending<?>> batch) {
-        reconnectIfBroken();
+        lastAttemptNanos = System.nanoTime();
+        prepareConnection();
         List<Pending<?>> order = new ArrayList<>(batch);
         order.sort(Comparator.comparingLong(p -> p.key));
-        Throwable failure = runTogether(order);
-        for (int attempt = 1; failure != null && Dialect.isTransient(failure) && attempt < BATCH_ATTEMPTS; attempt++) {
-            retries.incrementAndGet();
-            pause(attempt);
-            failure = runTogether(order);
-        }
-        if (failure != null) {
-            suspect = true;
-            if (order.size() == 1) {
-                order.getFirst().failure = failure;
+        if (broken && connector != null) {
+            // Never run writes on a connection known to be unusable: on SQLite, one left outside
+            // its transaction by an automatic rollback would commit each statement on its own.
+            failAll(order, unusable());
+        } else {
+            Throwable failure = runTogether(order);
+            for (int attempt = 1; failure != null && Dialect.isTransient(failure) && attempt < BATCH_ATTEMPTS; attempt++) {
+                retries.incrementAndGet();
+                pause(attempt);
+                failure = runTogether(order);
+            }
+            if (failure == null) {
+                working();
             } else {
-                runAlone(order);
+                suspect = true;
+                if (Dialect.isStorageFault(failure) || broken) {
+                    storageFault(failure);
+                    failAll(order, failure);
+                } else if (order.size() == 1) {
+                    order.getFirst().failure = failure;
+                } else {
+                    runAlone(order);
+                }
             }
         }
         batches.incrementAndGet();
@@ -212,16 +291,74 @@ public final class GroupCommitWriter implements AutoCloseable {
             p.afterCommit();
         }
         for (Pending<?> p : batch) {
-            p.complete();
+            p.complete(writeFailures, name);
         }
     }
 
+    private static void failAll(List<Pending<?>> order, Throwable failure) {
+        for (Pending<?> p : order) {
+            p.failure = failure;
+        }
+    }
+
+    /** Why the connection is unusable, for the writes failed without running on it. */
+    private Throwable unusable() {
+        return lastFault != null ? lastFault : new SQLException("the database connection is unusable");
+    }
+
+    /** Tries the probe write while writes fail and none come, to notice the storage working again. */
+    private void runProbe() {
+        lastAttemptNanos = System.nanoTime();
+        prepareConnection();
+        if (broken && connector != null) {
+            return;
+        }
+        try {
+            probe.run(session);
+            session.connection().commit();
+            working();
+        } catch (Throwable e) {
+            rollback();
+            suspect = true;
+            storageFault(e);
+        }
+    }
+
+    /** Notes a failure of the storage itself: the connection is replaced, and writes are failing. */
+    private void storageFault(Throwable failure) {
+        broken = true;
+        lastFault = failure;
+        failedSinceFault++;
+        if (fault == null) {
+            fault = new Fault(name, Instant.now(), failure.toString());
+            faultStarted.log("{}: writes are failing because of the storage: {}", name, failure.toString());
+        }
+    }
+
+    /** A commit succeeded: whatever failed before works again. */
+    private void working() {
+        Fault was = fault;
+        if (was != null) {
+            fault = null;
+            recovered.log("{}: writes succeed again after failing since {} ({} failed batches or probes)", name,
+                    was.since(), failedSinceFault);
+        }
+        failedSinceFault = 0;
+        lastFault = null;
+    }
+
     private void runBetweenBatches() {
+        if (broken) {
+            return;
+        }
         try {
             betweenBatches.run(session);
         } catch (Exception e) {
-            log.warn("{}: housekeeping between batches failed: {}", thread.getName(), e.toString());
+            housekeepingFailures.log("{}: housekeeping between batches failed: {}", name, e.toString());
             rollback();
+            if (Dialect.isStorageFault(e)) {
+                broken = true;
+            }
         }
     }
 
@@ -236,21 +373,44 @@ public final class GroupCommitWriter implements AutoCloseable {
             return null;
         } catch (Throwable e) {
             rollback();
+            forgetStatementsAfter(e);
             return e;
+        }
+    }
+
+    /**
+     * SQLite's driver finalizes a statement that failed with anything but a constraint violation or
+     * a busy database; the cached one would then fail every later use ("statement is not
+     * executing"). Drop the cache so statements are prepared afresh.
+     */
+    private void forgetStatementsAfter(Throwable e) {
+        if (session.dialect() == Dialect.SQLITE && !Dialect.isTransient(e)) {
+            session.forgetStatements();
         }
     }
 
     private void runAlone(List<Pending<?>> order) {
         for (Pending<?> p : order) {
+            if (broken) {
+                // An earlier write of the batch met a storage fault: this one would too.
+                p.failure = unusable();
+                continue;
+            }
             for (int attempt = 1; ; attempt++) {
                 try {
                     p.failure = null;
                     p.run(session);
                     session.connection().commit();
+                    working();
                     break;
                 } catch (Throwable e) {
                     rollback();
+                    forgetStatementsAfter(e);
                     p.failure = e;
+                    if (Dialect.isStorageFault(e)) {
+                        storageFault(e);
+                        break;
+                    }
                     if (!Dialect.isTransient(e) || attempt == ALONE_ATTEMPTS) {
                         break;
                     }
@@ -270,29 +430,37 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
-    /** After a failed batch, replaces the connection if it is broken and a connector can open another. */
-    private void reconnectIfBroken() {
-        if (!suspect || connector == null) {
+    /**
+     * Before a write after a failure: replaces the connection when it is known unusable, or when
+     * it is suspect and no longer valid (a database restart), if a connector can open another.
+     */
+    private void prepareConnection() {
+        if (connector == null || !(suspect || broken)) {
             return;
         }
-        try {
-            if (session.connection().isValid(2)) {
-                suspect = false;
-                return;
+        if (!broken) {
+            try {
+                if (session.connection().isValid(2)) {
+                    suspect = false;
+                    return;
+                }
+            } catch (SQLException e) {
+                // treated as unusable
             }
-        } catch (SQLException e) {
-            // treated as broken
         }
         try {
             SqlSession fresh = connector.open();
             fresh.connection().setAutoCommit(false);
-            SqlSession broken = session;
+            SqlSession old = session;
             session = fresh;
             suspect = false;
-            broken.close();
-            log.info("{}: reopened its broken database connection", thread.getName());
+            broken = false;
+            old.close();
+            reopened.log("{}: opened a new database connection in place of an unusable one", name);
         } catch (SQLException | RuntimeException e) {
-            log.warn("{}: its database connection is broken and could not be reopened: {}", thread.getName(),
+            broken = true;
+            lastFault = lastFault == null ? e : lastFault;
+            connectionTrouble.log("{}: its database connection is unusable and a new one could not be opened: {}", name,
                     e.toString());
         }
     }
@@ -301,7 +469,11 @@ public final class GroupCommitWriter implements AutoCloseable {
         try {
             session.connection().rollback();
         } catch (SQLException e) {
-            log.error("rollback failed", e);
+            // SQLite: the transaction was already rolled back by the engine (a full disk), and the
+            // driver left the connection outside any transaction; PostgreSQL: the connection is lost.
+            broken = true;
+            lastFault = lastFault == null ? e : lastFault;
+            connectionTrouble.log("{}: rollback failed, the connection will be replaced: {}", name, e.toString());
         }
     }
 
@@ -358,14 +530,14 @@ public final class GroupCommitWriter implements AutoCloseable {
             }
         }
 
-        void complete() {
+        void complete(RateLimitedLog failures, String writer) {
             try {
                 if (failure == null) {
                     future.complete(result);
                 } else if (failure instanceof ChatException ce) {
                     future.completeExceptionally(ce);
                 } else {
-                    log.warn("write failed: {}", failure.toString());
+                    failures.log("{}: write failed: {}", writer, failure.toString());
                     future.completeExceptionally(
                             new ChatException(ChatException.Refusal.UNAVAILABLE, "storage write failed"));
                 }

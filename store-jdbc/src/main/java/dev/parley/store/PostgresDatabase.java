@@ -3,6 +3,7 @@ package dev.parley.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.parley.core.ChatException;
+import dev.parley.core.limit.RateLimitedLog;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,7 @@ public final class PostgresDatabase implements Database {
     private static final int QUEUE_CAPACITY = 65_536;
 
     private final String url;
+    private final RateLimitedLog readFailures = new RateLimitedLog(log, GroupCommitWriter.LOG_INTERVAL);
     private final HikariDataSource readers;
     private final List<GroupCommitWriter> lanes;
 
@@ -165,13 +167,13 @@ public final class PostgresDatabase implements Database {
         try {
             c = readers.getConnection();
         } catch (SQLException e) {
-            log.warn("no read connection: {}", e.toString());
+            readFailures.log("no read connection to {}: {}", safe(url), e.toString());
             throw new ChatException(ChatException.Refusal.UNAVAILABLE, "storage unavailable");
         }
         try (SqlSession s = new SqlSession(c, Dialect.POSTGRES)) {
             return task.run(s);
         } catch (SQLException e) {
-            log.warn("read failed: {}", e.toString());
+            readFailures.log("read failed on {}: {}", safe(url), e.toString());
             throw new ChatException(ChatException.Refusal.UNAVAILABLE, "storage read failed");
         }
     }

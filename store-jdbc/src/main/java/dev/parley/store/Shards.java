@@ -127,6 +127,11 @@ public final class Shards implements AutoCloseable {
     }
 
     /** Called with each committed batch's size, from every writer (for metrics). */
+    /** Writers failing because of their storage, over every database. */
+    public List<GroupCommitWriter.Fault> faults() {
+        return databases.stream().flatMap(d -> d.faults().stream()).toList();
+    }
+
     public void onBatch(IntConsumer listener) {
         databases.forEach(d -> d.writers().forEach(w -> w.onBatch(listener)));
     }

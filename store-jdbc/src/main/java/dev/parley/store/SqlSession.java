@@ -42,16 +42,21 @@ public final class SqlSession implements AutoCloseable {
         return ps;
     }
 
-    @Override
-    public void close() {
+    /** Closes every cached statement; the next {@link #prepare} of each prepares it again. */
+    public void forgetStatements() {
         for (PreparedStatement ps : statements.values()) {
             try {
                 ps.close();
             } catch (SQLException ignored) {
-                // closing anyway
+                // dropped anyway
             }
         }
         statements.clear();
+    }
+
+    @Override
+    public void close() {
+        forgetStatements();
         try {
             connection.close();
         } catch (SQLException ignored) {

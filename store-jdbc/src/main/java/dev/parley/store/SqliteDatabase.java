@@ -1,6 +1,7 @@
 package dev.parley.store;
 
 import dev.parley.core.ChatException;
+import dev.parley.core.limit.RateLimitedLog;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -56,6 +58,7 @@ public final class SqliteDatabase implements Database {
     private static final int LOG_RESET_PAGES = 65_536;
 
     private final Path file;
+    private final RateLimitedLog readFailures = new RateLimitedLog(log, GroupCommitWriter.LOG_INTERVAL);
     private final GroupCommitWriter writer;
     private final WalCheckpointer checkpointer;
     private final BlockingQueue<SqlSession> readers;
@@ -86,11 +89,9 @@ public final class SqliteDatabase implements Database {
         Path file = dir.resolve(FILE_NAME).toAbsolutePath();
         String url = "jdbc:sqlite:" + file;
         migrate(url);
-        Connection w = open(url, durability, false, WRITER_CACHE_KIB);
-        try (Statement s = w.createStatement()) {
-            s.execute("PRAGMA wal_autocheckpoint=0");
-        }
-        GroupCommitWriter writer = new GroupCommitWriter(new SqlSession(w), "parley-sqlite-writer", maxBatch, 65_536);
+        GroupCommitWriter writer = new GroupCommitWriter(() -> openWriter(url, durability), "parley-sqlite-writer",
+                maxBatch, 65_536);
+        writer.probeWith(SqliteDatabase::probe);
         WalCheckpointer checkpointer = new WalCheckpointer(open(url, durability, false, WRITER_CACHE_KIB),
                 CHECKPOINT_INTERVAL_MILLIS, logResetPages, "parley-sqlite-checkpointer");
         writer.betweenBatches(session -> {
@@ -116,6 +117,34 @@ public final class SqliteDatabase implements Database {
                 .loggers("slf4j")
                 .load()
                 .migrate();
+    }
+
+    /** The writer's connection: SQLite's automatic checkpoints off, the checkpointer does them. */
+    private static SqlSession openWriter(String url, Durability durability) throws SQLException {
+        Connection w = open(url, durability, false, WRITER_CACHE_KIB);
+        try (Statement s = w.createStatement()) {
+            s.execute("PRAGMA wal_autocheckpoint=0");
+        } catch (SQLException e) {
+            w.close();
+            throw e;
+        }
+        return new SqlSession(w);
+    }
+
+    /**
+     * The writer's probe while writes fail: writes the header's {@code user_version} back
+     * unchanged. That dirties the first page, so the commit must append it to the log, which is
+     * what a full disk refuses; nothing in the database changes, and no table is needed.
+     */
+    private static Void probe(SqlSession s) throws SQLException {
+        try (Statement st = s.connection().createStatement()) {
+            int version;
+            try (ResultSet rs = st.executeQuery("PRAGMA user_version")) {
+                version = rs.next() ? rs.getInt(1) : 0;
+            }
+            st.execute("PRAGMA user_version = " + version);
+        }
+        return null;
     }
 
     private static Connection open(String url, Durability durability, boolean readOnly, int cacheKiB)
@@ -176,7 +205,7 @@ public final class SqliteDatabase implements Database {
         try {
             return task.run(s);
         } catch (SQLException e) {
-            log.warn("read failed: {}", e.toString());
+            readFailures.log("read failed: {}", e.toString());
             throw new ChatException(ChatException.Refusal.UNAVAILABLE, "storage read failed");
         } finally {
             readers.add(s);

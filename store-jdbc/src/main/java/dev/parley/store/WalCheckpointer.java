@@ -1,5 +1,6 @@
 package dev.parley.store;
 
+import dev.parley.core.limit.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,7 @@ final class WalCheckpointer implements AutoCloseable {
     private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final Connection connection;
+    private final RateLimitedLog checkpointFailures = new RateLimitedLog(log, GroupCommitWriter.LOG_INTERVAL);
     private final long intervalNanos;
     private final int resetFrames;
     private final Thread thread;
@@ -65,7 +67,7 @@ final class WalCheckpointer implements AutoCloseable {
                 checkpoints.incrementAndGet();
             } catch (SQLException e) {
                 if (!closing) {
-                    log.warn("passive checkpoint failed: {}", e.toString());
+                    checkpointFailures.log("passive checkpoint failed: {}", e.toString());
                 }
             }
         }

@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -247,6 +248,53 @@ class GroupCommitWriterTest {
             s.execute("PRAGMA busy_timeout=10000");
         }
         return c;
+    }
+
+    @Test
+    void aFullDatabaseFailsWritesWithUnavailableAndTheWriterRecoversByItselfOnceThereIsRoom() throws Exception {
+        // SQLite's max_page_count gives a real SQLITE_FULL without filling a disk (FullDiskTest
+        // fills one); it holds per connection, so the connections the writer opens take the
+        // current limit.
+        AtomicInteger maxPages = new AtomicInteger(12);
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("PRAGMA journal_mode=WAL");
+            s.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)");
+        }
+        writer = new GroupCommitWriter(() -> {
+            Connection c = connect();
+            try (Statement s = c.createStatement()) {
+                s.execute("PRAGMA max_page_count=" + maxPages.get());
+            }
+            return new SqlSession(c);
+        }, "test-writer", 64, 1_000);
+        AtomicInteger probes = new AtomicInteger(1_000_000);
+        // A probe that needs room, as SQLite's own does on a full disk.
+        writer.probeWith(s -> insert(probes.incrementAndGet(), "p".repeat(3_000)).run(s));
+
+        int failedAt = -1;
+        for (int i = 0; i < 200 && failedAt < 0; i++) {
+            try {
+                await(writer.submit(insert(i, "x".repeat(3_000))));
+            } catch (ExecutionException e) {
+                assertThat(e.getCause()).isInstanceOfSatisfying(ChatException.class,
+                        ce -> assertThat(ce.refusal()).isEqualTo(Refusal.UNAVAILABLE));
+                failedAt = i;
+            }
+        }
+        assertThat(failedAt).as("a write met the full database").isPositive();
+        assertThat(writer.fault()).hasValueSatisfying(f -> assertThat(f.cause()).contains("SQLITE_FULL"));
+        assertFailsWith(writer.submit(insert(failedAt, "x".repeat(3_000))), Refusal.UNAVAILABLE);
+        Map<Long, String> whileFull = rows();
+
+        maxPages.set(100_000);
+        // No write is submitted: the probe finds out.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (writer.fault().isPresent() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(writer.fault()).as("fault cleared by the probe").isEmpty();
+        assertThat(await(writer.submit(insert(failedAt, "x")))).isEqualTo(1);
+        assertThat(rows()).containsAllEntriesOf(whileFull).containsKey((long) failedAt);
     }
 
     private void open(int maxBatch, int queueCapacity) throws SQLException {

@@ -4,6 +4,7 @@ import dev.parley.core.account.AccountService;
 import dev.parley.core.account.Device;
 import dev.parley.core.account.DeviceId;
 import dev.parley.protocol.ErrorCode;
+import dev.parley.server.Readiness;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -92,8 +93,15 @@ public final class ApiRoutes {
     }
 
     private void health(RoutingContext ctx) {
-        boolean ready = s.ready().getAsBoolean();
-        ctx.response().setStatusCode(ready ? 200 : 503).putHeader("Content-Type", "application/json")
-                .end(new JsonObject().put("status", ready ? "ready" : "unavailable").toBuffer());
+        Readiness r = s.readiness().get();
+        JsonObject body = new JsonObject().put("status", r.ready() ? "ready" : "unavailable");
+        if (r.reason() != null) {
+            body.put("reason", r.reason());
+        }
+        if (!r.problems().isEmpty()) {
+            body.put("problems", new JsonArray(r.problems()));
+        }
+        ctx.response().setStatusCode(r.ready() ? 200 : 503).putHeader("Content-Type", "application/json")
+                .end(body.toBuffer());
     }
 }

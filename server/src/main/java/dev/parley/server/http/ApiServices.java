@@ -5,6 +5,7 @@ import dev.parley.core.conversation.ConversationService;
 import dev.parley.core.group.GroupService;
 import dev.parley.core.inbox.ConversationList;
 import dev.parley.core.message.HistoryService;
+import dev.parley.server.Readiness;
 import dev.parley.server.ServerConfig;
 import dev.parley.server.metrics.NodeMetrics;
 import dev.parley.server.push.NodePush;
@@ -12,21 +13,20 @@ import dev.parley.server.push.NodePush;
 import dev.parley.store.SqliteAdministration;
 
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /** What the REST API needs from the node. */
 public record ApiServices(ServerConfig config, AccountService accounts, ConversationService conversations,
                           HistoryService history, GroupService groups, ConversationList conversationList,
-                          NodeMetrics metrics, BooleanSupplier ready, SqliteAdministration administration,
+                          NodeMetrics metrics, Supplier<Readiness> readiness, SqliteAdministration administration,
                           Supplier<Map<String, Object>> liveStats, String adminToken, NodePush push) {
 
     /** Without push (its routes are not mounted). */
     public ApiServices(ServerConfig config, AccountService accounts, ConversationService conversations,
                        HistoryService history, GroupService groups, ConversationList conversationList,
-                       NodeMetrics metrics, BooleanSupplier ready, SqliteAdministration administration,
+                       NodeMetrics metrics, Supplier<Readiness> readiness, SqliteAdministration administration,
                        Supplier<Map<String, Object>> liveStats, String adminToken) {
-        this(config, accounts, conversations, history, groups, conversationList, metrics, ready, administration,
+        this(config, accounts, conversations, history, groups, conversationList, metrics, readiness, administration,
                 liveStats, adminToken, null);
     }
 }

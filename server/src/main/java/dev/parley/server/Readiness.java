@@ -1,0 +1,30 @@
+package dev.parley.server;
+
+import dev.parley.store.GroupCommitWriter;
+
+import java.util.List;
+
+/**
+ * Whether the node should be given clients ({@code GET /health/ready}), and if not, why: it is
+ * starting or stopping, or its own storage fails every write (SQLite on a full disk, say).
+ *
+ * <p>With PostgreSQL a failing database is reported in {@code problems} but does not make the
+ * node unready: every node shares the databases, so a balancer taking nodes out would route no
+ * one around the failure, only stop what still works (other shards, reads, live delivery).
+ *
+ * @param reason   why not ready; null when ready
+ * @param problems writers whose writes fail because of their storage, each with since when and why
+ */
+public record Readiness(boolean ready, String reason, List<String> problems) {
+
+    static Readiness of(boolean serving, boolean localStorage, List<GroupCommitWriter.Fault> faults) {
+        List<String> problems = faults.stream().map(GroupCommitWriter.Fault::toString).toList();
+        if (!serving) {
+            return new Readiness(false, "starting or stopping", problems);
+        }
+        if (localStorage && !problems.isEmpty()) {
+            return new Readiness(false, "storage failing: " + problems.getFirst(), problems);
+        }
+        return new Readiness(true, null, problems);
+    }
+}
