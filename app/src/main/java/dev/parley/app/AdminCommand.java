@@ -1,9 +1,11 @@
 package dev.parley.app;
 
 import dev.parley.server.AdminToken;
-import dev.parley.server.PidFile;
+import dev.parley.server.DataDirectory;
+import dev.parley.store.OwnerOnly;
 import dev.parley.store.SqliteAdministration;
 import dev.parley.store.SqliteDatabase;
+import dev.parley.store.SqliteIntegrity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -21,7 +23,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -32,7 +37,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Administer a Parley node.",
         subcommands = {AdminCommand.Users.class, AdminCommand.Devices.class, AdminCommand.Stats.class,
-                AdminCommand.Backup.class, AdminCommand.Restore.class, AdminCommand.Export.class})
+                AdminCommand.Backup.class, AdminCommand.Restore.class, AdminCommand.Check.class,
+                AdminCommand.Export.class})
 final class AdminCommand {
 
     @Option(names = "--server", paramLabel = "URL", scope = ScopeType.INHERIT,
@@ -292,12 +298,7 @@ final class AdminCommand {
 
         @Override
         public Integer call() throws Exception {
-            Path dir = admin.data;
-            if (PidFile.running(dir).isPresent()) {
-                System.err.println("parley admin: a node (pid " + PidFile.running(dir).get().pid() + ") is serving " + dir
-                        + "; stop it first");
-                return 1;
-            }
+            Path dir = admin.data.toAbsolutePath();
             long messages;
             try {
                 messages = SqliteAdministration.verifyBackup(backup);
@@ -305,18 +306,66 @@ final class AdminCommand {
                 System.err.println("parley admin: " + backup + " is not a usable backup: " + e.getMessage());
                 return 1;
             }
-            Files.createDirectories(dir);
-            Path db = dir.resolve(SqliteDatabase.FILE_NAME);
-            if (Files.exists(db)) {
-                Path aside = dir.resolve(SqliteDatabase.FILE_NAME + ".before-restore-" + System.currentTimeMillis());
-                Files.move(db, aside);
-                System.out.println("moved the old database to " + aside);
+            // Held while the files change, so no node can start on them halfway.
+            Optional<DataDirectory> held = DataDirectory.lockForMaintenance(dir);
+            if (held.isEmpty()) {
+                System.err.println("parley admin: a node" + DataDirectory.holder(dir) + " is serving " + dir
+                        + "; stop it first");
+                return 1;
             }
-            Files.deleteIfExists(dir.resolve(SqliteDatabase.FILE_NAME + "-wal"));
-            Files.deleteIfExists(dir.resolve(SqliteDatabase.FILE_NAME + "-shm"));
-            Files.copy(backup, db, StandardCopyOption.COPY_ATTRIBUTES);
-            System.out.println("restored " + backup + " to " + db + " (" + messages + " messages)");
+            try (DataDirectory ignored = held.get()) {
+                Path db = dir.resolve(SqliteDatabase.FILE_NAME);
+                if (Files.exists(db)) {
+                    Path aside = dir.resolve(SqliteDatabase.FILE_NAME + ".before-restore-" + System.currentTimeMillis());
+                    Files.move(db, aside);
+                    System.out.println("moved the old database to " + aside);
+                }
+                Files.deleteIfExists(dir.resolve(SqliteDatabase.FILE_NAME + "-wal"));
+                Files.deleteIfExists(dir.resolve(SqliteDatabase.FILE_NAME + "-shm"));
+                Path copying = dir.resolve(SqliteDatabase.FILE_NAME + ".restoring");
+                Files.deleteIfExists(copying);
+                // Into a file created owner-only, not Files.copy's new file with default permissions.
+                OwnerOnly.createFile(copying);
+                try (var out = Files.newOutputStream(copying, StandardOpenOption.WRITE)) {
+                    Files.copy(backup, out);
+                }
+                Files.move(copying, db, StandardCopyOption.ATOMIC_MOVE);
+                System.out.println("restored " + backup + " to " + db + " (" + messages + " messages)");
+            }
             return 0;
+        }
+    }
+
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = "Run SQLite's full integrity check on the database in --data (or on FILE, a backup)."
+                    + " Reads only; works with the node running or stopped.")
+    static final class Check implements Callable<Integer> {
+        @ParentCommand
+        AdminCommand admin;
+        @Parameters(index = "0", arity = "0..1", description = "a database file (default: DATA/parley.db)")
+        Path file;
+
+        @Override
+        public Integer call() throws Exception {
+            Path target = (file != null ? file : admin.data.resolve(SqliteDatabase.FILE_NAME)).toAbsolutePath();
+            long started = System.nanoTime();
+            List<String> problems;
+            try {
+                problems = SqliteIntegrity.fullCheck(target);
+            } catch (java.sql.SQLException e) {
+                System.err.println("parley admin: cannot check " + target + ": " + e.getMessage());
+                return 2;
+            }
+            long ms = (System.nanoTime() - started) / 1_000_000;
+            if (problems.isEmpty()) {
+                System.out.println(target + ": ok (" + Files.size(target) + " bytes checked in " + ms + " ms)");
+                return 0;
+            }
+            System.err.println(target + ": damaged, " + problems.size() + " problem(s):");
+            problems.forEach(p -> System.err.println("  " + p));
+            System.err.println("Restore the last backup with `parley admin restore BACKUP --data "
+                    + target.getParent() + "` (the node stopped).");
+            return 1;
         }
     }
 

@@ -3,6 +3,7 @@ package dev.parley.app;
 import dev.parley.server.LogSetup;
 import dev.parley.server.ParleyNode;
 import dev.parley.server.ServerConfig;
+import dev.parley.server.StartRefused;
 import dev.parley.server.config.ConfigLoader;
 import dev.parley.store.Durability;
 import picocli.CommandLine.Command;
@@ -43,6 +44,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--send-burst", description = "Sends a device may make in a burst (default 200).")
     Integer sendBurst;
 
+    @Option(names = "--allow-empty", description = "Start with a new, empty database even though the data directory"
+            + " was in use and its database is missing or empty (otherwise refused: restore a backup instead).")
+    boolean allowEmpty;
+
     @Option(names = "--fast-password-hashing", hidden = true,
             description = "Cheap password hashing, for load tests only.")
     boolean fastPasswords;
@@ -57,7 +62,13 @@ final class ServeCommand implements Callable<Integer> {
             return 2;
         }
         LogSetup.apply(c.observability());
-        ParleyNode node = ParleyNode.start(c);
+        ParleyNode node;
+        try {
+            node = ParleyNode.start(c, allowEmpty);
+        } catch (StartRefused e) {
+            System.err.println("parley: " + e.getMessage());
+            return 1;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();

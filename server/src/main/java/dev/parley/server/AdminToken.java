@@ -1,12 +1,12 @@
 package dev.parley.server;
 
 import dev.parley.core.account.AccessToken;
+import dev.parley.store.OwnerOnly;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * The administration API's token: the configured one, or else one kept in
@@ -29,13 +29,8 @@ public final class AdminToken {
                 return Files.readString(file).strip();
             }
             String token = AccessToken.generate();
-            Files.createDirectories(config.dataDir());
-            Files.writeString(file, token + "\n");
-            try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException ignored) {
-                // not a POSIX file system; the directory's permissions have to do
-            }
+            OwnerOnly.createDirectories(config.dataDir());
+            OwnerOnly.writeNew(file, token + "\n");
             return token;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create " + file, e);

@@ -28,6 +28,7 @@ import dev.parley.store.JdbcAccountStore;
 import dev.parley.store.JdbcConversationStore;
 import dev.parley.store.JdbcMessageStore;
 import dev.parley.store.SqliteAdministration;
+import dev.parley.store.DamagedDatabaseException;
 import dev.parley.store.JdbcStores;
 import dev.parley.store.Shards;
 import dev.parley.store.StorageSettings;
@@ -43,6 +44,8 @@ import io.vertx.ext.web.Router;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -67,13 +70,14 @@ public final class ParleyNode implements AutoCloseable {
     private final NodeMetrics metrics;
     private final NodeLinks links;
     private final NodePush push;
+    private final DataDirectory data;
     private final AtomicBoolean ready = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicInteger port = new AtomicInteger();
 
     private ParleyNode(ServerConfig config, Vertx vertx, JdbcStores db, LocalConnections connections,
                        Heartbeats heartbeats, ScheduledExecutorService timers, NodeMetrics metrics, NodeLinks links,
-                       NodePush push) {
+                       NodePush push, DataDirectory data) {
         this.config = config;
         this.vertx = vertx;
         this.db = db;
@@ -83,16 +87,38 @@ public final class ParleyNode implements AutoCloseable {
         this.metrics = metrics;
         this.links = links;
         this.push = push;
+        this.data = data;
     }
 
     /** Opens storage, starts serving, and returns once the node is ready. */
     public static ParleyNode start(ServerConfig config) throws Exception {
+        return start(config, false);
+    }
+
+    /**
+     * Takes the data directory, opens storage, starts serving, and returns once the node is
+     * ready; or throws {@link StartRefused} with one line to show the operator. With
+     * {@code allowEmptyDatabase}, a missing or empty SQLite database in a directory that was in
+     * use starts a new one instead of being refused ({@code parley serve --allow-empty}).
+     */
+    public static ParleyNode start(ServerConfig config, boolean allowEmptyDatabase) throws Exception {
+        DataDirectory data = DataDirectory.claim(config, allowEmptyDatabase);
+        try {
+            return startOn(config, data);
+        } catch (Exception | Error e) {
+            data.close();
+            throw e;
+        }
+    }
+
+    private static ParleyNode startOn(ServerConfig config, DataDirectory data) throws Exception {
         Clock clock = Clock.systemUTC();
         NodeMetrics metrics = new NodeMetrics();
+        JdbcStores db = openStores(config);
+        data.markInUse();
         int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(loops));
         OutOfMemoryExit.install(vertx);
-        JdbcStores db = JdbcStores.open(storageSettings(config));
         Shards shards = db.shards();
 
         JdbcAccountStore accountStore = db.accounts();
@@ -137,7 +163,7 @@ public final class ParleyNode implements AutoCloseable {
         Heartbeats heartbeats = new Heartbeats(vertx, connections, config.timing().heartbeat().toMillis(), metrics);
         metrics.watch(connections::count, connections::deviceCount, presence::onlineCount, shards::queued);
         shards.onBatch(metrics::batch);
-        ParleyNode node = new ParleyNode(config, vertx, db, connections, heartbeats, timers, metrics, links, push);
+        ParleyNode node = new ParleyNode(config, vertx, db, connections, heartbeats, timers, metrics, links, push, data);
 
         SocketServices socketServices = new SocketServices(vertx, config, accounts, messages, receipts, messageStore,
                 conversationStore, memberships, connections, typing, presence, watchers, metrics, links.tail);
@@ -155,7 +181,6 @@ public final class ParleyNode implements AutoCloseable {
                         "writeRetries", shards.retries(),
                         "uptimeSeconds", (System.currentTimeMillis() - startedAt) / 1000),
                 AdminToken.obtain(config), push);
-        PidFile.write(config.dataDir());
 
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(config.host())
@@ -185,6 +210,7 @@ public final class ParleyNode implements AutoCloseable {
                     config.port() == 0 ? freePort(config.host()) : config.port());
             deployServers(vertx, shared, admission, endpoint, api, node, loops);
         } catch (Exception e) {
+            Exception refused = StartRefused.ifAddressUnusable(e, config).map(Exception.class::cast).orElse(e);
             links.close();
             if (push != null) {
                 push.close();
@@ -192,7 +218,7 @@ public final class ParleyNode implements AutoCloseable {
             vertx.close().await(10, TimeUnit.SECONDS);
             timers.shutdownNow();
             db.close();
-            throw e;
+            throw refused;
         }
         heartbeats.start();
         if (push != null) {
@@ -229,6 +255,17 @@ public final class ParleyNode implements AutoCloseable {
     private static int freePort(String host) throws java.io.IOException {
         try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
             return probe.getLocalPort();
+        }
+    }
+
+    /** Opens the stores; a damaged SQLite file refuses the start with what to do about it. */
+    private static JdbcStores openStores(ServerConfig config) throws SQLException {
+        try {
+            return JdbcStores.open(storageSettings(config));
+        } catch (DamagedDatabaseException e) {
+            Path dir = config.dataDir().toAbsolutePath();
+            throw new StartRefused(e.getMessage() + ". Restore the last backup with `parley admin restore BACKUP --data "
+                    + dir + "` (`parley admin check --data " + dir + "` runs SQLite's full check)", e);
         }
     }
 
@@ -279,6 +316,7 @@ public final class ParleyNode implements AutoCloseable {
             log.warn("event loops did not stop: {}", e.toString());
         }
         db.close();
+        data.abandon();
     }
 
     /** How this node reaches the others (for tests that inject faults between nodes). */
@@ -348,7 +386,7 @@ public final class ParleyNode implements AutoCloseable {
             log.warn("event loops did not stop cleanly: {}", e.toString());
         }
         db.close();
-        PidFile.remove(config.dataDir());
+        data.close();
         log.info("parley node stopped");
     }
 }

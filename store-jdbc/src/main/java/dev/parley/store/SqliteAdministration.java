@@ -7,6 +7,7 @@ import dev.parley.core.message.Message;
 import org.sqlite.SQLiteConfig;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -49,17 +50,24 @@ public final class SqliteAdministration {
     /**
      * Writes a consistent copy of the whole database to {@code target} while the node keeps
      * running ({@code VACUUM INTO} reads one snapshot; writers are not blocked in WAL mode).
-     * The target must not exist yet.
+     * The target must not exist yet; it is created owner-only (0600), and so is any directory
+     * made for it (0700).
      */
     public long backup(Path target) {
         Path file = target.toAbsolutePath();
-        if (Files.exists(file)) {
-            throw ChatException.invalid("backup target already exists: " + file);
-        }
         try {
-            Files.createDirectories(file.getParent());
+            OwnerOnly.createDirectories(file.getParent());
         } catch (IOException e) {
             throw ChatException.invalid("cannot create " + file.getParent());
+        }
+        try {
+            // Created here, empty, so that it is owner-only from the start: VACUUM INTO fills an
+            // empty file, and would create a missing one readable by everyone.
+            OwnerOnly.createFile(file);
+        } catch (FileAlreadyExistsException e) {
+            throw ChatException.invalid("backup target already exists: " + file);
+        } catch (IOException e) {
+            throw ChatException.invalid("cannot create " + file + ": " + e.getMessage());
         }
         // A connection of its own: the pooled readers are query-only, and VACUUM INTO writes.
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db.file());
@@ -67,6 +75,7 @@ public final class SqliteAdministration {
             ps.setString(1, file.toString());
             ps.execute();
         } catch (SQLException e) {
+            deleteQuietly(file);
             throw new ChatException(ChatException.Refusal.UNAVAILABLE, "backup failed: " + e.getMessage());
         }
         try {
@@ -76,24 +85,27 @@ public final class SqliteAdministration {
         }
     }
 
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // the failure reported is the backup's
+        }
+    }
+
     /**
      * Checks that {@code file} is an intact Parley database: SQLite's integrity check passes and
      * the schema history is there. Returns the number of messages it holds.
      */
     public static long verifyBackup(Path file) throws SQLException {
-        if (!Files.isRegularFile(file)) {
-            throw new SQLException("no such file: " + file);
+        List<String> problems = SqliteIntegrity.fullCheck(file);
+        if (!problems.isEmpty()) {
+            throw new SQLException("integrity check failed: " + problems.getFirst());
         }
         SQLiteConfig readOnly = new SQLiteConfig();
         readOnly.setReadOnly(true);
         try (Connection c = readOnly.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
              Statement st = c.createStatement()) {
-            try (ResultSet rs = st.executeQuery("PRAGMA integrity_check")) {
-                rs.next();
-                if (!"ok".equals(rs.getString(1))) {
-                    throw new SQLException("integrity check failed: " + rs.getString(1));
-                }
-            }
             try (ResultSet rs = st.executeQuery("SELECT count(*) FROM flyway_schema_history WHERE success = 1")) {
                 rs.next();
                 if (rs.getLong(1) == 0) {

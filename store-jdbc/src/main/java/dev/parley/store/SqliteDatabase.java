@@ -3,6 +3,7 @@ package dev.parley.store;
 import dev.parley.core.ChatException;
 import dev.parley.core.limit.RateLimitedLog;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -17,6 +18,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -56,6 +58,12 @@ public final class SqliteDatabase implements Database {
     private static final int READER_CACHE_KIB = 32_768;
     /** Log pages (of {@link #PAGE_SIZE}) after which the writer starts the log again. */
     private static final int LOG_RESET_PAGES = 65_536;
+    /**
+     * Time the integrity check at opening may take ({@link SqliteIntegrity#quickCheck}): enough
+     * for about 3 million messages on a warm cache; a larger database starts after checking that
+     * much of it.
+     */
+    static final Duration QUICK_CHECK_BUDGET = Duration.ofSeconds(3);
 
     private final Path file;
     private final RateLimitedLog readFailures = new RateLimitedLog(log, GroupCommitWriter.LOG_INTERVAL);
@@ -81,14 +89,27 @@ public final class SqliteDatabase implements Database {
 
     static SqliteDatabase open(Path dir, Durability durability, int readerCount, int maxBatch, int logResetPages)
             throws SQLException {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create data directory " + dir, e);
-        }
         Path file = dir.resolve(FILE_NAME).toAbsolutePath();
+        try {
+            OwnerOnly.createDirectories(dir);
+            if (OwnerOnly.createFileIfAbsent(file)) {
+                log.info("created database file={} (owner-only)", file);
+            } else if (OwnerOnly.isOpenToOthers(file)) {
+                log.warn("{} can be read by other users than its owner; `chmod 600` it (and its -wal and -shm files)", file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the database " + file, e);
+        }
+        SqliteIntegrity.quickCheck(file, QUICK_CHECK_BUDGET);
         String url = "jdbc:sqlite:" + file;
-        migrate(url);
+        try {
+            migrate(url);
+        } catch (FlywayException e) {
+            if (Dialect.isStorageFault(e)) {
+                throw new DamagedDatabaseException(file, "its schema cannot be read: " + rootMessage(e), e);
+            }
+            throw e;
+        }
         GroupCommitWriter writer = new GroupCommitWriter(() -> openWriter(url, durability), "parley-sqlite-writer",
                 maxBatch, 65_536);
         writer.probeWith(SqliteDatabase::probe);
@@ -104,6 +125,27 @@ public final class SqliteDatabase implements Database {
         }
         log.info("opened SQLite database file={} durability={} readers={}", file, durability.wire(), readerCount);
         return new SqliteDatabase(file, writer, checkpointer, readers, readerCount);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.toString() : t.getMessage();
+    }
+
+    /**
+     * Whether {@code dir} holds a database with something in it: the file exists and is not empty
+     * (SQLite would silently make a new database of an empty file).
+     */
+    public static boolean holdsDatabase(Path dir) {
+        Path file = dir.resolve(FILE_NAME);
+        try {
+            return Files.isRegularFile(file) && Files.size(file) > 0;
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     private static void migrate(String url) {
