@@ -163,6 +163,7 @@ public final class ParleyNode implements AutoCloseable {
         Heartbeats heartbeats = new Heartbeats(vertx, connections, config.timing().heartbeat().toMillis(), metrics);
         metrics.watch(connections::count, connections::deviceCount, presence::onlineCount, shards::queued);
         shards.onBatch(metrics::batch);
+        metrics.watchStorage(() -> shards.faults().size());
         ParleyNode node = new ParleyNode(config, vertx, db, connections, heartbeats, timers, metrics, links, push, data);
 
         SocketServices socketServices = new SocketServices(vertx, config, accounts, messages, receipts, messageStore,

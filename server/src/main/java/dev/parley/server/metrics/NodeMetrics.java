@@ -90,6 +90,12 @@ public final class NodeMetrics {
                 .description("Writes waiting for the group-commit writer").register(registry);
     }
 
+    /** Writers whose writes fail because of their storage (a full disk, a lost database): alert on it. */
+    public void watchStorage(IntSupplier failingWriters) {
+        Gauge.builder("parley.store.writers.failing", failingWriters::getAsInt)
+                .description("Group-commit writers whose writes fail because of the storage").register(registry);
+    }
+
     public void messageStored(long receivedNanos) {
         messagesReceived.increment();
         commitTime.record(System.nanoTime() - receivedNanos, TimeUnit.NANOSECONDS);

@@ -115,6 +115,7 @@ class FullDiskTest {
             Rest.Response unready = readiness(node);
             assertThat(unready.status()).as("readiness on a full disk: %s", unready).isEqualTo(503);
             assertThat(unready.json().getString("reason")).contains("storage failing").contains("SQLITE_FULL");
+            assertThat(node.rest().get("/metrics", null).body()).contains("parley_store_writers_failing 1.0");
             List<String> failureLines = warnings(captured).subList(logLinesBefore, warnings(captured).size());
             assertThat(failureLines).as("log lines for %d failed sends", FAILING_SENDS).hasSizeLessThanOrEqualTo(12);
 
@@ -125,6 +126,7 @@ class FullDiskTest {
                 Thread.sleep(100);
             }
             assertThat(readiness(node).status()).as("ready again within %s of freeing space", RECOVERY).isEqualTo(200);
+            assertThat(node.rest().get("/metrics", null).body()).contains("parley_store_writers_failing 0.0");
             assertThat(trySend(a, c, "after-0")).isEqualTo("sent");
             confirmed.add("after-0");
             // A client retries what failed, under the same client id: it is confirmed now.
