@@ -1,5 +1,7 @@
 package dev.parley.store;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.parley.core.ChatException;
 import dev.parley.core.ChatException.Refusal;
 import org.junit.jupiter.api.AfterEach;
@@ -19,6 +21,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -149,6 +152,70 @@ class PostgresWriterTest {
         assertThat(w.submit(s -> bump(s, 1)).get(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isEqualTo(1);
         assertThat(w.submit(PostgresWriterTest::backendPid).get(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isNotEqualTo(pid);
         assertThat(values()).containsExactly(1);
+    }
+
+    /**
+     * The database becomes unreachable (the writer's connection is cut and new ones are refused):
+     * every write fails at once with UNAVAILABLE, the log gets a few lines rather than some per
+     * write, and when the database answers again the writer notices by itself, without writes.
+     */
+    @Test
+    void anUnreachableDatabaseFailsWritesAtOnceLogsAFewLinesAndIsNoticedBackWithoutWrites() throws Exception {
+        table(1);
+        AtomicReference<String> target = new AtomicReference<>(url);
+        GroupCommitWriter w = new GroupCommitWriter(() -> new SqlSession(PostgresTestSupport.connect(target.get()),
+                Dialect.POSTGRES), "writer", 16, 1_000);
+        opened.add(w);
+        int pid = w.submit(PostgresWriterTest::backendPid).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                GroupCommitWriter.class);
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        logger.addAppender(lines);
+        try {
+            target.set("jdbc:postgresql://127.0.0.1:1/nowhere");  // nothing listens on port 1
+            terminate(pid);
+            for (int i = 0; i < 200; i++) {
+                CompletableFuture<Integer> write = w.submit(s -> bump(s, 1));
+                try {
+                    write.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    throw new AssertionError("a write succeeded with the database unreachable");
+                } catch (ExecutionException e) {
+                    assertThat(e.getCause()).isInstanceOfSatisfying(ChatException.class,
+                            ce -> assertThat(ce.refusal()).isEqualTo(Refusal.UNAVAILABLE));
+                }
+            }
+            assertThat(w.fault()).isPresent();
+            assertThat(lines.list).as("log lines for 200 failed writes: %s", lines.list).hasSizeLessThanOrEqualTo(6);
+
+            target.set(url);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+            while (w.fault().isPresent() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(w.fault()).as("noticed back without a write").isEmpty();
+        } finally {
+            logger.detachAppender(lines);
+        }
+        assertThat(w.submit(s -> bump(s, 1)).get(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(values()).containsExactly(1);
+    }
+
+    private static void terminate(int pid) throws Exception {
+        try (Connection admin = PostgresTestSupport.connect(url); Statement st = admin.createStatement()) {
+            st.execute("SELECT pg_terminate_backend(" + pid + ")");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+            while (true) {
+                try (ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid)) {
+                    rs.next();
+                    if (rs.getInt(1) == 0) {
+                        return;
+                    }
+                }
+                assertThat(System.nanoTime()).as("the backend ended").isLessThan(deadline);
+                Thread.sleep(10);
+            }
+        }
     }
 
     @Test
