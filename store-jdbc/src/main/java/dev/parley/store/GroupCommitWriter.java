@@ -112,7 +112,10 @@ public final class GroupCommitWriter implements AutoCloseable {
     private volatile SqlTask<?> betweenBatches = s -> null;
     private volatile boolean closing;
 
-    /** A writer on a fixed connection (SQLite: a file does not go away under a running process). */
+    /**
+     * A writer on a fixed connection, never replaced: after a storage fault it goes on with the
+     * same connection (for tests; the databases give their writers a {@link Connector}).
+     */
     public GroupCommitWriter(SqlSession session, String name, int maxBatch, int queueCapacity) throws SQLException {
         this(null, session, name, maxBatch, queueCapacity);
     }

@@ -125,20 +125,7 @@ class PostgresWriterTest {
         table(1);
         GroupCommitWriter w = writer("writer");
         int pid = w.submit(PostgresWriterTest::backendPid).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        try (Connection admin = PostgresTestSupport.connect(url); Statement st = admin.createStatement()) {
-            st.execute("SELECT pg_terminate_backend(" + pid + ")");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
-            while (true) {
-                try (ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid)) {
-                    rs.next();
-                    if (rs.getInt(1) == 0) {
-                        break;
-                    }
-                }
-                assertThat(System.nanoTime()).as("the backend ended").isLessThan(deadline);
-                Thread.sleep(10);
-            }
-        }
+        terminate(pid);
 
         CompletableFuture<Integer> onTheBrokenConnection = w.submit(s -> bump(s, 1));
         try {
@@ -201,6 +188,7 @@ class PostgresWriterTest {
         assertThat(values()).containsExactly(1);
     }
 
+    /** Ends the backend {@code pid} and waits until it is gone. */
     private static void terminate(int pid) throws Exception {
         try (Connection admin = PostgresTestSupport.connect(url); Statement st = admin.createStatement()) {
             st.execute("SELECT pg_terminate_backend(" + pid + ")");
