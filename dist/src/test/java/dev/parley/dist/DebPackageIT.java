@@ -111,7 +111,8 @@ class DebPackageIT {
         }
         Path db = Path.of("/var/lib/parley/parley.db");
         assertThat(Files.getOwner(db).getName()).isEqualTo("parley");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(db))).isEqualTo("rw-r-----");
+        // The node creates its database owner-only whatever the umask (docs/operations.md, "File permissions").
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(db))).isEqualTo("rw-------");
         assertThat(Path.of("/var/lib/parley/parley.jsa")).as("class-data archive written at exit").exists();
     }
 
