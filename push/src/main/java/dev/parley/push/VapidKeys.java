@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.interfaces.ECPrivateKey;
@@ -49,11 +49,7 @@ public final class VapidKeys {
                     // not a POSIX file system
                 }
                 Files.writeString(tmp, json);
-                try {
-                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-                } catch (IOException e) {
-                    Files.deleteIfExists(tmp); // another node made it first: use theirs
-                }
+                publishUnlessPresent(tmp, file);
             }
             String json = Files.readString(file, StandardCharsets.UTF_8);
             String pub = null;
@@ -74,6 +70,29 @@ public final class VapidKeys {
             return new VapidKeys(P256.privateKey(P256.unb64(priv)), publicKey, subject);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create the VAPID key file " + file, e);
+        }
+    }
+
+    /**
+     * Puts the complete {@code tmp} at {@code file} unless a file is already there, atomically:
+     * nodes of a cluster starting at once on one shared file must all end with the same key. A
+     * rename would replace a file another node made a moment earlier (each node then keeping its
+     * own key); a hard link is created only if the name is free. Where links are not supported,
+     * a move without replacing is the fallback (not atomic against a concurrent creator).
+     */
+    private static void publishUnlessPresent(Path tmp, Path file) throws IOException {
+        try {
+            Files.createLink(file, tmp);
+        } catch (FileAlreadyExistsException e) {
+            // another node made it first: use theirs
+        } catch (UnsupportedOperationException | IOException e) {
+            try {
+                Files.move(tmp, file);
+            } catch (FileAlreadyExistsException ignored) {
+                // another node made it first: use theirs
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
         }
     }
 

@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.security.Signature;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,6 +29,32 @@ class VapidKeysTest {
         assertThat(P256.unb64(first.publicKeyBase64Url())).hasSize(65).startsWith((byte) 4);
         assertThat(Files.getPosixFilePermissions(file)).containsExactlyInAnyOrder(
                 PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+    }
+
+    @Test
+    void nodesStartingAtOnceOnOneSharedFileAllEndWithTheSameKey() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            Path file = dir.resolve("shared-" + round + "/vapid.json");
+            int nodes = 8;
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(nodes);
+            try (var pool = java.util.concurrent.Executors.newFixedThreadPool(nodes)) {
+                List<java.util.concurrent.Future<String>> keys = new java.util.ArrayList<>();
+                for (int i = 0; i < nodes; i++) {
+                    keys.add(pool.submit(() -> {
+                        start.await();
+                        return VapidKeys.loadOrCreate(file, "mailto:ops@example.org").publicKeyBase64Url();
+                    }));
+                }
+                String onDisk = VapidKeys.loadOrCreate(file, "mailto:ops@example.org").publicKeyBase64Url();
+                for (var k : keys) {
+                    assertThat(k.get()).as("round %d: every node uses the key on disk", round).isEqualTo(onDisk);
+                }
+            }
+            try (var left = Files.list(file.getParent())) {
+                assertThat(left.map(p -> p.getFileName().toString()).toList()).as("no temporary file left")
+                        .containsExactly("vapid.json");
+            }
+        }
     }
 
     @Test
