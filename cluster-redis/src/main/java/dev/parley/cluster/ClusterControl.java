@@ -46,7 +46,10 @@ public final class ClusterControl implements ConnectedDevices, Consumer<Membersh
     }
 
     private void broadcast(String notice) {
-        cluster.send(Request.cmd(Command.PUBLISH).arg(keys.broadcast()).arg(notice));
+        // Lost, a notice is made good once the link is back: every node then re-reads its
+        // connected users' accounts, devices and memberships (docs/operations.md, "Redis").
+        cluster.send(Request.cmd(Command.PUBLISH).arg(keys.broadcast()).arg(notice))
+                .onFailure(e -> cluster.lostWrite("a cluster notice", e));
     }
 
     void received(String notice) {

@@ -4,12 +4,11 @@ import dev.parley.core.account.DeviceId;
 import dev.parley.core.account.UserId;
 import dev.parley.core.push.DeviceLiveness;
 import dev.parley.core.push.NodeDevices;
+import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -23,10 +22,11 @@ import java.util.Set;
  * next open, and a user's first device record is applied before the user's route (which the
  * device's catch-up waits for).
  *
- * <p>A record Redis did not take (the connection dropped) is written again on the next heartbeat,
- * from this node's current state rather than by repeating the lost command: a late retry can then
- * never bring back a device that has left since. A dead node's records stop counting when its
- * heartbeat key expires and are removed when it is reaped.
+ * <p>The node keeps its own copy of the devices it holds; when Redis may have lost some records
+ * (a write failed, Redis restarted empty) {@link #rewrite} replaces the node's records with that
+ * copy, from this node's current state rather than by repeating lost commands: a late retry can
+ * then never bring back a device that has left since. A dead node's records stop counting when
+ * its heartbeat key expires and are removed when it is reaped.
  */
 public final class RedisDeviceLiveness implements DeviceLiveness, NodeDevices {
     private static final Logger log = LoggerFactory.getLogger(RedisDeviceLiveness.class);
@@ -38,10 +38,8 @@ public final class RedisDeviceLiveness implements DeviceLiveness, NodeDevices {
     private final Keys keys;
     private final int node;
     private volatile DeviceLiveness local = (user, device) -> false;
-    /** Devices with a connection here, as this node last told Redis. Guarded by this. */
+    /** Devices with a connection here. Guarded by this. */
     private final Set<Held> here = new HashSet<>();
-    /** Records Redis may not have taken. Guarded by this. */
-    private final Set<Held> unwritten = new HashSet<>();
 
     RedisDeviceLiveness(RedisCluster cluster, Keys keys, int node) {
         this.cluster = cluster;
@@ -69,28 +67,21 @@ public final class RedisDeviceLiveness implements DeviceLiveness, NodeDevices {
         write(h);
     }
 
-    /** Writes again what Redis may not have taken. Called on the cluster's heartbeat. */
-    synchronized void rewriteUnwritten() {
-        if (unwritten.isEmpty()) {
-            return;
+    /** Makes this node's device records in Redis exactly the devices it holds. */
+    synchronized Future<?> rewrite() {
+        Object[] args = new Object[2 + here.size()];
+        args[0] = keys.namespace();
+        args[1] = node;
+        int i = 2;
+        for (Held h : here) {
+            args[i++] = h.user().value() + ":" + h.device().value();
         }
-        List<Held> again = new ArrayList<>(unwritten);
-        unwritten.clear();
-        log.warn("{} device records were not taken by redis; writing them again", again.size());
-        for (Held h : again) {
-            write(h);
-        }
+        return cluster.eval(RedisScripts.SYNC_DEVICES, args);
     }
 
     private void write(Held h) {
         cluster.eval(here.contains(h) ? RedisScripts.DEVICE_OPENED : RedisScripts.DEVICE_CLOSED, keys.namespace(), node,
-                h.user().value(), h.device().value()).onFailure(e -> {
-                    synchronized (this) {
-                        unwritten.add(h);
-                    }
-                    // One line per heartbeat (above) rather than one per device while Redis is away.
-                    log.debug("device record to redis failed: {}", e.toString());
-                });
+                h.user().value(), h.device().value()).onFailure(e -> cluster.lostWrite("a device record", e));
     }
 
     /** Blocking: one script on Redis when the device is not connected here (push's threads only). */
@@ -108,7 +99,7 @@ public final class RedisDeviceLiveness implements DeviceLiveness, NodeDevices {
         } catch (Exception e) {
             // Unknown: count it as not connected. A notification on a device that also got the
             // message live is a lesser harm than none on a device that is really offline.
-            log.warn("device liveness lookup in redis failed: {}", e.toString());
+            log.debug("device liveness lookup in redis failed: {}", e.toString());
             return false;
         }
     }

@@ -3,8 +3,6 @@ package dev.parley.cluster;
 import dev.parley.core.account.UserId;
 import dev.parley.core.delivery.ChatEvent;
 import dev.parley.core.delivery.EventPublisher;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -23,8 +21,6 @@ import java.util.concurrent.ThreadLocalRandom;
  * receiving connections put them in order (holding and filling gaps from the database).
  */
 final class RedisEventPublisher implements EventPublisher {
-    private static final Logger log = LoggerFactory.getLogger(RedisEventPublisher.class);
-
     private final RedisCluster cluster;
     private final Keys keys;
     private final int node;
@@ -52,8 +48,9 @@ final class RedisEventPublisher implements EventPublisher {
         for (UserId u : audience) {
             args[i++] = u.value();
         }
-        cluster.eval(RedisScripts.ROUTE_AND_PUBLISH, args)
-                .onFailure(e -> log.warn("could not hand an event to other nodes (receivers recover it): {}", e.toString()));
+        // Lost, the event is recovered from the database by its receivers once this node's link
+        // is back (a recovery makes every node check its connected users' conversations).
+        cluster.eval(RedisScripts.ROUTE_AND_PUBLISH, args).onFailure(e -> cluster.lostWrite("an event", e));
     }
 
     /** A message from another node: its recipients on this node, then the event. */

@@ -4,16 +4,23 @@ import dev.parley.core.account.UserId;
 import dev.parley.core.presence.Presence;
 import dev.parley.core.presence.PresenceDirectory;
 import dev.parley.core.presence.PresenceFeed;
+import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Presence across nodes. This node's tracker reports whether a user is online here; Redis keeps
  * the set of nodes through which each user is online and publishes a change only when the
  * cluster-wide state changes (first node in, last node out), which every node then hands to its
  * local watchers.
+ *
+ * <p>Like {@link RedisRoutes}, the node keeps its own copy of who is online here and writes it
+ * again whole ({@link #rewrite}) when Redis may have lost some of it.
  */
 public final class RedisPresence implements PresenceFeed, PresenceDirectory {
     private static final Logger log = LoggerFactory.getLogger(RedisPresence.class);
@@ -22,6 +29,8 @@ public final class RedisPresence implements PresenceFeed, PresenceDirectory {
     private final Keys keys;
     private final int node;
     private volatile PresenceFeed watchers = (u, p) -> { };
+    /** Users online through this node. Guarded by this. */
+    private final Set<Long> onlineHere = new HashSet<>();
 
     RedisPresence(RedisCluster cluster, Keys keys, int node) {
         this.cluster = cluster;
@@ -35,9 +44,27 @@ public final class RedisPresence implements PresenceFeed, PresenceDirectory {
 
     /** This node's view changed (first connection here, or the grace period after the last ended). */
     @Override
-    public void changed(UserId user, Presence presence) {
+    public synchronized void changed(UserId user, Presence presence) {
+        if (presence.online()) {
+            onlineHere.add(user.value());
+        } else {
+            onlineHere.remove(user.value());
+        }
         cluster.eval(RedisScripts.PRESENCE, keys.namespace(), node, user.value(), presence.online() ? 1 : 0,
-                presence.lastSeen()).onFailure(e -> log.warn("presence update to redis failed: {}", e.toString()));
+                presence.lastSeen()).onFailure(e -> cluster.lostWrite("a presence change", e));
+    }
+
+    /** Makes the users online through this node in Redis exactly those online here. */
+    synchronized Future<?> rewrite() {
+        Object[] args = new Object[3 + onlineHere.size()];
+        args[0] = keys.namespace();
+        args[1] = node;
+        args[2] = System.currentTimeMillis();
+        int i = 3;
+        for (long u : onlineHere) {
+            args[i++] = u;
+        }
+        return cluster.eval(RedisScripts.SYNC_PRESENCE, args);
     }
 
     @Override
@@ -46,7 +73,7 @@ public final class RedisPresence implements PresenceFeed, PresenceDirectory {
             return RedisCluster.await(cluster.send(Request.cmd(Command.SCARD).arg(keys.online(user.value()))))
                     .toInteger() > 0;
         } catch (Exception e) {
-            log.warn("presence lookup in redis failed: {}", e.toString());
+            log.debug("presence lookup in redis failed: {}", e.toString());
             return false;
         }
     }

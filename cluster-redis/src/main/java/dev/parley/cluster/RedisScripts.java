@@ -104,11 +104,17 @@ final class RedisScripts {
             """;
 
     /**
-     * ARGV: namespace, dead node, time. Removes the node's presence (publishing who went offline
-     * everywhere), routes and device records. Returns the users who went offline.
+     * ARGV: namespace, dead node, time, force (1/0). Removes the node's presence (publishing who
+     * went offline everywhere), routes and device records. Returns the users who went offline.
+     * Unless forced (a node cleaning up after its own previous life, or leaving), a node whose
+     * heartbeat key exists again is left alone: it came back after missing heartbeats and has
+     * already written its records again (see {@link #HEARTBEAT}).
      */
     static final String REAP = """
-            local ns, dead, now = ARGV[1], ARGV[2], ARGV[3]
+            local ns, dead, now, force = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+            if force ~= '1' and redis.call('EXISTS', ns .. ':alive:' .. dead) == 1 then
+              return {}
+            end
             local offline = {}
             local onlineKey = ns .. ':node:' .. dead .. ':online'
             for _, user in ipairs(redis.call('SMEMBERS', onlineKey)) do
@@ -133,5 +139,99 @@ final class RedisScripts {
             redis.call('DEL', devicesKey)
             redis.call('SREM', ns .. ':nodes', dead)
             return offline
+            """;
+
+    /**
+     * ARGV: namespace, this node, ttl ms, ping. Renews the node's heartbeat key, lists the node,
+     * and publishes {@code #<ping>} to the node's own channel (its arrival shows the subscription
+     * works). Returns 1 if the heartbeat key was still there, 0 if it was gone: Redis lost its data
+     * (restarted empty, flushed) or the node was reaped after missing heartbeats, and whatever
+     * Redis held for this node must be written again.
+     */
+    static final String HEARTBEAT = """
+            local ns, self, ttl, ping = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+            local key = ns .. ':alive:' .. self
+            local was = redis.call('EXISTS', key)
+            redis.call('SET', key, '1', 'PX', ttl)
+            redis.call('SADD', ns .. ':nodes', self)
+            redis.call('PUBLISH', ns .. ':to:' .. self, '#' .. ping)
+            return was
+            """;
+
+    /**
+     * ARGV: namespace, this node, user ids... Makes the node's routes exactly these users: adds the
+     * node to each one's route set and removes it from users it no longer holds.
+     */
+    static final String SYNC_ROUTES = """
+            local ns, self = ARGV[1], ARGV[2]
+            local index = ns .. ':node:' .. self .. ':users'
+            local want = {}
+            for i = 3, #ARGV do want[ARGV[i]] = true end
+            for _, user in ipairs(redis.call('SMEMBERS', index)) do
+              if not want[user] then
+                redis.call('SREM', ns .. ':routes:' .. user, self)
+                redis.call('SREM', index, user)
+              end
+            end
+            for i = 3, #ARGV do
+              redis.call('SADD', ns .. ':routes:' .. ARGV[i], self)
+              redis.call('SADD', index, ARGV[i])
+            end
+            return #ARGV - 2
+            """;
+
+    /**
+     * ARGV: namespace, this node, {@code <user>:<device>}... Makes the node's device records exactly
+     * these devices.
+     */
+    static final String SYNC_DEVICES = """
+            local ns, self = ARGV[1], ARGV[2]
+            local index = ns .. ':node:' .. self .. ':devices'
+            local want = {}
+            for i = 3, #ARGV do want[ARGV[i]] = true end
+            for _, held in ipairs(redis.call('SMEMBERS', index)) do
+              if not want[held] then
+                local user, device = string.match(held, '^([^:]+):([^:]+)$')
+                redis.call('SREM', ns .. ':devices:' .. user, device .. ':' .. self)
+                redis.call('SREM', index, held)
+              end
+            end
+            for i = 3, #ARGV do
+              local user, device = string.match(ARGV[i], '^([^:]+):([^:]+)$')
+              redis.call('SADD', ns .. ':devices:' .. user, device .. ':' .. self)
+              redis.call('SADD', index, ARGV[i])
+            end
+            return #ARGV - 2
+            """;
+
+    /**
+     * ARGV: namespace, this node, time, user ids... Makes the users online through this node
+     * exactly these, publishing a presence change for each user whose cluster-wide state changed
+     * (online somewhere for the first time, or online nowhere any more).
+     */
+    static final String SYNC_PRESENCE = """
+            local ns, self, now = ARGV[1], ARGV[2], ARGV[3]
+            local index = ns .. ':node:' .. self .. ':online'
+            local want = {}
+            for i = 4, #ARGV do want[ARGV[i]] = true end
+            for _, user in ipairs(redis.call('SMEMBERS', index)) do
+              if not want[user] then
+                local key = ns .. ':online:' .. user
+                local removed = redis.call('SREM', key, self)
+                redis.call('SREM', index, user)
+                if removed == 1 and redis.call('SCARD', key) == 0 then
+                  redis.call('PUBLISH', ns .. ':all', 'P|' .. user .. '|0|' .. now)
+                end
+              end
+            end
+            for i = 4, #ARGV do
+              local key = ns .. ':online:' .. ARGV[i]
+              local added = redis.call('SADD', key, self)
+              redis.call('SADD', index, ARGV[i])
+              if added == 1 and redis.call('SCARD', key) == 1 then
+                redis.call('PUBLISH', ns .. ':all', 'P|' .. ARGV[i] .. '|1|' .. now)
+              end
+            end
+            return #ARGV - 3
             """;
 }

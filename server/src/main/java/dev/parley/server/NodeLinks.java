@@ -4,6 +4,7 @@ import dev.parley.cluster.ClusterControl;
 import dev.parley.cluster.RedisCluster;
 import dev.parley.cluster.RedisDeviceLiveness;
 import dev.parley.cluster.RedisPresence;
+import dev.parley.core.account.AccountStore;
 import dev.parley.core.account.ConnectedDevices;
 import dev.parley.core.conversation.ConversationId;
 import dev.parley.core.conversation.ConversationStore;
@@ -15,14 +16,16 @@ import dev.parley.core.push.DeviceLiveness;
 import dev.parley.server.ws.LocalConnections;
 import dev.parley.server.ws.LocalEventPublisher;
 import dev.parley.server.ws.PresenceWatchers;
+import dev.parley.server.ws.RecoveryCheck;
 import dev.parley.server.ws.TailCheck;
 import io.vertx.core.Vertx;
 
 /**
  * How a node reaches the others: on a single node, nothing (events go to local connections,
  * presence and device liveness are local); in a cluster, Redis routes events, presence,
- * disconnects and membership changes between nodes and knows which node holds which device, and a
- * periodic tail check recovers entries lost on the way.
+ * disconnects and membership changes between nodes and knows which node holds which device, a
+ * periodic tail check recovers entries lost on the way, and after the link to Redis was lost
+ * (here or on another node) a {@link RecoveryCheck} re-reads what may have been missed.
  */
 public final class NodeLinks implements AutoCloseable {
     final EventPublisher publisher;
@@ -49,7 +52,8 @@ public final class NodeLinks implements AutoCloseable {
     }
 
     static NodeLinks open(ServerConfig config, Vertx vertx, LocalConnections connections, PresenceWatchers watchers,
-                          MembershipDirectory memberships, ConversationStore conversations) throws Exception {
+                          MembershipDirectory memberships, ConversationStore conversations, AccountStore accounts)
+            throws Exception {
         LocalEventPublisher local = new LocalEventPublisher(connections, watchers);
         DeviceLiveness localLiveness = (user, device) -> connections.isConnected(device, user);
         if (config.cluster().type() == ServerConfig.ClusterType.LOCAL) {
@@ -68,10 +72,15 @@ public final class NodeLinks implements AutoCloseable {
                 (conversation, version) -> memberships.changedElsewhere(new ConversationId(conversation), version));
         memberships.onChange(control);
         TailCheck tail = new TailCheck(conversations, memberships, connections);
-        cluster.onResubscribed(tail::checkEverything);
+        cluster.onRecovered(new RecoveryCheck(connections, conversations, accounts, memberships)::run);
         NodeLinks links = new NodeLinks(publisher, presence, presence, control, liveness, tail, cluster, vertx);
         links.tailTimer = tail.start(vertx, 3_000);
         return links;
+    }
+
+    /** Null while this node reaches the rest of the cluster (always on a single node); else what is wrong. */
+    public String linkProblem() {
+        return cluster == null ? null : cluster.linkProblem();
     }
 
     /** Whether a device is connected to any node (this one's connections; in a cluster, every node's). */

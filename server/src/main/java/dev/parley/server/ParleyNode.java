@@ -128,7 +128,8 @@ public final class ParleyNode implements AutoCloseable {
         LocalConnections connections = new LocalConnections(config.limits().sendsPerSecond(), config.limits().sendBurst());
         PresenceWatchers watchers = new PresenceWatchers(conversationStore, connections);
         MembershipDirectory memberships = new MembershipDirectory(conversationStore, Blocking.executor(), 100_000);
-        NodeLinks links = NodeLinks.open(config, vertx, connections, watchers, memberships, conversationStore);
+        NodeLinks links = NodeLinks.open(config, vertx, connections, watchers, memberships, conversationStore,
+                accountStore);
         JdbcMessageStore messageStore = db.messages();
         // Push taps committed entries from the publisher. A device connected to any node of a
         // cluster is not pushed, so liveness comes from the links (docs/push.md, "Clusters").
@@ -168,10 +169,13 @@ public final class ParleyNode implements AutoCloseable {
 
         SocketServices socketServices = new SocketServices(vertx, config, accounts, messages, receipts, messageStore,
                 conversationStore, memberships, connections, typing, presence, watchers, metrics, links.tail);
-        ChatSocketEndpoint endpoint = new ChatSocketEndpoint(socketServices, node.ready::get);
+        // New WebSockets only while the node is serving and reaches the rest of its cluster: cut off
+        // from Redis it could give a new client only what it holds alone (docs/operations.md).
+        ChatSocketEndpoint endpoint = new ChatSocketEndpoint(socketServices,
+                () -> node.ready.get() && links.linkProblem() == null);
         long startedAt = System.currentTimeMillis();
         ApiServices api = new ApiServices(config, accounts, conversations, history, groups, conversationList, metrics,
-                () -> Readiness.of(node.ready.get(), db.sqlite().isPresent(), shards.faults()),
+                () -> Readiness.of(node.ready.get(), db.sqlite().isPresent(), shards.faults(), links.linkProblem()),
                 db.sqlite().map(SqliteAdministration::new).orElse(null), () -> Map.of(
                         "connections", connections.count(),
                         "devicesOnline", connections.deviceCount(),

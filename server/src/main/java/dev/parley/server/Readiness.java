@@ -6,7 +6,9 @@ import java.util.List;
 
 /**
  * Whether the node should be given clients ({@code GET /health/ready}), and if not, why: it is
- * starting or stopping, or its own storage fails every write (SQLite on a full disk, say).
+ * starting or stopping, its own storage fails every write (SQLite on a full disk, say), or in a
+ * cluster its link to Redis is down (it could serve new clients only what it holds alone). The
+ * WebSocket endpoint refuses upgrades while the node is not ready; connected clients stay.
  *
  * <p>With PostgreSQL a failing database is reported in {@code problems} but does not make the
  * node unready: every node shares the databases, so a balancer taking nodes out would route no
@@ -17,10 +19,14 @@ import java.util.List;
  */
 public record Readiness(boolean ready, String reason, List<String> problems) {
 
-    static Readiness of(boolean serving, boolean localStorage, List<GroupCommitWriter.Fault> faults) {
+    /** @param clusterLink null while the node reaches the rest of its cluster (always on a single node), else what is wrong */
+    static Readiness of(boolean serving, boolean localStorage, List<GroupCommitWriter.Fault> faults, String clusterLink) {
         List<String> problems = faults.stream().map(GroupCommitWriter.Fault::toString).toList();
         if (!serving) {
             return new Readiness(false, "starting or stopping", problems);
+        }
+        if (clusterLink != null) {
+            return new Readiness(false, "cluster link to redis down: " + clusterLink, problems);
         }
         if (localStorage && !problems.isEmpty()) {
             return new Readiness(false, "storage failing: " + problems.getFirst(), problems);

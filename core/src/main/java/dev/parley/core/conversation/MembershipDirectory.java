@@ -105,6 +105,11 @@ public final class MembershipDirectory {
         cache.remove(id);
     }
 
+    /** Forgets every cached membership: for when this node may have missed changes made elsewhere. */
+    public void invalidateAll() {
+        cache.clear();
+    }
+
     private Membership load(ConversationId id) {
         Membership m = store.membership(id).orElseThrow(() -> ChatException.notFound("conversation"));
         update(m);

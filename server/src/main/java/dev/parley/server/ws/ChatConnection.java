@@ -328,13 +328,14 @@ public final class ChatConnection {
         Blocking.executor().execute(() -> services.accounts().touch(c.deviceId()));
         if (positions != null) {
             // The catch-up reads the store only once this node receives the user's live events.
+            // If Redis did not take the route, the cluster writes it again once its link is back
+            // and then has every connection check its conversations (RecoveryCheck), so the
+            // catch-up goes ahead rather than turning the device away.
             routed.whenComplete((ok, err) -> {
                 if (err != null) {
-                    log.warn("routing registration failed conn={}: {}", id, err.toString());
-                    closeFromAnyThread(CloseCode.INTERNAL_ERROR);
-                } else {
-                    new CatchUp(this, services, positions).start();
+                    log.debug("routing registration failed conn={}: {}", id, err.toString());
                 }
+                new CatchUp(this, services, positions).start();
             });
         }
     }
@@ -605,10 +606,16 @@ public final class ChatConnection {
 
     /** The conversation's last seq is {@code lastSeq}: fill from the store if this device is behind. */
     void tailCheck(long conversationId, long lastSeq) {
-        if (state != State.LIVE || cursors == null) {
+        if (state != State.LIVE) {
             return;
         }
-        ConversationCursor cur = cursors.get(conversationId);
+        ConversationCursor cur = cursors().get(conversationId);
+        if (cur == null && resuming && lastSeq > 0) {
+            // A conversation this device did not know when it connected, whose entries never
+            // reached it: from the start, as a catch-up (or its first live entry) would give it.
+            cur = new ConversationCursor(0);
+            cursors.put(conversationId, cur);
+        }
         if (cur != null && !cur.filling && cur.position < lastSeq) {
             fillGap(conversationId, cur, lastSeq);
         }

@@ -18,7 +18,10 @@ public final class ChatSocketEndpoint {
     private final SocketServices services;
     private final BooleanSupplier accepting;
 
-    /** @param accepting false while the node drains: new connections are refused with 503 */
+    /**
+     * @param accepting false while the node is not ready (starting, draining, cut off from its
+     *     cluster): new connections are refused with 503 and go to another node
+     */
     public ChatSocketEndpoint(SocketServices services, BooleanSupplier accepting) {
         this.services = services;
         this.accepting = accepting;

@@ -138,6 +138,11 @@ public final class LocalConnections implements ConnectedDevices {
         }
     }
 
+    /** The users with a connection here now. */
+    List<UserId> users() {
+        return new ArrayList<>(byUser.keySet());
+    }
+
     public boolean isOnline(UserId user) {
         return byUser.containsKey(user);
     }

@@ -20,12 +20,13 @@ import java.util.concurrent.TimeUnit;
  * Recovers entries lost between nodes. A gap is noticed as soon as a later entry arrives, but an
  * entry lost at the end of a burst has no later entry to reveal it; so every few seconds this
  * reads the last seq of each conversation that was active on this node recently and lets every
- * local connection behind it fill the difference from the store.
+ * local connection behind it fill the difference from the store. (After a lost link to Redis,
+ * when more may be missing, {@link RecoveryCheck} checks every conversation of every connected
+ * user instead.)
  */
 public final class TailCheck {
     private static final Logger log = LoggerFactory.getLogger(TailCheck.class);
     private static final long ACTIVE_NANOS = TimeUnit.SECONDS.toNanos(30);
-    private static final long KEPT_NANOS = TimeUnit.MINUTES.toNanos(10);
 
     private final ConcurrentHashMap<Long, Long> touched = new ConcurrentHashMap<>();
     private final ConversationStore conversations;
@@ -44,24 +45,16 @@ public final class TailCheck {
     }
 
     public long start(Vertx vertx, long everyMillis) {
-        return vertx.setPeriodic(everyMillis, t -> Blocking.executor().execute(() -> check(ACTIVE_NANOS)));
+        return vertx.setPeriodic(everyMillis, t -> Blocking.executor().execute(this::check));
     }
 
-    /**
-     * Checks every conversation held here in the last minutes, not only the recently active: for
-     * when this node may have missed events (its subscription to the other nodes was down).
-     */
-    public void checkEverything() {
-        Blocking.executor().execute(() -> check(KEPT_NANOS));
-    }
-
-    private void check(long window) {
+    private void check() {
         long now = System.nanoTime();
         List<Long> active = new ArrayList<>();
         touched.forEach((c, at) -> {
-            if (now - at < window) {
+            if (now - at < ACTIVE_NANOS) {
                 active.add(c);
-            } else if (now - at > KEPT_NANOS) {
+            } else {
                 touched.remove(c, at);
             }
         });

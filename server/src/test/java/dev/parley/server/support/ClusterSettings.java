@@ -41,9 +41,14 @@ public final class ClusterSettings {
 
     /** {@code c} as node {@code node} of the cluster on {@code shards} and Redis under {@code namespace}. */
     public static ServerConfig node(ServerConfig c, PostgresDatabases shards, String namespace, int node) {
+        return node(c, shards, REDIS, namespace, node);
+    }
+
+    /** {@code c} as node {@code node} of the cluster on {@code shards} and the Redis at {@code redis}. */
+    public static ServerConfig node(ServerConfig c, PostgresDatabases shards, String redis, String namespace, int node) {
         ServerConfig.Timing t = c.timing();
         return c.withStorage(c.storage().withPostgres(shards.urls(), PostgresDatabases.USER, null))
-                .withCluster(new ServerConfig.Cluster(ServerConfig.ClusterType.REDIS, node, REDIS, namespace,
+                .withCluster(new ServerConfig.Cluster(ServerConfig.ClusterType.REDIS, node, redis, namespace,
                         Duration.ofSeconds(1)))
                 .withTiming(new ServerConfig.Timing(t.heartbeat(), t.authTimeout(), Duration.ofMillis(200),
                         t.typingExpiry()))
