@@ -109,6 +109,10 @@ public final class ChatConnection {
     }
 
     void start() {
+        if (ws.isClosed()) {
+            // The client left during the upgrade: Vert.x refuses handlers on a closed socket.
+            return;
+        }
         services.connections().socketOpened();
         ws.setWriteQueueMaxSize(limits.outboundQueueBytes());
         pipeline = SocketPipeline.guard(ws, this, limits.preAuthBytes());
@@ -659,7 +663,9 @@ public final class ChatConnection {
                 return;
             }
             work.run();
-            if (ws.writeQueueFull()) {
+            if (ws.isClosed()) {
+                done.completeExceptionally(new ChatException(ChatException.Refusal.UNAVAILABLE, "closed"));
+            } else if (ws.writeQueueFull()) {
                 ws.drainHandler(x -> {
                     ws.drainHandler(null);
                     done.complete(null);
@@ -688,7 +694,9 @@ public final class ChatConnection {
 
     /** Writes the frame unless the connection is closed or too far behind (then closes it). */
     private boolean write(byte[] frame) {
-        if (state == State.CLOSED) {
+        if (state == State.CLOSED || ws.isClosed()) {
+            // Closed by the client (its close frame came in; the close handler has not run yet):
+            // what it has not read it gets on its next resume. Vert.x throws on a closed socket.
             return false;
         }
         if (ws.writeQueueFull() && state == State.LIVE) {

@@ -1,6 +1,8 @@
 package dev.parley.server.ws;
 
 import io.vertx.core.Context;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -11,6 +13,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Order is kept per sender thread, so entries published in seq order arrive in seq order.
  */
 final class LoopMailbox {
+    private static final Logger log = LoggerFactory.getLogger(LoopMailbox.class);
+
     private record Item(ChatConnection connection, Object payload) {
     }
 
@@ -33,7 +37,12 @@ final class LoopMailbox {
         scheduled.set(false);
         Item item;
         while ((item = queue.poll()) != null) {
-            item.connection().receive(item.payload());
+            try {
+                item.connection().receive(item.payload());
+            } catch (RuntimeException e) {
+                // One connection's fault must not leave the items behind it waiting for the next post.
+                log.warn("delivery to conn={} failed: {}", item.connection().id(), e.toString());
+            }
         }
     }
 }
