@@ -49,7 +49,9 @@ import java.util.function.IntConsumer;
  * its driver finalizes the failing statement, so the connection's state and its cached statements
  * can no longer be trusted. Given a {@link Connector}, the writer opens a new connection before
  * its next write (and never runs a write on one it knows to be unusable); the writes that failed
- * fail with UNAVAILABLE, and later ones go to the new connection.
+ * fail with UNAVAILABLE, and later ones go to the new connection. After a second with no write it
+ * checks its connection before the next one, so that a connection lost while idle (a database
+ * failover) costs no failed write.
  *
  * <p>While writes fail for such a reason the writer reports a {@link Fault} (readiness shows it).
  * It keeps trying: every batch is a try, and when no writes come (a balancer took the node out
@@ -69,6 +71,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
     /** While writes fail and none come, a probe write is tried this often. */
     private static final long PROBE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long IDLE_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /** Opens the writer's connection, set up for writing; called again when it is found broken. */
     @FunctionalInterface
@@ -254,8 +257,10 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
 
     private void runBatch(List<Pending<?>> batch) {
-        lastAttemptNanos = System.nanoTime();
-        prepareConnection();
+        long now = System.nanoTime();
+        boolean afterPause = now - lastAttemptNanos >= IDLE_CHECK_NANOS;
+        lastAttemptNanos = now;
+        prepareConnection(afterPause);
         List<Pending<?>> order = new ArrayList<>(batch);
         order.sort(Comparator.comparingLong(p -> p.key));
         if (broken && connector != null) {
@@ -312,7 +317,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     /** Tries the probe write while writes fail and none come, to notice the storage working again. */
     private void runProbe() {
         lastAttemptNanos = System.nanoTime();
-        prepareConnection();
+        prepareConnection(false);
         if (broken && connector != null) {
             return;
         }
@@ -434,11 +439,13 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
 
     /**
-     * Before a write after a failure: replaces the connection when it is known unusable, or when
-     * it is suspect and no longer valid (a database restart), if a connector can open another.
+     * Before a write after a failure, or after a pause of a second or more: replaces the
+     * connection when it is known unusable, or when it is suspect or was idle and is no longer
+     * valid (a database restart; a failover while the writer was idle, which the write would
+     * otherwise be the one to find out), if a connector can open another.
      */
-    private void prepareConnection() {
-        if (connector == null || !(suspect || broken)) {
+    private void prepareConnection(boolean afterPause) {
+        if (connector == null || !(suspect || broken || afterPause)) {
             return;
         }
         if (!broken) {

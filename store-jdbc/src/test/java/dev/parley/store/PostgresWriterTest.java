@@ -188,6 +188,19 @@ class PostgresWriterTest {
         assertThat(values()).containsExactly(1);
     }
 
+    /** A connection that died while the writer had nothing to do is replaced before the next write, which succeeds. */
+    @Test
+    void aConnectionThatDiedWhileIdleIsReplacedBeforeTheNextWrite() throws Exception {
+        table(1);
+        GroupCommitWriter w = writer("writer");
+        int pid = w.submit(PostgresWriterTest::backendPid).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        terminate(pid);
+        Thread.sleep(1_100);
+
+        assertThat(w.submit(s -> bump(s, 1)).get(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(w.submit(PostgresWriterTest::backendPid).get(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isNotEqualTo(pid);
+    }
+
     /** Ends the backend {@code pid} and waits until it is gone. */
     private static void terminate(int pid) throws Exception {
         try (Connection admin = PostgresTestSupport.connect(url); Statement st = admin.createStatement()) {
