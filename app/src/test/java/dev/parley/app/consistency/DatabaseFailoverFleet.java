@@ -1,12 +1,9 @@
 package dev.parley.app.consistency;
 
 import dev.parley.server.ParleyNode;
-import dev.parley.server.ServerConfig;
 import dev.parley.store.Database;
-import dev.parley.store.Durability;
 import dev.parley.store.GroupCommitWriter;
 import dev.parley.testkit.PostgresPair;
-import dev.parley.testkit.TcpBalancer;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -34,9 +31,8 @@ final class DatabaseFailoverFleet implements Fleet {
     private final int count;
     private final Path workDir;
     private final String redisNamespace;
-    private final List<ParleyNode> nodes = new ArrayList<>();
     private PostgresPair pair;
-    private TcpBalancer balancer;
+    private InProcessCluster cluster;
     private long killedAt;
     private Duration downtime;
     private Duration afterPromotion;
@@ -55,24 +51,12 @@ final class DatabaseFailoverFleet implements Fleet {
             pair.createDatabase("parley_shard" + shard);
             urls.add(pair.failoverUrl("parley_shard" + shard));
         }
-        for (int n = 1; n <= count; n++) {
-            ServerConfig c = ServerConfig.defaults()
-                    .withAddress("127.0.0.1", 0)
-                    .withDataDir(workDir.resolve("node" + n))
-                    .withPasswords(ServerConfig.Passwords.fastForTests());
-            c = c.withStorage(c.storage().withPostgres(urls, "postgres", null))
-                    .withDurability(Durability.FSYNC)
-                    .withCluster(new ServerConfig.Cluster(ServerConfig.ClusterType.REDIS, n, "redis://127.0.0.1:6379",
-                            redisNamespace, Duration.ofSeconds(2)))
-                    .withLimits(c.limits().withSendRate(100_000, 100_000));
-            nodes.add(ParleyNode.start(c));
-        }
-        balancer = new TcpBalancer(() -> nodes.stream().map(ParleyNode::port).toList());
+        cluster = new InProcessCluster(count, workDir, urls, "redis://127.0.0.1:6379", redisNamespace);
     }
 
     @Override
     public URI uri() {
-        return URI.create("http://127.0.0.1:" + balancer.port());
+        return cluster.uri();
     }
 
     @Override
@@ -88,7 +72,7 @@ final class DatabaseFailoverFleet implements Fleet {
         pair.promoteStandby();
         long promoted = System.nanoTime();
         List<CompletableFuture<Void>> lanes = new ArrayList<>();
-        for (ParleyNode node : nodes) {
+        for (ParleyNode node : cluster.nodes()) {
             for (Database db : node.stores().shards().all()) {
                 for (GroupCommitWriter lane : db.writers()) {
                     lanes.add(CompletableFuture.runAsync(() -> commitsAgain(lane), r -> Thread.ofVirtual().start(r)));
@@ -138,26 +122,23 @@ final class DatabaseFailoverFleet implements Fleet {
 
     /** Shard databases times nodes: each has a read pool. */
     int databases() {
-        return nodes.stream().mapToInt(n -> n.stores().shards().size()).sum();
+        return cluster.nodes().stream().mapToInt(n -> n.stores().shards().size()).sum();
     }
 
     int lanes() {
-        return nodes.stream().mapToInt(n -> n.stores().shards().all().stream().mapToInt(d -> d.writers().size()).sum())
-                .sum();
+        return cluster.nodes().stream()
+                .mapToInt(n -> n.stores().shards().all().stream().mapToInt(d -> d.writers().size()).sum()).sum();
     }
 
     @Override
     public int starts() {
-        return nodes.size();
+        return count;
     }
 
     @Override
     public void close() throws Exception {
-        if (balancer != null) {
-            balancer.close();
-        }
-        for (ParleyNode n : nodes) {
-            n.close();
+        if (cluster != null) {
+            cluster.close();
         }
         if (pair != null) {
             pair.close();
