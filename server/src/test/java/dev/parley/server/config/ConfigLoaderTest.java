@@ -28,7 +28,8 @@ class ConfigLoaderTest {
         assertThat(examples).extracting(p -> p.getFileName().toString())
                 .contains("example-single-node.yaml", "example-cluster.yaml");
         for (Path example : examples) {
-            ServerConfig c = ConfigLoader.load(example, Map.of("PARLEY_PG_PASSWORD", "from-env"));
+            ServerConfig c = ConfigLoader.load(example, Map.of("PARLEY_PG_PASSWORD", "from-env",
+                    "PARLEY_CLUSTER_DIR", "/srv/cluster", "PARLEY_CLUSTER_NODE_NUMBER", "2"));
             assertThat(c.host()).as(example.toString()).isNotBlank();
         }
     }
@@ -56,8 +57,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theClusterExampleKeepsEverythingUnderTheClustersFolder() {
+        ServerConfig c = ConfigLoader.load(EXAMPLES.resolve("example-cluster.yaml"), Map.of("PARLEY_PG_PASSWORD", "x",
+                "PARLEY_CLUSTER_DIR", "/srv/cluster", "PARLEY_CLUSTER_NODE_NUMBER", "2"));
+        Path cluster = Path.of("/srv/cluster");
+        assertThat(c.cluster().nodeNumber()).isEqualTo(2);
+        assertThat(c.dataDir()).isEqualTo(cluster.resolve("node2"));
+        assertThat(c.push().vapidKeyFile(c.dataDir())).isEqualTo(cluster.resolve("vapid.json"));
+        assertThat(c.push().fcmServiceAccountFile()).isNull();
+    }
+
+    @Test
     void theClusterExampleTakesItsSecretFromTheEnvironment() {
-        ServerConfig c = ConfigLoader.load(EXAMPLES.resolve("example-cluster.yaml"), Map.of("PARLEY_PG_PASSWORD", "s3cret"));
+        ServerConfig c = ConfigLoader.load(EXAMPLES.resolve("example-cluster.yaml"), Map.of("PARLEY_PG_PASSWORD", "s3cret",
+                "PARLEY_CLUSTER_DIR", "/srv/cluster", "PARLEY_CLUSTER_NODE_NUMBER", "1"));
         assertThat(c.storage().type()).isEqualTo(ServerConfig.StorageType.POSTGRES);
         assertThat(c.storage().postgresUrls()).hasSize(2);
         assertThat(c.storage().postgresPassword()).isEqualTo("s3cret");
@@ -67,7 +80,8 @@ class ConfigLoaderTest {
 
     @Test
     void aMissingSecretIsAnErrorNamingTheSetting() {
-        assertThatThrownBy(() -> ConfigLoader.load(EXAMPLES.resolve("example-cluster.yaml"), Map.of()))
+        assertThatThrownBy(() -> ConfigLoader.load(EXAMPLES.resolve("example-cluster.yaml"),
+                Map.of("PARLEY_CLUSTER_DIR", "/srv/cluster", "PARLEY_CLUSTER_NODE_NUMBER", "1")))
                 .hasMessageContaining("storage.postgresPassword").hasMessageContaining("PARLEY_PG_PASSWORD");
     }
 

@@ -25,9 +25,10 @@ class PushConfigTest {
         assertThat(d.vapidKeyFile(Path.of("data"))).isEqualTo(Path.of("data", "vapid.json"));
         assertThat(ConfigLoader.load(EXAMPLES.resolve("example-single-node.yaml"), Map.of()).push()).isEqualTo(d);
         ServerConfig.Push cluster = ConfigLoader.load(EXAMPLES.resolve("example-cluster.yaml"),
-                Map.of("PARLEY_PG_PASSWORD", "x")).push();
+                Map.of("PARLEY_PG_PASSWORD", "x", "PARLEY_CLUSTER_DIR", "/srv/cluster", "PARLEY_CLUSTER_NODE_NUMBER", "1"))
+                .push();
         assertThat(cluster.content()).isEqualTo(PushContent.MINIMAL);
-        assertThat(cluster.vapidKeyFile(Path.of("data"))).isEqualTo(Path.of("/etc/parley/vapid.json"));
+        assertThat(cluster.vapidKeyFile(Path.of("data"))).isEqualTo(Path.of("/srv/cluster/vapid.json"));
     }
 
     @Test
