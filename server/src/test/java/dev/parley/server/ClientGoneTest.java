@@ -38,7 +38,7 @@ class ClientGoneTest {
         captured.setContext(ctx);
         captured.start();
         ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(captured);
-        try (TestNode node = TestNode.start(dir)) {
+        try (TestNode node = TestNode.start(dir, c -> c.withLimits(c.limits().withSendRate(10_000, 10_000)))) {
             TestUser alice = node.newUser("alice");
             TestUser bob = node.newUser("bob");
             long c = alice.directWith(bob);
