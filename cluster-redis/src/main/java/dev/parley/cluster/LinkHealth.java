@@ -65,13 +65,14 @@ final class LinkHealth {
         return ++pingsSent;
     }
 
-    synchronized void heartbeatAnswered(long sentAt) {
+    /** The heartbeat sent at {@code sentAt} was answered at {@code now}: its ping was published just before. */
+    synchronized void heartbeatAnswered(long sentAt, long now) {
         if (heartbeatSentAt == sentAt) {
             heartbeatSentAt = 0;
         }
         heartbeatFailed = false;
         if (unseenSince == 0 && pingsSeen < pingsSent) {
-            unseenSince = sentAt;
+            unseenSince = now;
         }
     }
 

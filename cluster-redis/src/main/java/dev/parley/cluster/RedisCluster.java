@@ -106,7 +106,7 @@ public final class RedisCluster implements AutoCloseable {
         long sentAt = System.nanoTime();
         long ping = health.heartbeatSent(sentAt);
         await(evalAnyOrder(RedisScripts.HEARTBEAT, keys.namespace(), node, nodeTtl.toMillis(), ping));
-        health.heartbeatAnswered(sentAt);
+        health.heartbeatAnswered(sentAt, System.nanoTime());
         heartbeatTimer = vertx.setPeriodic(Math.max(100, nodeTtl.toMillis() / 4), t -> tick());
         log.info("joined the cluster as node {} (redis namespace {}, node ttl {})", node, keys.namespace(), nodeTtl);
     }
@@ -285,7 +285,7 @@ public final class RedisCluster implements AutoCloseable {
                 health.wantRewrite();
                 log.debug("heartbeat to redis failed: {}", ar.cause().toString());
             } else {
-                health.heartbeatAnswered(sentAt);
+                health.heartbeatAnswered(sentAt, System.nanoTime());
                 synchronized (this) {
                     // Redis answers: the ordered connection need not wait out its backoff.
                     nextOrderedAttempt = System.nanoTime();
@@ -365,12 +365,14 @@ public final class RedisCluster implements AutoCloseable {
         health.heartbeatAbandoned();
     }
 
-    private void subscriptionChanged(boolean up, boolean again) {
-        health.subscribed(up);
-        if (up && again) {
+    private void subscriptionChanged(boolean up) {
+        if (!up && !closed) {
+            // Events published from now until it is back never arrive: asked for at the loss, so
+            // that the rewrite once the link is back also covers what the heartbeat then finds.
             health.wantRewrite();
-            rewriteIfDue();
         }
+        health.subscribed(up);
+        rewriteIfDue();
         report(System.nanoTime());
     }
 

@@ -69,14 +69,8 @@ public final class RedisDeviceLiveness implements DeviceLiveness, NodeDevices {
 
     /** Makes this node's device records in Redis exactly the devices it holds. */
     synchronized Future<?> rewrite() {
-        Object[] args = new Object[2 + here.size()];
-        args[0] = keys.namespace();
-        args[1] = node;
-        int i = 2;
-        for (Held h : here) {
-            args[i++] = h.user().value() + ":" + h.device().value();
-        }
-        return cluster.eval(RedisScripts.SYNC_DEVICES, args);
+        return cluster.eval(RedisScripts.SYNC_DEVICES, RedisScripts.args(
+                here.stream().map(h -> h.user().value() + ":" + h.device().value()).toList(), keys.namespace(), node));
     }
 
     private void write(Held h) {

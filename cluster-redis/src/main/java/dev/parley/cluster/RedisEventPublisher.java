@@ -40,14 +40,8 @@ final class RedisEventPublisher implements EventPublisher {
         if (audience.isEmpty() || (dropShare > 0 && ThreadLocalRandom.current().nextDouble() < dropShare)) {
             return;
         }
-        Object[] args = new Object[3 + audience.size()];
-        args[0] = keys.namespace();
-        args[1] = node;
-        args[2] = EventCodec.encode(event);
-        int i = 3;
-        for (UserId u : audience) {
-            args[i++] = u.value();
-        }
+        Object[] args = RedisScripts.args(audience.stream().map(UserId::value).toList(), keys.namespace(), node,
+                EventCodec.encode(event));
         // Lost, the event is recovered from the database by its receivers once this node's link
         // is back (a recovery makes every node check its connected users' conversations).
         cluster.eval(RedisScripts.ROUTE_AND_PUBLISH, args).onFailure(e -> cluster.lostWrite("an event", e));

@@ -56,15 +56,8 @@ public final class RedisPresence implements PresenceFeed, PresenceDirectory {
 
     /** Makes the users online through this node in Redis exactly those online here. */
     synchronized Future<?> rewrite() {
-        Object[] args = new Object[3 + onlineHere.size()];
-        args[0] = keys.namespace();
-        args[1] = node;
-        args[2] = System.currentTimeMillis();
-        int i = 3;
-        for (long u : onlineHere) {
-            args[i++] = u;
-        }
-        return cluster.eval(RedisScripts.SYNC_PRESENCE, args);
+        return cluster.eval(RedisScripts.SYNC_PRESENCE,
+                RedisScripts.args(onlineHere, keys.namespace(), node, System.currentTimeMillis()));
     }
 
     @Override

@@ -44,14 +44,7 @@ public final class RedisRoutes implements NodeRoutes {
 
     /** Makes this node's routes in Redis exactly the users it holds. */
     synchronized Future<?> rewrite() {
-        Object[] args = new Object[2 + held.size()];
-        args[0] = keys.namespace();
-        args[1] = node;
-        int i = 2;
-        for (long u : held) {
-            args[i++] = u;
-        }
-        return cluster.eval(RedisScripts.SYNC_ROUTES, args);
+        return cluster.eval(RedisScripts.SYNC_ROUTES, RedisScripts.args(held, keys.namespace(), node));
     }
 
     synchronized int size() {

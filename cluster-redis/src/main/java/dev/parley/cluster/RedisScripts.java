@@ -1,11 +1,24 @@
 package dev.parley.cluster;
 
+import java.util.Arrays;
+import java.util.Collection;
+
 /**
  * The Lua scripts the cluster runs on Redis, each atomic. Every script takes the key namespace as
  * its first argument (see {@link Keys}).
  */
 final class RedisScripts {
     private RedisScripts() {
+    }
+
+    /** A script's arguments: {@code first}, then every one of {@code rest}. */
+    static Object[] args(Collection<?> rest, Object... first) {
+        Object[] args = Arrays.copyOf(first, first.length + rest.size());
+        int i = first.length;
+        for (Object o : rest) {
+            args[i++] = o;
+        }
+        return args;
     }
 
     /**

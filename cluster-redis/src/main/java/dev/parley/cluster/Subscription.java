@@ -21,10 +21,10 @@ import java.util.function.BiConsumer;
 final class Subscription {
     private static final Logger log = LoggerFactory.getLogger(Subscription.class);
 
-    /** What the subscription tells the cluster: it is up or not, and whether it was up before. */
+    /** What the subscription tells the cluster: it is up, or lost. */
     @FunctionalInterface
     interface Listener {
-        void changed(boolean up, boolean again);
+        void changed(boolean up);
     }
 
     private final Vertx vertx;
@@ -78,7 +78,7 @@ final class Subscription {
         if (again) {
             log.info("redis subscription back");
         }
-        listener.changed(true, again);
+        listener.changed(true);
     }
 
     private void lost(Redis c, String why) {
@@ -92,7 +92,7 @@ final class Subscription {
         }
         c.close();
         log.debug("redis subscription lost ({}); reconnecting in {} ms", why, wait);
-        listener.changed(false, false);
+        listener.changed(false);
         vertx.setTimer(wait, t -> {
             synchronized (this) {
                 waiting = false;

@@ -179,6 +179,9 @@ class RedisLinkTest {
         server.pause();
         try {
             await().atMost(WITHIN).until(() -> one().linkProblem() != null);
+            // Long enough for the nodes to give up on their connections and open new ones.
+            Thread.sleep(3 * TTL.toMillis());
+            assertThat(one().linkProblem()).isNotNull();
         } finally {
             server.resume();
         }

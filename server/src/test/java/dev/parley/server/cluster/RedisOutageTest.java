@@ -110,13 +110,23 @@ class RedisOutageTest {
         return out;
     }
 
+    /** Alice and bob in a direct conversation. */
+    private record Pair(TestUser alice, TestUser bob, long conversation) {
+        static Pair on(TestNode node) {
+            TestUser alice = node.newUser("alice");
+            TestUser bob = node.newUser("bob");
+            return new Pair(alice, bob, alice.directWith(bob));
+        }
+    }
+
     @Test
     void aRedisRestartedEmptyIsRefilledWhileDevicesStayConnected() throws Exception {
         TestNode one = nodes.get(0);
         TestNode two = nodes.get(1);
-        TestUser alice = one.newUser("alice");
-        TestUser bob = one.newUser("bob");
-        long c = alice.directWith(bob);
+        Pair pair = Pair.on(one);
+        TestUser alice = pair.alice();
+        TestUser bob = pair.bob();
+        long c = pair.conversation();
         TestSocket a = on(one, alice.login("laptop"));
         TestSocket alicePhone = on(one, alice.login("phone"));
         TestSocket b = on(two, bob.login("phone"));
@@ -161,13 +171,10 @@ class RedisOutageTest {
 
     @Test
     void aRedisThatStopsAnsweringTakesTheNodesOutUntilItAnswersAgain() throws Exception {
-        TestNode one = nodes.get(0);
-        TestNode two = nodes.get(1);
-        TestUser alice = one.newUser("alice");
-        TestUser bob = one.newUser("bob");
-        long c = alice.directWith(bob);
-        TestSocket a = on(one, alice.login("laptop"));
-        TestSocket b = on(two, bob.login("phone"));
+        Pair p = Pair.on(nodes.get(0));
+        long c = p.conversation();
+        TestSocket a = on(nodes.get(0), p.alice().login("laptop"));
+        TestSocket b = on(nodes.get(1), p.bob().login("phone"));
 
         redis.pause();
         try {
