@@ -26,12 +26,14 @@ import java.util.stream.Stream;
  * skipped, saying why, where the PostgreSQL binaries are missing or the test cannot switch user.
  */
 public final class PostgresPair implements AutoCloseable {
-    private static final Path BIN = Path.of("/usr/lib/postgresql/15/bin");
+    private static final Path BIN = newestBinaries();
     private static final String STANDBY_NAME = "standby1";
 
     private final Path dir;
     private final int primaryPort;
     private final int standbyPort;
+    /** Stops the servers if the test JVM exits without closing this (a test run cut short). */
+    private final Thread onExit = new Thread(this::stopServers, "postgres-pair-cleanup");
     private boolean primaryKilled;
 
     private PostgresPair(Path dir, int primaryPort, int standbyPort) {
@@ -42,13 +44,15 @@ public final class PostgresPair implements AutoCloseable {
 
     /** Creates both servers, starts them and waits until the standby is synchronous. */
     public static PostgresPair start() throws IOException, InterruptedException, SQLException {
-        Assumptions.assumeTrue(Files.isExecutable(BIN.resolve("initdb")), BIN + " is missing (apt-get install postgresql-15)");
+        Assumptions.assumeTrue(Files.isExecutable(BIN.resolve("initdb")),
+                "PostgreSQL server binaries are missing under /usr/lib/postgresql (apt-get install postgresql)");
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/runuser")) && "root".equals(System.getProperty("user.name")),
                 "running private PostgreSQL servers needs root (to run them as the postgres user)");
         // Under /tmp rather than a JUnit temp dir: the postgres user must be able to reach it.
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "parley-pg-pair-");
         run("chown", "postgres:postgres", dir.toString());
         PostgresPair pair = new PostgresPair(dir, freePort(), freePort());
+        Runtime.getRuntime().addShutdownHook(pair.onExit);
         try {
             pair.create();
         } catch (IOException | InterruptedException | SQLException | RuntimeException e) {
@@ -167,6 +171,20 @@ public final class PostgresPair implements AutoCloseable {
     /** Stops both servers and removes their files. */
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(onExit);
+        } catch (IllegalStateException exiting) {
+            // the hook runs anyway
+        }
+        stopServers();
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("could not remove " + dir + ": " + e);
+        }
+    }
+
+    private synchronized void stopServers() {
         for (String server : List.of("standby", "primary")) {
             Path data = dir.resolve(server);
             if (Files.exists(data.resolve("postmaster.pid")) && !(server.equals("primary") && primaryKilled)) {
@@ -177,10 +195,17 @@ public final class PostgresPair implements AutoCloseable {
                 }
             }
         }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+
+    /** The bin directory of the newest PostgreSQL installed the Debian way, or a path that does not exist. */
+    private static Path newestBinaries() {
+        Path root = Path.of("/usr/lib/postgresql");
+        try (Stream<Path> versions = Files.list(root)) {
+            return versions.filter(v -> v.getFileName().toString().matches("\\d+"))
+                    .max(Comparator.comparingInt(v -> Integer.parseInt(v.getFileName().toString())))
+                    .map(v -> v.resolve("bin")).orElse(root.resolve("none"));
         } catch (IOException e) {
-            System.err.println("could not remove " + dir + ": " + e);
+            return root.resolve("none");
         }
     }
 

@@ -23,6 +23,8 @@ public final class PrivateRedis implements AutoCloseable {
     private final Path dir;
     private final int port;
     private Process process;
+    /** Kills the server if the test JVM exits without closing this (a test run cut short). */
+    private final Thread onExit = new Thread(() -> process.destroyForcibly(), "private-redis-cleanup");
 
     private PrivateRedis(Path dir, int port) {
         this.dir = dir;
@@ -35,6 +37,7 @@ public final class PrivateRedis implements AutoCloseable {
         Files.createDirectories(dir);
         PrivateRedis redis = new PrivateRedis(dir, freePort());
         redis.startAgain();
+        Runtime.getRuntime().addShutdownHook(redis.onExit);
         return redis;
     }
 
@@ -111,6 +114,11 @@ public final class PrivateRedis implements AutoCloseable {
     /** Stops the server for good (a paused one is resumed first so it can die). */
     @Override
     public void close() throws InterruptedException {
+        try {
+            Runtime.getRuntime().removeShutdownHook(onExit);
+        } catch (IllegalStateException exiting) {
+            // the hook runs anyway
+        }
         if (process != null && process.isAlive()) {
             try {
                 signal("CONT");
