@@ -93,14 +93,12 @@ up() {
   if [ "$command" = "$root/parley" ]; then
     "$root/parley" --version >/dev/null   # builds once, before the nodes start
   fi
-  # Node 1 first: it makes the VAPID key file the others then read (browsers bind push
-  # subscriptions to that key, so every node must use the same one).
-  start_node 1
-  await_node 1
-  for n in $(seq 2 "$count"); do
+  # All at once: the first node to start makes the shared VAPID key file, and the others keep
+  # that one (it is published with a hard link, which never replaces another node's).
+  for n in $(seq 1 "$count"); do
     start_node "$n"
   done
-  for n in $(seq 2 "$count"); do
+  for n in $(seq 1 "$count"); do
     await_node "$n"
   done
   if command -v haproxy >/dev/null 2>&1; then
