@@ -1,5 +1,6 @@
 package dev.parley.app;
 
+import dev.parley.server.AdminAddress;
 import dev.parley.server.AdminToken;
 import dev.parley.server.DataDirectory;
 import dev.parley.store.OwnerOnly;
@@ -31,19 +32,21 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code parley admin}: operator commands against a running node's administration API, plus an
- * offline restore. The node comes from {@code --server} (once {@code --url}, still taken), else
- * {@code PARLEY_SERVER}, as for the client commands. The admin token comes from {@code --token},
- * {@code PARLEY_ADMIN_TOKEN}, or the node's data directory ({@code --data}, default ./data).
+ * offline restore. The administration API has a listener of its own (loopback by default), so the
+ * node comes from {@code --server} (once {@code --url}, still taken), else from the
+ * {@code admin.url} the running node wrote in its data directory ({@code --data}, default
+ * ./data). The admin token comes from {@code --token}, {@code PARLEY_ADMIN_TOKEN}, or the same
+ * directory.
  */
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Administer a Parley node.",
         subcommands = {AdminCommand.Users.class, AdminCommand.Devices.class, AdminCommand.Stats.class,
                 AdminCommand.Backup.class, AdminCommand.Restore.class, AdminCommand.Check.class,
-                AdminCommand.Export.class})
+                AdminCommand.Export.class, AdminCommand.Invite.class})
 final class AdminCommand {
 
     @Option(names = "--server", paramLabel = "URL", scope = ScopeType.INHERIT,
-            defaultValue = "${env:PARLEY_SERVER:-http://127.0.0.1:8080}",
-            description = "The node (default: $PARLEY_SERVER, else http://127.0.0.1:8080).")
+            description = "The node's administration API (default: the URL the running node wrote to"
+                    + " DATA/admin.url; it is not on the node's public port).")
     String url;
 
     /** The earlier name of {@code --server}, still taken. */
@@ -80,15 +83,27 @@ final class AdminCommand {
     }
 
     /** The node's base address, checked to be an http(s) URL with a host. */
-    private URI node() {
+    private URI node() throws NoNode {
         if (earlierUrl != null) {
             url = earlierUrl;
+        }
+        if (url == null) {
+            url = AdminAddress.read(data).orElseThrow(() -> new NoNode("no running node found: give --server, or point"
+                    + " --data at the data directory of a running node (" + data.resolve(AdminAddress.FILE)
+                    + " not found)"));
         }
         URI u = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
         if (u.getHost() == null || !("http".equalsIgnoreCase(u.getScheme()) || "https".equalsIgnoreCase(u.getScheme()))) {
             throw new IllegalArgumentException(url);
         }
         return u;
+    }
+
+    /** No node's administration API could be found. */
+    static final class NoNode extends IOException {
+        NoNode(String message) {
+            super(message);
+        }
     }
 
     /** No admin token could be found. */
@@ -112,15 +127,15 @@ final class AdminCommand {
                     .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
                             : HttpRequest.BodyPublishers.ofString(jsonBody));
             r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (NoToken e) {
+        } catch (NoToken | NoNode e) {
             System.err.println("parley admin: " + e.getMessage());
             return 1;
         } catch (IOException e) {
             System.err.println("parley admin: cannot reach " + url + " (" + (e.getMessage() != null ? e.getMessage()
-                    : e.getClass().getSimpleName()) + "); is the node running? --server or PARLEY_SERVER picks it");
+                    : e.getClass().getSimpleName()) + "); is the node running? --server picks it");
             return 1;
         } catch (IllegalArgumentException e) {
-            System.err.println("parley admin: --server must be a URL like http://127.0.0.1:8080, not " + url);
+            System.err.println("parley admin: --server must be a URL like http://127.0.0.1:8081, not " + url);
             return 2;
         }
         if (r.statusCode() >= 400) {
@@ -380,6 +395,22 @@ final class AdminCommand {
         @Override
         public Integer call() throws Exception {
             return admin.call("GET", "/users/" + encode(username) + "/export", null);
+        }
+    }
+
+    @Command(name = "invite", mixinStandardHelpOptions = true,
+            description = "Create an invite code for registration (accounts.registration: invite); prints the code.")
+    static final class Invite implements Callable<Integer> {
+        @ParentCommand
+        AdminCommand admin;
+        @Option(names = "--uses", description = "Registrations the code allows (default 1).")
+        int uses = 1;
+        @Option(names = "--days", description = "Days the code is valid (default 7, at most 366).")
+        int days = 7;
+
+        @Override
+        public Integer call() throws Exception {
+            return admin.call("POST", "/invites", "{\"uses\":" + uses + ",\"validDays\":" + days + "}");
         }
     }
 }

@@ -52,6 +52,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Cheap password hashing, for load tests only.")
     boolean fastPasswords;
 
+    @Option(names = "--no-account-limits", hidden = true,
+            description = "No registration or failed-login limits, for load generators that register thousands of users.")
+    boolean noAccountLimits;
+
     @Override
     public Integer call() throws Exception {
         ServerConfig c;
@@ -97,6 +101,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (fastPasswords) {
             c = c.withPasswords(ServerConfig.Passwords.fastForTests());
+        }
+        if (noAccountLimits) {
+            c = c.withAccounts(ServerConfig.Accounts.unlimitedForLoadTests());
         }
         return c;
     }

@@ -67,7 +67,7 @@ final class SpawnedNode extends Node {
         cmd.addAll(List.of("-cp", classpath, MAIN_CLASS, "serve",
                 "--host", "127.0.0.1", "--port", Integer.toString(port), "--data", dataDir.toString(),
                 "--durability", durability, "--sends-per-second", "1000000", "--send-burst", "1000000",
-                "--fast-password-hashing"));
+                "--fast-password-hashing", "--no-account-limits"));
         cmd.addAll(extraArgs);
         starts++;
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)

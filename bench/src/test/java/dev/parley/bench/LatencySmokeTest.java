@@ -28,7 +28,8 @@ class LatencySmokeTest {
         ServerConfig config = ServerConfig.defaults()
                 .withAddress("127.0.0.1", 0)
                 .withDataDir(tmp.resolve("node"))
-                .withPasswords(ServerConfig.Passwords.fastForTests());
+                .withPasswords(ServerConfig.Passwords.fastForTests())
+                .withAccounts(ServerConfig.Accounts.unlimitedForLoadTests());
         Path results = tmp.resolve("results");
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         int code;

@@ -25,6 +25,7 @@ final class LocalNode implements AutoCloseable {
                 .withAddress("127.0.0.1", 0)
                 .withDataDir(dir)
                 .withPasswords(ServerConfig.Passwords.fastForTests())
+                .withAccounts(ServerConfig.Accounts.unlimitedForLoadTests())
                 .withTiming(new ServerConfig.Timing(t.heartbeat(), t.authTimeout(), Duration.ofMillis(200),
                         t.typingExpiry()))));
     }

@@ -1,19 +1,33 @@
 package dev.parley.core;
 
+import java.time.Duration;
+
 /**
  * A request the domain refuses, with the reason the transport turns into a documented error code.
  * Thrown, or used to complete a future exceptionally; never carries secrets or message text.
  */
 public final class ChatException extends RuntimeException {
     private final Refusal refusal;
+    private final Duration retryAfter;
 
     public ChatException(Refusal refusal, String message) {
+        this(refusal, message, Duration.ZERO);
+    }
+
+    /** A refusal the client may try again after {@code retryAfter} (rate limits, a full queue). */
+    public ChatException(Refusal refusal, String message, Duration retryAfter) {
         super(message, null, false, false);
         this.refusal = refusal;
+        this.retryAfter = retryAfter;
     }
 
     public Refusal refusal() {
         return refusal;
+    }
+
+    /** When trying again makes sense; zero when the refusal does not say. */
+    public Duration retryAfter() {
+        return retryAfter;
     }
 
     /** Why a request was refused. The transport maps each to one documented error code. */
@@ -30,7 +44,11 @@ public final class ChatException extends RuntimeException {
         CLIENT_ID_CONFLICT,
         CONFLICT,
         GROUP_FULL,
-        UNAVAILABLE
+        UNAVAILABLE,
+        /** Self-registration is turned off on this node. */
+        REGISTRATION_CLOSED,
+        /** Registration needs a valid invite code (missing, unknown, expired or used up). */
+        INVITE_REQUIRED
     }
 
     public static ChatException notFound(String what) {

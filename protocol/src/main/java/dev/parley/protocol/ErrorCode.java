@@ -18,7 +18,7 @@ public enum ErrorCode {
     INVALID_FIELD("invalid_field", 400),
     /** The frame, body or message text is larger than its documented limit. */
     TOO_LARGE("too_large", 413),
-    /** The device sends faster than its allowance; retry after the given delay. */
+    /** Over an allowance (sends, frames, failed logins, registrations); retry after the given delay. */
     RATE_LIMITED("rate_limited", 429),
     /** No valid token was presented, or it has been revoked. */
     UNAUTHENTICATED("unauthenticated", 401),
@@ -47,6 +47,12 @@ public enum ErrorCode {
     GROUP_FULL("group_full", 409),
     /** The HTTP method is not supported on this path. */
     METHOD_NOT_ALLOWED("method_not_allowed", 405),
+    /** A request body that is not declared as JSON ({@code Content-Type: application/json}). */
+    UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415),
+    /** Self-registration is turned off on this node; an administrator creates accounts. */
+    REGISTRATION_CLOSED("registration_closed", 403),
+    /** Registration on this node needs an invite code, and none valid was given. */
+    INVITE_REQUIRED("invite_required", 403),
     /** The node is overloaded or shutting down; retry, the request was not carried out. */
     UNAVAILABLE("unavailable", 503),
     /** A fault on the node; the request may be retried with the same client id. */

@@ -35,6 +35,7 @@ final class LocalNode implements AutoCloseable {
                 .withAddress("127.0.0.1", 0)
                 .withDataDir(dir)
                 .withPasswords(ServerConfig.Passwords.fastForTests())
+                .withAccounts(ServerConfig.Accounts.unlimitedForLoadTests())
                 .withLimits(ServerConfig.Limits.defaults().withSendRate(5000, 5000))
                 .withTiming(new ServerConfig.Timing(t.heartbeat(), t.authTimeout(), Duration.ofMillis(200),
                         t.typingExpiry()));

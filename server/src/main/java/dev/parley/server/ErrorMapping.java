@@ -65,6 +65,8 @@ public final class ErrorMapping {
             case CONFLICT -> ErrorCode.CONFLICT;
             case GROUP_FULL -> ErrorCode.GROUP_FULL;
             case UNAVAILABLE -> ErrorCode.UNAVAILABLE;
+            case REGISTRATION_CLOSED -> ErrorCode.REGISTRATION_CLOSED;
+            case INVITE_REQUIRED -> ErrorCode.INVITE_REQUIRED;
         };
     }
 }

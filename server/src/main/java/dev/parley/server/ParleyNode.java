@@ -13,6 +13,7 @@ import dev.parley.core.presence.PresenceTracker;
 import dev.parley.core.receipt.ReceiptService;
 import dev.parley.core.typing.TypingTracker;
 import dev.parley.server.auth.Argon2PasswordHasher;
+import dev.parley.server.auth.HashingPool;
 import dev.parley.protocol.CloseCode;
 import dev.parley.server.http.ApiRoutes;
 import dev.parley.server.metrics.NodeMetrics;
@@ -71,13 +72,15 @@ public final class ParleyNode implements AutoCloseable {
     private final NodeLinks links;
     private final NodePush push;
     private final DataDirectory data;
+    private final HashingPool hashing;
     private final AtomicBoolean ready = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicInteger port = new AtomicInteger();
+    private final AtomicInteger adminPort = new AtomicInteger();
 
     private ParleyNode(ServerConfig config, Vertx vertx, JdbcStores db, LocalConnections connections,
                        Heartbeats heartbeats, ScheduledExecutorService timers, NodeMetrics metrics, NodeLinks links,
-                       NodePush push, DataDirectory data) {
+                       NodePush push, DataDirectory data, HashingPool hashing) {
         this.config = config;
         this.vertx = vertx;
         this.db = db;
@@ -88,6 +91,7 @@ public final class ParleyNode implements AutoCloseable {
         this.links = links;
         this.push = push;
         this.data = data;
+        this.hashing = hashing;
     }
 
     /** Opens storage, starts serving, and returns once the node is ready. */
@@ -148,9 +152,10 @@ public final class ParleyNode implements AutoCloseable {
         }
 
         ServerConfig.Passwords pw = config.passwords();
-        AccountService accounts = new AccountService(accountStore,
-                new Argon2PasswordHasher(pw.memoryKiB(), pw.iterations(), pw.parallelism()), links.devices, ids, clock,
-                push == null ? null : push.store());
+        HashingPool hashing = new HashingPool(new Argon2PasswordHasher(pw.memoryKiB(), pw.iterations(), pw.parallelism()),
+                config.accounts().hashingThreadCount(), config.accounts().hashingQueue());
+        AccountService accounts = new AccountService(accountStore, hashing, links.devices, ids, clock,
+                push == null ? null : push.store(), config.accounts().limits());
         ConversationService conversations = new ConversationService(conversationStore, accountStore, memberships, ids, clock);
         MessageService messages = new MessageService(messageStore, memberships, publisher, clock,
                 config.limits().maxBodyBytes());
@@ -165,7 +170,8 @@ public final class ParleyNode implements AutoCloseable {
         metrics.watch(connections::count, connections::deviceCount, presence::onlineCount, shards::queued);
         shards.onBatch(metrics::batch);
         metrics.watchStorage(() -> shards.faults().size());
-        ParleyNode node = new ParleyNode(config, vertx, db, connections, heartbeats, timers, metrics, links, push, data);
+        ParleyNode node = new ParleyNode(config, vertx, db, connections, heartbeats, timers, metrics, links, push, data,
+                hashing);
 
         SocketServices socketServices = new SocketServices(vertx, config, accounts, messages, receipts, messageStore,
                 conversationStore, memberships, connections, typing, presence, watchers, metrics, links.tail);
@@ -214,8 +220,10 @@ public final class ParleyNode implements AutoCloseable {
             HttpServerOptions shared = new HttpServerOptions(options).setPort(
                     config.port() == 0 ? freePort(config.host()) : config.port());
             deployServers(vertx, shared, admission, endpoint, api, node, loops);
+            serveAdmin(vertx, options, api, node);
         } catch (Exception e) {
             Exception refused = StartRefused.ifAddressUnusable(e, config).map(Exception.class::cast).orElse(e);
+            hashing.close();
             links.close();
             if (push != null) {
                 push.close();
@@ -255,6 +263,21 @@ public final class ParleyNode implements AutoCloseable {
                 return server.listen().onSuccess(s -> node.port.compareAndSet(0, s.actualPort()));
             }
         }, new DeploymentOptions().setInstances(instances)).await(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The administration API on its own listener (loopback by default), never on the public port,
+     * with the same TLS as the public port; its URL goes to DATA/admin.url for {@code parley admin}.
+     */
+    private static void serveAdmin(Vertx vertx, HttpServerOptions publicOptions, ApiServices api, ParleyNode node)
+            throws Exception {
+        ServerConfig.Admin admin = node.config.admin();
+        HttpServerOptions options = new HttpServerOptions(publicOptions).setHost(admin.host()).setPort(admin.port());
+        HttpServer server = vertx.createHttpServer(options).requestHandler(ApiRoutes.adminRouter(vertx, api));
+        node.adminPort.set(server.listen().await(30, TimeUnit.SECONDS).actualPort());
+        String host = admin.host().contains(":") ? "[" + admin.host() + "]" : admin.host();
+        AdminAddress.write(node.config.dataDir(), (options.isSsl() ? "https" : "http") + "://" + host + ":"
+                + node.adminPort.get());
     }
 
     private static int freePort(String host) throws java.io.IOException {
@@ -320,6 +343,7 @@ public final class ParleyNode implements AutoCloseable {
         } catch (Exception e) {
             log.warn("event loops did not stop: {}", e.toString());
         }
+        hashing.close();
         db.close();
         data.abandon();
     }
@@ -341,6 +365,11 @@ public final class ParleyNode implements AutoCloseable {
 
     public int port() {
         return port.get();
+    }
+
+    /** The port of the administration API (see {@link ServerConfig.Admin}). */
+    public int adminPort() {
+        return adminPort.get();
     }
 
     public ServerConfig config() {
@@ -390,7 +419,9 @@ public final class ParleyNode implements AutoCloseable {
         } catch (Exception e) {
             log.warn("event loops did not stop cleanly: {}", e.toString());
         }
+        hashing.close();
         db.close();
+        AdminAddress.remove(config.dataDir());
         data.close();
         log.info("parley node stopped");
     }

@@ -1,5 +1,8 @@
 package dev.parley.server;
 
+import dev.parley.core.account.AccountLimits;
+import dev.parley.core.account.RegistrationMode;
+import dev.parley.core.limit.Rate;
 import dev.parley.core.push.PushContent;
 import dev.parley.store.Durability;
 
@@ -15,7 +18,14 @@ import java.util.Locale;
  */
 public record ServerConfig(Network network, Storage storage, Cluster cluster, Limits limits, Timing timing,
                            Passwords passwords, Observability observability, Retention retention, Admin admin,
-                           Push push) {
+                           Push push, Accounts accounts) {
+
+    /** Without an {@code accounts} section: registration and login limits with their defaults. */
+    public ServerConfig(Network network, Storage storage, Cluster cluster, Limits limits, Timing timing,
+                        Passwords passwords, Observability observability, Retention retention, Admin admin, Push push) {
+        this(network, storage, cluster, limits, timing, passwords, observability, retention, admin, push,
+                Accounts.defaults());
+    }
 
     /** Without a {@code push} section: push with its defaults. */
     public ServerConfig(Network network, Storage storage, Cluster cluster, Limits limits, Timing timing,
@@ -34,12 +44,13 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
         require(retention != null, "retention", "must be set");
         require(admin != null, "admin", "must be set");
         require(push != null, "push", "must be set");
+        require(accounts != null, "accounts", "must be set");
     }
 
     public static ServerConfig defaults() {
         return new ServerConfig(Network.defaults(), Storage.defaults(), Cluster.defaults(), Limits.defaults(),
                 Timing.defaults(), Passwords.defaults(), Observability.defaults(), Retention.defaults(), Admin.defaults(),
-                Push.defaults());
+                Push.defaults(), Accounts.defaults());
     }
 
     public String host() {
@@ -63,43 +74,58 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
     }
 
     public ServerConfig withNetwork(Network n) {
-        return new ServerConfig(n, storage, cluster, limits, timing, passwords, observability, retention, admin, push);
+        return new ServerConfig(n, storage, cluster, limits, timing, passwords, observability, retention, admin, push,
+                accounts);
     }
 
     public ServerConfig withStorage(Storage s) {
-        return new ServerConfig(network, s, cluster, limits, timing, passwords, observability, retention, admin, push);
+        return new ServerConfig(network, s, cluster, limits, timing, passwords, observability, retention, admin, push,
+                accounts);
     }
 
     public ServerConfig withCluster(Cluster c) {
-        return new ServerConfig(network, storage, c, limits, timing, passwords, observability, retention, admin, push);
+        return new ServerConfig(network, storage, c, limits, timing, passwords, observability, retention, admin, push,
+                accounts);
     }
 
     public ServerConfig withLimits(Limits l) {
-        return new ServerConfig(network, storage, cluster, l, timing, passwords, observability, retention, admin, push);
+        return new ServerConfig(network, storage, cluster, l, timing, passwords, observability, retention, admin, push,
+                accounts);
     }
 
     public ServerConfig withTiming(Timing t) {
-        return new ServerConfig(network, storage, cluster, limits, t, passwords, observability, retention, admin, push);
+        return new ServerConfig(network, storage, cluster, limits, t, passwords, observability, retention, admin, push,
+                accounts);
     }
 
     public ServerConfig withPasswords(Passwords p) {
-        return new ServerConfig(network, storage, cluster, limits, timing, p, observability, retention, admin, push);
+        return new ServerConfig(network, storage, cluster, limits, timing, p, observability, retention, admin, push,
+                accounts);
     }
 
     public ServerConfig withObservability(Observability o) {
-        return new ServerConfig(network, storage, cluster, limits, timing, passwords, o, retention, admin, push);
+        return new ServerConfig(network, storage, cluster, limits, timing, passwords, o, retention, admin, push,
+                accounts);
     }
 
     public ServerConfig withRetention(Retention r) {
-        return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, r, admin, push);
+        return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, r, admin, push,
+                accounts);
     }
 
     public ServerConfig withAdmin(Admin a) {
-        return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, retention, a, push);
+        return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, retention, a, push,
+                accounts);
     }
 
     public ServerConfig withPush(Push p) {
-        return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, retention, admin, p);
+        return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, retention, admin, p,
+                accounts);
+    }
+
+    public ServerConfig withAccounts(Accounts a) {
+        return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, retention, admin, push,
+                a);
     }
 
     public ServerConfig withAddress(String host, int port) {
@@ -253,13 +279,21 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
     }
 
     /**
-     * The administration API's bearer token. When none is configured, a single node makes one at
-     * start-up and keeps it in {@code DATA/admin.token} (readable by its owner only), which
-     * {@code parley admin --data DIR} reads.
+     * The administration API: its bearer token, and the address it is served on, apart from the
+     * public port (loopback by default). When no token is configured, a single node makes one at
+     * start-up and keeps it in {@code DATA/admin.token} (readable by its owner only); port 0 takes
+     * a free port. Either way the node writes the API's URL to {@code DATA/admin.url}, and
+     * {@code parley admin --data DIR} reads both.
      */
-    public record Admin(String token) {
+    public record Admin(String token, String host, int port) {
         public Admin {
             require(token == null || token.length() >= 16, "admin.token", "must be at least 16 characters");
+            require(host != null && !host.isBlank(), "admin.host", "must not be empty");
+            require(port >= 0 && port <= 65535, "admin.port", "must be 0 to 65535");
+        }
+
+        public Admin(String token) {
+            this(token, "127.0.0.1", 0);
         }
 
         public static Admin defaults() {
@@ -268,7 +302,63 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
 
         @Override
         public String toString() {
-            return "Admin[token=" + (token == null ? "generated" : "***") + "]";
+            return "Admin[token=" + (token == null ? "generated" : "***") + ", host=" + host + ", port=" + port + "]";
+        }
+    }
+
+    /**
+     * Who may register, and how hard logins may be tried (docs/operations.md, "Limits and abuse"):
+     * the registration mode; registrations per client address and failed logins per account and
+     * per address, each a number per window; how many accounts and addresses each node tracks;
+     * the password-hashing pool ({@code hashingThreads}, 0 for one per core, and the requests that
+     * may wait for it); and the proxies whose {@code X-Forwarded-For} names the client's address.
+     */
+    public record Accounts(RegistrationMode registration, int registrationsPerAddress, Duration registrationWindow,
+                           int loginFailuresPerAccount, int loginFailuresPerAddress, Duration loginFailureWindow,
+                           int trackedKeys, int hashingThreads, int hashingQueue, List<String> trustedProxies) {
+        public Accounts {
+            require(registration != null, "accounts.registration", "must be 'open', 'closed' or 'invite'");
+            require(registrationsPerAddress >= 1, "accounts.registrationsPerAddress", "must be at least 1");
+            require(registrationWindow != null && registrationWindow.toMillis() >= 1, "accounts.registrationWindow",
+                    "must be at least 1ms");
+            require(loginFailuresPerAccount >= 1, "accounts.loginFailuresPerAccount", "must be at least 1");
+            require(loginFailuresPerAddress >= 1, "accounts.loginFailuresPerAddress", "must be at least 1");
+            require(loginFailureWindow != null && loginFailureWindow.toMillis() >= 1, "accounts.loginFailureWindow",
+                    "must be at least 1ms");
+            require(trackedKeys >= 1 && trackedKeys <= 10_000_000, "accounts.trackedKeys", "must be 1 to 10000000");
+            require(hashingThreads >= 0 && hashingThreads <= 256, "accounts.hashingThreads", "must be 0 (one per core) to 256");
+            require(hashingQueue >= 0 && hashingQueue <= 100_000, "accounts.hashingQueue", "must be 0 to 100000");
+            trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
+        }
+
+        public static Accounts defaults() {
+            AccountLimits d = AccountLimits.defaults();
+            return new Accounts(d.registration(), d.registrationsPerAddress().count(), d.registrationsPerAddress().window(),
+                    d.loginFailuresPerAccount().count(), d.loginFailuresPerAddress().count(),
+                    d.loginFailuresPerAccount().window(), d.trackedKeys(), 0, 64, List.of());
+        }
+
+        /** No practical registration or login limit: for load generators only. */
+        public static Accounts unlimitedForLoadTests() {
+            return new Accounts(RegistrationMode.OPEN, 1_000_000_000, Duration.ofSeconds(1), 1_000_000_000,
+                    1_000_000_000, Duration.ofSeconds(1), 1_000, 0, 100_000, List.of());
+        }
+
+        public Accounts withRegistration(RegistrationMode mode) {
+            return new Accounts(mode, registrationsPerAddress, registrationWindow, loginFailuresPerAccount,
+                    loginFailuresPerAddress, loginFailureWindow, trackedKeys, hashingThreads, hashingQueue, trustedProxies);
+        }
+
+        /** The limits as the domain takes them. */
+        public AccountLimits limits() {
+            return new AccountLimits(registration, new Rate(registrationsPerAddress, registrationWindow),
+                    new Rate(loginFailuresPerAccount, loginFailureWindow), new Rate(loginFailuresPerAddress,
+                    loginFailureWindow), trackedKeys);
+        }
+
+        /** Threads hashing passwords: {@code hashingThreads}, or one per core. */
+        public int hashingThreadCount() {
+            return hashingThreads > 0 ? hashingThreads : Math.max(1, Runtime.getRuntime().availableProcessors());
         }
     }
 

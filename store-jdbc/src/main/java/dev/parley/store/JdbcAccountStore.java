@@ -4,6 +4,7 @@ import dev.parley.core.account.Account;
 import dev.parley.core.account.AccountStore;
 import dev.parley.core.account.Device;
 import dev.parley.core.account.DeviceId;
+import dev.parley.core.account.Invite;
 import dev.parley.core.account.UserId;
 import dev.parley.core.presence.LastSeenStore;
 
@@ -29,6 +30,10 @@ import java.util.Optional;
  * again; if the node dies in between, the row stays behind unclaimed, and since nothing refers to
  * an id whose registration never returned, it is harmless. The reverse order could leave a claim
  * without a user, holding a name nobody can use.
+ *
+ * <p>Invites live in {@code invites} on the shard of their code's hash. A use is taken with one
+ * conditional {@code UPDATE} (so concurrent redemptions never overdraw it) and given back the same
+ * way when the registration then fails; a node that dies in between loses that one use.
  */
 public final class JdbcAccountStore implements AccountStore, LastSeenStore {
     private static final String ACCOUNT_COLUMNS = "id, username, password_hash, disabled, created_at";
@@ -336,5 +341,51 @@ public final class JdbcAccountStore implements AccountStore, LastSeenStore {
                 return rs.next() ? rs.getLong(1) : 0L;
             }
         });
+    }
+
+    @Override
+    public void createInvite(Invite invite) {
+        Futures.await(inviteShard(invite.codeHash()).write(inviteKey(invite.codeHash()), s -> {
+            PreparedStatement ps = s.prepare("INSERT INTO invites (code_hash, uses_left, expires_at, created_at)"
+                    + " VALUES (?, ?, ?, ?)");
+            ps.setBytes(1, invite.codeHash());
+            ps.setInt(2, invite.usesLeft());
+            ps.setLong(3, invite.expiresAt().toEpochMilli());
+            ps.setLong(4, invite.createdAt().toEpochMilli());
+            return ps.executeUpdate();
+        }));
+    }
+
+    @Override
+    public boolean redeemInvite(byte[] codeHash, Instant now) {
+        return Futures.await(inviteShard(codeHash).write(inviteKey(codeHash), s -> {
+            PreparedStatement ps = s.prepare("UPDATE invites SET uses_left = uses_left - 1"
+                    + " WHERE code_hash = ? AND uses_left > 0 AND expires_at > ?");
+            ps.setBytes(1, codeHash);
+            ps.setLong(2, now.toEpochMilli());
+            return ps.executeUpdate() == 1;
+        }));
+    }
+
+    @Override
+    public void returnInvite(byte[] codeHash) {
+        Futures.await(inviteShard(codeHash).write(inviteKey(codeHash), s -> {
+            PreparedStatement ps = s.prepare("UPDATE invites SET uses_left = uses_left + 1 WHERE code_hash = ?");
+            ps.setBytes(1, codeHash);
+            return ps.executeUpdate();
+        }));
+    }
+
+    private Database inviteShard(byte[] codeHash) {
+        return shards.forKey(inviteKey(codeHash));
+    }
+
+    /** The first 8 bytes of the code's SHA-256: already uniformly spread. */
+    private static long inviteKey(byte[] codeHash) {
+        long k = 0;
+        for (int i = 0; i < 8; i++) {
+            k = (k << 8) | (codeHash[i] & 0xff);
+        }
+        return k;
     }
 }

@@ -27,7 +27,7 @@ final class PostgresTestSupport {
     static final String PASSWORD = System.getProperty("parley.test.postgres.password");
     /** The application's tables, children first. */
     static final List<String> TABLES = List.of("messages", "members", "direct_pairs", "conversations", "devices",
-            "usernames", "users");
+            "usernames", "users", "invites");
 
     private PostgresTestSupport() {
     }

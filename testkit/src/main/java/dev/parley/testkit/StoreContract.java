@@ -6,6 +6,7 @@ import dev.parley.core.account.Account;
 import dev.parley.core.account.AccountStore;
 import dev.parley.core.account.Device;
 import dev.parley.core.account.DeviceId;
+import dev.parley.core.account.Invite;
 import dev.parley.core.account.UserId;
 import dev.parley.core.conversation.Conversation;
 import dev.parley.core.conversation.ConversationEntry;
@@ -183,6 +184,50 @@ public abstract class StoreContract {
         assertThat(accounts.findAccount(alice)).hasValueSatisfying(a -> assertThat(a.disabled()).isFalse());
 
         assertThat(accounts.setDisabled(new UserId(ids.next()), true)).isFalse();
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Invites
+
+    @Test
+    public void inviteAllowsItsUsesAndNoMore() {
+        accounts.createInvite(new Invite(hash("code-1"), 2, Instant.ofEpochMilli(T0 + 60_000), Instant.ofEpochMilli(T0)));
+        Instant now = Instant.ofEpochMilli(T0 + 1_000);
+
+        assertThat(accounts.redeemInvite(hash("code-1"), now)).isTrue();
+        assertThat(accounts.redeemInvite(hash("code-1"), now)).isTrue();
+        assertThat(accounts.redeemInvite(hash("code-1"), now)).isFalse();
+        assertThat(accounts.redeemInvite(hash("unknown"), now)).isFalse();
+    }
+
+    @Test
+    public void inviteIsRefusedFromItsExpiryOn() {
+        accounts.createInvite(new Invite(hash("code-1"), 5, Instant.ofEpochMilli(T0 + 60_000), Instant.ofEpochMilli(T0)));
+
+        assertThat(accounts.redeemInvite(hash("code-1"), Instant.ofEpochMilli(T0 + 60_000))).isFalse();
+        assertThat(accounts.redeemInvite(hash("code-1"), Instant.ofEpochMilli(T0 + 59_999))).isTrue();
+    }
+
+    @Test
+    public void aReturnedInviteUseCanBeTakenAgain() {
+        accounts.createInvite(new Invite(hash("code-1"), 1, Instant.ofEpochMilli(T0 + 60_000), Instant.ofEpochMilli(T0)));
+        Instant now = Instant.ofEpochMilli(T0 + 1_000);
+        assertThat(accounts.redeemInvite(hash("code-1"), now)).isTrue();
+
+        accounts.returnInvite(hash("code-1"));
+
+        assertThat(accounts.redeemInvite(hash("code-1"), now)).isTrue();
+        assertThat(accounts.redeemInvite(hash("code-1"), now)).isFalse();
+    }
+
+    @Test
+    public void concurrentRedemptionsNeverTakeMoreUsesThanTheInviteHas() throws Exception {
+        accounts.createInvite(new Invite(hash("code-1"), 3, Instant.ofEpochMilli(T0 + 60_000), Instant.ofEpochMilli(T0)));
+        Instant now = Instant.ofEpochMilli(T0 + 1_000);
+
+        List<Boolean> results = concurrently(8, t -> accounts.redeemInvite(hash("code-1"), now));
+
+        assertThat(results).filteredOn(Boolean::booleanValue).hasSize(3);
     }
 
     @Test

@@ -89,7 +89,8 @@ class WebClientE2ETest {
                 "Chromium at " + chromiumPath + " (`apt-get install chromium`)");
 
         ServerConfig config = base.withAddress("127.0.0.1", 0).withDataDir(data)
-                .withPasswords(ServerConfig.Passwords.fastForTests());
+                .withPasswords(ServerConfig.Passwords.fastForTests())
+                .withAccounts(ServerConfig.Accounts.unlimitedForLoadTests());
         AtomicReference<ParleyNode> node = new AtomicReference<>(ParleyNode.start(config));
         int port = node.get().port();
         try {

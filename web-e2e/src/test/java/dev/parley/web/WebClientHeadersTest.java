@@ -42,7 +42,8 @@ class WebClientHeadersTest {
     @BeforeAll
     static void start() throws Exception {
         node = ParleyNode.start(ServerConfig.defaults().withAddress("127.0.0.1", 0).withDataDir(data)
-                .withPasswords(ServerConfig.Passwords.fastForTests()));
+                .withPasswords(ServerConfig.Passwords.fastForTests())
+                .withAccounts(ServerConfig.Accounts.unlimitedForLoadTests()));
     }
 
     @AfterAll

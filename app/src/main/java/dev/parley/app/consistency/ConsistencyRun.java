@@ -72,7 +72,7 @@ public final class ConsistencyRun {
     public Result run() throws Exception {
         Files.createDirectories(s.workDir());
         NodeProcess node = new NodeProcess(s.workDir().resolve("data"), NodeProcess.freePort(),
-                List.of("--durability", s.durability(), "--fast-password-hashing",
+                List.of("--durability", s.durability(), "--fast-password-hashing", "--no-account-limits",
                         "--sends-per-second", "100000", "--send-burst", "100000"),
                 s.workDir().resolve("node.log"));
         return run(Fleet.singleNode(node));

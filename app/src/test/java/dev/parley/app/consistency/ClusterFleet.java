@@ -50,6 +50,9 @@ final class ClusterFleet implements Fleet {
                     limits:
                       sendsPerSecond: 100000
                       sendBurst: 100000
+                    accounts:
+                      registrationsPerAddress: 100000
+                      loginFailuresPerAddress: 100000
                     """.formatted(port, workDir.resolve("node" + n), durability, PostgresDatabases.USER,
                     String.join(", ", shards.urls()), n, redisNamespace));
             nodes.add(new NodeProcess(workDir.resolve("node" + n), port, List.of("--config", config.toString()),

@@ -37,7 +37,7 @@ class GracefulShutdownTest {
     @Test
     void sigtermDuringABurstLosesNothingConfirmedAndClientsSee1012(@TempDir Path dir) throws Exception {
         NodeProcess node = new NodeProcess(dir.resolve("data"), NodeProcess.freePort(),
-                List.of("--durability", "fsync", "--fast-password-hashing", "--sends-per-second", "100000",
+                List.of("--durability", "fsync", "--fast-password-hashing", "--no-account-limits", "--sends-per-second", "100000",
                         "--send-burst", "100000"), dir.resolve("node.log"));
         node.start();
         ParleyClient.register(node.uri(), "alice", "alice-secret-1");

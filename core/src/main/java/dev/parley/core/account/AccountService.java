@@ -3,9 +3,12 @@ package dev.parley.core.account;
 import dev.parley.core.ChatException;
 import dev.parley.core.ChatException.Refusal;
 import dev.parley.core.IdGenerator;
+import dev.parley.core.Text;
+import dev.parley.core.limit.KeyedAllowance;
 import dev.parley.core.push.PushStore;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -14,6 +17,10 @@ import java.util.regex.Pattern;
 
 /**
  * Registration, login, logout and device management. Blocking: run it on virtual threads.
+ *
+ * <p>Registration and login through the public API are limited by {@link AccountLimits}: the
+ * registration mode, registrations per client address, failed logins per account and per address.
+ * An administrator's calls ({@link #createAccount}, {@link #createInvite}) are not.
  */
 public final class AccountService {
     private static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{2,31}");
@@ -30,14 +37,17 @@ public final class AccountService {
     private final PushStore pushes;
     /** Verified against when the username is unknown, so timing does not reveal which usernames exist. */
     private final String decoyHash;
-
-    public AccountService(AccountStore store, PasswordHasher hasher, ConnectedDevices connections,
-                          IdGenerator ids, Clock clock) {
-        this(store, hasher, connections, ids, clock, null);
-    }
+    private final RegistrationMode registration;
+    private final KeyedAllowance registrationsPerAddress;
+    private final LoginThrottle logins;
 
     public AccountService(AccountStore store, PasswordHasher hasher, ConnectedDevices connections,
                           IdGenerator ids, Clock clock, PushStore pushes) {
+        this(store, hasher, connections, ids, clock, pushes, AccountLimits.defaults());
+    }
+
+    public AccountService(AccountStore store, PasswordHasher hasher, ConnectedDevices connections,
+                          IdGenerator ids, Clock clock, PushStore pushes, AccountLimits limits) {
         this.pushes = pushes;
         this.store = store;
         this.hasher = hasher;
@@ -45,34 +55,110 @@ public final class AccountService {
         this.ids = ids;
         this.clock = clock;
         this.decoyHash = hasher.hash(AccessToken.generate());
+        this.registration = limits.registration();
+        this.registrationsPerAddress = new KeyedAllowance(limits.registrationsPerAddress(), limits.trackedKeys(), clock);
+        this.logins = new LoginThrottle(limits, clock);
     }
 
     /** A successful login: the device and its token, which is shown to the client only now. */
     public record Login(String token, Device device) {
     }
 
-    public Account register(String username, String password) {
+    /**
+     * Self-registration through the public API from the client address {@code origin}: refused
+     * when registration is closed, without a valid invite when it is invite-only, and past the
+     * address's allowance ({@code RATE_LIMITED}).
+     */
+    public Account register(String username, String password, String origin, String inviteCode) {
         String name = normalizeUsername(username);
         checkPassword(password);
+        if (registration == RegistrationMode.CLOSED) {
+            throw new ChatException(Refusal.REGISTRATION_CLOSED, "registration is closed on this node; ask its administrator");
+        }
+        if (registration == RegistrationMode.INVITE && (inviteCode == null || inviteCode.isEmpty())) {
+            throw new ChatException(Refusal.INVITE_REQUIRED, "registration on this node needs an invite code");
+        }
+        if (origin != null) {
+            Duration wait = registrationsPerAddress.tryTake(origin);
+            if (!wait.isZero()) {
+                throw new ChatException(Refusal.RATE_LIMITED, "too many registrations from this address; try again later",
+                        wait);
+            }
+        }
+        byte[] invite = registration == RegistrationMode.INVITE ? AccessToken.hash(inviteCode) : null;
+        if (invite != null && !store.redeemInvite(invite, now())) {
+            throw new ChatException(Refusal.INVITE_REQUIRED, "the invite code is unknown, expired or used up");
+        }
+        try {
+            return create(name, password);
+        } catch (RuntimeException e) {
+            if (invite != null) {
+                store.returnInvite(invite);
+            }
+            // Refused unjudged (the node was too busy to hash): the address keeps its allowance.
+            if (origin != null && e instanceof ChatException ce && ce.refusal() == Refusal.UNAVAILABLE) {
+                registrationsPerAddress.giveBack(origin);
+            }
+            throw e;
+        }
+    }
+
+    /** An account made by an administrator: no registration mode or allowance applies. */
+    public Account createAccount(String username, String password) {
+        String name = normalizeUsername(username);
+        checkPassword(password);
+        return create(name, password);
+    }
+
+    /** A new invite allowing {@code uses} registrations until {@code validFor} from now; its code is shown once. */
+    public Invite.Issued createInvite(int uses, Duration validFor) {
+        if (uses < 1 || uses > 1_000_000) {
+            throw ChatException.invalid("uses must be 1 to 1000000");
+        }
+        if (validFor.isNegative() || validFor.isZero() || validFor.compareTo(Duration.ofDays(366)) > 0) {
+            throw ChatException.invalid("an invite must be valid for a positive time of at most 366 days");
+        }
+        String code = AccessToken.generate();
+        Instant now = now();
+        Invite invite = new Invite(AccessToken.hash(code), uses, now.plus(validFor), now);
+        store.createInvite(invite);
+        return new Invite.Issued(code, invite);
+    }
+
+    private Account create(String name, String password) {
         Account account = new Account(new UserId(ids.next()), name, hasher.hash(password), false, now());
         return store.createAccount(account)
                 .orElseThrow(() -> new ChatException(Refusal.USERNAME_TAKEN, "username is taken"));
     }
 
-    public Login login(String username, String password, String deviceName) {
+    /**
+     * A login from the client address {@code origin} (null when not from the network). Failed
+     * logins are limited per account and per address ({@code RATE_LIMITED} past either).
+     */
+    public Login login(String username, String password, String deviceName, String origin) {
         String name = normalizeUsername(username);
-        if (password == null || password.length() > MAX_PASSWORD) {
+        if (password == null || password.length() > MAX_PASSWORD || !Text.wellFormed(password)) {
             throw new ChatException(Refusal.INVALID_CREDENTIALS, "wrong username or password");
         }
         String device = deviceName == null || deviceName.isBlank() ? "device" : deviceName.strip();
         if (device.length() > MAX_DEVICE_NAME) {
             throw ChatException.invalid("deviceName is longer than " + MAX_DEVICE_NAME + " characters");
         }
-        Optional<Account> found = store.findAccountByUsername(name);
-        boolean ok = hasher.verify(password, found.map(Account::passwordHash).orElse(decoyHash));
+        Text.require(device, "deviceName");
+        LoginThrottle.Attempt attempt = logins.begin(name, origin);
+        Optional<Account> found;
+        boolean ok;
+        try {
+            found = store.findAccountByUsername(name);
+            ok = hasher.verify(password, found.map(Account::passwordHash).orElse(decoyHash));
+        } catch (RuntimeException e) {
+            attempt.doesNotCount();
+            throw e;
+        }
         if (found.isEmpty() || !ok) {
             throw new ChatException(Refusal.INVALID_CREDENTIALS, "wrong username or password");
         }
+        attempt.doesNotCount();
         Account account = found.get();
         if (account.disabled()) {
             throw new ChatException(Refusal.ACCOUNT_DISABLED, "account is disabled");
@@ -180,6 +266,8 @@ public final class AccountService {
         if (password == null || password.length() < MIN_PASSWORD || password.length() > MAX_PASSWORD) {
             throw ChatException.invalid("password must be " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters");
         }
+        // Hashed as UTF-8: two passwords differing only in a lone surrogate would hash alike.
+        Text.require(password, "password");
     }
 
     private Instant now() {

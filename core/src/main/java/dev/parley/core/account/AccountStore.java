@@ -1,5 +1,6 @@
 package dev.parley.core.account;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -45,4 +46,17 @@ public interface AccountStore {
 
     /** Marks the account disabled or enabled; returns whether the account exists. */
     boolean setDisabled(UserId userId, boolean disabled);
+
+    /** Stores a new invite. */
+    void createInvite(Invite invite);
+
+    /**
+     * Takes one use of the invite with this code hash if it exists, has a use left and has not
+     * expired at {@code now}; returns whether it did. Concurrent redemptions never take more uses
+     * than the invite has.
+     */
+    boolean redeemInvite(byte[] codeHash, Instant now);
+
+    /** Gives back a use taken by {@link #redeemInvite} whose registration then failed. */
+    void returnInvite(byte[] codeHash);
 }

@@ -1,6 +1,7 @@
 package dev.parley.core.group;
 
 import dev.parley.core.ChatException;
+import dev.parley.core.Text;
 import dev.parley.core.ChatException.Refusal;
 import dev.parley.core.IdGenerator;
 import dev.parley.core.account.AccountStore;
@@ -147,7 +148,7 @@ public final class GroupService {
         if (t.isEmpty() || t.length() > MAX_TITLE) {
             throw ChatException.invalid("title must be 1 to " + MAX_TITLE + " characters");
         }
-        return t;
+        return Text.require(t, "title");
     }
 
     private static <T> T await(java.util.concurrent.CompletableFuture<T> f) {

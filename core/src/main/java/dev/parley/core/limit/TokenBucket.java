@@ -11,13 +11,25 @@ public final class TokenBucket {
     private long lastNanos;
 
     public TokenBucket(int ratePerSecond, int burst, long nowNanos) {
-        if (ratePerSecond <= 0 || burst <= 0) {
+        this(ratePerSecond / 1e9, burst, nowNanos);
+        if (ratePerSecond <= 0) {
             throw new IllegalArgumentException("rate and burst must be positive");
         }
-        this.ratePerNano = ratePerSecond / 1e9;
+    }
+
+    private TokenBucket(double ratePerNano, int burst, long nowNanos) {
+        if (burst <= 0) {
+            throw new IllegalArgumentException("rate and burst must be positive");
+        }
+        this.ratePerNano = ratePerNano;
         this.burst = burst;
         this.tokens = burst;
         this.lastNanos = nowNanos;
+    }
+
+    /** A bucket of {@code count} tokens refilled at {@code count} per {@code windowNanos}. */
+    static TokenBucket perWindow(int count, long windowNanos, long nowNanos) {
+        return new TokenBucket((double) count / windowNanos, count, nowNanos);
     }
 
     /** Takes one token if there is one; returns 0 then, or else the nanoseconds until one is due. */
@@ -28,6 +40,23 @@ public final class TokenBucket {
             return 0;
         }
         return (long) Math.ceil((1 - tokens) / ratePerNano);
+    }
+
+    /** Nanoseconds until a token is there to take (0 if one is there now); takes nothing. */
+    public long waitFor(long nowNanos) {
+        refill(nowNanos);
+        return tokens >= 1 ? 0 : (long) Math.ceil((1 - tokens) / ratePerNano);
+    }
+
+    /** Returns a token taken for an attempt that turned out not to count. */
+    public void giveBack() {
+        tokens = Math.min(burst, tokens + 1);
+    }
+
+    /** Whether the bucket is full again at {@code nowNanos}: forgetting it then changes nothing. */
+    public boolean full(long nowNanos) {
+        refill(nowNanos);
+        return tokens >= burst;
     }
 
     private void refill(long nowNanos) {

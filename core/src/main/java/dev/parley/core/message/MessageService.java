@@ -2,6 +2,7 @@ package dev.parley.core.message;
 
 import dev.parley.core.ChatException;
 import dev.parley.core.ChatException.Refusal;
+import dev.parley.core.Text;
 import dev.parley.core.account.Caller;
 import dev.parley.core.conversation.ConversationId;
 import dev.parley.core.conversation.Membership;
@@ -97,5 +98,6 @@ public final class MessageService {
         if (body.length() > maxBodyBytes / 3 && body.getBytes(StandardCharsets.UTF_8).length > maxBodyBytes) {
             throw new ChatException(Refusal.TOO_LARGE, "body is larger than " + maxBodyBytes + " bytes");
         }
+        Text.require(body, "body");
     }
 }

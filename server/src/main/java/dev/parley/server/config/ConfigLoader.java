@@ -16,6 +16,7 @@ import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
+import dev.parley.core.account.RegistrationMode;
 import dev.parley.core.push.PushContent;
 
 import java.io.IOException;
@@ -44,11 +45,14 @@ public final class ConfigLoader {
             "passwords", new String[]{"memoryKiB", "iterations", "parallelism"},
             "observability", new String[]{"metrics", "jsonLogs", "logLevel"},
             "retention", new String[]{"messages"},
-            "admin", new String[]{"token"},
+            "admin", new String[]{"token", "host", "port"},
             "push", new String[]{"enabled", "content", "coalesceWindow", "queueCapacity", "maxAttempts", "previewChars",
                     "vapidSubject", "vapidKeyFile", "fcmProjectId", "fcmServiceAccountFile", "fcmBaseUrl", "apnsKeyFile",
                     "apnsKeyId", "apnsTeamId", "apnsTopic", "apnsBaseUrl", "webhookSecret", "allowLoopbackTargets",
-                    "trustCertificates", "requestTimeout"});
+                    "trustCertificates", "requestTimeout"},
+            "accounts", new String[]{"registration", "registrationsPerAddress", "registrationWindow",
+                    "loginFailuresPerAccount", "loginFailuresPerAddress", "loginFailureWindow", "trackedKeys",
+                    "hashingThreads", "hashingQueue", "trustedProxies"});
 
     private ConfigLoader() {
     }
@@ -61,7 +65,7 @@ public final class ConfigLoader {
         return new ServerConfig(network(s, d.network()), storage(s, d.storage()), cluster(s, d.cluster()),
                 limits(s, d.limits()), timing(s, d.timing()), passwords(s, d.passwords()),
                 observability(s, d.observability()), retention(s, d.retention()),
-                new ServerConfig.Admin(s.string("admin.token", null)), push(s, d.push()));
+                admin(s, d.admin()), push(s, d.push()), accounts(s, d.accounts()));
     }
 
     @SuppressWarnings("unchecked")
@@ -141,6 +145,25 @@ public final class ConfigLoader {
 
     private static Retention retention(Settings s, Retention d) {
         return new Retention(s.duration("retention.messages", d.messages()));
+    }
+
+    private static ServerConfig.Admin admin(Settings s, ServerConfig.Admin d) {
+        return new ServerConfig.Admin(s.string("admin.token", d.token()), s.string("admin.host", d.host()),
+                s.integer("admin.port", d.port()));
+    }
+
+    private static ServerConfig.Accounts accounts(Settings s, ServerConfig.Accounts d) {
+        RegistrationMode mode = parse("accounts.registration",
+                () -> RegistrationMode.parse(s.string("accounts.registration", d.registration().wire())));
+        return new ServerConfig.Accounts(mode, s.integer("accounts.registrationsPerAddress", d.registrationsPerAddress()),
+                s.duration("accounts.registrationWindow", d.registrationWindow()),
+                s.integer("accounts.loginFailuresPerAccount", d.loginFailuresPerAccount()),
+                s.integer("accounts.loginFailuresPerAddress", d.loginFailuresPerAddress()),
+                s.duration("accounts.loginFailureWindow", d.loginFailureWindow()),
+                s.integer("accounts.trackedKeys", d.trackedKeys()),
+                s.integer("accounts.hashingThreads", d.hashingThreads()),
+                s.integer("accounts.hashingQueue", d.hashingQueue()),
+                s.list("accounts.trustedProxies", d.trustedProxies()));
     }
 
     private static ServerConfig.Push push(Settings s, ServerConfig.Push d) {

@@ -5,6 +5,7 @@ import dev.parley.core.account.Account;
 import dev.parley.core.account.AccountService;
 import dev.parley.core.account.Device;
 import dev.parley.core.account.DeviceId;
+import dev.parley.core.account.Invite;
 import dev.parley.server.Blocking;
 import dev.parley.store.SqliteAdministration;
 import io.vertx.core.json.JsonArray;
@@ -15,14 +16,15 @@ import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
 /**
  * The administration API under {@code /admin/v1}, for {@code parley admin}: users (create,
- * disable, enable, delete), their devices, node statistics, an online backup and a user's data
- * export. Every request needs the admin token as a bearer token; docs/operations.md lists the
+ * disable, enable, delete), their devices, invites, node statistics, an online backup and a user's
+ * data export. Every request needs the admin token as a bearer token; docs/operations.md lists the
  * routes.
  */
 public final class AdminRoutes {
@@ -45,7 +47,14 @@ public final class AdminRoutes {
         r.route("/admin/v1/*").handler(this::requireAdmin);
         r.post("/admin/v1/users").handler(ctx -> run(ctx, 201, () -> {
             JsonObject b = Requests.body(ctx);
-            return Views.account(accounts.register(Requests.string(b, "username"), Requests.string(b, "password")));
+            return Views.account(accounts.createAccount(Requests.string(b, "username"), Requests.string(b, "password")));
+        }));
+        r.post("/admin/v1/invites").handler(ctx -> run(ctx, 201, () -> {
+            JsonObject b = ctx.body() == null || ctx.body().length() == 0 ? new JsonObject() : Requests.body(ctx);
+            Invite.Issued issued = accounts.createInvite((int) Requests.optInteger(b, "uses", 1, 1_000_000, 1),
+                    Duration.ofDays(Requests.optInteger(b, "validDays", 1, 366, 7)));
+            return new JsonObject().put("code", issued.code()).put("uses", issued.invite().usesLeft())
+                    .put("expiresAt", issued.invite().expiresAt().toEpochMilli());
         }));
         r.post("/admin/v1/users/:username/disable").handler(ctx -> run(ctx, 200, () -> disabled(ctx, true)));
         r.post("/admin/v1/users/:username/enable").handler(ctx -> run(ctx, 200, () -> disabled(ctx, false)));

@@ -15,24 +15,72 @@ import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * The REST API under {@code /v1} (accounts, sessions, devices, conversations, history) and
- * {@code /health}. docs/protocol.md documents every route.
+ * {@code /health} on the public port, and the administration API under {@code /admin/v1} on its
+ * own. docs/protocol.md and docs/operations.md document every route.
  */
 public final class ApiRoutes {
     private final ApiServices s;
     private final Responder respond;
+    private final ClientAddress clients;
 
     private ApiRoutes(ApiServices services) {
         this.s = services;
         this.respond = new Responder(services.accounts(), services.metrics());
+        this.clients = new ClientAddress(services.config().accounts().trustedProxies());
     }
 
     public static Router router(Vertx vertx, ApiServices services) {
         return new ApiRoutes(services).build(vertx);
     }
 
+    /** The administration API, for a listener of its own. */
+    public static Router adminRouter(Vertx vertx, ApiServices services) {
+        ApiRoutes routes = new ApiRoutes(services);
+        Router r = Router.router(vertx);
+        routes.guard(r, "/admin/v1/*");
+        new AdminRoutes(services.accounts(), services.administration(), services.liveStats(), services.adminToken(),
+                routes.respond).mount(r);
+        routes.errors(r);
+        return r;
+    }
+
+    /**
+     * What every answer gets: a request id and {@code nosniff}; and under {@code prefix}: no
+     * caching (answers carry tokens and private data), JSON bodies only, and the body limit.
+     */
+    private void guard(Router r, String prefix) {
+        r.route().handler(RequestIds::assign);
+        r.route().handler(ctx -> {
+            ctx.response().putHeader("X-Content-Type-Options", "nosniff");
+            ctx.next();
+        });
+        r.route(prefix).handler(ctx -> {
+            ctx.response().putHeader("Cache-Control", "no-store");
+            ctx.next();
+        });
+        r.route(prefix).handler(this::jsonBodiesOnly);
+        r.route(prefix).handler(BodyHandler.create(false).setBodyLimit(s.config().limits().maxHttpBodyBytes()));
+    }
+
+    /**
+     * A body must be declared JSON: a browser sends a cross-site form or {@code text/plain} POST
+     * without asking first (a "simple" request), but never one with {@code application/json}.
+     */
+    private void jsonBodiesOnly(RoutingContext ctx) {
+        String length = ctx.request().getHeader("Content-Length");
+        boolean hasBody = (length != null && !length.strip().equals("0"))
+                || ctx.request().getHeader("Transfer-Encoding") != null;
+        if (hasBody && !JsonMediaType.is(ctx.request().getHeader("Content-Type"))) {
+            respond.error(ctx, ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                    "request bodies must be sent as Content-Type: application/json");
+            return;
+        }
+        ctx.next();
+    }
+
     private Router build(Vertx vertx) {
         Router r = Router.router(vertx);
-        r.route().handler(RequestIds::assign);
+        guard(r, "/v1/*");
         r.get("/health").handler(this::health);
         r.get("/health/ready").handler(this::health);
         r.get("/health/live").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
@@ -42,19 +90,25 @@ public final class ApiRoutes {
                     .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                     .end(s.metrics().scrape()));
         }
-        r.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(s.config().limits().maxHttpBodyBytes()));
 
-        r.post("/v1/accounts").handler(ctx -> respond.open(ctx, 201, () -> {
-            JsonObject b = Requests.body(ctx);
-            return Views.account(s.accounts().register(Requests.string(b, "username"), Requests.string(b, "password")));
-        }));
-        r.post("/v1/sessions").handler(ctx -> respond.open(ctx, 201, () -> {
-            JsonObject b = Requests.body(ctx);
-            AccountService.Login login = s.accounts().login(Requests.string(b, "username"),
-                    Requests.string(b, "password"), Requests.optString(b, "deviceName"));
-            return new JsonObject().put("token", login.token()).put("userId", login.device().userId().value())
-                    .put("deviceId", login.device().id().value());
-        }));
+        r.post("/v1/accounts").handler(ctx -> {
+            String origin = clients.of(ctx);
+            respond.open(ctx, 201, () -> {
+                JsonObject b = Requests.body(ctx);
+                return Views.account(s.accounts().register(Requests.string(b, "username"), Requests.string(b, "password"),
+                        origin, Requests.optString(b, "invite")));
+            });
+        });
+        r.post("/v1/sessions").handler(ctx -> {
+            String origin = clients.of(ctx);
+            respond.open(ctx, 201, () -> {
+                JsonObject b = Requests.body(ctx);
+                AccountService.Login login = s.accounts().login(Requests.string(b, "username"),
+                        Requests.string(b, "password"), Requests.optString(b, "deviceName"), origin);
+                return new JsonObject().put("token", login.token()).put("userId", login.device().userId().value())
+                        .put("deviceId", login.device().id().value());
+            });
+        });
         r.delete("/v1/sessions/current").handler(ctx -> respond.authed(ctx, 204, caller -> {
             s.accounts().logout(caller);
             return null;
@@ -79,17 +133,19 @@ public final class ApiRoutes {
         if (s.push() != null) {
             new PushRoutes(s.push(), respond).mount(r);
         }
-        r.route("/admin/v1/*").handler(BodyHandler.create(false).setBodyLimit(s.config().limits().maxHttpBodyBytes()));
-        new AdminRoutes(s.accounts(), s.administration(), s.liveStats(), s.adminToken(), respond).mount(r);
 
         WebClientRoutes.mount(r);
+        errors(r);
+        return r;
+    }
+
+    private void errors(Router r) {
         r.errorHandler(404, ctx -> respond.error(ctx, ErrorCode.NOT_FOUND, "no such endpoint"));
         r.errorHandler(405, ctx -> respond.error(ctx, ErrorCode.METHOD_NOT_ALLOWED, "method not allowed on this path"));
         r.errorHandler(413, ctx -> respond.error(ctx, ErrorCode.TOO_LARGE,
                 "body is larger than " + s.config().limits().maxHttpBodyBytes() + " bytes"));
         r.errorHandler(400, ctx -> respond.error(ctx, ErrorCode.MALFORMED, "bad request"));
         r.errorHandler(500, ctx -> respond.fail(ctx, ctx.failure() == null ? new IllegalStateException() : ctx.failure()));
-        return r;
     }
 
     private void health(RoutingContext ctx) {

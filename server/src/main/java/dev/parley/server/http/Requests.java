@@ -68,6 +68,20 @@ final class Requests {
         return n.longValue();
     }
 
+    /** An optional integer field from {@code min} to {@code max}; {@code absent} when missing. */
+    static long optInteger(JsonObject body, String name, long min, long max, long absent) {
+        Object v = body.getValue(name);
+        if (v == null) {
+            return absent;
+        }
+        if (!(v instanceof Number n) || n instanceof Double || n instanceof Float || n.longValue() < min
+                || n.longValue() > max) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, "field '" + name + "' must be an integer from " + min
+                    + " to " + max);
+        }
+        return n.longValue();
+    }
+
     static long pathId(RoutingContext ctx, String name) {
         String raw = ctx.pathParam(name);
         try {

@@ -12,6 +12,7 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /**
@@ -77,18 +78,30 @@ final class Responder {
             code = r.code();
             message = r.message();
         }
-        error(ctx, code, message);
+        Duration retryAfter = cause instanceof ChatException ce ? ce.retryAfter() : Duration.ZERO;
+        error(ctx, code, message, retryAfter);
     }
 
     void error(RoutingContext ctx, ErrorCode code, String message) {
+        error(ctx, code, message, Duration.ZERO);
+    }
+
+    /** The error body; a positive {@code retryAfter} also goes out as {@code Retry-After} (whole seconds, rounded up). */
+    void error(RoutingContext ctx, ErrorCode code, String message, Duration retryAfter) {
         if (ctx.response().ended()) {
             return;
+        }
+        JsonObject body = Views.error(code.wire(), message);
+        if (retryAfter.isPositive()) {
+            long millis = Math.max(1, retryAfter.toMillis());
+            ctx.response().putHeader("Retry-After", Long.toString((millis + 999) / 1000));
+            body.getJsonObject("error").put("retryAfterMs", millis);
         }
         metrics.error(code);
         // The path, not the URI: a query string is the client's to keep out of the logs.
         log.debug("refused req={} {} {} status={} code={}", RequestIds.of(ctx), ctx.request().method(),
                 ctx.request().path(), code.httpStatus(), code.wire());
         ctx.response().setStatusCode(code.httpStatus()).putHeader("Content-Type", "application/json")
-                .end(Views.error(code.wire(), message).toBuffer());
+                .end(body.toBuffer());
     }
 }

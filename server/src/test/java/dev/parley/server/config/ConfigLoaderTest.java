@@ -53,6 +53,8 @@ class ConfigLoaderTest {
         assertThat(c.limits()).isEqualTo(d.limits());
         assertThat(c.timing()).isEqualTo(d.timing());
         assertThat(c.passwords()).isEqualTo(d.passwords());
+        assertThat(c.accounts()).isEqualTo(d.accounts());
+        assertThat(c.admin()).isEqualTo(d.admin());
         assertThat(c.storage().durability()).isEqualTo(Durability.FSYNC);
     }
 

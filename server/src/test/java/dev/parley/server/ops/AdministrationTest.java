@@ -42,9 +42,9 @@ class AdministrationTest {
     void everyAdminRouteNeedsTheAdminToken() throws Exception {
         try (TestNode node = TestNode.start(dir.resolve("d"))) {
             TestUser alice = node.newUser("alice");
-            assertThat(node.rest().get("/admin/v1/stats", null).errorCode()).isEqualTo("unauthenticated");
-            assertThat(node.rest().get("/admin/v1/stats", alice.restDevice().token()).status()).isEqualTo(401);
-            assertThat(node.rest().get("/admin/v1/stats", adminToken(dir.resolve("d"))).status()).isEqualTo(200);
+            assertThat(node.adminRest().get("/admin/v1/stats", null).errorCode()).isEqualTo("unauthenticated");
+            assertThat(node.adminRest().get("/admin/v1/stats", alice.restDevice().token()).status()).isEqualTo(401);
+            assertThat(node.adminRest().get("/admin/v1/stats", adminToken(dir.resolve("d"))).status()).isEqualTo(200);
         }
     }
 
@@ -52,7 +52,7 @@ class AdministrationTest {
     void aBackupToAPathThatCannotBeAFileIsRefusedAsInvalid() throws Exception {
         Path data = dir.resolve("d");
         try (TestNode node = TestNode.start(data)) {
-            Rest.Response r = node.rest().post("/admin/v1/backup", adminToken(data),
+            Rest.Response r = node.adminRest().post("/admin/v1/backup", adminToken(data),
                     new JsonObject().put("path", dir + "/bad\u0000name.db"));
             assertThat(r.status()).isEqualTo(400);
             assertThat(r.errorCode()).isEqualTo("invalid_field");
@@ -69,7 +69,7 @@ class AdministrationTest {
             TestSocket laptop = alice.login("laptop").connect();
 
             long start = System.nanoTime();
-            Rest.Response r = node.rest().send("POST", "/admin/v1/users/" + alice.username() + "/disable", admin, null, null);
+            Rest.Response r = node.adminRest().send("POST", "/admin/v1/users/" + alice.username() + "/disable", admin, null, null);
             assertThat(r.status()).isEqualTo(200);
             assertThat(phone.awaitClose(Duration.ofSeconds(1)).code()).isEqualTo(4004);
             assertThat(laptop.awaitClose(Duration.ofSeconds(1)).code()).isEqualTo(4004);
@@ -77,7 +77,7 @@ class AdministrationTest {
 
             assertThat(node.rest().login(alice.username(), alice.password(), "again").errorCode())
                     .isEqualTo("account_disabled");
-            assertThat(node.rest().send("POST", "/admin/v1/users/" + alice.username() + "/enable", admin, null, null).status())
+            assertThat(node.adminRest().send("POST", "/admin/v1/users/" + alice.username() + "/enable", admin, null, null).status())
                     .isEqualTo(200);
             assertThat(node.rest().login(alice.username(), alice.password(), "again").status()).isEqualTo(201);
         }
@@ -89,7 +89,7 @@ class AdministrationTest {
         try (TestNode node = TestNode.start(data)) {
             String admin = adminToken(data);
             Rest rest = node.rest();
-            assertThat(rest.post("/admin/v1/users", admin, new JsonObject().put("username", "carol")
+            assertThat(node.adminRest().post("/admin/v1/users", admin, new JsonObject().put("username", "carol")
                     .put("password", "carol-secret-1")).status()).isEqualTo(201);
             Rest.Response login = rest.login("carol", "carol-secret-1", "tablet");
             String token = login.json().getString("token");
@@ -97,17 +97,17 @@ class AdministrationTest {
             TestSocket s = node.socket();
             s.auth(token);
 
-            Rest.Response devices = rest.get("/admin/v1/users/carol/devices", admin);
+            Rest.Response devices = node.adminRest().get("/admin/v1/users/carol/devices", admin);
             assertThat(devices.array("devices")).hasSize(1);
-            assertThat(rest.delete("/admin/v1/users/carol/devices/" + device, admin).status()).isEqualTo(204);
+            assertThat(node.adminRest().delete("/admin/v1/users/carol/devices/" + device, admin).status()).isEqualTo(204);
             assertThat(s.awaitClose().code()).isEqualTo(4003);
 
-            assertThat(rest.delete("/admin/v1/users/carol", admin).status()).isEqualTo(204);
+            assertThat(node.adminRest().delete("/admin/v1/users/carol", admin).status()).isEqualTo(204);
             assertThat(rest.login("carol", "carol-secret-1", "x").errorCode()).isEqualTo("invalid_credentials");
-            assertThat(rest.post("/admin/v1/users", admin, new JsonObject().put("username", "carol")
+            assertThat(node.adminRest().post("/admin/v1/users", admin, new JsonObject().put("username", "carol")
                     .put("password", "new-carol-secret")).status()).as("the username is free again").isEqualTo(201);
 
-            JsonObject stats = rest.get("/admin/v1/stats", admin).json();
+            JsonObject stats = node.adminRest().get("/admin/v1/stats", admin).json();
             assertThat(stats.getInteger("connections")).isZero();
             assertThat(stats.getJsonObject("stored").getLong("users")).isGreaterThanOrEqualTo(2);
         }
@@ -122,7 +122,7 @@ class AdministrationTest {
             long c = alice.directWith(bob);
             TestSocket a = alice.login("a").connect();
             a.sendMessage(c, "e1", "exported words");
-            JsonObject export = node.rest().get("/admin/v1/users/" + alice.username() + "/export", adminToken(data))
+            JsonObject export = node.adminRest().get("/admin/v1/users/" + alice.username() + "/export", adminToken(data))
                     .json();
             assertThat(export.getJsonObject("account").getString("username")).isEqualTo(alice.username());
             assertThat(export.getJsonArray("conversations")).hasSize(1);
@@ -193,7 +193,7 @@ class AdministrationTest {
             }
             // Let some history build up, then back up while the writers go on.
             sockets.get(0).awaitFrame(ServerFrame.Message.class, m -> m.seq() >= 200, Duration.ofSeconds(30));
-            Rest.Response b = node.rest().post("/admin/v1/backup", adminToken(data),
+            Rest.Response b = node.adminRest().post("/admin/v1/backup", adminToken(data),
                     new JsonObject().put("path", backup.toString()));
             assertThat(b.status()).as("%s", b).isEqualTo(200);
             sockets.get(0).awaitFrame(ServerFrame.Message.class, m -> m.seq() >= 400, Duration.ofSeconds(30));

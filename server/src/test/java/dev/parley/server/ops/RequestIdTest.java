@@ -113,7 +113,7 @@ class RequestIdTest {
             assertThat(id(unknown)).isEqualTo("unknown-route");
             assertThat(errorCode(unknown)).isEqualTo("not_found");
 
-            HttpResponse<String> admin = send(base, "GET", "/admin/v1/stats", "admin-1", null);
+            HttpResponse<String> admin = send(node.adminUri(), "GET", "/admin/v1/stats", "admin-1", null);
             assertThat(admin.statusCode()).isEqualTo(401);
             assertThat(id(admin)).isEqualTo("admin-1");
         } finally {

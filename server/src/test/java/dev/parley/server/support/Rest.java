@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -33,8 +34,13 @@ public final class Rest {
         this.http = http;
     }
 
-    /** An HTTP answer: the status, the raw body and the body as JSON when it is a JSON object. */
-    public record Response(int status, String body, JsonObject json) {
+    /** An HTTP answer: the status, the raw body, the body as JSON when it is a JSON object, and the headers. */
+    public record Response(int status, String body, JsonObject json, HttpHeaders headers) {
+        /** The first value of a header, or null. */
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+
         /** The {@code error.code} of an error answer, or null. */
         public String errorCode() {
             JsonObject e = json == null ? null : json.getJsonObject("error");
@@ -72,6 +78,14 @@ public final class Rest {
         return send("DELETE", path, token, null, null);
     }
 
+    /** A JSON request with one extra header (such as {@code X-Forwarded-For}). */
+    public Response sendWithHeader(String method, String path, String header, String value, String jsonBody) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT).header(header, value)
+                .header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
+        return send(b);
+    }
+
     /** Any method, any body (null for none), any content type. */
     public Response send(String method, String path, String token, String body, String contentType) {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT)
@@ -83,9 +97,13 @@ public final class Rest {
         if (contentType != null) {
             b.header("Content-Type", contentType);
         }
+        return send(b);
+    }
+
+    private Response send(HttpRequest.Builder b) {
         try {
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(r.statusCode(), r.body(), parse(r.body()));
+            return new Response(r.statusCode(), r.body(), parse(r.body()), r.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -109,6 +127,11 @@ public final class Rest {
 
     public Response register(String username, String password) {
         return post("/v1/accounts", null, new JsonObject().put("username", username).put("password", password));
+    }
+
+    public Response register(String username, String password, String invite) {
+        return post("/v1/accounts", null, new JsonObject().put("username", username).put("password", password)
+                .put("invite", invite));
     }
 
     public Response login(String username, String password, String deviceName) {

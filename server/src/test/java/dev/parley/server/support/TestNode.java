@@ -26,12 +26,16 @@ public final class TestNode implements AutoCloseable {
         this.node = ParleyNode.start(config);
     }
 
-    /** The configuration tests start from: random port, the given data dir, cheap password hashing. */
+    /**
+     * The configuration tests start from: random port, the given data dir, cheap password hashing,
+     * and no practical registration or login limit (every test user registers from 127.0.0.1).
+     */
     public static ServerConfig baseConfig(Path dataDir) {
         return ServerConfig.defaults()
                 .withAddress("127.0.0.1", 0)
                 .withDataDir(dataDir)
-                .withPasswords(ServerConfig.Passwords.fastForTests());
+                .withPasswords(ServerConfig.Passwords.fastForTests())
+                .withAccounts(ServerConfig.Accounts.unlimitedForLoadTests());
     }
 
     public static TestNode start(Path dataDir) throws Exception {
@@ -82,6 +86,15 @@ public final class TestNode implements AutoCloseable {
 
     public Rest rest() {
         return new Rest(httpUri());
+    }
+
+    /** The administration API's base URI (its own loopback port). */
+    public URI adminUri() {
+        return URI.create("http://127.0.0.1:" + node.adminPort());
+    }
+
+    public Rest adminRest() {
+        return new Rest(adminUri());
     }
 
     /** A connected, not yet authenticated WebSocket on {@code /v1/ws}. */
