@@ -88,6 +88,10 @@ public final class TestNode implements AutoCloseable {
         return new Rest(httpUri());
     }
 
+    public int adminPort() {
+        return node.adminPort();
+    }
+
     /** The administration API's base URI (its own loopback port). */
     public URI adminUri() {
         return URI.create("http://127.0.0.1:" + node.adminPort());
