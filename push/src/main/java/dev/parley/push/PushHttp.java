@@ -5,11 +5,26 @@ import dev.parley.core.push.PushOutcome;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.util.Timeout;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,18 +36,26 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The HTTP client every gateway uses: HTTP/2 where the server offers it (APNs requires it),
- * HTTP/1.1 otherwise, no automatic redirects, bounded timeouts. TLS trusts the JDK's default
- * authorities, or only the certificates of {@code push.trustCertificates} when set (for test
- * endpoints or a private gateway).
+ * The HTTP clients the gateways use, no automatic redirects, bounded timeouts. TLS trusts the
+ * JDK's default authorities, or only the certificates of {@code push.trustCertificates} when set
+ * (for test endpoints or a private gateway).
+ *
+ * <p>Configured providers (FCM, APNs) go through the JDK's client, HTTP/2 where offered (APNs
+ * requires it). URLs a device registered (Web Push endpoints, webhooks) go through Apache
+ * HttpClient over HTTP/1.1, whose name resolution is the {@link TargetGuard}'s: each connection
+ * goes to an address checked in the same look-up (the JDK's client cannot be given a resolver).
  */
-final class PushHttp {
+final class PushHttp implements AutoCloseable {
     private static final int MAX_REDIRECTS = 3;
+    /** Enough of an error answer for a log line; the rest is not read. */
+    private static final int MAX_ANSWER_BYTES = 4096;
 
     private final HttpClient client;
+    private final CloseableHttpClient targets;
     private final Duration timeout;
     private final TargetGuard guard;
 
@@ -41,12 +64,42 @@ final class PushHttp {
                 .version(HttpClient.Version.HTTP_2)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(timeout);
-        if (trustCertificates != null) {
-            b.sslContext(trusting(trustCertificates));
+        SSLContext tls = trustCertificates == null ? null : trusting(trustCertificates);
+        if (tls != null) {
+            b.sslContext(tls);
         }
         this.client = b.build();
         this.timeout = timeout;
         this.guard = guard;
+        this.targets = targetClient(tls, timeout, guard);
+    }
+
+    private static CloseableHttpClient targetClient(SSLContext tls, Duration timeout, TargetGuard guard) {
+        Timeout t = Timeout.of(timeout);
+        PoolingHttpClientConnectionManager connections = PoolingHttpClientConnectionManagerBuilder.create()
+                .setDnsResolver(guard.resolver())
+                .setTlsSocketStrategy(tls == null ? DefaultClientTlsStrategy.createSystemDefault()
+                        : ClientTlsStrategyBuilder.create().setSslContext(tls).buildClassic())
+                .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(t).setSocketTimeout(t).build())
+                .setMaxConnTotal(64)
+                .setMaxConnPerRoute(8)
+                .build();
+        return HttpClients.custom()
+                .setConnectionManager(connections)
+                .setDefaultRequestConfig(RequestConfig.custom().setConnectionRequestTimeout(t).setResponseTimeout(t).build())
+                .disableRedirectHandling()
+                .disableAutomaticRetries()
+                .disableCookieManagement()
+                .disableAuthCaching()
+                .build();
+    }
+
+    /** A POST to a device's URL: its headers and body, made again for each redirect hop's URI. */
+    record TargetRequest(Map<String, String> headers, byte[] body) {
+    }
+
+    /** A target's answer: its status, the start of its body, and the headers the gateways read. */
+    record TargetAnswer(int status, String body, String retryAfter, String location) {
     }
 
     Duration timeout() {
@@ -66,12 +119,11 @@ final class PushHttp {
     }
 
     /**
-     * A request to a URL a device registered: the guard checks the resolved address before the
-     * request and before following each 307/308 redirect (up to three), which re-sends the same
-     * request to the new location.
+     * A POST to a URL a device registered: the guard checks the URL before the request and before
+     * following each 307/308 redirect (up to three), which re-sends the same request to the new
+     * location; the connection itself goes only to addresses the guard passed.
      */
-    HttpResponse<String> sendToTarget(URI uri, Function<URI, HttpRequest> request)
-            throws IOException, InterruptedException, Refused {
+    TargetAnswer sendToTarget(URI uri, Function<URI, TargetRequest> request) throws IOException, Refused {
         URI at = uri;
         for (int hop = 0; ; hop++) {
             try {
@@ -79,40 +131,60 @@ final class PushHttp {
             } catch (ChatException e) {
                 throw new Refused(e.getMessage());
             }
-            HttpResponse<String> r = send(request.apply(at));
-            int status = r.statusCode();
-            if ((status == 307 || status == 308) && hop < MAX_REDIRECTS) {
-                String location = r.headers().firstValue("Location").orElse(null);
-                if (location == null) {
-                    return r;
-                }
-                at = at.resolve(location);
+            TargetAnswer r = post(at, request.apply(at));
+            if ((r.status() == 307 || r.status() == 308) && hop < MAX_REDIRECTS && r.location() != null) {
+                at = at.resolve(r.location());
                 continue;
             }
             return r;
         }
     }
 
+    private TargetAnswer post(URI uri, TargetRequest request) throws IOException, Refused {
+        HttpPost post = new HttpPost(uri);
+        request.headers().forEach(post::setHeader);
+        post.setEntity(new ByteArrayEntity(request.body(), null));
+        try {
+            return targets.execute(post, response -> {
+                String body = "";
+                if (response.getEntity() != null) {
+                    try (InputStream in = response.getEntity().getContent()) {
+                        body = new String(in.readNBytes(MAX_ANSWER_BYTES), StandardCharsets.UTF_8);
+                    }
+                }
+                return new TargetAnswer(response.getCode(), body, value(response.getFirstHeader("Retry-After")),
+                        value(response.getFirstHeader("Location")));
+            });
+        } catch (TargetGuard.RefusedAddress e) {
+            throw new Refused(e.getMessage());
+        }
+    }
+
+    private static String value(Header h) {
+        return h == null ? null : h.getValue();
+    }
+
     /**
      * {@link #sendToTarget} read as a push outcome: a refused URL fails the notification, a
      * transport error is retried.
      */
-    PushOutcome deliverToTarget(URI uri, Function<URI, HttpRequest> request) {
+    PushOutcome deliverToTarget(URI uri, Function<URI, TargetRequest> request) {
         try {
-            return outcome(sendToTarget(uri, request));
+            TargetAnswer r = sendToTarget(uri, request);
+            return outcome(r.status(), r.body(), retryAfter(r.retryAfter()));
         } catch (Refused e) {
             return new PushOutcome.Failed(e.getMessage());
         } catch (IOException e) {
             return PushOutcome.retry(null, e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return PushOutcome.retry(null, "interrupted");
         }
     }
 
     /** The {@code Retry-After} of an answer (seconds or an HTTP date), or null. */
     static Duration retryAfter(HttpResponse<?> r) {
-        String v = r.headers().firstValue("Retry-After").orElse(null);
+        return retryAfter(r.headers().firstValue("Retry-After").orElse(null));
+    }
+
+    static Duration retryAfter(String v) {
         if (v == null || v.isBlank()) {
             return null;
         }
@@ -130,7 +202,10 @@ final class PushHttp {
 
     /** The common reading of an answer: 2xx delivered, 404/410 gone, 429/5xx retry, the rest failed. */
     static PushOutcome outcome(HttpResponse<String> r) {
-        int s = r.statusCode();
+        return outcome(r.statusCode(), r.body(), retryAfter(r));
+    }
+
+    static PushOutcome outcome(int s, String body, Duration retryAfter) {
         if (s >= 200 && s < 300) {
             return PushOutcome.DELIVERED;
         }
@@ -138,9 +213,14 @@ final class PushHttp {
             return new PushOutcome.Gone("HTTP " + s);
         }
         if (s == 429 || s >= 500) {
-            return PushOutcome.retry(retryAfter(r), "HTTP " + s);
+            return PushOutcome.retry(retryAfter, "HTTP " + s);
         }
-        return new PushOutcome.Failed("HTTP " + s + " " + abbreviate(r.body()));
+        return new PushOutcome.Failed("HTTP " + s + " " + abbreviate(body));
+    }
+
+    @Override
+    public void close() {
+        targets.close(CloseMode.IMMEDIATE);
     }
 
     static String abbreviate(String body) {

@@ -3,6 +3,7 @@ package dev.parley.push;
 import dev.parley.core.ChatException;
 import dev.parley.core.push.PushTarget;
 import dev.parley.core.push.TargetCheck;
+import org.apache.hc.client5.http.DnsResolver;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -17,26 +18,38 @@ import java.util.Set;
  * Keeps push registrations from turning the node into a proxy into its own network (SSRF): a
  * target URL must be https, and every address its host resolves to must be public, not loopback,
  * private (RFC 1918, IPv6 unique-local), link-local (including cloud metadata at 169.254.169.254),
- * carrier-grade NAT, unspecified, multicast or reserved. It is checked when the target is
- * registered and again before every request, on each redirect hop.
+ * carrier-grade NAT, unspecified, multicast or reserved, also when written as another spelling of
+ * an address ({@code 0177.0.0.1}, {@code 2130706433}, IPv4 inside IPv6). It is checked when the
+ * target is registered and again before every request, on each redirect hop.
+ *
+ * <p>{@link #resolver()} makes the check the HTTP client's name resolution: the addresses a
+ * request connects to are the ones checked, in the same look-up, so a name that resolves to a
+ * public address for the check and to a private one a moment later (DNS rebinding) gets nowhere.
+ * The request still names the host (Host header, TLS SNI and certificate check).
  *
  * <p>{@code allowLoopback} lets tests use push services on 127.0.0.1 and ::1; nothing else
  * private is ever allowed. Also refuses target kinds this node has no provider for.
- *
- * @implNote The check resolves the name itself and the HTTP client resolves it again when it
- *     connects. The JVM caches successful look-ups (30 s by default), so both normally see the
- *     same answer; a DNS server that changes its answer within that cache's lifetime could still
- *     slip one request through. Operators who need a hard guarantee route the node's outbound
- *     traffic through an egress proxy or firewall that enforces the same rule.
  */
 public final class TargetGuard implements TargetCheck {
     private final boolean allowLoopback;
     private final Set<String> kinds;
+    private final NameResolver names;
+
+    /** How a host name becomes addresses; the system resolver unless a test gives another. */
+    @FunctionalInterface
+    public interface NameResolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
 
     /** {@code kinds}: the target kinds (wire names) this node can send to. */
     public TargetGuard(boolean allowLoopback, Set<String> kinds) {
+        this(allowLoopback, kinds, InetAddress::getAllByName);
+    }
+
+    public TargetGuard(boolean allowLoopback, Set<String> kinds, NameResolver names) {
         this.allowLoopback = allowLoopback;
         this.kinds = Set.copyOf(kinds);
+        this.names = names;
     }
 
     @Override
@@ -68,10 +81,16 @@ public final class TargetGuard implements TargetCheck {
         if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null || uri.getRawUserInfo() != null) {
             throw ChatException.invalid("field '" + field + "' must be an https URL with a host and no user info");
         }
-        String host = uri.getHost();
+        addresses(uri.getHost(), field);
+    }
+
+    /** Every address of {@code host}, all permitted; a {@code ChatException} (INVALID) otherwise. */
+    InetAddress[] addresses(String host, String field) {
+        String name = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         InetAddress[] addresses;
         try {
-            addresses = InetAddress.getAllByName(host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
+            InetAddress legacy = Ipv4Spellings.parse(name);
+            addresses = legacy != null ? new InetAddress[]{legacy} : names.resolve(name);
         } catch (UnknownHostException e) {
             throw ChatException.invalid("field '" + field + "': host " + host + " cannot be resolved");
         }
@@ -82,6 +101,33 @@ public final class TargetGuard implements TargetCheck {
                         + "); push targets must be public");
             }
         }
+        return addresses;
+    }
+
+    /** A look-up refused because the name resolved to an address push may not reach. */
+    static final class RefusedAddress extends UnknownHostException {
+        RefusedAddress(String message) {
+            super(message);
+        }
+    }
+
+    /** The HTTP client's name resolution: only checked addresses, or {@link RefusedAddress}. */
+    DnsResolver resolver() {
+        return new DnsResolver() {
+            @Override
+            public InetAddress[] resolve(String host) throws UnknownHostException {
+                try {
+                    return addresses(host, "url");
+                } catch (ChatException e) {
+                    throw new RefusedAddress(e.getMessage());
+                }
+            }
+
+            @Override
+            public String resolveCanonicalHostname(String host) {
+                return host;
+            }
+        };
     }
 
     boolean forbidden(InetAddress a) {
@@ -115,13 +161,21 @@ public final class TargetGuard implements TargetCheck {
             }
             boolean nat64 = first == 0x00 && (b[1] & 0xff) == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b;
             if (v4Compatible || nat64) {
-                try {
-                    return forbidden(InetAddress.getByAddress(new byte[]{b[12], b[13], b[14], b[15]}));
-                } catch (UnknownHostException e) {
-                    return true;
-                }
+                return embedded(b, 12);
+            }
+            if (first == 0x20 && (b[1] & 0xff) == 0x02) {
+                return embedded(b, 2);                                // 6to4 2002:a.b.c.d::/48
             }
         }
         return false;
+    }
+
+    /** Whether the IPv4 address held in four bytes of an IPv6 address at {@code at} is forbidden. */
+    private boolean embedded(byte[] b, int at) {
+        try {
+            return forbidden(InetAddress.getByAddress(new byte[]{b[at], b[at + 1], b[at + 2], b[at + 3]}));
+        } catch (UnknownHostException e) {
+            return true;
+        }
     }
 }

@@ -5,9 +5,9 @@ import dev.parley.core.push.PushOutcome;
 import dev.parley.core.push.PushTarget;
 
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Map;
 
 /**
  * Web Push: the notification's JSON, encrypted to the subscription (RFC 8291, {@code aes128gcm}),
@@ -31,15 +31,12 @@ public final class WebPushGateway {
 
     PushOutcome send(PushNotification n, PushTarget.WebPush target) {
         byte[] body = WebPushEncryption.encrypt(n.json().getBytes(StandardCharsets.UTF_8), target.p256dh(), target.auth());
-        return http.deliverToTarget(URI.create(target.endpoint()), uri -> HttpRequest.newBuilder(uri)
-                .timeout(http.timeout())
-                .header("TTL", Integer.toString(TTL_SECONDS))
-                .header("Urgency", "high")
-                .header("Topic", n.collapseKey())
-                .header("Content-Type", "application/octet-stream")
-                .header("Content-Encoding", "aes128gcm")
-                .header("Authorization", vapid.authorization(uri, clock.instant()))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build());
+        return http.deliverToTarget(URI.create(target.endpoint()), uri -> new PushHttp.TargetRequest(Map.of(
+                "TTL", Integer.toString(TTL_SECONDS),
+                "Urgency", "high",
+                "Topic", n.collapseKey(),
+                "Content-Type", "application/octet-stream",
+                "Content-Encoding", "aes128gcm",
+                "Authorization", vapid.authorization(uri, clock.instant())), body));
     }
 }

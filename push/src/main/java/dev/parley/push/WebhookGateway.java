@@ -5,11 +5,11 @@ import dev.parley.core.push.PushOutcome;
 import dev.parley.core.push.PushTarget;
 
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.HexFormat;
+import java.util.Map;
 
 /**
  * A custom gateway: the notification as JSON (with the user's and device's ids) POSTed to the
@@ -46,11 +46,8 @@ public final class WebhookGateway {
     PushOutcome send(PushNotification n, PushTarget.Webhook target) {
         String body = body(n);
         String signature = signature(secret, clock.instant().getEpochSecond(), body);
-        return http.deliverToTarget(URI.create(target.url()), uri -> HttpRequest.newBuilder(uri)
-                .timeout(http.timeout())
-                .header("Content-Type", "application/json")
-                .header("X-Parley-Signature", signature)
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
-                .build());
+        return http.deliverToTarget(URI.create(target.url()), uri -> new PushHttp.TargetRequest(Map.of(
+                "Content-Type", "application/json",
+                "X-Parley-Signature", signature), body.getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -31,6 +31,60 @@ class TargetGuardTest {
                 .hasMessageContaining("loopback, private or link-local");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"https://0177.0.0.1/x", "https://2130706433/x", "https://0x7f000001/x",
+            "https://017700000001/x", "https://127.000.000.001/", "https://012.1.2.3/", "https://0xa9.0xfe.0xa9.0xfe/",
+            "https://[::ffff:127.0.0.1]/", "https://[::ffff:7f00:1]/", "https://[::127.0.0.1]/",
+            "https://[2002:7f00:1::1]/", "https://[2002:a9fe:a9fe::]/", "https://0x7f.1/", "https://127.1/",
+            "https://08.1.2.3/"})
+    void otherSpellingsOfPrivateAddressesAreRefusedToo(String url) {
+        assertThatThrownBy(() -> strict.check(new PushTarget.Webhook(url))).isInstanceOf(ChatException.class);
+    }
+
+    @Test
+    void aNameThatRebindsToAPrivateAddressAfterTheCheckIsNotConnectedTo() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+        TargetGuard guard = new TargetGuard(false, Set.of("webhook"), host -> new java.net.InetAddress[]{
+                java.net.InetAddress.getByName(lookups.getAndIncrement() == 0 ? "93.184.215.14" : "127.0.0.1")});
+
+        assertThatCode(() -> guard.check(new PushTarget.Webhook("https://rebind.example/hook"))).doesNotThrowAnyException();
+        assertThatThrownBy(() -> guard.resolver().resolve("rebind.example"))
+                .isInstanceOf(TargetGuard.RefusedAddress.class).hasMessageContaining("127.0.0.1");
+    }
+
+    @Test
+    void theHttpClientConnectsOnlyToTheAddressesTheGuardPassed() throws Exception {
+        try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+            Thread acceptor = Thread.ofVirtual().start(() -> {
+                while (!listener.isClosed()) {
+                    try (java.net.Socket s = listener.accept()) {
+                        accepted.incrementAndGet();
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            });
+            // The check sees a public address; the connection's own look-up would see loopback.
+            TargetGuard guard = new TargetGuard(false, Set.of("webhook"), host -> new java.net.InetAddress[]{
+                    java.net.InetAddress.getByName(lookups.getAndIncrement() == 0 ? "93.184.215.14" : "127.0.0.1")});
+            PushHttp http = new PushHttp(null, java.time.Duration.ofSeconds(2), guard);
+
+            dev.parley.core.push.PushOutcome outcome = http.deliverToTarget(
+                    java.net.URI.create("https://rebind.example:" + listener.getLocalPort() + "/hook"),
+                    uri -> new PushHttp.TargetRequest(java.util.Map.of("Content-Type", "application/json"), new byte[]{'{', '}'}));
+            http.close();
+            listener.close();
+            acceptor.join(2000);
+
+            assertThat(outcome).isInstanceOfSatisfying(dev.parley.core.push.PushOutcome.Failed.class,
+                    f -> assertThat(f.reason()).contains("127.0.0.1"));
+            assertThat(accepted.get()).as("connections that reached the private address").isZero();
+            assertThat(lookups.get()).as("the connection resolved the name itself, through the guard").isEqualTo(2);
+        }
+    }
+
     @Test
     void loopbackCanBeAllowedForTestsButNothingElsePrivate() {
         assertThatCode(() -> loopbackAllowed.check(new PushTarget.Webhook("https://127.0.0.1:9/x"))).doesNotThrowAnyException();
