@@ -5,6 +5,7 @@ import dev.parley.sdk.Session;
 import dev.parley.sdk.User;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.net.URI;
@@ -21,11 +22,15 @@ public final class RegisterCommand extends ClientCommand {
     @Mixin
     Credentials credentials;
 
+    @Option(names = "--invite", paramLabel = "CODE", description = "An invite code, where the node's registration is"
+            + " invite-only.")
+    String invite;
+
     @Override
     int run() throws Exception {
         URI node = node(savedIfAny());
         String password = credentials.password();
-        User user = ParleyClient.register(node, username, password);
+        User user = ParleyClient.register(node, username, password, invite);
         Session session = ParleyClient.login(node, username, password, credentials.device);
         loginFile().write(new SavedLogin(node, session));
         out().println("registered " + user.username() + " " + user.userId());

@@ -65,10 +65,23 @@ public final class ParleyClient implements AutoCloseable {
 
     // ---- accounts, without a token -----------------------------------------------------------
 
-    /** Creates an account. Refusals: {@code username_taken}, {@code invalid_field}. */
+    /**
+     * Creates an account. Refusals: {@code username_taken}, {@code invalid_field},
+     * {@code registration_closed}, {@code invite_required}, {@code rate_limited}.
+     */
     public static User register(URI base, String username, String password) {
-        return User.from(new Rest(Shared.HTTP, base, null).post("/v1/accounts",
-                Map.of("username", username, "password", password)));
+        return register(base, username, password, null);
+    }
+
+    /** Creates an account on a node whose registration is invite-only; {@code invite} may be null. */
+    public static User register(URI base, String username, String password, String invite) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("username", username);
+        body.put("password", password);
+        if (invite != null && !invite.isBlank()) {
+            body.put("invite", invite.strip());
+        }
+        return User.from(new Rest(Shared.HTTP, base, null).post("/v1/accounts", body));
     }
 
     /**

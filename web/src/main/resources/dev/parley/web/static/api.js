@@ -46,8 +46,8 @@ export class Api {
     throw new ApiError(res.status, err.code ?? 'http_' + res.status, err.message ?? res.statusText);
   }
 
-  register(username, password) {
-    return this.request('POST', '/v1/accounts', { username, password });
+  register(username, password, invite) {
+    return this.request('POST', '/v1/accounts', invite ? { username, password, invite } : { username, password });
   }
 
   login(username, password, deviceName) {

@@ -47,6 +47,9 @@ function explain(err, context) {
     case 'username_taken': return 'That username is taken.';
     case 'account_disabled': return 'This account has been disabled.';
     case 'rate_limited': return 'Too many attempts. Wait a moment and try again.';
+    case 'unavailable': return 'The server is busy. Try again in a moment.';
+    case 'registration_closed': return 'This server does not take new accounts. Ask its administrator.';
+    case 'invite_required': return 'This server needs a valid invite code to create an account.';
     case 'not_found': return context === 'user' ? 'No user has that username.' : err.message;
     case 'invalid_field': return context === 'user' ? 'That is you; pick someone else.' : err.message;
     default: return err.message || 'Something went wrong.';
@@ -60,9 +63,9 @@ function showLogin(notice) {
   document.title = 'Parley';
   root.replaceChildren(loginView({
     notice,
-    async submit(mode, username, password) {
+    async submit(mode, username, password, invite) {
       try {
-        if (mode === 'register') await api.register(username, password);
+        if (mode === 'register') await api.register(username, password, invite);
         const login = await api.login(username, password, deviceName());
         const session = { token: login.token, userId: login.userId, deviceId: login.deviceId, username };
         localStorage.setItem(SESSION_KEY, JSON.stringify(session));

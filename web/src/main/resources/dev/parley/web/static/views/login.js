@@ -8,7 +8,7 @@ const USERNAME = /^[a-z0-9_.-]{3,32}$/;
 
 /**
  * @param {object} o
- * @param {(mode: 'login'|'register', username: string, password: string) => Promise<void>} o.submit
+ * @param {(mode: 'login'|'register', username: string, password: string, invite: string) => Promise<void>} o.submit
  * @param {string} [o.notice] a message to show above the form (e.g. "You were signed out")
  */
 export function loginView({ submit, notice }) {
@@ -21,6 +21,13 @@ export function loginView({ submit, notice }) {
     id: 'login-password', name: 'password', type: 'password', required: true, autocomplete: 'current-password',
     attrs: { minlength: '8', maxlength: '1024' },
   });
+  // Only a node whose registration is invite-only asks for it (docs/protocol.md, "register").
+  const invite = h('input', {
+    id: 'login-invite', name: 'invite', type: 'text', autocomplete: 'off',
+    attrs: { autocapitalize: 'none', autocorrect: 'off', spellcheck: 'false', maxlength: '128' },
+  });
+  const inviteField = h('label', { class: 'field', attrs: { for: 'login-invite' } },
+    h('span', { text: 'Invite code (if you were given one)' }), invite);
   const error = h('p', { class: 'form-error', attrs: { role: 'alert', 'aria-live': 'assertive' } });
   const hint = h('p', { class: 'field-hint', text: '3–32 characters: a–z, 0–9, _ . -' });
   const button = h('button', { class: 'btn btn-primary btn-block', type: 'submit', text: 'Sign in' });
@@ -34,6 +41,7 @@ export function loginView({ submit, notice }) {
     setText(button, m === 'login' ? 'Sign in' : 'Create account');
     password.autocomplete = m === 'login' ? 'current-password' : 'new-password';
     hint.hidden = m === 'login';
+    inviteField.hidden = m === 'login';
     setText(error, '');
   }
   tabLogin.addEventListener('click', () => setMode('login'));
@@ -44,6 +52,7 @@ export function loginView({ submit, notice }) {
     h('label', { class: 'field', attrs: { for: 'login-username' } }, h('span', { text: 'Username' }), username),
     hint,
     h('label', { class: 'field', attrs: { for: 'login-password' } }, h('span', { text: 'Password' }), password),
+    inviteField,
     error,
     button,
   );
@@ -56,7 +65,7 @@ export function loginView({ submit, notice }) {
     setText(error, '');
     button.disabled = true;
     try {
-      await submit(mode, name, password.value);
+      await submit(mode, name, password.value, invite.value.trim());
     } catch (err) {
       setText(error, err.message || 'Something went wrong.');
       button.disabled = false;
