@@ -74,8 +74,8 @@ class ReadmeTest {
         PRINTS.put("./parley send --group \"Climbing club\"", "^sent \\d+ 2$");
         PRINTS.put("./parley conversations", "^ID\tKIND\tNAME\tUNREAD\tLAST MESSAGE\n\\d+\tgroup\tClimbing club\t0\t"
                 + "who is in on Saturday\\?\n\\d+\tdirect\tbob\t1\thi alice$");
-        PRINTS.put("curl -s -XPOST $node/v1/accounts -d '{\"username\":\"dave\"", "\"username\":\"dave\"");
-        PRINTS.put("curl -s -XPOST $node/v1/accounts -d '{\"username\":\"erin\"", "\"username\":\"erin\"");
+        PRINTS.put("curl -s -XPOST $node/v1/accounts -H \"$J\" -d '{\"username\":\"dave\"", "\"username\":\"dave\"");
+        PRINTS.put("curl -s -XPOST $node/v1/accounts -H \"$J\" -d '{\"username\":\"erin\"", "\"username\":\"erin\"");
         PRINTS.put("curl -s -XPOST $node/v1/conversations/direct", "\"kind\":\"direct\".*\"username\":\"erin\"");
         PRINTS.put("./parley admin stats", "\"stored\"");
     }

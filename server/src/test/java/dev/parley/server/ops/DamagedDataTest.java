@@ -56,7 +56,7 @@ class DamagedDataTest {
             for (int i = 0; i < 300; i++) {
                 a.sendMessage(c, "m" + i, "message number " + i + " of the conversation, long enough to fill pages");
             }
-            Rest.Response b = node.rest().post("/admin/v1/backup", Files.readString(template.resolve(AdminToken.FILE)).strip(),
+            Rest.Response b = node.adminRest().post("/admin/v1/backup", Files.readString(template.resolve(AdminToken.FILE)).strip(),
                     new JsonObject().put("path", backup.toString()));
             assertThat(b.status()).as("backup: %s", b).isEqualTo(200);
         }

@@ -33,7 +33,7 @@ class FilePermissionsTest {
         try (TestNode node = TestNode.start(data)) {
             node.newUser("alice");
             String token = Files.readString(data.resolve(AdminToken.FILE)).strip();
-            Rest.Response b = node.rest().post("/admin/v1/backup", token, new JsonObject().put("path", backup.toString()));
+            Rest.Response b = node.adminRest().post("/admin/v1/backup", token, new JsonObject().put("path", backup.toString()));
             assertThat(b.status()).as("backup: %s", b).isEqualTo(200);
 
             assertThat(permissions(data)).as("data directory").isEqualTo("rwx------");
