@@ -171,7 +171,7 @@ class DamagedDataTest {
         Files.deleteIfExists(data.resolve(SqliteDatabase.FILE_NAME + "-wal"));
         Files.deleteIfExists(data.resolve(SqliteDatabase.FILE_NAME + "-shm"));
         try (ParleyNode node = ParleyNode.start(TestNode.baseConfig(data))) {
-            Rest.Response stats = new Rest(java.net.URI.create("http://127.0.0.1:" + node.port()))
+            Rest.Response stats = new Rest(java.net.URI.create("http://127.0.0.1:" + node.adminPort()))
                     .get("/admin/v1/stats", adminToken());
             assertThat(stats.json().getJsonObject("stored").getLong("messages")).isEqualTo(300L);
         }
