@@ -22,10 +22,4 @@ public record AccountLimits(RegistrationMode registration, Rate registrationsPer
         return new AccountLimits(RegistrationMode.OPEN, new Rate(10, Duration.ofHours(1)),
                 new Rate(10, Duration.ofMinutes(15)), new Rate(100, Duration.ofMinutes(15)), 100_000);
     }
-
-    /** No practical limit: for load generators and tests that register thousands of users. */
-    public static AccountLimits unlimited() {
-        Rate plenty = new Rate(1_000_000_000, Duration.ofSeconds(1));
-        return new AccountLimits(RegistrationMode.OPEN, plenty, plenty, plenty, 1_000);
-    }
 }
