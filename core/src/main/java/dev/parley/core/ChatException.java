@@ -48,7 +48,11 @@ public final class ChatException extends RuntimeException {
         /** Self-registration is turned off on this node. */
         REGISTRATION_CLOSED,
         /** Registration needs a valid invite code (missing, unknown, expired or used up). */
-        INVITE_REQUIRED
+        INVITE_REQUIRED,
+        /** The other person does not accept this from the caller (blocked, or a deleted account). */
+        UNREACHABLE,
+        /** An upload that is not an accepted media type, or cannot be decoded. */
+        UNSUPPORTED_MEDIA
     }
 
     public static ChatException notFound(String what) {

@@ -9,8 +9,8 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /**
- * Keeps the core free of frameworks and I/O: it may use the JDK's language, time, concurrency and
- * crypto packages and SLF4J, and reaches everything else through its ports.
+ * Keeps the core free of frameworks and I/O: it may use the JDK's language, time, concurrency,
+ * crypto and text (Unicode normalization) packages and SLF4J, and reaches everything else through its ports.
  */
 class CoreIndependenceTest {
     private final JavaClasses core = new ClassFileImporter()
@@ -21,7 +21,7 @@ class CoreIndependenceTest {
     void coreDependsOnlyOnTheJdkAndSlf4j() {
         classes().should().onlyDependOnClassesThat().resideInAnyPackage(
                 "dev.parley.core..", "java.lang..", "java.util..", "java.time..", "java.security..",
-                "java.nio.charset..", "org.slf4j..")
+                "java.nio.charset..", "java.text..", "org.slf4j..")
                 .check(core);
     }
 

@@ -18,6 +18,8 @@ public enum CloseCode {
     LOGGED_OUT(4003, "logged_out"),
     /** The account was disabled by an administrator. Do not reconnect. */
     ACCOUNT_DISABLED(4004, "account_disabled"),
+    /** The account was deleted (by its owner or an administrator). Do not reconnect. */
+    ACCOUNT_DELETED(4005, "account_deleted"),
     /** The client did not read fast enough and its outbound queue filled. Reconnect and resume. */
     SLOW_CONSUMER(4008, "slow_consumer"),
     /** No frame and no pong arrived within two heartbeat intervals. */

@@ -45,6 +45,14 @@ public enum ErrorCode {
     CONFLICT("conflict", 409),
     /** The group would exceed its maximum size. */
     GROUP_FULL("group_full", 409),
+    /**
+     * The other person cannot be reached from the caller here: a direct conversation or group add
+     * with someone who blocked the caller (or whom the caller blocked), or whose account is deleted.
+     * Deliberately one code for all of these, so a blocked user cannot tell a block apart.
+     */
+    UNREACHABLE("unreachable", 403),
+    /** An upload is not one of the accepted media types (sniffed from its bytes), or cannot be decoded. */
+    UNSUPPORTED_MEDIA("unsupported_media", 415),
     /** The HTTP method is not supported on this path. */
     METHOD_NOT_ALLOWED("method_not_allowed", 405),
     /** A request body that is not declared as JSON ({@code Content-Type: application/json}). */

@@ -202,6 +202,26 @@ public final class FrameCodec {
                     g.writeBooleanField("online", p.online());
                     g.writeNumberField("lastSeen", p.lastSeen());
                 }
+                case ServerFrame.Profile p -> {
+                    g.writeNumberField("userId", p.userId());
+                    optString(g, "username", p.username());
+                    g.writeStringField("displayName", p.displayName());
+                    if (p.status() == null) {
+                        g.writeNullField("status");
+                    } else {
+                        g.writeStringField("status", p.status());
+                    }
+                    if (p.avatar() == null) {
+                        g.writeNullField("avatar");
+                    } else {
+                        g.writeStringField("avatar", p.avatar());
+                    }
+                    g.writeBooleanField("deleted", p.deleted());
+                }
+                case ServerFrame.Request r -> {
+                    g.writeNumberField("conversationId", r.conversationId());
+                    g.writeNumberField("userId", r.userId());
+                }
                 case ServerFrame.Resync r -> {
                     g.writeNumberField("conversationId", r.conversationId());
                     g.writeNumberField("latestSeq", r.latestSeq());
@@ -266,6 +286,11 @@ public final class FrameCodec {
                     f.integer("userId", 1, MAX_ID, ctx), f.bool("typing", ctx));
             case "presence" -> new ServerFrame.Presence(f.integer("userId", 1, MAX_ID, ctx),
                     f.bool("online", ctx), f.integer("lastSeen", 0, Long.MAX_VALUE, ctx));
+            case "profile" -> new ServerFrame.Profile(f.integer("userId", 1, MAX_ID, ctx),
+                    f.optString("username", ctx), f.optString("displayName", ctx), f.optString("status", ctx),
+                    f.optString("avatar", ctx), f.has("deleted") && f.bool("deleted", ctx));
+            case "request" -> new ServerFrame.Request(f.integer("conversationId", 1, MAX_ID, ctx),
+                    f.integer("userId", 1, MAX_ID, ctx));
             case "resync" -> new ServerFrame.Resync(f.integer("conversationId", 1, MAX_ID, ctx),
                     f.integer("latestSeq", 0, MAX_ID, ctx));
             case "synced" -> new ServerFrame.Synced((int) f.integer("conversations", 0, Integer.MAX_VALUE, ctx),

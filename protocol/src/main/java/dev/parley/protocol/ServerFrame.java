@@ -52,6 +52,25 @@ public sealed interface ServerFrame {
     }
 
     /**
+     * A user's public profile changed (or the account was deleted): sent live to the devices of
+     * the users who share a conversation with them, and to the user's own devices. {@code avatar}
+     * is the version of the current avatar (its URL is {@code /v1/users/{userId}/avatar/{avatar}}),
+     * or null when there is none.
+     */
+    record Profile(long userId, String username, String displayName, String status, String avatar,
+                   boolean deleted) implements ServerFrame {
+        public String type() { return "profile"; }
+    }
+
+    /**
+     * Someone who shares no conversation with this user wrote to them: a message request is
+     * waiting in the requests folder (sent once per request, with its first message).
+     */
+    record Request(long conversationId, long userId) implements ServerFrame {
+        public String type() { return "request"; }
+    }
+
+    /**
      * The device is too far behind in this conversation to be caught up incrementally: it must
      * drop its copy of the conversation and reload it (history is paged over REST).
      */

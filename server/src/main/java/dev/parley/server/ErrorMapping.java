@@ -67,6 +67,8 @@ public final class ErrorMapping {
             case UNAVAILABLE -> ErrorCode.UNAVAILABLE;
             case REGISTRATION_CLOSED -> ErrorCode.REGISTRATION_CLOSED;
             case INVITE_REQUIRED -> ErrorCode.INVITE_REQUIRED;
+            case UNREACHABLE -> ErrorCode.UNREACHABLE;
+            case UNSUPPORTED_MEDIA -> ErrorCode.UNSUPPORTED_MEDIA;
         };
     }
 }

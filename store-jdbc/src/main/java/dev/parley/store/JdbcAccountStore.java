@@ -323,6 +323,17 @@ public final class JdbcAccountStore implements AccountStore, LastSeenStore {
     }
 
     @Override
+    public boolean setPasswordHash(UserId userId, String passwordHash) {
+        return Futures.await(shards.forUser(userId).write(userId.value(), s -> {
+            PreparedStatement ps = s.prepare("UPDATE users SET password_hash = ? WHERE id = ? AND username <> ?");
+            ps.setString(1, passwordHash);
+            ps.setLong(2, userId.value());
+            ps.setString(3, Account.deletedName(userId));
+            return ps.executeUpdate() == 1;
+        }));
+    }
+
+    @Override
     public boolean setDisabled(UserId userId, boolean disabled) {
         return Futures.await(shards.forUser(userId).write(userId.value(), s -> {
             PreparedStatement ps = s.prepare("UPDATE users SET disabled = ? WHERE id = ?");

@@ -67,25 +67,7 @@ public final class JdbcConversationStore implements ConversationStore {
      */
     @Override
     public Conversation openDirect(ConversationId newId, UserId a, UserId b, long now) {
-        UserId lo = a.compareTo(b) < 0 ? a : b;
-        UserId hi = lo == a ? b : a;
-        long claimed = Futures.await(shards.forUser(lo).write(lo.value(), s -> {
-            PreparedStatement pair = s.prepare("INSERT INTO direct_pairs (user_lo, user_hi, conversation_id) VALUES (?, ?, ?)"
-                    + " ON CONFLICT (user_lo, user_hi) DO NOTHING");
-            pair.setLong(1, lo.value());
-            pair.setLong(2, hi.value());
-            pair.setLong(3, newId.value());
-            if (pair.executeUpdate() == 1) {
-                return newId.value();
-            }
-            PreparedStatement find = s.prepare("SELECT conversation_id FROM direct_pairs WHERE user_lo = ? AND user_hi = ?");
-            find.setLong(1, lo.value());
-            find.setLong(2, hi.value());
-            try (ResultSet rs = find.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }));
+        long claimed = claimPair(shards, a, b, newId);
         ConversationId id = new ConversationId(claimed);
         Database home = shards.forConversation(id);
         if (claimed != newId.value()) {
@@ -94,6 +76,8 @@ public final class JdbcConversationStore implements ConversationStore {
                 return existing.get();
             }
         }
+        UserId lo = a.compareTo(b) < 0 ? a : b;
+        UserId hi = lo == a ? b : a;
         return Futures.await(home.write(claimed, s -> {
             PreparedStatement conv = s.prepare("INSERT INTO conversations (id, kind, title, created_at, last_seq,"
                     + " last_activity_at) VALUES (?, ?, NULL, ?, 0, ?) ON CONFLICT (id) DO NOTHING");
@@ -115,12 +99,38 @@ public final class JdbcConversationStore implements ConversationStore {
         }));
     }
 
+    /**
+     * Claims the pair {@code a, b} for {@code newId} on the pair's shard (that of the lower user
+     * id) and returns the id the pair holds: {@code newId}, or the one an earlier claim made.
+     */
+    static long claimPair(Shards shards, UserId a, UserId b, ConversationId newId) {
+        UserId lo = a.compareTo(b) < 0 ? a : b;
+        UserId hi = lo == a ? b : a;
+        return Futures.await(shards.forUser(lo).write(lo.value(), s -> {
+            PreparedStatement pair = s.prepare("INSERT INTO direct_pairs (user_lo, user_hi, conversation_id) VALUES (?, ?, ?)"
+                    + " ON CONFLICT (user_lo, user_hi) DO NOTHING");
+            pair.setLong(1, lo.value());
+            pair.setLong(2, hi.value());
+            pair.setLong(3, newId.value());
+            if (pair.executeUpdate() == 1) {
+                return newId.value();
+            }
+            PreparedStatement find = s.prepare("SELECT conversation_id FROM direct_pairs WHERE user_lo = ? AND user_hi = ?");
+            find.setLong(1, lo.value());
+            find.setLong(2, hi.value());
+            try (ResultSet rs = find.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }));
+    }
+
     @Override
     public Optional<Conversation> find(ConversationId id) {
         return shards.forConversation(id).read(s -> conversation(s, id));
     }
 
-    private static Optional<Conversation> conversation(SqlSession s, ConversationId id) throws SQLException {
+    static Optional<Conversation> conversation(SqlSession s, ConversationId id) throws SQLException {
         PreparedStatement ps = s.prepare("SELECT " + CONVERSATION_COLUMNS + " FROM conversations WHERE id = ?");
         ps.setLong(1, id.value());
         try (ResultSet rs = ps.executeQuery()) {

@@ -195,6 +195,17 @@ public final class JdbcMessageStore implements MessageStore {
     }
 
     @Override
+    public long eraseText(ConversationId conversation, UserId sender) {
+        return Futures.await(shards.forConversation(conversation).write(conversation.value(), s -> {
+            PreparedStatement ps = s.prepare("UPDATE messages SET body = NULL WHERE conversation_id = ? AND sender_id = ?"
+                    + " AND kind = 'text' AND body IS NOT NULL");
+            ps.setLong(1, conversation.value());
+            ps.setLong(2, sender.value());
+            return (long) ps.executeUpdate();
+        }));
+    }
+
+    @Override
     public List<Message> range(ConversationId id, long afterSeq, long upToSeq, int limit) {
         return shards.forConversation(id).read(s -> {
             PreparedStatement ps = s.prepare("SELECT " + MessageRows.COLUMNS

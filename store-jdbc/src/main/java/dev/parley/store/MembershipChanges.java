@@ -75,6 +75,9 @@ final class MembershipChanges {
             return new AppendResult.NotMember();
         }
         Map<UserId, Role> roles = currentRoles(s, id);
+        if (r.change() instanceof MembershipChange.AcceptRequest) {
+            return acceptRequest(s, r, kind, roles);
+        }
         Role senderRole = roles.get(r.senderId());
         if (senderRole == null) {
             return new AppendResult.NotMember();
@@ -132,6 +135,7 @@ final class MembershipChanges {
                 subjects = null;
                 title = rename.title();
             }
+            case MembershipChange.AcceptRequest accept -> throw new IllegalStateException("handled above");
             case MembershipChange.SetRole set -> {
                 Role target = roles.get(set.user());
                 if (target == null) {
@@ -169,6 +173,7 @@ final class MembershipChanges {
             }
             case MembershipChange.Rename rename -> {
             }
+            case MembershipChange.AcceptRequest accept -> throw new IllegalStateException("handled above");
             case MembershipChange.SetRole set -> {
                 setRole(s, id, set.user(), set.role());
                 roles.put(set.user(), set.role());
@@ -176,6 +181,37 @@ final class MembershipChanges {
         }
         Message m = new Message(id, seq, r.createdAt(), r.senderId(), r.senderDeviceId(), r.clientId(), r.kind(),
                 null, title, subjects, subjectRole);
+        PreparedStatement ins = s.prepare(MessageRows.INSERT);
+        MessageRows.bind(ins, m);
+        ins.executeUpdate();
+        return new AppendResult.Appended(m, new Membership(id, kind, roles, seq));
+    }
+
+    /**
+     * The recipient of the conversation's message request becomes its second member: the request
+     * row goes, the entry records it, and the membership version moves to the entry's seq, all in
+     * this transaction. Anyone else gets NotMember, as for any conversation they are not in.
+     */
+    private static AppendResult acceptRequest(SqlSession s, AppendRequest r, ConversationKind kind,
+                                              Map<UserId, Role> roles) throws SQLException {
+        ConversationId id = r.conversationId();
+        if (roles.containsKey(r.senderId())) {
+            return new AppendResult.Refused(Refusal.CONFLICT, "already a member of this conversation");
+        }
+        if (kind != ConversationKind.DIRECT || JdbcRequestStore.one(s, id)
+                .filter(q -> q.recipient().equals(r.senderId())).isEmpty()) {
+            return new AppendResult.NotMember();
+        }
+        long seq = nextSeq(s, id, r.createdAt(), null);
+        PreparedStatement mem = s.prepare(UPSERT_MEMBER);
+        bindMember(mem, id, r.senderId(), Role.MEMBER, 0, r.createdAt());
+        mem.executeUpdate();
+        PreparedStatement del = s.prepare("DELETE FROM message_requests WHERE conversation_id = ?");
+        del.setLong(1, id.value());
+        del.executeUpdate();
+        roles.put(r.senderId(), Role.MEMBER);
+        Message m = new Message(id, seq, r.createdAt(), r.senderId(), r.senderDeviceId(), null, r.kind(), null, null,
+                List.of(r.senderId()), null);
         PreparedStatement ins = s.prepare(MessageRows.INSERT);
         MessageRows.bind(ins, m);
         ins.executeUpdate();

@@ -1675,6 +1675,7 @@ public abstract class StoreContract {
             case MembershipChange.Leave leave -> MessageKind.MEMBER_LEFT;
             case MembershipChange.Rename rename -> MessageKind.RENAMED;
             case MembershipChange.SetRole set -> MessageKind.ROLE_CHANGED;
+            case MembershipChange.AcceptRequest accept -> MessageKind.REQUEST_ACCEPTED;
         };
         return AppendRequest.change(c, sender, device(sender), kind, change, tick());
     }

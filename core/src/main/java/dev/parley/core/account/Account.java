@@ -4,4 +4,14 @@ import java.time.Instant;
 
 /** A registered user. The password hash is an encoded Argon2id string, never the password. */
 public record Account(UserId id, String username, String passwordHash, boolean disabled, Instant createdAt) {
+
+    /** The username a deleted account is left with: its name is freed, its id stays for its history. */
+    public static String deletedName(UserId id) {
+        return "deleted-" + id.value();
+    }
+
+    /** Whether the account was deleted (see {@link AccountStore#deleteAccount}). */
+    public boolean deleted() {
+        return username.equals(deletedName(id));
+    }
 }

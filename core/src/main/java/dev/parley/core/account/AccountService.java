@@ -246,6 +246,41 @@ public final class AccountService {
         connections.disconnectAll(userId, ConnectedDevices.Reason.ACCOUNT_DISABLED);
     }
 
+    /**
+     * Changes the caller's password: the current one must be given (INVALID_CREDENTIALS if wrong).
+     * With {@code revokeOtherDevices}, every other device of the user is logged out in the same
+     * step (their connections close with 4003, their push targets go); the calling device stays.
+     * Returns how many devices were revoked.
+     */
+    public int changePassword(Caller caller, String currentPassword, String newPassword, boolean revokeOtherDevices) {
+        requirePassword(caller.userId(), currentPassword);
+        checkPassword(newPassword);
+        if (!store.setPasswordHash(caller.userId(), hasher.hash(newPassword))) {
+            throw ChatException.notFound("user");
+        }
+        int revoked = 0;
+        if (revokeOtherDevices) {
+            for (Device d : store.listDevices(caller.userId())) {
+                if (!d.id().equals(caller.deviceId()) && store.revokeDevice(caller.userId(), d.id())) {
+                    if (pushes != null) {
+                        pushes.removeTarget(caller.userId(), d.id());
+                    }
+                    connections.disconnect(caller.userId(), d.id(), ConnectedDevices.Reason.LOGGED_OUT);
+                    revoked++;
+                }
+            }
+        }
+        return revoked;
+    }
+
+    /** Refuses (INVALID_CREDENTIALS) unless {@code password} is the user's current password. Blocking (hashing). */
+    public void requirePassword(UserId user, String password) {
+        Account account = store.findAccount(user).orElseThrow(() -> ChatException.notFound("user"));
+        if (password == null || password.length() > MAX_PASSWORD || !hasher.verify(password, account.passwordHash())) {
+            throw new ChatException(Refusal.INVALID_CREDENTIALS, "the current password is wrong");
+        }
+    }
+
     public void touch(DeviceId deviceId) {
         store.touchDevice(deviceId, now());
     }

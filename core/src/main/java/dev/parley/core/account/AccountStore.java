@@ -59,4 +59,7 @@ public interface AccountStore {
 
     /** Gives back a use taken by {@link #redeemInvite} whose registration then failed. */
     void returnInvite(byte[] codeHash);
+
+    /** Replaces the account's password hash; returns whether the account exists (and is not deleted). */
+    boolean setPasswordHash(UserId userId, String passwordHash);
 }

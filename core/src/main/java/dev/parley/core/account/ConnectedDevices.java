@@ -7,7 +7,7 @@ package dev.parley.core.account;
 public interface ConnectedDevices {
 
     /** Why the domain ends a device's connections. */
-    enum Reason { LOGGED_OUT, ACCOUNT_DISABLED }
+    enum Reason { LOGGED_OUT, ACCOUNT_DISABLED, ACCOUNT_DELETED }
 
     /** Closes every connection of this device, on every node. Returns without waiting. */
     void disconnect(UserId userId, DeviceId deviceId, Reason reason);

@@ -6,6 +6,7 @@ import dev.parley.core.ChatException.Refusal;
 import dev.parley.core.IdGenerator;
 import dev.parley.core.account.AccountStore;
 import dev.parley.core.account.Caller;
+import dev.parley.core.account.DeviceId;
 import dev.parley.core.account.UserId;
 import dev.parley.core.conversation.ConversationId;
 import dev.parley.core.conversation.MembershipDirectory;
@@ -42,6 +43,7 @@ public final class GroupService {
     private final IdGenerator ids;
     private final Clock clock;
     private final int maxGroupSize;
+    private volatile java.util.function.BiConsumer<UserId, java.util.Collection<UserId>> admission = (adder, users) -> { };
 
     public GroupService(MessageStore messages, AccountStore accounts, MembershipDirectory memberships,
                         EventPublisher publisher, IdGenerator ids, Clock clock, int maxGroupSize) {
@@ -58,6 +60,14 @@ public final class GroupService {
         return maxGroupSize;
     }
 
+    /**
+     * Who checks that the users a member adds (or creates a group with) may be added by them; it
+     * throws to refuse (blocks: nobody is put into a group by someone they blocked).
+     */
+    public void admission(java.util.function.BiConsumer<UserId, java.util.Collection<UserId>> check) {
+        this.admission = check;
+    }
+
     /** Creates a group owned by the caller with the given other members; returns its first entry. */
     public Message create(Caller caller, String title, List<UserId> members) {
         String t = checkTitle(title);
@@ -67,6 +77,7 @@ public final class GroupService {
             throw new ChatException(Refusal.GROUP_FULL, "a group holds at most " + maxGroupSize + " members");
         }
         requireUsers(others);
+        admission.accept(caller.userId(), others);
         AppendResult.Appended created = await(messages.createGroup(new ConversationId(ids.next()), caller.userId(),
                 caller.deviceId(), t, new ArrayList<>(others), clock.millis(), a -> {
                     memberships.changed(a.membership());
@@ -83,6 +94,7 @@ public final class GroupService {
             throw new ChatException(Refusal.GROUP_FULL, "a group holds at most " + maxGroupSize + " members");
         }
         requireUsers(new LinkedHashSet<>(users));
+        admission.accept(caller.userId(), users);
         return change(caller, id, MessageKind.MEMBERS_ADDED, new MembershipChange.Add(users, Role.MEMBER, maxGroupSize));
     }
 
@@ -98,6 +110,14 @@ public final class GroupService {
         return change(caller, id, MessageKind.MEMBER_LEFT, new MembershipChange.Leave());
     }
 
+    /**
+     * The user leaves the group as {@link #leave} does, from no device in particular (an account
+     * being deleted, by its owner or an administrator). Ownership passes on as when leaving.
+     */
+    public Message leave(UserId user, DeviceId device, ConversationId id) {
+        return change(user, device, id, MessageKind.MEMBER_LEFT, new MembershipChange.Leave());
+    }
+
     public Message rename(Caller caller, ConversationId id, String title) {
         return change(caller, id, MessageKind.RENAMED, new MembershipChange.Rename(checkTitle(title)));
     }
@@ -110,7 +130,12 @@ public final class GroupService {
     }
 
     private Message change(Caller caller, ConversationId id, MessageKind kind, MembershipChange change) {
-        AppendRequest request = AppendRequest.change(id, caller.userId(), caller.deviceId(), kind, change, clock.millis());
+        return change(caller.userId(), caller.deviceId(), id, kind, change);
+    }
+
+    private Message change(UserId sender, DeviceId device, ConversationId id, MessageKind kind,
+                           MembershipChange change) {
+        AppendRequest request = AppendRequest.change(id, sender, device, kind, change, clock.millis());
         // Cache and publish on the writer thread in commit order: no entry committed after this
         // change can be routed by the membership from before it.
         AppendResult result = await(messages.append(request, committed -> {

@@ -26,8 +26,16 @@ public final class ConversationList {
     private final ConversationStore conversations;
     private final MessageStore messages;
     private final int maxPageSize;
+    /** The other person of a direct conversation that has one member (a message request's recipient). */
+    private final java.util.function.Function<dev.parley.core.conversation.ConversationId, UserId> requestRecipient;
 
     public ConversationList(ConversationStore conversations, MessageStore messages, int maxPageSize) {
+        this(conversations, messages, maxPageSize, c -> null);
+    }
+
+    public ConversationList(ConversationStore conversations, MessageStore messages, int maxPageSize,
+                            java.util.function.Function<dev.parley.core.conversation.ConversationId, UserId> requestRecipient) {
+        this.requestRecipient = requestRecipient;
         this.conversations = conversations;
         this.messages = messages;
         this.maxPageSize = maxPageSize;
@@ -59,6 +67,14 @@ public final class ConversationList {
         return new ConversationPage(out, next);
     }
 
+    /** One line of the list for an entry the caller is not listed by (a message request they received). */
+    public ConversationSummary summarize(UserId user, ConversationEntry e, UserId peer) {
+        Conversation c = e.conversation();
+        List<Message> last = c.lastSeq() == 0 ? List.of() : messages.before(c.id(), Long.MAX_VALUE, c.lastSeq(), 1);
+        int unread = messages.countUnread(c.id(), user, 0, c.lastSeq(), UNREAD_CAP);
+        return new ConversationSummary(e, last.isEmpty() ? null : last.getFirst(), unread, peer);
+    }
+
     private ConversationSummary summarize(UserId user, ConversationEntry e) {
         Conversation c = e.conversation();
         List<Message> last = c.lastSeq() == 0 ? List.of() : messages.before(c.id(), Long.MAX_VALUE, c.lastSeq(), 1);
@@ -69,6 +85,9 @@ public final class ConversationList {
                 if (!m.userId().equals(user)) {
                     peer = m.userId();
                 }
+            }
+            if (peer == null) {
+                peer = requestRecipient.apply(c.id());
             }
         }
         return new ConversationSummary(e, last.isEmpty() ? null : last.getFirst(), unread, peer);

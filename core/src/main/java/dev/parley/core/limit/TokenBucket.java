@@ -28,7 +28,7 @@ public final class TokenBucket {
     }
 
     /** A bucket of {@code count} tokens refilled at {@code count} per {@code windowNanos}. */
-    static TokenBucket perWindow(int count, long windowNanos, long nowNanos) {
+    public static TokenBucket perWindow(int count, long windowNanos, long nowNanos) {
         return new TokenBucket((double) count / windowNanos, count, nowNanos);
     }
 

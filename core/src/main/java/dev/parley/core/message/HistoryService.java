@@ -2,6 +2,7 @@ package dev.parley.core.message;
 
 import dev.parley.core.ChatException;
 import dev.parley.core.account.Caller;
+import dev.parley.core.account.UserId;
 import dev.parley.core.conversation.ConversationId;
 import dev.parley.core.conversation.ConversationStore;
 import dev.parley.core.conversation.MemberState;
@@ -16,8 +17,16 @@ public final class HistoryService {
     private final MessageStore messages;
     private final ConversationStore conversations;
     private final int maxPageSize;
+    /** Whether a non-member may read a conversation as the recipient of its pending message request. */
+    private final java.util.function.BiPredicate<UserId, ConversationId> requestRecipient;
 
     public HistoryService(MessageStore messages, ConversationStore conversations, int maxPageSize) {
+        this(messages, conversations, maxPageSize, (u, c) -> false);
+    }
+
+    public HistoryService(MessageStore messages, ConversationStore conversations, int maxPageSize,
+                          java.util.function.BiPredicate<UserId, ConversationId> requestRecipient) {
+        this.requestRecipient = requestRecipient;
         this.messages = messages;
         this.conversations = conversations;
         this.maxPageSize = maxPageSize;
@@ -38,9 +47,13 @@ public final class HistoryService {
         if (beforeSeq != null && afterSeq != null) {
             throw ChatException.invalid("give either before or after, not both");
         }
-        MemberState member = conversations.member(id, caller.userId())
-                .orElseThrow(() -> ChatException.notFound("conversation"));
-        long upTo = member.visibleUpTo();
+        long upTo = conversations.member(id, caller.userId()).map(MemberState::visibleUpTo)
+                .orElseGet(() -> {
+                    if (requestRecipient.test(caller.userId(), id)) {
+                        return Long.MAX_VALUE;
+                    }
+                    throw ChatException.notFound("conversation");
+                });
         if (afterSeq != null) {
             List<Message> page = messages.range(id, afterSeq, upTo, limit + 1);
             boolean more = page.size() > limit;

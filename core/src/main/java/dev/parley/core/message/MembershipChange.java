@@ -45,4 +45,14 @@ public sealed interface MembershipChange {
             return List.of(Role.OWNER);
         }
     }
+
+    /**
+     * The sender, the recipient of a message request in this direct conversation, accepts it and
+     * becomes its second member. The only change a non-member may make.
+     */
+    record AcceptRequest() implements MembershipChange {
+        public List<Role> allowedSenderRoles() {
+            return List.of();
+        }
+    }
 }

@@ -7,7 +7,9 @@ import java.util.Locale;
  * conversation's own sequence, so every device sees them at the same place.
  */
 public enum MessageKind {
-    TEXT, CREATED, MEMBERS_ADDED, MEMBER_REMOVED, MEMBER_LEFT, RENAMED, ROLE_CHANGED;
+    TEXT, CREATED, MEMBERS_ADDED, MEMBER_REMOVED, MEMBER_LEFT, RENAMED, ROLE_CHANGED,
+    /** The recipient of a message request accepted it and became a member of the direct conversation. */
+    REQUEST_ACCEPTED;
 
     public String wire() {
         return name().toLowerCase(Locale.ROOT);

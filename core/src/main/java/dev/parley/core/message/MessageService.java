@@ -5,6 +5,7 @@ import dev.parley.core.ChatException.Refusal;
 import dev.parley.core.Text;
 import dev.parley.core.account.Caller;
 import dev.parley.core.conversation.ConversationId;
+import dev.parley.core.conversation.ConversationKind;
 import dev.parley.core.conversation.Membership;
 import dev.parley.core.conversation.MembershipDirectory;
 import dev.parley.core.delivery.ChatEvent;
@@ -28,6 +29,8 @@ public final class MessageService {
     private final EventPublisher publisher;
     private final Clock clock;
     private final int maxBodyBytes;
+    private volatile DirectGate directGate = DirectGate.OPEN;
+    private volatile java.util.function.Consumer<Message> loneDirectEntries = m -> { };
 
     public MessageService(MessageStore store, MembershipDirectory memberships, EventPublisher publisher,
                           Clock clock, int maxBodyBytes) {
@@ -42,6 +45,20 @@ public final class MessageService {
         return maxBodyBytes;
     }
 
+    /** Who decides whether a member may write into a direct conversation (blocks, deleted accounts). */
+    public void directGate(DirectGate gate) {
+        this.directGate = gate;
+    }
+
+    /**
+     * Who hears of text entries committed in a direct conversation that has one member: a message
+     * request, whose recipient is told of its first entry. Runs on the store's writer thread: must
+     * not block.
+     */
+    public void onLoneDirectEntry(java.util.function.Consumer<Message> listener) {
+        this.loneDirectEntries = listener;
+    }
+
     public CompletableFuture<Message> send(Caller caller, ConversationId conversationId, String clientId, String body) {
         try {
             checkBody(body);
@@ -49,8 +66,11 @@ public final class MessageService {
             return CompletableFuture.failedFuture(e);
         }
         return memberships.requireMember(caller.userId(), conversationId)
-                .thenCompose(m -> store.append(AppendRequest.text(conversationId, caller.userId(), caller.deviceId(),
-                        clientId, body, clock.millis(), m.version()), committed -> published(committed, m))
+                .thenCompose(m -> (m.kind() == ConversationKind.DIRECT ? directGate.check(caller.userId(), m)
+                        : CompletableFuture.<Void>completedFuture(null))
+                        .thenCompose(allowed -> store.append(AppendRequest.text(conversationId, caller.userId(),
+                                caller.deviceId(), clientId, body, clock.millis(), m.version()),
+                                committed -> published(committed, m)))
                         .thenApply(result -> outcome(result, m)));
     }
 
@@ -68,6 +88,9 @@ public final class MessageService {
                 audience = a.membership();
             }
             publish(a.message(), audience);
+            if (audience.kind() == ConversationKind.DIRECT && audience.size() == 1) {
+                loneDirectEntries.accept(a.message());
+            }
         }
     }
 

@@ -63,4 +63,11 @@ public interface MessageStore {
 
     /** The {@code limit} newest entries with {@code seq < beforeSeq} and {@code seq <= upToSeq}, ascending. */
     List<Message> before(ConversationId id, long beforeSeq, long upToSeq, int limit);
+
+    /**
+     * Erases the text of every message {@code sender} wrote in the conversation (the entries stay,
+     * at their seqs, with no body), for a deleted account under the erase policy. Returns how many
+     * were erased. Blocking.
+     */
+    long eraseText(ConversationId conversation, UserId sender);
 }

@@ -99,6 +99,8 @@ public final class PushDispatcher implements AutoCloseable {
     private final Semaphore permits;
     private final ExecutorService senders = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("parley-push-send-", 0).factory());
+    /** Whether a user is the recipient of a pending message request in a conversation (its notice may go). */
+    private volatile java.util.function.BiPredicate<ConversationId, UserId> pendingRequest = (c, u) -> false;
     private Thread intakeThread;
     private Thread workerThread;
 
@@ -163,6 +165,33 @@ public final class PushDispatcher implements AutoCloseable {
         }
         if (dropped) {
             observer.accept(Event.DROPPED);
+        }
+    }
+
+    /** Who tells whether a user is the pending recipient of a message request in a conversation. */
+    public void pendingRequests(java.util.function.BiPredicate<ConversationId, UserId> pending) {
+        this.pendingRequest = pending;
+    }
+
+    /**
+     * The first message of a message request arrived: its recipient's devices that are not
+     * connected get one quiet notice (no sender, no text), through the outbox like any push. Only
+     * this once: the recipient is not a member, so the request's messages push nobody.
+     * Blocking (store writes); call from a virtual thread.
+     */
+    public void requestReceived(ConversationId conversation, UserId recipient, long seq) {
+        if (!accepting) {
+            return;
+        }
+        try {
+            Map<PushKey, Long> keys = policy.requestNotice(recipient, conversation, seq);
+            if (!keys.isEmpty()) {
+                store.enqueue(keys, clock.millis(), settings.coalesceWindow().toMillis());
+                wake();
+            }
+        } catch (RuntimeException e) {
+            log.warn("message request notice for conversation {} could not be queued: {}", conversation, e.toString());
+            observer.accept(Event.FAILED);
         }
     }
 
@@ -360,6 +389,9 @@ public final class PushDispatcher implements AutoCloseable {
             return null;
         }
         Optional<MemberState> member = conversations.member(key.conversation(), key.user());
+        if (member.isEmpty() && pendingRequest.test(key.conversation(), key.user())) {
+            return PushNotification.requestNotice(key.user(), key.device(), target.get(), key.conversation(), row.seq());
+        }
         if (member.isEmpty() || !member.get().current()) {
             return null;
         }

@@ -10,7 +10,22 @@ import dev.parley.core.conversation.ConversationId;
  * {@link PushContent#MINIMAL} content.
  */
 public record PushNotification(UserId user, DeviceId device, PushTarget target, ConversationId conversation,
-                               long seq, int unread, String sender, String preview) {
+                               long seq, int unread, String sender, String preview, boolean request) {
+
+    /** A notification of new messages. */
+    public PushNotification(UserId user, DeviceId device, PushTarget target, ConversationId conversation, long seq,
+                            int unread, String sender, String preview) {
+        this(user, device, target, conversation, seq, unread, sender, preview, false);
+    }
+
+    /**
+     * The one quiet notice of a message request: {@code "type": "request"}, no sender, no text (the
+     * recipient has not accepted the stranger; nothing of theirs is shown on a lock screen).
+     */
+    public static PushNotification requestNotice(UserId user, DeviceId device, PushTarget target,
+                                                 ConversationId conversation, long seq) {
+        return new PushNotification(user, device, target, conversation, seq, 1, null, null, true);
+    }
 
     /** A stable short key for provider-side collapsing (Web Push {@code Topic}, APNs collapse id, FCM collapse key). */
     public String collapseKey() {
@@ -19,7 +34,8 @@ public record PushNotification(UserId user, DeviceId device, PushTarget target, 
 
     /** The payload every provider carries, as JSON: what the device's client reads. */
     public String json() {
-        StringBuilder b = new StringBuilder(128).append("{\"type\":\"message\",\"conversationId\":")
+        StringBuilder b = new StringBuilder(128).append(request ? "{\"type\":\"request\",\"conversationId\":"
+                        : "{\"type\":\"message\",\"conversationId\":")
                 .append(conversation.value()).append(",\"seq\":").append(seq).append(",\"unread\":").append(unread);
         if (sender != null) {
             b.append(",\"sender\":");

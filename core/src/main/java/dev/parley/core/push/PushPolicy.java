@@ -2,6 +2,7 @@ package dev.parley.core.push;
 
 import dev.parley.core.account.DeviceId;
 import dev.parley.core.account.UserId;
+import dev.parley.core.block.BlockDirectory;
 import dev.parley.core.message.Message;
 import dev.parley.core.message.MessageKind;
 
@@ -22,10 +23,17 @@ import java.util.Set;
 public final class PushPolicy {
     private final PushStore store;
     private final DeviceLiveness liveness;
+    /** Who blocked whom: a member who blocked the sender is not pushed for them. Null: no blocks. */
+    private final BlockDirectory blocks;
 
     public PushPolicy(PushStore store, DeviceLiveness liveness) {
+        this(store, liveness, null);
+    }
+
+    public PushPolicy(PushStore store, DeviceLiveness liveness, BlockDirectory blocks) {
         this.store = store;
         this.liveness = liveness;
+        this.blocks = blocks;
     }
 
     /** Whether an entry of this kind ever pushes. */
@@ -40,6 +48,9 @@ public final class PushPolicy {
         }
         Set<UserId> users = new LinkedHashSet<>(audience);
         users.remove(m.senderId());
+        if (blocks != null && !users.isEmpty()) {
+            users.removeAll(blocks.reachNow(m.senderId()).blockers());
+        }
         if (users.isEmpty()) {
             return Map.of();
         }
@@ -55,6 +66,22 @@ public final class PushPolicy {
                 if (!liveness.isConnected(user, device)) {
                     out.put(new PushKey(user, device, m.conversationId()), m.seq());
                 }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The keys for the one quiet notice of a message request: each device of the recipient that
+     * has a target and is not connected, at the request's first seq. Blocking (store reads).
+     */
+    public Map<PushKey, Long> requestNotice(UserId recipient, dev.parley.core.conversation.ConversationId conversation,
+                                            long seq) {
+        Map<DeviceId, PushTarget> targets = store.targets(java.util.List.of(recipient)).getOrDefault(recipient, Map.of());
+        Map<PushKey, Long> out = new HashMap<>();
+        for (DeviceId device : targets.keySet()) {
+            if (!liveness.isConnected(recipient, device)) {
+                out.put(new PushKey(recipient, device, conversation), seq);
             }
         }
         return out;

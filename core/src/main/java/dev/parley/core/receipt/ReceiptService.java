@@ -1,6 +1,9 @@
 package dev.parley.core.receipt;
 
 import dev.parley.core.account.Caller;
+import dev.parley.core.account.UserId;
+import dev.parley.core.block.BlockDirectory;
+import dev.parley.core.block.Reach;
 import dev.parley.core.conversation.ConversationId;
 import dev.parley.core.conversation.ConversationStore;
 import dev.parley.core.conversation.MembershipDirectory;
@@ -9,6 +12,7 @@ import dev.parley.core.delivery.ChatEvent;
 import dev.parley.core.delivery.EventPublisher;
 
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -21,8 +25,16 @@ public final class ReceiptService {
     private final ConversationStore store;
     private final MembershipDirectory memberships;
     private final EventPublisher publisher;
+    /** Whom each reader blocked: they do not see the reader's positions move. Null: no blocks. */
+    private final BlockDirectory blocks;
 
     public ReceiptService(ConversationStore store, MembershipDirectory memberships, EventPublisher publisher) {
+        this(store, memberships, publisher, null);
+    }
+
+    public ReceiptService(ConversationStore store, MembershipDirectory memberships, EventPublisher publisher,
+                          BlockDirectory blocks) {
+        this.blocks = blocks;
         this.store = store;
         this.memberships = memberships;
         this.publisher = publisher;
@@ -38,10 +50,22 @@ public final class ReceiptService {
 
     private CompletableFuture<Optional<Positions>> advance(Caller caller, ConversationId id, long delivered, long read) {
         return memberships.requireMember(caller.userId(), id)
-                .thenCompose(m -> store.advancePositions(id, caller.userId(), delivered, read,
+                .thenCompose(m -> (blocks == null ? CompletableFuture.completedFuture(Set.<UserId>of())
+                        : blocks.reach(caller.userId()).thenApply(Reach::blocked))
+                        .thenCompose(hidden -> store.advancePositions(id, caller.userId(), delivered, read,
                         // Published in commit order (positions only grow), to the membership as of
-                        // now: a removal may have committed meanwhile.
+                        // now: a removal may have committed meanwhile. Users the reader blocked are
+                        // left out.
                         moved -> moved.ifPresent(p -> publisher.publish(new ChatEvent.ReceiptMoved(id, p.userId(),
-                                p.deliveredSeq(), p.readSeq()), memberships.current(id, m).members()))));
+                                p.deliveredSeq(), p.readSeq()), audience(memberships.current(id, m).members(), hidden))))));
+    }
+
+    private static java.util.Collection<UserId> audience(Set<UserId> members, Set<UserId> hidden) {
+        if (hidden.isEmpty()) {
+            return members;
+        }
+        Set<UserId> out = new java.util.HashSet<>(members);
+        out.removeAll(hidden);
+        return out;
     }
 }

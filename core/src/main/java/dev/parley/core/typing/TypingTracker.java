@@ -2,6 +2,7 @@ package dev.parley.core.typing;
 
 import dev.parley.core.account.Caller;
 import dev.parley.core.account.UserId;
+import dev.parley.core.block.BlockDirectory;
 import dev.parley.core.conversation.ConversationId;
 import dev.parley.core.conversation.Membership;
 import dev.parley.core.conversation.MembershipDirectory;
@@ -32,8 +33,16 @@ public final class TypingTracker {
     private final Clock clock;
     private final long expiryMs;
     private final Map<Key, Long> expiries = new ConcurrentHashMap<>();
+    /** Whom each typist blocked: they do not see the typist typing. Null: no blocks. */
+    private final BlockDirectory blocks;
 
     public TypingTracker(EventPublisher publisher, MembershipDirectory memberships, Clock clock, Duration expiry) {
+        this(publisher, memberships, clock, expiry, null);
+    }
+
+    public TypingTracker(EventPublisher publisher, MembershipDirectory memberships, Clock clock, Duration expiry,
+                         BlockDirectory blocks) {
+        this.blocks = blocks;
         this.publisher = publisher;
         this.memberships = memberships;
         this.clock = clock;
@@ -74,6 +83,14 @@ public final class TypingTracker {
     private void publish(Membership m, UserId typist, boolean typing) {
         Set<UserId> others = new HashSet<>(m.members());
         others.remove(typist);
-        publisher.publish(new ChatEvent.TypingChanged(m.conversationId(), typist, typing), others);
+        ChatEvent event = new ChatEvent.TypingChanged(m.conversationId(), typist, typing);
+        if (blocks == null) {
+            publisher.publish(event, others);
+            return;
+        }
+        blocks.reach(typist).thenAccept(r -> {
+            others.removeAll(r.blocked());
+            publisher.publish(event, others);
+        });
     }
 }

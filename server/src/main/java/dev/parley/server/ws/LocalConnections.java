@@ -238,6 +238,7 @@ public final class LocalConnections implements ConnectedDevices {
         return switch (reason) {
             case LOGGED_OUT -> CloseCode.LOGGED_OUT;
             case ACCOUNT_DISABLED -> CloseCode.ACCOUNT_DISABLED;
+            case ACCOUNT_DELETED -> CloseCode.ACCOUNT_DELETED;
         };
     }
 }
