@@ -12,13 +12,15 @@ import java.util.function.Consumer;
 
 /**
  * Notices every node must act on: close a device's (or a user's) connections wherever they are,
- * and drop cached membership older than a change committed on another node.
+ * drop cached membership older than a change committed on another node, and drop what is cached
+ * of two users' blocks when one blocked or unblocked the other.
  */
 public final class ClusterControl implements ConnectedDevices, Consumer<Membership> {
     private final RedisCluster cluster;
     private final Keys keys;
     private final ConnectedDevices local;
     private final BiConsumer<Long, Long> membershipChanged;
+    private volatile BiConsumer<UserId, UserId> blocksChanged = (a, b) -> { };
 
     ClusterControl(RedisCluster cluster, Keys keys, ConnectedDevices local, BiConsumer<Long, Long> membershipChanged) {
         this.cluster = cluster;
@@ -45,6 +47,19 @@ public final class ClusterControl implements ConnectedDevices, Consumer<Membersh
         broadcast("M|" + cluster.node() + "|" + m.conversationId().value() + "|" + m.version());
     }
 
+    /**
+     * A block between these users (or, with {@code blocked} null, the deletion of {@code blocker})
+     * committed on this node: the other nodes drop what they cached of both.
+     */
+    public void blocksChanged(UserId blocker, UserId blocked) {
+        broadcast("B|" + cluster.node() + "|" + blocker.value() + "|" + (blocked == null ? 0 : blocked.value()));
+    }
+
+    /** What this node does when another committed a block change. */
+    public void onBlocksChanged(BiConsumer<UserId, UserId> listener) {
+        this.blocksChanged = listener;
+    }
+
     private void broadcast(String notice) {
         // Lost, a notice is made good once the link is back: every node then re-reads its
         // connected users' accounts, devices and memberships (docs/operations.md, "Redis").
@@ -61,6 +76,12 @@ public final class ClusterControl implements ConnectedDevices, Consumer<Membersh
             case "M" -> {
                 if (Integer.parseInt(f[1]) != cluster.node()) {
                     membershipChanged.accept(Long.parseLong(f[2]), Long.parseLong(f[3]));
+                }
+            }
+            case "B" -> {
+                if (Integer.parseInt(f[1]) != cluster.node()) {
+                    long blocked = Long.parseLong(f[3]);
+                    blocksChanged.accept(new UserId(Long.parseLong(f[2])), blocked == 0 ? null : new UserId(blocked));
                 }
             }
             default -> {

@@ -7,6 +7,7 @@ import dev.parley.core.conversation.Role;
 import dev.parley.core.delivery.ChatEvent;
 import dev.parley.core.message.Message;
 import dev.parley.core.message.MessageKind;
+import dev.parley.core.profile.Profile;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -23,6 +24,8 @@ final class EventCodec {
     private static final byte RECEIPT = 2;
     private static final byte TYPING = 3;
     private static final byte PRESENCE = 4;
+    private static final byte PROFILE = 5;
+    private static final byte REQUEST = 6;
 
     private EventCodec() {
     }
@@ -72,6 +75,22 @@ final class EventCodec {
                     out.writeBoolean(p.online());
                     out.writeLong(p.lastSeen());
                 }
+                case ChatEvent.ProfileChanged p -> {
+                    Profile profile = p.profile();
+                    out.writeByte(PROFILE);
+                    out.writeLong(profile.userId().value());
+                    string(out, profile.username());
+                    string(out, profile.displayName());
+                    string(out, profile.status());
+                    string(out, profile.avatar());
+                    out.writeBoolean(profile.deleted());
+                }
+                case ChatEvent.RequestReceived r -> {
+                    out.writeByte(REQUEST);
+                    out.writeLong(r.conversationId().value());
+                    out.writeLong(r.requester().value());
+                    out.writeLong(r.seq());
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -111,6 +130,10 @@ final class EventCodec {
                 case TYPING -> new ChatEvent.TypingChanged(new ConversationId(in.readLong()), new UserId(in.readLong()),
                         in.readBoolean());
                 case PRESENCE -> new ChatEvent.PresenceChanged(new UserId(in.readLong()), in.readBoolean(), in.readLong());
+                case PROFILE -> new ChatEvent.ProfileChanged(new Profile(new UserId(in.readLong()), string(in), string(in),
+                        string(in), string(in), in.readBoolean()));
+                case REQUEST -> new ChatEvent.RequestReceived(new ConversationId(in.readLong()), new UserId(in.readLong()),
+                        in.readLong());
                 default -> throw new IllegalArgumentException("unknown event tag " + tag);
             };
         } catch (IOException e) {

@@ -6,6 +6,7 @@ import dev.parley.cluster.RedisDeviceLiveness;
 import dev.parley.cluster.RedisPresence;
 import dev.parley.core.account.AccountStore;
 import dev.parley.core.account.ConnectedDevices;
+import dev.parley.core.block.BlockDirectory;
 import dev.parley.core.conversation.ConversationId;
 import dev.parley.core.conversation.ConversationStore;
 import dev.parley.core.conversation.MembershipDirectory;
@@ -52,7 +53,8 @@ public final class NodeLinks implements AutoCloseable {
     }
 
     static NodeLinks open(ServerConfig config, Vertx vertx, LocalConnections connections, PresenceWatchers watchers,
-                          MembershipDirectory memberships, ConversationStore conversations, AccountStore accounts)
+                          MembershipDirectory memberships, ConversationStore conversations, AccountStore accounts,
+                          BlockDirectory blocks)
             throws Exception {
         LocalEventPublisher local = new LocalEventPublisher(connections, watchers);
         DeviceLiveness localLiveness = (user, device) -> connections.isConnected(device, user);
@@ -71,6 +73,8 @@ public final class NodeLinks implements AutoCloseable {
         ClusterControl control = cluster.control(connections,
                 (conversation, version) -> memberships.changedElsewhere(new ConversationId(conversation), version));
         memberships.onChange(control);
+        blocks.onChange(control::blocksChanged);
+        control.onBlocksChanged((a, b) -> blocks.changedElsewhere(a, b));
         TailCheck tail = new TailCheck(conversations, memberships, connections);
         cluster.onRecovered(new RecoveryCheck(connections, conversations, accounts, memberships)::run);
         NodeLinks links = new NodeLinks(publisher, presence, presence, control, liveness, tail, cluster, vertx);

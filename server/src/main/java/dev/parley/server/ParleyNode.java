@@ -2,6 +2,7 @@ package dev.parley.server;
 
 import dev.parley.core.IdGenerator;
 import dev.parley.core.account.AccountService;
+import dev.parley.core.block.BlockDirectory;
 import dev.parley.core.conversation.ConversationService;
 import dev.parley.core.conversation.MembershipDirectory;
 import dev.parley.core.delivery.EventPublisher;
@@ -20,6 +21,7 @@ import dev.parley.server.metrics.NodeMetrics;
 import dev.parley.server.net.ConnectionAdmission;
 import dev.parley.server.push.NodePush;
 import dev.parley.server.http.ApiServices;
+import dev.parley.server.http.PeopleServices;
 import dev.parley.server.ws.ChatSocketEndpoint;
 import dev.parley.server.ws.Heartbeats;
 import dev.parley.server.ws.LocalConnections;
@@ -132,19 +134,21 @@ public final class ParleyNode implements AutoCloseable {
         LocalConnections connections = new LocalConnections(config.limits().sendsPerSecond(), config.limits().sendBurst());
         PresenceWatchers watchers = new PresenceWatchers(conversationStore, connections);
         MembershipDirectory memberships = new MembershipDirectory(conversationStore, Blocking.executor(), 100_000);
+        BlockDirectory reach = NodePeople.reach(db);
+        watchers.blocks(reach);
         NodeLinks links = NodeLinks.open(config, vertx, connections, watchers, memberships, conversationStore,
-                accountStore);
+                accountStore, reach);
         JdbcMessageStore messageStore = db.messages();
         // Push taps committed entries from the publisher. A device connected to any node of a
         // cluster is not pushed, so liveness comes from the links (docs/push.md, "Clusters").
         NodePush push = NodePush.create(config, shards, links.liveness, messageStore, conversationStore, accountStore,
-                memberships, metrics.registry(), clock);
+                memberships, reach, metrics.registry(), clock);
         EventPublisher publisher = push == null ? links.publisher : push.tap(links.publisher);
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("parley-timers").daemon(true).factory());
         PresenceTracker presence = new PresenceTracker(links.presenceFeed, accountStore, links.presenceDirectory, clock,
                 timers, config.timing().presenceGrace());
-        TypingTracker typing = new TypingTracker(publisher, memberships, clock, config.timing().typingExpiry());
+        TypingTracker typing = new TypingTracker(publisher, memberships, clock, config.timing().typingExpiry(), reach);
         long sweepMs = Math.max(50, config.timing().typingExpiry().toMillis() / 4);
         timers.scheduleAtFixedRate(typing::sweep, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
         if (!config.retention().forever()) {
@@ -159,12 +163,16 @@ public final class ParleyNode implements AutoCloseable {
         ConversationService conversations = new ConversationService(conversationStore, accountStore, memberships, ids, clock);
         MessageService messages = new MessageService(messageStore, memberships, publisher, clock,
                 config.limits().maxBodyBytes());
-        ReceiptService receipts = new ReceiptService(conversationStore, memberships, publisher);
-        HistoryService history = new HistoryService(messageStore, conversationStore, config.limits().maxPageSize());
+        ReceiptService receipts = new ReceiptService(conversationStore, memberships, publisher, reach);
         GroupService groups = new GroupService(messageStore, accountStore, memberships, publisher, ids, clock,
                 config.limits().maxGroupSize());
+        PeopleServices people = NodePeople.wire(config, db, reach, memberships, publisher, messages, groups, links.devices,
+                push, ids, clock);
+        HistoryService history = new HistoryService(messageStore, conversationStore, config.limits().maxPageSize(),
+                (user, conversation) -> people.requests().pendingFor(user, conversation).isPresent());
         ConversationList conversationList = new ConversationList(conversationStore, messageStore,
-                config.limits().maxPageSize());
+                config.limits().maxPageSize(), conversation -> people.requests().find(conversation)
+                        .map(dev.parley.core.request.MessageRequest::recipient).orElse(null));
 
         Heartbeats heartbeats = new Heartbeats(vertx, connections, config.timing().heartbeat().toMillis(), metrics);
         metrics.watch(connections::count, connections::deviceCount, presence::onlineCount, shards::queued);
@@ -174,7 +182,7 @@ public final class ParleyNode implements AutoCloseable {
                 hashing);
 
         SocketServices socketServices = new SocketServices(vertx, config, accounts, messages, receipts, messageStore,
-                conversationStore, memberships, connections, typing, presence, watchers, metrics, links.tail);
+                conversationStore, memberships, connections, typing, presence, watchers, metrics, links.tail, reach);
         // New WebSockets only while the node is serving and reaches the rest of its cluster: cut off
         // from Redis it could give a new client only what it holds alone (docs/operations.md).
         ChatSocketEndpoint endpoint = new ChatSocketEndpoint(socketServices,
@@ -191,7 +199,7 @@ public final class ParleyNode implements AutoCloseable {
                         "committedWrites", shards.tasks(),
                         "writeRetries", shards.retries(),
                         "uptimeSeconds", (System.currentTimeMillis() - startedAt) / 1000),
-                AdminToken.obtain(config), push);
+                AdminToken.obtain(config), push, people);
 
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(config.host())

@@ -18,7 +18,15 @@ import java.util.Locale;
  */
 public record ServerConfig(Network network, Storage storage, Cluster cluster, Limits limits, Timing timing,
                            Passwords passwords, Observability observability, Retention retention, Admin admin,
-                           Push push, Accounts accounts) {
+                           Push push, Accounts accounts, People people) {
+
+    /** Without a {@code people} section: its defaults. */
+    public ServerConfig(Network network, Storage storage, Cluster cluster, Limits limits, Timing timing,
+                        Passwords passwords, Observability observability, Retention retention, Admin admin, Push push,
+                        Accounts accounts) {
+        this(network, storage, cluster, limits, timing, passwords, observability, retention, admin, push, accounts,
+                People.defaults());
+    }
 
     /** Without an {@code accounts} section: registration and login limits with their defaults. */
     public ServerConfig(Network network, Storage storage, Cluster cluster, Limits limits, Timing timing,
@@ -45,12 +53,13 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
         require(admin != null, "admin", "must be set");
         require(push != null, "push", "must be set");
         require(accounts != null, "accounts", "must be set");
+        require(people != null, "people", "must be set");
     }
 
     public static ServerConfig defaults() {
         return new ServerConfig(Network.defaults(), Storage.defaults(), Cluster.defaults(), Limits.defaults(),
                 Timing.defaults(), Passwords.defaults(), Observability.defaults(), Retention.defaults(), Admin.defaults(),
-                Push.defaults(), Accounts.defaults());
+                Push.defaults(), Accounts.defaults(), People.defaults());
     }
 
     public String host() {
@@ -75,57 +84,62 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
 
     public ServerConfig withNetwork(Network n) {
         return new ServerConfig(n, storage, cluster, limits, timing, passwords, observability, retention, admin, push,
-                accounts);
+                accounts, people);
     }
 
     public ServerConfig withStorage(Storage s) {
         return new ServerConfig(network, s, cluster, limits, timing, passwords, observability, retention, admin, push,
-                accounts);
+                accounts, people);
     }
 
     public ServerConfig withCluster(Cluster c) {
         return new ServerConfig(network, storage, c, limits, timing, passwords, observability, retention, admin, push,
-                accounts);
+                accounts, people);
     }
 
     public ServerConfig withLimits(Limits l) {
         return new ServerConfig(network, storage, cluster, l, timing, passwords, observability, retention, admin, push,
-                accounts);
+                accounts, people);
     }
 
     public ServerConfig withTiming(Timing t) {
         return new ServerConfig(network, storage, cluster, limits, t, passwords, observability, retention, admin, push,
-                accounts);
+                accounts, people);
     }
 
     public ServerConfig withPasswords(Passwords p) {
         return new ServerConfig(network, storage, cluster, limits, timing, p, observability, retention, admin, push,
-                accounts);
+                accounts, people);
     }
 
     public ServerConfig withObservability(Observability o) {
         return new ServerConfig(network, storage, cluster, limits, timing, passwords, o, retention, admin, push,
-                accounts);
+                accounts, people);
     }
 
     public ServerConfig withRetention(Retention r) {
         return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, r, admin, push,
-                accounts);
+                accounts, people);
     }
 
     public ServerConfig withAdmin(Admin a) {
         return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, retention, a, push,
-                accounts);
+                accounts, people);
     }
 
     public ServerConfig withPush(Push p) {
         return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, retention, admin, p,
-                accounts);
+                accounts, people);
     }
 
     public ServerConfig withAccounts(Accounts a) {
         return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, retention, admin, push,
-                a);
+                a, people);
+    }
+
+    public ServerConfig withPeople(People p) {
+        return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, retention, admin, push,
+                accounts, p);
     }
 
     public ServerConfig withAddress(String host, int port) {
@@ -506,6 +520,38 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
             return "Push[enabled=" + enabled + ", content=" + content + ", coalesceWindow=" + coalesceWindow
                     + ", fcm=" + (fcmServiceAccountFile != null) + ", apns=" + (apnsKeyFile != null)
                     + ", webhookSecret=" + (webhookSecret == null ? "none" : "***") + "]";
+        }
+    }
+
+    /**
+     * Profiles, message requests, deleted accounts and reports (docs/operations.md, "People"):
+     * when a new direct conversation is a message request, what happens to a deleted account's
+     * messages, the largest avatar upload and the size avatars are stored at, and how many
+     * reports a user may file a day.
+     */
+    public record People(dev.parley.core.request.RequestRule messageRequests,
+                         dev.parley.core.account.AccountDeletion.Messages deletedAccountMessages, int maxAvatarBytes,
+                         int avatarPixels, int reportsPerDay) {
+        public People {
+            require(messageRequests != null, "people.messageRequests", "must be 'contacts-only' or 'off'");
+            require(deletedAccountMessages != null, "people.deletedAccountMessages", "must be 'keep' or 'erase'");
+            require(maxAvatarBytes >= 1024 && maxAvatarBytes <= 64 * 1024 * 1024, "people.maxAvatarBytes",
+                    "must be 1KiB to 64MiB");
+            require(avatarPixels >= 32 && avatarPixels <= 1024, "people.avatarPixels", "must be 32 to 1024");
+            require(reportsPerDay >= 1, "people.reportsPerDay", "must be at least 1");
+        }
+
+        public static People defaults() {
+            return new People(dev.parley.core.request.RequestRule.OFF,
+                    dev.parley.core.account.AccountDeletion.Messages.KEEP, 5 * 1024 * 1024, 256, 20);
+        }
+
+        public People withMessageRequests(dev.parley.core.request.RequestRule rule) {
+            return new People(rule, deletedAccountMessages, maxAvatarBytes, avatarPixels, reportsPerDay);
+        }
+
+        public People withDeletedAccountMessages(dev.parley.core.account.AccountDeletion.Messages policy) {
+            return new People(messageRequests, policy, maxAvatarBytes, avatarPixels, reportsPerDay);
         }
     }
 

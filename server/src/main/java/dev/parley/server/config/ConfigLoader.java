@@ -52,7 +52,9 @@ public final class ConfigLoader {
                     "trustCertificates", "requestTimeout"},
             "accounts", new String[]{"registration", "registrationsPerAddress", "registrationWindow",
                     "loginFailuresPerAccount", "loginFailuresPerAddress", "loginFailureWindow", "trackedKeys",
-                    "hashingThreads", "hashingQueue", "trustedProxies"});
+                    "hashingThreads", "hashingQueue", "trustedProxies"},
+            "people", new String[]{"messageRequests", "deletedAccountMessages", "maxAvatarBytes", "avatarPixels",
+                    "reportsPerDay"});
 
     private ConfigLoader() {
     }
@@ -65,7 +67,7 @@ public final class ConfigLoader {
         return new ServerConfig(network(s, d.network()), storage(s, d.storage()), cluster(s, d.cluster()),
                 limits(s, d.limits()), timing(s, d.timing()), passwords(s, d.passwords()),
                 observability(s, d.observability()), retention(s, d.retention()),
-                admin(s, d.admin()), push(s, d.push()), accounts(s, d.accounts()));
+                admin(s, d.admin()), push(s, d.push()), accounts(s, d.accounts()), people(s, d.people()));
     }
 
     @SuppressWarnings("unchecked")
@@ -181,6 +183,16 @@ public final class ConfigLoader {
                 s.bool("push.allowLoopbackTargets", d.allowLoopbackTargets()),
                 s.path("push.trustCertificates", d.trustCertificates()),
                 s.duration("push.requestTimeout", d.requestTimeout()));
+    }
+
+    private static ServerConfig.People people(Settings s, ServerConfig.People d) {
+        return new ServerConfig.People(
+                parse("people.messageRequests", () -> dev.parley.core.request.RequestRule.parse(
+                        s.string("people.messageRequests", d.messageRequests().wire()))),
+                parse("people.deletedAccountMessages", () -> dev.parley.core.account.AccountDeletion.Messages.parse(
+                        s.string("people.deletedAccountMessages", d.deletedAccountMessages().wire()))),
+                s.integer("people.maxAvatarBytes", d.maxAvatarBytes()), s.integer("people.avatarPixels", d.avatarPixels()),
+                s.integer("people.reportsPerDay", d.reportsPerDay()));
     }
 
     private interface Parse<T> {

@@ -33,9 +33,16 @@ public final class AdminRoutes {
     private final Supplier<Map<String, Object>> liveStats;
     private final byte[] token;
     private final Responder respond;
+    private final PeopleServices people;
 
     public AdminRoutes(AccountService accounts, SqliteAdministration administration,
                        Supplier<Map<String, Object>> liveStats, String token, Responder respond) {
+        this(accounts, administration, liveStats, token, respond, null);
+    }
+
+    public AdminRoutes(AccountService accounts, SqliteAdministration administration,
+                       Supplier<Map<String, Object>> liveStats, String token, Responder respond, PeopleServices people) {
+        this.people = people;
         this.accounts = accounts;
         this.administration = administration;
         this.liveStats = liveStats;
@@ -59,9 +66,34 @@ public final class AdminRoutes {
         r.post("/admin/v1/users/:username/disable").handler(ctx -> run(ctx, 200, () -> disabled(ctx, true)));
         r.post("/admin/v1/users/:username/enable").handler(ctx -> run(ctx, 200, () -> disabled(ctx, false)));
         r.delete("/admin/v1/users/:username").handler(ctx -> run(ctx, 204, () -> {
-            accounts.deleteAccount(user(ctx).id());
+            if (people != null) {
+                people.deletion().delete(user(ctx).id(), null);
+            } else {
+                accounts.deleteAccount(user(ctx).id());
+            }
             return null;
         }));
+        if (people != null) {
+            r.get("/admin/v1/reports").handler(ctx -> run(ctx, 200, () -> {
+                Long limit = Requests.queryLong(ctx, "limit");
+                int n = limit == null ? 50 : (int) Math.min(Math.max(limit, 1), 500);
+                boolean all = "true".equals(ctx.request().getParam("all"));
+                var reports = people.reports().list(!all, n);
+                java.util.Set<dev.parley.core.account.UserId> users = new java.util.HashSet<>();
+                reports.forEach(rep -> {
+                    users.add(rep.reporter());
+                    users.add(rep.subject());
+                });
+                var profiles = people.profiles().byId(users);
+                JsonArray arr = new JsonArray();
+                reports.forEach(rep -> arr.add(PeopleRoutes.reportView(rep, profiles)));
+                return new JsonObject().put("reports", arr);
+            }));
+            r.post("/admin/v1/reports/:reportId/resolve").handler(ctx -> run(ctx, 204, () -> {
+                people.reports().resolve(Requests.pathId(ctx, "reportId"));
+                return null;
+            }));
+        }
         r.get("/admin/v1/users/:username/devices").handler(ctx -> run(ctx, 200, () -> {
             JsonArray arr = new JsonArray();
             for (Device d : accounts.devices(user(ctx).id())) {

@@ -39,7 +39,7 @@ public final class ApiRoutes {
         Router r = Router.router(vertx);
         routes.guard(r, "/admin/v1/*");
         new AdminRoutes(services.accounts(), services.administration(), services.liveStats(), services.adminToken(),
-                routes.respond).mount(r);
+                routes.respond, services.people()).mount(r);
         routes.errors(r);
         return r;
     }
@@ -58,8 +58,14 @@ public final class ApiRoutes {
             ctx.response().putHeader("Cache-Control", "no-store");
             ctx.next();
         });
-        r.route(prefix).handler(this::jsonBodiesOnly);
-        r.route(prefix).handler(BodyHandler.create(false).setBodyLimit(s.config().limits().maxHttpBodyBytes()));
+        // The avatar upload's body is an image with a limit of its own (PeopleRoutes.mountUploads).
+        jsonRoute(r, prefix).handler(this::jsonBodiesOnly);
+        jsonRoute(r, prefix).handler(BodyHandler.create(false).setBodyLimit(s.config().limits().maxHttpBodyBytes()));
+    }
+
+    private static io.vertx.ext.web.Route jsonRoute(Router r, String prefix) {
+        return prefix.equals("/v1/*") ? r.routeWithRegex("^/v1/(?!" + PeopleRoutes.UPLOAD.substring(4) + "$).*")
+                : r.route(prefix);
     }
 
     /**
@@ -81,6 +87,12 @@ public final class ApiRoutes {
     private Router build(Vertx vertx) {
         Router r = Router.router(vertx);
         guard(r, "/v1/*");
+        ConversationRoutes conversations = new ConversationRoutes(s, respond);
+        if (s.people() != null) {
+            PeopleRoutes people = new PeopleRoutes(s, respond, conversations);
+            people.mountUploads(r);
+            people.mount(r);
+        }
         r.get("/health").handler(this::health);
         r.get("/health/ready").handler(this::health);
         r.get("/health/live").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
@@ -129,7 +141,7 @@ public final class ApiRoutes {
         r.get("/v1/users/:username").handler(ctx -> respond.authed(ctx, 200, caller ->
                 Views.account(s.accounts().accountByUsername(ctx.pathParam("username")))));
 
-        new ConversationRoutes(s, respond).mount(r);
+        conversations.mount(r);
         if (s.push() != null) {
             new PushRoutes(s.push(), respond).mount(r);
         }

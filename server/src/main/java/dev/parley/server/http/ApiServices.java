@@ -19,7 +19,17 @@ import java.util.function.Supplier;
 public record ApiServices(ServerConfig config, AccountService accounts, ConversationService conversations,
                           HistoryService history, GroupService groups, ConversationList conversationList,
                           NodeMetrics metrics, Supplier<Readiness> readiness, SqliteAdministration administration,
-                          Supplier<Map<String, Object>> liveStats, String adminToken, NodePush push) {
+                          Supplier<Map<String, Object>> liveStats, String adminToken, NodePush push,
+                          PeopleServices people) {
+
+    /** Without the people routes (profiles, blocks, requests, reports). */
+    public ApiServices(ServerConfig config, AccountService accounts, ConversationService conversations,
+                       HistoryService history, GroupService groups, ConversationList conversationList,
+                       NodeMetrics metrics, Supplier<Readiness> readiness, SqliteAdministration administration,
+                       Supplier<Map<String, Object>> liveStats, String adminToken, NodePush push) {
+        this(config, accounts, conversations, history, groups, conversationList, metrics, readiness, administration,
+                liveStats, adminToken, push, null);
+    }
 
     /** Without push (its routes are not mounted). */
     public ApiServices(ServerConfig config, AccountService accounts, ConversationService conversations,

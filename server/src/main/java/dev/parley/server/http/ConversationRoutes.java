@@ -1,10 +1,13 @@
 package dev.parley.server.http;
 
+import dev.parley.core.ChatException;
 import dev.parley.core.account.Account;
 import dev.parley.core.account.Caller;
 import dev.parley.core.account.UserId;
 import dev.parley.core.conversation.Conversation;
 import dev.parley.core.conversation.ConversationId;
+import dev.parley.core.conversation.ConversationEntry;
+import dev.parley.core.conversation.ConversationKind;
 import dev.parley.core.conversation.ConversationView;
 import dev.parley.core.conversation.MemberState;
 import dev.parley.core.conversation.Role;
@@ -12,6 +15,8 @@ import dev.parley.core.inbox.ConversationPage;
 import dev.parley.core.inbox.ConversationSummary;
 import dev.parley.core.message.HistoryPage;
 import dev.parley.core.message.Message;
+import dev.parley.core.profile.Profile;
+import dev.parley.core.request.MessageRequest;
 import dev.parley.protocol.ErrorCode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -24,6 +29,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** Conversations over REST: the list, direct conversations, groups, and history pages. */
@@ -40,12 +46,23 @@ final class ConversationRoutes {
         r.get("/v1/conversations").handler(ctx -> respond.authed(ctx, 200, caller -> {
             Long limit = Requests.queryLong(ctx, "limit");
             int size = limit == null ? 50 : (int) Math.min(limit, Integer.MAX_VALUE);
+            String folder = ctx.request().getParam("folder");
+            if ("requests".equals(folder) && s.people() != null) {
+                return requests(caller, size);
+            }
+            if (folder != null && !folder.equals("inbox") && !folder.equals("requests")) {
+                throw new ApiException(ErrorCode.INVALID_FIELD, "query parameter 'folder' must be 'inbox' or 'requests'");
+            }
+            if (folder != null && folder.equals("requests")) {
+                return new JsonObject().put("conversations", new JsonArray()).putNull("nextCursor");
+            }
             return list(s.conversationList().page(caller, ctx.request().getParam("cursor"), size));
         }));
         r.post("/v1/conversations/direct").handler(ctx -> respond.authed(ctx, 200, caller -> {
             JsonObject b = Requests.body(ctx);
             UserId peer = peerOf(b);
-            Conversation c = s.conversations().openDirect(caller, peer);
+            Conversation c = s.people() != null ? s.people().requests().openDirect(caller, peer)
+                    : s.conversations().openDirect(caller, peer);
             return view(caller, c.id());
         }));
         r.post("/v1/conversations/groups").handler(ctx -> respond.authed(ctx, 201, caller -> {
@@ -137,9 +154,48 @@ final class ConversationRoutes {
         return a;
     }
 
-    private JsonObject view(Caller caller, ConversationId id) {
-        ConversationView v = s.conversations().view(caller, id);
-        return Views.conversation(v, usernames(v.members().stream().map(MemberState::userId).toList()));
+    /**
+     * The conversation object: for a member, or for the recipient of its pending message request
+     * (marked {@code "request": true}); a direct conversation names the other person as {@code peer}.
+     */
+    JsonObject view(Caller caller, ConversationId id) {
+        ConversationView v;
+        Optional<MessageRequest> pending = Optional.empty();
+        try {
+            v = s.conversations().view(caller, id);
+        } catch (ChatException e) {
+            pending = e.refusal() == ChatException.Refusal.NOT_FOUND && s.people() != null
+                    ? s.people().requests().pendingFor(caller.userId(), id) : Optional.empty();
+            if (pending.isEmpty()) {
+                throw e;
+            }
+            Conversation c = s.people().conversations().find(id).orElseThrow(() -> ChatException.notFound("conversation"));
+            v = new ConversationView(c, s.people().conversations().members(id));
+        }
+        List<UserId> people = new ArrayList<>(v.members().stream().map(MemberState::userId).toList());
+        UserId peer = null;
+        if (v.conversation().kind() == ConversationKind.DIRECT) {
+            for (UserId u : people) {
+                if (!u.equals(caller.userId())) {
+                    peer = u;
+                }
+            }
+            if (peer == null && s.people() != null) {
+                peer = s.people().requests().find(id).map(MessageRequest::recipient).orElse(null);
+            }
+            if (peer != null && !people.contains(peer)) {
+                people.add(peer);
+            }
+        }
+        Map<UserId, Profile> profiles = profiles(people);
+        JsonObject o = Views.conversation(v, profiles, hiddenFrom(caller));
+        if (peer != null) {
+            o.put("peer", Views.person(peer, profiles));
+        }
+        if (pending.isPresent()) {
+            o.put("request", true);
+        }
+        return o;
     }
 
     private JsonObject list(ConversationPage page) {
@@ -149,20 +205,47 @@ final class ConversationRoutes {
                 peers.add(c.peer());
             }
         }
-        Map<UserId, String> names = usernames(new ArrayList<>(peers));
+        Map<UserId, Profile> profiles = profiles(new ArrayList<>(peers));
         JsonArray arr = new JsonArray();
         for (ConversationSummary c : page.conversations()) {
-            arr.add(Views.summary(c, names));
+            arr.add(Views.summary(c, profiles));
         }
         return new JsonObject().put("conversations", arr)
                 .put("nextCursor", page.next() == null ? null : page.next().encode());
     }
 
-    private Map<UserId, String> usernames(List<UserId> ids) {
-        Map<UserId, String> names = new HashMap<>();
-        for (Account a : s.accounts().accounts(ids)) {
-            names.put(a.id(), a.username());
+    /** The caller's message requests folder: each request as a list line marked {@code "request": true}. */
+    private JsonObject requests(Caller caller, int limit) {
+        if (limit < 1 || limit > s.history().maxPageSize()) {
+            throw ChatException.invalid("limit must be 1 to " + s.history().maxPageSize());
         }
-        return names;
+        List<ConversationSummary> lines = new ArrayList<>();
+        for (MessageRequest r : s.people().requests().pending(caller, limit)) {
+            s.people().conversations().find(r.conversationId()).ifPresent(c -> lines.add(s.conversationList().summarize(
+                    caller.userId(), new ConversationEntry(c, new MemberState(caller.userId(), Role.MEMBER, 0, 0, 0, 0)),
+                    r.requester())));
+        }
+        Map<UserId, Profile> profiles = profiles(lines.stream().map(ConversationSummary::peer).toList());
+        JsonArray arr = new JsonArray();
+        for (ConversationSummary c : lines) {
+            arr.add(Views.summary(c, profiles).put("request", true));
+        }
+        return new JsonObject().put("conversations", arr).putNull("nextCursor");
+    }
+
+    /** Members who blocked the caller: their receipt positions are not shown to the caller. */
+    private Set<UserId> hiddenFrom(Caller caller) {
+        return s.people() == null ? Set.of() : s.people().reach().reachNow(caller.userId()).blockers();
+    }
+
+    private Map<UserId, Profile> profiles(List<UserId> ids) {
+        if (s.people() != null) {
+            return s.people().profiles().byId(ids);
+        }
+        Map<UserId, Profile> out = new HashMap<>();
+        for (Account a : s.accounts().accounts(ids)) {
+            out.put(a.id(), new Profile(a.id(), a.username(), a.username(), null, null, a.deleted()));
+        }
+        return out;
     }
 }

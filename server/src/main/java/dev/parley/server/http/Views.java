@@ -8,6 +8,7 @@ import dev.parley.core.conversation.MemberState;
 import dev.parley.core.inbox.ConversationSummary;
 import dev.parley.core.message.HistoryPage;
 import dev.parley.core.message.Message;
+import dev.parley.core.profile.Profile;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -22,6 +23,23 @@ final class Views {
         return new JsonObject().put("userId", a.id().value()).put("username", a.username());
     }
 
+    /** A user as others see them (docs/protocol.md, "Profile object"). */
+    static JsonObject person(Profile p) {
+        return new JsonObject()
+                .put("userId", p.userId().value())
+                .put("username", p.username())
+                .put("displayName", p.displayName())
+                .put("status", p.status())
+                .put("avatar", p.avatar())
+                .put("deleted", p.deleted());
+    }
+
+    /** A user id with what the profile says, or only the id for an unknown user. */
+    static JsonObject person(UserId id, Map<UserId, Profile> profiles) {
+        Profile p = profiles.get(id);
+        return p == null ? new JsonObject().put("userId", id.value()) : person(p);
+    }
+
     static JsonObject device(Device d, boolean current) {
         return new JsonObject()
                 .put("deviceId", d.id().value())
@@ -31,15 +49,18 @@ final class Views {
                 .put("current", current);
     }
 
-    static JsonObject conversation(ConversationView v, Map<UserId, String> usernames) {
+    /**
+     * The conversation as {@code viewer} sees it: members with their profiles; the positions of a
+     * member in {@code hidden} (one who blocked the viewer) show as 0.
+     */
+    static JsonObject conversation(ConversationView v, Map<UserId, Profile> profiles, java.util.Set<UserId> hidden) {
         JsonArray members = new JsonArray();
         for (MemberState m : v.members()) {
-            members.add(new JsonObject()
-                    .put("userId", m.userId().value())
-                    .put("username", usernames.get(m.userId()))
+            boolean secret = hidden.contains(m.userId());
+            members.add(person(m.userId(), profiles)
                     .put("role", m.role().wire())
-                    .put("delivered", m.deliveredSeq())
-                    .put("read", m.readSeq()));
+                    .put("delivered", secret ? 0 : m.deliveredSeq())
+                    .put("read", secret ? 0 : m.readSeq()));
         }
         return new JsonObject()
                 .put("conversationId", v.conversation().id().value())
@@ -51,7 +72,7 @@ final class Views {
                 .put("members", members);
     }
 
-    static JsonObject summary(ConversationSummary c, Map<UserId, String> usernames) {
+    static JsonObject summary(ConversationSummary c, Map<UserId, Profile> profiles) {
         var conv = c.entry().conversation();
         JsonObject o = new JsonObject()
                 .put("conversationId", conv.id().value())
@@ -65,7 +86,7 @@ final class Views {
                 .put("unread", c.unread())
                 .put("lastMessage", c.lastMessage() == null ? null : message(c.lastMessage()));
         if (c.peer() != null) {
-            o.put("peer", new JsonObject().put("userId", c.peer().value()).put("username", usernames.get(c.peer())));
+            o.put("peer", person(c.peer(), profiles));
         }
         return o;
     }

@@ -1,6 +1,7 @@
 package dev.parley.server.push;
 
 import dev.parley.core.account.AccountStore;
+import dev.parley.core.block.BlockDirectory;
 import dev.parley.core.conversation.ConversationStore;
 import dev.parley.core.conversation.MembershipDirectory;
 import dev.parley.core.delivery.ChatEvent;
@@ -51,7 +52,8 @@ public final class NodePush implements AutoCloseable {
     /** Builds push for the node, or returns null when {@code push.enabled} is false. Not started yet. */
     public static NodePush create(ServerConfig config, Shards shards, DeviceLiveness liveness, MessageStore messages,
                                   ConversationStore conversations, AccountStore accounts,
-                                  MembershipDirectory memberships, MeterRegistry registry, Clock clock) {
+                                  MembershipDirectory memberships, BlockDirectory blocks, MeterRegistry registry,
+                                  Clock clock) {
         ServerConfig.Push p = config.push();
         if (!p.enabled()) {
             return null;
@@ -69,7 +71,7 @@ public final class NodePush implements AutoCloseable {
                             + " removed), failed (given up), dropped (intake full), skipped (no longer needed)")
                     .tag("outcome", e.name().toLowerCase(java.util.Locale.ROOT)).register(registry));
         }
-        PushDispatcher dispatcher = new PushDispatcher(store, new PushPolicy(store, liveness), gateways, messages,
+        PushDispatcher dispatcher = new PushDispatcher(store, new PushPolicy(store, liveness, blocks), gateways, messages,
                 conversations, accounts, clock, new PushDispatcher.Settings(p.content(), p.coalesceWindow(),
                         p.queueCapacity(), p.maxAttempts(), p.previewChars(), Duration.ofSeconds(60),
                         Duration.ofSeconds(1), Duration.ofMinutes(5), 64, config.nodeNumber()),
@@ -97,6 +99,9 @@ public final class NodePush implements AutoCloseable {
             delegate.publish(event, audience);
             if (event instanceof ChatEvent.MessageAdded added) {
                 dispatcher.committed(added.message(), audience);
+            } else if (event instanceof ChatEvent.RequestReceived r) {
+                // Published from a virtual thread (MessageRequests), so queueing may block here.
+                audience.forEach(user -> dispatcher.requestReceived(r.conversationId(), user, r.seq()));
             }
         };
     }

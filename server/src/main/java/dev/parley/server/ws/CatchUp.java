@@ -120,7 +120,13 @@ final class CatchUp {
 
     private List<byte[]> receipts(ConversationId id) {
         List<byte[]> out = new ArrayList<>();
+        // Members who blocked this user keep their positions to themselves.
+        java.util.Set<dev.parley.core.account.UserId> hidden = services.blocks() == null ? java.util.Set.of()
+                : services.blocks().reachNow(connection.caller().userId()).blockers();
         for (MemberState ms : services.conversationStore().members(id)) {
+            if (hidden.contains(ms.userId())) {
+                continue;
+            }
             out.add(FrameCodec.encodeServer(new ServerFrame.Receipt(id.value(), ms.userId().value(), ms.deliveredSeq(),
                     ms.readSeq())));
         }

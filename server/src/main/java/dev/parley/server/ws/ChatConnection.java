@@ -88,6 +88,8 @@ public final class ChatConnection {
     private boolean pendingOverflow;
     private HashSet<String> inflight;
     private Set<UserId> watching = Set.of();
+    /** What the last {@code watch} asked for; {@link #watching} is the part of it allowed. */
+    private volatile Set<UserId> watchRequested = Set.of();
 
     ChatConnection(ServerWebSocket ws, Context context, SocketServices services) {
         this.ws = ws;
@@ -401,7 +403,7 @@ public final class ChatConnection {
         }
         UserId me = caller.userId();
         Blocking.run(context, () -> {
-            Set<UserId> allowed = services.conversationStore().contactsAmong(me, wanted);
+            Set<UserId> allowed = services.watchers().allowed(me, wanted);
             Map<UserId, Presence> now = new HashMap<>();
             for (UserId u : allowed) {
                 now.put(u, services.presence().presenceOf(u));
@@ -416,6 +418,7 @@ public final class ChatConnection {
                 sendError(r.code(), r.message(), w.type(), w.rid(), null, 0, 0);
                 return;
             }
+            watchRequested = Set.copyOf(wanted);
             services.watchers().watch(this, Set.copyOf(ar.result().keySet()));
             ar.result().forEach((u, p) -> send(new ServerFrame.Presence(u.value(), p.online(), p.lastSeen())));
             if (w.rid() != null) {
@@ -426,6 +429,10 @@ public final class ChatConnection {
 
     Set<UserId> watching() {
         return watching;
+    }
+
+    Set<UserId> watchRequested() {
+        return watchRequested;
     }
 
     void watching(Set<UserId> users) {

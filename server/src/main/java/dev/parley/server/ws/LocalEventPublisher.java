@@ -46,6 +46,11 @@ public final class LocalEventPublisher implements EventPublisher {
                     new ServerFrame.Typing(t.conversationId().value(), t.userId().value(), t.typing())));
             case ChatEvent.PresenceChanged p -> new Outbound.Signal(0, FrameCodec.encodeServer(
                     new ServerFrame.Presence(p.userId().value(), p.online(), p.lastSeen())));
+            case ChatEvent.ProfileChanged p -> new Outbound.Signal(0, FrameCodec.encodeServer(new ServerFrame.Profile(
+                    p.profile().userId().value(), p.profile().username(), p.profile().displayName(),
+                    p.profile().status(), p.profile().avatar(), p.profile().deleted())));
+            case ChatEvent.RequestReceived r -> new Outbound.Signal(r.conversationId().value(), FrameCodec.encodeServer(
+                    new ServerFrame.Request(r.conversationId().value(), r.requester().value())));
         };
     }
 }

@@ -1,6 +1,7 @@
 package dev.parley.server.ws;
 
 import dev.parley.core.account.UserId;
+import dev.parley.core.block.BlockDirectory;
 import dev.parley.core.conversation.ConversationStore;
 import dev.parley.core.presence.Presence;
 import dev.parley.core.presence.PresenceFeed;
@@ -22,10 +23,41 @@ public final class PresenceWatchers implements PresenceFeed {
     private final ConcurrentHashMap<UserId, Set<ChatConnection>> watchersOf = new ConcurrentHashMap<>();
     private final ConversationStore conversations;
     private final LocalConnections connections;
+    private volatile BlockDirectory blocks;
 
     public PresenceWatchers(ConversationStore conversations, LocalConnections connections) {
         this.conversations = conversations;
         this.connections = connections;
+    }
+
+    /**
+     * Blocks limit watching too: nobody watches a user who blocked them. After any block or
+     * unblock (on this node or another), the two users' connections here check their watches again.
+     */
+    public void blocks(BlockDirectory directory) {
+        this.blocks = directory;
+        directory.onAnyChange(this::relationsChanged);
+    }
+
+    /** Of {@code wanted}, the users {@code watcher} may watch: sharing a conversation, not blocking them. Blocking. */
+    Set<UserId> allowed(UserId watcher, Set<UserId> wanted) {
+        Set<UserId> shared = conversations.contactsAmong(watcher, wanted);
+        BlockDirectory b = blocks;
+        if (b == null || shared.isEmpty()) {
+            return shared;
+        }
+        Set<UserId> out = new java.util.HashSet<>(shared);
+        out.removeAll(b.reachNow(watcher).blockers());
+        return out;
+    }
+
+    /** A block between these users changed ({@code b} null: {@code a} was deleted): re-check their watches. */
+    void relationsChanged(UserId a, UserId b) {
+        Blocking.executor().execute(() -> {
+            for (UserId user : b == null ? List.of(a) : List.of(a, b)) {
+                connections.forEachOf(user, c -> recheck(c, user));
+            }
+        });
     }
 
     /** Replaces what {@code c} watches. Call on the connection's loop. */
@@ -86,13 +118,18 @@ public final class PresenceWatchers implements PresenceFeed {
         });
     }
 
+    /**
+     * Watches what the connection asked for and is still allowed: drops users no longer shared or
+     * who blocked the watcher, and takes back those an unblock allows again (they are heard from
+     * at their next change).
+     */
     private void recheck(ChatConnection c, UserId watcher) {
-        Set<UserId> current = c.watching();
-        if (current.isEmpty()) {
+        Set<UserId> asked = c.watchRequested();
+        if (asked.isEmpty()) {
             return;
         }
-        Set<UserId> still = conversations.contactsAmong(watcher, current);
-        if (!still.equals(current)) {
+        Set<UserId> still = allowed(watcher, asked);
+        if (!still.equals(c.watching())) {
             c.postTask(() -> watch(c, Set.copyOf(still)));
         }
     }
