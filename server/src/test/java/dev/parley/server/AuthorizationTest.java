@@ -110,10 +110,11 @@ class AuthorizationTest {
                 .isNotEqualTo(token);
 
         Rest.Response me = rest.get("/v1/me", token);
-        assertThat(me.json()).isEqualTo(new JsonObject().put("userId", userId).put("username", name.toLowerCase())
-                .put("deviceId", deviceId));
+        JsonObject profile = new JsonObject().put("userId", userId).put("username", name.toLowerCase())
+                .put("displayName", name.toLowerCase()).putNull("status").putNull("avatar").put("deleted", false);
+        assertThat(me.json()).isEqualTo(profile.copy().put("deviceId", deviceId));
         Rest.Response lookup = rest.get("/v1/users/" + name, token);
-        assertThat(lookup.json()).isEqualTo(new JsonObject().put("userId", userId).put("username", name.toLowerCase()));
+        assertThat(lookup.json()).isEqualTo(profile);
         assertThat(rest.register(name.toLowerCase(), "x".repeat(1024)).errorCode()).isEqualTo("username_taken");
         assertThat(rest.register(name + "x", "x".repeat(1024)).status()).isEqualTo(201);
         assertThat(rest.register(name + "y", "x".repeat(1025)).errorCode()).isEqualTo("invalid_field");

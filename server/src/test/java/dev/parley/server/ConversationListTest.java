@@ -99,7 +99,8 @@ class ConversationListTest {
         assertThat(carolLine.getLong("lastSeq")).isEqualTo(1L);
         assertThat(carolLine.getInteger("unread")).isEqualTo(1);
         assertThat(carolLine.getJsonObject("peer"))
-                .isEqualTo(new JsonObject().put("userId", carol.userId()).put("username", carol.username()));
+                .isEqualTo(new JsonObject().put("userId", carol.userId()).put("username", carol.username())
+                        .put("displayName", carol.username()).putNull("status").putNull("avatar").put("deleted", false));
         assertThat(carolLine.getJsonObject("lastMessage")).isEqualTo(lastEntry(me, withCarol));
         assertThat(carolLine.getJsonObject("lastMessage").getString("body")).isEqualTo("hi from carol");
 

@@ -489,7 +489,7 @@ class ErrorCodesTest {
     void methodNotAllowed() {
         Rest rest = node.rest();
         String token = aliceDevice.token();
-        String[][] calls = {{"POST", "/health"}, {"PUT", "/v1/accounts"}, {"DELETE", "/v1/me"}, {"GET", "/v1/sessions"},
+        String[][] calls = {{"POST", "/health"}, {"PUT", "/v1/accounts"}, {"POST", "/v1/me"}, {"GET", "/v1/sessions"},
             {"POST", "/v1/devices"}};
         for (String[] call : calls) {
             boolean body = !call[0].equals("GET") && !call[0].equals("DELETE");
