@@ -22,10 +22,13 @@ public enum ConnectionState {
     /** The node does not know the token (close 4001): log in again. */
     AUTH_FAILED,
     /** The account was disabled (close 4004). */
-    ACCOUNT_DISABLED;
+    ACCOUNT_DISABLED,
+    /** The account was deleted (close 4005). */
+    ACCOUNT_DELETED;
 
     /** True when the client has stopped for good. */
     public boolean isFinal() {
-        return this == CLOSED || this == LOGGED_OUT || this == AUTH_FAILED || this == ACCOUNT_DISABLED;
+        return this == CLOSED || this == LOGGED_OUT || this == AUTH_FAILED || this == ACCOUNT_DISABLED
+                || this == ACCOUNT_DELETED;
     }
 }

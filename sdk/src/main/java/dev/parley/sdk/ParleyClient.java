@@ -1,6 +1,7 @@
 package dev.parley.sdk;
 
 import dev.parley.protocol.ClientFrame;
+import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.FrameCodec;
 
 import java.net.URI;
@@ -219,6 +220,129 @@ public final class ParleyClient implements AutoCloseable {
             q.append("&after=").append(after);
         }
         return HistoryPage.from(rest.get(q.toString()));
+    }
+
+    // ---- people: profiles, account, blocks, requests, reports ------------------------------------
+
+    /** The caller's own profile. */
+    public User profile() {
+        return User.from(rest.get("/v1/me"));
+    }
+
+    /**
+     * Changes the caller's display name and status line; null leaves a field as it is, "" clears
+     * it. Refusals: {@code invalid_field} (see the rules in docs/protocol.md), {@code rate_limited}.
+     */
+    public User updateProfile(String displayName, String status) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (displayName != null) {
+            body.put("displayName", displayName);
+        }
+        if (status != null) {
+            body.put("status", status);
+        }
+        return User.from(rest.patch("/v1/me/profile", body));
+    }
+
+    /**
+     * Uploads a PNG, JPEG or WebP image as the caller's avatar (the node crops, shrinks and
+     * re-encodes it). Refusals: {@code unsupported_media}, {@code too_large}, {@code rate_limited}.
+     */
+    public User setAvatar(byte[] image) {
+        return User.from(rest.putBytes("/v1/me/avatar", image, "application/octet-stream"));
+    }
+
+    public User removeAvatar() {
+        return User.from(rest.delete("/v1/me/avatar"));
+    }
+
+    /** The avatar image (JPEG) of a user at the version their profile names. Refusal: {@code not_found}. */
+    public byte[] avatar(User user) {
+        if (user.avatarPath() == null) {
+            throw new ParleyException(ErrorCode.NOT_FOUND, user.username() + " has no avatar");
+        }
+        return rest.bytes(user.avatarPath());
+    }
+
+    /** The profiles of these users (at most 200), in the order given; unknown ids are left out. */
+    public List<User> users(Collection<Long> userIds) {
+        if (userIds.isEmpty()) {
+            return List.of();
+        }
+        StringBuilder q = new StringBuilder();
+        for (long id : userIds) {
+            q.append(q.isEmpty() ? "" : ",").append(id);
+        }
+        return rest.get("/v1/users?ids=" + q).objects("users").stream().map(User::from).toList();
+    }
+
+    /**
+     * Changes the password. With {@code revokeOtherDevices} every other device of the account is
+     * logged out at once. Returns how many were. Refusals: {@code invalid_credentials} (the current
+     * password is wrong), {@code invalid_field}.
+     */
+    public int changePassword(String currentPassword, String newPassword, boolean revokeOtherDevices) {
+        return (int) rest.put("/v1/me/password", Map.of("currentPassword", currentPassword, "newPassword",
+                newPassword, "revokeOtherDevices", revokeOtherDevices)).integer("revokedDevices");
+    }
+
+    /** Deletes the account for good (docs/protocol.md says what that does). Refusal: {@code invalid_credentials}. */
+    public void deleteAccount(String password) {
+        rest.delete("/v1/me", Map.of("password", password));
+    }
+
+    /** Blocks a user (see docs/protocol.md, "Blocks"). */
+    public void block(long userId) {
+        rest.put("/v1/blocks/" + userId, null);
+    }
+
+    /** Unblocks a user. Refusal: {@code not_found} when they were not blocked. */
+    public void unblock(long userId) {
+        rest.delete("/v1/blocks/" + userId);
+    }
+
+    /** The users the caller blocked, newest first. */
+    public List<User> blocks() {
+        return rest.get("/v1/blocks").objects("blocks").stream().map(User::from).toList();
+    }
+
+    /** The caller's pending message requests, newest first (at most 200). */
+    public List<ConversationSummary> requests() {
+        return rest.get("/v1/conversations?folder=requests&limit=200").objects("conversations").stream()
+                .map(ConversationSummary::from).toList();
+    }
+
+    /** Accepts a message request: the conversation becomes ordinary and arrives from its first entry. */
+    public Conversation acceptRequest(long conversationId) {
+        return Conversation.from(rest.post("/v1/conversations/" + conversationId + "/accept", Map.of()));
+    }
+
+    /** Declines (deletes) a message request. */
+    public void declineRequest(long conversationId) {
+        rest.post("/v1/conversations/" + conversationId + "/decline", Map.of());
+    }
+
+    /** Reports a user to the operators; returns the report's id. {@code note} may be null. */
+    public long reportUser(long userId, String reason, String note) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("userId", userId);
+        body.put("reason", reason);
+        if (note != null) {
+            body.put("note", note);
+        }
+        return rest.post("/v1/reports", body).integer("reportId");
+    }
+
+    /** Reports messages (by seq) of a conversation; their sender is reported. Returns the report's id. */
+    public long reportMessages(long conversationId, Collection<Long> seqs, String reason, String note) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("conversationId", conversationId);
+        body.put("seqs", List.copyOf(seqs));
+        body.put("reason", reason);
+        if (note != null) {
+            body.put("note", note);
+        }
+        return rest.post("/v1/reports", body).integer("reportId");
     }
 
     // ---- real time -----------------------------------------------------------------------------

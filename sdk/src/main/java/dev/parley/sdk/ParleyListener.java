@@ -44,6 +44,18 @@ public interface ParleyListener {
     default void onResync(long conversationId, long latestSeq) {
     }
 
+    /**
+     * A user who shares a conversation with this one (or this user) changed their profile, or
+     * deleted their account ({@link User#deleted()}). Not replayed after a reconnect: refetch the
+     * profiles you show with {@link ParleyClient#users}.
+     */
+    default void onProfile(User user) {
+    }
+
+    /** A message request from {@code userId} arrived (once per request): see {@link ParleyClient#requests()}. */
+    default void onRequest(long conversationId, long userId) {
+    }
+
     /** The connection changed state. */
     default void onConnectionState(ConnectionState state) {
     }

@@ -286,6 +286,9 @@ final class Realtime implements ChatSocket.Events {
             case ServerFrame.Receipt r -> inbox.receipt(Receipt.of(r));
             case ServerFrame.Typing t -> safely(() -> listener.onTyping(t.conversationId(), t.userId(), t.typing()));
             case ServerFrame.Presence p -> safely(() -> listener.onPresence(Presence.of(p)));
+            case ServerFrame.Profile p -> safely(() -> listener.onProfile(new User(p.userId(), p.username(),
+                    p.displayName(), p.status(), p.avatar(), p.deleted())));
+            case ServerFrame.Request q -> safely(() -> listener.onRequest(q.conversationId(), q.userId()));
             case ServerFrame.Resync r -> inbox.resync(r.conversationId(), r.latestSeq());
             case ServerFrame.Pong p -> {
             }
@@ -309,6 +312,10 @@ final class Realtime implements ChatSocket.Events {
         }
         if (code == CloseCode.LOGGED_OUT.code()) {
             stop(ConnectionState.LOGGED_OUT, ErrorCode.UNAUTHENTICATED, "this device was logged out");
+            return;
+        }
+        if (code == CloseCode.ACCOUNT_DELETED.code()) {
+            stop(ConnectionState.ACCOUNT_DELETED, ErrorCode.UNAUTHENTICATED, "the account was deleted");
             return;
         }
         if (code == CloseCode.ACCOUNT_DISABLED.code() || authRefusal == ErrorCode.ACCOUNT_DISABLED) {

@@ -76,6 +76,42 @@ final class Rest {
         return await(send("DELETE", path, null));
     }
 
+    JsonObject delete(String path, Map<String, ?> body) {
+        return await(send("DELETE", path, body));
+    }
+
+    /** A PUT whose body is raw bytes (an image), answered with JSON. */
+    JsonObject putBytes(String path, byte[] body, String contentType) {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT)
+                .header("Accept", "application/json").header("Content-Type", contentType)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (token != null) {
+            req.header("Authorization", "Bearer " + token);
+        }
+        return await(http.sendAsync(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+                .handle((resp, err) -> {
+                    if (err != null) {
+                        throw new ParleyException(ErrorCode.UNAVAILABLE, "cannot reach " + base + ": " + err, err);
+                    }
+                    return answer("PUT", path, resp);
+                }));
+    }
+
+    /** The raw bytes at a path (an avatar); refusals as for JSON calls. */
+    byte[] bytes(String path) {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT).GET().build();
+        return await(http.sendAsync(req, HttpResponse.BodyHandlers.ofByteArray()).handle((resp, err) -> {
+            if (err != null) {
+                throw new ParleyException(ErrorCode.UNAVAILABLE, "cannot reach " + base + ": " + err, err);
+            }
+            if (resp.statusCode() != 200) {
+                throw new ParleyException(resp.statusCode() == 404 ? ErrorCode.NOT_FOUND : ErrorCode.INTERNAL,
+                        "GET " + path + " answered HTTP " + resp.statusCode());
+            }
+            return resp.body();
+        }));
+    }
+
     CompletableFuture<JsonObject> send(String method, String path, Map<String, ?> body) {
         HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT)
                 .header("Accept", "application/json");

@@ -13,6 +13,8 @@ class Recorder implements ParleyListener {
     final List<Presence> presence = new CopyOnWriteArrayList<>();
     final List<String> resyncs = new CopyOnWriteArrayList<>();
     final List<ConnectionState> states = new CopyOnWriteArrayList<>();
+    final List<User> profiles = new CopyOnWriteArrayList<>();
+    final List<Long> requests = new CopyOnWriteArrayList<>();
     volatile Thread callbackThread;
     volatile boolean callbacksOnManyThreads;
 
@@ -47,6 +49,18 @@ class Recorder implements ParleyListener {
     public void onPresence(Presence p) {
         onThread();
         presence.add(p);
+    }
+
+    @Override
+    public void onProfile(User user) {
+        onThread();
+        profiles.add(user);
+    }
+
+    @Override
+    public void onRequest(long conversationId, long userId) {
+        onThread();
+        requests.add(conversationId);
     }
 
     @Override
