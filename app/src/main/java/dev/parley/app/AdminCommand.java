@@ -41,7 +41,7 @@ import java.util.concurrent.Callable;
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Administer a Parley node.",
         subcommands = {AdminCommand.Users.class, AdminCommand.Devices.class, AdminCommand.Stats.class,
                 AdminCommand.Backup.class, AdminCommand.Restore.class, AdminCommand.Check.class,
-                AdminCommand.Export.class, AdminCommand.Invite.class})
+                AdminCommand.Export.class, AdminCommand.Invite.class, AdminReports.class})
 final class AdminCommand {
 
     @Option(names = "--server", paramLabel = "URL", scope = ScopeType.INHERIT,
@@ -221,7 +221,8 @@ final class AdminCommand {
             }
         }
 
-        @Command(name = "delete", description = "Delete a user: devices revoked, username freed, history kept.")
+        @Command(name = "delete", description = "Delete a user: leaves their groups, devices revoked, username freed;"
+                + " their messages kept or erased as people.deletedAccountMessages says.")
         static final class Delete implements Callable<Integer> {
             @ParentCommand
             Users users;

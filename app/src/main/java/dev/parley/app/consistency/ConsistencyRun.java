@@ -61,6 +61,9 @@ public final class ConsistencyRun {
     private int drops;
     private int restarts;
     private int kills;
+    /** A user who is in every group and one direct conversation, and deletes their account mid-run. */
+    private Session leaver;
+    private boolean leaverDeleted;
 
     public ConsistencyRun(Settings settings, PrintStream out) {
         this.s = settings;
@@ -137,6 +140,7 @@ public final class ConsistencyRun {
                 membersOf.put(c.conversationId(), ids);
             }
         }
+        addLeaver(node, users);
         for (Session user : users) {
             for (int d = 0; d < s.devicesPerUser(); d++) {
                 Session device = ParleyClient.login(node.uri(), user.username(), "password-" + users.indexOf(user),
@@ -151,6 +155,42 @@ public final class ConsistencyRun {
         }
     }
 
+    /**
+     * The account deleted in the middle of the run: it owns a group of everyone, has a direct
+     * conversation with the first user and writes a few messages; its deletion appends
+     * {@code member_left} entries (passing the group's ownership on) that every device must hold,
+     * and sends into its direct conversation are refused from then on.
+     */
+    private void addLeaver(Fleet node, List<Session> users) throws Exception {
+        String name = "leaver-" + Long.toHexString(s.seed() & 0xffffff);
+        ParleyClient.register(node.uri(), name, "password-leaver");
+        leaver = ParleyClient.login(node.uri(), name, "password-leaver", "leaver");
+        try (ParleyClient c = ParleyClient.builder(node.uri(), leaver).resume(false).build()) {
+            c.connect().get(60, TimeUnit.SECONDS);
+            Conversation direct = c.openDirect(users.getFirst().username());
+            membersOf.put(direct.conversationId(), List.of(leaver.userId(), users.getFirst().userId()));
+            Conversation group = c.createGroup("leaver's group", users.stream().map(Session::username).toList());
+            List<Long> everyone = new ArrayList<>(List.of(leaver.userId()));
+            users.forEach(u -> everyone.add(u.userId()));
+            membersOf.put(group.conversationId(), everyone);
+            for (int i = 0; i < 3; i++) {
+                c.send(direct.conversationId(), "leaver says " + i).get(60, TimeUnit.SECONDS);
+                c.send(group.conversationId(), "leaver tells all " + i).get(60, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private void deleteLeaver(Fleet node) {
+        try (ParleyClient c = ParleyClient.builder(node.uri(), leaver).build()) {
+            c.deleteAccount("password-leaver");
+            leaverDeleted = true;
+            out.printf("  deleted the account %s%n", leaver.username());
+        } catch (RuntimeException e) {
+            // A node killed at that moment: try again at the next action.
+            out.printf("  deleting %s failed (%s); trying again%n", leaver.username(), e.getMessage());
+        }
+    }
+
     // ---- the run -------------------------------------------------------------------------
 
     private void drive(Fleet node) throws Exception {
@@ -161,7 +201,12 @@ public final class ConsistencyRun {
         }
         int nextKill = 0;
         long counter = 0;
+        // Two fifths of the way in, away from the node kills (which come at halves, thirds, quarters).
+        long deleteAt = System.nanoTime() + s.duration().toNanos() * 2 / 5;
         while (System.nanoTime() < end) {
+            if (!leaverDeleted && System.nanoTime() >= deleteAt) {
+                deleteLeaver(node);
+            }
             if (nextKill < killAt.length && System.nanoTime() >= killAt[nextKill]) {
                 String killed = node.killOne(rnd);
                 kills++;
@@ -190,6 +235,13 @@ public final class ConsistencyRun {
             } else {
                 d.send(++counter);
             }
+            sleepBetweenActions();
+        }
+        for (int attempt = 0; !leaverDeleted; attempt++) {
+            if (attempt == 20) {
+                throw new IllegalStateException("could not delete " + leaver.username());
+            }
+            deleteLeaver(node);
             sleepBetweenActions();
         }
         out.printf("  sent %d messages; settling%n", counter);
