@@ -7,7 +7,13 @@ import dev.parley.cli.GroupCommand;
 import dev.parley.cli.HistoryCommand;
 import dev.parley.cli.LoginCommand;
 import dev.parley.cli.LogoutCommand;
+import dev.parley.cli.BlockCommand;
+import dev.parley.cli.DeleteAccountCommand;
+import dev.parley.cli.PasswordCommand;
+import dev.parley.cli.ProfileCommand;
 import dev.parley.cli.RegisterCommand;
+import dev.parley.cli.ReportCommand;
+import dev.parley.cli.RequestsCommand;
 import dev.parley.cli.SendCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,7 +23,9 @@ import picocli.CommandLine.Command;
         description = "Self-hostable real-time messaging.",
         subcommands = {ServeCommand.class, AdminCommand.class, BenchCommand.class, ConsistencyCommand.class,
                 RegisterCommand.class, LoginCommand.class, LogoutCommand.class, ConversationsCommand.class,
-                SendCommand.class, HistoryCommand.class, GroupCommand.class, ChatCommand.class})
+                SendCommand.class, HistoryCommand.class, GroupCommand.class, ChatCommand.class, ProfileCommand.class,
+                BlockCommand.class, RequestsCommand.class, ReportCommand.class, PasswordCommand.class,
+                DeleteAccountCommand.class})
 public final class Parley implements Runnable {
 
     @Override

@@ -8,6 +8,7 @@ import dev.parley.sdk.ConversationSummary;
 import dev.parley.sdk.EntryKind;
 import dev.parley.sdk.HistoryPage;
 import dev.parley.sdk.Member;
+import dev.parley.sdk.User;
 import dev.parley.sdk.ParleyClient;
 import dev.parley.sdk.ParleyException;
 import dev.parley.sdk.ParleyListener;
@@ -134,7 +135,7 @@ public final class ChatScreen implements ParleyListener {
         synchronized (this) {
             for (ConversationSummary s : all) {
                 if (s.peer() != null) {
-                    names.put(s.peer().userId(), s.peer().username());
+                    names.put(s.peer().userId(), s.peer().shownName());
                 }
             }
             for (ConversationSummary s : all) {
@@ -528,6 +529,20 @@ public final class ChatScreen implements ParleyListener {
         changed();
     }
 
+    /** A profile changed: the user's messages and direct conversation show the new name from now on. */
+    @Override
+    public void onProfile(User u) {
+        synchronized (this) {
+            names.put(u.userId(), u.shownName());
+            for (Row r : rows.values()) {
+                if (r.kind == ConversationKind.DIRECT && r.peerId == u.userId()) {
+                    r.name = u.shownName();
+                }
+            }
+        }
+        changed();
+    }
+
     @Override
     public void onResync(long conversationId, long latestSeq) {
         synchronized (this) {
@@ -541,7 +556,8 @@ public final class ChatScreen implements ParleyListener {
     public void onConnectionState(ConnectionState s) {
         synchronized (this) {
             state = s;
-            if (s == ConnectionState.AUTH_FAILED || s == ConnectionState.LOGGED_OUT) {
+            if (s == ConnectionState.AUTH_FAILED || s == ConnectionState.LOGGED_OUT
+                    || s == ConnectionState.ACCOUNT_DELETED) {
                 notice = "this login is no longer valid: /quit, then run 'parley login'";
             }
         }
@@ -682,7 +698,7 @@ public final class ChatScreen implements ParleyListener {
                 for (Member m : c.members()) {
                     if (m.userId() != me.userId()) {
                         peer = m.userId();
-                        name = m.username();
+                        name = m.profile().shownName();
                     }
                 }
             }

@@ -11,7 +11,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Usernames by user id, learned from conversations' member lists. The node names only current
+ * Shown names (display names, or "Deleted account") by user id, learned from conversations'
+ * member lists and profile changes. The node names only current
  * members (there is no look-up by id), so someone who has since left a group and shares no other
  * conversation with us shows as {@value #FORMER}, never as a bare number.
  *
@@ -22,15 +23,17 @@ final class UserNames {
 
     private final Map<Long, String> names = new HashMap<>();
 
-    void put(long userId, String username) {
-        if (username != null) {
-            names.put(userId, username);
+    void put(long userId, String name) {
+        if (name != null) {
+            names.put(userId, name);
         }
     }
 
     void learn(Conversation c) {
         for (Member m : c.members()) {
-            put(m.userId(), m.username());
+            if (m.username() != null) {
+                put(m.userId(), m.profile().shownName());
+            }
         }
     }
 

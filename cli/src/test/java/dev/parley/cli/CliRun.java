@@ -17,7 +17,8 @@ record CliRun(int exitCode, String out, String err) {
     /** The same subcommands the {@code parley} command registers. */
     @Command(name = "parley", subcommands = {RegisterCommand.class, LoginCommand.class, LogoutCommand.class,
             ConversationsCommand.class, SendCommand.class, HistoryCommand.class, GroupCommand.class,
-            ChatCommand.class})
+            ChatCommand.class, ProfileCommand.class, BlockCommand.class, RequestsCommand.class, ReportCommand.class,
+            PasswordCommand.class, DeleteAccountCommand.class})
     static final class Root {
     }
 

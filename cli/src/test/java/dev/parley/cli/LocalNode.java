@@ -20,14 +20,18 @@ final class LocalNode implements AutoCloseable {
     }
 
     static LocalNode start(Path dir) throws Exception {
+        return start(dir, c -> c);
+    }
+
+    static LocalNode start(Path dir, java.util.function.UnaryOperator<ServerConfig> customize) throws Exception {
         ServerConfig.Timing t = ServerConfig.Timing.defaults();
-        return new LocalNode(ParleyNode.start(ServerConfig.defaults()
+        return new LocalNode(ParleyNode.start(customize.apply(ServerConfig.defaults()
                 .withAddress("127.0.0.1", 0)
                 .withDataDir(dir)
                 .withPasswords(ServerConfig.Passwords.fastForTests())
                 .withAccounts(ServerConfig.Accounts.unlimitedForLoadTests())
                 .withTiming(new ServerConfig.Timing(t.heartbeat(), t.authTimeout(), Duration.ofMillis(200),
-                        t.typingExpiry()))));
+                        t.typingExpiry())))));
     }
 
     URI base() {
