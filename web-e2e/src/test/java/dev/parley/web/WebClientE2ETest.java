@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * {@value #MAX_CATCH_UP} missed entries per conversation, so that the script can also show the
  * client handling {@code resync}; and {@code notifications.e2e.mjs} (the bell, the service worker,
  * a failed subscription shown, a subscription registered with the node, a push shown as a
- * notification).
+ * notification); and {@code people.e2e.mjs} (profiles, a message request, blocking).
  *
  * <p>Without Node.js 20+, {@code web/e2e/node_modules/playwright-core} or Chromium the test is
  * skipped and says what is missing ({@code .ci/run} installs all three). Set
@@ -62,6 +62,22 @@ class WebClientE2ETest {
             env.put("PARLEY_SCREENSHOT", Path.of(shot).toAbsolutePath().toString());
         }
         run("chat.e2e.mjs", defaults.withLimits(defaults.limits().withMaxCatchUp(MAX_CATCH_UP)), env);
+    }
+
+    /**
+     * {@code people.e2e.mjs}: profiles with pictures, a message request accepted, a block and an
+     * unblock, on a node with message requests on; writes {@code docs/images/web-people.png}.
+     */
+    @Test
+    void profilesRequestsAndBlocksInHeadlessChromium() throws Exception {
+        ServerConfig defaults = ServerConfig.defaults();
+        Map<String, String> env = new HashMap<>(Map.of("PARLEY_USER_SUFFIX", ""));
+        String shot = System.getProperty("parley.e2e.peopleScreenshot");
+        if (shot != null && !shot.isBlank()) {
+            env.put("PARLEY_PEOPLE_SCREENSHOT", Path.of(shot).toAbsolutePath().toString());
+        }
+        run("people.e2e.mjs", defaults.withPeople(defaults.people()
+                .withMessageRequests(dev.parley.core.request.RequestRule.CONTACTS_ONLY)), env);
     }
 
     @Test

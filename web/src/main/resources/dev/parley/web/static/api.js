@@ -17,16 +17,17 @@ export class Api {
     this.onUnauthenticated = () => {};
   }
 
-  async request(method, path, body) {
+  async request(method, path, body, raw) {
     const headers = { Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (raw !== undefined) headers['Content-Type'] = raw.type || 'application/octet-stream';
     if (this.token) headers.Authorization = `Bearer ${this.token}`;
     let res;
     try {
       res = await fetch(path, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: raw !== undefined ? raw : body === undefined ? undefined : JSON.stringify(body),
         cache: 'no-store',
         credentials: 'omit',
       });
@@ -95,5 +96,62 @@ export class Api {
     if (before !== undefined) q.set('before', String(before));
     if (after !== undefined) q.set('after', String(after));
     return this.request('GET', `/v1/conversations/${id}/messages?${q}`);
+  }
+
+  // ---- people (docs/protocol.md, "People") ---------------------------------------------------
+
+  updateProfile(fields) {
+    return this.request('PATCH', '/v1/me/profile', fields);
+  }
+
+  /** Uploads an image file (the node sniffs, crops, shrinks and re-encodes it). */
+  uploadAvatar(file) {
+    return this.request('PUT', '/v1/me/avatar', undefined, file);
+  }
+
+  removeAvatar() {
+    return this.request('DELETE', '/v1/me/avatar');
+  }
+
+  users(ids) {
+    return this.request('GET', `/v1/users?ids=${ids.join(',')}`);
+  }
+
+  changePassword(currentPassword, newPassword, revokeOtherDevices) {
+    return this.request('PUT', '/v1/me/password', { currentPassword, newPassword, revokeOtherDevices });
+  }
+
+  deleteAccount(password) {
+    return this.request('DELETE', '/v1/me', { password });
+  }
+
+  blocks() {
+    return this.request('GET', '/v1/blocks');
+  }
+
+  block(userId) {
+    return this.request('PUT', `/v1/blocks/${userId}`);
+  }
+
+  unblock(userId) {
+    return this.request('DELETE', `/v1/blocks/${userId}`);
+  }
+
+  /** The message requests folder. */
+  async requests() {
+    const res = await this.request('GET', '/v1/conversations?folder=requests&limit=200');
+    return res.conversations;
+  }
+
+  acceptRequest(id) {
+    return this.request('POST', `/v1/conversations/${id}/accept`, {});
+  }
+
+  declineRequest(id) {
+    return this.request('POST', `/v1/conversations/${id}/decline`, {});
+  }
+
+  report(body) {
+    return this.request('POST', '/v1/reports', body);
   }
 }

@@ -10,6 +10,7 @@ import { Sync } from './sync.js';
 import { avatar, updateAvatar } from './views/common.js';
 import { ChatView } from './views/chat.js';
 import { newConversationDialog } from './views/dialogs.js';
+import { accountDialog, reportDialog } from './views/account.js';
 import { notificationsBell } from './views/bell.js';
 import { ListView } from './views/list.js';
 import { loginView } from './views/login.js';
@@ -51,6 +52,9 @@ function explain(err, context) {
     case 'registration_closed': return 'This server does not take new accounts. Ask its administrator.';
     case 'invite_required': return 'This server needs a valid invite code to create an account.';
     case 'not_found': return context === 'user' ? 'No user has that username.' : err.message;
+    case 'unreachable': return context === 'user' ? 'You cannot start a chat with this person.' : 'This person is not receiving your messages here.';
+    case 'unsupported_media': return 'That file is not a picture this server takes (PNG, JPEG or WebP).';
+    case 'too_large': return err.message || 'That is too large.';
     case 'invalid_field': return context === 'user' ? 'That is you; pick someone else.' : err.message;
     default: return err.message || 'Something went wrong.';
   }
@@ -94,13 +98,20 @@ function showShell(session) {
   const store = new Store(session);
   const sync = new Sync({
     api, store, token: session.token,
-    onRejected: (code) => signedOut(code === 4004 ? 'This account has been disabled.' : 'You were signed out. Please sign in again.'),
+    onRejected: (code) => signedOut(code === 4004 ? 'This account has been disabled.'
+      : code === 4005 ? 'This account was deleted.' : 'You were signed out. Please sign in again.'),
   });
 
   const shell = h('div', { class: 'shell', dataset: { pane: 'list' } });
   const banner = connectionBanner(store, sync);
   const list = new ListView(store, { onOpen: (id) => openChat(id) });
-  const chat = new ChatView(store, sync, { onBack: () => leaveChat() });
+  const report = reportDialog({ api, explain });
+  const chat = new ChatView(store, sync, {
+    onBack: () => leaveChat(),
+    onReport: (c) => report.show(c),
+    onError: (err, say) => say(explain(err)),
+  });
+  const account = accountDialog({ store, api, explain, onDeleted: () => signedOut('Your account was deleted.') });
   const dialog = newConversationDialog({
     async direct(username) {
       try {
@@ -119,10 +130,13 @@ function showShell(session) {
   });
 
   const meAvatar = avatar({ name: session.username, size: 'avatar-sm' });
+  const meName = h('p', { class: 'me-name', text: session.username });
   const sidebar = h('aside', { class: 'sidebar' },
     h('header', { class: 'sidebar-header' },
+      h('button', { class: 'me-button', type: 'button', title: 'Profile and account', attrs: { 'aria-label': 'Profile and account' },
+        on: { click: () => account.show() } },
       meAvatar,
-      h('div', { class: 'me' }, h('h1', { class: 'app-title', text: 'Chats' }), h('p', { class: 'me-name', text: session.username })),
+      h('div', { class: 'me' }, h('h1', { class: 'app-title', text: 'Chats' }), meName)),
       h('button', { class: 'icon-btn', type: 'button', title: 'New chat', attrs: { 'aria-label': 'New chat' }, on: { click: () => dialog.show('direct') } }, icon('compose')),
       h('button', { class: 'icon-btn', type: 'button', title: 'New group', attrs: { 'aria-label': 'New group' }, on: { click: () => dialog.show('group') } }, icon('group')),
       notificationsBell(api, explain),
@@ -130,9 +144,17 @@ function showShell(session) {
     ),
     list.el,
   );
-  shell.append(banner.el, h('div', { class: 'panes' }, sidebar, chat.el), dialog.el);
+  shell.append(banner.el, h('div', { class: 'panes' }, sidebar, chat.el), dialog.el, account.el, report.el);
   root.replaceChildren(shell);
   updateAvatar(meAvatar, { name: session.username });
+  // The header shows the user's display name and picture, and follows their changes.
+  store.subscribe((c) => {
+    if (c.type !== 'profile' || c.id !== store.me) return;
+    const shown = store.shownName(store.me) ?? session.username;
+    setText(meName, shown);
+    meName.title = `@${session.username}`;
+    updateAvatar(meAvatar, { name: shown, src: store.avatarOf(store.me) });
+  });
 
   // At every sign-in, whatever the permission, so the worker is in place (an upgraded node's one
   // included) before any push can arrive. Where it cannot be registered the chat works all the
@@ -142,6 +164,7 @@ function showShell(session) {
 
   function openChat(id, fromHistory = false) {
     if (!store.conversation(id)) return;
+    chat.toggleMenu(false);
     if (!fromHistory) {
       // One history entry for "in a chat", so the phone's back gesture returns to the list.
       if (history.state?.chat) history.replaceState({ chat: id }, '');

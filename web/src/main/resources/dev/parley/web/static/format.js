@@ -99,6 +99,8 @@ export function describeEvent(e, nameOf) {
       return ids.length > 1 ? `${nameOf(ids[0])} left; ${object(ids[1], nameOf)} now own${nameOf(ids[1]) === 'You' ? '' : 's'} the group` : `${nameOf(ids[0] ?? e.senderId)} left`;
     case 'renamed':
       return `${actor} renamed the group to “${e.title ?? ''}”`;
+    case 'request_accepted':
+      return `${actor} accepted the message request`;
     case 'role_changed':
       return `${actor} made ${names(ids, nameOf)} ${e.role === 'admin' ? 'an admin' : 'a member'}`;
     default:

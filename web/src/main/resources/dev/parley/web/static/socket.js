@@ -3,7 +3,7 @@
 // exponential backoff (docs/protocol.md, "Close codes"). What to do with frames is the caller's.
 
 /** Close codes after which the token is useless: the user must log in again. */
-const FINAL_CLOSE_CODES = new Set([4001, 4003, 4004]);
+const FINAL_CLOSE_CODES = new Set([4001, 4003, 4004, 4005]);
 
 const FIRST_RETRY_MS = 500;
 const MAX_RETRY_MS = 30_000;

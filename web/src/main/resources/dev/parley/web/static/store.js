@@ -11,7 +11,8 @@ function newConversation(id) {
     id,
     kind: null, // 'direct' | 'group', null until the node told us
     title: null,
-    peer: null, // {userId, username} for direct conversations
+    peer: null, // {userId, username, displayName, avatar, deleted} for direct conversations
+    request: false, // a message request to this user, not accepted yet (listed apart, read-only)
     lastSeq: 0,
     lastActivityAt: 0,
     lastMessage: null,
@@ -38,7 +39,9 @@ export class Store {
     this.deviceId = deviceId;
     this.username = username;
     this.conversations = new Map();
-    this.users = new Map([[userId, username]]); // userId -> username, from every source
+    // userId -> profile {userId, username, displayName, status, avatar, deleted}, from every source.
+    this.users = new Map([[userId, { userId, username, displayName: username }]]);
+    this.blocked = new Set(); // users this user blocked
     this.presence = new Map(); // userId -> {online, lastSeen}
     this.connection = { state: 'connecting', info: {} };
     this.listeners = new Set();
@@ -71,20 +74,93 @@ export class Store {
 
   nameOf(userId) {
     if (userId === this.me) return 'You';
-    return this.users.get(userId) ?? 'Someone';
+    return this.shownName(userId) ?? 'Someone';
+  }
+
+  /** The name a user shows (their display name), "Deleted account", or null when unknown. */
+  shownName(userId) {
+    const p = this.users.get(userId);
+    if (!p) return null;
+    if (p.deleted) return 'Deleted account';
+    return p.displayName || p.username || null;
+  }
+
+  /** The URL of a user's avatar image, or null. */
+  avatarOf(userId) {
+    const p = this.users.get(userId);
+    return p?.avatar && !p.deleted ? `/v1/users/${userId}/avatar/${encodeURIComponent(p.avatar)}` : null;
+  }
+
+  /** Takes in what the node says of a user (a profile object or a member of a conversation object). */
+  setUser(p) {
+    if (!p || typeof p.userId !== 'number') return;
+    const old = this.users.get(p.userId) ?? {};
+    const next = { ...old };
+    for (const k of ['username', 'displayName', 'status', 'avatar', 'deleted']) if (k in p) next[k] = p[k];
+    next.userId = p.userId;
+    this.users.set(p.userId, next);
+  }
+
+  /** A `profile` frame: names and avatars change wherever the user is shown. */
+  applyProfile(f) {
+    this.setUser(f);
+    for (const c of this.conversations.values()) {
+      if (c.peer?.userId === f.userId) c.peer = { ...c.peer, ...this.users.get(f.userId) };
+      if (c.peer?.userId === f.userId || c.members.has(f.userId)) this.emit('conversation', c.id);
+    }
+    this.emit('list');
+    this.emit('profile', f.userId);
   }
 
   /** What the list and the chat header call the conversation. */
   titleOf(c) {
-    if (c.kind === 'direct') return c.peer?.username ?? 'Direct conversation';
+    if (c.kind === 'direct') return (c.peer && this.shownName(c.peer.userId)) ?? c.peer?.username ?? 'Direct conversation';
     return c.title ?? 'Group';
   }
 
-  /** Conversations, most recent activity first. */
+  /** Conversations, most recent activity first (message requests are listed apart). */
   sorted() {
     return [...this.conversations.values()]
-      .filter((c) => c.kind)
+      .filter((c) => c.kind && !c.request)
       .sort((a, b) => b.lastActivityAt - a.lastActivityAt || b.id - a.id);
+  }
+
+  /** Message requests, newest activity first. */
+  requests() {
+    return [...this.conversations.values()]
+      .filter((c) => c.kind && c.request)
+      .sort((a, b) => b.lastActivityAt - a.lastActivityAt || b.id - a.id);
+  }
+
+  /** The requests folder as the node lists it: requests no longer in it are dropped. */
+  applyRequests(items) {
+    const ids = new Set(items.map((s) => s.conversationId));
+    for (const c of [...this.conversations.values()]) {
+      if (c.request && !ids.has(c.id)) this.conversations.delete(c.id);
+    }
+    for (const s of items) {
+      const c = this.ensure(s.conversationId);
+      c.request = true;
+      this.applySummary(s);
+    }
+    this.emit('list');
+  }
+
+  /** A request became an ordinary conversation (accepted), or was declined (gone). */
+  settleRequest(id, accepted) {
+    const c = this.conversations.get(id);
+    if (!c) return;
+    if (accepted) c.request = false;
+    else this.conversations.delete(id);
+    this.emit('list');
+    this.emit('conversation', id);
+  }
+
+  setBlocked(userId, blocked) {
+    if (blocked) this.blocked.add(userId);
+    else this.blocked.delete(userId);
+    this.emit('list');
+    for (const c of this.conversations.values()) if (c.peer?.userId === userId) this.emit('conversation', c.id);
   }
 
   /** The `positions` of `auth`: every conversation this device knows. */
@@ -111,7 +187,7 @@ export class Store {
     c.title = s.title ?? c.title;
     if (s.peer) {
       c.peer = s.peer;
-      this.users.set(s.peer.userId, s.peer.username);
+      this.setUser(s.peer);
     }
     if (!known) {
       // A new device holds nothing yet; older entries are paged in when the chat opens.
@@ -146,8 +222,13 @@ export class Store {
     }
     c.lastSeq = Math.max(c.lastSeq, o.lastSeq);
     const members = new Map();
+    if (o.peer) {
+      c.peer = o.peer;
+      this.setUser(o.peer);
+    }
+    if (o.request === true) c.request = true;
     for (const m of o.members ?? []) {
-      this.users.set(m.userId, m.username);
+      this.setUser(m);
       const old = c.members.get(m.userId);
       members.set(m.userId, {
         ...m,
@@ -159,12 +240,13 @@ export class Store {
         c.myDelivered = Math.max(c.myDelivered, m.delivered ?? 0);
         c.ackedDelivered = Math.max(c.ackedDelivered, c.myDelivered);
       } else if (o.kind === 'direct') {
-        c.peer = { userId: m.userId, username: m.username };
+        c.peer = { userId: m.userId, username: m.username, displayName: m.displayName, avatar: m.avatar, deleted: m.deleted };
       }
     }
     c.members = members;
     c.membersLoaded = true;
     c.left = o.kind === 'group' && !members.has(this.me);
+    if (o.kind === 'direct' && members.has(this.me)) c.request = false;
     this.recountUnread(c);
     this.emit('list');
     this.emit('conversation', c.id);
@@ -245,7 +327,7 @@ export class Store {
       this.recountUnread(c);
       this.emit('list');
     } else {
-      const m = c.members.get(f.userId) ?? { userId: f.userId, username: this.users.get(f.userId), delivered: 0, read: 0 };
+      const m = c.members.get(f.userId) ?? { userId: f.userId, username: this.users.get(f.userId)?.username, delivered: 0, read: 0 };
       m.delivered = Math.max(m.delivered ?? 0, f.delivered ?? 0);
       m.read = Math.max(m.read ?? 0, f.read ?? 0);
       c.members.set(f.userId, m);

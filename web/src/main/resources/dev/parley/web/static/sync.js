@@ -46,6 +46,7 @@ export class Sync {
     for (let attempt = 0; !this.stopped; attempt++) {
       try {
         for (const s of await this.api.conversations()) this.store.applySummary(s);
+        this.loadPeople();
         break;
       } catch (e) {
         if (e instanceof ApiError && e.code === 'unauthenticated') return;
@@ -123,6 +124,12 @@ export class Sync {
       case 'presence':
         s.applyPresence(f);
         break;
+      case 'profile':
+        s.applyProfile(f);
+        break;
+      case 'request':
+        this.loadRequests();
+        break;
       case 'resync':
         s.applyResync(f);
         if (this.openId === f.conversationId) this.loadNewest(f.conversationId);
@@ -145,9 +152,59 @@ export class Sync {
       for (const s of await this.api.conversations()) this.store.applySummary(s);
       if (this.openId) await this.loadMeta(this.openId, true);
       this.updateWatch();
+      this.loadPeople();
     } catch (e) {
       // The next reconnect tries again.
     }
+  }
+
+  // ---- people ------------------------------------------------------------------------------
+
+  /** The requests folder, the blocks, and the profile of the signed-in user (also after a reconnect). */
+  async loadPeople() {
+    try {
+      const [me, blocks] = await Promise.all([this.api.me(), this.api.blocks()]);
+      this.store.setUser(me);
+      for (const b of blocks.blocks) {
+        this.store.setUser(b);
+        this.store.blocked.add(b.userId);
+      }
+      this.store.emit('profile', this.store.me);
+      await this.loadRequests();
+    } catch (e) {
+      // Offline: the next reconnect loads them.
+    }
+  }
+
+  async loadRequests() {
+    try {
+      this.store.applyRequests(await this.api.requests());
+    } catch (e) {
+      // Refreshed at the next `request` frame or reconnect.
+    }
+  }
+
+  async acceptRequest(id) {
+    const o = await this.api.acceptRequest(id);
+    this.store.settleRequest(id, true);
+    this.store.applyConversation(o);
+    this.updateWatch();
+  }
+
+  async declineRequest(id) {
+    await this.api.declineRequest(id);
+    this.store.settleRequest(id, false);
+  }
+
+  async block(userId) {
+    await this.api.block(userId);
+    this.store.setBlocked(userId, true);
+    this.loadRequests();
+  }
+
+  async unblock(userId) {
+    await this.api.unblock(userId);
+    this.store.setBlocked(userId, false);
   }
 
   // ---- receipts ----------------------------------------------------------------------------
@@ -165,7 +222,7 @@ export class Sync {
     this.pendingAcks.clear();
     for (const id of ids) {
       const c = this.store.conversation(id);
-      if (!c) continue;
+      if (!c || c.request) continue;
       if (c.position > c.ackedDelivered && this.socket?.send({ type: 'delivered', conversationId: id, seq: c.position })) {
         c.ackedDelivered = c.position;
       }
@@ -176,7 +233,7 @@ export class Sync {
   /** Reads everything held in the open conversation, if the user can see it. */
   markRead(id) {
     const c = this.store.conversation(id);
-    if (!c || document.visibilityState !== 'visible') return;
+    if (!c || c.request || document.visibilityState !== 'visible') return;
     if (c.position > c.myRead && this.socket?.send({ type: 'read', conversationId: id, seq: c.position })) {
       c.myRead = c.position;
       c.ackedDelivered = Math.max(c.ackedDelivered, c.position);

@@ -13,7 +13,7 @@ const RUN_GAP_MS = 5 * 60_000; // messages closer than this from one sender form
 const STATUS_LABEL = { pending: 'Sending', sent: 'Sent', delivered: 'Delivered', read: 'Read', failed: 'Not sent' };
 
 export class ChatView {
-  constructor(store, sync, { onBack }) {
+  constructor(store, sync, { onBack, onReport = () => {}, onError = () => {} }) {
     this.store = store;
     this.sync = sync;
     this.id = null;
@@ -25,8 +25,16 @@ export class ChatView {
     this.av = avatar({ name: '', size: 'avatar-sm' });
     this.title = h('h2', { class: 'chat-title' });
     this.subtitle = h('p', { class: 'chat-subtitle' });
+    // The conversation's menu: block or unblock the other person, report them.
+    this.menuBtn = h('button', { class: 'icon-btn menu-btn', type: 'button', title: 'Conversation menu',
+      attrs: { 'aria-label': 'Conversation menu', 'aria-haspopup': 'menu' }, on: { click: () => this.toggleMenu() } }, h('span', { text: '⋮' }));
+    this.blockItem = h('button', { type: 'button', attrs: { role: 'menuitem' }, on: { click: () => this.act(() => this.toggleBlock()) } });
+    this.reportItem = h('button', { type: 'button', text: 'Report…', attrs: { role: 'menuitem' },
+      on: { click: () => this.act(async () => onReport(this.store.conversation(this.id))) } });
+    this.menu = h('div', { class: 'chat-menu', hidden: true, attrs: { role: 'menu' } }, this.blockItem, this.reportItem);
+    this.onError = onError;
     this.header = h('header', { class: 'chat-header' }, this.back, this.av,
-      h('div', { class: 'chat-heading' }, this.title, this.subtitle));
+      h('div', { class: 'chat-heading' }, this.title, this.subtitle), this.menuBtn);
 
     this.historyStatus = h('div', { class: 'history-status' });
     this.log = h('div', { class: 'log' });
@@ -67,14 +75,45 @@ export class ChatView {
     this.placeholder = h('div', { class: 'chat-placeholder' },
       icon('logo', { cls: 'placeholder-logo' }),
       h('p', { text: 'Select a conversation, or start a new one.' }));
-    this.body = h('div', { class: 'chat-body', hidden: true }, this.header, this.scroller, this.pill, this.composerNote, this.composer);
+    // A message request: read it, then accept, delete or block; no composer until accepted.
+    this.requestText = h('p');
+    this.requestBar = h('div', { class: 'request-bar', hidden: true },
+      this.requestText,
+      h('button', { class: 'btn btn-primary', type: 'button', text: 'Accept', on: { click: () => this.act(() => this.sync.acceptRequest(this.id)) } }),
+      h('button', { class: 'btn', type: 'button', text: 'Delete', on: { click: () => this.act(() => this.sync.declineRequest(this.id)) } }),
+      h('button', { class: 'btn danger', type: 'button', text: 'Block', on: { click: () => this.act(() => this.toggleBlock()) } }));
+    this.blockedNote = h('p', { class: 'blocked-note', hidden: true });
+    this.body = h('div', { class: 'chat-body', hidden: true }, this.header, this.menu, this.scroller, this.pill,
+      this.composerNote, this.blockedNote, this.requestBar, this.composer);
     this.el = h('section', { class: 'chat', attrs: { 'aria-label': 'Chat' } }, this.placeholder, this.body);
 
     this.render = frameScheduler(() => this.draw());
     store.subscribe((c) => {
       if (!this.id) return;
-      if ((c.type === 'conversation' && c.id === this.id) || c.type === 'presence' || c.type === 'connection') this.render();
+      if ((c.type === 'conversation' && c.id === this.id) || c.type === 'presence' || c.type === 'connection'
+        || c.type === 'profile' || c.type === 'list') this.render();
     });
+  }
+
+  toggleMenu(show = this.menu.hidden) {
+    this.menu.hidden = !show;
+  }
+
+  /** Runs a menu or request action; its failure is said in the composer's note. */
+  async act(fn) {
+    this.toggleMenu(false);
+    try {
+      await fn();
+    } catch (err) {
+      this.onError(err, (text) => this.note(text));
+    }
+  }
+
+  async toggleBlock() {
+    const c = this.store.conversation(this.id);
+    if (!c?.peer) return;
+    if (this.store.blocked.has(c.peer.userId)) await this.sync.unblock(c.peer.userId);
+    else await this.sync.block(c.peer.userId);
   }
 
   open(id) {
@@ -181,7 +220,16 @@ export class ChatView {
     const title = st.titleOf(c);
     setText(this.title, title);
     const p = c.peer ? st.presence.get(c.peer.userId) : null;
-    updateAvatar(this.av, { name: title, group: c.kind === 'group', online: !!p?.online });
+    updateAvatar(this.av, { name: title, group: c.kind === 'group', online: !!p?.online, src: c.peer ? st.avatarOf(c.peer.userId) : null });
+    const blocked = !!c.peer && st.blocked.has(c.peer.userId);
+    const deleted = !!c.peer && !!st.users.get(c.peer.userId)?.deleted;
+    this.menuBtn.hidden = c.kind !== 'direct' || !c.peer || deleted;
+    setText(this.blockItem, blocked ? `Unblock ${title}` : `Block ${title}`);
+    this.requestBar.hidden = !c.request;
+    setText(this.requestText, `${title} (@${c.peer?.username ?? ''}) wants to send you messages. They won't know you've seen them until you accept.`);
+    this.blockedNote.hidden = !(blocked || deleted) || c.request;
+    setText(this.blockedNote, deleted ? 'This account was deleted.' : `You blocked ${title}. Unblock them to write here.`);
+    this.composer.hidden = c.request || blocked || deleted;
     const typing = st.typingNames(c);
     let sub;
     if (typing.length) sub = c.kind === 'group' ? `${typing.join(', ')} typing…` : 'typing…';
@@ -202,7 +250,7 @@ export class ChatView {
 
   membersLine(c) {
     if (!c.membersLoaded) return '';
-    const names = [...c.members.values()].map((m) => (m.userId === this.store.me ? 'You' : m.username));
+    const names = [...c.members.values()].map((m) => this.store.nameOf(m.userId));
     return names.length > 4 ? `${names.length} members` : names.join(', ');
   }
 
@@ -270,6 +318,7 @@ export class ChatView {
         key: e.clientId ? `m:${e.senderId}:${e.clientId}` : `s:${e.seq}`,
         type: 'text', entry: e, mine, status, cont,
         sender: c.kind === 'group' && !mine && !cont ? st.nameOf(e.senderId) : null,
+        senderAvatar: c.kind === 'group' && !mine && !cont ? st.avatarOf(e.senderId) : null,
       });
       prev = e;
     }
@@ -310,7 +359,14 @@ export class ChatView {
     const e = row.entry;
     el.classList.toggle('cont', row.cont);
     if (e.seq !== null) el.dataset.seq = String(e.seq);
-    setText(parts.sender, row.sender ?? '');
+    if (row.sender) {
+      // A group's messages show who wrote them: their picture (when they have one) and name.
+      const pic = row.senderAvatar ? h('img', { class: 'sender-pic', attrs: { alt: '', src: row.senderAvatar } }) : null;
+      parts.sender.replaceChildren(...(pic ? [pic] : []), h('span', { text: row.sender }));
+      parts.sender.classList.toggle('with-avatar', !!pic);
+    } else {
+      parts.sender.replaceChildren();
+    }
     parts.sender.hidden = !row.sender;
     setText(parts.time, clockTime(e.ts));
     if (!row.mine) return;

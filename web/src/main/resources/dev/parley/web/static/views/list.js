@@ -17,11 +17,24 @@ export class ListView {
       h('p', { class: 'empty-title', text: 'No conversations yet' }),
       h('p', { text: 'Start one with the + button: a direct chat with a username, or a group.' }),
     );
-    this.el = h('div', { class: 'conv-scroll' }, this.list, this.empty);
+    // The requests folder: a link above the inbox while there are any; the list shows them instead.
+    this.folder = 'inbox';
+    this.requestsCount = h('span', { class: 'badge' });
+    this.requestsLink = h('button', { class: 'requests-link', type: 'button', hidden: true, on: { click: () => this.showFolder('requests') } },
+      h('span', { text: 'Message requests' }), this.requestsCount);
+    this.folderTitle = h('div', { class: 'folder-title', hidden: true },
+      h('button', { class: 'link-btn', type: 'button', text: '‹ Chats', on: { click: () => this.showFolder('inbox') } }),
+      h('span', { text: 'Message requests' }));
+    this.el = h('div', { class: 'conv-scroll' }, this.requestsLink, this.folderTitle, this.list, this.empty);
     this.render = frameScheduler(() => this.draw());
     store.subscribe((c) => {
-      if (c.type === 'list' || c.type === 'presence') this.render();
+      if (c.type === 'list' || c.type === 'presence' || c.type === 'profile') this.render();
     });
+    this.render();
+  }
+
+  showFolder(folder) {
+    this.folder = folder;
     this.render();
   }
 
@@ -31,7 +44,14 @@ export class ListView {
   }
 
   draw() {
-    const convs = this.store.sorted();
+    const requests = this.store.requests();
+    if (this.folder === 'requests' && requests.length === 0) this.folder = 'inbox';
+    const inRequests = this.folder === 'requests';
+    this.requestsLink.hidden = inRequests || requests.length === 0;
+    setText(this.requestsCount, String(requests.length));
+    this.folderTitle.hidden = !inRequests;
+    this.list.setAttribute('aria-label', inRequests ? 'Message requests' : 'Conversations');
+    const convs = inRequests ? requests : this.store.sorted();
     this.empty.hidden = convs.length > 0;
     const seen = new Set();
     let cursor = this.list.firstChild;
@@ -73,7 +93,7 @@ export class ListView {
     const s = this.store;
     const title = s.titleOf(c);
     const online = c.peer ? !!s.presence.get(c.peer.userId)?.online : false;
-    updateAvatar(row.av, { name: title, group: c.kind === 'group', online });
+    updateAvatar(row.av, { name: title, group: c.kind === 'group', online, src: c.peer ? s.avatarOf(c.peer.userId) : null });
     row.li.dataset.online = String(online);
     setText(row.name, title);
     setText(row.time, listTime(c.lastActivityAt));
