@@ -13,8 +13,11 @@ self.addEventListener('push', (event) => {
     // Not JSON: show a plain notification below.
   }
   const unread = Number(data.unread) || 0;
-  const title = data.sender || 'New message';
-  const body = data.preview || (unread > 1 ? `${unread} unread messages` : 'You have a new message');
+  // A message request's one notice is quiet: no sender, no text, no sound.
+  const request = data.type === 'request';
+  const title = request ? 'New message request' : data.sender || 'New message';
+  const body = request ? 'Someone you have not talked to wants to send you messages'
+    : data.preview || (unread > 1 ? `${unread} unread messages` : 'You have a new message');
   event.waitUntil((async () => {
     // A visible tab already shows the message; do not notify over it.
     const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
@@ -22,7 +25,8 @@ self.addEventListener('push', (event) => {
     await self.registration.showNotification(title, {
       body,
       tag: data.conversationId ? `c${data.conversationId}` : 'parley',
-      renotify: true,
+      renotify: !request,
+      silent: request,
       icon: 'icon.svg',
       data: { conversationId: data.conversationId ?? null },
     });
