@@ -14,7 +14,7 @@ final class EntryText {
     /** The text of the entry; {@code names} turns user ids into usernames. */
     static String of(ChatMessage m, LongFunction<String> names) {
         return switch (m.kind()) {
-            case TEXT -> m.body();
+            case TEXT -> m.body() == null ? "[text erased]" : m.body();
             case CREATED -> "created \"" + m.title() + "\" with " + users(m.userIds(), names);
             case MEMBERS_ADDED -> "added " + users(m.userIds(), names);
             case MEMBER_REMOVED -> "removed " + users(m.userIds(), names);
@@ -22,6 +22,7 @@ final class EntryText {
                     ? "left; " + names.apply(m.userIds().get(1)) + " is now the owner" : "left";
             case RENAMED -> "renamed the group to \"" + m.title() + "\"";
             case ROLE_CHANGED -> "made " + users(m.userIds(), names) + " " + (m.role() == null ? "?" : m.role().wire());
+            case REQUEST_ACCEPTED -> "accepted the message request";
             case UNKNOWN -> "[an entry this client cannot show]";
         };
     }

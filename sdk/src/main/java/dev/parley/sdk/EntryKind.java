@@ -15,6 +15,8 @@ public enum EntryKind {
     RENAMED("renamed"),
     /** The member in {@code userIds} got {@code role}. */
     ROLE_CHANGED("role_changed"),
+    /** The recipient of a message request (the sender, in {@code userIds}) accepted it and became a member. */
+    REQUEST_ACCEPTED("request_accepted"),
     /** A kind a newer node sends that this SDK does not know; show it as a notice or skip it. */
     UNKNOWN("unknown");
 

@@ -336,7 +336,7 @@ export class ChatView {
     };
     const bubble = h('div', { class: 'bubble' },
       parts.sender,
-      h('span', { class: 'body', text: e.body }),
+      h('span', { class: 'body', text: e.body ?? 'Message erased' }),
       h('span', { class: 'meta' }, parts.time, row.mine ? parts.ticks : null));
     const el = h('div', { class: `msg ${row.mine ? 'mine' : 'theirs'}`, dataset: { key: row.key } }, bubble);
     el.parts = parts;
