@@ -79,13 +79,7 @@ public final class JdbcConversationStore implements ConversationStore {
         UserId lo = a.compareTo(b) < 0 ? a : b;
         UserId hi = lo == a ? b : a;
         return Futures.await(home.write(claimed, s -> {
-            PreparedStatement conv = s.prepare("INSERT INTO conversations (id, kind, title, created_at, last_seq,"
-                    + " last_activity_at) VALUES (?, ?, NULL, ?, 0, ?) ON CONFLICT (id) DO NOTHING");
-            conv.setLong(1, claimed);
-            conv.setString(2, ConversationKind.DIRECT.wire());
-            conv.setLong(3, now);
-            conv.setLong(4, now);
-            conv.executeUpdate();
+            insertDirect(s, claimed, now);
             PreparedStatement mem = s.prepare("INSERT INTO members (conversation_id, user_id, role, joined_seq, joined_at)"
                     + " VALUES (?, ?, ?, 0, ?) ON CONFLICT (conversation_id, user_id) DO NOTHING");
             for (UserId u : List.of(lo, hi)) {
@@ -97,6 +91,17 @@ public final class JdbcConversationStore implements ConversationStore {
             }
             return conversation(s, id).orElseThrow();
         }));
+    }
+
+    /** Inserts an empty direct conversation unless it exists; true if this call inserted it. */
+    static boolean insertDirect(SqlSession s, long id, long now) throws SQLException {
+        PreparedStatement conv = s.prepare("INSERT INTO conversations (id, kind, title, created_at, last_seq,"
+                + " last_activity_at) VALUES (?, ?, NULL, ?, 0, ?) ON CONFLICT (id) DO NOTHING");
+        conv.setLong(1, id);
+        conv.setString(2, ConversationKind.DIRECT.wire());
+        conv.setLong(3, now);
+        conv.setLong(4, now);
+        return conv.executeUpdate() == 1;
     }
 
     /**

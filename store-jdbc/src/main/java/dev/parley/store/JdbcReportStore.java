@@ -22,8 +22,7 @@ import java.util.Optional;
 public final class JdbcReportStore implements ReportStore {
     private static final String COLUMNS = "id, reporter_id, subject_id, conversation_id, reason, note, created_at,"
             + " resolved_at";
-    private static final String ENTRY_COLUMNS = "conversation_id, seq, created_at, sender_id, sender_device_id,"
-            + " client_id, kind, body, title, user_ids, role";
+    private static final String ENTRY_COLUMNS = MessageRows.COLUMNS;
 
     private final Shards shards;
 
@@ -51,30 +50,11 @@ public final class JdbcReportStore implements ReportStore {
                     + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
             for (Message m : r.entries()) {
                 entry.setLong(1, r.id());
-                bindShifted(entry, m);
+                MessageRows.bind(entry, m, 1);
                 entry.executeUpdate();
             }
             return null;
         }));
-    }
-
-    /** {@link MessageRows#bind} one parameter to the right, after the report id. */
-    private static void bindShifted(PreparedStatement ps, Message m) throws SQLException {
-        ps.setLong(2, m.conversationId().value());
-        ps.setLong(3, m.seq());
-        ps.setLong(4, m.createdAt());
-        ps.setLong(5, m.senderId().value());
-        if (m.senderDeviceId() == null) {
-            ps.setNull(6, java.sql.Types.BIGINT);
-        } else {
-            ps.setLong(6, m.senderDeviceId().value());
-        }
-        ps.setString(7, m.clientId());
-        ps.setString(8, m.kind().wire());
-        ps.setString(9, m.body());
-        ps.setString(10, m.title());
-        ps.setString(11, MessageRows.formatIds(m.userIds()));
-        ps.setString(12, m.role() == null ? null : m.role().wire());
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.parley.store;
 import dev.parley.core.account.UserId;
 import dev.parley.core.conversation.Conversation;
 import dev.parley.core.conversation.ConversationId;
-import dev.parley.core.conversation.ConversationKind;
 import dev.parley.core.conversation.Role;
 import dev.parley.core.request.MessageRequest;
 import dev.parley.core.request.RequestStore;
@@ -60,13 +59,7 @@ public final class JdbcRequestStore implements RequestStore {
             }
         }
         return Futures.await(home.write(claimed, s -> {
-            PreparedStatement conv = s.prepare("INSERT INTO conversations (id, kind, title, created_at, last_seq,"
-                    + " last_activity_at) VALUES (?, ?, NULL, ?, 0, ?) ON CONFLICT (id) DO NOTHING");
-            conv.setLong(1, claimed);
-            conv.setString(2, ConversationKind.DIRECT.wire());
-            conv.setLong(3, now);
-            conv.setLong(4, now);
-            if (conv.executeUpdate() == 1) {
+            if (JdbcConversationStore.insertDirect(s, claimed, now)) {
                 PreparedStatement mem = s.prepare("INSERT INTO members (conversation_id, user_id, role, joined_seq, joined_at)"
                         + " VALUES (?, ?, ?, 0, ?) ON CONFLICT (conversation_id, user_id) DO NOTHING");
                 mem.setLong(1, claimed);

@@ -47,21 +47,26 @@ final class MessageRows {
     }
 
     static void bind(PreparedStatement ps, Message m) throws SQLException {
-        ps.setLong(1, m.conversationId().value());
-        ps.setLong(2, m.seq());
-        ps.setLong(3, m.createdAt());
-        ps.setLong(4, m.senderId().value());
+        bind(ps, m, 0);
+    }
+
+    /** Binds the entry's {@link #COLUMNS} to parameters {@code offset + 1} onwards. */
+    static void bind(PreparedStatement ps, Message m, int offset) throws SQLException {
+        ps.setLong(offset + 1, m.conversationId().value());
+        ps.setLong(offset + 2, m.seq());
+        ps.setLong(offset + 3, m.createdAt());
+        ps.setLong(offset + 4, m.senderId().value());
         if (m.senderDeviceId() == null) {
-            ps.setNull(5, java.sql.Types.BIGINT);
+            ps.setNull(offset + 5, java.sql.Types.BIGINT);
         } else {
-            ps.setLong(5, m.senderDeviceId().value());
+            ps.setLong(offset + 5, m.senderDeviceId().value());
         }
-        ps.setString(6, m.clientId());
-        ps.setString(7, m.kind().wire());
-        ps.setString(8, m.body());
-        ps.setString(9, m.title());
-        ps.setString(10, formatIds(m.userIds()));
-        ps.setString(11, m.role() == null ? null : m.role().wire());
+        ps.setString(offset + 6, m.clientId());
+        ps.setString(offset + 7, m.kind().wire());
+        ps.setString(offset + 8, m.body());
+        ps.setString(offset + 9, m.title());
+        ps.setString(offset + 10, formatIds(m.userIds()));
+        ps.setString(offset + 11, m.role() == null ? null : m.role().wire());
     }
 
     static String formatIds(List<UserId> ids) {
