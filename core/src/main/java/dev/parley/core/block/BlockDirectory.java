@@ -25,6 +25,11 @@ public final class BlockDirectory {
     private final Executor blocking;
     private final int maxEntries;
     private final ConcurrentHashMap<UserId, Reach> cache = new ConcurrentHashMap<>();
+    /**
+     * Loads in flight, one per user: a burst of sends from an uncached user waits for one load
+     * instead of starting one each.
+     */
+    private final ConcurrentHashMap<UserId, CompletableFuture<Reach>> loading = new ConcurrentHashMap<>();
     /** Counts changes, so a load that overlapped one does not cache what it read before it. */
     private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
     private volatile BiConsumer<UserId, UserId> announce = (a, b) -> { };
@@ -40,13 +45,30 @@ public final class BlockDirectory {
     /** The user's reach, from the cache or loaded on a virtual thread. */
     public CompletableFuture<Reach> reach(UserId user) {
         Reach r = cache.get(user);
-        return r != null ? CompletableFuture.completedFuture(r) : CompletableFuture.supplyAsync(() -> load(user), blocking);
+        if (r != null) {
+            return CompletableFuture.completedFuture(r);
+        }
+        CompletableFuture<Reach> mine = new CompletableFuture<>();
+        CompletableFuture<Reach> running = loading.putIfAbsent(user, mine);
+        if (running != null) {
+            return running;
+        }
+        blocking.execute(() -> {
+            try {
+                mine.complete(load(user));
+            } catch (RuntimeException e) {
+                mine.completeExceptionally(e);
+            } finally {
+                loading.remove(user, mine);
+            }
+        });
+        return mine;
     }
 
     /** Blocking form of {@link #reach}. */
     public Reach reachNow(UserId user) {
         Reach r = cache.get(user);
-        return r != null ? r : load(user);
+        return r != null ? r : reach(user).join();
     }
 
     /** Whether {@code a} and {@code b} may write to each other (neither blocked the other, neither is deleted). */
