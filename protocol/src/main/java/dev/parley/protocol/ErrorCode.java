@@ -51,11 +51,12 @@ public enum ErrorCode {
      * Deliberately one code for all of these, so a blocked user cannot tell a block apart.
      */
     UNREACHABLE("unreachable", 403),
-    /** An upload is not one of the accepted media types (sniffed from its bytes), or cannot be decoded. */
-    UNSUPPORTED_MEDIA("unsupported_media", 415),
     /** The HTTP method is not supported on this path. */
     METHOD_NOT_ALLOWED("method_not_allowed", 405),
-    /** A request body that is not declared as JSON ({@code Content-Type: application/json}). */
+    /**
+     * A request body that is not declared as JSON ({@code Content-Type: application/json}), or an
+     * avatar upload that is not a PNG, JPEG or WebP image (sniffed from its bytes) or cannot be decoded.
+     */
     UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415),
     /** Self-registration is turned off on this node; an administrator creates accounts. */
     REGISTRATION_CLOSED("registration_closed", 403),

@@ -246,7 +246,7 @@ public final class ParleyClient implements AutoCloseable {
 
     /**
      * Uploads a PNG, JPEG or WebP image as the caller's avatar (the node crops, shrinks and
-     * re-encodes it). Refusals: {@code unsupported_media}, {@code too_large}, {@code rate_limited}.
+     * re-encodes it). Refusals: {@code unsupported_media_type}, {@code too_large}, {@code rate_limited}.
      */
     public User setAvatar(byte[] image) {
         return User.from(rest.putBytes("/v1/me/avatar", image, "application/octet-stream"));

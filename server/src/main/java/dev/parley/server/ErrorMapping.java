@@ -68,7 +68,7 @@ public final class ErrorMapping {
             case REGISTRATION_CLOSED -> ErrorCode.REGISTRATION_CLOSED;
             case INVITE_REQUIRED -> ErrorCode.INVITE_REQUIRED;
             case UNREACHABLE -> ErrorCode.UNREACHABLE;
-            case UNSUPPORTED_MEDIA -> ErrorCode.UNSUPPORTED_MEDIA;
+            case UNSUPPORTED_MEDIA -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
         };
     }
 }

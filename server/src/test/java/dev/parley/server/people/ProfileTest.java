@@ -156,9 +156,9 @@ class ProfileTest {
     void uploadsThatAreNotImagesOrTooBigAreRefusedBeforeDecoding() throws Exception {
         TestUser alice = node.newUser("alice");
         assertThat(upload(alice, "GIF89a not really".getBytes(StandardCharsets.US_ASCII)).errorCode())
-                .isEqualTo("unsupported_media");
+                .isEqualTo("unsupported_media_type");
         assertThat(upload(alice, "<svg xmlns='http://www.w3.org/2000/svg'/>".getBytes(StandardCharsets.US_ASCII))
-                .errorCode()).isEqualTo("unsupported_media");
+                .errorCode()).isEqualTo("unsupported_media_type");
         // A valid PNG header declaring 60000 x 60000 pixels in a few dozen bytes: never decoded.
         Rest.Response bomb = upload(alice, pngHeader(60_000, 60_000));
         assertThat(bomb.status()).isEqualTo(413);
@@ -167,7 +167,7 @@ class ProfileTest {
         Rest.Response huge = upload(alice, new byte[6 * 1024 * 1024]);
         assertThat(huge.status()).isEqualTo(413);
         Rest.Response truncated = upload(alice, java.util.Arrays.copyOf(image(200, 200, "png"), 60));
-        assertThat(truncated.errorCode()).isEqualTo("unsupported_media");
+        assertThat(truncated.errorCode()).isEqualTo("unsupported_media_type");
         Rest.Response anonymous = node.rest().send("PUT", "/v1/me/avatar", null, "x", "image/png");
         assertThat(anonymous.errorCode()).isEqualTo("unauthenticated");
     }
@@ -179,7 +179,8 @@ class ProfileTest {
                     .header("Authorization", "Bearer " + user.restDevice().token())
                     .header("Content-Type", "image/png")
                     .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.ofString());
-            return new Rest.Response(r.statusCode(), r.body(), r.body().startsWith("{") ? new JsonObject(r.body()) : null);
+            return new Rest.Response(r.statusCode(), r.body(), r.body().startsWith("{") ? new JsonObject(r.body()) : null,
+                    r.headers());
         } catch (Exception e) {
             throw new AssertionError(e);
         }

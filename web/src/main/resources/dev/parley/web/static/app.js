@@ -53,7 +53,7 @@ function explain(err, context) {
     case 'invite_required': return 'This server needs a valid invite code to create an account.';
     case 'not_found': return context === 'user' ? 'No user has that username.' : err.message;
     case 'unreachable': return context === 'user' ? 'You cannot start a chat with this person.' : 'This person is not receiving your messages here.';
-    case 'unsupported_media': return 'That file is not a picture this server takes (PNG, JPEG or WebP).';
+    case 'unsupported_media_type': return 'That file is not a picture this server takes (PNG, JPEG or WebP).';
     case 'too_large': return err.message || 'That is too large.';
     case 'invalid_field': return context === 'user' ? 'That is you; pick someone else.' : err.message;
     default: return err.message || 'Something went wrong.';
