@@ -118,7 +118,7 @@ class AccountControlTest {
             a.sendMessage(g, "a2", "group words");
             bob.login("phone").connect().sendMessage(direct, "b1", "bob's words");
 
-            assertThat(node.rest().send("DELETE", "/admin/v1/users/" + alice.username(), adminToken(node), null, null)
+            assertThat(node.adminRest().send("DELETE", "/admin/v1/users/" + alice.username(), adminToken(node), null, null)
                     .status()).isEqualTo(204);
 
             List<Object> directBodies = bob.restDevice().history(direct, "").array("messages").stream()

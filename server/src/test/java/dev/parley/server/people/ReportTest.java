@@ -45,11 +45,11 @@ class ReportTest {
                     .put("reason", "because")).errorCode()).isEqualTo("invalid_field");
 
             String admin = AccountControlTest.adminToken(node);
-            assertThat(node.rest().send("DELETE", "/admin/v1/users/" + bob.username(), admin, null, null).status())
+            assertThat(node.adminRest().send("DELETE", "/admin/v1/users/" + bob.username(), admin, null, null).status())
                     .isEqualTo(204);
             assertThat(alice.restDevice().history(c, "").array("messages").getJsonObject(0).getValue("body")).isNull();
 
-            JsonArray reports = node.rest().get("/admin/v1/reports", admin).array("reports");
+            JsonArray reports = node.adminRest().get("/admin/v1/reports", admin).array("reports");
             assertThat(reports).hasSize(2);
             JsonObject first = reports.stream().map(o -> (JsonObject) o).filter(o -> "harassment".equals(o.getString("reason")))
                     .findFirst().orElseThrow();
@@ -57,11 +57,11 @@ class ReportTest {
             assertThat(first.getJsonObject("user").getBoolean("deleted")).isTrue();
             assertThat(first.getString("note")).isEqualTo("please help");
             assertThat(first.getJsonArray("entries").getJsonObject(0).getString("body")).isEqualTo("something nasty");
-            assertThat(node.rest().send("POST", "/admin/v1/reports/" + first.getLong("reportId") + "/resolve", admin,
+            assertThat(node.adminRest().send("POST", "/admin/v1/reports/" + first.getLong("reportId") + "/resolve", admin,
                     null, null).status()).isEqualTo(204);
-            assertThat(node.rest().get("/admin/v1/reports", admin).array("reports")).hasSize(1);
-            assertThat(node.rest().get("/admin/v1/reports?all=true", admin).array("reports")).hasSize(2);
-            assertThat(node.rest().get("/admin/v1/reports", alice.restDevice().token()).status()).isEqualTo(401);
+            assertThat(node.adminRest().get("/admin/v1/reports", admin).array("reports")).hasSize(1);
+            assertThat(node.adminRest().get("/admin/v1/reports?all=true", admin).array("reports")).hasSize(2);
+            assertThat(node.adminRest().get("/admin/v1/reports", alice.restDevice().token()).status()).isEqualTo(401);
         }
     }
 
