@@ -66,12 +66,6 @@ class SqliteLogCheckpointTest {
             Conversations c = Conversations.create(db);
             for (int round = 0; round < ROUNDS; round++) {
                 c.appendRound(round, 1_000);
-                // One checkpointer period between rounds: a reset needs the passive checkpoint
-                // (on its own thread, every 100 ms) to have caught up, and on a machine busy with
-                // other work that thread may get no CPU during a round (the bound then failed
-                // at load 20). Within a round the writes are continuous; without resets the log
-                // grows the same with or without the pauses.
-                Thread.sleep(100);
             }
             logSize = Files.size(log);
             check.accept(db);
