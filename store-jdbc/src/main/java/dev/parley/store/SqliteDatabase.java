@@ -89,6 +89,12 @@ public final class SqliteDatabase implements Database {
 
     static SqliteDatabase open(Path dir, Durability durability, int readerCount, int maxBatch, int logResetPages)
             throws SQLException {
+        return open(dir, durability, readerCount, maxBatch, logResetPages, CHECKPOINT_INTERVAL_MILLIS);
+    }
+
+    /** With a checkpoint interval of its own: tests that drive checkpoints with {@link #checkpointNow} pass a long one. */
+    static SqliteDatabase open(Path dir, Durability durability, int readerCount, int maxBatch, int logResetPages,
+            long checkpointIntervalMillis) throws SQLException {
         Path file = dir.resolve(FILE_NAME).toAbsolutePath();
         try {
             OwnerOnly.createDirectories(dir);
@@ -114,7 +120,7 @@ public final class SqliteDatabase implements Database {
                 maxBatch, 65_536);
         writer.probeWith(SqliteDatabase::probe);
         WalCheckpointer checkpointer = new WalCheckpointer(open(url, durability, false, WRITER_CACHE_KIB),
-                CHECKPOINT_INTERVAL_MILLIS, logResetPages, "parley-sqlite-checkpointer");
+                checkpointIntervalMillis, logResetPages, "parley-sqlite-checkpointer");
         writer.betweenBatches(session -> {
             checkpointer.resetIfLarge(session);
             return null;
@@ -220,6 +226,11 @@ public final class SqliteDatabase implements Database {
     /** Passive checkpoints run so far, and log resets by the writer (for tests and metrics). */
     long checkpoints() {
         return checkpointer.checkpoints();
+    }
+
+    /** Runs one passive checkpoint now, on the checkpointer's connection (for tests). */
+    void checkpointNow() {
+        checkpointer.passive();
     }
 
     long logResets() {

@@ -62,13 +62,18 @@ final class WalCheckpointer implements AutoCloseable {
             if (closing) {
                 return;
             }
-            try {
-                framesInLog = checkpoint(connection, "PASSIVE")[1];
-                checkpoints.incrementAndGet();
-            } catch (SQLException e) {
-                if (!closing) {
-                    checkpointFailures.log("passive checkpoint failed: {}", e.toString());
-                }
+            passive();
+        }
+    }
+
+    /** One passive checkpoint; synchronized because tests may run one beside the thread's. */
+    synchronized void passive() {
+        try {
+            framesInLog = checkpoint(connection, "PASSIVE")[1];
+            checkpoints.incrementAndGet();
+        } catch (SQLException e) {
+            if (!closing) {
+                checkpointFailures.log("passive checkpoint failed: {}", e.toString());
             }
         }
     }
