@@ -7,6 +7,7 @@ import dev.parley.core.conversation.ConversationId;
 import dev.parley.core.conversation.ConversationKind;
 import dev.parley.core.conversation.Membership;
 import dev.parley.core.conversation.Role;
+import dev.parley.core.group.MembershipRules;
 import dev.parley.core.message.AppendRequest;
 import dev.parley.core.message.AppendResult;
 import dev.parley.core.message.MembershipChange;
@@ -18,15 +19,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Group history events that change membership or the title, applied in the same transaction as
- * the entry that records them. Every rule is checked here against the rows as they are inside the
- * transaction, so concurrent changes from several nodes cannot break them: the first statement
+ * the entry that records them. The rules ({@link MembershipRules}) are checked against the rows as
+ * they are inside the transaction, so concurrent changes from several nodes cannot break them: the first statement
  * locks the conversation's row ({@code FOR UPDATE} on PostgreSQL), and every change of a
  * conversation's members takes that lock, so the members read after it are current until commit.
  */
@@ -50,11 +49,7 @@ final class MembershipChanges {
         conv.setLong(4, now);
         conv.setLong(5, now);
         conv.executeUpdate();
-        Map<UserId, Role> roles = new LinkedHashMap<>();
-        roles.put(owner, Role.OWNER);
-        for (UserId u : members) {
-            roles.putIfAbsent(u, Role.MEMBER);
-        }
+        Map<UserId, Role> roles = MembershipRules.newGroup(owner, members);
         PreparedStatement mem = s.prepare(UPSERT_MEMBER);
         for (Map.Entry<UserId, Role> e : roles.entrySet()) {
             bindMember(mem, id, e.getKey(), e.getValue(), 1, now);
@@ -68,6 +63,7 @@ final class MembershipChanges {
         return new AppendResult.Appended(m, new Membership(id, ConversationKind.GROUP, roles, 1));
     }
 
+    /** Applies the request's change as {@link MembershipRules} decides it, with the entry that records it. */
     static AppendResult apply(SqlSession s, AppendRequest r) throws SQLException {
         ConversationId id = r.conversationId();
         ConversationKind kind = lockedKindOf(s, id);
@@ -78,113 +74,40 @@ final class MembershipChanges {
         if (r.change() instanceof MembershipChange.AcceptRequest) {
             return acceptRequest(s, r, kind, roles);
         }
-        Role senderRole = roles.get(r.senderId());
-        if (senderRole == null) {
-            return new AppendResult.NotMember();
+        MembershipRules.Apply change;
+        switch (MembershipRules.decide(kind, roles, r.senderId(), r.change())) {
+            case MembershipRules.Refuse refuse -> {
+                return refuse.result();
+            }
+            case MembershipRules.Apply apply -> change = apply;
         }
-        if (kind == ConversationKind.DIRECT) {
-            return new AppendResult.Refused(Refusal.INVALID, "a direct conversation's members cannot change");
-        }
-        if (!r.change().allowedSenderRoles().contains(senderRole)) {
-            return new AppendResult.Refused(Refusal.FORBIDDEN, "your role does not allow this");
-        }
-        List<UserId> subjects;
-        Role subjectRole = null;
-        String title = null;
-        UserId successor = null;
-        switch (r.change()) {
-            case MembershipChange.Add add -> {
-                if (add.role() == Role.OWNER || (add.role() == Role.ADMIN && senderRole != Role.OWNER)) {
-                    return new AppendResult.Refused(Refusal.FORBIDDEN, "only the owner may add admins; nobody adds owners");
-                }
-                Set<UserId> fresh = new LinkedHashSet<>(add.users());
-                fresh.removeAll(roles.keySet());
-                if (fresh.isEmpty()) {
-                    return new AppendResult.Refused(Refusal.CONFLICT, "every user named is already a member");
-                }
-                if (roles.size() + fresh.size() > add.maxSize()) {
-                    return new AppendResult.Refused(Refusal.GROUP_FULL,
-                            "the group would exceed " + add.maxSize() + " members");
-                }
-                subjects = List.copyOf(fresh);
-                subjectRole = add.role();
-            }
-            case MembershipChange.Remove rm -> {
-                Role target = roles.get(rm.user());
-                if (target == null) {
-                    return new AppendResult.Refused(Refusal.NOT_FOUND, "member not found");
-                }
-                if (rm.user().equals(r.senderId())) {
-                    return new AppendResult.Refused(Refusal.INVALID, "to remove yourself, leave");
-                }
-                if (!senderRole.outranks(target)) {
-                    return new AppendResult.Refused(Refusal.FORBIDDEN, "you may only remove members below your role");
-                }
-                subjects = List.of(rm.user());
-            }
-            case MembershipChange.Leave leave -> {
-                subjects = new ArrayList<>(List.of(r.senderId()));
-                if (senderRole == Role.OWNER) {
-                    successor = successorOf(roles, r.senderId());
-                    if (successor != null) {
-                        subjects.add(successor);
-                    }
-                }
-            }
-            case MembershipChange.Rename rename -> {
-                subjects = null;
-                title = rename.title();
-            }
-            case MembershipChange.AcceptRequest accept -> throw new IllegalStateException("handled above");
-            case MembershipChange.SetRole set -> {
-                Role target = roles.get(set.user());
-                if (target == null) {
-                    return new AppendResult.Refused(Refusal.NOT_FOUND, "member not found");
-                }
-                if (target == Role.OWNER || set.role() == Role.OWNER) {
-                    return new AppendResult.Refused(Refusal.FORBIDDEN, "ownership cannot be given or taken this way");
-                }
-                subjects = List.of(set.user());
-                subjectRole = set.role();
-            }
-        }
-
-        long seq = nextSeq(s, id, r.createdAt(), title);
+        long seq = nextSeq(s, id, r.createdAt(), change.title());
         switch (r.change()) {
             case MembershipChange.Add add -> {
                 PreparedStatement mem = s.prepare(UPSERT_MEMBER);
-                for (UserId u : subjects) {
+                for (UserId u : change.subjects()) {
                     bindMember(mem, id, u, add.role(), seq, r.createdAt());
                     mem.executeUpdate();
-                    roles.put(u, add.role());
                 }
             }
-            case MembershipChange.Remove rm -> {
-                markLeft(s, id, rm.user(), seq);
-                roles.remove(rm.user());
-            }
+            case MembershipChange.Remove rm -> markLeft(s, id, rm.user(), seq);
             case MembershipChange.Leave leave -> {
                 markLeft(s, id, r.senderId(), seq);
-                roles.remove(r.senderId());
-                if (successor != null) {
-                    setRole(s, id, successor, Role.OWNER);
-                    roles.put(successor, Role.OWNER);
+                if (change.successor() != null) {
+                    setRole(s, id, change.successor(), Role.OWNER);
                 }
             }
             case MembershipChange.Rename rename -> {
             }
             case MembershipChange.AcceptRequest accept -> throw new IllegalStateException("handled above");
-            case MembershipChange.SetRole set -> {
-                setRole(s, id, set.user(), set.role());
-                roles.put(set.user(), set.role());
-            }
+            case MembershipChange.SetRole set -> setRole(s, id, set.user(), set.role());
         }
         Message m = new Message(id, seq, r.createdAt(), r.senderId(), r.senderDeviceId(), r.clientId(), r.kind(),
-                null, title, subjects, subjectRole);
+                null, change.title(), change.subjects(), change.subjectRole());
         PreparedStatement ins = s.prepare(MessageRows.INSERT);
         MessageRows.bind(ins, m);
         ins.executeUpdate();
-        return new AppendResult.Appended(m, new Membership(id, kind, roles, seq));
+        return new AppendResult.Appended(m, new Membership(id, kind, change.roles(), seq));
     }
 
     /**
@@ -216,23 +139,6 @@ final class MembershipChanges {
         MessageRows.bind(ins, m);
         ins.executeUpdate();
         return new AppendResult.Appended(m, new Membership(id, kind, roles, seq));
-    }
-
-    /** The longest-standing admin, else the longest-standing member, else nobody. */
-    private static UserId successorOf(Map<UserId, Role> roles, UserId leaving) {
-        UserId firstMember = null;
-        for (Map.Entry<UserId, Role> e : roles.entrySet()) {
-            if (e.getKey().equals(leaving)) {
-                continue;
-            }
-            if (e.getValue() == Role.ADMIN) {
-                return e.getKey();
-            }
-            if (firstMember == null) {
-                firstMember = e.getKey();
-            }
-        }
-        return firstMember;
     }
 
     /** The conversation's kind, its row locked until commit; null if there is no such conversation. */
