@@ -30,7 +30,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * store on it takes {@link #lock} around each read and write, so a write is one atomic step, as a
  * transaction is on the real stores, and writes commit in the order they take the lock.
  */
-final class MemoryData {
+public final class MemoryData {
     final ReentrantLock lock = new ReentrantLock();
 
     final Map<UserId, Account> accounts = new HashMap<>();

@@ -6,11 +6,11 @@ package dev.parley.core.memory;
  * core test that passes on them says something about the real stores.
  */
 public record MemoryStores(MemoryAccountStore accounts, MemoryConversationStore conversations,
-                           MemoryMessageStore messages) {
+                           MemoryMessageStore messages, MemoryData data) {
 
     public static MemoryStores open() {
         MemoryData data = new MemoryData();
         return new MemoryStores(new MemoryAccountStore(data), new MemoryConversationStore(data),
-                new MemoryMessageStore(data));
+                new MemoryMessageStore(data), data);
     }
 }
