@@ -10,7 +10,8 @@ import java.util.Map;
  * <p>The scanners look fields up by name, so they do not depend on the order in which the node
  * writes them; they do assume what the node and this generator produce: no whitespace between
  * a name and its value, and a body that starts with the generator's own {@code t=<nanos>;}
- * timestamp. Frames of other types are decoded with {@code FrameCodec} by the caller.
+ * timestamp. Frames of other types ({@code OTHER}) are not decoded at all: the generator ignores
+ * what it does not measure.
  */
 final class Wire {
     static final int OTHER = 0, MESSAGE = 1, SENT = 2, ERROR = 3, READY = 4, SYNCED = 5, RESYNC = 6, RECEIPT = 7,

@@ -22,7 +22,7 @@ public enum CloseCode {
     ACCOUNT_DELETED(4005, "account_deleted"),
     /** The client did not read fast enough and its outbound queue filled. Reconnect and resume. */
     SLOW_CONSUMER(4008, "slow_consumer"),
-    /** No frame and no pong arrived within two heartbeat intervals. */
+    /** Nothing (no frame, no pong) was heard for a whole heartbeat interval; the node checks every half interval. */
     HEARTBEAT_TIMEOUT(4009, "heartbeat_timeout"),
     /** The client kept sending invalid frames; see the preceding error frames. */
     PROTOCOL_VIOLATION(4010, "protocol_violation");

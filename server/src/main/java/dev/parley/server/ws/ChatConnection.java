@@ -40,9 +40,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * One device's WebSocket: authentication, inbound frames, and the ordered stream of history
  * entries and signals going out.
  *
- * <p>Threading: every method except {@link #post} and {@link #closeFromAnyThread} runs on the
- * connection's event loop, so its state needs no locks. Blocking work (token check, store
- * reads) runs on virtual threads and comes back to the loop.
+ * <p>Threading: every method except {@link #post}, {@link #postTask}, {@link #closeFromAnyThread}
+ * and {@link #isClosed} runs on the connection's event loop, so its state needs no locks.
+ * Blocking work (token check, store reads, a catch-up) runs on virtual threads and comes back to
+ * the loop; a catch-up asks {@link #isClosed} from its virtual thread between chunks, which is why
+ * {@code state} (written on the loop only) is volatile, as are the few fields read by other threads.
  *
  * <p>Ordering: for each conversation the connection keeps a {@link ConversationCursor}; an entry
  * is written only when it is the next seq. An entry that arrives ahead of a gap is held while the
@@ -71,7 +73,7 @@ public final class ChatConnection {
     private final TokenBucket frameAllowance;
     private final TokenBucket typingAllowance;
 
-    private State state = State.AWAITING_AUTH;
+    private volatile State state = State.AWAITING_AUTH;
     private volatile Caller caller;
     private volatile long lastHeardNanos;
     private volatile long outboundQueuedBytes;
