@@ -76,7 +76,16 @@ class ReconnectTest {
                 }
                 List<CompletableFuture<SentMessage>> all = new ArrayList<>(alices);
                 all.addAll(bobs);
-                CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+                try {
+                    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    // Rare in CI (1 run in dozens); say what was stuck so the next failure can be diagnosed.
+                    throw new AssertionError("sends unconfirmed after 60 s: alice " + unconfirmed(alices) + " of "
+                            + fromAlice + ", bob " + unconfirmed(bobs) + " of " + fromBob + "; alice's states "
+                            + aliceSees.states + ", dropped at " + aliceSees.dropped + ", saw " + aliceSees.messages.size()
+                            + "; bob's states " + bobSees.states + ", dropped at " + bobSees.dropped + ", saw "
+                            + bobSees.messages.size(), e);
+                }
 
                 Set<Long> seqs = new HashSet<>();
                 for (CompletableFuture<SentMessage> f : all) {
@@ -125,6 +134,16 @@ class ReconnectTest {
                 assertThat(bobSees.states).contains(ConnectionState.DISCONNECTED);
             }
         }
+    }
+
+    private static String unconfirmed(List<CompletableFuture<SentMessage>> sends) {
+        List<Integer> open = new ArrayList<>();
+        for (int i = 0; i < sends.size(); i++) {
+            if (!sends.get(i).isDone()) {
+                open.add(i);
+            }
+        }
+        return open.size() + " " + (open.size() > 20 ? open.subList(0, 20) + "..." : open);
     }
 
     @Test
