@@ -7,6 +7,7 @@ import dev.parley.core.conversation.Role;
 import dev.parley.core.delivery.ChatEvent;
 import dev.parley.core.message.Message;
 import dev.parley.core.message.MessageKind;
+import dev.parley.core.message.Quote;
 import dev.parley.core.profile.Profile;
 
 import java.io.ByteArrayInputStream;
@@ -55,6 +56,17 @@ final class EventCodec {
                         }
                     }
                     out.writeByte(m.role() == null ? -1 : m.role().ordinal());
+                    // Added after the first release: a node reading an event without them (from an
+                    // older node during a rolling upgrade) finds the stream ended here.
+                    out.writeLong(m.replyTo());
+                    Quote q = m.quote();
+                    out.writeBoolean(q != null);
+                    if (q != null) {
+                        out.writeLong(q.seq());
+                        out.writeLong(q.senderId().value());
+                        out.writeByte(q.kind().ordinal());
+                        string(out, q.excerpt());
+                    }
                 }
                 case ChatEvent.ReceiptMoved r -> {
                     out.writeByte(RECEIPT);
@@ -121,9 +133,18 @@ final class EventCodec {
                         }
                     }
                     byte role = in.readByte();
+                    long replyTo = 0;
+                    Quote quote = null;
+                    if (in.available() > 0) {
+                        replyTo = in.readLong();
+                        if (in.readBoolean()) {
+                            quote = new Quote(in.readLong(), new UserId(in.readLong()),
+                                    MessageKind.values()[in.readByte()], string(in));
+                        }
+                    }
                     yield new ChatEvent.MessageAdded(new Message(c, seq, createdAt, sender,
                             device == 0 ? null : new DeviceId(device), clientId, kind, body, title, ids,
-                            role < 0 ? null : Role.values()[role]));
+                            role < 0 ? null : Role.values()[role], replyTo, quote));
                 }
                 case RECEIPT -> new ChatEvent.ReceiptMoved(new ConversationId(in.readLong()), new UserId(in.readLong()),
                         in.readLong(), in.readLong());

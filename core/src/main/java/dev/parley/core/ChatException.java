@@ -52,7 +52,12 @@ public final class ChatException extends RuntimeException {
         /** The other person does not accept this from the caller (blocked, or a deleted account). */
         UNREACHABLE,
         /** An upload that is not an accepted media type, or cannot be decoded. */
-        UNSUPPORTED_MEDIA
+        UNSUPPORTED_MEDIA,
+        /**
+         * The entry a reply (or another action on an entry) names does not exist in that
+         * conversation, or is not one it may name.
+         */
+        TARGET_NOT_FOUND
     }
 
     public static ChatException notFound(String what) {

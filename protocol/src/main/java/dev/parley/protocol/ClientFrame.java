@@ -24,8 +24,15 @@ public sealed interface ClientFrame {
         public String type() { return "auth"; }
     }
 
-    /** Sends a text message; {@code clientId} makes retries idempotent. */
-    record Send(String rid, String clientId, long conversationId, String body) implements ClientFrame {
+    /**
+     * Sends a text message; {@code clientId} makes retries idempotent. {@code replyTo} is the seq
+     * of the entry it answers, 0 for none.
+     */
+    record Send(String rid, String clientId, long conversationId, String body, long replyTo) implements ClientFrame {
+        public Send(String rid, String clientId, long conversationId, String body) {
+            this(rid, clientId, conversationId, body, 0);
+        }
+
         public String type() { return "send"; }
     }
 

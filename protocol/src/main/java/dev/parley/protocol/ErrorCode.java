@@ -51,6 +51,12 @@ public enum ErrorCode {
      * Deliberately one code for all of these, so a blocked user cannot tell a block apart.
      */
     UNREACHABLE("unreachable", 403),
+    /**
+     * The entry a reply names ({@code replyTo}) is not a message of that conversation the sender
+     * may answer: it does not exist (a seq past the end, or deleted by retention) or it is not a
+     * text message.
+     */
+    TARGET_NOT_FOUND("target_not_found", 404),
     /** The HTTP method is not supported on this path. */
     METHOD_NOT_ALLOWED("method_not_allowed", 405),
     /**

@@ -61,7 +61,8 @@ public final class FrameCodec {
             case "auth" -> new ClientFrame.Auth(rid, f.string("token", ctx),
                     f.integerMap("positions", MAX_ID, MAX_ID, MAX_POSITIONS, ctx));
             case "send" -> new ClientFrame.Send(rid, clientId(f, ctx),
-                    f.integer("conversationId", 1, MAX_ID, ctx), f.string("body", ctx));
+                    f.integer("conversationId", 1, MAX_ID, ctx), f.string("body", ctx),
+                    f.optInteger("replyTo", 1, MAX_ID, 0, ctx));
             case "delivered" -> new ClientFrame.Delivered(rid,
                     f.integer("conversationId", 1, MAX_ID, ctx), f.integer("seq", 0, MAX_ID, ctx));
             case "read" -> new ClientFrame.Read(rid,
@@ -117,6 +118,9 @@ public final class FrameCodec {
                     g.writeStringField("clientId", s.clientId());
                     g.writeNumberField("conversationId", s.conversationId());
                     g.writeStringField("body", s.body());
+                    if (s.replyTo() != 0) {
+                        g.writeNumberField("replyTo", s.replyTo());
+                    }
                 }
                 case ClientFrame.Delivered d -> {
                     g.writeNumberField("conversationId", d.conversationId());
@@ -185,6 +189,17 @@ public final class FrameCodec {
                         g.writeEndArray();
                     }
                     optString(g, "role", m.role());
+                    if (m.replyTo() != 0) {
+                        g.writeNumberField("replyTo", m.replyTo());
+                    }
+                    if (m.quote() != null) {
+                        g.writeObjectFieldStart("quote");
+                        g.writeNumberField("seq", m.quote().seq());
+                        g.writeNumberField("senderId", m.quote().senderId());
+                        g.writeStringField("kind", m.quote().kind());
+                        optString(g, "excerpt", m.quote().excerpt());
+                        g.writeEndObject();
+                    }
                 }
                 case ServerFrame.Receipt r -> {
                     g.writeNumberField("conversationId", r.conversationId());
@@ -278,7 +293,7 @@ public final class FrameCodec {
                     f.optString("clientId", ctx), f.string("kind", ctx), f.optString("body", ctx),
                     f.optString("title", ctx),
                     f.has("userIds") ? f.integers("userIds", 1, MAX_ID, Integer.MAX_VALUE, ctx) : null,
-                    f.optString("role", ctx));
+                    f.optString("role", ctx), f.optInteger("replyTo", 1, MAX_ID, 0, ctx), quote(f, ctx));
             case "receipt" -> new ServerFrame.Receipt(f.integer("conversationId", 1, MAX_ID, ctx),
                     f.integer("userId", 1, MAX_ID, ctx), f.integer("delivered", 0, MAX_ID, ctx),
                     f.integer("read", 0, MAX_ID, ctx));
@@ -303,6 +318,12 @@ public final class FrameCodec {
                     f.optInteger("retryAfterMs", 0, Long.MAX_VALUE, 0, ctx));
             default -> throw ctx.error(ErrorCode.UNKNOWN_TYPE, "unknown frame type '" + truncate(type) + "'");
         };
+    }
+
+    private static ServerFrame.Quote quote(JsonFields f, JsonFields.Context ctx) {
+        JsonFields q = f.optObject("quote", ctx);
+        return q == null ? null : new ServerFrame.Quote(q.integer("seq", 1, MAX_ID, ctx),
+                q.integer("senderId", 0, MAX_ID, ctx), q.string("kind", ctx), q.optString("excerpt", ctx));
     }
 
     // ---- plumbing ------------------------------------------------------------------------

@@ -17,8 +17,8 @@ import java.util.Map;
  * The top-level fields of one JSON object frame, read with Jackson's streaming parser.
  *
  * <p>Frames are flat by design: values are strings, integers, booleans, arrays of integers, or
- * objects mapping names to integers. Anything nested deeper is skipped, so a client may add fields
- * a later protocol version defines without breaking this one.
+ * objects of such values (one level: a {@code message}'s {@code quote}). Anything nested deeper is
+ * skipped, so a client may add fields a later protocol version defines without breaking this one.
  */
 final class JsonFields {
     static final JsonFactory FACTORY = JsonFactory.builder()
@@ -108,9 +108,11 @@ final class JsonFields {
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             JsonToken v = p.nextToken();
-            if (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY) {
+            if (v == JsonToken.START_OBJECT) {
                 p.skipChildren();
                 map.put(name, OTHER);
+            } else if (v == JsonToken.START_ARRAY) {
+                map.put(name, readArray(p));
             } else {
                 map.put(name, readValue(p, v));
             }
@@ -223,6 +225,23 @@ final class JsonFields {
             out.put(key, val);
         }
         return out;
+    }
+
+    /**
+     * The fields of the object in field {@code name}, read as a frame's own fields are; null when
+     * the field is absent or null.
+     */
+    JsonFields optObject(String name, Context ctx) {
+        Object v = values.get(name);
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof Map<?, ?> map)) {
+            throw ctx.error(ErrorCode.INVALID_FIELD, "field '" + name + "' must be an object");
+        }
+        JsonFields inner = new JsonFields();
+        map.forEach((k, val) -> inner.values.put((String) k, val));
+        return inner;
     }
 
     /** What an error about this frame should name. */

@@ -26,7 +26,12 @@ public sealed interface ServerFrame {
      */
     record Message(long conversationId, long seq, long ts, long senderId, long senderDeviceId,
                    String clientId, String kind, String body, String title, List<Long> userIds,
-                   String role) implements ServerFrame {
+                   String role, long replyTo, Quote quote) implements ServerFrame {
+        public Message(long conversationId, long seq, long ts, long senderId, long senderDeviceId, String clientId,
+                       String kind, String body, String title, List<Long> userIds, String role) {
+            this(conversationId, seq, ts, senderId, senderDeviceId, clientId, kind, body, title, userIds, role, 0, null);
+        }
+
         public String type() { return "message"; }
 
         public static Message text(long conversationId, long seq, long ts, long senderId, long senderDeviceId,
@@ -34,6 +39,13 @@ public sealed interface ServerFrame {
             return new Message(conversationId, seq, ts, senderId, senderDeviceId, clientId, "text", body,
                     null, null, null);
         }
+    }
+
+    /**
+     * What a reply shows of the entry it answers ({@code replyTo}), as that entry is now:
+     * its sender, kind and the first characters of its text ({@code excerpt}, absent when none).
+     */
+    record Quote(long seq, long senderId, String kind, String excerpt) {
     }
 
     /** A member's delivered and read positions in a conversation (both only move forward). */

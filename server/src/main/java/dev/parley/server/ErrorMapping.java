@@ -69,6 +69,7 @@ public final class ErrorMapping {
             case INVITE_REQUIRED -> ErrorCode.INVITE_REQUIRED;
             case UNREACHABLE -> ErrorCode.UNREACHABLE;
             case UNSUPPORTED_MEDIA -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+            case TARGET_NOT_FOUND -> ErrorCode.TARGET_NOT_FOUND;
         };
     }
 }

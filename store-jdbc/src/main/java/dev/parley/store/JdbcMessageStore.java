@@ -8,7 +8,10 @@ import dev.parley.core.conversation.Membership;
 import dev.parley.core.message.AppendRequest;
 import dev.parley.core.message.AppendResult;
 import dev.parley.core.message.Message;
+import dev.parley.core.message.MessageKind;
 import dev.parley.core.message.MessageStore;
+import dev.parley.core.message.Quote;
+import dev.parley.core.ChatException.Refusal;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -76,12 +79,22 @@ public final class JdbcMessageStore implements MessageStore {
         if (r.clientId() != null) {
             Message original = byClientId(s, r);
             if (original != null) {
-                boolean same = original.kind() == r.kind() && Objects.equals(original.body(), r.body());
+                boolean same = original.kind() == r.kind() && Objects.equals(original.body(), r.body())
+                        && original.replyTo() == r.replyTo();
                 return same ? new AppendResult.Duplicate(original) : new AppendResult.ClientIdConflict(original);
             }
         }
         if (r.change() != null) {
             return MembershipChanges.apply(s, r);
+        }
+        Quote quote = null;
+        if (r.replyTo() > 0) {
+            // Checked before the seq is taken: a refusal after it would commit a gap.
+            quote = quotable(s, r.conversationId(), r.replyTo());
+            if (quote == null) {
+                return isMember(s, r) ? new AppendResult.Refused(Refusal.TARGET_NOT_FOUND,
+                        "no message " + r.replyTo() + " to reply to in this conversation") : new AppendResult.NotMember();
+            }
         }
         PreparedStatement next = s.prepare(NEXT_SEQ_FOR_MEMBER.get(s.dialect()));
         next.setLong(1, r.createdAt());
@@ -100,11 +113,16 @@ public final class JdbcMessageStore implements MessageStore {
             kind = ConversationKind.fromWire(rs.getString(3));
         }
         Message m = new Message(r.conversationId(), seq, r.createdAt(), r.senderId(), r.senderDeviceId(), r.clientId(),
-                r.kind(), r.body(), r.title(), r.userIds(), r.role());
+                r.kind(), r.body(), r.title(), r.userIds(), r.role(), r.replyTo(), quote);
         PreparedStatement ins = s.prepare(MessageRows.INSERT_IF_MEMBER);
         MessageRows.bind(ins, m);
-        ins.setLong(12, r.senderId().value());
-        ins.setLong(13, r.conversationId().value());
+        if (r.replyTo() > 0) {
+            ins.setLong(12, r.replyTo());
+        } else {
+            ins.setNull(12, java.sql.Types.BIGINT);
+        }
+        ins.setLong(13, r.senderId().value());
+        ins.setLong(14, r.conversationId().value());
         if (ins.executeUpdate() == 0) {
             throw new SQLException("the sender's membership changed while the append waited for the conversation",
                     Dialect.SERIALIZATION_FAILURE);
@@ -114,6 +132,29 @@ public final class JdbcMessageStore implements MessageStore {
             current = new Membership(r.conversationId(), kind, MembershipChanges.currentRoles(s, r.conversationId()), version);
         }
         return new AppendResult.Appended(m, current);
+    }
+
+    /** The text message at {@code seq} as a reply quotes it, or null when there is none to quote. */
+    private static Quote quotable(SqlSession s, ConversationId c, long seq) throws SQLException {
+        PreparedStatement ps = s.prepare("SELECT sender_id, kind, body FROM messages WHERE conversation_id = ? AND seq = ?");
+        ps.setLong(1, c.value());
+        ps.setLong(2, seq);
+        try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next() || !MessageKind.TEXT.wire().equals(rs.getString(2))) {
+                return null;
+            }
+            return new Quote(seq, new UserId(rs.getLong(1)), MessageKind.TEXT, Quote.excerpt(rs.getString(3)));
+        }
+    }
+
+    private static boolean isMember(SqlSession s, AppendRequest r) throws SQLException {
+        PreparedStatement ps = s.prepare("SELECT 1 FROM members WHERE conversation_id = ? AND user_id = ?"
+                + " AND left_seq IS NULL");
+        ps.setLong(1, r.conversationId().value());
+        ps.setLong(2, r.senderId().value());
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next();
+        }
     }
 
     /**
@@ -133,12 +174,12 @@ public final class JdbcMessageStore implements MessageStore {
             }
             seq = rs.getLong(1);
         }
-        PreparedStatement row = s.prepare("SELECT " + MessageRows.COLUMNS + " FROM messages"
-                + " WHERE conversation_id = ? AND seq = ?");
+        PreparedStatement row = s.prepare("SELECT " + MessageRows.COLUMNS_WITH_QUOTE + MessageRows.FROM_WITH_QUOTE
+                + " WHERE m.conversation_id = ? AND m.seq = ?");
         row.setLong(1, r.conversationId().value());
         row.setLong(2, seq);
         try (ResultSet rs = row.executeQuery()) {
-            return rs.next() ? MessageRows.read(rs) : null;
+            return rs.next() ? MessageRows.readWithQuote(rs) : null;
         }
     }
 
@@ -208,13 +249,13 @@ public final class JdbcMessageStore implements MessageStore {
     @Override
     public List<Message> range(ConversationId id, long afterSeq, long upToSeq, int limit) {
         return shards.forConversation(id).read(s -> {
-            PreparedStatement ps = s.prepare("SELECT " + MessageRows.COLUMNS
-                    + " FROM messages WHERE conversation_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?");
+            PreparedStatement ps = s.prepare("SELECT " + MessageRows.COLUMNS_WITH_QUOTE + MessageRows.FROM_WITH_QUOTE
+                    + " WHERE m.conversation_id = ? AND m.seq > ? AND m.seq <= ? ORDER BY m.seq LIMIT ?");
             ps.setLong(1, id.value());
             ps.setLong(2, afterSeq);
             ps.setLong(3, upToSeq);
             ps.setInt(4, limit);
-            return MessageRows.readAll(ps);
+            return MessageRows.readAllWithQuotes(ps);
         });
     }
 
@@ -238,13 +279,13 @@ public final class JdbcMessageStore implements MessageStore {
     @Override
     public List<Message> before(ConversationId id, long beforeSeq, long upToSeq, int limit) {
         List<Message> page = shards.forConversation(id).read(s -> {
-            PreparedStatement ps = s.prepare("SELECT " + MessageRows.COLUMNS
-                    + " FROM messages WHERE conversation_id = ? AND seq < ? AND seq <= ? ORDER BY seq DESC LIMIT ?");
+            PreparedStatement ps = s.prepare("SELECT " + MessageRows.COLUMNS_WITH_QUOTE + MessageRows.FROM_WITH_QUOTE
+                    + " WHERE m.conversation_id = ? AND m.seq < ? AND m.seq <= ? ORDER BY m.seq DESC LIMIT ?");
             ps.setLong(1, id.value());
             ps.setLong(2, beforeSeq);
             ps.setLong(3, upToSeq);
             ps.setInt(4, limit);
-            return MessageRows.readAll(ps);
+            return MessageRows.readAllWithQuotes(ps);
         });
         Collections.reverse(page);
         return page;

@@ -16,10 +16,21 @@ import java.util.List;
  * when it does not care): if the conversation's membership has changed since, the store returns
  * the current membership with the appended text entry, so the entry is routed to the members it
  * was really committed among, even when the caller's cache is behind (another node's change).
+ *
+ * <p>{@code replyTo} is the seq of the entry a text message answers, 0 for none.
  */
 public record AppendRequest(ConversationId conversationId, UserId senderId, DeviceId senderDeviceId,
                             String clientId, MessageKind kind, String body, String title, List<UserId> userIds,
-                            Role role, MembershipChange change, long createdAt, long knownMembershipVersion) {
+                            Role role, MembershipChange change, long createdAt, long knownMembershipVersion,
+                            long replyTo) {
+
+    /** Without a reply target. */
+    public AppendRequest(ConversationId conversationId, UserId senderId, DeviceId senderDeviceId, String clientId,
+                         MessageKind kind, String body, String title, List<UserId> userIds, Role role,
+                         MembershipChange change, long createdAt, long knownMembershipVersion) {
+        this(conversationId, senderId, senderDeviceId, clientId, kind, body, title, userIds, role, change, createdAt,
+                knownMembershipVersion, 0);
+    }
 
     public static AppendRequest text(ConversationId conversationId, UserId senderId, DeviceId senderDeviceId,
                                      String clientId, String body, long createdAt) {
@@ -28,8 +39,19 @@ public record AppendRequest(ConversationId conversationId, UserId senderId, Devi
 
     public static AppendRequest text(ConversationId conversationId, UserId senderId, DeviceId senderDeviceId,
                                      String clientId, String body, long createdAt, long knownMembershipVersion) {
+        return reply(conversationId, senderId, senderDeviceId, clientId, body, createdAt, knownMembershipVersion, 0);
+    }
+
+    /**
+     * A text message answering the entry at {@code replyTo} (0: none). The store refuses it with
+     * {@link dev.parley.core.ChatException.Refusal#TARGET_NOT_FOUND} unless that entry is a text
+     * message of the same conversation that still exists.
+     */
+    public static AppendRequest reply(ConversationId conversationId, UserId senderId, DeviceId senderDeviceId,
+                                      String clientId, String body, long createdAt, long knownMembershipVersion,
+                                      long replyTo) {
         return new AppendRequest(conversationId, senderId, senderDeviceId, clientId, MessageKind.TEXT, body,
-                null, null, null, null, createdAt, knownMembershipVersion);
+                null, null, null, null, createdAt, knownMembershipVersion, replyTo);
     }
 
     /** A membership or title change by the sender, recorded as an entry of the given kind. */

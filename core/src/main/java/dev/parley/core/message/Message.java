@@ -11,12 +11,22 @@ import java.util.List;
  * One entry in a conversation's history, at its sequence number. Text messages carry a body and
  * the sender's client id; events carry the fields of their kind (title, user ids, role).
  * {@code createdAt} is the node's clock in ms, informational only: order is {@code seq}.
+ *
+ * <p>A text message may answer an earlier entry ({@code replyTo}, 0 for none); {@code quote} is
+ * that entry as it is now (null when it no longer exists).
  */
 public record Message(ConversationId conversationId, long seq, long createdAt, UserId senderId,
                       DeviceId senderDeviceId, String clientId, MessageKind kind, String body, String title,
-                      List<UserId> userIds, Role role) {
+                      List<UserId> userIds, Role role, long replyTo, Quote quote) {
 
     public Message {
         userIds = userIds == null ? null : List.copyOf(userIds);
+    }
+
+    /** An entry that answers nothing. */
+    public Message(ConversationId conversationId, long seq, long createdAt, UserId senderId, DeviceId senderDeviceId,
+                   String clientId, MessageKind kind, String body, String title, List<UserId> userIds, Role role) {
+        this(conversationId, seq, createdAt, senderId, senderDeviceId, clientId, kind, body, title, userIds, role,
+                0, null);
     }
 }

@@ -60,7 +60,19 @@ public final class MessageService {
     }
 
     public CompletableFuture<Message> send(Caller caller, ConversationId conversationId, String clientId, String body) {
+        return send(caller, conversationId, clientId, body, 0);
+    }
+
+    /**
+     * Sends a text message answering the entry at {@code replyTo} (0: a plain message). The store
+     * checks the target in the append's transaction.
+     */
+    public CompletableFuture<Message> send(Caller caller, ConversationId conversationId, String clientId, String body,
+                                           long replyTo) {
         try {
+            if (replyTo < 0) {
+                throw ChatException.invalid("replyTo must be a seq");
+            }
             checkBody(body);
         } catch (ChatException e) {
             return CompletableFuture.failedFuture(e);
@@ -68,8 +80,8 @@ public final class MessageService {
         return memberships.requireMember(caller.userId(), conversationId)
                 .thenCompose(m -> (m.kind() == ConversationKind.DIRECT ? directGate.check(caller.userId(), m)
                         : CompletableFuture.<Void>completedFuture(null))
-                        .thenCompose(allowed -> store.append(AppendRequest.text(conversationId, caller.userId(),
-                                caller.deviceId(), clientId, body, clock.millis(), m.version()),
+                        .thenCompose(allowed -> store.append(AppendRequest.reply(conversationId, caller.userId(),
+                                caller.deviceId(), clientId, body, clock.millis(), m.version(), replyTo),
                                 committed -> published(committed, m)))
                         .thenApply(result -> outcome(result, m)));
     }

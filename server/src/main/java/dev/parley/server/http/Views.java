@@ -116,6 +116,17 @@ final class Views {
         if (m.role() != null) {
             o.put("role", m.role().wire());
         }
+        if (m.replyTo() != 0) {
+            o.put("replyTo", m.replyTo());
+        }
+        if (m.quote() != null) {
+            JsonObject q = new JsonObject().put("seq", m.quote().seq()).put("senderId", m.quote().senderId().value())
+                    .put("kind", m.quote().kind().wire());
+            if (m.quote().excerpt() != null) {
+                q.put("excerpt", m.quote().excerpt());
+            }
+            o.put("quote", q);
+        }
         return o;
     }
 

@@ -371,7 +371,7 @@ public final class ChatConnection {
         inflight.add(s.clientId());
         long receivedNanos = System.nanoTime();
         services.connections().sendStarted();
-        services.messages().send(caller, new ConversationId(s.conversationId()), s.clientId(), s.body())
+        services.messages().send(caller, new ConversationId(s.conversationId()), s.clientId(), s.body(), s.replyTo())
                 .whenComplete((m, err) -> context.runOnContext(v -> {
                     if (inflight != null) {
                         inflight.remove(s.clientId());

@@ -2,6 +2,7 @@ package dev.parley.server.ws;
 
 import dev.parley.core.account.UserId;
 import dev.parley.core.message.Message;
+import dev.parley.core.message.Quote;
 import dev.parley.protocol.ServerFrame;
 
 import java.util.List;
@@ -15,6 +16,10 @@ public final class WireFrames {
         List<Long> ids = m.userIds() == null ? null : m.userIds().stream().map(UserId::value).toList();
         return new ServerFrame.Message(m.conversationId().value(), m.seq(), m.createdAt(), m.senderId().value(),
                 m.senderDeviceId() == null ? 0 : m.senderDeviceId().value(), m.clientId(), m.kind().wire(), m.body(),
-                m.title(), ids, m.role() == null ? null : m.role().wire());
+                m.title(), ids, m.role() == null ? null : m.role().wire(), m.replyTo(), quote(m.quote()));
+    }
+
+    private static ServerFrame.Quote quote(Quote q) {
+        return q == null ? null : new ServerFrame.Quote(q.seq(), q.senderId().value(), q.kind().wire(), q.excerpt());
     }
 }
