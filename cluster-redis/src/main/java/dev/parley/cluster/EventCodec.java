@@ -8,6 +8,7 @@ import dev.parley.core.delivery.ChatEvent;
 import dev.parley.core.message.Message;
 import dev.parley.core.message.MessageKind;
 import dev.parley.core.message.Quote;
+import dev.parley.core.message.Reaction;
 import dev.parley.core.profile.Profile;
 
 import java.io.ByteArrayInputStream;
@@ -66,6 +67,15 @@ final class EventCodec {
                         out.writeLong(q.senderId().value());
                         out.writeByte(q.kind().ordinal());
                         string(out, q.excerpt());
+                    }
+                    out.writeLong(m.targetSeq());
+                    out.writeInt(m.reactions().size());
+                    for (Reaction r : m.reactions()) {
+                        string(out, r.emoji());
+                        out.writeInt(r.users().size());
+                        for (UserId u : r.users()) {
+                            out.writeLong(u.value());
+                        }
                     }
                 }
                 case ChatEvent.ReceiptMoved r -> {
@@ -135,16 +145,30 @@ final class EventCodec {
                     byte role = in.readByte();
                     long replyTo = 0;
                     Quote quote = null;
+                    long targetSeq = 0;
+                    List<Reaction> reactions = List.of();
                     if (in.available() > 0) {
                         replyTo = in.readLong();
                         if (in.readBoolean()) {
                             quote = new Quote(in.readLong(), new UserId(in.readLong()),
                                     MessageKind.values()[in.readByte()], string(in));
                         }
+                        targetSeq = in.readLong();
+                        int count = in.readInt();
+                        reactions = new ArrayList<>(count);
+                        for (int i = 0; i < count; i++) {
+                            String emoji = string(in);
+                            int users = in.readInt();
+                            List<UserId> who = new ArrayList<>(users);
+                            for (int j = 0; j < users; j++) {
+                                who.add(new UserId(in.readLong()));
+                            }
+                            reactions.add(new Reaction(emoji, who));
+                        }
                     }
                     yield new ChatEvent.MessageAdded(new Message(c, seq, createdAt, sender,
                             device == 0 ? null : new DeviceId(device), clientId, kind, body, title, ids,
-                            role < 0 ? null : Role.values()[role], replyTo, quote));
+                            role < 0 ? null : Role.values()[role], replyTo, quote, targetSeq, reactions));
                 }
                 case RECEIPT -> new ChatEvent.ReceiptMoved(new ConversationId(in.readLong()), new UserId(in.readLong()),
                         in.readLong(), in.readLong());

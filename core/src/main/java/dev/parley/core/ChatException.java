@@ -57,7 +57,9 @@ public final class ChatException extends RuntimeException {
          * The entry a reply (or another action on an entry) names does not exist in that
          * conversation, or is not one it may name.
          */
-        TARGET_NOT_FOUND
+        TARGET_NOT_FOUND,
+        /** The sender already has the most distinct reactions one user may put on one entry. */
+        TOO_MANY_REACTIONS
     }
 
     public static ChatException notFound(String what) {

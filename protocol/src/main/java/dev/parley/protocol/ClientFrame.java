@@ -36,6 +36,15 @@ public sealed interface ClientFrame {
         public String type() { return "send"; }
     }
 
+    /**
+     * Puts {@code emoji} on the message at {@code targetSeq}, or takes it off ({@code remove}).
+     * Stored as an entry of the history like a message; {@code clientId} makes retries idempotent.
+     */
+    record React(String rid, String clientId, long conversationId, long targetSeq, String emoji, boolean remove)
+            implements ClientFrame {
+        public String type() { return "react"; }
+    }
+
     /** Confirms that this device holds every message of the conversation up to {@code seq}. */
     record Delivered(String rid, long conversationId, long seq) implements ClientFrame {
         public String type() { return "delivered"; }

@@ -52,11 +52,13 @@ public enum ErrorCode {
      */
     UNREACHABLE("unreachable", 403),
     /**
-     * The entry a reply names ({@code replyTo}) is not a message of that conversation the sender
-     * may answer: it does not exist (a seq past the end, or deleted by retention) or it is not a
-     * text message.
+     * The entry a reply or reaction names ({@code replyTo}, {@code targetSeq}) is not a message of
+     * that conversation the sender may answer or react to: it does not exist (a seq past the end,
+     * or deleted by retention) or it is not a text message.
      */
     TARGET_NOT_FOUND("target_not_found", 404),
+    /** The sender already has the most distinct reactions one person may put on one message. */
+    TOO_MANY_REACTIONS("too_many_reactions", 409),
     /** The HTTP method is not supported on this path. */
     METHOD_NOT_ALLOWED("method_not_allowed", 405),
     /**

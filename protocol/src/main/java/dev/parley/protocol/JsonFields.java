@@ -32,9 +32,14 @@ final class JsonFields {
     /** Marks a field whose value was a shape this reader does not keep. */
     static final Object OTHER = new Object();
 
-    private final Map<String, Object> values = new HashMap<>(8);
+    private final Map<String, Object> values;
 
     private JsonFields() {
+        this(new HashMap<>(8));
+    }
+
+    private JsonFields(Map<String, Object> values) {
+        this.values = values;
     }
 
     static JsonFields parse(byte[] json, int offset, int length) {
@@ -118,6 +123,11 @@ final class JsonFields {
             }
         }
         return map;
+    }
+
+    /** The names of the fields, in the order they came. */
+    java.util.Set<String> names() {
+        return values.keySet();
     }
 
     boolean has(String name) {
@@ -239,7 +249,8 @@ final class JsonFields {
         if (!(v instanceof Map<?, ?> map)) {
             throw ctx.error(ErrorCode.INVALID_FIELD, "field '" + name + "' must be an object");
         }
-        JsonFields inner = new JsonFields();
+        // In the order the fields came: an object of reactions lists them in the order they were made.
+        JsonFields inner = new JsonFields(new LinkedHashMap<>());
         map.forEach((k, val) -> inner.values.put((String) k, val));
         return inner;
     }

@@ -14,7 +14,10 @@ public sealed interface ServerFrame {
         public String type() { return "ready"; }
     }
 
-    /** The message with this client id is stored durably at {@code seq}. */
+    /**
+     * The message (or action) with this client id is stored durably at {@code seq}; {@code seq} is
+     * 0 for a reaction that was already as asked, when nothing was stored.
+     */
     record Sent(String rid, String clientId, long conversationId, long seq, long ts) implements ServerFrame {
         public String type() { return "sent"; }
     }
@@ -26,10 +29,16 @@ public sealed interface ServerFrame {
      */
     record Message(long conversationId, long seq, long ts, long senderId, long senderDeviceId,
                    String clientId, String kind, String body, String title, List<Long> userIds,
-                   String role, long replyTo, Quote quote) implements ServerFrame {
+                   String role, long replyTo, Quote quote, long targetSeq, List<Reaction> reactions)
+            implements ServerFrame {
+        public Message {
+            reactions = reactions == null ? List.of() : List.copyOf(reactions);
+        }
+
         public Message(long conversationId, long seq, long ts, long senderId, long senderDeviceId, String clientId,
                        String kind, String body, String title, List<Long> userIds, String role) {
-            this(conversationId, seq, ts, senderId, senderDeviceId, clientId, kind, body, title, userIds, role, 0, null);
+            this(conversationId, seq, ts, senderId, senderDeviceId, clientId, kind, body, title, userIds, role, 0, null,
+                    0, List.of());
         }
 
         public String type() { return "message"; }
@@ -46,6 +55,13 @@ public sealed interface ServerFrame {
      * its sender, kind and the first characters of its text ({@code excerpt}, absent when none).
      */
     record Quote(long seq, long senderId, String kind, String excerpt) {
+    }
+
+    /** One emoji on a message and who put it there ({@code userIds}, in the order they reacted). */
+    record Reaction(String emoji, List<Long> userIds) {
+        public Reaction {
+            userIds = List.copyOf(userIds);
+        }
     }
 
     /** A member's delivered and read positions in a conversation (both only move forward). */

@@ -70,6 +70,7 @@ public final class ErrorMapping {
             case UNREACHABLE -> ErrorCode.UNREACHABLE;
             case UNSUPPORTED_MEDIA -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
             case TARGET_NOT_FOUND -> ErrorCode.TARGET_NOT_FOUND;
+            case TOO_MANY_REACTIONS -> ErrorCode.TOO_MANY_REACTIONS;
         };
     }
 }

@@ -80,12 +80,18 @@ public final class JdbcMessageStore implements MessageStore {
             Message original = byClientId(s, r);
             if (original != null) {
                 boolean same = original.kind() == r.kind() && Objects.equals(original.body(), r.body())
-                        && original.replyTo() == r.replyTo();
+                        && original.replyTo() == r.replyTo() && original.targetSeq() == r.targetSeq();
                 return same ? new AppendResult.Duplicate(original) : new AppendResult.ClientIdConflict(original);
             }
         }
         if (r.change() != null) {
             return MembershipChanges.apply(s, r);
+        }
+        if (r.kind().isAction()) {
+            AppendResult refused = ReactionRows.check(s, r);
+            if (refused != null) {
+                return refused;
+            }
         }
         Quote quote = null;
         if (r.replyTo() > 0) {
@@ -113,7 +119,7 @@ public final class JdbcMessageStore implements MessageStore {
             kind = ConversationKind.fromWire(rs.getString(3));
         }
         Message m = new Message(r.conversationId(), seq, r.createdAt(), r.senderId(), r.senderDeviceId(), r.clientId(),
-                r.kind(), r.body(), r.title(), r.userIds(), r.role(), r.replyTo(), quote);
+                r.kind(), r.body(), r.title(), r.userIds(), r.role(), r.replyTo(), quote, r.targetSeq(), List.of());
         PreparedStatement ins = s.prepare(MessageRows.INSERT_IF_MEMBER);
         MessageRows.bind(ins, m);
         if (r.replyTo() > 0) {
@@ -121,11 +127,19 @@ public final class JdbcMessageStore implements MessageStore {
         } else {
             ins.setNull(12, java.sql.Types.BIGINT);
         }
-        ins.setLong(13, r.senderId().value());
-        ins.setLong(14, r.conversationId().value());
+        if (r.targetSeq() > 0) {
+            ins.setLong(13, r.targetSeq());
+        } else {
+            ins.setNull(13, java.sql.Types.BIGINT);
+        }
+        ins.setLong(14, r.senderId().value());
+        ins.setLong(15, r.conversationId().value());
         if (ins.executeUpdate() == 0) {
             throw new SQLException("the sender's membership changed while the append waited for the conversation",
                     Dialect.SERIALIZATION_FAILURE);
+        }
+        if (r.kind().isAction()) {
+            ReactionRows.apply(s, m);
         }
         Membership current = null;
         if (r.knownMembershipVersion() >= 0 && r.knownMembershipVersion() != version) {
@@ -135,7 +149,7 @@ public final class JdbcMessageStore implements MessageStore {
     }
 
     /** The text message at {@code seq} as a reply quotes it, or null when there is none to quote. */
-    private static Quote quotable(SqlSession s, ConversationId c, long seq) throws SQLException {
+    static Quote quotable(SqlSession s, ConversationId c, long seq) throws SQLException {
         PreparedStatement ps = s.prepare("SELECT sender_id, kind, body FROM messages WHERE conversation_id = ? AND seq = ?");
         ps.setLong(1, c.value());
         ps.setLong(2, seq);
@@ -147,7 +161,7 @@ public final class JdbcMessageStore implements MessageStore {
         }
     }
 
-    private static boolean isMember(SqlSession s, AppendRequest r) throws SQLException {
+    static boolean isMember(SqlSession s, AppendRequest r) throws SQLException {
         PreparedStatement ps = s.prepare("SELECT 1 FROM members WHERE conversation_id = ? AND user_id = ?"
                 + " AND left_seq IS NULL");
         ps.setLong(1, r.conversationId().value());
@@ -178,9 +192,11 @@ public final class JdbcMessageStore implements MessageStore {
                 + " WHERE m.conversation_id = ? AND m.seq = ?");
         row.setLong(1, r.conversationId().value());
         row.setLong(2, seq);
+        Message original;
         try (ResultSet rs = row.executeQuery()) {
-            return rs.next() ? MessageRows.readWithQuote(rs) : null;
+            original = rs.next() ? MessageRows.readWithQuote(rs) : null;
         }
+        return original == null ? null : ReactionRows.attach(s, List.of(original)).getFirst();
     }
 
     @Override
@@ -225,6 +241,10 @@ public final class JdbcMessageStore implements MessageStore {
             });
             if (upTo > 0) {
                 deleted += Futures.await(db.write(id, s -> {
+                    PreparedStatement reactions = s.prepare("DELETE FROM reactions WHERE conversation_id = ? AND seq <= ?");
+                    reactions.setLong(1, id);
+                    reactions.setLong(2, upTo);
+                    reactions.executeUpdate();
                     PreparedStatement del = s.prepare("DELETE FROM messages WHERE conversation_id = ? AND seq <= ?");
                     del.setLong(1, id);
                     del.setLong(2, upTo);
@@ -255,7 +275,7 @@ public final class JdbcMessageStore implements MessageStore {
             ps.setLong(2, afterSeq);
             ps.setLong(3, upToSeq);
             ps.setInt(4, limit);
-            return MessageRows.readAllWithQuotes(ps);
+            return ReactionRows.attach(s, MessageRows.readAllWithQuotes(ps));
         });
     }
 
@@ -285,7 +305,7 @@ public final class JdbcMessageStore implements MessageStore {
             ps.setLong(2, beforeSeq);
             ps.setLong(3, upToSeq);
             ps.setInt(4, limit);
-            return MessageRows.readAllWithQuotes(ps);
+            return ReactionRows.attach(s, MessageRows.readAllWithQuotes(ps));
         });
         Collections.reverse(page);
         return page;

@@ -20,18 +20,20 @@ final class MessageRows {
             "conversation_id, seq, created_at, sender_id, sender_device_id, client_id, kind, body, title, user_ids, role";
     static final String INSERT = "INSERT INTO messages (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     /**
-     * {@link #INSERT} if the sender (parameter 12) is still a current member of the conversation
-     * (parameter 13); inserts nothing otherwise.
+     * {@link #INSERT} with {@code reply_to} and {@code target_seq} (parameters 12 and 13), if the
+     * sender (parameter 14) is still a current member of the conversation (parameter 15); inserts
+     * nothing otherwise.
      */
-    static final String INSERT_IF_MEMBER = "INSERT INTO messages (" + COLUMNS + ", reply_to)"
-            + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+    static final String INSERT_IF_MEMBER = "INSERT INTO messages (" + COLUMNS + ", reply_to, target_seq)"
+            + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
             + " WHERE EXISTS (SELECT 1 FROM members WHERE user_id = ? AND conversation_id = ? AND left_seq IS NULL)";
     /**
      * An entry with what its reader sees of the entry it answers, as that entry is now: select
      * with {@link #FROM_WITH_QUOTE}, read with {@link #readWithQuote}.
      */
     static final String COLUMNS_WITH_QUOTE = "m.conversation_id, m.seq, m.created_at, m.sender_id, m.sender_device_id,"
-            + " m.client_id, m.kind, m.body, m.title, m.user_ids, m.role, m.reply_to, q.seq, q.sender_id, q.kind, q.body";
+            + " m.client_id, m.kind, m.body, m.title, m.user_ids, m.role, m.reply_to, q.seq, q.sender_id, q.kind, q.body,"
+            + " m.target_seq";
     static final String FROM_WITH_QUOTE = " FROM messages m LEFT JOIN messages q"
             + " ON q.conversation_id = m.conversation_id AND q.seq = m.reply_to";
 
@@ -46,18 +48,19 @@ final class MessageRows {
                 rs.getString(8), rs.getString(9), parseIds(rs.getString(10)), role == null ? null : Role.fromWire(role));
     }
 
-    /** A row selected as {@link #COLUMNS_WITH_QUOTE}. */
+    /** A row selected as {@link #COLUMNS_WITH_QUOTE}, without its reactions. */
     static Message readWithQuote(ResultSet rs) throws SQLException {
         Message m = read(rs);
         long replyTo = rs.getLong(12);
-        if (replyTo == 0) {
+        long targetSeq = rs.getLong(17);
+        if (replyTo == 0 && targetSeq == 0) {
             return m;
         }
         long quoted = rs.getLong(13);
         Quote quote = quoted == 0 ? null : new Quote(quoted, new UserId(rs.getLong(14)),
                 MessageKind.fromWire(rs.getString(15)), Quote.excerpt(rs.getString(16)));
         return new Message(m.conversationId(), m.seq(), m.createdAt(), m.senderId(), m.senderDeviceId(), m.clientId(),
-                m.kind(), m.body(), m.title(), m.userIds(), m.role(), replyTo, quote);
+                m.kind(), m.body(), m.title(), m.userIds(), m.role(), replyTo, quote, targetSeq, List.of());
     }
 
     static List<Message> readAllWithQuotes(PreparedStatement ps) throws SQLException {

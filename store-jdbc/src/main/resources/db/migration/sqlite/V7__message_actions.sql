@@ -1,4 +1,19 @@
--- Message actions (docs/storage.md): a text message may answer an earlier entry of its
--- conversation. reply_to is that entry's seq (NULL: none); the reply keeps no copy of the quoted
--- text, which is read from the quoted entry's current row whenever the reply is read.
+-- Message actions (docs/storage.md). A reply or an action is an entry of the history like any
+-- other; what it refers to is the seq of an earlier entry of the same conversation.
+
+-- The seq a text message answers (NULL: none). The reply keeps no copy of the quoted text, which
+-- is read from the quoted entry's current row whenever the reply is read.
 ALTER TABLE messages ADD COLUMN reply_to INTEGER;
+-- The seq an action entry (a reaction) acts on (NULL: not an action).
+ALTER TABLE messages ADD COLUMN target_seq INTEGER;
+
+-- Each entry's current reactions, changed in the transaction that appends the reaction's entry.
+-- seq is the entry reacted to, reacted_seq the reaction_added entry that put this one there.
+CREATE TABLE reactions (
+    conversation_id INTEGER NOT NULL,
+    seq             INTEGER NOT NULL,
+    user_id         INTEGER NOT NULL,
+    emoji           TEXT    NOT NULL,
+    reacted_seq     INTEGER NOT NULL,
+    PRIMARY KEY (conversation_id, seq, user_id, emoji)
+) WITHOUT ROWID;

@@ -5,6 +5,8 @@ import dev.parley.testkit.Stores;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.util.List;
 
 /**
@@ -34,5 +36,14 @@ class PostgresMessageActionContractTest extends MessageActionContract {
         PostgresTestSupport.assumeReachable();
         PostgresTestSupport.empty(url);
         return PostgresTestSupport.kept(node);
+    }
+
+    @Override
+    protected long storedReactions() throws Exception {
+        try (Connection db = PostgresTestSupport.connect(url);
+             ResultSet rs = db.createStatement().executeQuery("SELECT count(*) FROM reactions")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 }

@@ -10,6 +10,8 @@ import dev.parley.core.message.AppendResult;
 import dev.parley.core.message.Message;
 import dev.parley.core.message.MessageKind;
 import dev.parley.core.message.Quote;
+import dev.parley.core.message.Reaction;
+import dev.parley.core.message.Reactions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,12 +26,14 @@ import static dev.parley.testkit.StoreContract.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What every {@link dev.parley.core.message.MessageStore} does with message actions (replies),
+ * What every {@link dev.parley.core.message.MessageStore} does with replies and message actions,
  * apart from the {@link StoreContract} so the two suites stay small: an adapter's test extends
  * this class and opens its stores on an empty database, once per test.
  */
 public abstract class MessageActionContract {
     private static final long T0 = 1_767_225_600_000L;
+    protected static final String THUMBS = "\uD83D\uDC4D";
+    protected static final String HEART = "\u2764\uFE0F";
     private final AtomicLong clock = new AtomicLong(T0);
     private final AtomicLong ids = new AtomicLong(1_000);
     private Stores stores;
@@ -136,7 +140,125 @@ public abstract class MessageActionContract {
     }
 
     // ------------------------------------------------------------------------------------------
+    // Reactions: the first action, an entry of its own that changes its target in the same commit
+
+    @Test
+    public void aReactionIsAnEntryOfItsOwnAndItsTargetCarriesTheAggregate() {
+        UserId alice = user("alice");
+        UserId bob = user("bob");
+        ConversationId c = direct(alice, bob);
+        Message hello = text(c, alice, "hello");
+
+        Message thumbs = appended(react(c, bob, "b-1", 1, THUMBS, true)).message();
+        assertThat(thumbs.seq()).isEqualTo(2);
+        assertThat(thumbs.kind()).isEqualTo(MessageKind.REACTION_ADDED);
+        assertThat(thumbs.targetSeq()).isEqualTo(1);
+        assertThat(thumbs.body()).isEqualTo(THUMBS);
+        assertThat(thumbs.clientId()).isEqualTo("b-1");
+        appended(react(c, alice, "a-1", 1, THUMBS, true));
+        appended(react(c, bob, "b-2", 1, HEART, true));
+
+        List<Message> page = stores.messageStore().range(c, 0, Long.MAX_VALUE, 10);
+        assertThat(page).extracting(Message::seq).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(page.getFirst().reactions()).as("emoji in the order first used, users in the order they reacted")
+                .containsExactly(new Reaction(THUMBS, List.of(bob, alice)), new Reaction(HEART, List.of(bob)));
+        assertThat(page.getFirst().body()).isEqualTo(hello.body());
+        assertThat(page.get(1)).isEqualTo(thumbs);
+        assertThat(stores.messageStore().before(c, Long.MAX_VALUE, Long.MAX_VALUE, 10)).as("a page before")
+                .isEqualTo(page);
+
+        Message off = appended(react(c, bob, "b-3", 1, THUMBS, false)).message();
+        assertThat(off.kind()).isEqualTo(MessageKind.REACTION_REMOVED);
+        assertThat(off.seq()).isEqualTo(5);
+        assertThat(stores.messageStore().range(c, 0, 1, 1).getFirst().reactions())
+                .containsExactly(new Reaction(THUMBS, List.of(alice)), new Reaction(HEART, List.of(bob)));
+        appended(react(c, bob, "b-4", 1, HEART, false));
+        appended(react(c, alice, "a-2", 1, THUMBS, false));
+        assertThat(stores.messageStore().range(c, 0, 1, 1).getFirst().reactions()).isEmpty();
+    }
+
+    @Test
+    public void aReactionAlreadyAsAskedChangesNothingAndARetryIsTheOriginal() {
+        UserId alice = user("alice");
+        UserId bob = user("bob");
+        ConversationId c = direct(alice, bob);
+        text(c, alice, "hello");
+        Message original = appended(react(c, bob, "b-1", 1, THUMBS, true)).message();
+
+        assertThat(react(c, bob, "b-2", 1, THUMBS, true)).isEqualTo(new AppendResult.Unchanged(1));
+        assertThat(react(c, bob, "b-3", 1, HEART, false)).isEqualTo(new AppendResult.Unchanged(1));
+        assertThat(react(c, bob, "b-1", 1, THUMBS, true)).isInstanceOfSatisfying(AppendResult.Duplicate.class,
+                d -> assertThat(d.original()).isEqualTo(original));
+        assertThat(react(c, bob, "b-1", 1, HEART, true)).isInstanceOf(AppendResult.ClientIdConflict.class);
+        assertThat(react(c, bob, "b-1", 1, THUMBS, false)).isInstanceOf(AppendResult.ClientIdConflict.class);
+        assertThat(stores.conversationStore().find(c).orElseThrow().lastSeq()).as("nothing more stored").isEqualTo(2);
+        assertThat(stores.messageStore().range(c, 0, 1, 1).getFirst().reactions())
+                .containsExactly(new Reaction(THUMBS, List.of(bob)));
+    }
+
+    @Test
+    public void onePersonHasAtMostTheLimitOfDistinctReactionsOnOneMessage() {
+        UserId alice = user("alice");
+        UserId bob = user("bob");
+        ConversationId c = direct(alice, bob);
+        text(c, alice, "hello");
+        List<String> emoji = List.of(THUMBS, HEART, "\uD83D\uDE02", "\uD83D\uDE2E");
+        for (int i = 0; i < Reactions.MAX_PER_USER; i++) {
+            appended(react(c, bob, "b-" + i, 1, emoji.get(i), true));
+        }
+        long last = stores.conversationStore().find(c).orElseThrow().lastSeq();
+        String oneMore = emoji.get(Reactions.MAX_PER_USER);
+        assertRefused(react(c, bob, "b-more", 1, oneMore, true), Refusal.TOO_MANY_REACTIONS);
+        assertThat(stores.conversationStore().find(c).orElseThrow().lastSeq()).as("no seq taken").isEqualTo(last);
+        appended(react(c, alice, "a-1", 1, oneMore, true));
+
+        appended(react(c, bob, "b-off", 1, THUMBS, false));
+        appended(react(c, bob, "b-more-again", 1, oneMore, true));
+    }
+
+    @Test
+    public void aReactionToWhatIsNotAMessageIsRefusedAndAStrangerLearnsNothing() {
+        UserId alice = user("alice");
+        UserId bob = user("bob");
+        UserId mallory = user("mallory");
+        ConversationId c = direct(alice, bob);
+        text(c, alice, "hello");
+        appended(react(c, bob, "b-1", 1, THUMBS, true));
+        ConversationId group = group(alice, bob);
+
+        assertRefused(react(c, bob, "past-end", 9, THUMBS, true), Refusal.TARGET_NOT_FOUND);
+        assertRefused(react(c, bob, "a-reaction", 2, THUMBS, true), Refusal.TARGET_NOT_FOUND);
+        assertRefused(react(group, bob, "an-event", 1, THUMBS, true), Refusal.TARGET_NOT_FOUND);
+        assertThat(react(c, mallory, "m-1", 1, THUMBS, true)).isInstanceOf(AppendResult.NotMember.class);
+        assertThat(react(c, mallory, "m-2", 1, THUMBS, false)).as("not even an unchanged answer")
+                .isInstanceOf(AppendResult.NotMember.class);
+        assertThat(react(c, mallory, "m-3", 9, THUMBS, true)).isInstanceOf(AppendResult.NotMember.class);
+        assertThat(stores.conversationStore().find(c).orElseThrow().lastSeq()).isEqualTo(2);
+    }
+
+    @Test
+    public void retentionTakesTheReactionsWithTheMessagesItDeletes() throws Exception {
+        UserId alice = user("alice");
+        UserId bob = user("bob");
+        ConversationId c = direct(alice, bob);
+        text(c, alice, "old");
+        appended(react(c, bob, "b-1", 1, THUMBS, true));
+        long cutoff = tick();
+        text(c, alice, "new");
+        appended(react(c, bob, "b-2", 3, THUMBS, true));
+        assertThat(storedReactions()).as("reactions stored").isEqualTo(2);
+
+        assertThat(stores.messageStore().deleteOlderThan(cutoff)).isEqualTo(2);
+        assertThat(stores.messageStore().range(c, 0, Long.MAX_VALUE, 10)).extracting(Message::seq)
+                .containsExactly(3L, 4L);
+        assertThat(storedReactions()).as("reactions stored after retention").isEqualTo(1);
+    }
+
+    // ------------------------------------------------------------------------------------------
     // Helpers
+
+    /** How many reactions the database holds, counted by the adapter's test straight from its tables. */
+    protected abstract long storedReactions() throws Exception;
 
     protected final long tick() {
         return clock.incrementAndGet();
@@ -169,6 +291,11 @@ public abstract class MessageActionContract {
 
     protected final AppendResult reply(ConversationId c, UserId sender, String clientId, String body, long replyTo) {
         return append(AppendRequest.reply(c, sender, device(sender), clientId, body, tick(), -1, replyTo));
+    }
+
+    protected final AppendResult react(ConversationId c, UserId sender, String clientId, long targetSeq, String emoji,
+                                       boolean add) {
+        return append(AppendRequest.reaction(c, sender, device(sender), clientId, targetSeq, emoji, add, tick(), -1));
     }
 
     protected final AppendResult append(AppendRequest request) {

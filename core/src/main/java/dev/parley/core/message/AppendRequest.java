@@ -17,19 +17,20 @@ import java.util.List;
  * the current membership with the appended text entry, so the entry is routed to the members it
  * was really committed among, even when the caller's cache is behind (another node's change).
  *
- * <p>{@code replyTo} is the seq of the entry a text message answers, 0 for none.
+ * <p>{@code replyTo} is the seq of the entry a text message answers, 0 for none; {@code targetSeq}
+ * the seq of the entry an action acts on, 0 for entries that are not actions.
  */
 public record AppendRequest(ConversationId conversationId, UserId senderId, DeviceId senderDeviceId,
                             String clientId, MessageKind kind, String body, String title, List<UserId> userIds,
                             Role role, MembershipChange change, long createdAt, long knownMembershipVersion,
-                            long replyTo) {
+                            long replyTo, long targetSeq) {
 
-    /** Without a reply target. */
+    /** Neither a reply nor an action. */
     public AppendRequest(ConversationId conversationId, UserId senderId, DeviceId senderDeviceId, String clientId,
                          MessageKind kind, String body, String title, List<UserId> userIds, Role role,
                          MembershipChange change, long createdAt, long knownMembershipVersion) {
         this(conversationId, senderId, senderDeviceId, clientId, kind, body, title, userIds, role, change, createdAt,
-                knownMembershipVersion, 0);
+                knownMembershipVersion, 0, 0);
     }
 
     public static AppendRequest text(ConversationId conversationId, UserId senderId, DeviceId senderDeviceId,
@@ -51,7 +52,23 @@ public record AppendRequest(ConversationId conversationId, UserId senderId, Devi
                                       String clientId, String body, long createdAt, long knownMembershipVersion,
                                       long replyTo) {
         return new AppendRequest(conversationId, senderId, senderDeviceId, clientId, MessageKind.TEXT, body,
-                null, null, null, null, createdAt, knownMembershipVersion, replyTo);
+                null, null, null, null, createdAt, knownMembershipVersion, replyTo, 0);
+    }
+
+    /**
+     * Puts {@code emoji} on the entry at {@code targetSeq} ({@code add}) or takes it off. The store
+     * refuses it with {@link dev.parley.core.ChatException.Refusal#TARGET_NOT_FOUND} unless that
+     * entry is a text message of the conversation, with
+     * {@link dev.parley.core.ChatException.Refusal#TOO_MANY_REACTIONS} when the sender already has
+     * {@link Reactions#MAX_PER_USER} others on it, and stores nothing when the reaction is already
+     * as asked ({@link AppendResult.Unchanged}).
+     */
+    public static AppendRequest reaction(ConversationId conversationId, UserId senderId, DeviceId senderDeviceId,
+                                         String clientId, long targetSeq, String emoji, boolean add, long createdAt,
+                                         long knownMembershipVersion) {
+        return new AppendRequest(conversationId, senderId, senderDeviceId, clientId,
+                add ? MessageKind.REACTION_ADDED : MessageKind.REACTION_REMOVED, emoji, null, null, null, null,
+                createdAt, knownMembershipVersion, 0, targetSeq);
     }
 
     /** A membership or title change by the sender, recorded as an entry of the given kind. */

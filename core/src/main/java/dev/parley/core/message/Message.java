@@ -13,14 +13,32 @@ import java.util.List;
  * {@code createdAt} is the node's clock in ms, informational only: order is {@code seq}.
  *
  * <p>A text message may answer an earlier entry ({@code replyTo}, 0 for none); {@code quote} is
- * that entry as it is now (null when it no longer exists).
+ * that entry as it is now (null when it no longer exists). An action (a reaction) names the entry
+ * it acts on in {@code targetSeq} (0 for entries that are not actions). {@code reactions} is the
+ * entry's current aggregated reactions, kept by the store with the entry.
  */
 public record Message(ConversationId conversationId, long seq, long createdAt, UserId senderId,
                       DeviceId senderDeviceId, String clientId, MessageKind kind, String body, String title,
-                      List<UserId> userIds, Role role, long replyTo, Quote quote) {
+                      List<UserId> userIds, Role role, long replyTo, Quote quote, long targetSeq,
+                      List<Reaction> reactions) {
 
     public Message {
         userIds = userIds == null ? null : List.copyOf(userIds);
+        reactions = reactions == null ? List.of() : List.copyOf(reactions);
+    }
+
+    /** An entry that acts on nothing and has no reactions. */
+    public Message(ConversationId conversationId, long seq, long createdAt, UserId senderId, DeviceId senderDeviceId,
+                   String clientId, MessageKind kind, String body, String title, List<UserId> userIds, Role role,
+                   long replyTo, Quote quote) {
+        this(conversationId, seq, createdAt, senderId, senderDeviceId, clientId, kind, body, title, userIds, role,
+                replyTo, quote, 0, List.of());
+    }
+
+    /** This entry with {@code current} as its reactions. */
+    public Message withReactions(List<Reaction> current) {
+        return new Message(conversationId, seq, createdAt, senderId, senderDeviceId, clientId, kind, body, title,
+                userIds, role, replyTo, quote, targetSeq, current);
     }
 
     /** An entry that answers nothing. */

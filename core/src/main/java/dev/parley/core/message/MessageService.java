@@ -13,7 +13,9 @@ import dev.parley.core.delivery.EventPublisher;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongFunction;
 
 /**
  * The send path: authorize, append durably, then publish to the members' devices.
@@ -77,11 +79,36 @@ public final class MessageService {
         } catch (ChatException e) {
             return CompletableFuture.failedFuture(e);
         }
+        return append(caller, conversationId, version -> AppendRequest.reply(conversationId, caller.userId(),
+                caller.deviceId(), clientId, body, clock.millis(), version, replyTo))
+                .thenApply(entry -> entry.orElseThrow());
+    }
+
+    /**
+     * Puts {@code emoji} on the entry at {@code targetSeq} ({@code add}) or takes it off, as an
+     * entry of the history. Completes with that entry, or empty when the reaction already was as
+     * asked (nothing is stored then).
+     */
+    public CompletableFuture<Optional<Message>> react(Caller caller, ConversationId conversationId, String clientId,
+                                                      long targetSeq, String emoji, boolean add) {
+        try {
+            if (targetSeq < 1) {
+                throw ChatException.invalid("targetSeq must be a seq");
+            }
+            Reactions.requireEmoji(emoji);
+        } catch (ChatException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return append(caller, conversationId, version -> AppendRequest.reaction(conversationId, caller.userId(),
+                caller.deviceId(), clientId, targetSeq, emoji, add, clock.millis(), version));
+    }
+
+    private CompletableFuture<Optional<Message>> append(Caller caller, ConversationId conversationId,
+                                                        LongFunction<AppendRequest> request) {
         return memberships.requireMember(caller.userId(), conversationId)
                 .thenCompose(m -> (m.kind() == ConversationKind.DIRECT ? directGate.check(caller.userId(), m)
                         : CompletableFuture.<Void>completedFuture(null))
-                        .thenCompose(allowed -> store.append(AppendRequest.reply(conversationId, caller.userId(),
-                                caller.deviceId(), clientId, body, clock.millis(), m.version(), replyTo),
+                        .thenCompose(allowed -> store.append(request.apply(m.version()),
                                 committed -> published(committed, m)))
                         .thenApply(result -> outcome(result, m)));
     }
@@ -106,10 +133,11 @@ public final class MessageService {
         }
     }
 
-    private Message outcome(AppendResult result, Membership checked) {
+    private Optional<Message> outcome(AppendResult result, Membership checked) {
         return switch (result) {
-                    case AppendResult.Appended a -> a.message();
-                    case AppendResult.Duplicate d -> d.original();
+                    case AppendResult.Appended a -> Optional.of(a.message());
+                    case AppendResult.Duplicate d -> Optional.of(d.original());
+                    case AppendResult.Unchanged u -> Optional.empty();
                     case AppendResult.ClientIdConflict c -> throw new ChatException(Refusal.CLIENT_ID_CONFLICT,
                             "client id already used for a different message");
                     case AppendResult.NotMember n -> {

@@ -127,6 +127,15 @@ final class Views {
             }
             o.put("quote", q);
         }
+        if (m.targetSeq() != 0) {
+            o.put("targetSeq", m.targetSeq());
+        }
+        if (!m.reactions().isEmpty()) {
+            JsonObject reactions = new JsonObject();
+            m.reactions().forEach(r -> reactions.put(r.emoji(),
+                    new JsonArray(r.users().stream().map(UserId::value).toList())));
+            o.put("reactions", reactions);
+        }
         return o;
     }
 

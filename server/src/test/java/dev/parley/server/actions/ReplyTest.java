@@ -3,16 +3,11 @@ package dev.parley.server.actions;
 import dev.parley.protocol.ClientFrame;
 import dev.parley.protocol.ServerFrame;
 import dev.parley.server.support.Rest;
-import dev.parley.server.support.TestNode;
 import dev.parley.server.support.TestSocket;
 import dev.parley.server.support.TestUser;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -24,38 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and the conversation list carry the same quote; a reply to something it cannot answer is
  * refused with {@code target_not_found} and takes no seq.
  */
-class ReplyTest {
+class ReplyTest extends TwoUsersOnTwoDevices {
     private static final String QUESTION = "are you coming tonight?";
-
-    @TempDir
-    Path dataDir;
-    TestNode node;
-    TestUser alice;
-    TestUser bob;
-    long c;
-    TestUser.Device alicePhone;
-    TestUser.Device aliceLaptop;
-    TestUser.Device bobPhone;
-    TestUser.Device bobLaptop;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        node = TestNode.start(dataDir);
-        alice = node.newUser("alice");
-        bob = node.newUser("bob");
-        c = alice.directWith(bob);
-        alicePhone = alice.login("phone");
-        aliceLaptop = alice.login("laptop");
-        bobPhone = bob.login("phone");
-        bobLaptop = bob.login("laptop");
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (node != null) {
-            node.close();
-        }
-    }
 
     @Test
     void aReplyReachesEveryDeviceWithItsQuoteLiveAndAfterAReconnect() {
@@ -121,11 +86,5 @@ class ReplyTest {
 
         assertThat(bp.sendMessage(c, "next", "ok").seq()).as("the refused replies took no seq").isEqualTo(2);
         assertThat(ap.awaitFrame(ServerFrame.Message.class, m -> "next".equals(m.clientId())).replyTo()).isZero();
-    }
-
-    private static TestSocket synced(TestUser.Device device, Map<Long, Long> positions) {
-        TestSocket s = device.connect(positions);
-        s.awaitFrame(ServerFrame.Synced.class);
-        return s;
     }
 }
