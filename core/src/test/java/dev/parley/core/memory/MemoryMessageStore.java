@@ -33,9 +33,16 @@ import java.util.function.Supplier;
  */
 public final class MemoryMessageStore implements MessageStore {
     private final MemoryData data;
+    private final MemoryActions actions;
 
     MemoryMessageStore(MemoryData data) {
         this.data = data;
+        this.actions = new MemoryActions(data);
+    }
+
+    /** How many reactions are held, for the contract's check that retention takes them too. */
+    public long reactionCount() {
+        return locked(actions::count);
     }
 
     private <T> T locked(Supplier<T> work) {
@@ -62,7 +69,9 @@ public final class MemoryMessageStore implements MessageStore {
             Long seq = data.seqByClientId.get(new MemoryData.ClientKey(id, r.senderId(), r.clientId()));
             Message original = seq == null ? null : data.messages.get(id).get(seq);
             if (original != null) {
-                boolean same = original.kind() == r.kind() && Objects.equals(original.body(), r.body());
+                original = actions.current(original);
+                boolean same = original.kind() == r.kind() && Objects.equals(original.body(), r.body())
+                        && original.replyTo() == r.replyTo() && original.targetSeq() == r.targetSeq();
                 return same ? new AppendResult.Duplicate(original) : new AppendResult.ClientIdConflict(original);
             }
         }
@@ -77,10 +86,16 @@ public final class MemoryMessageStore implements MessageStore {
         if (sender == null || !sender.current()) {
             return new AppendResult.NotMember();
         }
+        AppendResult refused = actions.check(r);
+        if (refused != null) {
+            return refused;
+        }
         long seq = row.next(r.createdAt());
         Message m = new Message(id, seq, r.createdAt(), r.senderId(), r.senderDeviceId(), r.clientId(), r.kind(),
-                r.body(), r.title(), r.userIds(), r.role());
+                r.body(), r.title(), r.userIds(), r.role(), r.replyTo(), null, r.targetSeq(), List.of());
         data.insertMessage(m);
+        actions.apply(m);
+        m = actions.current(m);
         Membership current = null;
         if (r.knownMembershipVersion() >= 0 && r.knownMembershipVersion() != row.membershipVersion) {
             current = new Membership(id, row.kind, data.currentRoles(id), row.membershipVersion);
@@ -175,7 +190,8 @@ public final class MemoryMessageStore implements MessageStore {
     public long deleteOlderThan(long cutoffMillis) {
         return locked(() -> {
             long deleted = 0;
-            for (TreeMap<Long, Message> history : data.messages.values()) {
+            for (Map.Entry<ConversationId, TreeMap<Long, Message>> conversation : data.messages.entrySet()) {
+                TreeMap<Long, Message> history = conversation.getValue();
                 long upTo = 0;
                 for (Message m : history.values()) {
                     if (m.createdAt() < cutoffMillis) {
@@ -190,6 +206,7 @@ public final class MemoryMessageStore implements MessageStore {
                 }
                 deleted += old.size();
                 old.clear();
+                actions.deleteUpTo(conversation.getKey(), upTo);
             }
             return deleted;
         });
@@ -202,7 +219,8 @@ public final class MemoryMessageStore implements MessageStore {
             if (history == null || upToSeq <= afterSeq) {
                 return List.of();
             }
-            return history.subMap(afterSeq, false, upToSeq, true).values().stream().limit(limit).toList();
+            return history.subMap(afterSeq, false, upToSeq, true).values().stream().limit(limit)
+                    .map(actions::current).toList();
         });
     }
 
@@ -222,7 +240,7 @@ public final class MemoryMessageStore implements MessageStore {
                 return List.of();
             }
             List<Message> page = new ArrayList<>(history.headMap(below, true).descendingMap().values().stream()
-                    .limit(limit).toList());
+                    .limit(limit).map(actions::current).toList());
             return page.reversed();
         });
     }
@@ -239,7 +257,8 @@ public final class MemoryMessageStore implements MessageStore {
                 Message m = e.getValue();
                 if (m.senderId().equals(sender) && m.kind() == MessageKind.TEXT && m.body() != null) {
                     e.setValue(new Message(m.conversationId(), m.seq(), m.createdAt(), m.senderId(), m.senderDeviceId(),
-                            m.clientId(), m.kind(), null, m.title(), m.userIds(), m.role()));
+                            m.clientId(), m.kind(), null, m.title(), m.userIds(), m.role(), m.replyTo(), null,
+                            m.targetSeq(), List.of()));
                     erased++;
                 }
             }

@@ -1,0 +1,103 @@
+package dev.parley.core.memory;
+
+import dev.parley.core.ChatException.Refusal;
+import dev.parley.core.account.UserId;
+import dev.parley.core.conversation.ConversationId;
+import dev.parley.core.message.AppendRequest;
+import dev.parley.core.message.AppendResult;
+import dev.parley.core.message.Message;
+import dev.parley.core.message.MessageKind;
+import dev.parley.core.message.Quote;
+import dev.parley.core.message.Reaction;
+import dev.parley.core.message.Reactions;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Replies and reactions in memory, as the SQL stores keep them: a reply's quote is read from the
+ * quoted entry whenever the reply is read, and each message's reactions are rows beside the
+ * history, changed with the reaction's entry. Called under the data's lock.
+ */
+final class MemoryActions {
+    /** One person's emoji on one message, put there by the entry at {@code reactedSeq}. */
+    record ReactionRow(long seq, UserId user, String emoji, long reactedSeq) {
+    }
+
+    private final MemoryData data;
+
+    MemoryActions(MemoryData data) {
+        this.data = data;
+    }
+
+    /** The text message at {@code seq} as a reply quotes it now, or null when there is none. */
+    Quote quotable(ConversationId id, long seq) {
+        Message m = data.messages.getOrDefault(id, new java.util.TreeMap<>()).get(seq);
+        return m == null || m.kind() != MessageKind.TEXT ? null
+                : new Quote(seq, m.senderId(), MessageKind.TEXT, Quote.excerpt(m.body()));
+    }
+
+    /** Decides a reply or reaction of a current member before its seq is taken: null to go ahead. */
+    AppendResult check(AppendRequest r) {
+        if (r.replyTo() > 0 && quotable(r.conversationId(), r.replyTo()) == null) {
+            return new AppendResult.Refused(Refusal.TARGET_NOT_FOUND, "no message to reply to");
+        }
+        if (!r.kind().isAction()) {
+            return null;
+        }
+        if (quotable(r.conversationId(), r.targetSeq()) == null) {
+            return new AppendResult.Refused(Refusal.TARGET_NOT_FOUND, "no message to react to");
+        }
+        List<String> held = rows(r.conversationId()).stream()
+                .filter(x -> x.seq() == r.targetSeq() && x.user().equals(r.senderId())).map(ReactionRow::emoji).toList();
+        boolean add = r.kind() == MessageKind.REACTION_ADDED;
+        if (add == held.contains(r.body())) {
+            return new AppendResult.Unchanged(r.targetSeq());
+        }
+        if (add && held.size() >= Reactions.MAX_PER_USER) {
+            return new AppendResult.Refused(Refusal.TOO_MANY_REACTIONS, "too many reactions");
+        }
+        return null;
+    }
+
+    /** Applies a stored reaction entry to its message's reactions. */
+    void apply(Message entry) {
+        List<ReactionRow> rows = rows(entry.conversationId());
+        if (entry.kind() == MessageKind.REACTION_ADDED) {
+            rows.add(new ReactionRow(entry.targetSeq(), entry.senderId(), entry.body(), entry.seq()));
+        } else if (entry.kind() == MessageKind.REACTION_REMOVED) {
+            rows.removeIf(x -> x.seq() == entry.targetSeq() && x.user().equals(entry.senderId())
+                    && x.emoji().equals(entry.body()));
+        }
+    }
+
+    /** The entry as a reader sees it now: with its quote and its current reactions. */
+    Message current(Message m) {
+        Message quoted = m.replyTo() == 0 ? m : new Message(m.conversationId(), m.seq(), m.createdAt(), m.senderId(),
+                m.senderDeviceId(), m.clientId(), m.kind(), m.body(), m.title(), m.userIds(), m.role(), m.replyTo(),
+                quotable(m.conversationId(), m.replyTo()), m.targetSeq(), List.of());
+        Map<String, List<UserId>> byEmoji = new LinkedHashMap<>();
+        rows(m.conversationId()).stream().filter(x -> x.seq() == m.seq())
+                .sorted(Comparator.comparingLong(ReactionRow::reactedSeq))
+                .forEach(x -> byEmoji.computeIfAbsent(x.emoji(), k -> new ArrayList<>()).add(x.user()));
+        List<Reaction> reactions = new ArrayList<>();
+        byEmoji.forEach((emoji, users) -> reactions.add(new Reaction(emoji, users)));
+        return quoted.withReactions(reactions);
+    }
+
+    /** Drops the reactions of the conversation's messages up to {@code upToSeq} (retention). */
+    void deleteUpTo(ConversationId id, long upToSeq) {
+        rows(id).removeIf(x -> x.seq() <= upToSeq);
+    }
+
+    long count() {
+        return data.reactions.values().stream().mapToLong(List::size).sum();
+    }
+
+    private List<ReactionRow> rows(ConversationId id) {
+        return data.reactions.computeIfAbsent(id, k -> new ArrayList<>());
+    }
+}
