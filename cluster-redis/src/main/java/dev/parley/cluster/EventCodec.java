@@ -77,6 +77,7 @@ final class EventCodec {
                             out.writeLong(u.value());
                         }
                     }
+                    out.writeLong(m.editedAt());
                 }
                 case ChatEvent.ReceiptMoved r -> {
                     out.writeByte(RECEIPT);
@@ -147,6 +148,7 @@ final class EventCodec {
                     Quote quote = null;
                     long targetSeq = 0;
                     List<Reaction> reactions = List.of();
+                    long editedAt = 0;
                     if (in.available() > 0) {
                         replyTo = in.readLong();
                         if (in.readBoolean()) {
@@ -165,10 +167,11 @@ final class EventCodec {
                             }
                             reactions.add(new Reaction(emoji, who));
                         }
+                        editedAt = in.readLong();
                     }
                     yield new ChatEvent.MessageAdded(new Message(c, seq, createdAt, sender,
                             device == 0 ? null : new DeviceId(device), clientId, kind, body, title, ids,
-                            role < 0 ? null : Role.values()[role], replyTo, quote, targetSeq, reactions));
+                            role < 0 ? null : Role.values()[role], replyTo, quote, targetSeq, reactions, editedAt));
                 }
                 case RECEIPT -> new ChatEvent.ReceiptMoved(new ConversationId(in.readLong()), new UserId(in.readLong()),
                         in.readLong(), in.readLong());

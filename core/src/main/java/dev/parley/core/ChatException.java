@@ -59,7 +59,9 @@ public final class ChatException extends RuntimeException {
          */
         TARGET_NOT_FOUND,
         /** The sender already has the most distinct reactions one user may put on one entry. */
-        TOO_MANY_REACTIONS
+        TOO_MANY_REACTIONS,
+        /** The message can no longer be edited: its edit window is over, or editing is turned off. */
+        EDIT_WINDOW_CLOSED
     }
 
     public static ChatException notFound(String what) {

@@ -45,6 +45,14 @@ public sealed interface ClientFrame {
         public String type() { return "react"; }
     }
 
+    /**
+     * Changes the text of the sender's own message at {@code targetSeq} to {@code body}, within the
+     * node's edit window. Stored as an entry of the history; {@code clientId} makes retries idempotent.
+     */
+    record Edit(String rid, String clientId, long conversationId, long targetSeq, String body) implements ClientFrame {
+        public String type() { return "edit"; }
+    }
+
     /** Confirms that this device holds every message of the conversation up to {@code seq}. */
     record Delivered(String rid, long conversationId, long seq) implements ClientFrame {
         public String type() { return "delivered"; }

@@ -59,6 +59,8 @@ public enum ErrorCode {
     TARGET_NOT_FOUND("target_not_found", 404),
     /** The sender already has the most distinct reactions one person may put on one message. */
     TOO_MANY_REACTIONS("too_many_reactions", 409),
+    /** The message can no longer be edited: its edit window is over, or editing is turned off. */
+    EDIT_WINDOW_CLOSED("edit_window_closed", 409),
     /** The HTTP method is not supported on this path. */
     METHOD_NOT_ALLOWED("method_not_allowed", 405),
     /**

@@ -66,6 +66,9 @@ public final class FrameCodec {
             case "react" -> new ClientFrame.React(rid, clientId(f, ctx),
                     f.integer("conversationId", 1, MAX_ID, ctx), f.integer("targetSeq", 1, MAX_ID, ctx),
                     f.string("emoji", ctx), f.has("remove") && f.bool("remove", ctx));
+            case "edit" -> new ClientFrame.Edit(rid, clientId(f, ctx),
+                    f.integer("conversationId", 1, MAX_ID, ctx), f.integer("targetSeq", 1, MAX_ID, ctx),
+                    f.string("body", ctx));
             case "delivered" -> new ClientFrame.Delivered(rid,
                     f.integer("conversationId", 1, MAX_ID, ctx), f.integer("seq", 0, MAX_ID, ctx));
             case "read" -> new ClientFrame.Read(rid,
@@ -133,6 +136,12 @@ public final class FrameCodec {
                     if (r.remove()) {
                         g.writeBooleanField("remove", true);
                     }
+                }
+                case ClientFrame.Edit e -> {
+                    g.writeStringField("clientId", e.clientId());
+                    g.writeNumberField("conversationId", e.conversationId());
+                    g.writeNumberField("targetSeq", e.targetSeq());
+                    g.writeStringField("body", e.body());
                 }
                 case ClientFrame.Delivered d -> {
                     g.writeNumberField("conversationId", d.conversationId());
@@ -225,6 +234,9 @@ public final class FrameCodec {
                             g.writeEndArray();
                         }
                         g.writeEndObject();
+                    }
+                    if (m.editedAt() != 0) {
+                        g.writeNumberField("editedAt", m.editedAt());
                     }
                 }
                 case ServerFrame.Receipt r -> {
@@ -320,7 +332,8 @@ public final class FrameCodec {
                     f.optString("title", ctx),
                     f.has("userIds") ? f.integers("userIds", 1, MAX_ID, Integer.MAX_VALUE, ctx) : null,
                     f.optString("role", ctx), f.optInteger("replyTo", 1, MAX_ID, 0, ctx), quote(f, ctx),
-                    f.optInteger("targetSeq", 1, MAX_ID, 0, ctx), reactions(f, ctx));
+                    f.optInteger("targetSeq", 1, MAX_ID, 0, ctx), reactions(f, ctx),
+                    f.optInteger("editedAt", 1, Long.MAX_VALUE, 0, ctx));
             case "receipt" -> new ServerFrame.Receipt(f.integer("conversationId", 1, MAX_ID, ctx),
                     f.integer("userId", 1, MAX_ID, ctx), f.integer("delivered", 0, MAX_ID, ctx),
                     f.integer("read", 0, MAX_ID, ctx));

@@ -29,8 +29,8 @@ public sealed interface ServerFrame {
      */
     record Message(long conversationId, long seq, long ts, long senderId, long senderDeviceId,
                    String clientId, String kind, String body, String title, List<Long> userIds,
-                   String role, long replyTo, Quote quote, long targetSeq, List<Reaction> reactions)
-            implements ServerFrame {
+                   String role, long replyTo, Quote quote, long targetSeq, List<Reaction> reactions,
+                   long editedAt) implements ServerFrame {
         public Message {
             reactions = reactions == null ? List.of() : List.copyOf(reactions);
         }
@@ -38,7 +38,7 @@ public sealed interface ServerFrame {
         public Message(long conversationId, long seq, long ts, long senderId, long senderDeviceId, String clientId,
                        String kind, String body, String title, List<Long> userIds, String role) {
             this(conversationId, seq, ts, senderId, senderDeviceId, clientId, kind, body, title, userIds, role, 0, null,
-                    0, List.of());
+                    0, List.of(), 0);
         }
 
         public String type() { return "message"; }

@@ -88,7 +88,7 @@ public final class JdbcMessageStore implements MessageStore {
             return MembershipChanges.apply(s, r);
         }
         if (r.kind().isAction()) {
-            AppendResult refused = ReactionRows.check(s, r);
+            AppendResult refused = ActionRows.check(s, r);
             if (refused != null) {
                 return refused;
             }
@@ -119,7 +119,7 @@ public final class JdbcMessageStore implements MessageStore {
             kind = ConversationKind.fromWire(rs.getString(3));
         }
         Message m = new Message(r.conversationId(), seq, r.createdAt(), r.senderId(), r.senderDeviceId(), r.clientId(),
-                r.kind(), r.body(), r.title(), r.userIds(), r.role(), r.replyTo(), quote, r.targetSeq(), List.of());
+                r.kind(), r.body(), r.title(), r.userIds(), r.role(), r.replyTo(), quote, r.targetSeq(), List.of(), 0);
         PreparedStatement ins = s.prepare(MessageRows.INSERT_IF_MEMBER);
         MessageRows.bind(ins, m);
         if (r.replyTo() > 0) {
@@ -139,7 +139,7 @@ public final class JdbcMessageStore implements MessageStore {
                     Dialect.SERIALIZATION_FAILURE);
         }
         if (r.kind().isAction()) {
-            ReactionRows.apply(s, m);
+            ActionRows.apply(s, m);
         }
         Membership current = null;
         if (r.knownMembershipVersion() >= 0 && r.knownMembershipVersion() != version) {

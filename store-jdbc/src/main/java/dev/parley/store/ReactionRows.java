@@ -1,13 +1,10 @@
 package dev.parley.store;
 
-import dev.parley.core.ChatException.Refusal;
 import dev.parley.core.account.UserId;
 import dev.parley.core.message.AppendRequest;
-import dev.parley.core.message.AppendResult;
 import dev.parley.core.message.Message;
 import dev.parley.core.message.MessageKind;
 import dev.parley.core.message.Reaction;
-import dev.parley.core.message.Reactions;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,27 +23,8 @@ final class ReactionRows {
     private ReactionRows() {
     }
 
-    /**
-     * Decides a reaction before its seq is taken (a refusal after that would commit a gap): null
-     * to go ahead, or the outcome. Locks the conversation's row first (PostgreSQL), as every write
-     * to a conversation does, so that two nodes' reactions to one entry are decided one after the
-     * other and the per-user limit holds.
-     */
-    static AppendResult check(SqlSession s, AppendRequest r) throws SQLException {
-        PreparedStatement lock = s.prepare("SELECT last_seq FROM conversations WHERE id = ?" + s.dialect().forUpdate());
-        lock.setLong(1, r.conversationId().value());
-        try (ResultSet rs = lock.executeQuery()) {
-            if (!rs.next()) {
-                return new AppendResult.NotMember();
-            }
-        }
-        if (!JdbcMessageStore.isMember(s, r)) {
-            return new AppendResult.NotMember();
-        }
-        if (JdbcMessageStore.quotable(s, r.conversationId(), r.targetSeq()) == null) {
-            return new AppendResult.Refused(Refusal.TARGET_NOT_FOUND,
-                    "no message " + r.targetSeq() + " to react to in this conversation");
-        }
+    /** The emoji {@code user} has on the entry at {@code seq} now. */
+    static List<String> held(SqlSession s, AppendRequest r) throws SQLException {
         PreparedStatement mine = s.prepare("SELECT emoji FROM reactions WHERE conversation_id = ? AND seq = ?"
                 + " AND user_id = ?");
         mine.setLong(1, r.conversationId().value());
@@ -58,15 +36,7 @@ final class ReactionRows {
                 held.add(rs.getString(1));
             }
         }
-        boolean add = r.kind() == MessageKind.REACTION_ADDED;
-        if (add == held.contains(r.body())) {
-            return new AppendResult.Unchanged(r.targetSeq());
-        }
-        if (add && held.size() >= Reactions.MAX_PER_USER) {
-            return new AppendResult.Refused(Refusal.TOO_MANY_REACTIONS,
-                    "at most " + Reactions.MAX_PER_USER + " reactions per person on one message");
-        }
-        return null;
+        return held;
     }
 
     /** Applies a stored reaction entry to the current reactions of the entry it names. */

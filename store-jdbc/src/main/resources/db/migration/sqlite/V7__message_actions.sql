@@ -4,8 +4,10 @@
 -- The seq a text message answers (NULL: none). The reply keeps no copy of the quoted text, which
 -- is read from the quoted entry's current row whenever the reply is read.
 ALTER TABLE messages ADD COLUMN reply_to INTEGER;
--- The seq an action entry (a reaction) acts on (NULL: not an action).
+-- The seq an action entry (a reaction, an edit) acts on (NULL: not an action).
 ALTER TABLE messages ADD COLUMN target_seq INTEGER;
+-- When a text message was last edited (NULL: never); its body is then the edited text.
+ALTER TABLE messages ADD COLUMN edited_at INTEGER;
 
 -- Each entry's current reactions, changed in the transaction that appends the reaction's entry.
 -- seq is the entry reacted to, reacted_seq the reaction_added entry that put this one there.

@@ -255,6 +255,72 @@ public abstract class MessageActionContract {
     }
 
     // ------------------------------------------------------------------------------------------
+    // Edits
+
+    @Test
+    public void anEditIsAnEntryOfItsOwnAndTheMessageCarriesTheNewTextAndWhen() {
+        UserId alice = user("alice");
+        UserId bob = user("bob");
+        ConversationId c = direct(alice, bob);
+        Message typo = text(c, alice, "helo");
+        Message reply = appended(reply(c, bob, "b-1", "hi!", typo.seq())).message();
+
+        AppendRequest request = edit(c, alice, "a-1", typo.seq(), "hello", typo.createdAt());
+        Message edit = appended(append(request)).message();
+        assertThat(edit.seq()).isEqualTo(3);
+        assertThat(edit.kind()).isEqualTo(MessageKind.EDITED);
+        assertThat(edit.targetSeq()).isEqualTo(typo.seq());
+        assertThat(edit.body()).isEqualTo("hello");
+
+        List<Message> page = stores.messageStore().range(c, 0, Long.MAX_VALUE, 10);
+        assertThat(page.getFirst().body()).as("the current text").isEqualTo("hello");
+        assertThat(page.getFirst().editedAt()).as("when it was edited").isEqualTo(request.createdAt());
+        assertThat(page.get(1).quote().excerpt()).as("a reply quotes the text as it is now").isEqualTo("hello");
+        assertThat(page.get(1).seq()).isEqualTo(reply.seq());
+        assertThat(stores.messageStore().before(c, Long.MAX_VALUE, Long.MAX_VALUE, 10)).isEqualTo(page);
+
+        AppendRequest again = edit(c, alice, "a-2", typo.seq(), "hello there", typo.createdAt());
+        appended(append(again));
+        Message twice = stores.messageStore().range(c, 0, 1, 1).getFirst();
+        assertThat(twice.body()).isEqualTo("hello there");
+        assertThat(twice.editedAt()).isEqualTo(again.createdAt());
+        assertThat(twice.createdAt()).as("sent when it was sent").isEqualTo(typo.createdAt());
+    }
+
+    @Test
+    public void onlyTheSenderEditsOnlyTheirTextMessagesOnlyWithinTheWindow() {
+        UserId alice = user("alice");
+        UserId bob = user("bob");
+        UserId mallory = user("mallory");
+        ConversationId c = direct(alice, bob);
+        Message hello = text(c, alice, "hello");
+        ConversationId group = group(alice, bob);
+
+        assertRefused(append(edit(c, bob, "b-1", hello.seq(), "hacked", 0)), Refusal.FORBIDDEN);
+        assertRefused(append(edit(c, alice, "a-1", hello.seq(), "late", hello.createdAt() + 1)),
+                Refusal.EDIT_WINDOW_CLOSED);
+        assertRefused(append(edit(c, alice, "a-2", 9, "nothing", 0)), Refusal.TARGET_NOT_FOUND);
+        assertRefused(append(edit(group, alice, "a-3", 1, "an event", 0)), Refusal.TARGET_NOT_FOUND);
+        assertThat(append(edit(c, mallory, "m-1", hello.seq(), "mine", 0))).isInstanceOf(AppendResult.NotMember.class);
+        assertThat(stores.conversationStore().find(c).orElseThrow().lastSeq()).as("no seq taken").isEqualTo(1);
+        assertThat(stores.messageStore().range(c, 0, 1, 1).getFirst()).as("unchanged").isEqualTo(hello);
+    }
+
+    @Test
+    public void aRetriedEditIsTheOriginalAndAnotherTextUnderItsClientIdConflicts() {
+        UserId alice = user("alice");
+        UserId bob = user("bob");
+        ConversationId c = direct(alice, bob);
+        Message hello = text(c, alice, "helo");
+        Message original = appended(append(edit(c, alice, "a-1", hello.seq(), "hello", 0))).message();
+        assertThat(append(edit(c, alice, "a-1", hello.seq(), "hello", 0)))
+                .isInstanceOfSatisfying(AppendResult.Duplicate.class, d -> assertThat(d.original()).isEqualTo(original));
+        assertThat(append(edit(c, alice, "a-1", hello.seq(), "hullo", 0)))
+                .isInstanceOf(AppendResult.ClientIdConflict.class);
+        assertThat(stores.conversationStore().find(c).orElseThrow().lastSeq()).isEqualTo(2);
+    }
+
+    // ------------------------------------------------------------------------------------------
     // Helpers
 
     /** How many reactions the database holds, counted by the adapter's test straight from its tables. */
@@ -296,6 +362,12 @@ public abstract class MessageActionContract {
     protected final AppendResult react(ConversationId c, UserId sender, String clientId, long targetSeq, String emoji,
                                        boolean add) {
         return append(AppendRequest.reaction(c, sender, device(sender), clientId, targetSeq, emoji, add, tick(), -1));
+    }
+
+    /** An edit of a message sent at or after {@code editableSince}. */
+    protected final AppendRequest edit(ConversationId c, UserId sender, String clientId, long targetSeq, String body,
+                                       long editableSince) {
+        return AppendRequest.edit(c, sender, device(sender), clientId, targetSeq, body, tick(), -1, editableSince);
     }
 
     protected final AppendResult append(AppendRequest request) {

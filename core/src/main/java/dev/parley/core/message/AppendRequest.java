@@ -18,19 +18,20 @@ import java.util.List;
  * was really committed among, even when the caller's cache is behind (another node's change).
  *
  * <p>{@code replyTo} is the seq of the entry a text message answers, 0 for none; {@code targetSeq}
- * the seq of the entry an action acts on, 0 for entries that are not actions.
+ * the seq of the entry an action acts on, 0 for entries that are not actions; {@code targetNotBefore}
+ * the earliest time (ms) that entry may have been sent for the action to apply (an edit's window).
  */
 public record AppendRequest(ConversationId conversationId, UserId senderId, DeviceId senderDeviceId,
                             String clientId, MessageKind kind, String body, String title, List<UserId> userIds,
                             Role role, MembershipChange change, long createdAt, long knownMembershipVersion,
-                            long replyTo, long targetSeq) {
+                            long replyTo, long targetSeq, long targetNotBefore) {
 
     /** Neither a reply nor an action. */
     public AppendRequest(ConversationId conversationId, UserId senderId, DeviceId senderDeviceId, String clientId,
                          MessageKind kind, String body, String title, List<UserId> userIds, Role role,
                          MembershipChange change, long createdAt, long knownMembershipVersion) {
         this(conversationId, senderId, senderDeviceId, clientId, kind, body, title, userIds, role, change, createdAt,
-                knownMembershipVersion, 0, 0);
+                knownMembershipVersion, 0, 0, 0);
     }
 
     public static AppendRequest text(ConversationId conversationId, UserId senderId, DeviceId senderDeviceId,
@@ -52,7 +53,7 @@ public record AppendRequest(ConversationId conversationId, UserId senderId, Devi
                                       String clientId, String body, long createdAt, long knownMembershipVersion,
                                       long replyTo) {
         return new AppendRequest(conversationId, senderId, senderDeviceId, clientId, MessageKind.TEXT, body,
-                null, null, null, null, createdAt, knownMembershipVersion, replyTo, 0);
+                null, null, null, null, createdAt, knownMembershipVersion, replyTo, 0, 0);
     }
 
     /**
@@ -68,7 +69,19 @@ public record AppendRequest(ConversationId conversationId, UserId senderId, Devi
                                          long knownMembershipVersion) {
         return new AppendRequest(conversationId, senderId, senderDeviceId, clientId,
                 add ? MessageKind.REACTION_ADDED : MessageKind.REACTION_REMOVED, emoji, null, null, null, null,
-                createdAt, knownMembershipVersion, 0, targetSeq);
+                createdAt, knownMembershipVersion, 0, targetSeq, 0);
+    }
+
+    /**
+     * Changes the text of the sender's own message at {@code targetSeq} to {@code body}, if that
+     * message was sent at or after {@code editableSince} (node clock, ms). The store refuses it
+     * ({@link ActionRules}) for another's message, an older one, or anything but a text message.
+     */
+    public static AppendRequest edit(ConversationId conversationId, UserId senderId, DeviceId senderDeviceId,
+                                     String clientId, long targetSeq, String body, long createdAt,
+                                     long knownMembershipVersion, long editableSince) {
+        return new AppendRequest(conversationId, senderId, senderDeviceId, clientId, MessageKind.EDITED, body, null,
+                null, null, null, createdAt, knownMembershipVersion, 0, targetSeq, editableSince);
     }
 
     /** A membership or title change by the sender, recorded as an entry of the given kind. */

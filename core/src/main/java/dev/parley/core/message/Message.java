@@ -15,12 +15,13 @@ import java.util.List;
  * <p>A text message may answer an earlier entry ({@code replyTo}, 0 for none); {@code quote} is
  * that entry as it is now (null when it no longer exists). An action (a reaction) names the entry
  * it acts on in {@code targetSeq} (0 for entries that are not actions). {@code reactions} is the
- * entry's current aggregated reactions, kept by the store with the entry.
+ * entry's current aggregated reactions, kept by the store with the entry; {@code editedAt} when
+ * its text was last edited (0: never), {@code body} being the text as edited.
  */
 public record Message(ConversationId conversationId, long seq, long createdAt, UserId senderId,
                       DeviceId senderDeviceId, String clientId, MessageKind kind, String body, String title,
                       List<UserId> userIds, Role role, long replyTo, Quote quote, long targetSeq,
-                      List<Reaction> reactions) {
+                      List<Reaction> reactions, long editedAt) {
 
     public Message {
         userIds = userIds == null ? null : List.copyOf(userIds);
@@ -32,13 +33,13 @@ public record Message(ConversationId conversationId, long seq, long createdAt, U
                    String clientId, MessageKind kind, String body, String title, List<UserId> userIds, Role role,
                    long replyTo, Quote quote) {
         this(conversationId, seq, createdAt, senderId, senderDeviceId, clientId, kind, body, title, userIds, role,
-                replyTo, quote, 0, List.of());
+                replyTo, quote, 0, List.of(), 0);
     }
 
     /** This entry with {@code current} as its reactions. */
     public Message withReactions(List<Reaction> current) {
         return new Message(conversationId, seq, createdAt, senderId, senderDeviceId, clientId, kind, body, title,
-                userIds, role, replyTo, quote, targetSeq, current);
+                userIds, role, replyTo, quote, targetSeq, current, editedAt);
     }
 
     /** An entry that answers nothing. */

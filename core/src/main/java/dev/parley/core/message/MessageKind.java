@@ -14,11 +14,13 @@ public enum MessageKind {
     /** The sender put an emoji ({@code body}) on the entry at {@code targetSeq}. */
     REACTION_ADDED,
     /** The sender took their emoji ({@code body}) off the entry at {@code targetSeq}. */
-    REACTION_REMOVED;
+    REACTION_REMOVED,
+    /** The sender changed the text of their message at {@code targetSeq} to {@code body}. */
+    EDITED;
 
     /** Whether entries of this kind act on an earlier entry, named by their {@code targetSeq}. */
     public boolean isAction() {
-        return this == REACTION_ADDED || this == REACTION_REMOVED;
+        return this == REACTION_ADDED || this == REACTION_REMOVED || this == EDITED;
     }
 
     public String wire() {

@@ -32,6 +32,8 @@ public final class MessageService {
     private final Clock clock;
     private final int maxBodyBytes;
     private volatile DirectGate directGate = DirectGate.OPEN;
+    /** How long after sending a message its sender may edit it; zero: never. */
+    private volatile java.time.Duration editWindow = DEFAULT_EDIT_WINDOW;
     private volatile java.util.function.Consumer<Message> loneDirectEntries = m -> { };
 
     public MessageService(MessageStore store, MembershipDirectory memberships, EventPublisher publisher,
@@ -43,8 +45,19 @@ public final class MessageService {
         this.maxBodyBytes = maxBodyBytes;
     }
 
+    /** The edit window when none is configured. */
+    public static final java.time.Duration DEFAULT_EDIT_WINDOW = java.time.Duration.ofMinutes(15);
+
     public int maxBodyBytes() {
         return maxBodyBytes;
+    }
+
+    /** How long after sending a message its sender may edit it; zero turns editing off. */
+    public void editWindow(java.time.Duration window) {
+        if (window.isNegative()) {
+            throw new IllegalArgumentException("the edit window must not be negative");
+        }
+        this.editWindow = window;
     }
 
     /** Who decides whether a member may write into a direct conversation (blocks, deleted accounts). */
@@ -101,6 +114,31 @@ public final class MessageService {
         }
         return append(caller, conversationId, version -> AppendRequest.reaction(conversationId, caller.userId(),
                 caller.deviceId(), clientId, targetSeq, emoji, add, clock.millis(), version));
+    }
+
+    /**
+     * Changes the text of the caller's own message at {@code targetSeq}, within the edit window,
+     * as an entry of the history; the store replaces the message's text in the same transaction.
+     */
+    public CompletableFuture<Message> edit(Caller caller, ConversationId conversationId, String clientId,
+                                           long targetSeq, String body) {
+        java.time.Duration window = editWindow;
+        try {
+            if (targetSeq < 1) {
+                throw ChatException.invalid("targetSeq must be a seq");
+            }
+            checkBody(body);
+            if (window.isZero()) {
+                throw new ChatException(Refusal.EDIT_WINDOW_CLOSED, "editing messages is turned off on this node");
+            }
+        } catch (ChatException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return append(caller, conversationId, version -> {
+            long now = clock.millis();
+            return AppendRequest.edit(conversationId, caller.userId(), caller.deviceId(), clientId, targetSeq, body,
+                    now, version, now - window.toMillis());
+        }).thenApply(entry -> entry.orElseThrow());
     }
 
     private CompletableFuture<Optional<Message>> append(Caller caller, ConversationId conversationId,

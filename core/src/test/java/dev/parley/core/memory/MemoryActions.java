@@ -3,13 +3,13 @@ package dev.parley.core.memory;
 import dev.parley.core.ChatException.Refusal;
 import dev.parley.core.account.UserId;
 import dev.parley.core.conversation.ConversationId;
+import dev.parley.core.message.ActionRules;
 import dev.parley.core.message.AppendRequest;
 import dev.parley.core.message.AppendResult;
 import dev.parley.core.message.Message;
 import dev.parley.core.message.MessageKind;
 import dev.parley.core.message.Quote;
 import dev.parley.core.message.Reaction;
-import dev.parley.core.message.Reactions;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Replies and reactions in memory, as the SQL stores keep them: a reply's quote is read from the
+ * Replies, reactions and edits in memory, as the SQL stores keep them: a reply's quote is read from the
  * quoted entry whenever the reply is read, and each message's reactions are rows beside the
  * history, changed with the reaction's entry. Called under the data's lock.
  */
@@ -40,7 +40,7 @@ final class MemoryActions {
                 : new Quote(seq, m.senderId(), MessageKind.TEXT, Quote.excerpt(m.body()));
     }
 
-    /** Decides a reply or reaction of a current member before its seq is taken: null to go ahead. */
+    /** Decides a reply or action of a current member before its seq is taken: null to go ahead. */
     AppendResult check(AppendRequest r) {
         if (r.replyTo() > 0 && quotable(r.conversationId(), r.replyTo()) == null) {
             return new AppendResult.Refused(Refusal.TARGET_NOT_FOUND, "no message to reply to");
@@ -48,25 +48,23 @@ final class MemoryActions {
         if (!r.kind().isAction()) {
             return null;
         }
-        if (quotable(r.conversationId(), r.targetSeq()) == null) {
-            return new AppendResult.Refused(Refusal.TARGET_NOT_FOUND, "no message to react to");
-        }
+        Message target = data.messages.getOrDefault(r.conversationId(), new java.util.TreeMap<>()).get(r.targetSeq());
         List<String> held = rows(r.conversationId()).stream()
                 .filter(x -> x.seq() == r.targetSeq() && x.user().equals(r.senderId())).map(ReactionRow::emoji).toList();
-        boolean add = r.kind() == MessageKind.REACTION_ADDED;
-        if (add == held.contains(r.body())) {
-            return new AppendResult.Unchanged(r.targetSeq());
-        }
-        if (add && held.size() >= Reactions.MAX_PER_USER) {
-            return new AppendResult.Refused(Refusal.TOO_MANY_REACTIONS, "too many reactions");
-        }
-        return null;
+        return ActionRules.decide(r, target == null ? null
+                : new ActionRules.Target(target.seq(), target.senderId(), target.kind(), target.createdAt()), held);
     }
 
-    /** Applies a stored reaction entry to its message's reactions. */
+    /** Applies a stored action entry to the current state of the message it names. */
     void apply(Message entry) {
         List<ReactionRow> rows = rows(entry.conversationId());
-        if (entry.kind() == MessageKind.REACTION_ADDED) {
+        if (entry.kind() == MessageKind.EDITED) {
+            java.util.TreeMap<Long, Message> history = data.messages.get(entry.conversationId());
+            Message m = history.get(entry.targetSeq());
+            history.put(m.seq(), new Message(m.conversationId(), m.seq(), m.createdAt(), m.senderId(),
+                    m.senderDeviceId(), m.clientId(), m.kind(), entry.body(), m.title(), m.userIds(), m.role(),
+                    m.replyTo(), null, m.targetSeq(), List.of(), entry.createdAt()));
+        } else if (entry.kind() == MessageKind.REACTION_ADDED) {
             rows.add(new ReactionRow(entry.targetSeq(), entry.senderId(), entry.body(), entry.seq()));
         } else if (entry.kind() == MessageKind.REACTION_REMOVED) {
             rows.removeIf(x -> x.seq() == entry.targetSeq() && x.user().equals(entry.senderId())
@@ -78,7 +76,7 @@ final class MemoryActions {
     Message current(Message m) {
         Message quoted = m.replyTo() == 0 ? m : new Message(m.conversationId(), m.seq(), m.createdAt(), m.senderId(),
                 m.senderDeviceId(), m.clientId(), m.kind(), m.body(), m.title(), m.userIds(), m.role(), m.replyTo(),
-                quotable(m.conversationId(), m.replyTo()), m.targetSeq(), List.of());
+                quotable(m.conversationId(), m.replyTo()), m.targetSeq(), List.of(), m.editedAt());
         Map<String, List<UserId>> byEmoji = new LinkedHashMap<>();
         rows(m.conversationId()).stream().filter(x -> x.seq() == m.seq())
                 .sorted(Comparator.comparingLong(ReactionRow::reactedSeq))

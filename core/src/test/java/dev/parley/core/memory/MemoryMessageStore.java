@@ -92,7 +92,7 @@ public final class MemoryMessageStore implements MessageStore {
         }
         long seq = row.next(r.createdAt());
         Message m = new Message(id, seq, r.createdAt(), r.senderId(), r.senderDeviceId(), r.clientId(), r.kind(),
-                r.body(), r.title(), r.userIds(), r.role(), r.replyTo(), null, r.targetSeq(), List.of());
+                r.body(), r.title(), r.userIds(), r.role(), r.replyTo(), null, r.targetSeq(), List.of(), 0);
         data.insertMessage(m);
         actions.apply(m);
         m = actions.current(m);
@@ -258,7 +258,7 @@ public final class MemoryMessageStore implements MessageStore {
                 if (m.senderId().equals(sender) && m.kind() == MessageKind.TEXT && m.body() != null) {
                     e.setValue(new Message(m.conversationId(), m.seq(), m.createdAt(), m.senderId(), m.senderDeviceId(),
                             m.clientId(), m.kind(), null, m.title(), m.userIds(), m.role(), m.replyTo(), null,
-                            m.targetSeq(), List.of()));
+                            m.targetSeq(), List.of(), m.editedAt()));
                     erased++;
                 }
             }

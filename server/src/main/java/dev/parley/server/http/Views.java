@@ -130,6 +130,9 @@ final class Views {
         if (m.targetSeq() != 0) {
             o.put("targetSeq", m.targetSeq());
         }
+        if (m.editedAt() != 0) {
+            o.put("editedAt", m.editedAt());
+        }
         if (!m.reactions().isEmpty()) {
             JsonObject reactions = new JsonObject();
             m.reactions().forEach(r -> reactions.put(r.emoji(),

@@ -270,6 +270,7 @@ public final class ChatConnection {
         switch (frame) {
             case ClientFrame.Send s -> onSend(s);
             case ClientFrame.React r -> onReact(r);
+            case ClientFrame.Edit e -> onEdit(e);
             case ClientFrame.Delivered d -> onReceipt(d, services.receipts().delivered(caller,
                     new ConversationId(d.conversationId()), d.seq()), d.conversationId());
             case ClientFrame.Read r -> onReceipt(r, services.receipts().read(caller,
@@ -285,6 +286,7 @@ public final class ChatConnection {
         return switch (f) {
             case ClientFrame.Send s -> s.clientId();
             case ClientFrame.React r -> r.clientId();
+            case ClientFrame.Edit e -> e.clientId();
             default -> null;
         };
     }
@@ -293,6 +295,7 @@ public final class ChatConnection {
         return switch (f) {
             case ClientFrame.Send s -> s.conversationId();
             case ClientFrame.React r -> r.conversationId();
+            case ClientFrame.Edit e -> e.conversationId();
             case ClientFrame.Delivered d -> d.conversationId();
             case ClientFrame.Read r -> r.conversationId();
             case ClientFrame.Typing t -> t.conversationId();
@@ -369,6 +372,12 @@ public final class ChatConnection {
         appendEntry(r.type(), r.rid(), r.clientId(), r.conversationId(), () -> services.messages()
                 .react(caller, new ConversationId(r.conversationId()), r.clientId(), r.targetSeq(), r.emoji(),
                         !r.remove()));
+    }
+
+    private void onEdit(ClientFrame.Edit e) {
+        appendEntry(e.type(), e.rid(), e.clientId(), e.conversationId(), () -> services.messages()
+                .edit(caller, new ConversationId(e.conversationId()), e.clientId(), e.targetSeq(), e.body())
+                .thenApply(java.util.Optional::of));
     }
 
     /**

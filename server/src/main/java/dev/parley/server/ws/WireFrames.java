@@ -18,7 +18,7 @@ public final class WireFrames {
         return new ServerFrame.Message(m.conversationId().value(), m.seq(), m.createdAt(), m.senderId().value(),
                 m.senderDeviceId() == null ? 0 : m.senderDeviceId().value(), m.clientId(), m.kind().wire(), m.body(),
                 m.title(), ids, m.role() == null ? null : m.role().wire(), m.replyTo(), quote(m.quote()), m.targetSeq(),
-                reactions(m.reactions()));
+                reactions(m.reactions()), m.editedAt());
     }
 
     private static List<ServerFrame.Reaction> reactions(List<Reaction> reactions) {
