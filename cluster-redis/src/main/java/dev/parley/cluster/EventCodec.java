@@ -78,6 +78,9 @@ final class EventCodec {
                         }
                     }
                     out.writeLong(m.editedAt());
+                    out.writeLong(m.deletedAt());
+                    out.writeLong(m.deletedBy() == null ? 0 : m.deletedBy().value());
+                    out.writeBoolean(q != null && q.deleted());
                 }
                 case ChatEvent.ReceiptMoved r -> {
                     out.writeByte(RECEIPT);
@@ -149,6 +152,8 @@ final class EventCodec {
                     long targetSeq = 0;
                     List<Reaction> reactions = List.of();
                     long editedAt = 0;
+                    long deletedAt = 0;
+                    UserId deletedBy = null;
                     if (in.available() > 0) {
                         replyTo = in.readLong();
                         if (in.readBoolean()) {
@@ -168,10 +173,17 @@ final class EventCodec {
                             reactions.add(new Reaction(emoji, who));
                         }
                         editedAt = in.readLong();
+                        deletedAt = in.readLong();
+                        long by = in.readLong();
+                        deletedBy = by == 0 ? null : new UserId(by);
+                        if (in.readBoolean()) {
+                            quote = new Quote(quote.seq(), quote.senderId(), quote.kind(), quote.excerpt(), true);
+                        }
                     }
                     yield new ChatEvent.MessageAdded(new Message(c, seq, createdAt, sender,
                             device == 0 ? null : new DeviceId(device), clientId, kind, body, title, ids,
-                            role < 0 ? null : Role.values()[role], replyTo, quote, targetSeq, reactions, editedAt));
+                            role < 0 ? null : Role.values()[role], replyTo, quote, targetSeq, reactions, editedAt, deletedAt,
+                            deletedBy));
                 }
                 case RECEIPT -> new ChatEvent.ReceiptMoved(new ConversationId(in.readLong()), new UserId(in.readLong()),
                         in.readLong(), in.readLong());

@@ -61,7 +61,9 @@ public final class ChatException extends RuntimeException {
         /** The sender already has the most distinct reactions one user may put on one entry. */
         TOO_MANY_REACTIONS,
         /** The message can no longer be edited: its edit window is over, or editing is turned off. */
-        EDIT_WINDOW_CLOSED
+        EDIT_WINDOW_CLOSED,
+        /** The message was deleted: it can no longer be edited or reacted to. */
+        MESSAGE_DELETED
     }
 
     public static ChatException notFound(String what) {

@@ -53,6 +53,14 @@ public sealed interface ClientFrame {
         public String type() { return "edit"; }
     }
 
+    /**
+     * Deletes the message at {@code targetSeq} for everyone: the sender's own, or any message of a
+     * group whose owner or admin the sender is. Stored as an entry of the history.
+     */
+    record Delete(String rid, String clientId, long conversationId, long targetSeq) implements ClientFrame {
+        public String type() { return "delete"; }
+    }
+
     /** Confirms that this device holds every message of the conversation up to {@code seq}. */
     record Delivered(String rid, long conversationId, long seq) implements ClientFrame {
         public String type() { return "delivered"; }

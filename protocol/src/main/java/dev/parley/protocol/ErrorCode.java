@@ -61,6 +61,8 @@ public enum ErrorCode {
     TOO_MANY_REACTIONS("too_many_reactions", 409),
     /** The message can no longer be edited: its edit window is over, or editing is turned off. */
     EDIT_WINDOW_CLOSED("edit_window_closed", 409),
+    /** The message was deleted for everyone: it can no longer be edited or reacted to. */
+    MESSAGE_DELETED("message_deleted", 409),
     /** The HTTP method is not supported on this path. */
     METHOD_NOT_ALLOWED("method_not_allowed", 405),
     /**

@@ -69,6 +69,8 @@ public final class FrameCodec {
             case "edit" -> new ClientFrame.Edit(rid, clientId(f, ctx),
                     f.integer("conversationId", 1, MAX_ID, ctx), f.integer("targetSeq", 1, MAX_ID, ctx),
                     f.string("body", ctx));
+            case "delete" -> new ClientFrame.Delete(rid, clientId(f, ctx),
+                    f.integer("conversationId", 1, MAX_ID, ctx), f.integer("targetSeq", 1, MAX_ID, ctx));
             case "delivered" -> new ClientFrame.Delivered(rid,
                     f.integer("conversationId", 1, MAX_ID, ctx), f.integer("seq", 0, MAX_ID, ctx));
             case "read" -> new ClientFrame.Read(rid,
@@ -142,6 +144,11 @@ public final class FrameCodec {
                     g.writeNumberField("conversationId", e.conversationId());
                     g.writeNumberField("targetSeq", e.targetSeq());
                     g.writeStringField("body", e.body());
+                }
+                case ClientFrame.Delete d -> {
+                    g.writeStringField("clientId", d.clientId());
+                    g.writeNumberField("conversationId", d.conversationId());
+                    g.writeNumberField("targetSeq", d.targetSeq());
                 }
                 case ClientFrame.Delivered d -> {
                     g.writeNumberField("conversationId", d.conversationId());
@@ -219,6 +226,9 @@ public final class FrameCodec {
                         g.writeNumberField("senderId", m.quote().senderId());
                         g.writeStringField("kind", m.quote().kind());
                         optString(g, "excerpt", m.quote().excerpt());
+                        if (m.quote().deleted()) {
+                            g.writeBooleanField("deleted", true);
+                        }
                         g.writeEndObject();
                     }
                     if (m.targetSeq() != 0) {
@@ -237,6 +247,10 @@ public final class FrameCodec {
                     }
                     if (m.editedAt() != 0) {
                         g.writeNumberField("editedAt", m.editedAt());
+                    }
+                    if (m.deletedAt() != 0) {
+                        g.writeNumberField("deletedAt", m.deletedAt());
+                        g.writeNumberField("deletedBy", m.deletedBy());
                     }
                 }
                 case ServerFrame.Receipt r -> {
@@ -333,7 +347,8 @@ public final class FrameCodec {
                     f.has("userIds") ? f.integers("userIds", 1, MAX_ID, Integer.MAX_VALUE, ctx) : null,
                     f.optString("role", ctx), f.optInteger("replyTo", 1, MAX_ID, 0, ctx), quote(f, ctx),
                     f.optInteger("targetSeq", 1, MAX_ID, 0, ctx), reactions(f, ctx),
-                    f.optInteger("editedAt", 1, Long.MAX_VALUE, 0, ctx));
+                    f.optInteger("editedAt", 1, Long.MAX_VALUE, 0, ctx),
+                    f.optInteger("deletedAt", 1, Long.MAX_VALUE, 0, ctx), f.optInteger("deletedBy", 1, MAX_ID, 0, ctx));
             case "receipt" -> new ServerFrame.Receipt(f.integer("conversationId", 1, MAX_ID, ctx),
                     f.integer("userId", 1, MAX_ID, ctx), f.integer("delivered", 0, MAX_ID, ctx),
                     f.integer("read", 0, MAX_ID, ctx));
@@ -375,7 +390,8 @@ public final class FrameCodec {
     private static ServerFrame.Quote quote(JsonFields f, JsonFields.Context ctx) {
         JsonFields q = f.optObject("quote", ctx);
         return q == null ? null : new ServerFrame.Quote(q.integer("seq", 1, MAX_ID, ctx),
-                q.integer("senderId", 0, MAX_ID, ctx), q.string("kind", ctx), q.optString("excerpt", ctx));
+                q.integer("senderId", 0, MAX_ID, ctx), q.string("kind", ctx), q.optString("excerpt", ctx),
+                q.has("deleted") && q.bool("deleted", ctx));
     }
 
     // ---- plumbing ------------------------------------------------------------------------

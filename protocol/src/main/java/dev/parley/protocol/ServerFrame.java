@@ -30,7 +30,7 @@ public sealed interface ServerFrame {
     record Message(long conversationId, long seq, long ts, long senderId, long senderDeviceId,
                    String clientId, String kind, String body, String title, List<Long> userIds,
                    String role, long replyTo, Quote quote, long targetSeq, List<Reaction> reactions,
-                   long editedAt) implements ServerFrame {
+                   long editedAt, long deletedAt, long deletedBy) implements ServerFrame {
         public Message {
             reactions = reactions == null ? List.of() : List.copyOf(reactions);
         }
@@ -38,7 +38,7 @@ public sealed interface ServerFrame {
         public Message(long conversationId, long seq, long ts, long senderId, long senderDeviceId, String clientId,
                        String kind, String body, String title, List<Long> userIds, String role) {
             this(conversationId, seq, ts, senderId, senderDeviceId, clientId, kind, body, title, userIds, role, 0, null,
-                    0, List.of(), 0);
+                    0, List.of(), 0, 0, 0);
         }
 
         public String type() { return "message"; }
@@ -52,9 +52,13 @@ public sealed interface ServerFrame {
 
     /**
      * What a reply shows of the entry it answers ({@code replyTo}), as that entry is now:
-     * its sender, kind and the first characters of its text ({@code excerpt}, absent when none).
+     * its sender, kind and the first characters of its text ({@code excerpt}, absent when none), and
+     * whether it was deleted.
      */
-    record Quote(long seq, long senderId, String kind, String excerpt) {
+    record Quote(long seq, long senderId, String kind, String excerpt, boolean deleted) {
+        public Quote(long seq, long senderId, String kind, String excerpt) {
+            this(seq, senderId, kind, excerpt, false);
+        }
     }
 
     /** One emoji on a message and who put it there ({@code userIds}, in the order they reacted). */

@@ -72,6 +72,7 @@ public final class ErrorMapping {
             case TARGET_NOT_FOUND -> ErrorCode.TARGET_NOT_FOUND;
             case TOO_MANY_REACTIONS -> ErrorCode.TOO_MANY_REACTIONS;
             case EDIT_WINDOW_CLOSED -> ErrorCode.EDIT_WINDOW_CLOSED;
+            case MESSAGE_DELETED -> ErrorCode.MESSAGE_DELETED;
         };
     }
 }

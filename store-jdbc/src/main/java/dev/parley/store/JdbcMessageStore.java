@@ -5,6 +5,7 @@ import dev.parley.core.account.UserId;
 import dev.parley.core.conversation.ConversationId;
 import dev.parley.core.conversation.ConversationKind;
 import dev.parley.core.conversation.Membership;
+import dev.parley.core.conversation.Role;
 import dev.parley.core.message.AppendRequest;
 import dev.parley.core.message.AppendResult;
 import dev.parley.core.message.Message;
@@ -20,7 +21,6 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -79,9 +79,7 @@ public final class JdbcMessageStore implements MessageStore {
         if (r.clientId() != null) {
             Message original = byClientId(s, r);
             if (original != null) {
-                boolean same = original.kind() == r.kind() && Objects.equals(original.body(), r.body())
-                        && original.replyTo() == r.replyTo() && original.targetSeq() == r.targetSeq();
-                return same ? new AppendResult.Duplicate(original) : new AppendResult.ClientIdConflict(original);
+                return r.repeats(original) ? new AppendResult.Duplicate(original) : new AppendResult.ClientIdConflict(original);
             }
         }
         if (r.change() != null) {
@@ -119,7 +117,8 @@ public final class JdbcMessageStore implements MessageStore {
             kind = ConversationKind.fromWire(rs.getString(3));
         }
         Message m = new Message(r.conversationId(), seq, r.createdAt(), r.senderId(), r.senderDeviceId(), r.clientId(),
-                r.kind(), r.body(), r.title(), r.userIds(), r.role(), r.replyTo(), quote, r.targetSeq(), List.of(), 0);
+                r.kind(), r.body(), r.title(), r.userIds(), r.role(), r.replyTo(), quote, r.targetSeq(), List.of(), 0, 0,
+                null);
         PreparedStatement ins = s.prepare(MessageRows.INSERT_IF_MEMBER);
         MessageRows.bind(ins, m);
         if (r.replyTo() > 0) {
@@ -150,24 +149,33 @@ public final class JdbcMessageStore implements MessageStore {
 
     /** The text message at {@code seq} as a reply quotes it, or null when there is none to quote. */
     static Quote quotable(SqlSession s, ConversationId c, long seq) throws SQLException {
-        PreparedStatement ps = s.prepare("SELECT sender_id, kind, body FROM messages WHERE conversation_id = ? AND seq = ?");
+        PreparedStatement ps = s.prepare("SELECT sender_id, kind, body, deleted_at FROM messages"
+                + " WHERE conversation_id = ? AND seq = ?");
         ps.setLong(1, c.value());
         ps.setLong(2, seq);
         try (ResultSet rs = ps.executeQuery()) {
             if (!rs.next() || !MessageKind.TEXT.wire().equals(rs.getString(2))) {
                 return null;
             }
-            return new Quote(seq, new UserId(rs.getLong(1)), MessageKind.TEXT, Quote.excerpt(rs.getString(3)));
+            UserId sender = new UserId(rs.getLong(1));
+            String excerpt = Quote.excerpt(rs.getString(3));
+            rs.getLong(4);
+            return new Quote(seq, sender, MessageKind.TEXT, excerpt, !rs.wasNull());
         }
     }
 
-    static boolean isMember(SqlSession s, AppendRequest r) throws SQLException {
-        PreparedStatement ps = s.prepare("SELECT 1 FROM members WHERE conversation_id = ? AND user_id = ?"
+    private static boolean isMember(SqlSession s, AppendRequest r) throws SQLException {
+        return roleOf(s, r) != null;
+    }
+
+    /** The sender's role as a current member of the conversation, or null when they are not one. */
+    static Role roleOf(SqlSession s, AppendRequest r) throws SQLException {
+        PreparedStatement ps = s.prepare("SELECT role FROM members WHERE conversation_id = ? AND user_id = ?"
                 + " AND left_seq IS NULL");
         ps.setLong(1, r.conversationId().value());
         ps.setLong(2, r.senderId().value());
         try (ResultSet rs = ps.executeQuery()) {
-            return rs.next();
+            return rs.next() ? Role.fromWire(rs.getString(1)) : null;
         }
     }
 

@@ -33,7 +33,7 @@ final class MessageRows {
      */
     static final String COLUMNS_WITH_QUOTE = "m.conversation_id, m.seq, m.created_at, m.sender_id, m.sender_device_id,"
             + " m.client_id, m.kind, m.body, m.title, m.user_ids, m.role, m.reply_to, q.seq, q.sender_id, q.kind, q.body,"
-            + " m.target_seq, m.edited_at";
+            + " m.target_seq, m.edited_at, m.deleted_at, m.deleted_by, q.deleted_at";
     static final String FROM_WITH_QUOTE = " FROM messages m LEFT JOIN messages q"
             + " ON q.conversation_id = m.conversation_id AND q.seq = m.reply_to";
 
@@ -54,14 +54,17 @@ final class MessageRows {
         long replyTo = rs.getLong(12);
         long targetSeq = rs.getLong(17);
         long editedAt = rs.getLong(18);
-        if (replyTo == 0 && targetSeq == 0 && editedAt == 0) {
+        long deletedAt = rs.getLong(19);
+        if (replyTo == 0 && targetSeq == 0 && editedAt == 0 && deletedAt == 0) {
             return m;
         }
+        UserId deletedBy = deletedAt == 0 ? null : new UserId(rs.getLong(20));
         long quoted = rs.getLong(13);
         Quote quote = quoted == 0 ? null : new Quote(quoted, new UserId(rs.getLong(14)),
-                MessageKind.fromWire(rs.getString(15)), Quote.excerpt(rs.getString(16)));
+                MessageKind.fromWire(rs.getString(15)), Quote.excerpt(rs.getString(16)), rs.getLong(21) != 0);
         return new Message(m.conversationId(), m.seq(), m.createdAt(), m.senderId(), m.senderDeviceId(), m.clientId(),
-                m.kind(), m.body(), m.title(), m.userIds(), m.role(), replyTo, quote, targetSeq, List.of(), editedAt);
+                m.kind(), m.body(), m.title(), m.userIds(), m.role(), replyTo, quote, targetSeq, List.of(), editedAt,
+                deletedAt, deletedBy);
     }
 
     static List<Message> readAllWithQuotes(PreparedStatement ps) throws SQLException {

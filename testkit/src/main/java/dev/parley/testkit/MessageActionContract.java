@@ -321,6 +321,90 @@ public abstract class MessageActionContract {
     }
 
     // ------------------------------------------------------------------------------------------
+    // Deletion for everyone
+
+    @Test
+    public void aDeletionLeavesATombstoneAndErasesTheTextItsEditsAndItsReactions() throws Exception {
+        UserId alice = user("alice");
+        UserId bob = user("bob");
+        ConversationId c = direct(alice, bob);
+        Message secret = text(c, alice, "the secret plan");
+        appended(react(c, bob, "b-1", secret.seq(), THUMBS, true));
+        appended(append(edit(c, alice, "a-1", secret.seq(), "the secret plan, v2", 0)));
+        Message reply = appended(reply(c, bob, "b-2", "what plan?", secret.seq())).message();
+
+        Message deletion = appended(append(deletion(c, alice, "a-2", secret.seq()))).message();
+        assertThat(deletion.seq()).isEqualTo(5);
+        assertThat(deletion.kind()).isEqualTo(MessageKind.DELETED);
+        assertThat(deletion.targetSeq()).isEqualTo(secret.seq());
+        assertThat(deletion.body()).isNull();
+
+        List<Message> page = stores.messageStore().range(c, 0, Long.MAX_VALUE, 10);
+        Message tombstone = page.getFirst();
+        assertThat(tombstone.body()).as("the text").isNull();
+        assertThat(tombstone.deletedAt()).isEqualTo(deletion.createdAt());
+        assertThat(tombstone.deletedBy()).isEqualTo(alice);
+        assertThat(tombstone.editedAt()).isZero();
+        assertThat(tombstone.reactions()).isEmpty();
+        assertThat(storedReactions()).isZero();
+        assertThat(page.get(2).kind()).isEqualTo(MessageKind.EDITED);
+        assertThat(page.get(2).body()).as("the edit's text").isNull();
+        assertThat(page.get(3).seq()).isEqualTo(reply.seq());
+        assertThat(page.get(3).quote()).as("a reply quotes the tombstone")
+                .isEqualTo(new Quote(secret.seq(), alice, MessageKind.TEXT, null, true));
+        assertThat(page).extracting(Message::body).containsOnly(null, THUMBS, "what plan?");
+        assertThat(stores.messageStore().before(c, Long.MAX_VALUE, Long.MAX_VALUE, 10)).isEqualTo(page);
+    }
+
+    @Test
+    public void aDeletedMessageIsNeitherEditedNorReactedToButStillAnsweredAndDeletedOnce() {
+        UserId alice = user("alice");
+        UserId bob = user("bob");
+        ConversationId c = direct(alice, bob);
+        Message gone = appended(append(AppendRequest.text(c, alice, device(alice), "a-1", "oops", tick()))).message();
+        Message deletion = appended(append(deletion(c, alice, "a-2", gone.seq()))).message();
+
+        assertRefused(append(edit(c, alice, "a-3", gone.seq(), "fixed", 0)), Refusal.MESSAGE_DELETED);
+        assertRefused(react(c, bob, "b-1", gone.seq(), THUMBS, true), Refusal.MESSAGE_DELETED);
+        assertThat(append(deletion(c, alice, "a-4", gone.seq()))).isEqualTo(new AppendResult.Unchanged(gone.seq()));
+        assertThat(append(deletion(c, alice, "a-2", gone.seq()))).as("a retry")
+                .isInstanceOfSatisfying(AppendResult.Duplicate.class, d -> assertThat(d.original()).isEqualTo(deletion));
+        assertThat(append(AppendRequest.text(c, alice, device(alice), "a-1", "oops", tick())))
+                .as("a retry of the deleted message's own send").isInstanceOf(AppendResult.Duplicate.class);
+        assertThat(stores.conversationStore().find(c).orElseThrow().lastSeq()).isEqualTo(2);
+        Message answer = appended(reply(c, bob, "b-2", "what was it?", gone.seq())).message();
+        assertThat(answer.quote()).isEqualTo(new Quote(gone.seq(), alice, MessageKind.TEXT, null, true));
+    }
+
+    @Test
+    public void theSenderDeletesTheirOwnAndAGroupsOwnerOrAdminAnyones() {
+        UserId alice = user("alice");
+        UserId bob = user("bob");
+        UserId carol = user("carol");
+        UserId mallory = user("mallory");
+        ConversationId c = direct(alice, bob);
+        Message hello = text(c, alice, "hello");
+        assertRefused(append(deletion(c, bob, "b-1", hello.seq())), Refusal.FORBIDDEN);
+        assertThat(append(deletion(c, mallory, "m-1", hello.seq()))).isInstanceOf(AppendResult.NotMember.class);
+        assertRefused(append(deletion(c, bob, "b-2", 9)), Refusal.TARGET_NOT_FOUND);
+
+        ConversationId g = group(alice, bob, carol);
+        Message byBob = text(g, bob, "spam");
+        Message byCarol = text(g, carol, "hi all");
+        assertRefused(append(deletion(g, bob, "b-3", byCarol.seq())), Refusal.FORBIDDEN);
+        assertRefused(append(deletion(g, bob, "b-4", 1)), Refusal.TARGET_NOT_FOUND);
+        Message moderated = appended(append(deletion(g, alice, "a-1", byBob.seq()))).message();
+        assertThat(stores.messageStore().range(g, byBob.seq() - 1, byBob.seq(), 1).getFirst().deletedBy())
+                .as("deleted by the owner").isEqualTo(alice);
+        assertThat(moderated.senderId()).isEqualTo(alice);
+        appended(append(AppendRequest.change(g, alice, device(alice), MessageKind.ROLE_CHANGED,
+                new dev.parley.core.message.MembershipChange.SetRole(bob, dev.parley.core.conversation.Role.ADMIN),
+                tick())));
+        appended(append(deletion(g, bob, "b-5", byCarol.seq())));
+        appended(append(deletion(c, alice, "a-2", hello.seq())));
+    }
+
+    // ------------------------------------------------------------------------------------------
     // Helpers
 
     /** How many reactions the database holds, counted by the adapter's test straight from its tables. */
@@ -362,6 +446,10 @@ public abstract class MessageActionContract {
     protected final AppendResult react(ConversationId c, UserId sender, String clientId, long targetSeq, String emoji,
                                        boolean add) {
         return append(AppendRequest.reaction(c, sender, device(sender), clientId, targetSeq, emoji, add, tick(), -1));
+    }
+
+    protected final AppendRequest deletion(ConversationId c, UserId sender, String clientId, long targetSeq) {
+        return AppendRequest.deletion(c, sender, device(sender), clientId, targetSeq, tick(), -1);
     }
 
     /** An edit of a message sent at or after {@code editableSince}. */

@@ -2,6 +2,7 @@ package dev.parley.core.message;
 
 import dev.parley.core.ChatException.Refusal;
 import dev.parley.core.account.UserId;
+import dev.parley.core.conversation.Role;
 
 import java.util.List;
 
@@ -15,21 +16,32 @@ public final class ActionRules {
     }
 
     /** The named entry as stored; a store passes null when there is no entry at that seq. */
-    public record Target(long seq, UserId senderId, MessageKind kind, long createdAt) {
+    public record Target(long seq, UserId senderId, MessageKind kind, long createdAt, boolean deleted) {
     }
 
     /**
      * Null when the request may go ahead, or the outcome to answer instead (nothing is written).
-     * The caller has checked that the sender is a current member. {@code held} is the emoji the
-     * sender has on the target now (read for reactions only).
+     * The caller has checked that the sender is a current member, holding {@code role}. {@code held}
+     * is the emoji the sender has on the target now (read for reactions only).
      */
-    public static AppendResult decide(AppendRequest r, Target target, List<String> held) {
+    public static AppendResult decide(AppendRequest r, Target target, List<String> held, Role role) {
         if (target == null || target.kind() != MessageKind.TEXT) {
             return new AppendResult.Refused(Refusal.TARGET_NOT_FOUND,
                     "no message " + (r.kind().isAction() ? r.targetSeq() : r.replyTo()) + " here to "
                             + verb(r.kind()));
         }
+        if (target.deleted()) {
+            return r.kind() == MessageKind.DELETED ? new AppendResult.Unchanged(r.targetSeq())
+                    : new AppendResult.Refused(Refusal.MESSAGE_DELETED, "message " + r.targetSeq() + " was deleted");
+        }
         return switch (r.kind()) {
+            case DELETED -> {
+                // A group's owner and admins moderate: they may delete anyone's message.
+                boolean own = target.senderId().equals(r.senderId());
+                yield own || role == Role.OWNER || role == Role.ADMIN ? null
+                        : new AppendResult.Refused(Refusal.FORBIDDEN,
+                                "only its sender or a group's owner or admin may delete a message");
+            }
             case REACTION_ADDED, REACTION_REMOVED -> {
                 boolean add = r.kind() == MessageKind.REACTION_ADDED;
                 if (add == held.contains(r.body())) {
@@ -59,6 +71,7 @@ public final class ActionRules {
         return switch (kind) {
             case REACTION_ADDED, REACTION_REMOVED -> "react to";
             case EDITED -> "edit";
+            case DELETED -> "delete";
             default -> "reply to";
         };
     }

@@ -73,6 +73,16 @@ public record AppendRequest(ConversationId conversationId, UserId senderId, Devi
     }
 
     /**
+     * Deletes the message at {@code targetSeq} for everyone: the sender's own, or any in a group
+     * whose owner or admin the sender is ({@link ActionRules}).
+     */
+    public static AppendRequest deletion(ConversationId conversationId, UserId senderId, DeviceId senderDeviceId,
+                                         String clientId, long targetSeq, long createdAt, long knownMembershipVersion) {
+        return new AppendRequest(conversationId, senderId, senderDeviceId, clientId, MessageKind.DELETED, null, null,
+                null, null, null, createdAt, knownMembershipVersion, 0, targetSeq, 0);
+    }
+
+    /**
      * Changes the text of the sender's own message at {@code targetSeq} to {@code body}, if that
      * message was sent at or after {@code editableSince} (node clock, ms). The store refuses it
      * ({@link ActionRules}) for another's message, an older one, or anything but a text message.
@@ -89,5 +99,18 @@ public record AppendRequest(ConversationId conversationId, UserId senderId, Devi
                                        MessageKind kind, MembershipChange change, long createdAt) {
         return new AppendRequest(conversationId, senderId, senderDeviceId, null, kind, null, null, null, null, change,
                 createdAt, -1);
+    }
+
+    /**
+     * Whether this request asks for what {@code original}, stored under the same client id, is: a
+     * retry (answered with the original) rather than a reuse of the client id for something else.
+     * The text of a message deleted since, or of an edit whose message was, is erased and cannot
+     * be compared; the rest still must match.
+     */
+    public boolean repeats(Message original) {
+        boolean erased = original.body() == null
+                && (original.deletedAt() != 0 || original.kind() == MessageKind.EDITED);
+        return original.kind() == kind && (erased || java.util.Objects.equals(original.body(), body))
+                && original.replyTo() == replyTo && original.targetSeq() == targetSeq;
     }
 }

@@ -16,11 +16,16 @@ public enum MessageKind {
     /** The sender took their emoji ({@code body}) off the entry at {@code targetSeq}. */
     REACTION_REMOVED,
     /** The sender changed the text of their message at {@code targetSeq} to {@code body}. */
-    EDITED;
+    EDITED,
+    /**
+     * The message at {@code targetSeq} was deleted for everyone, by its sender or a group's owner
+     * or admin: its text is erased from storage and a tombstone stays.
+     */
+    DELETED;
 
     /** Whether entries of this kind act on an earlier entry, named by their {@code targetSeq}. */
     public boolean isAction() {
-        return this == REACTION_ADDED || this == REACTION_REMOVED || this == EDITED;
+        return this == REACTION_ADDED || this == REACTION_REMOVED || this == EDITED || this == DELETED;
     }
 
     public String wire() {

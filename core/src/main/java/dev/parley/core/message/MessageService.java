@@ -117,6 +117,20 @@ public final class MessageService {
     }
 
     /**
+     * Deletes the message at {@code targetSeq} for everyone, as an entry of the history; the store
+     * erases its text (and its edits' texts and its reactions) in the same transaction. Completes
+     * with that entry, or empty when the message was already deleted (nothing is stored then).
+     */
+    public CompletableFuture<Optional<Message>> delete(Caller caller, ConversationId conversationId, String clientId,
+                                                       long targetSeq) {
+        if (targetSeq < 1) {
+            return CompletableFuture.failedFuture(ChatException.invalid("targetSeq must be a seq"));
+        }
+        return append(caller, conversationId, version -> AppendRequest.deletion(conversationId, caller.userId(),
+                caller.deviceId(), clientId, targetSeq, clock.millis(), version));
+    }
+
+    /**
      * Changes the text of the caller's own message at {@code targetSeq}, within the edit window,
      * as an entry of the history; the store replaces the message's text in the same transaction.
      */

@@ -37,7 +37,7 @@ final class MemoryActions {
     Quote quotable(ConversationId id, long seq) {
         Message m = data.messages.getOrDefault(id, new java.util.TreeMap<>()).get(seq);
         return m == null || m.kind() != MessageKind.TEXT ? null
-                : new Quote(seq, m.senderId(), MessageKind.TEXT, Quote.excerpt(m.body()));
+                : new Quote(seq, m.senderId(), MessageKind.TEXT, Quote.excerpt(m.body()), m.deletedAt() != 0);
     }
 
     /** Decides a reply or action of a current member before its seq is taken: null to go ahead. */
@@ -51,19 +51,29 @@ final class MemoryActions {
         Message target = data.messages.getOrDefault(r.conversationId(), new java.util.TreeMap<>()).get(r.targetSeq());
         List<String> held = rows(r.conversationId()).stream()
                 .filter(x -> x.seq() == r.targetSeq() && x.user().equals(r.senderId())).map(ReactionRow::emoji).toList();
-        return ActionRules.decide(r, target == null ? null
-                : new ActionRules.Target(target.seq(), target.senderId(), target.kind(), target.createdAt()), held);
+        return ActionRules.decide(r, target == null ? null : new ActionRules.Target(target.seq(), target.senderId(),
+                target.kind(), target.createdAt(), target.deletedAt() != 0), held,
+                data.members.get(r.conversationId()).get(r.senderId()).role);
     }
 
     /** Applies a stored action entry to the current state of the message it names. */
     void apply(Message entry) {
         List<ReactionRow> rows = rows(entry.conversationId());
+        java.util.TreeMap<Long, Message> history = data.messages.get(entry.conversationId());
         if (entry.kind() == MessageKind.EDITED) {
-            java.util.TreeMap<Long, Message> history = data.messages.get(entry.conversationId());
             Message m = history.get(entry.targetSeq());
             history.put(m.seq(), new Message(m.conversationId(), m.seq(), m.createdAt(), m.senderId(),
                     m.senderDeviceId(), m.clientId(), m.kind(), entry.body(), m.title(), m.userIds(), m.role(),
-                    m.replyTo(), null, m.targetSeq(), List.of(), entry.createdAt()));
+                    m.replyTo(), null, m.targetSeq(), List.of(), entry.createdAt(), 0, null));
+        } else if (entry.kind() == MessageKind.DELETED) {
+            Message m = history.get(entry.targetSeq());
+            history.put(m.seq(), new Message(m.conversationId(), m.seq(), m.createdAt(), m.senderId(),
+                    m.senderDeviceId(), m.clientId(), m.kind(), null, m.title(), m.userIds(), m.role(),
+                    m.replyTo(), null, m.targetSeq(), List.of(), 0, entry.createdAt(), entry.senderId()));
+            history.replaceAll((seq, e) -> e.kind() == MessageKind.EDITED && e.targetSeq() == m.seq()
+                    ? new Message(e.conversationId(), e.seq(), e.createdAt(), e.senderId(), e.senderDeviceId(),
+                    e.clientId(), e.kind(), null, null, null, null, 0, null, e.targetSeq(), List.of(), 0, 0, null) : e);
+            rows.removeIf(x -> x.seq() == m.seq());
         } else if (entry.kind() == MessageKind.REACTION_ADDED) {
             rows.add(new ReactionRow(entry.targetSeq(), entry.senderId(), entry.body(), entry.seq()));
         } else if (entry.kind() == MessageKind.REACTION_REMOVED) {
@@ -76,7 +86,8 @@ final class MemoryActions {
     Message current(Message m) {
         Message quoted = m.replyTo() == 0 ? m : new Message(m.conversationId(), m.seq(), m.createdAt(), m.senderId(),
                 m.senderDeviceId(), m.clientId(), m.kind(), m.body(), m.title(), m.userIds(), m.role(), m.replyTo(),
-                quotable(m.conversationId(), m.replyTo()), m.targetSeq(), List.of(), m.editedAt());
+                quotable(m.conversationId(), m.replyTo()), m.targetSeq(), List.of(), m.editedAt(), m.deletedAt(),
+                m.deletedBy());
         Map<String, List<UserId>> byEmoji = new LinkedHashMap<>();
         rows(m.conversationId()).stream().filter(x -> x.seq() == m.seq())
                 .sorted(Comparator.comparingLong(ReactionRow::reactedSeq))

@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -70,9 +69,7 @@ public final class MemoryMessageStore implements MessageStore {
             Message original = seq == null ? null : data.messages.get(id).get(seq);
             if (original != null) {
                 original = actions.current(original);
-                boolean same = original.kind() == r.kind() && Objects.equals(original.body(), r.body())
-                        && original.replyTo() == r.replyTo() && original.targetSeq() == r.targetSeq();
-                return same ? new AppendResult.Duplicate(original) : new AppendResult.ClientIdConflict(original);
+                return r.repeats(original) ? new AppendResult.Duplicate(original) : new AppendResult.ClientIdConflict(original);
             }
         }
         MemoryData.ConversationRow row = data.conversations.get(id);
@@ -92,7 +89,7 @@ public final class MemoryMessageStore implements MessageStore {
         }
         long seq = row.next(r.createdAt());
         Message m = new Message(id, seq, r.createdAt(), r.senderId(), r.senderDeviceId(), r.clientId(), r.kind(),
-                r.body(), r.title(), r.userIds(), r.role(), r.replyTo(), null, r.targetSeq(), List.of(), 0);
+                r.body(), r.title(), r.userIds(), r.role(), r.replyTo(), null, r.targetSeq(), List.of(), 0, 0, null);
         data.insertMessage(m);
         actions.apply(m);
         m = actions.current(m);
@@ -258,7 +255,7 @@ public final class MemoryMessageStore implements MessageStore {
                 if (m.senderId().equals(sender) && m.kind() == MessageKind.TEXT && m.body() != null) {
                     e.setValue(new Message(m.conversationId(), m.seq(), m.createdAt(), m.senderId(), m.senderDeviceId(),
                             m.clientId(), m.kind(), null, m.title(), m.userIds(), m.role(), m.replyTo(), null,
-                            m.targetSeq(), List.of(), m.editedAt()));
+                            m.targetSeq(), List.of(), m.editedAt(), m.deletedAt(), m.deletedBy()));
                     erased++;
                 }
             }

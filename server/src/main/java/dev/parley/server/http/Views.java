@@ -125,6 +125,9 @@ final class Views {
             if (m.quote().excerpt() != null) {
                 q.put("excerpt", m.quote().excerpt());
             }
+            if (m.quote().deleted()) {
+                q.put("deleted", true);
+            }
             o.put("quote", q);
         }
         if (m.targetSeq() != 0) {
@@ -132,6 +135,9 @@ final class Views {
         }
         if (m.editedAt() != 0) {
             o.put("editedAt", m.editedAt());
+        }
+        if (m.deletedAt() != 0) {
+            o.put("deletedAt", m.deletedAt()).put("deletedBy", m.deletedBy().value());
         }
         if (!m.reactions().isEmpty()) {
             JsonObject reactions = new JsonObject();

@@ -271,6 +271,7 @@ public final class ChatConnection {
             case ClientFrame.Send s -> onSend(s);
             case ClientFrame.React r -> onReact(r);
             case ClientFrame.Edit e -> onEdit(e);
+            case ClientFrame.Delete d -> onDelete(d);
             case ClientFrame.Delivered d -> onReceipt(d, services.receipts().delivered(caller,
                     new ConversationId(d.conversationId()), d.seq()), d.conversationId());
             case ClientFrame.Read r -> onReceipt(r, services.receipts().read(caller,
@@ -287,6 +288,7 @@ public final class ChatConnection {
             case ClientFrame.Send s -> s.clientId();
             case ClientFrame.React r -> r.clientId();
             case ClientFrame.Edit e -> e.clientId();
+            case ClientFrame.Delete d -> d.clientId();
             default -> null;
         };
     }
@@ -296,6 +298,7 @@ public final class ChatConnection {
             case ClientFrame.Send s -> s.conversationId();
             case ClientFrame.React r -> r.conversationId();
             case ClientFrame.Edit e -> e.conversationId();
+            case ClientFrame.Delete d -> d.conversationId();
             case ClientFrame.Delivered d -> d.conversationId();
             case ClientFrame.Read r -> r.conversationId();
             case ClientFrame.Typing t -> t.conversationId();
@@ -378,6 +381,11 @@ public final class ChatConnection {
         appendEntry(e.type(), e.rid(), e.clientId(), e.conversationId(), () -> services.messages()
                 .edit(caller, new ConversationId(e.conversationId()), e.clientId(), e.targetSeq(), e.body())
                 .thenApply(java.util.Optional::of));
+    }
+
+    private void onDelete(ClientFrame.Delete d) {
+        appendEntry(d.type(), d.rid(), d.clientId(), d.conversationId(), () -> services.messages()
+                .delete(caller, new ConversationId(d.conversationId()), d.clientId(), d.targetSeq()));
     }
 
     /**

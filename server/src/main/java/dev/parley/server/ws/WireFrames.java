@@ -18,7 +18,7 @@ public final class WireFrames {
         return new ServerFrame.Message(m.conversationId().value(), m.seq(), m.createdAt(), m.senderId().value(),
                 m.senderDeviceId() == null ? 0 : m.senderDeviceId().value(), m.clientId(), m.kind().wire(), m.body(),
                 m.title(), ids, m.role() == null ? null : m.role().wire(), m.replyTo(), quote(m.quote()), m.targetSeq(),
-                reactions(m.reactions()), m.editedAt());
+                reactions(m.reactions()), m.editedAt(), m.deletedAt(), m.deletedBy() == null ? 0 : m.deletedBy().value());
     }
 
     private static List<ServerFrame.Reaction> reactions(List<Reaction> reactions) {
@@ -30,6 +30,7 @@ public final class WireFrames {
     }
 
     private static ServerFrame.Quote quote(Quote q) {
-        return q == null ? null : new ServerFrame.Quote(q.seq(), q.senderId().value(), q.kind().wire(), q.excerpt());
+        return q == null ? null : new ServerFrame.Quote(q.seq(), q.senderId().value(), q.kind().wire(), q.excerpt(),
+                q.deleted());
     }
 }
