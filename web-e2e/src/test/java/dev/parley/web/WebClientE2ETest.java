@@ -92,6 +92,15 @@ class WebClientE2ETest {
         run("notifications.e2e.mjs", ServerConfig.defaults().withPush(loopbackTargets), Map.of());
     }
 
+    /**
+     * {@code actions.e2e.mjs}: reactions, an edit, a deletion and a reply made by another client
+     * show in the web client in place, live and after a reload.
+     */
+    @Test
+    void messageActionsOfOtherClientsShowInHeadlessChromium() throws Exception {
+        run("actions.e2e.mjs", ServerConfig.defaults(), Map.of());
+    }
+
     /** Runs {@code web/e2e/<name>} against a node on {@code base} (address and data dir set here). */
     private void run(String name, ServerConfig base, Map<String, String> extraEnv) throws Exception {
         Path root = repositoryRoot();

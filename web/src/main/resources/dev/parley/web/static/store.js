@@ -3,6 +3,8 @@
 // node says (list items, conversation objects, history pages, frames) and tells subscribers what
 // changed. It does no I/O except keeping the outbox in localStorage.
 
+import { ACTION_KINDS, applyAction } from './actions.js';
+
 const TYPING_SHOWN_MS = 7_000; // the node renews a `true` within 6 s or sends `false` itself
 
 /** One conversation as this device knows it. */
@@ -291,7 +293,7 @@ export class Store {
     this.advance(c);
     this.emit('conversation', c.id);
     this.emit('list');
-    const membership = m.kind !== 'text' && m.kind !== 'renamed';
+    const membership = m.kind !== 'text' && m.kind !== 'renamed' && !ACTION_KINDS.has(m.kind);
     return { fresh, created, membership };
   }
 
@@ -451,6 +453,9 @@ export class Store {
   addEntry(c, m, { live }) {
     if (c.entries.has(m.seq)) return false;
     c.entries.set(m.seq, m);
+    if (ACTION_KINDS.has(m.kind) && c.entries.has(m.targetSeq)) {
+      c.entries.set(m.targetSeq, applyAction(c.entries.get(m.targetSeq), m));
+    }
     if (m.senderId === this.me && m.clientId && this.outbox.has(m.clientId)) {
       // Our send, confirmed by the catch-up after a drop that swallowed its `sent`.
       this.removeFromOutbox(m.clientId);

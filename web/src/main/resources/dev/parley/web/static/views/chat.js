@@ -4,6 +4,7 @@
 
 import { h, setText } from '../dom.js';
 import { clockTime, dayKey, dayLabel, describeEvent, presenceText } from '../format.js';
+import { ACTION_KINDS, quoteLine, reactionLine, shownText } from '../actions.js';
 import { icon } from '../icons.js';
 import { avatar, frameScheduler, updateAvatar } from './common.js';
 
@@ -304,6 +305,7 @@ export class ChatView {
         rows.push({ key: `d:${d}`, type: 'day', text: dayLabel(e.ts) });
         prev = null;
       }
+      if (ACTION_KINDS.has(e.kind)) continue; // applied to the message it names (store.addEntry)
       if (e.kind !== 'text') {
         rows.push({ key: `s:${e.seq}`, type: 'event', text: describeEvent(e, (id) => st.nameOf(id)) });
         prev = null;
@@ -331,13 +333,18 @@ export class ChatView {
     const e = row.entry;
     const parts = {
       sender: h('div', { class: 'sender' }),
+      quote: h('div', { class: 'quote', hidden: true }),
+      body: h('span', { class: 'body', text: shownText(e) }),
+      reactions: h('div', { class: 'reactions', hidden: true }),
       time: h('time', { class: 'msg-time' }),
       ticks: h('span', { class: 'ticks' }),
     };
     const bubble = h('div', { class: 'bubble' },
       parts.sender,
-      h('span', { class: 'body', text: e.body ?? 'Message erased' }),
-      h('span', { class: 'meta' }, parts.time, row.mine ? parts.ticks : null));
+      parts.quote,
+      parts.body,
+      h('span', { class: 'meta' }, parts.time, row.mine ? parts.ticks : null),
+      parts.reactions);
     const el = h('div', { class: `msg ${row.mine ? 'mine' : 'theirs'}`, dataset: { key: row.key } }, bubble);
     el.parts = parts;
     if (row.mine) {
@@ -368,6 +375,15 @@ export class ChatView {
       parts.sender.replaceChildren();
     }
     parts.sender.hidden = !row.sender;
+    // A reaction, an edit or a deletion changes the message in place.
+    setText(parts.body, shownText(e));
+    el.classList.toggle('deleted', !!e.deletedAt);
+    const quote = quoteLine(e, (id) => this.store.nameOf(id));
+    setText(parts.quote, quote);
+    parts.quote.hidden = !quote;
+    const reactions = reactionLine(e);
+    setText(parts.reactions, reactions);
+    parts.reactions.hidden = !reactions;
     setText(parts.time, clockTime(e.ts));
     if (!row.mine) return;
     if (el.dataset.status !== row.status) {
