@@ -267,7 +267,7 @@ public final class JdbcMessageStore implements MessageStore {
     public long eraseText(ConversationId conversation, UserId sender) {
         return Futures.await(shards.forConversation(conversation).write(conversation.value(), s -> {
             PreparedStatement ps = s.prepare("UPDATE messages SET body = NULL WHERE conversation_id = ? AND sender_id = ?"
-                    + " AND kind = 'text' AND body IS NOT NULL");
+                    + " AND kind IN ('text', 'edited') AND body IS NOT NULL");
             ps.setLong(1, conversation.value());
             ps.setLong(2, sender.value());
             return (long) ps.executeUpdate();

@@ -320,6 +320,20 @@ public abstract class MessageActionContract {
         assertThat(stores.conversationStore().find(c).orElseThrow().lastSeq()).isEqualTo(2);
     }
 
+    @Test
+    public void erasingAnAccountsTextsErasesItsEditsToo() {
+        UserId alice = user("alice");
+        UserId bob = user("bob");
+        ConversationId c = direct(alice, bob);
+        Message typo = text(c, alice, "helo");
+        appended(append(edit(c, alice, "a-1", typo.seq(), "hello", 0)));
+        text(c, bob, "hi");
+
+        assertThat(stores.messageStore().eraseText(c, alice)).as("the message and the edit").isEqualTo(2);
+        assertThat(stores.messageStore().range(c, 0, Long.MAX_VALUE, 10)).extracting(Message::body)
+                .containsExactly(null, null, "hi");
+    }
+
     // ------------------------------------------------------------------------------------------
     // Deletion for everyone
 

@@ -252,7 +252,8 @@ public final class MemoryMessageStore implements MessageStore {
             long erased = 0;
             for (Map.Entry<Long, Message> e : history.entrySet()) {
                 Message m = e.getValue();
-                if (m.senderId().equals(sender) && m.kind() == MessageKind.TEXT && m.body() != null) {
+                if (m.senderId().equals(sender) && (m.kind() == MessageKind.TEXT || m.kind() == MessageKind.EDITED)
+                        && m.body() != null) {
                     e.setValue(new Message(m.conversationId(), m.seq(), m.createdAt(), m.senderId(), m.senderDeviceId(),
                             m.clientId(), m.kind(), null, m.title(), m.userIds(), m.role(), m.replyTo(), null,
                             m.targetSeq(), List.of(), m.editedAt(), m.deletedAt(), m.deletedBy()));
