@@ -1,15 +1,18 @@
-// The web client shows message actions other clients made, in headless Chromium:
+// Browser test of message actions in the web client, in headless Chromium (playwright-core):
 //
 //   PARLEY_URL=http://127.0.0.1:8080 node web/e2e/actions.e2e.mjs
 //
-// Alice uses the web client; bob's phone speaks the raw protocol (from a helper page). Bob reacts
-// to alice's message, edits and deletes his own, and replies to hers: alice sees a reaction chip,
-// "(edited)" with the new text, "Message deleted" and the reply's quote, live and again after a
-// reload (from history, which carries each message's current state), and never an action as a
-// line of its own. The web client cannot make actions yet (docs/protocol.md, "Message actions").
+// Ana and Ben, each in their own browser, use every action and check what the other sees: Ben
+// reacts to Ana's message from its hover actions and Ana's chip shows it; Ana reacts too and Ben
+// takes his off from the chip; Ben replies (the quote shows in both); Ana edits her message (both
+// see the new text, "Edited", and the quote in Ben's reply follows); Ana deletes a message for
+// everyone. In a group, "@" offers the members. A reload shows the same state from history, and the
+// client's own emoji font loads. Ends with a screenshot for the README.
 //
-// Environment: PARLEY_URL, CHROMIUM (default /usr/bin/chromium), PARLEY_ARTIFACTS.
+// Environment: PARLEY_URL, CHROMIUM (default /usr/bin/chromium), PARLEY_ACTIONS_SCREENSHOT
+// (default docs/images/web-actions.png), PARLEY_ARTIFACTS, PARLEY_USER_SUFFIX.
 
+import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -18,132 +21,218 @@ import { check, finish, log, step, watchProblems } from './harness.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const BASE = (process.env.PARLEY_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const SCREENSHOT = resolve(process.env.PARLEY_ACTIONS_SCREENSHOT ?? resolve(here, '../../docs/images/web-actions.png'));
 const ARTIFACTS = resolve(process.env.PARLEY_ARTIFACTS ?? resolve(here, 'artifacts'));
-const SUFFIX = `-${Math.random().toString(36).slice(2, 7)}`;
+const SUFFIX = process.env.PARLEY_USER_SUFFIX ?? `-${Math.random().toString(36).slice(2, 7)}`;
 const TIMEOUT = 15_000;
-const THUMBS = '\u{1F44D}';
 
-const alice = { name: `alice${SUFFIX}`, password: 'alice-secret-1' };
-const bob = { name: `bob${SUFFIX}`, password: 'bob-secret-12' };
+const ana = { name: `ana${SUFFIX}`, password: 'ana-secret-12' };
+const ben = { name: `ben${SUFFIX}`, password: 'ben-secret-12' };
+
 const problems = [];
-const pages = {};
 let browser;
-
+const pages = {};
 const exact = (text) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-const message = (page, text) => page.locator('.msg', { has: page.locator('.body', { hasText: exact(text) }) });
-const visible = (locator) => locator.first().waitFor({ state: 'visible', timeout: TIMEOUT });
-const gone = (locator) => locator.first().waitFor({ state: 'hidden', timeout: TIMEOUT });
 
-/** Bob's phone: runs `frames` (each `{type, ...}` without clientId) in order, each answered by `sent`. */
-async function bobDoes(helper, frames) {
-  return helper.evaluate(async ({ bob, alice, frames }) => {
-    const json = async (method, path, body, token) => {
-      const res = await fetch(path, {
-        method,
-        headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-        body: body ? JSON.stringify(body) : undefined,
-      });
-      if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-      return res.json();
-    };
-    if (!window.bobPhone) {
-      await fetch('/v1/accounts', { method: 'POST', headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ username: bob.name, password: bob.password }) });
-      const { token } = await json('POST', '/v1/sessions', { username: bob.name, password: bob.password, deviceName: 'phone' });
-      const { conversationId } = await json('POST', '/v1/conversations/direct', { username: alice.name }, token);
-      window.bobPhone = { token, conversationId, next: 0 };
-    }
-    const phone = window.bobPhone;
-    const ws = new WebSocket(`ws://${location.host}/v1/ws`);
-    const seqs = [];
-    await new Promise((resolve, reject) => {
-      let i = 0;
-      const sendNext = () => ws.send(JSON.stringify({ ...frames[i], clientId: `bob-${phone.next++}`,
-        conversationId: phone.conversationId }));
-      ws.onopen = () => ws.send(JSON.stringify({ type: 'auth', token: phone.token }));
-      ws.onerror = () => reject(new Error('bob: socket failed'));
-      ws.onmessage = (e) => {
-        const f = JSON.parse(e.data);
-        if (f.type === 'ready') sendNext();
-        else if (f.type === 'sent') {
-          seqs.push(f.seq);
-          if (++i < frames.length) sendNext(); else resolve();
-        } else if (f.type === 'error') reject(new Error(JSON.stringify(f)));
-      };
-    });
-    ws.close();
-    return { conversationId: phone.conversationId, seqs };
-  }, { bob, alice, frames });
+function message(page, text, cls = '') {
+  return page.locator(`.msg${cls}`, { has: page.locator('.body', { hasText: exact(text) }) });
 }
 
-/** What alice's open conversation shows: every message line and event line, top to bottom. */
-async function lines(page) {
-  return page.locator('.log .msg .body, .log .event').allTextContents();
+async function visible(locator, timeout = TIMEOUT) {
+  await locator.first().waitFor({ state: 'visible', timeout });
+}
+
+async function newUserPage(label) {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 760 }, locale: 'en-GB', timezoneId: 'Europe/London' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  watchProblems(page, label, problems);
+  pages[label] = page;
+  return page;
+}
+
+async function register(page, user) {
+  await page.goto(`${BASE}/`);
+  await page.getByRole('tab', { name: 'Create account' }).click();
+  await page.fill('#login-username', user.name);
+  await page.fill('#login-password', user.password);
+  await page.locator('.login-form button[type="submit"]').click();
+  await visible(page.locator('.sidebar-header'));
+}
+
+async function send(page, text) {
+  const input = page.locator('.composer-input');
+  await input.fill(text);
+  await input.press('Enter');
+  await visible(message(page, text, '.mine'));
+}
+
+async function openRow(page, title) {
+  await page.locator('.conv-item', { has: page.locator('.conv-name', { hasText: exact(title) }) }).locator('button').click();
+  await visible(page.locator('.chat-title', { hasText: exact(title) }));
+}
+
+/** Hovers the message and clicks one of its actions. */
+async function action(msg, name) {
+  await msg.hover();
+  await msg.getByRole('button', { name, exact: true }).click();
+}
+
+async function react(msg, emoji) {
+  await action(msg, 'React');
+  await msg.getByRole('button', { name: `React ${emoji}` }).click();
+}
+
+function chip(msg, emoji) {
+  return msg.locator('.reaction', { has: msg.page().locator('.emoji', { hasText: exact(emoji) }) });
+}
+
+async function chipCount(msg, emoji) {
+  return (await chip(msg, emoji).locator('.count').textContent())?.trim();
+}
+
+async function until(fn, what, timeout = TIMEOUT) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    if (await fn()) return;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 async function main() {
-  log(`message actions in the web client against ${BASE}`);
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
-  const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/London' });
-  const A = await context.newPage();
-  A.setDefaultTimeout(TIMEOUT);
-  watchProblems(A, 'alice', problems);
-  pages.alice = A;
-  const helper = await (await browser.newContext()).newPage();
-  pages.helper = helper;
-  await helper.goto(`${BASE}/`);
+  log(`web client message actions e2e against ${BASE} (chromium: ${CHROMIUM})`);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const A = await newUserPage('ana');
+  const B = await newUserPage('ben');
 
-  await step('alice registers in the browser', async () => {
-    await A.goto(`${BASE}/`);
-    await A.getByRole('tab', { name: 'Create account' }).click();
-    await A.fill('#login-username', alice.name);
-    await A.fill('#login-password', alice.password);
-    await A.locator('.login-form button[type="submit"]').click();
-    await visible(A.locator('.sidebar-header'));
+  const dinner = 'Dinner at 8?';
+  await step('ana and ben register; ana writes to ben', async () => {
+    await register(A, ana);
+    await register(B, ben);
+    await A.getByRole('button', { name: 'New chat' }).click();
+    await A.fill('#new-username', ben.name);
+    await A.getByRole('button', { name: 'Start chat' }).click();
+    await visible(A.locator('.chat-title', { hasText: exact(ben.name) }));
+    await send(A, 'Hi Ben!');
+    await send(A, dinner);
+    await openRow(B, ana.name);
+    await visible(message(B, dinner, '.theirs'));
   });
 
-  let seqs;
-  await step('bob writes two messages; alice opens the conversation and answers', async () => {
-    ({ seqs } = await bobDoes(helper, [{ type: 'send', body: 'see you at 7' }, { type: 'send', body: 'bring snacks' }]));
-    await A.locator('.conv-item', { has: A.locator('.conv-name', { hasText: exact(bob.name) }) }).locator('button').click();
-    await visible(message(A, 'bring snacks'));
+  await step('ben reacts 👍 from the hover actions; ana sees the chip, adds hers, ben takes his off', async () => {
+    await react(message(B, dinner, '.theirs'), '👍');
+    await visible(chip(message(A, dinner, '.mine'), '👍'));
+    check(await chipCount(message(A, dinner, '.mine'), '👍') === '1', 'one 👍 on ana\'s side');
+    check((await chip(message(A, dinner, '.mine'), '👍').getAttribute('title')) === ben.name, 'the chip names ben');
+    await react(message(A, dinner, '.mine'), '👍');
+    await until(async () => await chipCount(message(B, dinner, '.theirs'), '👍') === '2', 'two 👍 on ben\'s side');
+    check(await chip(message(B, dinner, '.theirs'), '👍').getAttribute('aria-pressed') === 'true', 'ben\'s own reaction is marked');
+    await chip(message(B, dinner, '.theirs'), '👍').click();
+    await until(async () => await chipCount(message(A, dinner, '.mine'), '👍') === '1', 'one 👍 left on ana\'s side');
+    await until(async () => await chipCount(message(B, dinner, '.theirs'), '👍') === '1', 'one 👍 left on ben\'s side');
+    await react(message(B, dinner, '.theirs'), '❤️');
+    await visible(chip(message(A, dinner, '.mine'), '❤️'));
+  });
+
+  const yes = 'Yes! See you there';
+  await step('ben replies to it: the quote shows on both sides', async () => {
+    await action(message(B, dinner, '.theirs'), 'Reply');
+    await visible(B.locator('.composer-context', { hasText: `Replying to ${ana.name}` }));
+    await send(B, yes);
+    await visible(message(B, yes, '.mine').locator('.quote', { hasText: dinner }));
+    await visible(message(A, yes, '.theirs').locator('.quote', { hasText: dinner }));
+    check(await B.locator('.composer-context').isHidden(), 'the reply bar closes after sending');
+  });
+
+  const later = 'Dinner at 8:30?';
+  await step('ana edits her message: both see the new text, "Edited", and the quote follows', async () => {
+    await action(message(A, dinner, '.mine'), 'Edit');
+    await visible(A.locator('.composer-context', { hasText: 'Editing message' }));
     const input = A.locator('.composer-input');
-    await input.fill('sure!');
+    check((await input.inputValue()) === dinner, 'the composer holds the text to edit');
+    await input.fill(later);
     await input.press('Enter');
-    await visible(message(A, 'sure!'));
+    await visible(message(A, later, '.mine').locator('.edited'));
+    await visible(message(B, later, '.theirs').locator('.edited'));
+    await visible(message(B, yes, '.mine').locator('.quote', { hasText: later }));
+    check(await chipCount(message(B, later, '.theirs'), '👍') === '1', 'reactions stay on an edited message');
   });
 
-  const [seven, snacks] = seqs;
-  const sure = snacks + 1;
-  await step('bob reacts to alice, edits one message, deletes the other and replies: alice sees each in place', async () => {
-    await bobDoes(helper, [
-      { type: 'react', targetSeq: sure, emoji: THUMBS },
-      { type: 'edit', targetSeq: seven, body: 'see you at 8' },
-      { type: 'delete', targetSeq: snacks },
-      { type: 'send', body: 'great', replyTo: sure },
-    ]);
-    await visible(message(A, 'see you at 8 (edited)'));
-    await gone(message(A, 'see you at 7'));
-    await visible(message(A, 'Message deleted'));
-    await visible(message(A, 'sure!').locator('.reactions', { hasText: `${THUMBS} 1` }));
-    await visible(message(A, 'great').locator('.quote', { hasText: 'You: sure!' }));
-    const shown = await lines(A);
-    check(!shown.some((l) => /bring snacks|changed the conversation|reacted|edited a message/.test(l)),
-      `no action shows as a line of its own, and no deleted text: ${JSON.stringify(shown)}`);
+  const oops = 'oops, wrong chat';
+  await step('ana deletes a message for everyone; ben sees "Message deleted"', async () => {
+    await send(A, oops);
+    await visible(message(B, oops, '.theirs'));
+    const mine = message(A, oops, '.mine');
+    await action(mine, 'Delete for everyone');
+    await mine.getByRole('button', { name: 'Delete for everyone' }).click();
+    await visible(message(A, 'You deleted this message', '.mine.deleted'));
+    await visible(message(B, 'Message deleted', '.theirs.deleted'));
+    check((await message(B, oops).count()) === 0, 'the text is gone from ben\'s screen');
   });
 
-  await step('after a reload, history shows the same', async () => {
-    await A.reload();
-    await A.locator('.conv-item', { has: A.locator('.conv-name', { hasText: exact(bob.name) }) }).locator('button').click();
-    await visible(message(A, 'see you at 8 (edited)'));
-    await visible(message(A, 'Message deleted'));
-    await visible(message(A, 'sure!').locator('.reactions', { hasText: `${THUMBS} 1` }));
-    await visible(message(A, 'great').locator('.quote', { hasText: 'You: sure!' }));
-    const shown = await lines(A);
-    check(!shown.some((l) => /bring snacks|changed the conversation/.test(l)), `after reload: ${JSON.stringify(shown)}`);
+  await step('after a reload, history shows the same reactions, edit, reply and deletion', async () => {
+    await B.reload();
+    await openRow(B, ana.name);
+    await visible(message(B, later, '.theirs').locator('.edited'));
+    await until(async () => await chipCount(message(B, later, '.theirs'), '👍') === '1', '👍 after reload');
+    await visible(chip(message(B, later, '.theirs'), '❤️'));
+    await visible(message(B, yes, '.mine').locator('.quote', { hasText: later }));
+    await visible(message(B, 'Message deleted', '.theirs.deleted'));
   });
-  check(problems.length === 0, `page problems: ${problems.join('; ')}`);
+
+  await step('the client ships its own colour emoji font, and it draws', async () => {
+    // Drawn with that font alone, so a machine's own emoji font cannot stand in for it; an
+    // OpenType-SVG font, say, loads in Chromium but draws nothing.
+    const coloured = await A.evaluate(async () => {
+      await document.fonts.load('48px "Parley Emoji"', '👍');
+      const c = document.createElement('canvas');
+      c.width = 64;
+      c.height = 64;
+      const g = c.getContext('2d');
+      g.font = '48px "Parley Emoji"';
+      g.textBaseline = 'top';
+      g.fillText('👍', 4, 4);
+      const px = g.getImageData(0, 0, 64, 64).data;
+      let n = 0;
+      for (let i = 0; i < px.length; i += 4) if (px[i + 3] > 0 && Math.abs(px[i] - px[i + 2]) > 40) n++;
+      return n;
+    });
+    check(coloured > 200, `the Parley Emoji font draws 👍 in colour (${coloured} coloured pixels)`);
+  });
+
+  await step('in a group, "@" offers the members by name', async () => {
+    await A.getByRole('button', { name: 'New group' }).click();
+    await A.fill('#new-title', 'Supper club');
+    await A.fill('#new-members', ben.name);
+    await A.getByRole('button', { name: 'Create group' }).click();
+    await visible(A.locator('.chat-title', { hasText: exact('Supper club') }));
+    const input = A.locator('.composer-input');
+    await input.fill('');
+    await input.pressSequentially('Ask @be');
+    await visible(A.locator('.mention-list .mention', { hasText: `@${ben.name}` }));
+    await input.press('Tab');
+    check((await input.inputValue()) === `Ask @${ben.name} `, 'the mention is completed');
+    await input.pressSequentially('about the wine');
+    await input.press('Enter');
+    await visible(message(A, `Ask @${ben.name} about the wine`, '.mine'));
+  });
+
+  await step('screenshot: replies, reactions and an edited message', async () => {
+    await openRow(B, ana.name);
+    await B.mouse.move(0, 0);
+    await B.waitForTimeout(300);
+    mkdirSync(dirname(SCREENSHOT), { recursive: true });
+    await B.screenshot({ path: SCREENSHOT });
+    log(`      saved ${SCREENSHOT}`);
+  });
+
+  check(problems.length === 0, `no page errors, dialogs or CSP violations:\n    ${problems.join('\n    ')}`);
 }
 
-await finish('actions e2e', main, { browser: () => browser, pages, problems, artifacts: ARTIFACTS, prefix: 'actions-' });
+await finish('web client actions e2e', main, { browser: () => browser, pages, problems, artifacts: ARTIFACTS, prefix: 'actions-failure-' });

@@ -104,9 +104,9 @@ export function describeEvent(e, nameOf) {
     case 'role_changed':
       return `${actor} made ${names(ids, nameOf)} ${e.role === 'admin' ? 'an admin' : 'a member'}`;
     case 'reaction_added':
-      return `${actor} reacted ${e.body ?? ''}`;
+      return `${actor} reacted ${e.body ?? ''} to a message`;
     case 'reaction_removed':
-      return `${actor} took a reaction off`;
+      return `${actor} removed a reaction`;
     case 'edited':
       return `${actor} edited a message`;
     case 'deleted':
