@@ -9,6 +9,10 @@ named before it; the licence texts and the components' own notices are inside ea
 META-INF/. The linux-x64 archive, the Debian package and the image also bundle a Java runtime
 linked from OpenJDK (GPL-2.0 with the Classpath Exception); its licences are in runtime/legal/.
 
+The web client (in parley-web's jar, and served to browsers) includes Noto Color Emoji as COLRv1
+web fonts (SIL Open Font License 1.1; Copyright 2021 Google Inc.), from the npm package
+@infolektuell/noto-color-emoji 0.2.0; the licence is beside the fonts, in fonts/OFL.txt.
+
 This file is written by the build (dist/src/license/NOTICE.ftl and license-maven-plugin);
 dist's NoticeTest fails when it differs from what the build writes.
 

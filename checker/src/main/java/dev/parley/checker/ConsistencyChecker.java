@@ -17,7 +17,9 @@ import java.util.Set;
  *       seq 1 with no gaps (a device told to resync a conversation is exempt for that one);</li>
  *   <li>no device ever saw a seq go backwards, repeat or skip;</li>
  *   <li>no message that got a definite refusal appears anyway;</li>
- *   <li>a client id confirmed twice was confirmed with the same seq both times.</li>
+ *   <li>a client id confirmed twice was confirmed with the same seq both times;</li>
+ *   <li>every member device ends with the store's current state of every text message (text,
+ *       edited, deleted, reactions), once it applies the actions it received as a client does.</li>
  * </ol>
  * Reusable across a single node and a cluster: it only needs the logs and the final histories.
  */
@@ -77,7 +79,7 @@ public final class ConsistencyChecker {
                         lost++;
                         violations.add(d.name() + ": confirmed " + a.clientId() + " at seq " + a.confirmedSeq()
                                 + " of conversation " + a.conversationId() + " is not in the store");
-                    } else if (stored1.seq() != a.confirmedSeq() || !stored1.body().equals(a.body())) {
+                    } else if (stored1.seq() != a.confirmedSeq() || !sameContent(stored1, a)) {
                         mismatches++;
                         violations.add(d.name() + ": confirmed " + a.clientId() + " at seq " + a.confirmedSeq()
                                 + " but the store has it at " + stored1.seq());
@@ -97,6 +99,7 @@ public final class ConsistencyChecker {
 
         long received = 0;
         long divergent = 0;
+        long staleStates = 0;
         long order = 0;
         for (DeviceLog d : devices) {
             Map<Long, List<HistoryEntry>> got = d.receivedByConversation();
@@ -120,13 +123,25 @@ public final class ConsistencyChecker {
                 if (upTo == null || resyncs.containsKey(v.getKey())) {
                     continue;
                 }
-                List<HistoryEntry> expected = store.getOrDefault(v.getKey(), List.of()).stream()
+                List<HistoryEntry> expectedEntries = store.getOrDefault(v.getKey(), List.of()).stream()
                         .filter(e -> e.seq() <= upTo).toList();
-                List<HistoryEntry> actual = got.getOrDefault(v.getKey(), List.of());
+                List<HistoryEntry> actualEntries = got.getOrDefault(v.getKey(), List.of());
+                List<HistoryEntry> expected = expectedEntries.stream().map(HistoryEntry::identity).toList();
+                List<HistoryEntry> actual = actualEntries.stream().map(HistoryEntry::identity).toList();
                 if (!expected.equals(actual)) {
                     deviceDiverges = true;
                     violations.add(d.name() + ": conversation " + v.getKey() + " holds " + actual.size()
                             + " entries, the store " + expected.size() + firstDifference(expected, actual));
+                    continue;
+                }
+                Map<Long, HistoryEntry.MessageState> held = MessageStates.of(actualEntries);
+                for (HistoryEntry e : expectedEntries) {
+                    if (e.state() != null && !e.state().equals(held.get(e.seq()))) {
+                        deviceDiverges = true;
+                        staleStates++;
+                        violations.add(d.name() + ": conversation " + v.getKey() + " message " + e.seq() + " is "
+                                + held.get(e.seq()) + " on the device, " + e.state() + " in the store");
+                    }
                 }
             }
             if (deviceDiverges) {
@@ -134,7 +149,19 @@ public final class ConsistencyChecker {
             }
         }
         return new ConsistencyReport(devices.size(), store.size(), stored, attempts, confirmed, refused, unresolved,
-                received, lost, duplicateClientIds, divergent, order, refusedButStored, mismatches, violations);
+                received, lost, duplicateClientIds, divergent, order, refusedButStored, mismatches, staleStates,
+                violations);
+    }
+
+    /**
+     * Whether what the store holds under a confirmed client id is what was sent: a text's body while
+     * nothing changed it, an action's kind-specific content (an emoji); an edit's text is erased when
+     * its message is deleted, and a changed text is checked by the final states instead.
+     */
+    private static boolean sameContent(HistoryEntry stored, DeviceLog.Attempt a) {
+        boolean changedText = stored.state() != null && (stored.state().edited() || stored.state().deleted());
+        boolean erasedEdit = "edited".equalsIgnoreCase(stored.kind()) && stored.body() == null;
+        return changedText || erasedEdit || java.util.Objects.equals(stored.body(), a.body());
     }
 
     private static String firstDifference(List<HistoryEntry> expected, List<HistoryEntry> actual) {

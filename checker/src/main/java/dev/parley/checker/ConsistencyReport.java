@@ -10,7 +10,7 @@ public record ConsistencyReport(long devices, long conversations, long storedEnt
                                 long confirmed, long refused, long unresolved, long entriesReceived,
                                 long lostConfirmed, long duplicateClientIds, long divergentDevices,
                                 long orderViolations, long refusedButStored, long confirmationMismatches,
-                                List<String> violations) {
+                                long staleMessageStates, List<String> violations) {
 
     public boolean consistent() {
         return violations.isEmpty();
@@ -24,9 +24,10 @@ public record ConsistencyReport(long devices, long conversations, long storedEnt
                 devices, conversations, storedEntries, attempts, confirmed, refused, unresolved, entriesReceived));
         sb.append(String.format("  lost confirmed=%d, client ids stored twice=%d, devices diverging from the store=%d,"
                         + " order violations (backwards/skip/duplicate)=%d, refused but stored=%d,"
-                        + " confirmations not matching the store=%d%n",
+                        + " confirmations not matching the store=%d, messages whose state differs from the"
+                        + " store's (text, edit, deletion, reactions)=%d%n",
                 lostConfirmed, duplicateClientIds, divergentDevices, orderViolations, refusedButStored,
-                confirmationMismatches));
+                confirmationMismatches, staleMessageStates));
         sb.append(consistent() ? "  CONSISTENT" : "  VIOLATIONS: " + violations.size()).append('\n');
         violations.stream().limit(20).forEach(v -> sb.append("  - ").append(v).append('\n'));
         return sb.toString();

@@ -133,4 +133,70 @@ class ConsistencyCheckerTest {
 
         assertThat(r.consistent()).as(r.summary()).isTrue();
     }
+
+    // ---- message actions --------------------------------------------------------------------
+
+    private static final String THUMBS = "\uD83D\uDC4D";
+
+    private static HistoryEntry action(long seq, long sender, String clientId, String kind, String body, long target) {
+        return new HistoryEntry(C, seq, sender, clientId, kind, body, target, null);
+    }
+
+    private static HistoryEntry textAs(long seq, long sender, String clientId, String body, boolean edited,
+                                       boolean deleted, Map<String, java.util.Set<Long>> reactions) {
+        return new HistoryEntry(C, seq, sender, clientId, "text", body, 0,
+                new HistoryEntry.MessageState(body, edited, deleted, reactions));
+    }
+
+    @Test
+    void aDeviceThatAppliesEveryActionEndsWithTheStoresStateThoughItGotTheMessageBeforeThem() {
+        HistoryEntry react = action(2, BOB, "b1", "reaction_added", THUMBS, 1);
+        HistoryEntry edit = action(3, ALICE, "a2", "edited", null, 1);
+        HistoryEntry delete = action(4, ALICE, "a3", "deleted", null, 1);
+        List<HistoryEntry> store = List.of(textAs(1, ALICE, "a1", null, false, true, Map.of()), react, edit, delete);
+        // Live, bob got the message as sent and each action as it came, the edit with its text.
+        DeviceLog bob = device("bob", BOB, List.of(text(1, ALICE, "a1"), react,
+                action(3, ALICE, "a2", "edited", "fixed", 1), delete));
+        bob.attempted(C, "b1", THUMBS);
+        bob.confirmed("b1", 2);
+        DeviceLog alice = device("alice", ALICE, List.of(text(1, ALICE, "a1"), react,
+                action(3, ALICE, "a2", "edited", "fixed", 1), delete));
+        alice.attempted(C, "a1", "body-a1");
+        alice.confirmed("a1", 1);
+        alice.attempted(C, "a2", "fixed");
+        alice.confirmed("a2", 3);
+
+        ConsistencyReport r = checker.check(List.of(alice, bob), Map.of(C, store), bothSee());
+
+        assertThat(r.consistent()).as(r.summary()).isTrue();
+    }
+
+    @Test
+    void findsAMessageWhoseStoredStateMissesAnActionTheDevicesApplied() {
+        HistoryEntry react = action(2, BOB, "b1", "reaction_added", THUMBS, 1);
+        // The store kept the reaction's entry but not its effect on the message.
+        List<HistoryEntry> store = List.of(textAs(1, ALICE, "a1", "body-a1", false, false, Map.of()), react);
+        DeviceLog alice = device("alice", ALICE, List.of(text(1, ALICE, "a1"), react));
+
+        ConsistencyReport r = checker.check(List.of(alice), Map.of(C, store), Map.of(C, Map.of(ALICE, Long.MAX_VALUE)));
+
+        assertThat(r.staleMessageStates()).isEqualTo(1);
+        assertThat(r.divergentDevices()).isEqualTo(1);
+        assertThat(r.violations()).anyMatch(v -> v.contains("message 1"));
+    }
+
+    @Test
+    void findsADeviceStillShowingTheTextOfADeletedMessage() {
+        HistoryEntry delete = action(2, ALICE, "a2", "deleted", null, 1);
+        List<HistoryEntry> store = List.of(textAs(1, ALICE, "a1", null, false, true, Map.of()), delete);
+        // The device got the deletion aimed at another message: it still shows the text.
+        DeviceLog bob = device("bob", BOB, List.of(text(1, ALICE, "a1"), action(2, ALICE, "a2", "deleted", null, 1)));
+        DeviceLog stale = device("carol", BOB, List.of(text(1, ALICE, "a1")));
+
+        ConsistencyReport fine = checker.check(List.of(bob), Map.of(C, store), bothSee());
+        assertThat(fine.consistent()).as(fine.summary()).isTrue();
+        ConsistencyReport r = checker.check(List.of(stale), Map.of(C, List.of(textAs(1, ALICE, "a1", null, false, true,
+                Map.of()))), bothSee());
+        assertThat(r.staleMessageStates()).isEqualTo(1);
+    }
 }

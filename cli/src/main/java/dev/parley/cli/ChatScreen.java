@@ -297,6 +297,44 @@ public final class ChatScreen implements ParleyListener {
 
     // ---- what the slash commands use ---------------------------------------------------------
 
+    /**
+     * The {@code n}th latest message of the open conversation (1: the newest), which a reply,
+     * reaction, edit or deletion names.
+     */
+    synchronized ChatMessage nthLatest(int n, String usage) {
+        if (openId == 0) {
+            throw new Usage("open a conversation first: /open NAME");
+        }
+        int i = 0;
+        for (ChatMessage m : entries.getOrDefault(openId, new TreeMap<>()).descendingMap().values()) {
+            if (m.isText() && ++i == n) {
+                return m;
+            }
+        }
+        throw new Usage("no message " + n + " here (1 is the latest); usage: " + usage);
+    }
+
+    /** Runs an action on a message; its outcome (or refusal) shows as the notice. */
+    void act(String done, java.util.concurrent.CompletableFuture<dev.parley.sdk.SentMessage> action) {
+        action.whenComplete((sent, err) -> {
+            synchronized (this) {
+                if (err != null) {
+                    Throwable cause = err.getCause() != null ? err.getCause() : err;
+                    notice = "! refused: " + (cause instanceof dev.parley.sdk.ParleyException pe ? pe.code().wire()
+                            : cause.getMessage());
+                } else {
+                    notice = sent.seq() == 0 ? done + " (it already was)" : done;
+                }
+            }
+            changed();
+        });
+    }
+
+    /** This user's id. */
+    long me() {
+        return me.userId();
+    }
+
     /** Opens a conversation by list number, by name (a user or a group's title), else as a direct one. */
     void open(String target) {
         Long id = null;
@@ -450,7 +488,8 @@ public final class ChatScreen implements ParleyListener {
             if (left.contains(m.conversationId())) {
                 return;
             }
-            refresh = !rows.containsKey(m.conversationId()) || m.kind() != EntryKind.TEXT || names.missesAny(m);
+            refresh = !rows.containsKey(m.conversationId())
+                    || m.kind() != EntryKind.TEXT && !MessageActions.isAction(m) || names.missesAny(m);
         }
         // A conversation not listed yet (someone wrote first), its members changed, or a writer we
         // cannot name: ask who is in it.
@@ -665,7 +704,8 @@ public final class ChatScreen implements ParleyListener {
             return time + "* " + who + " " + EntryText.of(m, this::name);
         }
         MemberPositions at = positions.get(m.conversationId());
-        return time + who + ": " + m.body() + (mine ? "  " + (at == null ? SENT : at.mark(m.seq(), me.userId())) : "");
+        return time + who + ": " + EntryText.of(m, this::name)
+                + (mine && !m.isDeleted() ? "  " + (at == null ? SENT : at.mark(m.seq(), me.userId())) : "");
     }
 
     private String time(ChatMessage m) {
@@ -718,7 +758,16 @@ public final class ChatScreen implements ParleyListener {
 
     private void keep(ChatMessage m) {
         TreeMap<Long, ChatMessage> kept = entries.computeIfAbsent(m.conversationId(), k -> new TreeMap<>());
-        kept.put(m.seq(), m);
+        if (MessageActions.isAction(m)) {
+            // Not a line of its own: it changes the message it names, if that is on the screen.
+            ChatMessage target = kept.get(m.targetSeq());
+            if (target != null) {
+                kept.put(target.seq(), MessageActions.apply(target, m));
+            }
+            return;
+        }
+        ChatMessage quoted = m.replyTo() != 0 && m.quote() == null ? kept.get(m.replyTo()) : null;
+        kept.put(m.seq(), quoted == null ? m : MessageActions.quoting(m, quoted));
         positions.computeIfAbsent(m.conversationId(), k -> new MemberPositions()).entry(m);
         trim(m.conversationId(), m.conversationId() == openId ? SCROLLBACK : KEEP);
     }

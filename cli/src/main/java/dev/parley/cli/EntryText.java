@@ -14,7 +14,7 @@ final class EntryText {
     /** The text of the entry; {@code names} turns user ids into usernames. */
     static String of(ChatMessage m, LongFunction<String> names) {
         return switch (m.kind()) {
-            case TEXT -> m.body() == null ? "[text erased]" : m.body();
+            case TEXT -> text(m);
             case CREATED -> "created \"" + m.title() + "\" with " + users(m.userIds(), names);
             case MEMBERS_ADDED -> "added " + users(m.userIds(), names);
             case MEMBER_REMOVED -> "removed " + users(m.userIds(), names);
@@ -23,8 +23,42 @@ final class EntryText {
             case RENAMED -> "renamed the group to \"" + m.title() + "\"";
             case ROLE_CHANGED -> "made " + users(m.userIds(), names) + " " + (m.role() == null ? "?" : m.role().wire());
             case REQUEST_ACCEPTED -> "accepted the message request";
+            case REACTION_ADDED -> "reacted " + m.body() + " to #" + m.targetSeq();
+            case REACTION_REMOVED -> "took " + m.body() + " off #" + m.targetSeq();
+            case EDITED -> "edited #" + m.targetSeq();
+            case DELETED -> "deleted #" + m.targetSeq();
             case UNKNOWN -> "[an entry this client cannot show]";
         };
+    }
+
+    /**
+     * A text message as it is now: "[message deleted]" for a tombstone; otherwise which message it
+     * answers, its text, "(edited)" and its reactions with their counts.
+     */
+    private static String text(ChatMessage m) {
+        if (m.isDeleted()) {
+            return "[message deleted]";
+        }
+        StringBuilder sb = new StringBuilder();
+        if (m.replyTo() != 0) {
+            sb.append("\u21AA #").append(m.replyTo());
+            if (m.quote() != null) {
+                sb.append(m.quote().deleted() ? " [message deleted]"
+                        : " \"" + Columns.cell(m.quote().excerpt() == null ? "" : m.quote().excerpt()) + "\"");
+            }
+            sb.append(": ");
+        }
+        sb.append(m.body() == null ? "[text erased]" : m.body());
+        if (m.editedAt() != 0) {
+            sb.append(" (edited)");
+        }
+        if (!m.reactions().isEmpty()) {
+            sb.append("  [");
+            sb.append(m.reactions().entrySet().stream().map(e -> e.getKey() + " " + e.getValue().size())
+                    .collect(Collectors.joining("  ")));
+            sb.append(']');
+        }
+        return sb.toString();
     }
 
     private static String users(List<Long> ids, LongFunction<String> names) {

@@ -24,7 +24,9 @@ final class SlashCommands {
             "/members              the group's members and their roles",
             "/add USER...          add members          /remove USER        remove a member",
             "/rename \"TITLE\"       rename the group     /role USER admin|member",
-            "/leave                leave the group      /quit               end (or Ctrl-D)");
+            "/leave                leave the group      /quit               end (or Ctrl-D)",
+            "/reply N TEXT         answer message N (1: the latest)    /react N EMOJI   react (again: take it off)",
+            "/edit N TEXT          change your message N               /delete N        delete message N for everyone");
 
     private final ChatScreen screen;
     private final ParleyClient client;
@@ -103,6 +105,40 @@ final class SlashCommands {
                 screen.forget(c.conversationId());
                 screen.setNotice("you left " + c.title());
             }
+            case "/reply" -> {
+                String text = rest(line, 2);
+                ChatMessage target = screen.nthLatest(number(args, "/reply N TEXT"), "/reply N TEXT");
+                if (text.isEmpty()) {
+                    screen.setNotice("usage: /reply N TEXT");
+                } else {
+                    screen.act("replied to #" + target.seq(), client.reply(target.conversationId(), target.seq(), text));
+                }
+            }
+            case "/react" -> {
+                ChatMessage target = screen.nthLatest(number(args, "/react N EMOJI"), "/react N EMOJI");
+                if (args.size() != 2) {
+                    screen.setNotice("usage: /react N EMOJI");
+                } else {
+                    String emoji = args.get(1);
+                    // Reacting again with the same emoji takes it off, as a tap on a chip does.
+                    boolean mine = target.reactions().getOrDefault(emoji, List.of()).contains(screen.me());
+                    screen.act((mine ? "took " + emoji + " off #" : "reacted " + emoji + " to #") + target.seq(),
+                            client.react(target.conversationId(), target.seq(), emoji, mine));
+                }
+            }
+            case "/edit" -> {
+                String text = rest(line, 2);
+                ChatMessage target = screen.nthLatest(number(args, "/edit N TEXT"), "/edit N TEXT");
+                if (text.isEmpty()) {
+                    screen.setNotice("usage: /edit N TEXT");
+                } else {
+                    screen.act("edited #" + target.seq(), client.edit(target.conversationId(), target.seq(), text));
+                }
+            }
+            case "/delete" -> {
+                ChatMessage target = screen.nthLatest(number(args, "/delete N"), "/delete N");
+                screen.act("deleted #" + target.seq(), client.delete(target.conversationId(), target.seq()));
+            }
             case "/help" -> screen.setNotice(HELP);
             default -> screen.setNotice("unknown command " + name + "; /help lists them");
         }
@@ -112,6 +148,32 @@ final class SlashCommands {
     /** Says what a group change did, as its history entry reads. */
     private void done(ChatMessage entry) {
         screen.setNotice("you " + EntryText.of(entry, screen::name));
+    }
+
+    /** The first argument as a message number, refused with the usage when there is none. */
+    private static int number(List<String> args, String usage) {
+        if (args.isEmpty()) {
+            throw new ChatScreen.Usage("usage: " + usage);
+        }
+        try {
+            int n = Integer.parseInt(args.getFirst());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // the usage says it
+        }
+        throw new ChatScreen.Usage("usage: " + usage + " (N: 1 is the latest message)");
+    }
+
+    /** What the line holds after its first {@code words} words, as typed (spaces kept). */
+    private static String rest(String line, int words) {
+        String s = line.strip();
+        for (int i = 0; i < words; i++) {
+            int space = s.indexOf(' ');
+            s = space < 0 ? "" : s.substring(space + 1).stripLeading();
+        }
+        return s;
     }
 
     private static int number(String text) {

@@ -431,4 +431,60 @@ class ChatScreenTest {
         }
         CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
     }
+
+    @Test
+    void repliesReactionsEditsAndDeletionsAreTypedAndShownInPlace() throws Exception {
+        Session alice = node.newUser("alice");
+        Session bob = node.newUser("bob");
+        Inbox bobGets = new Inbox();
+        try (ParleyClient b = ParleyClient.builder(node.base(), bob).listener(bobGets).build()) {
+            long cid = b.openDirect(alice.username()).conversationId();
+            b.connect().get(20, TimeUnit.SECONDS);
+            long lunch = b.send(cid, "lunch today?").get(20, TimeUnit.SECONDS).seq();
+
+            ChatScreen screen = new ChatScreen(alice, ZoneId.of("UTC"));
+            PositionStore positions = PositionStore.inMemory();
+            try (ParleyClient a = ParleyClient.builder(node.base(), alice).listener(screen).positions(positions)
+                    .build()) {
+                screen.attach(a);
+                screen.load(positions);
+                a.connect().get(20, TimeUnit.SECONDS);
+                screen.handle("/open " + bob.username());
+                await().atMost(PATIENCE).until(() -> screen.text().contains(bob.username() + ": lunch today?"));
+
+                screen.handle("/reply 1 sure, where?");
+                await().atMost(PATIENCE).until(() -> bobGets.messages.stream()
+                        .anyMatch(m -> m.replyTo() == lunch && "sure, where?".equals(m.body())));
+                await().atMost(PATIENCE).until(() -> screen.text()
+                        .contains("you: \u21AA #" + lunch + " \"lunch today?\": sure, where?"));
+                long reply = lunch + 1;
+
+                b.react(cid, reply, "\uD83D\uDC4D", false).get(20, TimeUnit.SECONDS);
+                await().atMost(PATIENCE).until(() -> screen.text().contains("sure, where?  [\uD83D\uDC4D 1]"));
+
+                screen.handle("/edit 1 sure, at noon?");
+                await().atMost(PATIENCE).until(() -> screen.text().contains("sure, at noon? (edited)  [\uD83D\uDC4D 1]"));
+                await().atMost(PATIENCE).until(() -> bobGets.messages.stream()
+                        .anyMatch(m -> m.kind() == EntryKind.EDITED && m.targetSeq() == reply));
+
+                screen.handle("/react 2 \u2764\uFE0F");
+                await().atMost(PATIENCE).until(() -> screen.text().contains("lunch today?  [\u2764\uFE0F 1]"));
+                screen.handle("/react 2 \u2764\uFE0F");
+                await().atMost(PATIENCE).until(() -> screen.text().contains("took \u2764\uFE0F off #" + lunch)
+                        && !screen.text().contains("lunch today?  ["));
+
+                screen.handle("/edit 2 not mine");
+                await().atMost(PATIENCE).until(() -> screen.text().contains("! refused: forbidden"));
+
+                screen.handle("/delete 1");
+                await().atMost(PATIENCE).until(() -> screen.text().contains("you: [message deleted]"));
+                assertThat(screen.text()).doesNotContain("sure, at noon?");
+                await().atMost(PATIENCE).until(() -> bobGets.messages.stream()
+                        .anyMatch(m -> m.kind() == EntryKind.DELETED && m.targetSeq() == reply));
+
+                screen.handle("/react 9 x");
+                assertThat(screen.text()).contains("no message 9 here");
+            }
+        }
+    }
 }

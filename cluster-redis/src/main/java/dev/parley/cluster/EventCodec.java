@@ -7,6 +7,8 @@ import dev.parley.core.conversation.Role;
 import dev.parley.core.delivery.ChatEvent;
 import dev.parley.core.message.Message;
 import dev.parley.core.message.MessageKind;
+import dev.parley.core.message.Quote;
+import dev.parley.core.message.Reaction;
 import dev.parley.core.profile.Profile;
 
 import java.io.ByteArrayInputStream;
@@ -55,6 +57,30 @@ final class EventCodec {
                         }
                     }
                     out.writeByte(m.role() == null ? -1 : m.role().ordinal());
+                    // Added after the first release: a node reading an event without them (from an
+                    // older node during a rolling upgrade) finds the stream ended here.
+                    out.writeLong(m.replyTo());
+                    Quote q = m.quote();
+                    out.writeBoolean(q != null);
+                    if (q != null) {
+                        out.writeLong(q.seq());
+                        out.writeLong(q.senderId().value());
+                        out.writeByte(q.kind().ordinal());
+                        string(out, q.excerpt());
+                    }
+                    out.writeLong(m.targetSeq());
+                    out.writeInt(m.reactions().size());
+                    for (Reaction r : m.reactions()) {
+                        string(out, r.emoji());
+                        out.writeInt(r.users().size());
+                        for (UserId u : r.users()) {
+                            out.writeLong(u.value());
+                        }
+                    }
+                    out.writeLong(m.editedAt());
+                    out.writeLong(m.deletedAt());
+                    out.writeLong(m.deletedBy() == null ? 0 : m.deletedBy().value());
+                    out.writeBoolean(q != null && q.deleted());
                 }
                 case ChatEvent.ReceiptMoved r -> {
                     out.writeByte(RECEIPT);
@@ -121,9 +147,43 @@ final class EventCodec {
                         }
                     }
                     byte role = in.readByte();
+                    long replyTo = 0;
+                    Quote quote = null;
+                    long targetSeq = 0;
+                    List<Reaction> reactions = List.of();
+                    long editedAt = 0;
+                    long deletedAt = 0;
+                    UserId deletedBy = null;
+                    if (in.available() > 0) {
+                        replyTo = in.readLong();
+                        if (in.readBoolean()) {
+                            quote = new Quote(in.readLong(), new UserId(in.readLong()),
+                                    MessageKind.values()[in.readByte()], string(in));
+                        }
+                        targetSeq = in.readLong();
+                        int count = in.readInt();
+                        reactions = new ArrayList<>(count);
+                        for (int i = 0; i < count; i++) {
+                            String emoji = string(in);
+                            int users = in.readInt();
+                            List<UserId> who = new ArrayList<>(users);
+                            for (int j = 0; j < users; j++) {
+                                who.add(new UserId(in.readLong()));
+                            }
+                            reactions.add(new Reaction(emoji, who));
+                        }
+                        editedAt = in.readLong();
+                        deletedAt = in.readLong();
+                        long by = in.readLong();
+                        deletedBy = by == 0 ? null : new UserId(by);
+                        if (in.readBoolean()) {
+                            quote = new Quote(quote.seq(), quote.senderId(), quote.kind(), quote.excerpt(), true);
+                        }
+                    }
                     yield new ChatEvent.MessageAdded(new Message(c, seq, createdAt, sender,
                             device == 0 ? null : new DeviceId(device), clientId, kind, body, title, ids,
-                            role < 0 ? null : Role.values()[role]));
+                            role < 0 ? null : Role.values()[role], replyTo, quote, targetSeq, reactions, editedAt, deletedAt,
+                            deletedBy));
                 }
                 case RECEIPT -> new ChatEvent.ReceiptMoved(new ConversationId(in.readLong()), new UserId(in.readLong()),
                         in.readLong(), in.readLong());

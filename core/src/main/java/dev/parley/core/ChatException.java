@@ -52,7 +52,18 @@ public final class ChatException extends RuntimeException {
         /** The other person does not accept this from the caller (blocked, or a deleted account). */
         UNREACHABLE,
         /** An upload that is not an accepted media type, or cannot be decoded. */
-        UNSUPPORTED_MEDIA
+        UNSUPPORTED_MEDIA,
+        /**
+         * The entry a reply (or another action on an entry) names does not exist in that
+         * conversation, or is not one it may name.
+         */
+        TARGET_NOT_FOUND,
+        /** The sender already has the most distinct reactions one user may put on one entry. */
+        TOO_MANY_REACTIONS,
+        /** The message can no longer be edited: its edit window is over, or editing is turned off. */
+        EDIT_WINDOW_CLOSED,
+        /** The message was deleted: it can no longer be edited or reacted to. */
+        MESSAGE_DELETED
     }
 
     public static ChatException notFound(String what) {

@@ -24,9 +24,41 @@ public sealed interface ClientFrame {
         public String type() { return "auth"; }
     }
 
-    /** Sends a text message; {@code clientId} makes retries idempotent. */
-    record Send(String rid, String clientId, long conversationId, String body) implements ClientFrame {
+    /**
+     * Sends a text message; {@code clientId} makes retries idempotent. {@code replyTo} is the seq
+     * of the entry it answers, 0 for none.
+     */
+    record Send(String rid, String clientId, long conversationId, String body, long replyTo) implements ClientFrame {
+        public Send(String rid, String clientId, long conversationId, String body) {
+            this(rid, clientId, conversationId, body, 0);
+        }
+
         public String type() { return "send"; }
+    }
+
+    /**
+     * Puts {@code emoji} on the message at {@code targetSeq}, or takes it off ({@code remove}).
+     * Stored as an entry of the history like a message; {@code clientId} makes retries idempotent.
+     */
+    record React(String rid, String clientId, long conversationId, long targetSeq, String emoji, boolean remove)
+            implements ClientFrame {
+        public String type() { return "react"; }
+    }
+
+    /**
+     * Changes the text of the sender's own message at {@code targetSeq} to {@code body}, within the
+     * node's edit window. Stored as an entry of the history; {@code clientId} makes retries idempotent.
+     */
+    record Edit(String rid, String clientId, long conversationId, long targetSeq, String body) implements ClientFrame {
+        public String type() { return "edit"; }
+    }
+
+    /**
+     * Deletes the message at {@code targetSeq} for everyone: the sender's own, or any message of a
+     * group whose owner or admin the sender is. Stored as an entry of the history.
+     */
+    record Delete(String rid, String clientId, long conversationId, long targetSeq) implements ClientFrame {
+        public String type() { return "delete"; }
     }
 
     /** Confirms that this device holds every message of the conversation up to {@code seq}. */

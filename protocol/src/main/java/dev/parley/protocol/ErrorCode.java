@@ -51,6 +51,18 @@ public enum ErrorCode {
      * Deliberately one code for all of these, so a blocked user cannot tell a block apart.
      */
     UNREACHABLE("unreachable", 403),
+    /**
+     * The entry a reply or reaction names ({@code replyTo}, {@code targetSeq}) is not a message of
+     * that conversation the sender may answer or react to: it does not exist (a seq past the end,
+     * or deleted by retention) or it is not a text message.
+     */
+    TARGET_NOT_FOUND("target_not_found", 404),
+    /** The sender already has the most distinct reactions one person may put on one message. */
+    TOO_MANY_REACTIONS("too_many_reactions", 409),
+    /** The message can no longer be edited: its edit window is over, or editing is turned off. */
+    EDIT_WINDOW_CLOSED("edit_window_closed", 409),
+    /** The message was deleted for everyone: it can no longer be edited or reacted to. */
+    MESSAGE_DELETED("message_deleted", 409),
     /** The HTTP method is not supported on this path. */
     METHOD_NOT_ALLOWED("method_not_allowed", 405),
     /**

@@ -61,7 +61,16 @@ public final class FrameCodec {
             case "auth" -> new ClientFrame.Auth(rid, f.string("token", ctx),
                     f.integerMap("positions", MAX_ID, MAX_ID, MAX_POSITIONS, ctx));
             case "send" -> new ClientFrame.Send(rid, clientId(f, ctx),
-                    f.integer("conversationId", 1, MAX_ID, ctx), f.string("body", ctx));
+                    f.integer("conversationId", 1, MAX_ID, ctx), f.string("body", ctx),
+                    f.optInteger("replyTo", 1, MAX_ID, 0, ctx));
+            case "react" -> new ClientFrame.React(rid, clientId(f, ctx),
+                    f.integer("conversationId", 1, MAX_ID, ctx), f.integer("targetSeq", 1, MAX_ID, ctx),
+                    f.string("emoji", ctx), f.has("remove") && f.bool("remove", ctx));
+            case "edit" -> new ClientFrame.Edit(rid, clientId(f, ctx),
+                    f.integer("conversationId", 1, MAX_ID, ctx), f.integer("targetSeq", 1, MAX_ID, ctx),
+                    f.string("body", ctx));
+            case "delete" -> new ClientFrame.Delete(rid, clientId(f, ctx),
+                    f.integer("conversationId", 1, MAX_ID, ctx), f.integer("targetSeq", 1, MAX_ID, ctx));
             case "delivered" -> new ClientFrame.Delivered(rid,
                     f.integer("conversationId", 1, MAX_ID, ctx), f.integer("seq", 0, MAX_ID, ctx));
             case "read" -> new ClientFrame.Read(rid,
@@ -117,6 +126,29 @@ public final class FrameCodec {
                     g.writeStringField("clientId", s.clientId());
                     g.writeNumberField("conversationId", s.conversationId());
                     g.writeStringField("body", s.body());
+                    if (s.replyTo() != 0) {
+                        g.writeNumberField("replyTo", s.replyTo());
+                    }
+                }
+                case ClientFrame.React r -> {
+                    g.writeStringField("clientId", r.clientId());
+                    g.writeNumberField("conversationId", r.conversationId());
+                    g.writeNumberField("targetSeq", r.targetSeq());
+                    g.writeStringField("emoji", r.emoji());
+                    if (r.remove()) {
+                        g.writeBooleanField("remove", true);
+                    }
+                }
+                case ClientFrame.Edit e -> {
+                    g.writeStringField("clientId", e.clientId());
+                    g.writeNumberField("conversationId", e.conversationId());
+                    g.writeNumberField("targetSeq", e.targetSeq());
+                    g.writeStringField("body", e.body());
+                }
+                case ClientFrame.Delete d -> {
+                    g.writeStringField("clientId", d.clientId());
+                    g.writeNumberField("conversationId", d.conversationId());
+                    g.writeNumberField("targetSeq", d.targetSeq());
                 }
                 case ClientFrame.Delivered d -> {
                     g.writeNumberField("conversationId", d.conversationId());
@@ -185,6 +217,41 @@ public final class FrameCodec {
                         g.writeEndArray();
                     }
                     optString(g, "role", m.role());
+                    if (m.replyTo() != 0) {
+                        g.writeNumberField("replyTo", m.replyTo());
+                    }
+                    if (m.quote() != null) {
+                        g.writeObjectFieldStart("quote");
+                        g.writeNumberField("seq", m.quote().seq());
+                        g.writeNumberField("senderId", m.quote().senderId());
+                        g.writeStringField("kind", m.quote().kind());
+                        optString(g, "excerpt", m.quote().excerpt());
+                        if (m.quote().deleted()) {
+                            g.writeBooleanField("deleted", true);
+                        }
+                        g.writeEndObject();
+                    }
+                    if (m.targetSeq() != 0) {
+                        g.writeNumberField("targetSeq", m.targetSeq());
+                    }
+                    if (!m.reactions().isEmpty()) {
+                        g.writeObjectFieldStart("reactions");
+                        for (ServerFrame.Reaction r : m.reactions()) {
+                            g.writeArrayFieldStart(r.emoji());
+                            for (long id : r.userIds()) {
+                                g.writeNumber(id);
+                            }
+                            g.writeEndArray();
+                        }
+                        g.writeEndObject();
+                    }
+                    if (m.editedAt() != 0) {
+                        g.writeNumberField("editedAt", m.editedAt());
+                    }
+                    if (m.deletedAt() != 0) {
+                        g.writeNumberField("deletedAt", m.deletedAt());
+                        g.writeNumberField("deletedBy", m.deletedBy());
+                    }
                 }
                 case ServerFrame.Receipt r -> {
                     g.writeNumberField("conversationId", r.conversationId());
@@ -270,7 +337,7 @@ public final class FrameCodec {
                     (int) f.optInteger("maxBodyBytes", 0, Integer.MAX_VALUE, 0, ctx),
                     (int) f.optInteger("sendsPerSecond", 0, Integer.MAX_VALUE, 0, ctx));
             case "sent" -> new ServerFrame.Sent(f.optString("rid", ctx), f.string("clientId", ctx),
-                    f.integer("conversationId", 1, MAX_ID, ctx), f.integer("seq", 1, MAX_ID, ctx),
+                    f.integer("conversationId", 1, MAX_ID, ctx), f.integer("seq", 0, MAX_ID, ctx),
                     f.integer("ts", 0, Long.MAX_VALUE, ctx));
             case "message" -> new ServerFrame.Message(f.integer("conversationId", 1, MAX_ID, ctx),
                     f.integer("seq", 1, MAX_ID, ctx), f.integer("ts", 0, Long.MAX_VALUE, ctx),
@@ -278,7 +345,10 @@ public final class FrameCodec {
                     f.optString("clientId", ctx), f.string("kind", ctx), f.optString("body", ctx),
                     f.optString("title", ctx),
                     f.has("userIds") ? f.integers("userIds", 1, MAX_ID, Integer.MAX_VALUE, ctx) : null,
-                    f.optString("role", ctx));
+                    f.optString("role", ctx), f.optInteger("replyTo", 1, MAX_ID, 0, ctx), quote(f, ctx),
+                    f.optInteger("targetSeq", 1, MAX_ID, 0, ctx), reactions(f, ctx),
+                    f.optInteger("editedAt", 1, Long.MAX_VALUE, 0, ctx),
+                    f.optInteger("deletedAt", 1, Long.MAX_VALUE, 0, ctx), f.optInteger("deletedBy", 1, MAX_ID, 0, ctx));
             case "receipt" -> new ServerFrame.Receipt(f.integer("conversationId", 1, MAX_ID, ctx),
                     f.integer("userId", 1, MAX_ID, ctx), f.integer("delivered", 0, MAX_ID, ctx),
                     f.integer("read", 0, MAX_ID, ctx));
@@ -303,6 +373,25 @@ public final class FrameCodec {
                     f.optInteger("retryAfterMs", 0, Long.MAX_VALUE, 0, ctx));
             default -> throw ctx.error(ErrorCode.UNKNOWN_TYPE, "unknown frame type '" + truncate(type) + "'");
         };
+    }
+
+    private static List<ServerFrame.Reaction> reactions(JsonFields f, JsonFields.Context ctx) {
+        JsonFields r = f.optObject("reactions", ctx);
+        if (r == null) {
+            return List.of();
+        }
+        List<ServerFrame.Reaction> out = new java.util.ArrayList<>();
+        for (String emoji : r.names()) {
+            out.add(new ServerFrame.Reaction(emoji, r.integers(emoji, 1, MAX_ID, Integer.MAX_VALUE, ctx)));
+        }
+        return out;
+    }
+
+    private static ServerFrame.Quote quote(JsonFields f, JsonFields.Context ctx) {
+        JsonFields q = f.optObject("quote", ctx);
+        return q == null ? null : new ServerFrame.Quote(q.integer("seq", 1, MAX_ID, ctx),
+                q.integer("senderId", 0, MAX_ID, ctx), q.string("kind", ctx), q.optString("excerpt", ctx),
+                q.has("deleted") && q.bool("deleted", ctx));
     }
 
     // ---- plumbing ------------------------------------------------------------------------

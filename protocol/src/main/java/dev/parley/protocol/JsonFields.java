@@ -17,8 +17,8 @@ import java.util.Map;
  * The top-level fields of one JSON object frame, read with Jackson's streaming parser.
  *
  * <p>Frames are flat by design: values are strings, integers, booleans, arrays of integers, or
- * objects mapping names to integers. Anything nested deeper is skipped, so a client may add fields
- * a later protocol version defines without breaking this one.
+ * objects of such values (one level: a {@code message}'s {@code quote}). Anything nested deeper is
+ * skipped, so a client may add fields a later protocol version defines without breaking this one.
  */
 final class JsonFields {
     static final JsonFactory FACTORY = JsonFactory.builder()
@@ -32,9 +32,14 @@ final class JsonFields {
     /** Marks a field whose value was a shape this reader does not keep. */
     static final Object OTHER = new Object();
 
-    private final Map<String, Object> values = new HashMap<>(8);
+    private final Map<String, Object> values;
 
     private JsonFields() {
+        this(new HashMap<>(8));
+    }
+
+    private JsonFields(Map<String, Object> values) {
+        this.values = values;
     }
 
     static JsonFields parse(byte[] json, int offset, int length) {
@@ -108,14 +113,21 @@ final class JsonFields {
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             JsonToken v = p.nextToken();
-            if (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY) {
+            if (v == JsonToken.START_OBJECT) {
                 p.skipChildren();
                 map.put(name, OTHER);
+            } else if (v == JsonToken.START_ARRAY) {
+                map.put(name, readArray(p));
             } else {
                 map.put(name, readValue(p, v));
             }
         }
         return map;
+    }
+
+    /** The names of the fields, in the order they came. */
+    java.util.Set<String> names() {
+        return values.keySet();
     }
 
     boolean has(String name) {
@@ -223,6 +235,24 @@ final class JsonFields {
             out.put(key, val);
         }
         return out;
+    }
+
+    /**
+     * The fields of the object in field {@code name}, read as a frame's own fields are; null when
+     * the field is absent or null.
+     */
+    JsonFields optObject(String name, Context ctx) {
+        Object v = values.get(name);
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof Map<?, ?> map)) {
+            throw ctx.error(ErrorCode.INVALID_FIELD, "field '" + name + "' must be an object");
+        }
+        // In the order the fields came: an object of reactions lists them in the order they were made.
+        JsonFields inner = new JsonFields(new LinkedHashMap<>());
+        map.forEach((k, val) -> inner.values.put((String) k, val));
+        return inner;
     }
 
     /** What an error about this frame should name. */

@@ -14,7 +14,10 @@ public sealed interface ServerFrame {
         public String type() { return "ready"; }
     }
 
-    /** The message with this client id is stored durably at {@code seq}. */
+    /**
+     * The message (or action) with this client id is stored durably at {@code seq}; {@code seq} is
+     * 0 for a reaction that was already as asked, when nothing was stored.
+     */
     record Sent(String rid, String clientId, long conversationId, long seq, long ts) implements ServerFrame {
         public String type() { return "sent"; }
     }
@@ -26,13 +29,42 @@ public sealed interface ServerFrame {
      */
     record Message(long conversationId, long seq, long ts, long senderId, long senderDeviceId,
                    String clientId, String kind, String body, String title, List<Long> userIds,
-                   String role) implements ServerFrame {
+                   String role, long replyTo, Quote quote, long targetSeq, List<Reaction> reactions,
+                   long editedAt, long deletedAt, long deletedBy) implements ServerFrame {
+        public Message {
+            reactions = reactions == null ? List.of() : List.copyOf(reactions);
+        }
+
+        public Message(long conversationId, long seq, long ts, long senderId, long senderDeviceId, String clientId,
+                       String kind, String body, String title, List<Long> userIds, String role) {
+            this(conversationId, seq, ts, senderId, senderDeviceId, clientId, kind, body, title, userIds, role, 0, null,
+                    0, List.of(), 0, 0, 0);
+        }
+
         public String type() { return "message"; }
 
         public static Message text(long conversationId, long seq, long ts, long senderId, long senderDeviceId,
                                    String clientId, String body) {
             return new Message(conversationId, seq, ts, senderId, senderDeviceId, clientId, "text", body,
                     null, null, null);
+        }
+    }
+
+    /**
+     * What a reply shows of the entry it answers ({@code replyTo}), as that entry is now:
+     * its sender, kind and the first characters of its text ({@code excerpt}, absent when none), and
+     * whether it was deleted.
+     */
+    record Quote(long seq, long senderId, String kind, String excerpt, boolean deleted) {
+        public Quote(long seq, long senderId, String kind, String excerpt) {
+            this(seq, senderId, kind, excerpt, false);
+        }
+    }
+
+    /** One emoji on a message and who put it there ({@code userIds}, in the order they reacted). */
+    record Reaction(String emoji, List<Long> userIds) {
+        public Reaction {
+            userIds = List.copyOf(userIds);
         }
     }
 

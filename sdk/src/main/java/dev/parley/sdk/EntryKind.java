@@ -1,6 +1,6 @@
 package dev.parley.sdk;
 
-/** What a history entry is: a text message, or a change to the conversation. */
+/** What a history entry is: a text message, a change to the conversation, or an action on a message. */
 public enum EntryKind {
     TEXT("text"),
     /** A group was created; {@code title} and {@code userIds} (owner first) are set. */
@@ -17,6 +17,14 @@ public enum EntryKind {
     ROLE_CHANGED("role_changed"),
     /** The recipient of a message request (the sender, in {@code userIds}) accepted it and became a member. */
     REQUEST_ACCEPTED("request_accepted"),
+    /** The sender put the emoji in {@code body} on the message at {@code targetSeq}. */
+    REACTION_ADDED("reaction_added"),
+    /** The sender took the emoji in {@code body} off the message at {@code targetSeq}. */
+    REACTION_REMOVED("reaction_removed"),
+    /** The sender changed the text of their message at {@code targetSeq} to {@code body} (null once it was deleted). */
+    EDITED("edited"),
+    /** The message at {@code targetSeq} was deleted for everyone by the sender of this entry. */
+    DELETED("deleted"),
     /** A kind a newer node sends that this SDK does not know; show it as a notice or skip it. */
     UNKNOWN("unknown");
 

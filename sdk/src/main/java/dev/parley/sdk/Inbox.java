@@ -164,6 +164,14 @@ final class Inbox {
                 t.owesDelivered = true;
             }
             safely(() -> listener.onMessage(m));
+            switch (m.kind()) {
+                case REACTION_ADDED, REACTION_REMOVED -> safely(() -> listener.onReaction(m.conversationId(),
+                        m.targetSeq(), m.senderId(), m.body(), m.kind() == EntryKind.REACTION_ADDED));
+                case EDITED -> safely(() -> listener.onEdited(m.conversationId(), m.targetSeq(), m.body(), m.ts()));
+                case DELETED -> safely(() -> listener.onDeleted(m.conversationId(), m.targetSeq(), m.senderId(), m.ts()));
+                default -> {
+                }
+            }
         }
         unflushed.add(t);
         queueFlush();

@@ -1,5 +1,7 @@
 package dev.parley.sdk;
 
+import dev.parley.protocol.ClientFrame;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -21,11 +23,11 @@ final class Outbox {
     static final int INITIAL_WINDOW = 64;
     static final int MAX_WINDOW = 256;
 
-    /** One unconfirmed send. */
+    /** One unconfirmed send: a message or an action, written as {@code frame}. */
     static final class PendingSend {
         final long conversationId;
         final String clientId;
-        final String body;
+        final ClientFrame frame;
         final CompletableFuture<SentMessage> future;
         int attempts;
         long notBeforeNanos;
@@ -33,10 +35,10 @@ final class Outbox {
         ChatSocket writtenOn;
         long writtenAtNanos;
 
-        PendingSend(long conversationId, String clientId, String body, CompletableFuture<SentMessage> future) {
+        PendingSend(long conversationId, String clientId, ClientFrame frame, CompletableFuture<SentMessage> future) {
             this.conversationId = conversationId;
             this.clientId = clientId;
-            this.body = body;
+            this.frame = frame;
             this.future = future;
         }
     }

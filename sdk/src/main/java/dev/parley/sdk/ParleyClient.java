@@ -378,11 +378,69 @@ public final class ParleyClient implements AutoCloseable {
      */
     public CompletableFuture<SentMessage> send(long conversationId, String clientId, String body) {
         Objects.requireNonNull(body, "body");
+        return realtime.send(conversationId, checkedClientId(clientId), body);
+    }
+
+    /**
+     * Sends a text message answering the message at {@code replyTo} of the same conversation; every
+     * device shows it with a quote of that message. Refused with {@code target_not_found} when
+     * there is no text message there.
+     */
+    public CompletableFuture<SentMessage> reply(long conversationId, long replyTo, String body) {
+        return reply(conversationId, UUID.randomUUID().toString(), replyTo, body);
+    }
+
+    public CompletableFuture<SentMessage> reply(long conversationId, String clientId, long replyTo, String body) {
+        Objects.requireNonNull(body, "body");
+        return realtime.append(conversationId, checkedClientId(clientId),
+                new ClientFrame.Send(null, clientId, conversationId, body, replyTo));
+    }
+
+    /**
+     * Puts {@code emoji} (one emoji) on the message at {@code targetSeq}, or takes it off
+     * ({@code remove}). Completes with the reaction's entry, or with seq 0 when it already was so.
+     */
+    public CompletableFuture<SentMessage> react(long conversationId, long targetSeq, String emoji, boolean remove) {
+        return react(conversationId, UUID.randomUUID().toString(), targetSeq, emoji, remove);
+    }
+
+    public CompletableFuture<SentMessage> react(long conversationId, String clientId, long targetSeq, String emoji,
+                                                boolean remove) {
+        Objects.requireNonNull(emoji, "emoji");
+        return realtime.append(conversationId, checkedClientId(clientId),
+                new ClientFrame.React(null, clientId, conversationId, targetSeq, emoji, remove));
+    }
+
+    /** Changes the text of this user's own message at {@code targetSeq}, within the node's edit window. */
+    public CompletableFuture<SentMessage> edit(long conversationId, long targetSeq, String body) {
+        return edit(conversationId, UUID.randomUUID().toString(), targetSeq, body);
+    }
+
+    public CompletableFuture<SentMessage> edit(long conversationId, String clientId, long targetSeq, String body) {
+        Objects.requireNonNull(body, "body");
+        return realtime.append(conversationId, checkedClientId(clientId),
+                new ClientFrame.Edit(null, clientId, conversationId, targetSeq, body));
+    }
+
+    /**
+     * Deletes the message at {@code targetSeq} for everyone (this user's own, or any in a group this
+     * user owns or administers). Completes with the deletion's entry, or seq 0 if it was already deleted.
+     */
+    public CompletableFuture<SentMessage> delete(long conversationId, long targetSeq) {
+        return delete(conversationId, UUID.randomUUID().toString(), targetSeq);
+    }
+
+    public CompletableFuture<SentMessage> delete(long conversationId, String clientId, long targetSeq) {
+        return realtime.append(conversationId, checkedClientId(clientId),
+                new ClientFrame.Delete(null, clientId, conversationId, targetSeq));
+    }
+
+    private static String checkedClientId(String clientId) {
         if (clientId == null || clientId.isEmpty() || clientId.length() > FrameCodec.MAX_CLIENT_ID_CHARS
                 || !clientId.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
             throw new IllegalArgumentException("clientId must be 1 to 64 printable ASCII characters without spaces");
         }
-        return realtime.send(conversationId, clientId, body);
+        return clientId;
     }
 
     /**

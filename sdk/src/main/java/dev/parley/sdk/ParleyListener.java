@@ -21,6 +21,31 @@ public interface ParleyListener {
     default void onMessage(ChatMessage message) {
     }
 
+    /**
+     * Someone put ({@code added}) an emoji on the message at {@code targetSeq}, or took it off:
+     * add or remove ({@code emoji}, {@code userId}) in that message's reactions (doing nothing when
+     * it is already so: a message read from the node after the reaction already counts it). Called
+     * right after {@link #onMessage} with the reaction's entry, this device's own reactions included.
+     */
+    default void onReaction(long conversationId, long targetSeq, long userId, String emoji, boolean added) {
+    }
+
+    /**
+     * The sender changed the text of their message at {@code targetSeq} to {@code body} at
+     * {@code editedAt}: show the new text, marked edited. {@code body} is null when the message was
+     * deleted since (its deletion follows). Called right after {@link #onMessage} with the edit's entry.
+     */
+    default void onEdited(long conversationId, long targetSeq, String body, long editedAt) {
+    }
+
+    /**
+     * The message at {@code targetSeq} was deleted for everyone by {@code deletedBy}: drop its text,
+     * its edits and its reactions, and show "message deleted". Called right after
+     * {@link #onMessage} with the deletion's entry.
+     */
+    default void onDeleted(long conversationId, long targetSeq, long deletedBy, long deletedAt) {
+    }
+
     /** A member's delivered or read position moved forward (yours too, from your other devices). */
     default void onReceipt(Receipt receipt) {
     }

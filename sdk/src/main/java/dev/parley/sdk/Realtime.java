@@ -123,6 +123,14 @@ final class Realtime implements ChatSocket.Events {
     }
 
     CompletableFuture<SentMessage> send(long conversationId, String clientId, String body) {
+        return append(conversationId, clientId, new ClientFrame.Send(null, clientId, conversationId, body));
+    }
+
+    /**
+     * Sends a message or an action ({@code frame}, without a rid) under its client id: written
+     * again after every reconnect until the node confirms it or refuses it for good.
+     */
+    CompletableFuture<SentMessage> append(long conversationId, String clientId, ClientFrame frame) {
         CompletableFuture<SentMessage> future = new CompletableFuture<>();
         loop.execute(() -> {
             if (state.isFinal()) {
@@ -131,7 +139,7 @@ final class Realtime implements ChatSocket.Events {
             }
             Outbox.PendingSend existing = outbox.find(conversationId, clientId);
             if (existing != null) {
-                if (existing.body.equals(body)) {
+                if (existing.frame.equals(frame)) {
                     existing.future.whenComplete((s, err) -> {
                         if (err != null) {
                             future.completeExceptionally(err);
@@ -141,11 +149,11 @@ final class Realtime implements ChatSocket.Events {
                     });
                 } else {
                     future.completeExceptionally(new ParleyException(ErrorCode.CLIENT_ID_CONFLICT,
-                            "client id " + clientId + " is pending with a different body"));
+                            "client id " + clientId + " is pending for something else"));
                 }
                 return;
             }
-            outbox.add(new Outbox.PendingSend(conversationId, clientId, body, future));
+            outbox.add(new Outbox.PendingSend(conversationId, clientId, frame, future));
             pumpSends();
         });
         return future;
@@ -443,14 +451,17 @@ final class Realtime implements ChatSocket.Events {
         }
         outbox.confirmed();
         p.future.complete(new SentMessage(s.conversationId(), s.clientId(), s.seq(), s.ts()));
-        inbox.add(ChatMessage.text(s.conversationId(), s.seq(), s.ts(), userId, deviceId, s.clientId(), p.body));
+        if (s.seq() > 0) {
+            // Seq 0: an action that changed nothing, and stored nothing.
+            inbox.add(OwnEntries.of(p.frame, s, userId, deviceId));
+        }
         pumpSends();
     }
 
     private void onError(ServerFrame.Error e) {
         ErrorCode code = e.errorCode();
         long now = System.nanoTime();
-        if ("send".equals(e.request()) && e.clientId() != null) {
+        if (OwnEntries.TYPES.contains(e.request()) && e.clientId() != null) {
             Outbox.PendingSend p = outbox.find(e.conversationId(), e.clientId());
             if (p == null) {
                 return;
@@ -520,7 +531,7 @@ final class Realtime implements ChatSocket.Events {
         }
         long now = System.nanoTime();
         for (Outbox.PendingSend p : outbox.due(socket, now)) {
-            String frame = FrameCodec.encodeClient(new ClientFrame.Send(null, p.clientId, p.conversationId, p.body));
+            String frame = FrameCodec.encodeClient(p.frame);
             if (frame.length() * 3L > maxFrameBytes && frame.getBytes(StandardCharsets.UTF_8).length > maxFrameBytes) {
                 // The node would refuse the frame without naming the send; refuse it here instead.
                 outbox.remove(p.conversationId, p.clientId);

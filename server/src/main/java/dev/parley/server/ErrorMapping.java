@@ -69,6 +69,10 @@ public final class ErrorMapping {
             case INVITE_REQUIRED -> ErrorCode.INVITE_REQUIRED;
             case UNREACHABLE -> ErrorCode.UNREACHABLE;
             case UNSUPPORTED_MEDIA -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+            case TARGET_NOT_FOUND -> ErrorCode.TARGET_NOT_FOUND;
+            case TOO_MANY_REACTIONS -> ErrorCode.TOO_MANY_REACTIONS;
+            case EDIT_WINDOW_CLOSED -> ErrorCode.EDIT_WINDOW_CLOSED;
+            case MESSAGE_DELETED -> ErrorCode.MESSAGE_DELETED;
         };
     }
 }

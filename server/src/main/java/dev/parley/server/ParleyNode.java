@@ -163,6 +163,7 @@ public final class ParleyNode implements AutoCloseable {
         ConversationService conversations = new ConversationService(conversationStore, accountStore, memberships, ids, clock);
         MessageService messages = new MessageService(messageStore, memberships, publisher, clock,
                 config.limits().maxBodyBytes());
+        messages.editWindow(config.messages().editWindow());
         ReceiptService receipts = new ReceiptService(conversationStore, memberships, publisher, reach);
         GroupService groups = new GroupService(messageStore, accountStore, memberships, publisher, ids, clock,
                 config.limits().maxGroupSize());

@@ -18,7 +18,15 @@ import java.util.Locale;
  */
 public record ServerConfig(Network network, Storage storage, Cluster cluster, Limits limits, Timing timing,
                            Passwords passwords, Observability observability, Retention retention, Admin admin,
-                           Push push, Accounts accounts, People people) {
+                           Push push, Accounts accounts, People people, Messages messages) {
+
+    /** Without a {@code messages} section: its defaults. */
+    public ServerConfig(Network network, Storage storage, Cluster cluster, Limits limits, Timing timing,
+                        Passwords passwords, Observability observability, Retention retention, Admin admin, Push push,
+                        Accounts accounts, People people) {
+        this(network, storage, cluster, limits, timing, passwords, observability, retention, admin, push, accounts,
+                people, Messages.defaults());
+    }
 
     /** Without a {@code people} section: its defaults. */
     public ServerConfig(Network network, Storage storage, Cluster cluster, Limits limits, Timing timing,
@@ -54,12 +62,13 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
         require(push != null, "push", "must be set");
         require(accounts != null, "accounts", "must be set");
         require(people != null, "people", "must be set");
+        require(messages != null, "messages", "must be set");
     }
 
     public static ServerConfig defaults() {
         return new ServerConfig(Network.defaults(), Storage.defaults(), Cluster.defaults(), Limits.defaults(),
                 Timing.defaults(), Passwords.defaults(), Observability.defaults(), Retention.defaults(), Admin.defaults(),
-                Push.defaults(), Accounts.defaults(), People.defaults());
+                Push.defaults(), Accounts.defaults(), People.defaults(), Messages.defaults());
     }
 
     public String host() {
@@ -84,62 +93,67 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
 
     public ServerConfig withNetwork(Network n) {
         return new ServerConfig(n, storage, cluster, limits, timing, passwords, observability, retention, admin, push,
-                accounts, people);
+                accounts, people, messages);
     }
 
     public ServerConfig withStorage(Storage s) {
         return new ServerConfig(network, s, cluster, limits, timing, passwords, observability, retention, admin, push,
-                accounts, people);
+                accounts, people, messages);
     }
 
     public ServerConfig withCluster(Cluster c) {
         return new ServerConfig(network, storage, c, limits, timing, passwords, observability, retention, admin, push,
-                accounts, people);
+                accounts, people, messages);
     }
 
     public ServerConfig withLimits(Limits l) {
         return new ServerConfig(network, storage, cluster, l, timing, passwords, observability, retention, admin, push,
-                accounts, people);
+                accounts, people, messages);
     }
 
     public ServerConfig withTiming(Timing t) {
         return new ServerConfig(network, storage, cluster, limits, t, passwords, observability, retention, admin, push,
-                accounts, people);
+                accounts, people, messages);
     }
 
     public ServerConfig withPasswords(Passwords p) {
         return new ServerConfig(network, storage, cluster, limits, timing, p, observability, retention, admin, push,
-                accounts, people);
+                accounts, people, messages);
     }
 
     public ServerConfig withObservability(Observability o) {
         return new ServerConfig(network, storage, cluster, limits, timing, passwords, o, retention, admin, push,
-                accounts, people);
+                accounts, people, messages);
     }
 
     public ServerConfig withRetention(Retention r) {
         return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, r, admin, push,
-                accounts, people);
+                accounts, people, messages);
     }
 
     public ServerConfig withAdmin(Admin a) {
         return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, retention, a, push,
-                accounts, people);
+                accounts, people, messages);
     }
 
     public ServerConfig withPush(Push p) {
         return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, retention, admin, p,
-                accounts, people);
+                accounts, people, messages);
     }
 
     public ServerConfig withAccounts(Accounts a) {
         return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, retention, admin, push,
-                a, people);
+                a, people, messages);
     }
 
     public ServerConfig withPeople(People p) {
         return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, retention, admin, push,
-                accounts, p);
+                accounts, p, messages);
+    }
+
+    public ServerConfig withMessages(Messages m) {
+        return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, retention, admin, push,
+                accounts, people, m);
     }
 
     public ServerConfig withAddress(String host, int port) {
@@ -373,6 +387,21 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
         /** Threads hashing passwords: {@code hashingThreads}, or one per core. */
         public int hashingThreadCount() {
             return hashingThreads > 0 ? hashingThreads : Math.max(1, Runtime.getRuntime().availableProcessors());
+        }
+    }
+
+    /**
+     * What senders may do with their messages afterwards: {@code editWindow} is how long after
+     * sending one its sender may edit it ({@link Duration#ZERO}: never).
+     */
+    public record Messages(Duration editWindow) {
+        public Messages {
+            require(editWindow != null && !editWindow.isNegative(), "messages.editWindow",
+                    "must be 0 (no editing) or positive");
+        }
+
+        public static Messages defaults() {
+            return new Messages(dev.parley.core.message.MessageService.DEFAULT_EDIT_WINDOW);
         }
     }
 

@@ -5,10 +5,14 @@ import dev.parley.core.account.UserId;
 import dev.parley.core.conversation.ConversationId;
 import dev.parley.core.conversation.ConversationKind;
 import dev.parley.core.conversation.Membership;
+import dev.parley.core.conversation.Role;
 import dev.parley.core.message.AppendRequest;
 import dev.parley.core.message.AppendResult;
 import dev.parley.core.message.Message;
+import dev.parley.core.message.MessageKind;
 import dev.parley.core.message.MessageStore;
+import dev.parley.core.message.Quote;
+import dev.parley.core.ChatException.Refusal;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,7 +21,6 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -76,12 +79,26 @@ public final class JdbcMessageStore implements MessageStore {
         if (r.clientId() != null) {
             Message original = byClientId(s, r);
             if (original != null) {
-                boolean same = original.kind() == r.kind() && Objects.equals(original.body(), r.body());
-                return same ? new AppendResult.Duplicate(original) : new AppendResult.ClientIdConflict(original);
+                return r.repeats(original) ? new AppendResult.Duplicate(original) : new AppendResult.ClientIdConflict(original);
             }
         }
         if (r.change() != null) {
             return MembershipChanges.apply(s, r);
+        }
+        if (r.kind().isAction()) {
+            AppendResult refused = ActionRows.check(s, r);
+            if (refused != null) {
+                return refused;
+            }
+        }
+        Quote quote = null;
+        if (r.replyTo() > 0) {
+            // Checked before the seq is taken: a refusal after it would commit a gap.
+            quote = quotable(s, r.conversationId(), r.replyTo());
+            if (quote == null) {
+                return isMember(s, r) ? new AppendResult.Refused(Refusal.TARGET_NOT_FOUND,
+                        "no message " + r.replyTo() + " to reply to in this conversation") : new AppendResult.NotMember();
+            }
         }
         PreparedStatement next = s.prepare(NEXT_SEQ_FOR_MEMBER.get(s.dialect()));
         next.setLong(1, r.createdAt());
@@ -100,20 +117,66 @@ public final class JdbcMessageStore implements MessageStore {
             kind = ConversationKind.fromWire(rs.getString(3));
         }
         Message m = new Message(r.conversationId(), seq, r.createdAt(), r.senderId(), r.senderDeviceId(), r.clientId(),
-                r.kind(), r.body(), r.title(), r.userIds(), r.role());
+                r.kind(), r.body(), r.title(), r.userIds(), r.role(), r.replyTo(), quote, r.targetSeq(), List.of(), 0, 0,
+                null);
         PreparedStatement ins = s.prepare(MessageRows.INSERT_IF_MEMBER);
         MessageRows.bind(ins, m);
-        ins.setLong(12, r.senderId().value());
-        ins.setLong(13, r.conversationId().value());
+        if (r.replyTo() > 0) {
+            ins.setLong(12, r.replyTo());
+        } else {
+            ins.setNull(12, java.sql.Types.BIGINT);
+        }
+        if (r.targetSeq() > 0) {
+            ins.setLong(13, r.targetSeq());
+        } else {
+            ins.setNull(13, java.sql.Types.BIGINT);
+        }
+        ins.setLong(14, r.senderId().value());
+        ins.setLong(15, r.conversationId().value());
         if (ins.executeUpdate() == 0) {
             throw new SQLException("the sender's membership changed while the append waited for the conversation",
                     Dialect.SERIALIZATION_FAILURE);
+        }
+        if (r.kind().isAction()) {
+            ActionRows.apply(s, m);
         }
         Membership current = null;
         if (r.knownMembershipVersion() >= 0 && r.knownMembershipVersion() != version) {
             current = new Membership(r.conversationId(), kind, MembershipChanges.currentRoles(s, r.conversationId()), version);
         }
         return new AppendResult.Appended(m, current);
+    }
+
+    /** The text message at {@code seq} as a reply quotes it, or null when there is none to quote. */
+    static Quote quotable(SqlSession s, ConversationId c, long seq) throws SQLException {
+        PreparedStatement ps = s.prepare("SELECT sender_id, kind, body, deleted_at FROM messages"
+                + " WHERE conversation_id = ? AND seq = ?");
+        ps.setLong(1, c.value());
+        ps.setLong(2, seq);
+        try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next() || !MessageKind.TEXT.wire().equals(rs.getString(2))) {
+                return null;
+            }
+            UserId sender = new UserId(rs.getLong(1));
+            String excerpt = Quote.excerpt(rs.getString(3));
+            rs.getLong(4);
+            return new Quote(seq, sender, MessageKind.TEXT, excerpt, !rs.wasNull());
+        }
+    }
+
+    private static boolean isMember(SqlSession s, AppendRequest r) throws SQLException {
+        return roleOf(s, r) != null;
+    }
+
+    /** The sender's role as a current member of the conversation, or null when they are not one. */
+    static Role roleOf(SqlSession s, AppendRequest r) throws SQLException {
+        PreparedStatement ps = s.prepare("SELECT role FROM members WHERE conversation_id = ? AND user_id = ?"
+                + " AND left_seq IS NULL");
+        ps.setLong(1, r.conversationId().value());
+        ps.setLong(2, r.senderId().value());
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Role.fromWire(rs.getString(1)) : null;
+        }
     }
 
     /**
@@ -133,13 +196,15 @@ public final class JdbcMessageStore implements MessageStore {
             }
             seq = rs.getLong(1);
         }
-        PreparedStatement row = s.prepare("SELECT " + MessageRows.COLUMNS + " FROM messages"
-                + " WHERE conversation_id = ? AND seq = ?");
+        PreparedStatement row = s.prepare("SELECT " + MessageRows.COLUMNS_WITH_QUOTE + MessageRows.FROM_WITH_QUOTE
+                + " WHERE m.conversation_id = ? AND m.seq = ?");
         row.setLong(1, r.conversationId().value());
         row.setLong(2, seq);
+        Message original;
         try (ResultSet rs = row.executeQuery()) {
-            return rs.next() ? MessageRows.read(rs) : null;
+            original = rs.next() ? MessageRows.readWithQuote(rs) : null;
         }
+        return original == null ? null : ReactionRows.attach(s, List.of(original)).getFirst();
     }
 
     @Override
@@ -184,6 +249,10 @@ public final class JdbcMessageStore implements MessageStore {
             });
             if (upTo > 0) {
                 deleted += Futures.await(db.write(id, s -> {
+                    PreparedStatement reactions = s.prepare("DELETE FROM reactions WHERE conversation_id = ? AND seq <= ?");
+                    reactions.setLong(1, id);
+                    reactions.setLong(2, upTo);
+                    reactions.executeUpdate();
                     PreparedStatement del = s.prepare("DELETE FROM messages WHERE conversation_id = ? AND seq <= ?");
                     del.setLong(1, id);
                     del.setLong(2, upTo);
@@ -198,7 +267,7 @@ public final class JdbcMessageStore implements MessageStore {
     public long eraseText(ConversationId conversation, UserId sender) {
         return Futures.await(shards.forConversation(conversation).write(conversation.value(), s -> {
             PreparedStatement ps = s.prepare("UPDATE messages SET body = NULL WHERE conversation_id = ? AND sender_id = ?"
-                    + " AND kind = 'text' AND body IS NOT NULL");
+                    + " AND kind IN ('text', 'edited') AND body IS NOT NULL");
             ps.setLong(1, conversation.value());
             ps.setLong(2, sender.value());
             return (long) ps.executeUpdate();
@@ -208,13 +277,13 @@ public final class JdbcMessageStore implements MessageStore {
     @Override
     public List<Message> range(ConversationId id, long afterSeq, long upToSeq, int limit) {
         return shards.forConversation(id).read(s -> {
-            PreparedStatement ps = s.prepare("SELECT " + MessageRows.COLUMNS
-                    + " FROM messages WHERE conversation_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?");
+            PreparedStatement ps = s.prepare("SELECT " + MessageRows.COLUMNS_WITH_QUOTE + MessageRows.FROM_WITH_QUOTE
+                    + " WHERE m.conversation_id = ? AND m.seq > ? AND m.seq <= ? ORDER BY m.seq LIMIT ?");
             ps.setLong(1, id.value());
             ps.setLong(2, afterSeq);
             ps.setLong(3, upToSeq);
             ps.setInt(4, limit);
-            return MessageRows.readAll(ps);
+            return ReactionRows.attach(s, MessageRows.readAllWithQuotes(ps));
         });
     }
 
@@ -238,13 +307,13 @@ public final class JdbcMessageStore implements MessageStore {
     @Override
     public List<Message> before(ConversationId id, long beforeSeq, long upToSeq, int limit) {
         List<Message> page = shards.forConversation(id).read(s -> {
-            PreparedStatement ps = s.prepare("SELECT " + MessageRows.COLUMNS
-                    + " FROM messages WHERE conversation_id = ? AND seq < ? AND seq <= ? ORDER BY seq DESC LIMIT ?");
+            PreparedStatement ps = s.prepare("SELECT " + MessageRows.COLUMNS_WITH_QUOTE + MessageRows.FROM_WITH_QUOTE
+                    + " WHERE m.conversation_id = ? AND m.seq < ? AND m.seq <= ? ORDER BY m.seq DESC LIMIT ?");
             ps.setLong(1, id.value());
             ps.setLong(2, beforeSeq);
             ps.setLong(3, upToSeq);
             ps.setInt(4, limit);
-            return MessageRows.readAll(ps);
+            return ReactionRows.attach(s, MessageRows.readAllWithQuotes(ps));
         });
         Collections.reverse(page);
         return page;

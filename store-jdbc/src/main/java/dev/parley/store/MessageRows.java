@@ -6,6 +6,7 @@ import dev.parley.core.conversation.ConversationId;
 import dev.parley.core.conversation.Role;
 import dev.parley.core.message.Message;
 import dev.parley.core.message.MessageKind;
+import dev.parley.core.message.Quote;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,11 +20,22 @@ final class MessageRows {
             "conversation_id, seq, created_at, sender_id, sender_device_id, client_id, kind, body, title, user_ids, role";
     static final String INSERT = "INSERT INTO messages (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     /**
-     * {@link #INSERT} if the sender (parameter 12) is still a current member of the conversation
-     * (parameter 13); inserts nothing otherwise.
+     * {@link #INSERT} with {@code reply_to} and {@code target_seq} (parameters 12 and 13), if the
+     * sender (parameter 14) is still a current member of the conversation (parameter 15); inserts
+     * nothing otherwise.
      */
-    static final String INSERT_IF_MEMBER = "INSERT INTO messages (" + COLUMNS + ") SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+    static final String INSERT_IF_MEMBER = "INSERT INTO messages (" + COLUMNS + ", reply_to, target_seq)"
+            + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
             + " WHERE EXISTS (SELECT 1 FROM members WHERE user_id = ? AND conversation_id = ? AND left_seq IS NULL)";
+    /**
+     * An entry with what its reader sees of the entry it answers, as that entry is now: select
+     * with {@link #FROM_WITH_QUOTE}, read with {@link #readWithQuote}.
+     */
+    static final String COLUMNS_WITH_QUOTE = "m.conversation_id, m.seq, m.created_at, m.sender_id, m.sender_device_id,"
+            + " m.client_id, m.kind, m.body, m.title, m.user_ids, m.role, m.reply_to, q.seq, q.sender_id, q.kind, q.body,"
+            + " m.target_seq, m.edited_at, m.deleted_at, m.deleted_by, q.deleted_at";
+    static final String FROM_WITH_QUOTE = " FROM messages m LEFT JOIN messages q"
+            + " ON q.conversation_id = m.conversation_id AND q.seq = m.reply_to";
 
     private MessageRows() {
     }
@@ -36,11 +48,44 @@ final class MessageRows {
                 rs.getString(8), rs.getString(9), parseIds(rs.getString(10)), role == null ? null : Role.fromWire(role));
     }
 
+    /** A row selected as {@link #COLUMNS_WITH_QUOTE}, without its reactions. */
+    static Message readWithQuote(ResultSet rs) throws SQLException {
+        Message m = read(rs);
+        long replyTo = rs.getLong(12);
+        long targetSeq = rs.getLong(17);
+        long editedAt = rs.getLong(18);
+        long deletedAt = rs.getLong(19);
+        if (replyTo == 0 && targetSeq == 0 && editedAt == 0 && deletedAt == 0) {
+            return m;
+        }
+        UserId deletedBy = deletedAt == 0 ? null : new UserId(rs.getLong(20));
+        long quoted = rs.getLong(13);
+        Quote quote = quoted == 0 ? null : new Quote(quoted, new UserId(rs.getLong(14)),
+                MessageKind.fromWire(rs.getString(15)), Quote.excerpt(rs.getString(16)), rs.getLong(21) != 0);
+        return new Message(m.conversationId(), m.seq(), m.createdAt(), m.senderId(), m.senderDeviceId(), m.clientId(),
+                m.kind(), m.body(), m.title(), m.userIds(), m.role(), replyTo, quote, targetSeq, List.of(), editedAt,
+                deletedAt, deletedBy);
+    }
+
+    static List<Message> readAllWithQuotes(PreparedStatement ps) throws SQLException {
+        return readAll(ps, MessageRows::readWithQuote);
+    }
+
+    /** Reads one row into an entry. */
+    @FunctionalInterface
+    interface RowReader {
+        Message read(ResultSet rs) throws SQLException;
+    }
+
     static List<Message> readAll(PreparedStatement ps) throws SQLException {
+        return readAll(ps, MessageRows::read);
+    }
+
+    private static List<Message> readAll(PreparedStatement ps, RowReader reader) throws SQLException {
         List<Message> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(read(rs));
+                out.add(reader.read(rs));
             }
         }
         return out;

@@ -208,6 +208,9 @@ public final class SqliteDatabase implements Database {
             s.execute("PRAGMA busy_timeout=" + BUSY_TIMEOUT_MILLIS);
             s.execute("PRAGMA temp_store=MEMORY");
             s.execute("PRAGMA cache_size=-" + cacheKiB);
+            // Deleted content (an unsent message's text, rows retention removed) is overwritten
+            // with zeros, not left readable in free space of the file.
+            s.execute("PRAGMA secure_delete=ON");
             if (readOnly) {
                 s.execute("PRAGMA query_only=1");
             }

@@ -80,6 +80,21 @@ class WebClientE2ETest {
                 .withMessageRequests(dev.parley.core.request.RequestRule.CONTACTS_ONLY)), env);
     }
 
+    /**
+     * {@code actions.e2e.mjs}: reactions, a reply, an edit and a deletion, each done in one browser
+     * and checked in the other, live and after a reload; "@" suggestions in a group; the client's
+     * own emoji font; writes {@code docs/images/web-actions.png}.
+     */
+    @Test
+    void messageActionsInHeadlessChromium() throws Exception {
+        Map<String, String> env = new HashMap<>(Map.of("PARLEY_USER_SUFFIX", ""));
+        String shot = System.getProperty("parley.e2e.actionsScreenshot");
+        if (shot != null && !shot.isBlank()) {
+            env.put("PARLEY_ACTIONS_SCREENSHOT", Path.of(shot).toAbsolutePath().toString());
+        }
+        run("actions.e2e.mjs", ServerConfig.defaults(), env);
+    }
+
     @Test
     void notificationsAreOfferedSubscribedAndShownByTheServiceWorker() throws Exception {
         // The script's stand-in push service gives subscriptions a loopback endpoint.

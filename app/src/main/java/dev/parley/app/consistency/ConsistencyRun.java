@@ -32,10 +32,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * A randomized, seeded run of the guarantees under faults: users with several devices each chat
  * in one-on-one and group conversations while devices drop their connections, restart (losing
- * their unconfirmed sends, which they then retry under the same client id), and the node is
+ * their unconfirmed sends, which they then retry under the same client id), react to, edit and
+ * delete messages (each an entry of the history, retried the same way), and the node is
  * killed with SIGKILL and restarted on its data. Every device records what it sent, what was
  * confirmed and what it received; at the end, once every device has caught up, the
- * {@link ConsistencyChecker} compares that with the store.
+ * {@link ConsistencyChecker} compares that with the store, down to the current state of every
+ * message (text, edited, deleted, reactions) each device ends with.
  *
  * <p>The choices (who sends where, who drops, when the node dies) come from the seed; the
  * interleaving with the network does not, so a failure is replayed by running the same seed
@@ -50,7 +52,7 @@ public final class ConsistencyRun {
 
     /** The checker's report and what the run did to get there. */
     public record Result(long seed, ConsistencyReport report, int nodeStarts, int connectionDrops, int deviceRestarts,
-                         Duration elapsed) {
+                         Duration elapsed, int actions) {
     }
 
     private final Settings s;
@@ -59,6 +61,7 @@ public final class ConsistencyRun {
     private final List<DeviceSim> devices = new ArrayList<>();
     private final Map<Long, List<Long>> membersOf = new LinkedHashMap<>();
     private int drops;
+    private int actions;
     private int restarts;
     private int kills;
     /** A user who is in every group and one direct conversation, and deletes their account mid-run. */
@@ -99,7 +102,7 @@ public final class ConsistencyRun {
                 d.client.close();
             }
             Result r = new Result(s.seed(), report, node.starts(), drops, restarts,
-                    Duration.ofNanos(System.nanoTime() - started));
+                    Duration.ofNanos(System.nanoTime() - started), actions);
             out.print(report.summary());
             out.printf("  nodes started %d times, killed with SIGKILL %d times, connection drops %d, device restarts %d,"
                     + " %.1f s; replay with --seed %d%n", r.nodeStarts(), kills, drops, restarts,
@@ -232,6 +235,15 @@ public final class ConsistencyRun {
                 // Refused for sure: a conversation this device's user is not in (or that does not
                 // exist). Such a message must never show up anywhere.
                 d.sendToStranger(++counter);
+            } else if (roll < 0.14) {
+                d.react(++counter);
+                actions++;
+            } else if (roll < 0.18) {
+                d.edit(++counter);
+                actions++;
+            } else if (roll < 0.20) {
+                d.deleteOne(++counter);
+                actions++;
             } else {
                 d.send(++counter);
             }
@@ -244,7 +256,7 @@ public final class ConsistencyRun {
             deleteLeaver(node);
             sleepBetweenActions();
         }
-        out.printf("  sent %d messages; settling%n", counter);
+        out.printf("  sent %d messages and actions (%d reactions, edits and deletions); settling%n", counter, actions);
     }
 
     private DeviceSim pick() {
@@ -312,7 +324,21 @@ public final class ConsistencyRun {
     }
 
     static HistoryEntry entry(ChatMessage m) {
-        return new HistoryEntry(m.conversationId(), m.seq(), m.senderId(), m.clientId(), m.kind().name(), m.body());
+        HistoryEntry.MessageState state = null;
+        if (m.isText()) {
+            Map<String, java.util.Set<Long>> reactions = new HashMap<>();
+            m.reactions().forEach((emoji, users) -> reactions.put(emoji, java.util.Set.copyOf(users)));
+            state = new HistoryEntry.MessageState(m.body(), m.editedAt() != 0, m.isDeleted(), reactions);
+        }
+        return new HistoryEntry(m.conversationId(), m.seq(), m.senderId(), m.clientId(), m.kind().name(), m.body(),
+                m.targetSeq(), state);
+    }
+
+    /** The emoji devices react with: few, so that adding one already there and the per-user limit both happen. */
+    private static final List<String> EMOJI = List.of("\uD83D\uDC4D", "\u2764\uFE0F", "\uD83D\uDE02", "\uD83D\uDE2E");
+
+    /** A send or an action, kept until answered so it can be submitted again under its client id. */
+    private record Attempted(String kind, long conversation, String body, long target, boolean remove) {
     }
 
     // ---- one device ----------------------------------------------------------------------
@@ -328,7 +354,9 @@ public final class ConsistencyRun {
         final long userId;
         final DeviceLog log;
         final Map<Long, Long> held = new ConcurrentHashMap<>();
-        final Map<String, String[]> unanswered = new ConcurrentHashMap<>();
+        final Map<String, Attempted> unanswered = new ConcurrentHashMap<>();
+        /** The text messages this device holds, as {conversation, seq, sender}, for actions to name. */
+        final List<long[]> texts = new ArrayList<>();
         final List<CompletableFuture<?>> outstanding = new ArrayList<>();
         final List<Long> conversations;
         volatile ParleyClient client;
@@ -366,6 +394,9 @@ public final class ConsistencyRun {
                                 if (epoch == mine) {
                                     log.received(entry(m));
                                     held.put(m.conversationId(), m.seq());
+                                    if (m.isText()) {
+                                        texts.add(new long[]{m.conversationId(), m.seq(), m.senderId()});
+                                    }
                                 }
                             }
                         }
@@ -385,28 +416,73 @@ public final class ConsistencyRun {
 
         void send(long n) {
             long conversation = conversations.get(rnd.nextInt(conversations.size()));
-            String clientId = log.name() + "-" + n;
             String body = "m" + n + " from " + log.name() + " " + Long.toHexString(rnd.nextLong());
-            log.attempted(conversation, clientId, body);
-            unanswered.put(clientId, new String[]{Long.toString(conversation), body});
-            submit(conversation, clientId, body);
+            attempt(log.name() + "-" + n, new Attempted("send", conversation, body, 0, false));
         }
 
         void sendToStranger(long n) {
             List<Long> foreign = membersOf.keySet().stream().filter(c -> !conversations.contains(c)).toList();
             long conversation = foreign.isEmpty() || rnd.nextBoolean() ? 1 + rnd.nextInt(1000)
                     : foreign.get(rnd.nextInt(foreign.size()));
-            String clientId = log.name() + "-x" + n;
-            String body = "intruder " + n;
-            log.attempted(conversation, clientId, body);
-            unanswered.put(clientId, new String[]{Long.toString(conversation), body});
-            submit(conversation, clientId, body);
+            attempt(log.name() + "-x" + n, new Attempted("send", conversation, "intruder " + n, 0, false));
         }
 
-        private synchronized void submit(long conversation, String clientId, String body) {
-            outstanding.add(client.send(conversation, clientId, body).whenComplete((sent, err) -> {
+        /** Adds or takes off an emoji on a message this device holds (which may be deleted by now). */
+        void react(long n) {
+            long[] target = pickMessage(false);
+            if (target != null) {
+                attempt(log.name() + "-r" + n, new Attempted("react", target[0], EMOJI.get(rnd.nextInt(EMOJI.size())),
+                        target[1], rnd.nextInt(3) == 0));
+            }
+        }
+
+        /** Edits one of this user's own messages (refused if it was deleted meanwhile). */
+        void edit(long n) {
+            long[] target = pickMessage(true);
+            if (target != null) {
+                attempt(log.name() + "-e" + n, new Attempted("edit", target[0], "edited " + n + " by " + log.name(),
+                        target[1], false));
+            }
+        }
+
+        /** Deletes a message: mostly one of this user's own, sometimes another's (refused unless a group's owner). */
+        void deleteOne(long n) {
+            long[] target = pickMessage(rnd.nextInt(4) != 0);
+            if (target != null) {
+                attempt(log.name() + "-d" + n, new Attempted("delete", target[0], null, target[1], false));
+            }
+        }
+
+        /** A text message this device holds, as {conversation, seq}: its own user's when {@code own}. */
+        private long[] pickMessage(boolean own) {
+            List<long[]> candidates;
+            synchronized (this) {
+                candidates = texts.stream().filter(t -> !own || t[2] == userId).toList();
+            }
+            return candidates.isEmpty() ? null : candidates.get(rnd.nextInt(candidates.size()));
+        }
+
+        private void attempt(String clientId, Attempted a) {
+            log.attempted(a.conversation(), clientId, a.body());
+            unanswered.put(clientId, a);
+            submit(clientId, a);
+        }
+
+        private synchronized void submit(String clientId, Attempted a) {
+            CompletableFuture<dev.parley.sdk.SentMessage> sending = switch (a.kind()) {
+                case "send" -> client.send(a.conversation(), clientId, a.body());
+                case "react" -> client.react(a.conversation(), clientId, a.target(), a.body(), a.remove());
+                case "edit" -> client.edit(a.conversation(), clientId, a.target(), a.body());
+                default -> client.delete(a.conversation(), clientId, a.target());
+            };
+            outstanding.add(sending.whenComplete((sent, err) -> {
                 if (err == null) {
-                    log.confirmed(clientId, sent.seq());
+                    if (sent.seq() == 0) {
+                        // An action that was already so: nothing stored, which the checker holds it to.
+                        log.refused(clientId, "unchanged");
+                    } else {
+                        log.confirmed(clientId, sent.seq());
+                    }
                     unanswered.remove(clientId);
                     return;
                 }
@@ -429,7 +505,7 @@ public final class ConsistencyRun {
             old.close();
             start();
             client.connect();
-            unanswered.forEach((clientId, cb) -> submit(Long.parseLong(cb[0]), clientId, cb[1]));
+            unanswered.forEach(this::submit);
         }
 
         void awaitAnswers(long deadline) throws Exception {
@@ -449,7 +525,7 @@ public final class ConsistencyRun {
                     }
                 }
                 // Sends failed by a closed client and not yet retried: retry them now.
-                unanswered.forEach((clientId, cb) -> submit(Long.parseLong(cb[0]), clientId, cb[1]));
+                unanswered.forEach(this::submit);
             }
         }
 

@@ -31,5 +31,6 @@ class ConsistencyRunTest {
         assertThat(r.report().refused()).as("definite refusals were exercised").isPositive();
         assertThat(r.report().entriesReceived()).isGreaterThan(r.report().confirmed());
         assertThat(r.connectionDrops() + r.deviceRestarts()).isPositive();
+        assertThat(r.actions()).as("reactions, edits and deletions were mixed in").isPositive();
     }
 }

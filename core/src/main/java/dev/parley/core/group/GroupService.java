@@ -158,6 +158,7 @@ public final class GroupService {
             case AppendResult.Refused r -> throw new ChatException(r.refusal(), r.reason());
             case AppendResult.Duplicate d -> d.original();
             case AppendResult.ClientIdConflict c -> throw new ChatException(Refusal.CLIENT_ID_CONFLICT, "client id reused");
+            case AppendResult.Unchanged u -> throw new IllegalStateException("a membership change is never unchanged");
         };
     }
 

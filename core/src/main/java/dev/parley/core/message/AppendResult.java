@@ -14,12 +14,22 @@ public sealed interface AppendResult {
     record Appended(Message message, Membership membership) implements AppendResult {
     }
 
-    /** The sender already stored a message with this client id and the same body: the original. */
+    /**
+     * The sender already stored an entry with this client id and the same content (kind, body,
+     * reply or action target): the original.
+     */
     record Duplicate(Message original) implements AppendResult {
     }
 
     /** The sender already used this client id for a different body. */
     record ClientIdConflict(Message original) implements AppendResult {
+    }
+
+    /**
+     * An action that would change nothing (a reaction already there, or one to take off that is
+     * not): nothing was stored and no seq taken. {@code targetSeq} is the entry it names.
+     */
+    record Unchanged(long targetSeq) implements AppendResult {
     }
 
     /** The sender is not a current member, or the conversation does not exist. */

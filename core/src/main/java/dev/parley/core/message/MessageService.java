@@ -13,7 +13,9 @@ import dev.parley.core.delivery.EventPublisher;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongFunction;
 
 /**
  * The send path: authorize, append durably, then publish to the members' devices.
@@ -30,6 +32,8 @@ public final class MessageService {
     private final Clock clock;
     private final int maxBodyBytes;
     private volatile DirectGate directGate = DirectGate.OPEN;
+    /** How long after sending a message its sender may edit it; zero: never. */
+    private volatile java.time.Duration editWindow = DEFAULT_EDIT_WINDOW;
     private volatile java.util.function.Consumer<Message> loneDirectEntries = m -> { };
 
     public MessageService(MessageStore store, MembershipDirectory memberships, EventPublisher publisher,
@@ -41,8 +45,19 @@ public final class MessageService {
         this.maxBodyBytes = maxBodyBytes;
     }
 
+    /** The edit window when none is configured. */
+    public static final java.time.Duration DEFAULT_EDIT_WINDOW = java.time.Duration.ofMinutes(15);
+
     public int maxBodyBytes() {
         return maxBodyBytes;
+    }
+
+    /** How long after sending a message its sender may edit it; zero turns editing off. */
+    public void editWindow(java.time.Duration window) {
+        if (window.isNegative()) {
+            throw new IllegalArgumentException("the edit window must not be negative");
+        }
+        this.editWindow = window;
     }
 
     /** Who decides whether a member may write into a direct conversation (blocks, deleted accounts). */
@@ -60,16 +75,92 @@ public final class MessageService {
     }
 
     public CompletableFuture<Message> send(Caller caller, ConversationId conversationId, String clientId, String body) {
+        return send(caller, conversationId, clientId, body, 0);
+    }
+
+    /**
+     * Sends a text message answering the entry at {@code replyTo} (0: a plain message). The store
+     * checks the target in the append's transaction.
+     */
+    public CompletableFuture<Message> send(Caller caller, ConversationId conversationId, String clientId, String body,
+                                           long replyTo) {
         try {
+            if (replyTo < 0) {
+                throw ChatException.invalid("replyTo must be a seq");
+            }
             checkBody(body);
         } catch (ChatException e) {
             return CompletableFuture.failedFuture(e);
         }
+        return append(caller, conversationId, version -> AppendRequest.reply(conversationId, caller.userId(),
+                caller.deviceId(), clientId, body, clock.millis(), version, replyTo))
+                .thenApply(entry -> entry.orElseThrow());
+    }
+
+    /**
+     * Puts {@code emoji} on the entry at {@code targetSeq} ({@code add}) or takes it off, as an
+     * entry of the history. Completes with that entry, or empty when the reaction already was as
+     * asked (nothing is stored then).
+     */
+    public CompletableFuture<Optional<Message>> react(Caller caller, ConversationId conversationId, String clientId,
+                                                      long targetSeq, String emoji, boolean add) {
+        try {
+            if (targetSeq < 1) {
+                throw ChatException.invalid("targetSeq must be a seq");
+            }
+            Reactions.requireEmoji(emoji);
+        } catch (ChatException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return append(caller, conversationId, version -> AppendRequest.reaction(conversationId, caller.userId(),
+                caller.deviceId(), clientId, targetSeq, emoji, add, clock.millis(), version));
+    }
+
+    /**
+     * Deletes the message at {@code targetSeq} for everyone, as an entry of the history; the store
+     * erases its text (and its edits' texts and its reactions) in the same transaction. Completes
+     * with that entry, or empty when the message was already deleted (nothing is stored then).
+     */
+    public CompletableFuture<Optional<Message>> delete(Caller caller, ConversationId conversationId, String clientId,
+                                                       long targetSeq) {
+        if (targetSeq < 1) {
+            return CompletableFuture.failedFuture(ChatException.invalid("targetSeq must be a seq"));
+        }
+        return append(caller, conversationId, version -> AppendRequest.deletion(conversationId, caller.userId(),
+                caller.deviceId(), clientId, targetSeq, clock.millis(), version));
+    }
+
+    /**
+     * Changes the text of the caller's own message at {@code targetSeq}, within the edit window,
+     * as an entry of the history; the store replaces the message's text in the same transaction.
+     */
+    public CompletableFuture<Message> edit(Caller caller, ConversationId conversationId, String clientId,
+                                           long targetSeq, String body) {
+        java.time.Duration window = editWindow;
+        try {
+            if (targetSeq < 1) {
+                throw ChatException.invalid("targetSeq must be a seq");
+            }
+            checkBody(body);
+            if (window.isZero()) {
+                throw new ChatException(Refusal.EDIT_WINDOW_CLOSED, "editing messages is turned off on this node");
+            }
+        } catch (ChatException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return append(caller, conversationId, version -> {
+            long now = clock.millis();
+            return AppendRequest.edit(conversationId, caller.userId(), caller.deviceId(), clientId, targetSeq, body,
+                    now, version, now - window.toMillis());
+        }).thenApply(entry -> entry.orElseThrow());
+    }
+
+    private CompletableFuture<Optional<Message>> append(Caller caller, ConversationId conversationId,
+                                                        LongFunction<AppendRequest> request) {
         return memberships.requireMember(caller.userId(), conversationId)
                 .thenCompose(m -> (m.kind() == ConversationKind.DIRECT ? directGate.check(caller.userId(), m)
                         : CompletableFuture.<Void>completedFuture(null))
-                        .thenCompose(allowed -> store.append(AppendRequest.text(conversationId, caller.userId(),
-                                caller.deviceId(), clientId, body, clock.millis(), m.version()),
+                        .thenCompose(allowed -> store.append(request.apply(m.version()),
                                 committed -> published(committed, m)))
                         .thenApply(result -> outcome(result, m)));
     }
@@ -94,10 +185,11 @@ public final class MessageService {
         }
     }
 
-    private Message outcome(AppendResult result, Membership checked) {
+    private Optional<Message> outcome(AppendResult result, Membership checked) {
         return switch (result) {
-                    case AppendResult.Appended a -> a.message();
-                    case AppendResult.Duplicate d -> d.original();
+                    case AppendResult.Appended a -> Optional.of(a.message());
+                    case AppendResult.Duplicate d -> Optional.of(d.original());
+                    case AppendResult.Unchanged u -> Optional.empty();
                     case AppendResult.ClientIdConflict c -> throw new ChatException(Refusal.CLIENT_ID_CONFLICT,
                             "client id already used for a different message");
                     case AppendResult.NotMember n -> {

@@ -65,9 +65,9 @@ public interface MessageStore {
     List<Message> before(ConversationId id, long beforeSeq, long upToSeq, int limit);
 
     /**
-     * Erases the text of every message {@code sender} wrote in the conversation (the entries stay,
-     * at their seqs, with no body), for a deleted account under the erase policy. Returns how many
-     * were erased. Blocking.
+     * Erases the text of every message {@code sender} wrote in the conversation, and of every edit
+     * they made (the entries stay, at their seqs, with no body), for a deleted account under the
+     * erase policy. Returns how many were erased. Blocking.
      */
     long eraseText(ConversationId conversation, UserId sender);
 }

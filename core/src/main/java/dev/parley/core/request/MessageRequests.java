@@ -146,6 +146,7 @@ public final class MessageRequests implements DirectGate {
             case AppendResult.NotMember n -> throw ChatException.notFound("conversation");
             case AppendResult.Refused refused -> throw new ChatException(refused.refusal(), refused.reason());
             case AppendResult.ClientIdConflict c -> throw new ChatException(Refusal.CONFLICT, "already accepted");
+            case AppendResult.Unchanged u -> throw new IllegalStateException("an acceptance is never unchanged");
         };
     }
 

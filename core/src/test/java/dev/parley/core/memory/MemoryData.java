@@ -45,6 +45,7 @@ public final class MemoryData {
     final Map<ConversationId, TreeMap<Long, Message>> messages = new HashMap<>();
     final Map<ClientKey, Long> seqByClientId = new HashMap<>();
     final Map<ConversationId, MessageRequest> requests = new HashMap<>();
+    final Map<ConversationId, List<MemoryActions.ReactionRow>> reactions = new HashMap<>();
 
     static String hex(byte[] bytes) {
         return HexFormat.of().formatHex(bytes);

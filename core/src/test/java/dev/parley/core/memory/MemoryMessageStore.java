@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -33,9 +32,16 @@ import java.util.function.Supplier;
  */
 public final class MemoryMessageStore implements MessageStore {
     private final MemoryData data;
+    private final MemoryActions actions;
 
     MemoryMessageStore(MemoryData data) {
         this.data = data;
+        this.actions = new MemoryActions(data);
+    }
+
+    /** How many reactions are held, for the contract's check that retention takes them too. */
+    public long reactionCount() {
+        return locked(actions::count);
     }
 
     private <T> T locked(Supplier<T> work) {
@@ -62,8 +68,8 @@ public final class MemoryMessageStore implements MessageStore {
             Long seq = data.seqByClientId.get(new MemoryData.ClientKey(id, r.senderId(), r.clientId()));
             Message original = seq == null ? null : data.messages.get(id).get(seq);
             if (original != null) {
-                boolean same = original.kind() == r.kind() && Objects.equals(original.body(), r.body());
-                return same ? new AppendResult.Duplicate(original) : new AppendResult.ClientIdConflict(original);
+                original = actions.current(original);
+                return r.repeats(original) ? new AppendResult.Duplicate(original) : new AppendResult.ClientIdConflict(original);
             }
         }
         MemoryData.ConversationRow row = data.conversations.get(id);
@@ -77,10 +83,16 @@ public final class MemoryMessageStore implements MessageStore {
         if (sender == null || !sender.current()) {
             return new AppendResult.NotMember();
         }
+        AppendResult refused = actions.check(r);
+        if (refused != null) {
+            return refused;
+        }
         long seq = row.next(r.createdAt());
         Message m = new Message(id, seq, r.createdAt(), r.senderId(), r.senderDeviceId(), r.clientId(), r.kind(),
-                r.body(), r.title(), r.userIds(), r.role());
+                r.body(), r.title(), r.userIds(), r.role(), r.replyTo(), null, r.targetSeq(), List.of(), 0, 0, null);
         data.insertMessage(m);
+        actions.apply(m);
+        m = actions.current(m);
         Membership current = null;
         if (r.knownMembershipVersion() >= 0 && r.knownMembershipVersion() != row.membershipVersion) {
             current = new Membership(id, row.kind, data.currentRoles(id), row.membershipVersion);
@@ -175,7 +187,8 @@ public final class MemoryMessageStore implements MessageStore {
     public long deleteOlderThan(long cutoffMillis) {
         return locked(() -> {
             long deleted = 0;
-            for (TreeMap<Long, Message> history : data.messages.values()) {
+            for (Map.Entry<ConversationId, TreeMap<Long, Message>> conversation : data.messages.entrySet()) {
+                TreeMap<Long, Message> history = conversation.getValue();
                 long upTo = 0;
                 for (Message m : history.values()) {
                     if (m.createdAt() < cutoffMillis) {
@@ -190,6 +203,7 @@ public final class MemoryMessageStore implements MessageStore {
                 }
                 deleted += old.size();
                 old.clear();
+                actions.deleteUpTo(conversation.getKey(), upTo);
             }
             return deleted;
         });
@@ -202,7 +216,8 @@ public final class MemoryMessageStore implements MessageStore {
             if (history == null || upToSeq <= afterSeq) {
                 return List.of();
             }
-            return history.subMap(afterSeq, false, upToSeq, true).values().stream().limit(limit).toList();
+            return history.subMap(afterSeq, false, upToSeq, true).values().stream().limit(limit)
+                    .map(actions::current).toList();
         });
     }
 
@@ -222,7 +237,7 @@ public final class MemoryMessageStore implements MessageStore {
                 return List.of();
             }
             List<Message> page = new ArrayList<>(history.headMap(below, true).descendingMap().values().stream()
-                    .limit(limit).toList());
+                    .limit(limit).map(actions::current).toList());
             return page.reversed();
         });
     }
@@ -237,9 +252,11 @@ public final class MemoryMessageStore implements MessageStore {
             long erased = 0;
             for (Map.Entry<Long, Message> e : history.entrySet()) {
                 Message m = e.getValue();
-                if (m.senderId().equals(sender) && m.kind() == MessageKind.TEXT && m.body() != null) {
+                if (m.senderId().equals(sender) && (m.kind() == MessageKind.TEXT || m.kind() == MessageKind.EDITED)
+                        && m.body() != null) {
                     e.setValue(new Message(m.conversationId(), m.seq(), m.createdAt(), m.senderId(), m.senderDeviceId(),
-                            m.clientId(), m.kind(), null, m.title(), m.userIds(), m.role()));
+                            m.clientId(), m.kind(), null, m.title(), m.userIds(), m.role(), m.replyTo(), null,
+                            m.targetSeq(), List.of(), m.editedAt(), m.deletedAt(), m.deletedBy()));
                     erased++;
                 }
             }

@@ -54,7 +54,8 @@ public final class ConfigLoader {
                     "loginFailuresPerAccount", "loginFailuresPerAddress", "loginFailureWindow", "trackedKeys",
                     "hashingThreads", "hashingQueue", "trustedProxies"},
             "people", new String[]{"messageRequests", "deletedAccountMessages", "maxAvatarBytes", "avatarPixels",
-                    "reportsPerDay"});
+                    "reportsPerDay"},
+            "messages", new String[]{"editWindow"});
 
     private ConfigLoader() {
     }
@@ -67,7 +68,8 @@ public final class ConfigLoader {
         return new ServerConfig(network(s, d.network()), storage(s, d.storage()), cluster(s, d.cluster()),
                 limits(s, d.limits()), timing(s, d.timing()), passwords(s, d.passwords()),
                 observability(s, d.observability()), retention(s, d.retention()),
-                admin(s, d.admin()), push(s, d.push()), accounts(s, d.accounts()), people(s, d.people()));
+                admin(s, d.admin()), push(s, d.push()), accounts(s, d.accounts()), people(s, d.people()),
+                new ServerConfig.Messages(s.duration("messages.editWindow", d.messages().editWindow())));
     }
 
     @SuppressWarnings("unchecked")

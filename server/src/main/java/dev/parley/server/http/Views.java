@@ -116,6 +116,35 @@ final class Views {
         if (m.role() != null) {
             o.put("role", m.role().wire());
         }
+        if (m.replyTo() != 0) {
+            o.put("replyTo", m.replyTo());
+        }
+        if (m.quote() != null) {
+            JsonObject q = new JsonObject().put("seq", m.quote().seq()).put("senderId", m.quote().senderId().value())
+                    .put("kind", m.quote().kind().wire());
+            if (m.quote().excerpt() != null) {
+                q.put("excerpt", m.quote().excerpt());
+            }
+            if (m.quote().deleted()) {
+                q.put("deleted", true);
+            }
+            o.put("quote", q);
+        }
+        if (m.targetSeq() != 0) {
+            o.put("targetSeq", m.targetSeq());
+        }
+        if (m.editedAt() != 0) {
+            o.put("editedAt", m.editedAt());
+        }
+        if (m.deletedAt() != 0) {
+            o.put("deletedAt", m.deletedAt()).put("deletedBy", m.deletedBy().value());
+        }
+        if (!m.reactions().isEmpty()) {
+            JsonObject reactions = new JsonObject();
+            m.reactions().forEach(r -> reactions.put(r.emoji(),
+                    new JsonArray(r.users().stream().map(UserId::value).toList())));
+            o.put("reactions", reactions);
+        }
         return o;
     }
 

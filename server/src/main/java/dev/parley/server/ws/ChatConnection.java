@@ -269,6 +269,9 @@ public final class ChatConnection {
         }
         switch (frame) {
             case ClientFrame.Send s -> onSend(s);
+            case ClientFrame.React r -> onReact(r);
+            case ClientFrame.Edit e -> onEdit(e);
+            case ClientFrame.Delete d -> onDelete(d);
             case ClientFrame.Delivered d -> onReceipt(d, services.receipts().delivered(caller,
                     new ConversationId(d.conversationId()), d.seq()), d.conversationId());
             case ClientFrame.Read r -> onReceipt(r, services.receipts().read(caller,
@@ -281,12 +284,21 @@ public final class ChatConnection {
     }
 
     private static String clientIdOf(ClientFrame f) {
-        return f instanceof ClientFrame.Send s ? s.clientId() : null;
+        return switch (f) {
+            case ClientFrame.Send s -> s.clientId();
+            case ClientFrame.React r -> r.clientId();
+            case ClientFrame.Edit e -> e.clientId();
+            case ClientFrame.Delete d -> d.clientId();
+            default -> null;
+        };
     }
 
     private static long conversationOf(ClientFrame f) {
         return switch (f) {
             case ClientFrame.Send s -> s.conversationId();
+            case ClientFrame.React r -> r.conversationId();
+            case ClientFrame.Edit e -> e.conversationId();
+            case ClientFrame.Delete d -> d.conversationId();
             case ClientFrame.Delivered d -> d.conversationId();
             case ClientFrame.Read r -> r.conversationId();
             case ClientFrame.Typing t -> t.conversationId();
@@ -354,35 +366,66 @@ public final class ChatConnection {
     }
 
     private void onSend(ClientFrame.Send s) {
+        appendEntry(s.type(), s.rid(), s.clientId(), s.conversationId(), () -> services.messages()
+                .send(caller, new ConversationId(s.conversationId()), s.clientId(), s.body(), s.replyTo())
+                .thenApply(java.util.Optional::of));
+    }
+
+    private void onReact(ClientFrame.React r) {
+        appendEntry(r.type(), r.rid(), r.clientId(), r.conversationId(), () -> services.messages()
+                .react(caller, new ConversationId(r.conversationId()), r.clientId(), r.targetSeq(), r.emoji(),
+                        !r.remove()));
+    }
+
+    private void onEdit(ClientFrame.Edit e) {
+        appendEntry(e.type(), e.rid(), e.clientId(), e.conversationId(), () -> services.messages()
+                .edit(caller, new ConversationId(e.conversationId()), e.clientId(), e.targetSeq(), e.body())
+                .thenApply(java.util.Optional::of));
+    }
+
+    private void onDelete(ClientFrame.Delete d) {
+        appendEntry(d.type(), d.rid(), d.clientId(), d.conversationId(), () -> services.messages()
+                .delete(caller, new ConversationId(d.conversationId()), d.clientId(), d.targetSeq()));
+    }
+
+    /**
+     * Appends an entry of this device's (a message or an action) under the send allowance and
+     * answers {@code sent}: with the entry's seq, or 0 when the action changed nothing and stored
+     * nothing.
+     */
+    private void appendEntry(String type, String rid, String clientId, long conversationId,
+                             java.util.function.Supplier<CompletableFuture<java.util.Optional<Message>>> append) {
         if (draining) {
-            sendError(ErrorCode.UNAVAILABLE, "the node is shutting down; reconnect and retry", s.type(), s.rid(),
-                    s.clientId(), s.conversationId(), 0);
+            sendError(ErrorCode.UNAVAILABLE, "the node is shutting down; reconnect and retry", type, rid,
+                    clientId, conversationId, 0);
             return;
         }
         long wait = services.connections().takeSend(caller.deviceId(), System.nanoTime());
         if (wait > 0) {
-            sendError(ErrorCode.RATE_LIMITED, "send rate limit reached", s.type(), s.rid(), s.clientId(),
-                    s.conversationId(), Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)));
+            sendError(ErrorCode.RATE_LIMITED, "send rate limit reached", type, rid, clientId,
+                    conversationId, Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)));
             return;
         }
         if (inflight == null) {
             inflight = new HashSet<>();
         }
-        inflight.add(s.clientId());
+        inflight.add(clientId);
         long receivedNanos = System.nanoTime();
         services.connections().sendStarted();
-        services.messages().send(caller, new ConversationId(s.conversationId()), s.clientId(), s.body())
-                .whenComplete((m, err) -> context.runOnContext(v -> {
+        append.get().whenComplete((stored, err) -> context.runOnContext(v -> {
                     if (inflight != null) {
-                        inflight.remove(s.clientId());
+                        inflight.remove(clientId);
                     }
                     if (err != null) {
                         ErrorMapping.Refusal r = ErrorMapping.of(err, "conn=" + id);
-                        sendError(r.code(), r.message(), s.type(), s.rid(), s.clientId(), s.conversationId(), 0);
-                    } else {
+                        sendError(r.code(), r.message(), type, rid, clientId, conversationId, 0);
+                    } else if (stored.isPresent()) {
+                        Message m = stored.get();
                         services.metrics().messageStored(receivedNanos);
-                        ownEntryConfirmed(s.conversationId(), m.seq());
-                        send(new ServerFrame.Sent(s.rid(), s.clientId(), s.conversationId(), m.seq(), m.createdAt()));
+                        ownEntryConfirmed(conversationId, m.seq());
+                        send(new ServerFrame.Sent(rid, clientId, conversationId, m.seq(), m.createdAt()));
+                    } else {
+                        send(new ServerFrame.Sent(rid, clientId, conversationId, 0, System.currentTimeMillis()));
                     }
                     // Counted down only once the answer is written, so a draining node that sees
                     // zero knows every confirmation is ahead of its close frame.

@@ -2,6 +2,8 @@ package dev.parley.server.ws;
 
 import dev.parley.core.account.UserId;
 import dev.parley.core.message.Message;
+import dev.parley.core.message.Quote;
+import dev.parley.core.message.Reaction;
 import dev.parley.protocol.ServerFrame;
 
 import java.util.List;
@@ -15,6 +17,20 @@ public final class WireFrames {
         List<Long> ids = m.userIds() == null ? null : m.userIds().stream().map(UserId::value).toList();
         return new ServerFrame.Message(m.conversationId().value(), m.seq(), m.createdAt(), m.senderId().value(),
                 m.senderDeviceId() == null ? 0 : m.senderDeviceId().value(), m.clientId(), m.kind().wire(), m.body(),
-                m.title(), ids, m.role() == null ? null : m.role().wire());
+                m.title(), ids, m.role() == null ? null : m.role().wire(), m.replyTo(), quote(m.quote()), m.targetSeq(),
+                reactions(m.reactions()), m.editedAt(), m.deletedAt(), m.deletedBy() == null ? 0 : m.deletedBy().value());
+    }
+
+    private static List<ServerFrame.Reaction> reactions(List<Reaction> reactions) {
+        if (reactions.isEmpty()) {
+            return List.of();
+        }
+        return reactions.stream().map(r -> new ServerFrame.Reaction(r.emoji(),
+                r.users().stream().map(UserId::value).toList())).toList();
+    }
+
+    private static ServerFrame.Quote quote(Quote q) {
+        return q == null ? null : new ServerFrame.Quote(q.seq(), q.senderId().value(), q.kind().wire(), q.excerpt(),
+                q.deleted());
     }
 }

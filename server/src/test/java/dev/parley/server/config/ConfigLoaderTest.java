@@ -55,7 +55,18 @@ class ConfigLoaderTest {
         assertThat(c.passwords()).isEqualTo(d.passwords());
         assertThat(c.accounts()).isEqualTo(d.accounts());
         assertThat(c.admin()).isEqualTo(d.admin());
+        assertThat(c.messages()).isEqualTo(d.messages());
         assertThat(c.storage().durability()).isEqualTo(Durability.FSYNC);
+    }
+
+    @Test
+    void theEditWindowIsFifteenMinutesUnlessSetAndZeroTurnsEditingOff(@TempDir Path dir) throws IOException {
+        assertThat(ServerConfig.defaults().messages().editWindow()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(ConfigLoader.load(write(dir, "messages:\n  editWindow: 1h\n"), Map.of()).messages().editWindow())
+                .isEqualTo(Duration.ofHours(1));
+        assertThat(ConfigLoader.load(null, Map.of("PARLEY_MESSAGES_EDIT_WINDOW", "0")).messages().editWindow())
+                .isZero();
+        assertFails(dir, "messages:\n  editWindow: -1m\n", "messages.editWindow");
     }
 
     @Test

@@ -103,6 +103,14 @@ export function describeEvent(e, nameOf) {
       return `${actor} accepted the message request`;
     case 'role_changed':
       return `${actor} made ${names(ids, nameOf)} ${e.role === 'admin' ? 'an admin' : 'a member'}`;
+    case 'reaction_added':
+      return `${actor} reacted ${e.body ?? ''} to a message`;
+    case 'reaction_removed':
+      return `${actor} removed a reaction`;
+    case 'edited':
+      return `${actor} edited a message`;
+    case 'deleted':
+      return `${actor} deleted a message`;
     default:
       return `${actor} changed the conversation`;
   }

@@ -291,26 +291,38 @@ export class Store {
     this.advance(c);
     this.emit('conversation', c.id);
     this.emit('list');
-    const membership = m.kind !== 'text' && m.kind !== 'renamed';
+    const membership = m.kind !== 'text' && m.kind !== 'renamed' && !ACTIONS.has(m.kind);
     return { fresh, created, membership };
   }
 
-  /** A `sent` frame: the outbox item becomes the entry at `seq`. */
+  /**
+   * A `sent` frame: the outbox item becomes the entry at `seq`. The node does not echo this
+   * device's own entries back, so an action (reaction, edit, deletion) is applied here; `seq` 0
+   * means the node stored nothing (a reaction already as asked, a message already deleted).
+   */
   applySent(f) {
     const item = this.outbox.get(f.clientId);
     if (!item) return; // a repeat of a confirmation already applied
     this.removeFromOutbox(f.clientId);
     const c = this.ensure(f.conversationId);
-    this.addEntry(c, {
-      conversationId: f.conversationId,
-      seq: f.seq,
-      ts: f.ts,
-      senderId: this.me,
-      senderDeviceId: this.deviceId,
+    const base = {
+      conversationId: f.conversationId, seq: f.seq, ts: f.ts, senderId: this.me, senderDeviceId: this.deviceId,
       clientId: f.clientId,
-      kind: 'text',
-      body: item.body,
-    }, { live: true });
+    };
+    const type = item.type ?? 'send';
+    if (type === 'send') {
+      const entry = { ...base, kind: 'text', body: item.body };
+      if (item.replyTo) {
+        entry.replyTo = item.replyTo;
+        const quoted = c.entries.get(item.replyTo);
+        if (quoted) entry.quote = quoteOf(quoted);
+      }
+      this.addEntry(c, entry, { live: true });
+    } else if (f.seq > 0) {
+      const kind = { react: item.remove ? 'reaction_removed' : 'reaction_added', edit: 'edited', delete: 'deleted' }[type];
+      this.addEntry(c, { ...base, kind, targetSeq: item.targetSeq, body: type === 'react' ? item.emoji : item.body },
+        { live: true });
+    }
     this.advance(c);
     this.emit('conversation', c.id);
     this.emit('list');
@@ -392,8 +404,9 @@ export class Store {
   // ---- the outbox --------------------------------------------------------------------------
 
   /** Adds a message to send; it is shown at once and kept until the node confirms it. */
-  queue(conversationId, body) {
-    const item = { clientId: newClientId(), conversationId, body, createdAt: Date.now(), failed: null };
+  queue(conversationId, body, replyTo = null) {
+    const item = { type: 'send', clientId: newClientId(), conversationId, body, createdAt: Date.now(), failed: null };
+    if (replyTo) item.replyTo = replyTo;
     this.outbox.set(item.clientId, item);
     this.saveOutbox();
     const c = this.ensure(conversationId);
@@ -401,6 +414,24 @@ export class Store {
     this.emit('conversation', conversationId);
     this.emit('list');
     return item;
+  }
+
+  /**
+   * Adds a message action to send (`react` with emoji and remove, `edit` with body, `delete`),
+   * kept like a send until the node confirms it, and sent again under the same client id after
+   * a reconnect. It shows once confirmed.
+   */
+  queueAction(conversationId, type, fields) {
+    const item = { type, clientId: newClientId(), conversationId, ...fields, createdAt: Date.now(), failed: null };
+    this.outbox.set(item.clientId, item);
+    this.saveOutbox();
+    return item;
+  }
+
+  /** Something to tell the user about a conversation (a refused action); the chat view shows it. */
+  notice(conversationId, text) {
+    this.lastNotice = { conversationId, text };
+    this.emit('notice', conversationId);
   }
 
   markFailed(clientId, reason) {
@@ -415,8 +446,10 @@ export class Store {
     if (this.outbox.delete(clientId)) this.saveOutbox();
   }
 
+  /** Unconfirmed messages (not actions) of the conversation, oldest first. */
   pending(conversationId) {
-    return [...this.outbox.values()].filter((i) => i.conversationId === conversationId).sort((a, b) => a.createdAt - b.createdAt);
+    return [...this.outbox.values()].filter((i) => i.conversationId === conversationId && (i.type ?? 'send') === 'send')
+      .sort((a, b) => a.createdAt - b.createdAt);
   }
 
   saveOutbox() {
@@ -451,6 +484,7 @@ export class Store {
   addEntry(c, m, { live }) {
     if (c.entries.has(m.seq)) return false;
     c.entries.set(m.seq, m);
+    if (ACTIONS.has(m.kind)) this.applyAction(c, m);
     if (m.senderId === this.me && m.clientId && this.outbox.has(m.clientId)) {
       // Our send, confirmed by the catch-up after a drop that swallowed its `sent`.
       this.removeFromOutbox(m.clientId);
@@ -471,6 +505,45 @@ export class Store {
     }
     if ((m.kind === 'member_removed' || m.kind === 'member_left') && m.userIds?.[0] === this.me) c.left = true;
     return true;
+  }
+
+  /**
+   * An action entry changes the message it names, if that message is held. A message loaded later
+   * comes from storage with every earlier action already applied, so nothing is replayed; and
+   * applying an action twice (a catch-up re-sends what the node already counted) changes nothing,
+   * as reactions are kept as sets of (emoji, user) pairs.
+   */
+  applyAction(c, a) {
+    const target = c.entries.get(a.targetSeq);
+    if (!target || target.kind !== 'text') return;
+    if (a.kind === 'deleted') {
+      if (!target.deletedAt) {
+        delete target.body;
+        delete target.reactions;
+        delete target.editedAt;
+        target.deletedAt = a.ts;
+        target.deletedBy = a.senderId;
+      }
+    } else if (target.deletedAt) {
+      return; // nothing changes a deleted message
+    } else if (a.kind === 'edited') {
+      if (a.body != null && (target.editedAt ?? 0) <= a.ts) {
+        target.body = a.body;
+        target.editedAt = a.ts;
+      }
+    } else {
+      const users = new Set(target.reactions?.[a.body] ?? []);
+      if (a.kind === 'reaction_added') users.add(a.senderId);
+      else users.delete(a.senderId);
+      const next = { ...(target.reactions ?? {}) };
+      if (users.size) next[a.body] = [...users];
+      else delete next[a.body];
+      target.reactions = next;
+    }
+    // Replies held here quote the message as it is now.
+    for (const e of c.entries.values()) {
+      if (e.replyTo === target.seq) e.quote = quoteOf(target);
+    }
   }
 
   /** Moves the resume position over every entry now held contiguously above it. */
@@ -501,6 +574,24 @@ export class Store {
     for (let s = c.myRead + 1; s <= c.lastSeq; s++) if (!c.entries.has(s)) return;
     c.unread = this.countUnread(c, 0);
   }
+}
+
+/** Entry kinds that change an earlier message rather than add one to the log. */
+export const ACTIONS = new Set(['reaction_added', 'reaction_removed', 'edited', 'deleted']);
+
+const EXCERPT_CHARS = 100;
+
+/** What a reply shows of the message it answers, as the node's `quote` does. */
+function quoteOf(m) {
+  const q = { seq: m.seq, senderId: m.senderId, kind: m.kind };
+  if (m.deletedAt) q.deleted = true;
+  else if (m.body != null) {
+    // The first 100 UTF-16 units, never half of a surrogate pair.
+    let x = m.body.slice(0, EXCERPT_CHARS);
+    if (/[\uD800-\uDBFF]$/.test(x)) x = x.slice(0, -1);
+    q.excerpt = x;
+  }
+  return q;
 }
 
 /** A UUID v4; crypto.randomUUID exists only in secure contexts, and a LAN node may be plain http. */

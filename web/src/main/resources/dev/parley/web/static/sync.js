@@ -11,6 +11,14 @@ const ACK_DELAY_MS = 40; // coalesces a burst of entries (a catch-up) into one `
 const GAP_WAIT_MS = 1_500;
 const PAGE = 50;
 const RETRY_PAGE_MS = 3_000;
+/** Requests that go through the outbox and may be answered with an error naming their clientId. */
+const OUTBOX_REQUESTS = new Set(['send', 'react', 'edit', 'delete']);
+const ACTION_REFUSED = {
+  edit_window_closed: 'This message can no longer be edited.',
+  too_many_reactions: 'You can put at most 3 reactions on one message.',
+  forbidden: 'You can only change your own messages.',
+  target_not_found: 'That message is no longer there.',
+};
 
 export class Sync {
   constructor({ api, store, token, onRejected }) {
@@ -135,7 +143,7 @@ export class Sync {
         if (this.openId === f.conversationId) this.loadNewest(f.conversationId);
         break;
       case 'error':
-        if (f.request === 'send' && f.clientId) this.sendFailed(f);
+        if (f.clientId && OUTBOX_REQUESTS.has(f.request)) this.sendFailed(f);
         break;
       default:
         // pong, ok, and frame types newer than this client: nothing to do.
@@ -363,15 +371,47 @@ export class Sync {
 
   // ---- sending -----------------------------------------------------------------------------
 
-  send(conversationId, body) {
+  send(conversationId, body, replyTo = null) {
     this.typing(conversationId, false);
-    const item = this.store.queue(conversationId, body);
+    const item = this.store.queue(conversationId, body, replyTo);
     this.transmit(item);
+  }
+
+  /** Puts `emoji` on the message at `targetSeq`, or takes it off. */
+  react(conversationId, targetSeq, emoji, remove) {
+    this.transmit(this.store.queueAction(conversationId, 'react', { targetSeq, emoji, remove }));
+  }
+
+  /** Changes the text of one's own message. */
+  edit(conversationId, targetSeq, body) {
+    this.transmit(this.store.queueAction(conversationId, 'edit', { targetSeq, body }));
+  }
+
+  /** Deletes a message for everyone. */
+  deleteMessage(conversationId, targetSeq) {
+    this.transmit(this.store.queueAction(conversationId, 'delete', { targetSeq }));
   }
 
   /** Sends an outbox item; if the socket is down it waits for the resend after `ready`. */
   transmit(item) {
-    this.socket?.send({ type: 'send', clientId: item.clientId, conversationId: item.conversationId, body: item.body });
+    const { clientId, conversationId } = item;
+    let frame;
+    switch (item.type ?? 'send') {
+      case 'react':
+        frame = { type: 'react', clientId, conversationId, targetSeq: item.targetSeq, emoji: item.emoji };
+        if (item.remove) frame.remove = true;
+        break;
+      case 'edit':
+        frame = { type: 'edit', clientId, conversationId, targetSeq: item.targetSeq, body: item.body };
+        break;
+      case 'delete':
+        frame = { type: 'delete', clientId, conversationId, targetSeq: item.targetSeq };
+        break;
+      default:
+        frame = { type: 'send', clientId, conversationId, body: item.body };
+        if (item.replyTo) frame.replyTo = item.replyTo;
+    }
+    this.socket?.send(frame);
   }
 
   /** After every `ready`: unconfirmed sends again, same clientId, so none is stored twice. */
@@ -406,8 +446,12 @@ export class Sync {
         this.retryTimers.delete(f.clientId);
         this.transmit(item);
       }, wait));
-    } else {
+    } else if ((item.type ?? 'send') === 'send') {
       this.store.markFailed(f.clientId, f.message || f.code);
+    } else {
+      // A refused action has no row of its own to retry from: it is dropped and said.
+      this.store.removeFromOutbox(f.clientId);
+      this.store.notice(item.conversationId, ACTION_REFUSED[f.code] ?? f.message ?? f.code);
     }
   }
 

@@ -6,11 +6,18 @@ import { h, setText } from '../dom.js';
 import { clockTime, dayKey, dayLabel, describeEvent, presenceText } from '../format.js';
 import { icon } from '../icons.js';
 import { avatar, frameScheduler, updateAvatar } from './common.js';
+import { ACTIONS } from '../store.js';
 
 const NEAR_BOTTOM_PX = 80;
 const LOAD_OLDER_PX = 200;
 const RUN_GAP_MS = 5 * 60_000; // messages closer than this from one sender form one visual run
 const STATUS_LABEL = { pending: 'Sending', sent: 'Sent', delivered: 'Delivered', read: 'Read', failed: 'Not sent' };
+/** The quick reactions, as Messenger offers them. */
+const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'];
+/** The node's default edit window; a node configured otherwise says so when an edit is refused. */
+const EDIT_WINDOW_MS = 15 * 60_000;
+const LONG_PRESS_MS = 450;
+const MENTION = /(^|\s)@([\p{L}\p{N}_.-]{0,32})$/u;
 
 export class ChatView {
   constructor(store, sync, { onBack, onReport = () => {}, onError = () => {} }) {
@@ -54,6 +61,16 @@ export class ChatView {
     });
     this.sendBtn = h('button', { class: 'send-btn', type: 'submit', attrs: { 'aria-label': 'Send' } }, icon('send'));
     this.composerNote = h('p', { class: 'composer-note', hidden: true });
+    // Above the composer: what the next message answers, or that it edits one.
+    this.replyTo = null; // {seq} the next send answers
+    this.editing = null; // {seq} the composer's text replaces
+    this.contextLabel = h('span', { class: 'context-label' });
+    this.contextText = h('span', { class: 'context-text' });
+    this.contextBar = h('div', { class: 'composer-context', hidden: true },
+      h('div', { class: 'context-lines' }, this.contextLabel, this.contextText),
+      h('button', { class: 'icon-btn', type: 'button', attrs: { 'aria-label': 'Cancel' }, on: { click: () => this.cancelContext() } },
+        icon('close')));
+    this.mentions = h('ul', { class: 'mention-list', hidden: true, attrs: { role: 'listbox', 'aria-label': 'Members' } });
     this.composer = h('form', { class: 'composer' }, this.input, this.sendBtn);
     this.composer.addEventListener('submit', (e) => {
       e.preventDefault();
@@ -61,6 +78,15 @@ export class ChatView {
     });
     this.input.addEventListener('keydown', (e) => {
       // Enter sends, Shift+Enter is a new line; an IME composing text keeps Enter for itself.
+      if ((e.key === 'Enter' || e.key === 'Tab') && !e.isComposing && !this.mentions.hidden) {
+        e.preventDefault();
+        this.mentions.firstElementChild?.click();
+        return;
+      }
+      if (e.key === 'Escape' && (this.replyTo || this.editing)) {
+        this.cancelContext();
+        return;
+      }
       if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
         e.preventDefault();
         this.submit();
@@ -68,6 +94,7 @@ export class ChatView {
     });
     this.input.addEventListener('input', () => {
       this.autosize();
+      this.suggestMentions();
       if (this.id) this.sync.typing(this.id, this.input.value.trim().length > 0);
     });
     this.input.addEventListener('blur', () => this.id && this.sync.typing(this.id, false));
@@ -84,7 +111,13 @@ export class ChatView {
       h('button', { class: 'btn danger', type: 'button', text: 'Block', on: { click: () => this.act(() => this.toggleBlock()) } }));
     this.blockedNote = h('p', { class: 'blocked-note', hidden: true });
     this.body = h('div', { class: 'chat-body', hidden: true }, this.header, this.menu, this.scroller, this.pill,
-      this.composerNote, this.blockedNote, this.requestBar, this.composer);
+      this.composerNote, this.blockedNote, this.requestBar, this.mentions, this.contextBar, this.composer);
+    // One message's actions are open at a time (hover shows them on desktop; a long press or a
+    // right click pins them, which is how a phone gets them).
+    this.openActions = null;
+    this.scroller.addEventListener('click', (e) => {
+      if (this.openActions && !this.openActions.contains(e.target)) this.pinActions(null);
+    });
     this.el = h('section', { class: 'chat', attrs: { 'aria-label': 'Chat' } }, this.placeholder, this.body);
 
     this.render = frameScheduler(() => this.draw());
@@ -92,6 +125,7 @@ export class ChatView {
       if (!this.id) return;
       if ((c.type === 'conversation' && c.id === this.id) || c.type === 'presence' || c.type === 'connection'
         || c.type === 'profile' || c.type === 'list') this.render();
+      if (c.type === 'notice' && c.id === this.id) this.note(store.lastNotice.text);
     });
   }
 
@@ -123,6 +157,8 @@ export class ChatView {
       this.items.clear();
       this.log.replaceChildren();
       this.input.value = this.drafts?.get(id) ?? '';
+      this.cancelContext(false);
+      this.openActions = null;
       this.autosize();
       this.atBottom = true;
       this.pill.hidden = true;
@@ -158,7 +194,13 @@ export class ChatView {
       return;
     }
     this.note('');
-    this.sync.send(this.id, body);
+    if (this.editing) {
+      const target = this.store.conversation(this.id)?.entries.get(this.editing.seq);
+      if (target && target.body !== body) this.sync.edit(this.id, this.editing.seq, body);
+    } else {
+      this.sync.send(this.id, body, this.replyTo?.seq ?? null);
+    }
+    this.cancelContext(false);
     this.input.value = '';
     this.drafts?.delete(this.id);
     this.autosize();
@@ -294,6 +336,8 @@ export class ChatView {
     const entries = [...c.entries.values()].sort((a, b) => a.seq - b.seq);
     const pending = st.pending(c.id).map((i) => ({
       seq: null, ts: i.createdAt, senderId: st.me, clientId: i.clientId, kind: 'text', body: i.body, failed: i.failed,
+      replyTo: i.replyTo, quote: i.replyTo && c.entries.get(i.replyTo) ? { seq: i.replyTo, senderId: c.entries.get(i.replyTo).senderId,
+        kind: 'text', excerpt: c.entries.get(i.replyTo).body, deleted: !!c.entries.get(i.replyTo).deletedAt } : undefined,
     }));
     let day = null;
     let prev = null;
@@ -304,6 +348,7 @@ export class ChatView {
         rows.push({ key: `d:${d}`, type: 'day', text: dayLabel(e.ts) });
         prev = null;
       }
+      if (ACTIONS.has(e.kind)) continue; // shown on the message it changes
       if (e.kind !== 'text') {
         rows.push({ key: `s:${e.seq}`, type: 'event', text: describeEvent(e, (id) => st.nameOf(id)) });
         prev = null;
@@ -334,12 +379,32 @@ export class ChatView {
       time: h('time', { class: 'msg-time' }),
       ticks: h('span', { class: 'ticks' }),
     };
+    parts.quote = h('button', { class: 'quote', type: 'button', hidden: true,
+      on: { click: () => this.scrollToSeq(Number(parts.quote.dataset.seq)) } });
+    parts.body = h('span', { class: 'body' });
+    parts.edited = h('span', { class: 'edited', text: 'Edited', hidden: true });
+    parts.reactions = h('div', { class: 'reactions', hidden: true });
     const bubble = h('div', { class: 'bubble' },
       parts.sender,
-      h('span', { class: 'body', text: e.body ?? 'Message erased' }),
-      h('span', { class: 'meta' }, parts.time, row.mine ? parts.ticks : null));
-    const el = h('div', { class: `msg ${row.mine ? 'mine' : 'theirs'}`, dataset: { key: row.key } }, bubble);
+      parts.quote,
+      parts.body,
+      h('span', { class: 'meta' }, parts.edited, parts.time, row.mine ? parts.ticks : null));
+    parts.actions = this.actionBar(row);
+    const el = h('div', { class: `msg ${row.mine ? 'mine' : 'theirs'}`, dataset: { key: row.key } },
+      h('div', { class: 'msg-line' }, bubble, parts.actions), parts.reactions);
     el.parts = parts;
+    el.addEventListener('contextmenu', (ev) => {
+      if (el.dataset.seq && !el.classList.contains('deleted')) {
+        ev.preventDefault();
+        this.pinActions(el);
+      }
+    });
+    let pressTimer = null;
+    el.addEventListener('pointerdown', (ev) => {
+      if (ev.pointerType !== 'touch') return;
+      pressTimer = setTimeout(() => el.dataset.seq && !el.classList.contains('deleted') && this.pinActions(el), LONG_PRESS_MS);
+    });
+    for (const type of ['pointerup', 'pointercancel', 'pointermove']) el.addEventListener(type, () => clearTimeout(pressTimer));
     if (row.mine) {
       parts.retry = h('div', { class: 'failed-actions', hidden: true },
         h('span', { class: 'failed-reason' }),
@@ -359,6 +424,7 @@ export class ChatView {
     const e = row.entry;
     el.classList.toggle('cont', row.cont);
     if (e.seq !== null) el.dataset.seq = String(e.seq);
+    this.drawContent(el, row);
     if (row.sender) {
       // A group's messages show who wrote them: their picture (when they have one) and name.
       const pic = row.senderAvatar ? h('img', { class: 'sender-pic', attrs: { alt: '', src: row.senderAvatar } }) : null;
@@ -379,5 +445,203 @@ export class ChatView {
       parts.retry.hidden = row.status !== 'failed';
       if (row.status === 'failed') setText(parts.retry.firstChild, `Not sent: ${e.failed}`);
     }
+  }
+  /** The quote, text, edited mark, reactions and available actions of a message row. */
+  drawContent(el, row) {
+    const { parts } = el;
+    const e = row.entry;
+    const st = this.store;
+    const deleted = !!e.deletedAt;
+    el.classList.toggle('deleted', deleted);
+    if (deleted) {
+      setText(parts.body, e.deletedBy === st.me ? 'You deleted this message' : 'Message deleted');
+    } else {
+      setText(parts.body, e.body ?? 'Message erased');
+    }
+    parts.body.classList.toggle('gone', deleted || e.body == null);
+    parts.edited.hidden = deleted || !e.editedAt;
+    if (e.editedAt) parts.edited.title = `Edited ${clockTime(e.editedAt)}`;
+
+    parts.quote.hidden = !e.replyTo;
+    if (e.replyTo) {
+      const q = e.quote;
+      const who = q ? st.nameOf(q.senderId) : '';
+      const text = !q ? 'Original message unavailable' : q.deleted ? 'Message deleted' : (q.excerpt ?? 'Message erased');
+      const key = `${e.replyTo}|${who}|${text}`;
+      if (parts.quote.dataset.key !== key) {
+        parts.quote.dataset.key = key;
+        parts.quote.dataset.seq = String(e.replyTo);
+        parts.quote.replaceChildren(
+          h('span', { class: 'quote-who', text: who ? `${who === 'You' ? 'You' : who}` : '' }),
+          h('span', { class: 'quote-text', text }));
+      }
+      parts.quote.classList.toggle('gone', !q || !!q.deleted || q.excerpt == null);
+    }
+
+    const reactions = deleted ? [] : Object.entries(e.reactions ?? {}).filter(([, users]) => users.length);
+    parts.reactions.hidden = reactions.length === 0;
+    const rkey = JSON.stringify(reactions);
+    if (parts.reactions.dataset.key !== rkey) {
+      parts.reactions.dataset.key = rkey;
+      parts.reactions.replaceChildren(...reactions.map(([emoji, users]) => {
+        const mine = users.includes(st.me);
+        const names = users.map((u) => st.nameOf(u)).join(', ');
+        return h('button', {
+          class: `reaction${mine ? ' mine' : ''}`, type: 'button', title: names,
+          attrs: { 'aria-label': `${emoji} ${users.length}: ${names}${mine ? '. Tap to remove yours' : ''}`, 'aria-pressed': String(mine) },
+          on: { click: () => e.seq !== null && this.sync.react(this.id, e.seq, emoji, mine) },
+        }, h('span', { class: 'emoji', text: emoji }), h('span', { class: 'count', text: String(users.length) }));
+      }));
+    }
+
+    // What may be done to it: nothing while unconfirmed or once deleted.
+    const c = st.conversation(this.id);
+    const myRole = c?.members.get(st.me)?.role;
+    const confirmed = e.seq !== null;
+    const canEdit = confirmed && row.mine && !deleted && e.body != null && Date.now() - e.ts < EDIT_WINDOW_MS;
+    const canDelete = confirmed && !deleted && (row.mine || (c?.kind === 'group' && (myRole === 'owner' || myRole === 'admin')));
+    const open = confirmed && !deleted && !c?.left;
+    parts.actions.hidden = !open;
+    parts.actions.reply.hidden = !open;
+    parts.actions.edit.hidden = !canEdit;
+    parts.actions.del.hidden = !canDelete;
+    parts.actions.entry = e;
+    if (!open && this.openActions === el) this.pinActions(null);
+  }
+
+  /** The buttons shown beside a message: react (with the quick reactions), reply, edit, delete. */
+  actionBar(row) {
+    const bar = h('div', { class: 'msg-actions', attrs: { role: 'toolbar', 'aria-label': 'Message actions' } });
+    const act = (label, glyph, fn) => h('button', { class: 'msg-action', type: 'button', title: label,
+      attrs: { 'aria-label': label }, on: { click: (ev) => { ev.stopPropagation(); fn(bar.entry); } } }, icon(glyph));
+    const picker = h('div', { class: 'reaction-picker', hidden: true },
+      ...QUICK_REACTIONS.map((emoji) => h('button', {
+        class: 'pick', type: 'button', text: emoji, attrs: { 'aria-label': `React ${emoji}` },
+        on: { click: (ev) => {
+          ev.stopPropagation();
+          const e = bar.entry;
+          const mine = (e.reactions?.[emoji] ?? []).includes(this.store.me);
+          this.sync.react(this.id, e.seq, emoji, mine);
+          picker.hidden = true;
+          this.pinActions(null);
+        } },
+      })));
+    bar.react = act('React', 'smile', () => { picker.hidden = !picker.hidden; });
+    bar.reply = act('Reply', 'reply', (e) => this.startReply(e));
+    bar.edit = act('Edit', 'pencil', (e) => this.startEdit(e));
+    bar.del = act('Delete for everyone', 'trash', (e) => this.confirmDelete(bar, e));
+    bar.append(picker, bar.react, bar.reply, bar.edit, bar.del);
+    bar.picker = picker;
+    return bar;
+  }
+
+  /** Keeps one message's actions open (a long press, a right click), or none. */
+  pinActions(el) {
+    if (this.openActions && this.openActions !== el) {
+      this.openActions.classList.remove('show-actions');
+      this.openActions.parts.actions.picker.hidden = true;
+      this.resetDelete(this.openActions.parts.actions);
+    }
+    this.openActions = el;
+    el?.classList.add('show-actions');
+  }
+
+  /** Deleting asks once more, on the same button. */
+  confirmDelete(bar, e) {
+    if (bar.del.dataset.confirm !== 'yes') {
+      bar.del.dataset.confirm = 'yes';
+      bar.del.replaceChildren(h('span', { text: 'Delete for everyone?' }));
+      bar.del.classList.add('confirm');
+      this.pinActions(bar.closest('.msg'));
+      return;
+    }
+    this.resetDelete(bar);
+    this.pinActions(null);
+    if (this.editing?.seq === e.seq || this.replyTo?.seq === e.seq) this.cancelContext(false);
+    this.sync.deleteMessage(this.id, e.seq);
+  }
+
+  resetDelete(bar) {
+    if (bar.del.dataset.confirm === 'yes') {
+      delete bar.del.dataset.confirm;
+      bar.del.replaceChildren(icon('trash'));
+      bar.del.classList.remove('confirm');
+    }
+  }
+
+  startReply(e) {
+    this.pinActions(null);
+    this.editing = null;
+    this.replyTo = { seq: e.seq };
+    setText(this.contextLabel, `Replying to ${e.senderId === this.store.me ? 'yourself' : this.store.nameOf(e.senderId)}`);
+    setText(this.contextText, e.body ?? '');
+    this.contextBar.hidden = false;
+    this.contextBar.classList.remove('editing');
+    this.input.focus({ preventScroll: true });
+  }
+
+  startEdit(e) {
+    this.pinActions(null);
+    this.replyTo = null;
+    this.editing = { seq: e.seq };
+    setText(this.contextLabel, 'Editing message');
+    setText(this.contextText, e.body ?? '');
+    this.contextBar.hidden = false;
+    this.contextBar.classList.add('editing');
+    this.input.value = e.body ?? '';
+    this.autosize();
+    this.input.focus({ preventScroll: true });
+  }
+
+  /** Back to a plain new message; `clear` also empties an edit's text from the composer. */
+  cancelContext(clear = true) {
+    if (clear && this.editing) {
+      this.input.value = '';
+      this.autosize();
+    }
+    this.replyTo = null;
+    this.editing = null;
+    this.contextBar.hidden = true;
+  }
+
+  scrollToSeq(seq) {
+    const el = this.log.querySelector(`[data-seq="${seq}"]`);
+    if (!el) return;
+    el.scrollIntoView({ block: 'center', behavior: 'smooth' });
+    el.classList.add('flash');
+    setTimeout(() => el.classList.remove('flash'), 1_200);
+  }
+
+  /** In a group, "@" and the start of a name offers the members whose name starts so. */
+  suggestMentions() {
+    const c = this.store.conversation(this.id);
+    const before = this.input.value.slice(0, this.input.selectionStart ?? this.input.value.length);
+    const m = c?.kind === 'group' ? MENTION.exec(before) : null;
+    if (!m) {
+      this.mentions.hidden = true;
+      return;
+    }
+    const typed = m[2].toLowerCase();
+    const found = [...c.members.values()]
+      .filter((x) => x.userId !== this.store.me)
+      .map((x) => ({ userId: x.userId, username: x.username ?? this.store.users.get(x.userId)?.username, name: this.store.nameOf(x.userId) }))
+      .filter((x) => x.username && (x.username.toLowerCase().startsWith(typed) || x.name.toLowerCase().startsWith(typed)))
+      .slice(0, 6);
+    this.mentions.replaceChildren(...found.map((x) => h('li', {
+      class: 'mention', attrs: { role: 'option' },
+      on: { click: () => this.insertMention(before.length - m[2].length - 1, x.username) },
+    }, h('span', { class: 'mention-name', text: x.name }), h('span', { class: 'mention-user', text: `@${x.username}` }))));
+    this.mentions.hidden = found.length === 0;
+  }
+
+  insertMention(at, username) {
+    const v = this.input.value;
+    const end = this.input.selectionStart ?? v.length;
+    const inserted = `@${username} `;
+    this.input.value = v.slice(0, at) + inserted + v.slice(end);
+    const caret = at + inserted.length;
+    this.input.setSelectionRange(caret, caret);
+    this.mentions.hidden = true;
+    this.input.focus({ preventScroll: true });
   }
 }

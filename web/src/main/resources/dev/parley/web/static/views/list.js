@@ -116,6 +116,7 @@ export class ListView {
     if (pending.length) return `You: ${pending[pending.length - 1].body}`;
     const m = c.lastMessage;
     if (!m) return c.kind === 'group' ? 'Group created' : 'Say hello';
+    if (m.kind === 'text' && m.deletedAt) return 'Message deleted';
     if (m.kind === 'text' && m.body == null) return 'Message erased';
     if (m.kind !== 'text') return describeEvent(m, (id) => s.nameOf(id));
     if (m.senderId === s.me) return `You: ${m.body}`;
