@@ -88,6 +88,8 @@ public final class ChatScreen implements ParleyListener {
     private final UserNames names = new UserNames();
     private final Map<Long, Boolean> online = new HashMap<>();
     private final Map<Long, TreeMap<Long, ChatMessage>> entries = new HashMap<>();
+    /** Each group's members by username, for the {@code @username} mentions typed in it. */
+    private final Map<Long, Map<String, Long>> usernames = new HashMap<>();
     /** Conversations with history older than what is kept here. */
     private final Set<Long> olderOnNode = new HashSet<>();
     private final Map<Long, MemberPositions> positions = new HashMap<>();
@@ -281,7 +283,11 @@ public final class ChatScreen implements ParleyListener {
         if (stopTyping) {
             client.typing(conversationId, false);
         }
-        client.send(conversationId, clientId, body).whenComplete((sent, err) -> {
+        List<ChatMessage.Mention> mentions;
+        synchronized (this) {
+            mentions = MentionFinder.find(body, usernames.getOrDefault(conversationId, Map.of()));
+        }
+        client.send(conversationId, clientId, body, 0, mentions).whenComplete((sent, err) -> {
             if (err != null) {
                 synchronized (this) {
                     LinkedHashMap<String, String> out = outgoing.get(conversationId);
@@ -704,7 +710,8 @@ public final class ChatScreen implements ParleyListener {
             return time + "* " + who + " " + EntryText.of(m, this::name);
         }
         MemberPositions at = positions.get(m.conversationId());
-        return time + who + ": " + EntryText.of(m, this::name)
+        boolean mentionsMe = m.mentions().stream().anyMatch(x -> x.userId() == me.userId());
+        return time + (mentionsMe ? "@ " : "") + who + ": " + EntryText.of(m, this::name)
                 + (mine && !m.isDeleted() ? "  " + (at == null ? SENT : at.mark(m.seq(), me.userId())) : "");
     }
 
@@ -753,6 +760,15 @@ public final class ChatScreen implements ParleyListener {
     /** Takes in who is in the conversation and how far each has received and read. */
     private void learn(Conversation c) {
         names.learn(c);
+        if (c.kind() == ConversationKind.GROUP) {
+            Map<String, Long> byName = new HashMap<>();
+            for (Member m : c.members()) {
+                if (m.username() != null) {
+                    byName.put(m.username(), m.userId());
+                }
+            }
+            usernames.put(c.conversationId(), byName);
+        }
         positions.computeIfAbsent(c.conversationId(), k -> new MemberPositions()).learn(c);
     }
 

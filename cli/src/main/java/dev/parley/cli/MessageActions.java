@@ -33,7 +33,7 @@ final class MessageActions {
         return new ChatMessage(reply.conversationId(), reply.seq(), reply.ts(), reply.senderId(), reply.senderDeviceId(),
                 reply.clientId(), reply.kind(), reply.body(), reply.title(), reply.userIds(), reply.role(),
                 reply.replyTo(), quote, reply.targetSeq(), reply.reactions(), reply.editedAt(), reply.deletedAt(),
-                reply.deletedBy());
+                reply.deletedBy(), reply.mentions());
     }
 
     /** The target as it is after {@code action}. */

@@ -26,7 +26,8 @@ final class SlashCommands {
             "/rename \"TITLE\"       rename the group     /role USER admin|member",
             "/leave                leave the group      /quit               end (or Ctrl-D)",
             "/reply N TEXT         answer message N (1: the latest)    /react N EMOJI   react (again: take it off)",
-            "/edit N TEXT          change your message N               /delete N        delete message N for everyone");
+            "/edit N TEXT          change your message N               /delete N        delete message N for everyone",
+            "@USERNAME in a group message mentions that member (they are told even with the group muted)");
 
     private final ChatScreen screen;
     private final ParleyClient client;

@@ -487,4 +487,31 @@ class ChatScreenTest {
             }
         }
     }
+
+    @Test
+    void anAtUsernameInAGroupMentionsThatMember() throws Exception {
+        Session alice = node.newUser("alice");
+        Session bob = node.newUser("bob");
+        Inbox bobGets = new Inbox();
+        try (ParleyClient b = ParleyClient.builder(node.base(), bob).listener(bobGets).build()) {
+            b.connect().get(20, TimeUnit.SECONDS);
+            ChatScreen screen = new ChatScreen(alice, ZoneId.of("UTC"));
+            PositionStore positions = PositionStore.inMemory();
+            try (ParleyClient a = ParleyClient.builder(node.base(), alice).listener(screen).positions(positions)
+                    .build()) {
+                screen.attach(a);
+                screen.load(positions);
+                a.connect().get(20, TimeUnit.SECONDS);
+                screen.handle("/group \"Trip\" " + bob.username());
+                await().atMost(PATIENCE).until(() -> screen.text().contains("── Trip · 2 members ──"));
+
+                String text = "@" + bob.username() + " tickets? (not @nobody, nor mail@" + bob.username() + ")";
+                screen.handle(text);
+                await().atMost(PATIENCE).until(() -> bobGets.has(text));
+                ChatMessage got = bobGets.messages.stream().filter(m -> text.equals(m.body())).findFirst().orElseThrow();
+                assertThat(got.mentions()).containsExactly(
+                        new ChatMessage.Mention(bob.userId(), 0, bob.username().length() + 1));
+            }
+        }
+    }
 }

@@ -81,6 +81,12 @@ final class EventCodec {
                     out.writeLong(m.deletedAt());
                     out.writeLong(m.deletedBy() == null ? 0 : m.deletedBy().value());
                     out.writeBoolean(q != null && q.deleted());
+                    out.writeInt(m.mentions().size());
+                    for (dev.parley.core.message.Mention x : m.mentions()) {
+                        out.writeLong(x.userId().value());
+                        out.writeInt(x.offset());
+                        out.writeInt(x.length());
+                    }
                 }
                 case ChatEvent.ReceiptMoved r -> {
                     out.writeByte(RECEIPT);
@@ -152,6 +158,7 @@ final class EventCodec {
                     long targetSeq = 0;
                     List<Reaction> reactions = List.of();
                     long editedAt = 0;
+                    List<dev.parley.core.message.Mention> mentions = new ArrayList<>();
                     long deletedAt = 0;
                     UserId deletedBy = null;
                     if (in.available() > 0) {
@@ -179,11 +186,16 @@ final class EventCodec {
                         if (in.readBoolean()) {
                             quote = new Quote(quote.seq(), quote.senderId(), quote.kind(), quote.excerpt(), true);
                         }
+                        int count2 = in.readInt();
+                        for (int i = 0; i < count2; i++) {
+                            mentions.add(new dev.parley.core.message.Mention(new UserId(in.readLong()), in.readInt(),
+                                    in.readInt()));
+                        }
                     }
                     yield new ChatEvent.MessageAdded(new Message(c, seq, createdAt, sender,
                             device == 0 ? null : new DeviceId(device), clientId, kind, body, title, ids,
                             role < 0 ? null : Role.values()[role], replyTo, quote, targetSeq, reactions, editedAt, deletedAt,
-                            deletedBy));
+                            deletedBy, mentions));
                 }
                 case RECEIPT -> new ChatEvent.ReceiptMoved(new ConversationId(in.readLong()), new UserId(in.readLong()),
                         in.readLong(), in.readLong());

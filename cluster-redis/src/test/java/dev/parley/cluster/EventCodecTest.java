@@ -39,7 +39,7 @@ class EventCodecTest {
                 REPLY.senderDeviceId(), REPLY.clientId(), REPLY.kind(), REPLY.body(), null, null, null);
         byte[] bytes = EventCodec.encode(new ChatEvent.MessageAdded(plain));
         // An older node wrote everything up to the role byte and nothing after it.
-        byte[] older = Arrays.copyOf(bytes, bytes.length - 5 * Long.BYTES - 2 - Integer.BYTES);
+        byte[] older = Arrays.copyOf(bytes, bytes.length - 5 * Long.BYTES - 2 - 2 * Integer.BYTES);
         assertThat(EventCodec.decode(older, 0, older.length)).isEqualTo(new ChatEvent.MessageAdded(plain));
     }
 }

@@ -26,9 +26,18 @@ public sealed interface ClientFrame {
 
     /**
      * Sends a text message; {@code clientId} makes retries idempotent. {@code replyTo} is the seq
-     * of the entry it answers, 0 for none.
+     * of the entry it answers, 0 for none; {@code mentions} the members it mentions, with where.
      */
-    record Send(String rid, String clientId, long conversationId, String body, long replyTo) implements ClientFrame {
+    record Send(String rid, String clientId, long conversationId, String body, long replyTo,
+                List<Mention> mentions) implements ClientFrame {
+        public Send {
+            mentions = mentions == null ? List.of() : List.copyOf(mentions);
+        }
+
+        public Send(String rid, String clientId, long conversationId, String body, long replyTo) {
+            this(rid, clientId, conversationId, body, replyTo, List.of());
+        }
+
         public Send(String rid, String clientId, long conversationId, String body) {
             this(rid, clientId, conversationId, body, 0);
         }
@@ -84,5 +93,9 @@ public sealed interface ClientFrame {
     /** Application-level heartbeat for clients that cannot send WebSocket pings. */
     record Ping(String rid) implements ClientFrame {
         public String type() { return "ping"; }
+    }
+
+    /** A member mentioned in a message: {@code length} UTF-16 characters of its text from {@code offset}. */
+    record Mention(long userId, int offset, int length) {
     }
 }

@@ -62,7 +62,7 @@ public final class FrameCodec {
                     f.integerMap("positions", MAX_ID, MAX_ID, MAX_POSITIONS, ctx));
             case "send" -> new ClientFrame.Send(rid, clientId(f, ctx),
                     f.integer("conversationId", 1, MAX_ID, ctx), f.string("body", ctx),
-                    f.optInteger("replyTo", 1, MAX_ID, 0, ctx));
+                    f.optInteger("replyTo", 1, MAX_ID, 0, ctx), mentions(f, ctx));
             case "react" -> new ClientFrame.React(rid, clientId(f, ctx),
                     f.integer("conversationId", 1, MAX_ID, ctx), f.integer("targetSeq", 1, MAX_ID, ctx),
                     f.string("emoji", ctx), f.has("remove") && f.bool("remove", ctx));
@@ -129,6 +129,7 @@ public final class FrameCodec {
                     if (s.replyTo() != 0) {
                         g.writeNumberField("replyTo", s.replyTo());
                     }
+                    writeMentions(g, s.mentions());
                 }
                 case ClientFrame.React r -> {
                     g.writeStringField("clientId", r.clientId());
@@ -252,6 +253,7 @@ public final class FrameCodec {
                         g.writeNumberField("deletedAt", m.deletedAt());
                         g.writeNumberField("deletedBy", m.deletedBy());
                     }
+                    writeMentions(g, m.mentions());
                 }
                 case ServerFrame.Receipt r -> {
                     g.writeNumberField("conversationId", r.conversationId());
@@ -348,7 +350,8 @@ public final class FrameCodec {
                     f.optString("role", ctx), f.optInteger("replyTo", 1, MAX_ID, 0, ctx), quote(f, ctx),
                     f.optInteger("targetSeq", 1, MAX_ID, 0, ctx), reactions(f, ctx),
                     f.optInteger("editedAt", 1, Long.MAX_VALUE, 0, ctx),
-                    f.optInteger("deletedAt", 1, Long.MAX_VALUE, 0, ctx), f.optInteger("deletedBy", 1, MAX_ID, 0, ctx));
+                    f.optInteger("deletedAt", 1, Long.MAX_VALUE, 0, ctx), f.optInteger("deletedBy", 1, MAX_ID, 0, ctx),
+                    mentions(f, ctx));
             case "receipt" -> new ServerFrame.Receipt(f.integer("conversationId", 1, MAX_ID, ctx),
                     f.integer("userId", 1, MAX_ID, ctx), f.integer("delivered", 0, MAX_ID, ctx),
                     f.integer("read", 0, MAX_ID, ctx));
@@ -373,6 +376,33 @@ public final class FrameCodec {
                     f.optInteger("retryAfterMs", 0, Long.MAX_VALUE, 0, ctx));
             default -> throw ctx.error(ErrorCode.UNKNOWN_TYPE, "unknown frame type '" + truncate(type) + "'");
         };
+    }
+
+    /** Most members one message may mention. */
+    public static final int MAX_MENTIONS = 50;
+
+    private static List<ClientFrame.Mention> mentions(JsonFields f, JsonFields.Context ctx) {
+        List<ClientFrame.Mention> out = new java.util.ArrayList<>();
+        for (JsonFields m : f.objects("mentions", MAX_MENTIONS, ctx)) {
+            out.add(new ClientFrame.Mention(m.integer("userId", 1, MAX_ID, ctx),
+                    (int) m.integer("offset", 0, Integer.MAX_VALUE, ctx), (int) m.integer("length", 1, Integer.MAX_VALUE, ctx)));
+        }
+        return out;
+    }
+
+    private static void writeMentions(JsonGenerator g, List<ClientFrame.Mention> mentions) throws IOException {
+        if (mentions.isEmpty()) {
+            return;
+        }
+        g.writeArrayFieldStart("mentions");
+        for (ClientFrame.Mention m : mentions) {
+            g.writeStartObject();
+            g.writeNumberField("userId", m.userId());
+            g.writeNumberField("offset", m.offset());
+            g.writeNumberField("length", m.length());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
     }
 
     private static List<ServerFrame.Reaction> reactions(JsonFields f, JsonFields.Context ctx) {

@@ -97,7 +97,10 @@ final class JsonFields {
         List<Object> list = new ArrayList<>();
         JsonToken t;
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-            if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+            if (t == JsonToken.START_OBJECT) {
+                // An array of flat objects (a send's mentions); the parser's depth limit bounds nesting.
+                list.add(readObject(p));
+            } else if (t == JsonToken.START_ARRAY) {
                 p.skipChildren();
                 list.add(OTHER);
             } else {
@@ -253,6 +256,33 @@ final class JsonFields {
         JsonFields inner = new JsonFields(new LinkedHashMap<>());
         map.forEach((k, val) -> inner.values.put((String) k, val));
         return inner;
+    }
+
+    /**
+     * The objects of the array in field {@code name}, each read as a frame's own fields are; an
+     * empty list when the field is absent.
+     */
+    List<JsonFields> objects(String name, int maxCount, Context ctx) {
+        Object v = values.get(name);
+        if (v == null) {
+            return List.of();
+        }
+        if (!(v instanceof List<?> list)) {
+            throw ctx.error(ErrorCode.INVALID_FIELD, "field '" + name + "' must be an array of objects");
+        }
+        if (list.size() > maxCount) {
+            throw ctx.error(ErrorCode.TOO_LARGE, "field '" + name + "' holds more than " + maxCount + " entries");
+        }
+        List<JsonFields> out = new ArrayList<>(list.size());
+        for (Object o : list) {
+            if (!(o instanceof Map<?, ?> map)) {
+                throw ctx.error(ErrorCode.INVALID_FIELD, "field '" + name + "' must be an array of objects");
+            }
+            JsonFields inner = new JsonFields(new LinkedHashMap<>());
+            map.forEach((k, val) -> inner.values.put((String) k, val));
+            out.add(inner);
+        }
+        return out;
     }
 
     /** What an error about this frame should name. */

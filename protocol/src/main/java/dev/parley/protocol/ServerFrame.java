@@ -30,15 +30,17 @@ public sealed interface ServerFrame {
     record Message(long conversationId, long seq, long ts, long senderId, long senderDeviceId,
                    String clientId, String kind, String body, String title, List<Long> userIds,
                    String role, long replyTo, Quote quote, long targetSeq, List<Reaction> reactions,
-                   long editedAt, long deletedAt, long deletedBy) implements ServerFrame {
+                   long editedAt, long deletedAt, long deletedBy, List<ClientFrame.Mention> mentions)
+            implements ServerFrame {
         public Message {
             reactions = reactions == null ? List.of() : List.copyOf(reactions);
+            mentions = mentions == null ? List.of() : List.copyOf(mentions);
         }
 
         public Message(long conversationId, long seq, long ts, long senderId, long senderDeviceId, String clientId,
                        String kind, String body, String title, List<Long> userIds, String role) {
             this(conversationId, seq, ts, senderId, senderDeviceId, clientId, kind, body, title, userIds, role, 0, null,
-                    0, List.of(), 0, 0, 0);
+                    0, List.of(), 0, 0, 0, List.of());
         }
 
         public String type() { return "message"; }

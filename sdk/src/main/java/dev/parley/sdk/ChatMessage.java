@@ -19,13 +19,18 @@ import java.util.Map;
  * edit, a deletion) names the message it acts on in {@code targetSeq}. A text message read from
  * the node carries its current state: {@code reactions} (emoji to the users who put it there, in
  * the order they did), {@code editedAt}, and for a deleted one {@code deletedAt} and
- * {@code deletedBy} with no body. {@link ParleyListener} says how to apply actions to messages
+ * {@code deletedBy} with no body, and a group message the members it {@code mentions}.
+ * {@link ParleyListener} says how to apply actions to messages
  * already shown.
  */
 public record ChatMessage(long conversationId, long seq, long ts, long senderId, long senderDeviceId,
                           String clientId, EntryKind kind, String body, String title, List<Long> userIds,
                           Role role, long replyTo, Quote quote, long targetSeq, Map<String, List<Long>> reactions,
-                          long editedAt, long deletedAt, long deletedBy) {
+                          long editedAt, long deletedAt, long deletedBy, List<Mention> mentions) {
+
+    /** A member a group message mentions: {@code length} UTF-16 characters of its text from {@code offset}. */
+    public record Mention(long userId, int offset, int length) {
+    }
 
     /** What a reply shows of the message it answers: as it is now, deleted or not. */
     public record Quote(long seq, long senderId, EntryKind kind, String excerpt, boolean deleted) {
@@ -33,6 +38,16 @@ public record ChatMessage(long conversationId, long seq, long ts, long senderId,
 
     public ChatMessage {
         reactions = reactions == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(reactions));
+        mentions = mentions == null ? List.of() : List.copyOf(mentions);
+    }
+
+    /** Without mentions. */
+    public ChatMessage(long conversationId, long seq, long ts, long senderId, long senderDeviceId, String clientId,
+                       EntryKind kind, String body, String title, List<Long> userIds, Role role, long replyTo,
+                       Quote quote, long targetSeq, Map<String, List<Long>> reactions, long editedAt, long deletedAt,
+                       long deletedBy) {
+        this(conversationId, seq, ts, senderId, senderDeviceId, clientId, kind, body, title, userIds, role, replyTo,
+                quote, targetSeq, reactions, editedAt, deletedAt, deletedBy, List.of());
     }
 
     /** An entry that is neither a reply nor an action and has no reactions. */
@@ -66,7 +81,8 @@ public record ChatMessage(long conversationId, long seq, long ts, long senderId,
                 EntryKind.fromWire(m.kind()), m.body(), m.title(),
                 m.userIds() == null ? null : List.copyOf(m.userIds()), Role.fromWire(m.role()), m.replyTo(),
                 q == null ? null : new Quote(q.seq(), q.senderId(), EntryKind.fromWire(q.kind()), q.excerpt(), q.deleted()),
-                m.targetSeq(), reactions, m.editedAt(), m.deletedAt(), m.deletedBy());
+                m.targetSeq(), reactions, m.editedAt(), m.deletedAt(), m.deletedBy(),
+                m.mentions().stream().map(x -> new Mention(x.userId(), x.offset(), x.length())).toList());
     }
 
     static ChatMessage from(JsonObject o) {
@@ -84,6 +100,7 @@ public record ChatMessage(long conversationId, long seq, long ts, long senderId,
                 o.integer("replyTo", 0), q == null ? null : new Quote(q.integer("seq"), q.integer("senderId"),
                 EntryKind.fromWire(q.string("kind")), q.optString("excerpt"), q.has("deleted") && q.bool("deleted")),
                 o.integer("targetSeq", 0), reactions, o.integer("editedAt", 0), o.integer("deletedAt", 0),
-                o.integer("deletedBy", 0));
+                o.integer("deletedBy", 0), o.objects("mentions").stream().map(x -> new Mention(x.integer("userId"),
+                        (int) x.integer("offset"), (int) x.integer("length"))).toList());
     }
 }

@@ -21,7 +21,8 @@ final class OwnEntries {
         return switch (frame) {
             case ClientFrame.Send send -> new ChatMessage(s.conversationId(), s.seq(), s.ts(), userId, deviceId,
                     s.clientId(), EntryKind.TEXT, send.body(), null, null, null, send.replyTo(), null, 0, Map.of(), 0, 0,
-                    0);
+                    0, send.mentions().stream().map(m -> new ChatMessage.Mention(m.userId(), m.offset(), m.length()))
+                    .toList());
             case ClientFrame.React r -> action(s, userId, deviceId,
                     r.remove() ? EntryKind.REACTION_REMOVED : EntryKind.REACTION_ADDED, r.emoji(), r.targetSeq());
             case ClientFrame.Edit e -> action(s, userId, deviceId, EntryKind.EDITED, e.body(), e.targetSeq());

@@ -397,6 +397,24 @@ public final class ParleyClient implements AutoCloseable {
     }
 
     /**
+     * Sends a group message mentioning members: each {@link ChatMessage.Mention} names a current
+     * member and the part of {@code body} that mentions them (for example "@bob"). A mentioned member
+     * is pushed even when they muted the group, and their conversation list shows the mention until
+     * they read it. Refused with {@code invalid_field} outside a group or for a non-member.
+     */
+    public CompletableFuture<SentMessage> send(long conversationId, String body, List<ChatMessage.Mention> mentions) {
+        return send(conversationId, UUID.randomUUID().toString(), body, 0, mentions);
+    }
+
+    public CompletableFuture<SentMessage> send(long conversationId, String clientId, String body, long replyTo,
+                                               List<ChatMessage.Mention> mentions) {
+        Objects.requireNonNull(body, "body");
+        return realtime.append(conversationId, checkedClientId(clientId), new ClientFrame.Send(null, clientId,
+                conversationId, body, replyTo, mentions.stream()
+                .map(m -> new ClientFrame.Mention(m.userId(), m.offset(), m.length())).toList()));
+    }
+
+    /**
      * Puts {@code emoji} (one emoji) on the message at {@code targetSeq}, or takes it off
      * ({@code remove}). Completes with the reaction's entry, or with seq 0 when it already was so.
      */

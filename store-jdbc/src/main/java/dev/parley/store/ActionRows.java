@@ -69,6 +69,7 @@ final class ActionRows {
      * reactions dropped. Replies keep their {@code reply_to} and now quote the tombstone.
      */
     private static void erase(SqlSession s, Message entry) throws SQLException {
+        forgetMentions(s, entry);
         long c = entry.conversationId().value();
         PreparedStatement tombstone = s.prepare("UPDATE messages SET body = NULL, edited_at = NULL, deleted_at = ?,"
                 + " deleted_by = ? WHERE conversation_id = ? AND seq = ?");
@@ -88,11 +89,24 @@ final class ActionRows {
         reactions.executeUpdate();
     }
 
+    /** The target's mentions go with its text: their ranges no longer fit an edited or erased one. */
+    private static void forgetMentions(SqlSession s, Message entry) throws SQLException {
+        PreparedStatement column = s.prepare("UPDATE messages SET mentions = NULL WHERE conversation_id = ? AND seq = ?");
+        column.setLong(1, entry.conversationId().value());
+        column.setLong(2, entry.targetSeq());
+        column.executeUpdate();
+        PreparedStatement rows = s.prepare("DELETE FROM mentioned WHERE conversation_id = ? AND seq = ?");
+        rows.setLong(1, entry.conversationId().value());
+        rows.setLong(2, entry.targetSeq());
+        rows.executeUpdate();
+    }
+
     /** Applies a stored action entry to the current state of the entry it names. */
     static void apply(SqlSession s, Message entry) throws SQLException {
         switch (entry.kind()) {
             case REACTION_ADDED, REACTION_REMOVED -> ReactionRows.apply(s, entry);
             case EDITED -> {
+                forgetMentions(s, entry);
                 PreparedStatement ps = s.prepare("UPDATE messages SET body = ?, edited_at = ? WHERE conversation_id = ?"
                         + " AND seq = ?");
                 ps.setString(1, entry.body());

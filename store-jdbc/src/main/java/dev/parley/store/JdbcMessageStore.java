@@ -118,7 +118,7 @@ public final class JdbcMessageStore implements MessageStore {
         }
         Message m = new Message(r.conversationId(), seq, r.createdAt(), r.senderId(), r.senderDeviceId(), r.clientId(),
                 r.kind(), r.body(), r.title(), r.userIds(), r.role(), r.replyTo(), quote, r.targetSeq(), List.of(), 0, 0,
-                null);
+                null, r.mentions());
         PreparedStatement ins = s.prepare(MessageRows.INSERT_IF_MEMBER);
         MessageRows.bind(ins, m);
         if (r.replyTo() > 0) {
@@ -131,11 +131,20 @@ public final class JdbcMessageStore implements MessageStore {
         } else {
             ins.setNull(13, java.sql.Types.BIGINT);
         }
-        ins.setLong(14, r.senderId().value());
-        ins.setLong(15, r.conversationId().value());
+        ins.setString(14, MessageRows.formatMentions(r.mentions()));
+        ins.setLong(15, r.senderId().value());
+        ins.setLong(16, r.conversationId().value());
         if (ins.executeUpdate() == 0) {
             throw new SQLException("the sender's membership changed while the append waited for the conversation",
                     Dialect.SERIALIZATION_FAILURE);
+        }
+        for (dev.parley.core.message.Mention mention : r.mentions()) {
+            PreparedStatement mentioned = s.prepare("INSERT INTO mentioned (conversation_id, user_id, seq)"
+                    + " VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
+            mentioned.setLong(1, r.conversationId().value());
+            mentioned.setLong(2, mention.userId().value());
+            mentioned.setLong(3, seq);
+            mentioned.executeUpdate();
         }
         if (r.kind().isAction()) {
             ActionRows.apply(s, m);
@@ -249,10 +258,13 @@ public final class JdbcMessageStore implements MessageStore {
             });
             if (upTo > 0) {
                 deleted += Futures.await(db.write(id, s -> {
-                    PreparedStatement reactions = s.prepare("DELETE FROM reactions WHERE conversation_id = ? AND seq <= ?");
-                    reactions.setLong(1, id);
-                    reactions.setLong(2, upTo);
-                    reactions.executeUpdate();
+                    for (String table : new String[]{"reactions", "mentioned"}) {
+                        PreparedStatement beside = s.prepare("DELETE FROM " + table
+                                + " WHERE conversation_id = ? AND seq <= ?");
+                        beside.setLong(1, id);
+                        beside.setLong(2, upTo);
+                        beside.executeUpdate();
+                    }
                     PreparedStatement del = s.prepare("DELETE FROM messages WHERE conversation_id = ? AND seq <= ?");
                     del.setLong(1, id);
                     del.setLong(2, upTo);
@@ -300,6 +312,21 @@ public final class JdbcMessageStore implements MessageStore {
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getInt(1);
+            }
+        });
+    }
+
+    @Override
+    public boolean mentions(ConversationId id, UserId user, long afterSeq, long upToSeq) {
+        return shards.forConversation(id).read(s -> {
+            PreparedStatement ps = s.prepare("SELECT 1 FROM mentioned WHERE conversation_id = ? AND user_id = ?"
+                    + " AND seq > ? AND seq <= ? LIMIT 1");
+            ps.setLong(1, id.value());
+            ps.setLong(2, user.value());
+            ps.setLong(3, afterSeq);
+            ps.setLong(4, upToSeq);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
             }
         });
     }

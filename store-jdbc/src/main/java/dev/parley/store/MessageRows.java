@@ -4,6 +4,7 @@ import dev.parley.core.account.DeviceId;
 import dev.parley.core.account.UserId;
 import dev.parley.core.conversation.ConversationId;
 import dev.parley.core.conversation.Role;
+import dev.parley.core.message.Mention;
 import dev.parley.core.message.Message;
 import dev.parley.core.message.MessageKind;
 import dev.parley.core.message.Quote;
@@ -20,12 +21,12 @@ final class MessageRows {
             "conversation_id, seq, created_at, sender_id, sender_device_id, client_id, kind, body, title, user_ids, role";
     static final String INSERT = "INSERT INTO messages (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     /**
-     * {@link #INSERT} with {@code reply_to} and {@code target_seq} (parameters 12 and 13), if the
-     * sender (parameter 14) is still a current member of the conversation (parameter 15); inserts
-     * nothing otherwise.
+     * {@link #INSERT} with {@code reply_to}, {@code target_seq} and {@code mentions} (parameters 12
+     * to 14), if the sender (parameter 15) is still a current member of the conversation (parameter
+     * 16); inserts nothing otherwise.
      */
-    static final String INSERT_IF_MEMBER = "INSERT INTO messages (" + COLUMNS + ", reply_to, target_seq)"
-            + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+    static final String INSERT_IF_MEMBER = "INSERT INTO messages (" + COLUMNS + ", reply_to, target_seq, mentions)"
+            + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
             + " WHERE EXISTS (SELECT 1 FROM members WHERE user_id = ? AND conversation_id = ? AND left_seq IS NULL)";
     /**
      * An entry with what its reader sees of the entry it answers, as that entry is now: select
@@ -33,7 +34,7 @@ final class MessageRows {
      */
     static final String COLUMNS_WITH_QUOTE = "m.conversation_id, m.seq, m.created_at, m.sender_id, m.sender_device_id,"
             + " m.client_id, m.kind, m.body, m.title, m.user_ids, m.role, m.reply_to, q.seq, q.sender_id, q.kind, q.body,"
-            + " m.target_seq, m.edited_at, m.deleted_at, m.deleted_by, q.deleted_at";
+            + " m.target_seq, m.edited_at, m.deleted_at, m.deleted_by, q.deleted_at, m.mentions";
     static final String FROM_WITH_QUOTE = " FROM messages m LEFT JOIN messages q"
             + " ON q.conversation_id = m.conversation_id AND q.seq = m.reply_to";
 
@@ -55,7 +56,8 @@ final class MessageRows {
         long targetSeq = rs.getLong(17);
         long editedAt = rs.getLong(18);
         long deletedAt = rs.getLong(19);
-        if (replyTo == 0 && targetSeq == 0 && editedAt == 0 && deletedAt == 0) {
+        String mentions = rs.getString(22);
+        if (replyTo == 0 && targetSeq == 0 && editedAt == 0 && deletedAt == 0 && mentions == null) {
             return m;
         }
         UserId deletedBy = deletedAt == 0 ? null : new UserId(rs.getLong(20));
@@ -64,7 +66,7 @@ final class MessageRows {
                 MessageKind.fromWire(rs.getString(15)), Quote.excerpt(rs.getString(16)), rs.getLong(21) != 0);
         return new Message(m.conversationId(), m.seq(), m.createdAt(), m.senderId(), m.senderDeviceId(), m.clientId(),
                 m.kind(), m.body(), m.title(), m.userIds(), m.role(), replyTo, quote, targetSeq, List.of(), editedAt,
-                deletedAt, deletedBy);
+                deletedAt, deletedBy, parseMentions(mentions));
     }
 
     static List<Message> readAllWithQuotes(PreparedStatement ps) throws SQLException {
@@ -112,6 +114,33 @@ final class MessageRows {
         ps.setString(offset + 9, m.title());
         ps.setString(offset + 10, formatIds(m.userIds()));
         ps.setString(offset + 11, m.role() == null ? null : m.role().wire());
+    }
+
+    /** Mentions as "userId:offset:length,..."; null for none. */
+    static String formatMentions(List<Mention> mentions) {
+        if (mentions.isEmpty()) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (Mention m : mentions) {
+            if (!sb.isEmpty()) {
+                sb.append(',');
+            }
+            sb.append(m.userId().value()).append(':').append(m.offset()).append(':').append(m.length());
+        }
+        return sb.toString();
+    }
+
+    static List<Mention> parseMentions(String s) {
+        if (s == null || s.isEmpty()) {
+            return List.of();
+        }
+        List<Mention> out = new ArrayList<>();
+        for (String part : s.split(",")) {
+            String[] f = part.split(":");
+            out.add(new Mention(new UserId(Long.parseLong(f[0])), Integer.parseInt(f[1]), Integer.parseInt(f[2])));
+        }
+        return out;
     }
 
     static String formatIds(List<UserId> ids) {

@@ -23,3 +23,15 @@ CREATE TABLE reactions (
     reacted_seq     BIGINT NOT NULL,
     PRIMARY KEY (conversation_id, seq, user_id, emoji)
 );
+
+-- The members a group message mentions, as "userId:offset:length,..." (NULL: none); dropped when
+-- the message is edited or deleted.
+ALTER TABLE messages ADD COLUMN mentions TEXT;
+
+-- Who is mentioned where, for the conversation list's "mentions you" until read.
+CREATE TABLE mentioned (
+    conversation_id BIGINT NOT NULL,
+    user_id         BIGINT NOT NULL,
+    seq             BIGINT NOT NULL,
+    PRIMARY KEY (conversation_id, user_id, seq)
+);

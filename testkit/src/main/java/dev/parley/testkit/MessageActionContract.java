@@ -7,6 +7,7 @@ import dev.parley.core.account.UserId;
 import dev.parley.core.conversation.ConversationId;
 import dev.parley.core.message.AppendRequest;
 import dev.parley.core.message.AppendResult;
+import dev.parley.core.message.Mention;
 import dev.parley.core.message.Message;
 import dev.parley.core.message.MessageKind;
 import dev.parley.core.message.Quote;
@@ -416,6 +417,42 @@ public abstract class MessageActionContract {
                 tick())));
         appended(append(deletion(g, bob, "b-5", byCarol.seq())));
         appended(append(deletion(c, alice, "a-2", hello.seq())));
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Mentions
+
+    @Test
+    public void aGroupMessageKeepsItsMentionsAndTheyCountUntilReadEditedOrDeleted() {
+        UserId alice = user("alice");
+        UserId bob = user("bob");
+        UserId carol = user("carol");
+        ConversationId g = group(alice, bob, carol);
+        String body = "hi @bob and @carol";
+        List<Mention> mentions = List.of(new Mention(carol, 12, 6), new Mention(bob, 3, 4));
+        Message hi = appended(append(AppendRequest.text(g, alice, device(alice), "a-1", body, tick(), -1, 0,
+                mentions))).message();
+        List<Mention> sorted = List.of(new Mention(bob, 3, 4), new Mention(carol, 12, 6));
+        assertThat(hi.mentions()).isEqualTo(sorted);
+        assertThat(stores.messageStore().range(g, 1, hi.seq(), 1).getFirst().mentions()).isEqualTo(sorted);
+        assertThat(stores.messageStore().mentions(g, bob, 0, hi.seq())).isTrue();
+        assertThat(stores.messageStore().mentions(g, bob, hi.seq(), hi.seq())).as("read past it").isFalse();
+        assertThat(stores.messageStore().mentions(g, alice, 0, hi.seq())).isFalse();
+        assertThat(append(AppendRequest.text(g, alice, device(alice), "a-1", body, tick(), -1, 0, mentions)))
+                .as("a retry").isInstanceOf(AppendResult.Duplicate.class);
+        assertThat(append(AppendRequest.text(g, alice, device(alice), "a-1", body, tick(), -1, 0, List.of())))
+                .as("the client id for other mentions").isInstanceOf(AppendResult.ClientIdConflict.class);
+
+        appended(append(edit(g, alice, "a-2", hi.seq(), "hi all", 0)));
+        assertThat(stores.messageStore().range(g, 1, hi.seq(), 1).getFirst().mentions()).as("edited").isEmpty();
+        assertThat(stores.messageStore().mentions(g, bob, 0, Long.MAX_VALUE)).isFalse();
+
+        Message again = appended(append(AppendRequest.text(g, alice, device(alice), "a-3", "@carol?", tick(), -1, 0,
+                List.of(new Mention(carol, 0, 6))))).message();
+        assertThat(stores.messageStore().mentions(g, carol, 0, Long.MAX_VALUE)).isTrue();
+        appended(append(deletion(g, alice, "a-4", again.seq())));
+        assertThat(stores.messageStore().mentions(g, carol, 0, Long.MAX_VALUE)).as("deleted").isFalse();
+        assertThat(stores.messageStore().range(g, again.seq() - 1, again.seq(), 1).getFirst().mentions()).isEmpty();
     }
 
     // ------------------------------------------------------------------------------------------

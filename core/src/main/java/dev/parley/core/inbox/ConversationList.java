@@ -72,7 +72,8 @@ public final class ConversationList {
         Conversation c = e.conversation();
         List<Message> last = c.lastSeq() == 0 ? List.of() : messages.before(c.id(), Long.MAX_VALUE, c.lastSeq(), 1);
         int unread = messages.countUnread(c.id(), user, 0, c.lastSeq(), UNREAD_CAP);
-        return new ConversationSummary(e, last.isEmpty() ? null : last.getFirst(), unread, peer);
+        return new ConversationSummary(e, last.isEmpty() ? null : last.getFirst(), unread, peer,
+                messages.mentions(c.id(), user, 0, c.lastSeq()));
     }
 
     private ConversationSummary summarize(UserId user, ConversationEntry e) {
@@ -90,6 +91,8 @@ public final class ConversationList {
                 peer = requestRecipient.apply(c.id());
             }
         }
-        return new ConversationSummary(e, last.isEmpty() ? null : last.getFirst(), unread, peer);
+        boolean mentioned = c.kind() == ConversationKind.GROUP
+                && messages.mentions(c.id(), user, e.self().readSeq(), c.lastSeq());
+        return new ConversationSummary(e, last.isEmpty() ? null : last.getFirst(), unread, peer, mentioned);
     }
 }

@@ -24,7 +24,22 @@ import java.util.List;
 public record AppendRequest(ConversationId conversationId, UserId senderId, DeviceId senderDeviceId,
                             String clientId, MessageKind kind, String body, String title, List<UserId> userIds,
                             Role role, MembershipChange change, long createdAt, long knownMembershipVersion,
-                            long replyTo, long targetSeq, long targetNotBefore) {
+                            long replyTo, long targetSeq, long targetNotBefore, List<Mention> mentions) {
+
+    public AppendRequest {
+        // In text order, the one order every store keeps them in.
+        mentions = mentions == null ? List.of()
+                : mentions.stream().sorted(java.util.Comparator.comparingInt(Mention::offset)).toList();
+    }
+
+    /** Without mentions. */
+    public AppendRequest(ConversationId conversationId, UserId senderId, DeviceId senderDeviceId, String clientId,
+                         MessageKind kind, String body, String title, List<UserId> userIds, Role role,
+                         MembershipChange change, long createdAt, long knownMembershipVersion, long replyTo,
+                         long targetSeq, long targetNotBefore) {
+        this(conversationId, senderId, senderDeviceId, clientId, kind, body, title, userIds, role, change, createdAt,
+                knownMembershipVersion, replyTo, targetSeq, targetNotBefore, List.of());
+    }
 
     /** Neither a reply nor an action. */
     public AppendRequest(ConversationId conversationId, UserId senderId, DeviceId senderDeviceId, String clientId,
@@ -54,6 +69,14 @@ public record AppendRequest(ConversationId conversationId, UserId senderId, Devi
                                       long replyTo) {
         return new AppendRequest(conversationId, senderId, senderDeviceId, clientId, MessageKind.TEXT, body,
                 null, null, null, null, createdAt, knownMembershipVersion, replyTo, 0, 0);
+    }
+
+    /** A text message answering {@code replyTo} (0: none) and mentioning members (checked by {@link Mentions}). */
+    public static AppendRequest text(ConversationId conversationId, UserId senderId, DeviceId senderDeviceId,
+                                     String clientId, String body, long createdAt, long knownMembershipVersion,
+                                     long replyTo, List<Mention> mentions) {
+        return new AppendRequest(conversationId, senderId, senderDeviceId, clientId, MessageKind.TEXT, body,
+                null, null, null, null, createdAt, knownMembershipVersion, replyTo, 0, 0, mentions);
     }
 
     /**
@@ -111,6 +134,7 @@ public record AppendRequest(ConversationId conversationId, UserId senderId, Devi
         boolean erased = original.body() == null
                 && (original.deletedAt() != 0 || original.kind() == MessageKind.EDITED);
         return original.kind() == kind && (erased || java.util.Objects.equals(original.body(), body))
-                && original.replyTo() == replyTo && original.targetSeq() == targetSeq;
+                && original.replyTo() == replyTo && original.targetSeq() == targetSeq
+                && (erased || original.mentions().equals(mentions));
     }
 }

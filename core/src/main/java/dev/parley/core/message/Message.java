@@ -18,16 +18,28 @@ import java.util.List;
  * entry's current aggregated reactions, kept by the store with the entry; {@code editedAt} when
  * its text was last edited (0: never), {@code body} being the text as edited. A deleted message is a
  * tombstone: {@code deletedAt} (0: not deleted) and {@code deletedBy} say when and by whom, and its
- * text is gone ({@code body} null).
+ * text is gone ({@code body} null). {@code mentions} are the members a text message mentions (dropped
+ * when its text is edited or deleted).
  */
 public record Message(ConversationId conversationId, long seq, long createdAt, UserId senderId,
                       DeviceId senderDeviceId, String clientId, MessageKind kind, String body, String title,
                       List<UserId> userIds, Role role, long replyTo, Quote quote, long targetSeq,
-                      List<Reaction> reactions, long editedAt, long deletedAt, UserId deletedBy) {
+                      List<Reaction> reactions, long editedAt, long deletedAt, UserId deletedBy,
+                      List<Mention> mentions) {
 
     public Message {
         userIds = userIds == null ? null : List.copyOf(userIds);
         reactions = reactions == null ? List.of() : List.copyOf(reactions);
+        mentions = mentions == null ? List.of() : List.copyOf(mentions);
+    }
+
+    /** Without mentions. */
+    public Message(ConversationId conversationId, long seq, long createdAt, UserId senderId, DeviceId senderDeviceId,
+                   String clientId, MessageKind kind, String body, String title, List<UserId> userIds, Role role,
+                   long replyTo, Quote quote, long targetSeq, List<Reaction> reactions, long editedAt, long deletedAt,
+                   UserId deletedBy) {
+        this(conversationId, seq, createdAt, senderId, senderDeviceId, clientId, kind, body, title, userIds, role,
+                replyTo, quote, targetSeq, reactions, editedAt, deletedAt, deletedBy, List.of());
     }
 
     /** An entry that acts on nothing and has no reactions. */
@@ -41,7 +53,7 @@ public record Message(ConversationId conversationId, long seq, long createdAt, U
     /** This entry with {@code current} as its reactions. */
     public Message withReactions(List<Reaction> current) {
         return new Message(conversationId, seq, createdAt, senderId, senderDeviceId, clientId, kind, body, title,
-                userIds, role, replyTo, quote, targetSeq, current, editedAt, deletedAt, deletedBy);
+                userIds, role, replyTo, quote, targetSeq, current, editedAt, deletedAt, deletedBy, mentions);
     }
 
     /** An entry that answers nothing. */

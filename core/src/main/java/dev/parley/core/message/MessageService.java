@@ -13,6 +13,7 @@ import dev.parley.core.delivery.EventPublisher;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongFunction;
@@ -84,6 +85,16 @@ public final class MessageService {
      */
     public CompletableFuture<Message> send(Caller caller, ConversationId conversationId, String clientId, String body,
                                            long replyTo) {
+        return send(caller, conversationId, clientId, body, replyTo, List.of());
+    }
+
+    /**
+     * Sends a text message answering {@code replyTo} (0: none) and mentioning {@code mentions},
+     * which must be current members of the conversation (as the membership cache knows them) and
+     * ranges of the text ({@link Mentions}).
+     */
+    public CompletableFuture<Message> send(Caller caller, ConversationId conversationId, String clientId, String body,
+                                           long replyTo, List<Mention> mentions) {
         try {
             if (replyTo < 0) {
                 throw ChatException.invalid("replyTo must be a seq");
@@ -92,8 +103,9 @@ public final class MessageService {
         } catch (ChatException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return append(caller, conversationId, version -> AppendRequest.reply(conversationId, caller.userId(),
-                caller.deviceId(), clientId, body, clock.millis(), version, replyTo))
+        return append(caller, conversationId, (membership, version) -> AppendRequest.text(conversationId,
+                caller.userId(), caller.deviceId(), clientId, body, clock.millis(), version, replyTo,
+                mentions.isEmpty() ? mentions : Mentions.require(body, mentions, membership)))
                 .thenApply(entry -> entry.orElseThrow());
     }
 
@@ -157,10 +169,20 @@ public final class MessageService {
 
     private CompletableFuture<Optional<Message>> append(Caller caller, ConversationId conversationId,
                                                         LongFunction<AppendRequest> request) {
+        return append(caller, conversationId, (membership, version) -> request.apply(version));
+    }
+
+    /** The request, built from the membership the send was checked against (and its version). */
+    private interface RequestFor {
+        AppendRequest build(Membership membership, long version);
+    }
+
+    private CompletableFuture<Optional<Message>> append(Caller caller, ConversationId conversationId,
+                                                        RequestFor request) {
         return memberships.requireMember(caller.userId(), conversationId)
                 .thenCompose(m -> (m.kind() == ConversationKind.DIRECT ? directGate.check(caller.userId(), m)
                         : CompletableFuture.<Void>completedFuture(null))
-                        .thenCompose(allowed -> store.append(request.apply(m.version()),
+                        .thenCompose(allowed -> store.append(request.build(m, m.version()),
                                 committed -> published(committed, m)))
                         .thenApply(result -> outcome(result, m)));
     }

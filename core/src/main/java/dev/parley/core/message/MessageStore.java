@@ -61,6 +61,12 @@ public interface MessageStore {
      */
     int countUnread(ConversationId id, UserId reader, long afterSeq, long upToSeq, int cap);
 
+    /**
+     * Whether an entry with {@code afterSeq < seq <= upToSeq} mentions {@code user} (a message
+     * deleted or edited since no longer does). Blocking.
+     */
+    boolean mentions(ConversationId id, UserId user, long afterSeq, long upToSeq);
+
     /** The {@code limit} newest entries with {@code seq < beforeSeq} and {@code seq <= upToSeq}, ascending. */
     List<Message> before(ConversationId id, long beforeSeq, long upToSeq, int limit);
 

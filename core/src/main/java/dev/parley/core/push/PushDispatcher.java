@@ -385,10 +385,15 @@ public final class PushDispatcher implements AutoCloseable {
     private PushNotification notification(PendingPush row) {
         PushKey key = row.key();
         Optional<PushTarget> target = store.target(key.user(), key.device());
-        if (target.isEmpty() || !policy.stillWanted(key)) {
+        if (target.isEmpty()) {
             return null;
         }
         Optional<MemberState> member = conversations.member(key.conversation(), key.user());
+        boolean mentioned = member.isPresent() && member.get().current()
+                && messages.mentions(key.conversation(), key.user(), member.get().readSeq(), row.seq());
+        if (!policy.stillWanted(key, mentioned)) {
+            return null;
+        }
         if (member.isEmpty() && pendingRequest.test(key.conversation(), key.user())) {
             return PushNotification.requestNotice(key.user(), key.device(), target.get(), key.conversation(), row.seq());
         }

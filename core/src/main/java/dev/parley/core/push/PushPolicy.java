@@ -59,7 +59,10 @@ public final class PushPolicy {
             return Map.of();
         }
         users.retainAll(targets.keySet());
-        users.removeAll(store.mutedIn(m.conversationId()));
+        // A member the message mentions is pushed even when they muted the conversation.
+        Set<UserId> muted = new java.util.HashSet<>(store.mutedIn(m.conversationId()));
+        m.mentions().forEach(mention -> muted.remove(mention.userId()));
+        users.removeAll(muted);
         Map<PushKey, Long> out = new HashMap<>();
         for (UserId user : users) {
             for (DeviceId device : targets.get(user).keySet()) {
@@ -89,7 +92,15 @@ public final class PushPolicy {
 
     /** Whether the device should still be pushed for the conversation now (checked again at send time). */
     public boolean stillWanted(PushKey key) {
+        return stillWanted(key, false);
+    }
+
+    /**
+     * As {@link #stillWanted(PushKey)}; {@code mentioned}: what is waiting mentions the user, who is
+     * then pushed even when they muted the conversation.
+     */
+    public boolean stillWanted(PushKey key, boolean mentioned) {
         return !liveness.isConnected(key.user(), key.device())
-                && !store.mutedIn(key.conversation()).contains(key.user());
+                && (mentioned || !store.mutedIn(key.conversation()).contains(key.user()));
     }
 }

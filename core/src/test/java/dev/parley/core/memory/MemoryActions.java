@@ -87,7 +87,7 @@ final class MemoryActions {
         Message quoted = m.replyTo() == 0 ? m : new Message(m.conversationId(), m.seq(), m.createdAt(), m.senderId(),
                 m.senderDeviceId(), m.clientId(), m.kind(), m.body(), m.title(), m.userIds(), m.role(), m.replyTo(),
                 quotable(m.conversationId(), m.replyTo()), m.targetSeq(), List.of(), m.editedAt(), m.deletedAt(),
-                m.deletedBy());
+                m.deletedBy(), m.mentions());
         Map<String, List<UserId>> byEmoji = new LinkedHashMap<>();
         rows(m.conversationId()).stream().filter(x -> x.seq() == m.seq())
                 .sorted(Comparator.comparingLong(ReactionRow::reactedSeq))

@@ -89,7 +89,8 @@ public final class MemoryMessageStore implements MessageStore {
         }
         long seq = row.next(r.createdAt());
         Message m = new Message(id, seq, r.createdAt(), r.senderId(), r.senderDeviceId(), r.clientId(), r.kind(),
-                r.body(), r.title(), r.userIds(), r.role(), r.replyTo(), null, r.targetSeq(), List.of(), 0, 0, null);
+                r.body(), r.title(), r.userIds(), r.role(), r.replyTo(), null, r.targetSeq(), List.of(), 0, 0, null,
+                r.mentions());
         data.insertMessage(m);
         actions.apply(m);
         m = actions.current(m);
@@ -229,6 +230,12 @@ public final class MemoryMessageStore implements MessageStore {
     }
 
     @Override
+    public boolean mentions(ConversationId id, UserId user, long afterSeq, long upToSeq) {
+        return locked(() -> range(id, afterSeq, upToSeq, Integer.MAX_VALUE).stream()
+                .anyMatch(m -> m.mentions().stream().anyMatch(x -> x.userId().equals(user))));
+    }
+
+    @Override
     public List<Message> before(ConversationId id, long beforeSeq, long upToSeq, int limit) {
         return locked(() -> {
             TreeMap<Long, Message> history = data.messages.get(id);
@@ -256,7 +263,7 @@ public final class MemoryMessageStore implements MessageStore {
                         && m.body() != null) {
                     e.setValue(new Message(m.conversationId(), m.seq(), m.createdAt(), m.senderId(), m.senderDeviceId(),
                             m.clientId(), m.kind(), null, m.title(), m.userIds(), m.role(), m.replyTo(), null,
-                            m.targetSeq(), List.of(), m.editedAt(), m.deletedAt(), m.deletedBy()));
+                            m.targetSeq(), List.of(), m.editedAt(), m.deletedAt(), m.deletedBy(), m.mentions()));
                     erased++;
                 }
             }

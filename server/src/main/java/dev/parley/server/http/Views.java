@@ -84,6 +84,7 @@ final class Views {
                 .put("delivered", c.entry().self().deliveredSeq())
                 .put("read", c.entry().self().readSeq())
                 .put("unread", c.unread())
+                .put("mentioned", c.mentioned())
                 .put("lastMessage", c.lastMessage() == null ? null : message(c.lastMessage()));
         if (c.peer() != null) {
             o.put("peer", person(c.peer(), profiles));
@@ -138,6 +139,12 @@ final class Views {
         }
         if (m.deletedAt() != 0) {
             o.put("deletedAt", m.deletedAt()).put("deletedBy", m.deletedBy().value());
+        }
+        if (!m.mentions().isEmpty()) {
+            JsonArray mentions = new JsonArray();
+            m.mentions().forEach(x -> mentions.add(new JsonObject().put("userId", x.userId().value())
+                    .put("offset", x.offset()).put("length", x.length())));
+            o.put("mentions", mentions);
         }
         if (!m.reactions().isEmpty()) {
             JsonObject reactions = new JsonObject();

@@ -367,7 +367,9 @@ public final class ChatConnection {
 
     private void onSend(ClientFrame.Send s) {
         appendEntry(s.type(), s.rid(), s.clientId(), s.conversationId(), () -> services.messages()
-                .send(caller, new ConversationId(s.conversationId()), s.clientId(), s.body(), s.replyTo())
+                .send(caller, new ConversationId(s.conversationId()), s.clientId(), s.body(), s.replyTo(),
+                        s.mentions().stream().map(m -> new dev.parley.core.message.Mention(new UserId(m.userId()),
+                                m.offset(), m.length())).toList())
                 .thenApply(java.util.Optional::of));
     }
 

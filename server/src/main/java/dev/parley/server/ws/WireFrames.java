@@ -4,6 +4,7 @@ import dev.parley.core.account.UserId;
 import dev.parley.core.message.Message;
 import dev.parley.core.message.Quote;
 import dev.parley.core.message.Reaction;
+import dev.parley.protocol.ClientFrame;
 import dev.parley.protocol.ServerFrame;
 
 import java.util.List;
@@ -18,7 +19,9 @@ public final class WireFrames {
         return new ServerFrame.Message(m.conversationId().value(), m.seq(), m.createdAt(), m.senderId().value(),
                 m.senderDeviceId() == null ? 0 : m.senderDeviceId().value(), m.clientId(), m.kind().wire(), m.body(),
                 m.title(), ids, m.role() == null ? null : m.role().wire(), m.replyTo(), quote(m.quote()), m.targetSeq(),
-                reactions(m.reactions()), m.editedAt(), m.deletedAt(), m.deletedBy() == null ? 0 : m.deletedBy().value());
+                reactions(m.reactions()), m.editedAt(), m.deletedAt(), m.deletedBy() == null ? 0 : m.deletedBy().value(),
+                m.mentions().stream().map(x -> new ClientFrame.Mention(x.userId().value(), x.offset(), x.length()))
+                        .toList());
     }
 
     private static List<ServerFrame.Reaction> reactions(List<Reaction> reactions) {
