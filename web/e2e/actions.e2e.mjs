@@ -6,7 +6,7 @@
 // reacts to Ana's message from its hover actions and Ana's chip shows it; Ana reacts too and Ben
 // takes his off from the chip; Ben replies (the quote shows in both); Ana edits her message (both
 // see the new text, "Edited", and the quote in Ben's reply follows); Ana deletes a message for
-// everyone. In a group, "@" offers the members. A reload shows the same state from history, and the
+// everyone. In a group, "@" offers the members and the mention reaches Ben marked. A reload shows the same state from history, and the
 // client's own emoji font loads. Ends with a screenshot for the README.
 //
 // Environment: PARLEY_URL, CHROMIUM (default /usr/bin/chromium), PARLEY_ACTIONS_SCREENSHOT
@@ -221,6 +221,13 @@ async function main() {
     await input.pressSequentially('about the wine');
     await input.press('Enter');
     await visible(message(A, `Ask @${ben.name} about the wine`, '.mine'));
+    // Sent as a structured mention: ben's list marks the group, and the @name stands out for him.
+    const row = B.locator('.conv-item', { has: B.locator('.conv-name', { hasText: exact('Supper club') }) });
+    await visible(row.locator('.mention-badge'));
+    await openRow(B, 'Supper club');
+    await visible(message(B, `Ask @${ben.name} about the wine`, '.theirs').locator('.mention-text.me', { hasText: `@${ben.name}` }));
+    await B.waitForTimeout(300);
+    check(await row.locator('.mention-badge').isHidden(), 'read: the @ mark goes');
   });
 
   await step('screenshot: replies, reactions and an edited message', async () => {

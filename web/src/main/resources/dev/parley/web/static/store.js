@@ -30,6 +30,7 @@ function newConversation(id) {
     left: false, // removed from the group, or left it: read-only from then on
     typing: new Map(), // userId -> time the indicator expires
     ackedDelivered: 0,
+    mentionSeq: 0, // the newest entry that mentions this user (the list marks it until read)
   };
 }
 
@@ -198,6 +199,9 @@ export class Store {
     c.myDelivered = Math.max(c.myDelivered, s.delivered ?? 0);
     c.ackedDelivered = Math.max(c.ackedDelivered, c.myDelivered);
     c.lastActivityAt = Math.max(c.lastActivityAt, s.lastActivityAt ?? 0);
+    // The node says whether a message after our read position mentions us; where, it does not.
+    if (s.mentioned) c.mentionSeq = Math.max(c.mentionSeq, s.lastSeq);
+    else if (c.mentionSeq <= (s.lastSeq ?? 0)) c.mentionSeq = 0;
     if (s.lastSeq >= c.lastSeq) {
       c.lastSeq = s.lastSeq;
       if (s.lastMessage) c.lastMessage = s.lastMessage;
@@ -312,6 +316,7 @@ export class Store {
     const type = item.type ?? 'send';
     if (type === 'send') {
       const entry = { ...base, kind: 'text', body: item.body };
+      if (item.mentions) entry.mentions = item.mentions;
       if (item.replyTo) {
         entry.replyTo = item.replyTo;
         const quoted = c.entries.get(item.replyTo);
@@ -404,9 +409,10 @@ export class Store {
   // ---- the outbox --------------------------------------------------------------------------
 
   /** Adds a message to send; it is shown at once and kept until the node confirms it. */
-  queue(conversationId, body, replyTo = null) {
+  queue(conversationId, body, replyTo = null, mentions = null) {
     const item = { type: 'send', clientId: newClientId(), conversationId, body, createdAt: Date.now(), failed: null };
     if (replyTo) item.replyTo = replyTo;
+    if (mentions?.length) item.mentions = mentions;
     this.outbox.set(item.clientId, item);
     this.saveOutbox();
     const c = this.ensure(conversationId);
@@ -426,6 +432,30 @@ export class Store {
     this.outbox.set(item.clientId, item);
     this.saveOutbox();
     return item;
+  }
+
+  /** Whether a message this user has not read yet mentions them. */
+  mentioned(c) {
+    return c.mentionSeq > c.myRead;
+  }
+
+  /**
+   * The mentions of a group message: each `@username` of a current member, with its place in the
+   * text (UTF-16 offsets, as the node takes them), in text order, at most 50.
+   */
+  mentionsIn(c, body) {
+    if (c?.kind !== 'group') return [];
+    const byName = new Map();
+    for (const m of c.members.values()) {
+      const name = m.username ?? this.users.get(m.userId)?.username;
+      if (name) byName.set(name, m.userId);
+    }
+    const out = [];
+    for (const match of body.matchAll(/(?<![\w@])@([A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?)/g)) {
+      const userId = byName.get(match[1]);
+      if (userId !== undefined && out.length < 50) out.push({ userId, offset: match.index, length: match[0].length });
+    }
+    return out;
   }
 
   /** Something to tell the user about a conversation (a refused action); the chat view shows it. */
@@ -488,6 +518,9 @@ export class Store {
     if (m.senderId === this.me && m.clientId && this.outbox.has(m.clientId)) {
       // Our send, confirmed by the catch-up after a drop that swallowed its `sent`.
       this.removeFromOutbox(m.clientId);
+    }
+    if (m.kind === 'text' && m.senderId !== this.me && m.mentions?.some((x) => x.userId === this.me)) {
+      c.mentionSeq = Math.max(c.mentionSeq, m.seq);
     }
     if (m.seq > c.lastSeq) {
       c.lastSeq = m.seq;

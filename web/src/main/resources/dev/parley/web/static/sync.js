@@ -373,7 +373,8 @@ export class Sync {
 
   send(conversationId, body, replyTo = null) {
     this.typing(conversationId, false);
-    const item = this.store.queue(conversationId, body, replyTo);
+    const mentions = this.store.mentionsIn(this.store.conversation(conversationId), body);
+    const item = this.store.queue(conversationId, body, replyTo, mentions);
     this.transmit(item);
   }
 
@@ -410,6 +411,7 @@ export class Sync {
       default:
         frame = { type: 'send', clientId, conversationId, body: item.body };
         if (item.replyTo) frame.replyTo = item.replyTo;
+        if (item.mentions) frame.mentions = item.mentions;
     }
     this.socket?.send(frame);
   }

@@ -454,8 +454,26 @@ export class ChatView {
     const deleted = !!e.deletedAt;
     el.classList.toggle('deleted', deleted);
     if (deleted) {
+      delete parts.body.dataset.key;
       setText(parts.body, e.deletedBy === st.me ? 'You deleted this message' : 'Message deleted');
+    } else if (e.body != null && e.mentions?.length) {
+      // The @names the sender's client marked stand out; one naming this user more so.
+      const key = JSON.stringify([e.body, e.mentions]);
+      if (parts.body.dataset.key !== key) {
+        parts.body.dataset.key = key;
+        const nodes = [];
+        let at = 0;
+        for (const m of [...e.mentions].sort((a, b) => a.offset - b.offset)) {
+          if (m.offset < at || m.offset + m.length > e.body.length) continue;
+          nodes.push(e.body.slice(at, m.offset));
+          nodes.push(h('span', { class: `mention-text${m.userId === st.me ? ' me' : ''}`, text: e.body.slice(m.offset, m.offset + m.length) }));
+          at = m.offset + m.length;
+        }
+        nodes.push(e.body.slice(at));
+        parts.body.replaceChildren(...nodes);
+      }
     } else {
+      delete parts.body.dataset.key;
       setText(parts.body, e.body ?? 'Message erased');
     }
     parts.body.classList.toggle('gone', deleted || e.body == null);

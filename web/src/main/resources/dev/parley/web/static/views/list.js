@@ -76,15 +76,16 @@ export class ListView {
     const time = h('time', { class: 'conv-time' });
     const preview = h('span', { class: 'conv-preview' });
     const badge = h('span', { class: 'badge', attrs: { 'aria-label': 'unread messages' } });
+    const at = h('span', { class: 'badge mention-badge', text: '@', hidden: true, attrs: { 'aria-label': 'mentions you' } });
     const button = h('button', { class: 'conv-button', type: 'button', on: { click: () => this.onOpen(id) } },
       av,
       h('span', { class: 'conv-main' },
         h('span', { class: 'conv-top' }, name, time),
-        h('span', { class: 'conv-bottom' }, preview, badge),
+        h('span', { class: 'conv-bottom' }, preview, at, badge),
       ),
     );
     const li = h('li', { class: 'conv-item', dataset: { id: String(id) } }, button);
-    const row = { li, button, av, name, time, preview, badge };
+    const row = { li, button, av, name, time, preview, badge, at };
     this.rows.set(id, row);
     return row;
   }
@@ -101,6 +102,7 @@ export class ListView {
     row.preview.classList.toggle('typing', typing.length > 0);
     setText(row.preview, typing.length ? typingLine(c, typing) : this.previewOf(c));
     const unread = c.unread;
+    row.at.hidden = !s.mentioned(c);
     row.badge.hidden = !(unread > 0);
     setText(row.badge, unread >= 999 ? '999+' : String(unread));
     row.li.classList.toggle('unread', unread > 0);
