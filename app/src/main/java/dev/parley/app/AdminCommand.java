@@ -291,7 +291,8 @@ final class AdminCommand {
     }
 
     @Command(name = "backup", mixinStandardHelpOptions = true,
-            description = "Write a consistent copy of the running node's database to FILE (on the node's machine).")
+            description = "Write a consistent copy of the running node's database to FILE (on the node's machine),"
+                    + " and the files its messages carry to FILE.attachments.")
     static final class Backup implements Callable<Integer> {
         @ParentCommand
         AdminCommand admin;
@@ -347,6 +348,11 @@ final class AdminCommand {
                 }
                 Files.move(copying, db, StandardCopyOption.ATOMIC_MOVE);
                 System.out.println("restored " + backup + " to " + db + " (" + messages + " messages)");
+                // The files the backup's messages carry, saved beside it; to the default directory.
+                int files = dev.parley.server.attachment.AttachmentBackup.restore(backup, dir.resolve("attachments"));
+                if (files > 0) {
+                    System.out.println("restored " + files + " attachment files to " + dir.resolve("attachments"));
+                }
             }
             return 0;
         }

@@ -9,11 +9,13 @@ import dev.parley.cli.LoginCommand;
 import dev.parley.cli.LogoutCommand;
 import dev.parley.cli.BlockCommand;
 import dev.parley.cli.DeleteAccountCommand;
+import dev.parley.cli.DownloadCommand;
 import dev.parley.cli.PasswordCommand;
 import dev.parley.cli.ProfileCommand;
 import dev.parley.cli.RegisterCommand;
 import dev.parley.cli.ReportCommand;
 import dev.parley.cli.RequestsCommand;
+import dev.parley.cli.SearchCommand;
 import dev.parley.cli.SendCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,7 +27,7 @@ import picocli.CommandLine.Command;
                 RegisterCommand.class, LoginCommand.class, LogoutCommand.class, ConversationsCommand.class,
                 SendCommand.class, HistoryCommand.class, GroupCommand.class, ChatCommand.class, ProfileCommand.class,
                 BlockCommand.class, RequestsCommand.class, ReportCommand.class, PasswordCommand.class,
-                DeleteAccountCommand.class})
+                DeleteAccountCommand.class, SearchCommand.class, DownloadCommand.class})
 public final class Parley implements Runnable {
 
     @Override

@@ -801,7 +801,7 @@ public final class ChatScreen implements ParleyListener {
 
     private String preview(ChatMessage m) {
         String who = name(m.senderId());
-        return m.isText() ? who + ": " + Columns.cell(m.body()) : "* " + who + " " + EntryText.of(m, this::name);
+        return m.isText() ? who + ": " + Columns.cell(EntryText.body(m)) : "* " + who + " " + EntryText.of(m, this::name);
     }
 
     private static String clip(String body) {

@@ -1,5 +1,6 @@
 package dev.parley.cli;
 
+import dev.parley.sdk.Attachment;
 import dev.parley.sdk.ChatMessage;
 
 import java.util.List;
@@ -48,7 +49,7 @@ final class EntryText {
             }
             sb.append(": ");
         }
-        sb.append(m.body() == null ? "[text erased]" : m.body());
+        sb.append(m.body() == null ? "[text erased]" : body(m));
         if (m.editedAt() != 0) {
             sb.append(" (edited)");
         }
@@ -59,6 +60,33 @@ final class EntryText {
             sb.append(']');
         }
         return sb.toString();
+    }
+
+    /**
+     * A text message's text, then each file it carries with its name, size and the command that
+     * downloads it.
+     */
+    static String body(ChatMessage m) {
+        StringBuilder sb = new StringBuilder(m.body() == null ? "" : m.body());
+        for (Attachment a : m.attachments()) {
+            if (!sb.isEmpty()) {
+                sb.append(' ');
+            }
+            sb.append('[').append(a.isImage() ? "photo" : "file").append(' ').append(a.name()).append(", ")
+                    .append(size(a.size())).append(": parley download ").append(a.id()).append(']');
+        }
+        return sb.toString();
+    }
+
+    /** A byte count as people read it: 512 B, 12.3 KiB, 4.0 MiB. */
+    static String size(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        if (bytes < 1024 * 1024) {
+            return String.format(java.util.Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
     }
 
     private static String users(List<Long> ids, LongFunction<String> names) {

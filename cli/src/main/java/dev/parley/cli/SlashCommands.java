@@ -24,6 +24,7 @@ final class SlashCommands {
             "/members              the group's members and their roles",
             "/add USER...          add members          /remove USER        remove a member",
             "/rename \"TITLE\"       rename the group     /role USER admin|member",
+            "/attach PATH [TEXT]   send a file or photo (quote a path with spaces), with optional text",
             "/leave                leave the group      /quit               end (or Ctrl-D)",
             "/reply N TEXT         answer message N (1: the latest)    /react N EMOJI   react (again: take it off)",
             "/edit N TEXT          change your message N               /delete N        delete message N for everyone",
@@ -140,10 +141,31 @@ final class SlashCommands {
                 ChatMessage target = screen.nthLatest(number(args, "/delete N"), "/delete N");
                 screen.act("deleted #" + target.seq(), client.delete(target.conversationId(), target.seq()));
             }
+            case "/attach" -> attach(args);
             case "/help" -> screen.setNotice(HELP);
             default -> screen.setNotice("unknown command " + name + "; /help lists them");
         }
         return true;
+    }
+
+    /** Uploads a file and sends it in the open conversation; the message comes back like any other. */
+    private void attach(List<String> args) {
+        long conversation = screen.openId();
+        if (args.isEmpty() || conversation == 0) {
+            screen.setNotice(conversation == 0 ? "/attach: open a conversation first" : "usage: /attach PATH [TEXT]");
+            return;
+        }
+        java.nio.file.Path file = java.nio.file.Path.of(args.getFirst());
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            screen.setNotice("/attach: no file " + file);
+            return;
+        }
+        screen.setNotice("uploading " + file.getFileName() + "...");
+        dev.parley.sdk.Attachment a = client.upload(file);
+        client.sendFiles(conversation, String.join(" ", args.subList(1, args.size())), List.of(a))
+                .whenComplete((sent, err) -> screen.setNotice(err != null
+                        ? "not sent: " + (err.getCause() != null ? err.getCause().getMessage() : err.getMessage())
+                        : "sent " + a.name() + " (" + EntryText.size(a.size()) + ")"));
     }
 
     /** Says what a group change did, as its history entry reads. */

@@ -131,6 +131,13 @@ class ChatScreenTest {
                 // A message in the open conversation is read at once.
                 await().atMost(PATIENCE).until(() -> a.conversation(cid).member(alice.userId()).read() == 3);
 
+                java.nio.file.Path file = dir.resolve("route.txt");
+                java.nio.file.Files.writeString(file, "left at the big boulder\n");
+                screen.handle("/attach " + file + " the route");
+                await().atMost(PATIENCE).until(() -> bobGets.messages.stream()
+                        .anyMatch(m -> m.attachments().size() == 1 && m.body().equals("the route")));
+                await().atMost(PATIENCE).until(() -> screen.text().contains("the route [file route.txt, 24 B"));
+
                 screen.handle("/group \"Night owls\" " + bob.username());
                 await().atMost(PATIENCE).until(() -> bobGets.messages.stream()
                         .anyMatch(m -> m.kind() == EntryKind.CREATED && "Night owls".equals(m.title())));

@@ -18,7 +18,7 @@ record CliRun(int exitCode, String out, String err) {
     @Command(name = "parley", subcommands = {RegisterCommand.class, LoginCommand.class, LogoutCommand.class,
             ConversationsCommand.class, SendCommand.class, HistoryCommand.class, GroupCommand.class,
             ChatCommand.class, ProfileCommand.class, BlockCommand.class, RequestsCommand.class, ReportCommand.class,
-            PasswordCommand.class, DeleteAccountCommand.class})
+            PasswordCommand.class, DeleteAccountCommand.class, SearchCommand.class, DownloadCommand.class})
     static final class Root {
     }
 

@@ -85,6 +85,34 @@ class OneShotCommandsTest {
     }
 
     @Test
+    void filesAreSentShownWithADownloadCommandDownloadedAndMessagesFound() throws Exception {
+        registered("alice");
+        Session bob = node.newUser("bob");
+        Path file = dir.resolve("notes.txt");
+        Files.writeString(file, "bring the rope\n");
+
+        CliRun sent = parley("send", "--to", bob.username(), "--attach", file.toString(), "the", "climbing", "list");
+        assertThat(sent.exitCode()).as(sent.err()).isZero();
+        CliRun only = parley("send", "--to", bob.username(), "--attach", file.toString());
+        assertThat(only.exitCode()).as(only.err()).isZero();
+        assertThat(parley("send", "--to", bob.username()).exitCode()).isEqualTo(2);
+
+        CliRun history = parley("history", bob.username());
+        String text = history.lines().getFirst().split("\t", -1)[4];
+        assertThat(text).matches("the climbing list \\[file notes\\.txt, 15 B: parley download \\d+\\]");
+        String id = text.replaceAll(".*parley download (\\d+)\\]", "$1");
+        Path saved = home.resolve("saved.txt");
+        CliRun download = parley("download", id, "--out", saved.toString());
+        assertThat(download.exitCode()).as(download.err()).isZero();
+        assertThat(Files.readString(saved)).isEqualTo("bring the rope\n");
+
+        CliRun found = parley("search", "CLIMB");
+        assertThat(found.exitCode()).as(found.err()).isZero();
+        assertThat(found.lines()).singleElement().satisfies(l -> assertThat(l).endsWith("\tthe climbing list"));
+        assertThat(parley("search", "nothing-like-it").lines()).isEmpty();
+    }
+
+    @Test
     void sendHistoryAndConversationsPrintStableColumns() throws Exception {
         String alice = registered("alice");
         Session bob = node.newUser("bob");

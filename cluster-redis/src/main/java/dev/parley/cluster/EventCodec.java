@@ -2,6 +2,7 @@ package dev.parley.cluster;
 
 import dev.parley.core.account.DeviceId;
 import dev.parley.core.account.UserId;
+import dev.parley.core.attachment.Attachment;
 import dev.parley.core.conversation.ConversationId;
 import dev.parley.core.conversation.Role;
 import dev.parley.core.delivery.ChatEvent;
@@ -87,6 +88,7 @@ final class EventCodec {
                         out.writeInt(x.offset());
                         out.writeInt(x.length());
                     }
+                    attachments(out, m.attachments());
                 }
                 case ChatEvent.ReceiptMoved r -> {
                     out.writeByte(RECEIPT);
@@ -195,7 +197,7 @@ final class EventCodec {
                     yield new ChatEvent.MessageAdded(new Message(c, seq, createdAt, sender,
                             device == 0 ? null : new DeviceId(device), clientId, kind, body, title, ids,
                             role < 0 ? null : Role.values()[role], replyTo, quote, targetSeq, reactions, editedAt, deletedAt,
-                            deletedBy, mentions));
+                            deletedBy, mentions, attachments(in)));
                 }
                 case RECEIPT -> new ChatEvent.ReceiptMoved(new ConversationId(in.readLong()), new UserId(in.readLong()),
                         in.readLong(), in.readLong());
@@ -211,6 +213,38 @@ final class EventCodec {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A message's attachments, after its other fields (absent in what a node without them sent). */
+    private static void attachments(DataOutputStream out, List<Attachment> attachments) throws IOException {
+        if (attachments.isEmpty()) {
+            return;
+        }
+        out.writeInt(attachments.size());
+        for (Attachment a : attachments) {
+            out.writeLong(a.id());
+            out.writeLong(a.owner().value());
+            string(out, a.sha256());
+            out.writeLong(a.size());
+            string(out, a.contentType());
+            string(out, a.name());
+            out.writeInt(a.width());
+            out.writeInt(a.height());
+            out.writeLong(a.createdAt());
+        }
+    }
+
+    private static List<Attachment> attachments(DataInputStream in) throws IOException {
+        if (in.available() == 0) {
+            return List.of();
+        }
+        int n = in.readInt();
+        List<Attachment> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(new Attachment(in.readLong(), new UserId(in.readLong()), string(in), in.readLong(), string(in),
+                    string(in), in.readInt(), in.readInt(), in.readLong()));
+        }
+        return out;
     }
 
     private static void string(DataOutputStream out, String s) throws IOException {

@@ -27,11 +27,26 @@ public sealed interface ClientFrame {
     /**
      * Sends a text message; {@code clientId} makes retries idempotent. {@code replyTo} is the seq
      * of the entry it answers, 0 for none; {@code mentions} the members it mentions, with where.
+     * {@code attachments} are ids of the sender's own uploads (never null; empty for none); with
+     * at least one, {@code body} may be empty.
      */
     record Send(String rid, String clientId, long conversationId, String body, long replyTo,
-                List<Mention> mentions) implements ClientFrame {
+                List<Mention> mentions, List<Long> attachments) implements ClientFrame {
         public Send {
             mentions = mentions == null ? List.of() : List.copyOf(mentions);
+            attachments = attachments == null ? List.of() : List.copyOf(attachments);
+        }
+
+        /** Without attachments. */
+        public Send(String rid, String clientId, long conversationId, String body, long replyTo,
+                    List<Mention> mentions) {
+            this(rid, clientId, conversationId, body, replyTo, mentions, List.of());
+        }
+
+        /** A message carrying attachments, answering and mentioning nothing. */
+        public static Send withFiles(String rid, String clientId, long conversationId, String body,
+                                     List<Long> attachments) {
+            return new Send(rid, clientId, conversationId, body, 0, List.of(), attachments);
         }
 
         public Send(String rid, String clientId, long conversationId, String body, long replyTo) {

@@ -23,6 +23,8 @@ public final class FrameCodec {
     public static final int MAX_WATCH = 1024;
     /** Most conversations one {@code auth} frame may give positions for. */
     public static final int MAX_POSITIONS = 10_000;
+    /** Most attachment ids one {@code send} may name (the node's own limit may be lower). */
+    public static final int MAX_ATTACHMENTS = 32;
 
     private FrameCodec() {
     }
@@ -60,9 +62,7 @@ public final class FrameCodec {
         return switch (type) {
             case "auth" -> new ClientFrame.Auth(rid, f.string("token", ctx),
                     f.integerMap("positions", MAX_ID, MAX_ID, MAX_POSITIONS, ctx));
-            case "send" -> new ClientFrame.Send(rid, clientId(f, ctx),
-                    f.integer("conversationId", 1, MAX_ID, ctx), f.string("body", ctx),
-                    f.optInteger("replyTo", 1, MAX_ID, 0, ctx), mentions(f, ctx));
+            case "send" -> send(f, rid, ctx);
             case "react" -> new ClientFrame.React(rid, clientId(f, ctx),
                     f.integer("conversationId", 1, MAX_ID, ctx), f.integer("targetSeq", 1, MAX_ID, ctx),
                     f.string("emoji", ctx), f.has("remove") && f.bool("remove", ctx));
@@ -81,6 +81,17 @@ public final class FrameCodec {
             case "ping" -> new ClientFrame.Ping(rid);
             default -> throw ctx.error(ErrorCode.UNKNOWN_TYPE, "unknown frame type '" + truncate(type) + "'");
         };
+    }
+
+    /** A send: {@code body} may be absent when the message carries attachments. */
+    private static ClientFrame.Send send(JsonFields f, String rid, JsonFields.Context ctx) {
+        String clientId = clientId(f, ctx);
+        long conversationId = f.integer("conversationId", 1, MAX_ID, ctx);
+        List<Long> attachments = f.has("attachments")
+                ? f.integers("attachments", 1, MAX_ID, MAX_ATTACHMENTS, ctx) : List.of();
+        String body = attachments.isEmpty() || f.has("body") ? f.string("body", ctx) : "";
+        return new ClientFrame.Send(rid, clientId, conversationId, body, f.optInteger("replyTo", 1, MAX_ID, 0, ctx),
+                mentions(f, ctx), attachments);
     }
 
     private static String clientId(JsonFields f, JsonFields.Context ctx) {
@@ -130,6 +141,13 @@ public final class FrameCodec {
                         g.writeNumberField("replyTo", s.replyTo());
                     }
                     writeMentions(g, s.mentions());
+                    if (!s.attachments().isEmpty()) {
+                        g.writeArrayFieldStart("attachments");
+                        for (long id : s.attachments()) {
+                            g.writeNumber(id);
+                        }
+                        g.writeEndArray();
+                    }
                 }
                 case ClientFrame.React r -> {
                     g.writeStringField("clientId", r.clientId());
@@ -254,6 +272,7 @@ public final class FrameCodec {
                         g.writeNumberField("deletedBy", m.deletedBy());
                     }
                     writeMentions(g, m.mentions());
+                    writeAttachments(g, m.attachments());
                 }
                 case ServerFrame.Receipt r -> {
                     g.writeNumberField("conversationId", r.conversationId());
@@ -351,7 +370,7 @@ public final class FrameCodec {
                     f.optInteger("targetSeq", 1, MAX_ID, 0, ctx), reactions(f, ctx),
                     f.optInteger("editedAt", 1, Long.MAX_VALUE, 0, ctx),
                     f.optInteger("deletedAt", 1, Long.MAX_VALUE, 0, ctx), f.optInteger("deletedBy", 1, MAX_ID, 0, ctx),
-                    mentions(f, ctx));
+                    mentions(f, ctx), attachments(f, ctx));
             case "receipt" -> new ServerFrame.Receipt(f.integer("conversationId", 1, MAX_ID, ctx),
                     f.integer("userId", 1, MAX_ID, ctx), f.integer("delivered", 0, MAX_ID, ctx),
                     f.integer("read", 0, MAX_ID, ctx));
@@ -388,6 +407,38 @@ public final class FrameCodec {
                     (int) m.integer("offset", 0, Integer.MAX_VALUE, ctx), (int) m.integer("length", 1, Integer.MAX_VALUE, ctx)));
         }
         return out;
+    }
+
+    private static List<ServerFrame.Attachment> attachments(JsonFields f, JsonFields.Context ctx) {
+        List<ServerFrame.Attachment> out = new java.util.ArrayList<>();
+        for (JsonFields a : f.objects("attachments", Integer.MAX_VALUE, ctx)) {
+            out.add(new ServerFrame.Attachment(a.integer("id", 1, MAX_ID, ctx), a.optString("name", ctx),
+                    a.optString("contentType", ctx), a.optInteger("size", 0, Long.MAX_VALUE, 0, ctx),
+                    a.optString("sha256", ctx), (int) a.optInteger("width", 0, Integer.MAX_VALUE, 0, ctx),
+                    (int) a.optInteger("height", 0, Integer.MAX_VALUE, 0, ctx)));
+        }
+        return out;
+    }
+
+    private static void writeAttachments(JsonGenerator g, List<ServerFrame.Attachment> attachments) throws IOException {
+        if (attachments.isEmpty()) {
+            return;
+        }
+        g.writeArrayFieldStart("attachments");
+        for (ServerFrame.Attachment a : attachments) {
+            g.writeStartObject();
+            g.writeNumberField("id", a.id());
+            g.writeStringField("name", a.name());
+            g.writeStringField("contentType", a.contentType());
+            g.writeNumberField("size", a.size());
+            g.writeStringField("sha256", a.sha256());
+            if (a.width() > 0) {
+                g.writeNumberField("width", a.width());
+                g.writeNumberField("height", a.height());
+            }
+            g.writeEndObject();
+        }
+        g.writeEndArray();
     }
 
     private static void writeMentions(JsonGenerator g, List<ClientFrame.Mention> mentions) throws IOException {

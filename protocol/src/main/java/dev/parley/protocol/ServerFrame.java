@@ -30,11 +30,21 @@ public sealed interface ServerFrame {
     record Message(long conversationId, long seq, long ts, long senderId, long senderDeviceId,
                    String clientId, String kind, String body, String title, List<Long> userIds,
                    String role, long replyTo, Quote quote, long targetSeq, List<Reaction> reactions,
-                   long editedAt, long deletedAt, long deletedBy, List<ClientFrame.Mention> mentions)
-            implements ServerFrame {
+                   long editedAt, long deletedAt, long deletedBy, List<ClientFrame.Mention> mentions,
+                   List<Attachment> attachments) implements ServerFrame {
         public Message {
             reactions = reactions == null ? List.of() : List.copyOf(reactions);
             mentions = mentions == null ? List.of() : List.copyOf(mentions);
+            attachments = attachments == null ? List.of() : List.copyOf(attachments);
+        }
+
+        /** An entry without attachments. */
+        public Message(long conversationId, long seq, long ts, long senderId, long senderDeviceId,
+                       String clientId, String kind, String body, String title, List<Long> userIds,
+                       String role, long replyTo, Quote quote, long targetSeq, List<Reaction> reactions,
+                       long editedAt, long deletedAt, long deletedBy, List<ClientFrame.Mention> mentions) {
+            this(conversationId, seq, ts, senderId, senderDeviceId, clientId, kind, body, title, userIds, role, replyTo,
+                    quote, targetSeq, reactions, editedAt, deletedAt, deletedBy, mentions, List.of());
         }
 
         public Message(long conversationId, long seq, long ts, long senderId, long senderDeviceId, String clientId,
@@ -68,6 +78,14 @@ public sealed interface ServerFrame {
         public Reaction {
             userIds = List.copyOf(userIds);
         }
+    }
+
+    /**
+     * A file a message carries: its id (the download is {@code /v1/attachments/{id}/content}), the
+     * name its sender gave it, its type as the node sniffed it, its size and SHA-256, and for an
+     * image its width and height (0 otherwise; a thumbnail is at {@code /v1/attachments/{id}/thumbnail}).
+     */
+    record Attachment(long id, String name, String contentType, long size, String sha256, int width, int height) {
     }
 
     /** A member's delivered and read positions in a conversation (both only move forward). */

@@ -19,14 +19,16 @@ import java.util.Map;
  * edit, a deletion) names the message it acts on in {@code targetSeq}. A text message read from
  * the node carries its current state: {@code reactions} (emoji to the users who put it there, in
  * the order they did), {@code editedAt}, and for a deleted one {@code deletedAt} and
- * {@code deletedBy} with no body, and a group message the members it {@code mentions}.
+ * {@code deletedBy} with no body, and a group message the members it {@code mentions}. A text
+ * message may carry {@code attachments} (never null; its body may then be empty).
  * {@link ParleyListener} says how to apply actions to messages
  * already shown.
  */
 public record ChatMessage(long conversationId, long seq, long ts, long senderId, long senderDeviceId,
                           String clientId, EntryKind kind, String body, String title, List<Long> userIds,
                           Role role, long replyTo, Quote quote, long targetSeq, Map<String, List<Long>> reactions,
-                          long editedAt, long deletedAt, long deletedBy, List<Mention> mentions) {
+                          long editedAt, long deletedAt, long deletedBy, List<Mention> mentions,
+                          List<Attachment> attachments) {
 
     /** A member a group message mentions: {@code length} UTF-16 characters of its text from {@code offset}. */
     public record Mention(long userId, int offset, int length) {
@@ -39,6 +41,22 @@ public record ChatMessage(long conversationId, long seq, long ts, long senderId,
     public ChatMessage {
         reactions = reactions == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(reactions));
         mentions = mentions == null ? List.of() : List.copyOf(mentions);
+        attachments = attachments == null ? List.of() : List.copyOf(attachments);
+    }
+
+    /** Without attachments. */
+    public ChatMessage(long conversationId, long seq, long ts, long senderId, long senderDeviceId, String clientId,
+                       EntryKind kind, String body, String title, List<Long> userIds, Role role, long replyTo,
+                       Quote quote, long targetSeq, Map<String, List<Long>> reactions, long editedAt, long deletedAt,
+                       long deletedBy, List<Mention> mentions) {
+        this(conversationId, seq, ts, senderId, senderDeviceId, clientId, kind, body, title, userIds, role, replyTo,
+                quote, targetSeq, reactions, editedAt, deletedAt, deletedBy, mentions, List.of());
+    }
+
+    /** This entry carrying {@code list} (the files a message of this device's was sent with). */
+    ChatMessage withAttachments(List<Attachment> list) {
+        return new ChatMessage(conversationId, seq, ts, senderId, senderDeviceId, clientId, kind, body, title, userIds,
+                role, replyTo, quote, targetSeq, reactions, editedAt, deletedAt, deletedBy, mentions, list);
     }
 
     /** Without mentions. */
@@ -82,7 +100,8 @@ public record ChatMessage(long conversationId, long seq, long ts, long senderId,
                 m.userIds() == null ? null : List.copyOf(m.userIds()), Role.fromWire(m.role()), m.replyTo(),
                 q == null ? null : new Quote(q.seq(), q.senderId(), EntryKind.fromWire(q.kind()), q.excerpt(), q.deleted()),
                 m.targetSeq(), reactions, m.editedAt(), m.deletedAt(), m.deletedBy(),
-                m.mentions().stream().map(x -> new Mention(x.userId(), x.offset(), x.length())).toList());
+                m.mentions().stream().map(x -> new Mention(x.userId(), x.offset(), x.length())).toList(),
+                m.attachments().stream().map(Attachment::of).toList());
     }
 
     static ChatMessage from(JsonObject o) {
@@ -101,6 +120,7 @@ public record ChatMessage(long conversationId, long seq, long ts, long senderId,
                 EntryKind.fromWire(q.string("kind")), q.optString("excerpt"), q.has("deleted") && q.bool("deleted")),
                 o.integer("targetSeq", 0), reactions, o.integer("editedAt", 0), o.integer("deletedAt", 0),
                 o.integer("deletedBy", 0), o.objects("mentions").stream().map(x -> new Mention(x.integer("userId"),
-                        (int) x.integer("offset"), (int) x.integer("length"))).toList());
+                        (int) x.integer("offset"), (int) x.integer("length"))).toList(),
+                o.objects("attachments").stream().map(Attachment::from).toList());
     }
 }

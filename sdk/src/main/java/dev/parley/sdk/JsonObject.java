@@ -63,6 +63,11 @@ record JsonObject(Map<String, Object> fields) {
         return out;
     }
 
+    /** An array field's values as parsed (nested arrays as lists), or an empty list when absent. */
+    List<?> list(String name) {
+        return fields.get(name) instanceof List<?> l ? l : List.of();
+    }
+
     /** The integers of an array field, or null when the field is absent. */
     List<Long> integers(String name) {
         if (!(fields.get(name) instanceof List<?> list)) {

@@ -35,10 +35,19 @@ final class Outbox {
         ChatSocket writtenOn;
         long writtenAtNanos;
 
+        /** The files a message carries, to make this device's own copy of the entry with them. */
+        final java.util.List<Attachment> attachments;
+
         PendingSend(long conversationId, String clientId, ClientFrame frame, CompletableFuture<SentMessage> future) {
+            this(conversationId, clientId, frame, java.util.List.of(), future);
+        }
+
+        PendingSend(long conversationId, String clientId, ClientFrame frame, java.util.List<Attachment> attachments,
+                    CompletableFuture<SentMessage> future) {
             this.conversationId = conversationId;
             this.clientId = clientId;
             this.frame = frame;
+            this.attachments = java.util.List.copyOf(attachments);
             this.future = future;
         }
     }

@@ -345,6 +345,82 @@ public final class ParleyClient implements AutoCloseable {
         return rest.post("/v1/reports", body).integer("reportId");
     }
 
+    // ---- attachments and search ----------------------------------------------------------------
+
+    /**
+     * Uploads a file, streamed from disk, telling {@code progress} how many bytes went out so far
+     * (from the uploading thread). The node sniffs its type, strips an image's metadata and answers
+     * the attachment to send with {@link #sendFiles}. Refusals: {@code too_large}
+     * (size or quota), {@code unsupported_media_type} (a type the node does not take).
+     */
+    public Attachment upload(java.nio.file.Path file, String name, java.util.function.LongConsumer progress) {
+        Objects.requireNonNull(progress, "progress");
+        return Attachment.from(rest.postFile("/v1/attachments?name="
+                + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"),
+                file, progress));
+    }
+
+    public Attachment upload(java.nio.file.Path file) {
+        return upload(file, file.getFileName().toString(), sent -> { });
+    }
+
+    /** An attachment's description, if the caller may fetch it ({@code not_found} otherwise). */
+    public Attachment attachment(long attachmentId) {
+        return Attachment.from(rest.get("/v1/attachments/" + attachmentId));
+    }
+
+    /** Downloads an attachment's bytes to {@code target} (written whole or not at all). */
+    public void download(long attachmentId, java.nio.file.Path target) {
+        rest.download("/v1/attachments/" + attachmentId + "/content", target);
+    }
+
+    /** An image attachment's small JPEG preview ({@code not_found} for other files). */
+    public byte[] thumbnail(long attachmentId) {
+        return rest.authorizedBytes("/v1/attachments/" + attachmentId + "/thumbnail");
+    }
+
+    /**
+     * Sends a message carrying the caller's uploads (as {@link #upload} answered them), with
+     * optional text ({@code body} may be empty), under a new client id; retried like
+     * {@link #send(long, String)}.
+     */
+    public CompletableFuture<SentMessage> sendFiles(long conversationId, String body, List<Attachment> attachments) {
+        Objects.requireNonNull(body, "body");
+        String clientId = UUID.randomUUID().toString();
+        return realtime.append(conversationId, clientId, ClientFrame.Send.withFiles(null, clientId, conversationId, body,
+                attachments.stream().map(Attachment::id).toList()), List.copyOf(attachments));
+    }
+
+    /**
+     * Searches the caller's conversations (all, or only {@code conversationId} when not null):
+     * every word of {@code query} must start a word of the message, case and accents aside. Newest
+     * first; pass a page's {@code next} as {@code before} for the following one (null for the first).
+     */
+    public SearchPage search(String query, Long conversationId, int limit, String before) {
+        StringBuilder path = new StringBuilder("/v1/search?q=")
+                .append(java.net.URLEncoder.encode(query, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"))
+                .append("&limit=").append(limit);
+        if (conversationId != null) {
+            path.append("&conversationId=").append(conversationId);
+        }
+        if (before != null) {
+            path.append("&before=").append(java.net.URLEncoder.encode(before, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        JsonObject page = rest.get(path.toString());
+        List<SearchHit> hits = new java.util.ArrayList<>();
+        for (JsonObject h : page.objects("hits")) {
+            List<int[]> marks = new java.util.ArrayList<>();
+            for (Object m : h.list("highlights")) {
+                if (m instanceof List<?> pair && pair.size() == 2) {
+                    marks.add(new int[]{((Long) pair.get(0)).intValue(), ((Long) pair.get(1)).intValue()});
+                }
+            }
+            hits.add(new SearchHit(h.integer("conversationId"), h.integer("seq"), h.integer("senderId"),
+                    h.integer("ts"), h.string("snippet"), marks));
+        }
+        return new SearchPage(hits, page.optString("next"));
+    }
+
     // ---- real time -----------------------------------------------------------------------------
 
     /**

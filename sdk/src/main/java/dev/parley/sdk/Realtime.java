@@ -131,6 +131,12 @@ final class Realtime implements ChatSocket.Events {
      * again after every reconnect until the node confirms it or refuses it for good.
      */
     CompletableFuture<SentMessage> append(long conversationId, String clientId, ClientFrame frame) {
+        return append(conversationId, clientId, frame, List.of());
+    }
+
+    /** A message carrying files ({@code frame} names their ids; {@code attachments} describe them). */
+    CompletableFuture<SentMessage> append(long conversationId, String clientId, ClientFrame frame,
+                                          List<Attachment> attachments) {
         CompletableFuture<SentMessage> future = new CompletableFuture<>();
         loop.execute(() -> {
             if (state.isFinal()) {
@@ -153,7 +159,7 @@ final class Realtime implements ChatSocket.Events {
                 }
                 return;
             }
-            outbox.add(new Outbox.PendingSend(conversationId, clientId, frame, future));
+            outbox.add(new Outbox.PendingSend(conversationId, clientId, frame, attachments, future));
             pumpSends();
         });
         return future;
@@ -453,7 +459,9 @@ final class Realtime implements ChatSocket.Events {
         p.future.complete(new SentMessage(s.conversationId(), s.clientId(), s.seq(), s.ts()));
         if (s.seq() > 0) {
             // Seq 0: an action that changed nothing, and stored nothing.
-            inbox.add(OwnEntries.of(p.frame, s, userId, deviceId));
+            // The sending connection gets no copy of its own entry: it is made here, files included.
+            ChatMessage own = OwnEntries.of(p.frame, s, userId, deviceId);
+            inbox.add(p.attachments.isEmpty() ? own : own.withAttachments(p.attachments));
         }
         pumpSends();
     }

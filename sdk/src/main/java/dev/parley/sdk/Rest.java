@@ -97,6 +97,123 @@ final class Rest {
                 }));
     }
 
+    /**
+     * A POST of a file's bytes as they are, streamed from {@code file}, telling {@code progress}
+     * the bytes sent so far; answered with JSON.
+     */
+    JsonObject postFile(String path, java.nio.file.Path file, java.util.function.LongConsumer progress) {
+        long size;
+        try {
+            size = java.nio.file.Files.size(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(
+                HttpRequest.BodyPublishers.ofInputStream(() -> {
+                    try {
+                        return new CountingInput(java.nio.file.Files.newInputStream(file), progress);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }), size);
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(10))
+                .header("Accept", "application/json").header("Content-Type", "application/octet-stream")
+                .POST(body);
+        if (token != null) {
+            req.header("Authorization", "Bearer " + token);
+        }
+        return await(http.sendAsync(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+                .handle((resp, err) -> {
+                    if (err != null) {
+                        throw new ParleyException(ErrorCode.UNAVAILABLE, "cannot reach " + base + ": " + err, err);
+                    }
+                    return answer("POST", path, resp);
+                }));
+    }
+
+    /** Counts what is read of an upload, for its progress. */
+    private static final class CountingInput extends java.io.FilterInputStream {
+        private final java.util.function.LongConsumer progress;
+        private long read;
+
+        CountingInput(java.io.InputStream in, java.util.function.LongConsumer progress) {
+            super(in);
+            this.progress = progress;
+        }
+
+        @Override
+        public int read() throws java.io.IOException {
+            int b = super.read();
+            if (b >= 0) {
+                progress.accept(++read);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws java.io.IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                read += n;
+                progress.accept(read);
+            }
+            return n;
+        }
+    }
+
+    /** An authorized GET whose answer is written to {@code target}; refusals as for JSON calls. */
+    void download(String path, java.nio.file.Path target) {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(10)).GET();
+        if (token != null) {
+            req.header("Authorization", "Bearer " + token);
+        }
+        java.nio.file.Path part = target.resolveSibling(target.getFileName() + ".part");
+        await(http.sendAsync(req.build(), HttpResponse.BodyHandlers.ofFile(part)).handle((resp, err) -> {
+            if (err != null) {
+                throw new ParleyException(ErrorCode.UNAVAILABLE, "cannot reach " + base + ": " + err, err);
+            }
+            try {
+                if (resp.statusCode() != 200) {
+                    String text = java.nio.file.Files.readString(part);
+                    java.nio.file.Files.deleteIfExists(part);
+                    return answer("GET", path, new StringAnswer(resp, text));
+                }
+                java.nio.file.Files.move(part, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                return null;
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }));
+    }
+
+    /** An answer read to a file, seen as text to report its refusal. */
+    private record StringAnswer(HttpResponse<?> resp, String body) implements HttpResponse<String> {
+        public int statusCode() { return resp.statusCode(); }
+        public HttpRequest request() { return resp.request(); }
+        public java.util.Optional<HttpResponse<String>> previousResponse() { return java.util.Optional.empty(); }
+        public java.net.http.HttpHeaders headers() { return resp.headers(); }
+        public java.util.Optional<javax.net.ssl.SSLSession> sslSession() { return resp.sslSession(); }
+        public URI uri() { return resp.uri(); }
+        public HttpClient.Version version() { return resp.version(); }
+    }
+
+    /** The raw bytes at a path, sent with the token (an attachment's thumbnail); refusals as for JSON calls. */
+    byte[] authorizedBytes(String path) {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT).GET();
+        if (token != null) {
+            req.header("Authorization", "Bearer " + token);
+        }
+        return await(http.sendAsync(req.build(), HttpResponse.BodyHandlers.ofByteArray()).handle((resp, err) -> {
+            if (err != null) {
+                throw new ParleyException(ErrorCode.UNAVAILABLE, "cannot reach " + base + ": " + err, err);
+            }
+            if (resp.statusCode() != 200) {
+                answer("GET", path, new StringAnswer(resp, new String(resp.body(), StandardCharsets.UTF_8)));
+            }
+            return resp.body();
+        }));
+    }
+
     /** The raw bytes at a path (an avatar); refusals as for JSON calls. */
     byte[] bytes(String path) {
         HttpRequest req = HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT).GET().build();

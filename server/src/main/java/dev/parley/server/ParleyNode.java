@@ -169,6 +169,8 @@ public final class ParleyNode implements AutoCloseable {
                 config.limits().maxGroupSize());
         PeopleServices people = NodePeople.wire(config, db, reach, memberships, publisher, messages, groups, links.devices,
                 push, ids, clock);
+        dev.parley.server.attachment.AttachmentIntake attachments = NodeAttachments.wire(config, db, messages, ids, timers,
+                clock);
         HistoryService history = new HistoryService(messageStore, conversationStore, config.limits().maxPageSize(),
                 (user, conversation) -> people.requests().pendingFor(user, conversation).isPresent());
         ConversationList conversationList = new ConversationList(conversationStore, messageStore,
@@ -200,7 +202,8 @@ public final class ParleyNode implements AutoCloseable {
                         "committedWrites", shards.tasks(),
                         "writeRetries", shards.retries(),
                         "uptimeSeconds", (System.currentTimeMillis() - startedAt) / 1000),
-                AdminToken.obtain(config), push, people);
+                AdminToken.obtain(config), push, people, attachments,
+                new dev.parley.core.search.SearchService(new dev.parley.store.JdbcSearchStore(shards)));
 
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(config.host())

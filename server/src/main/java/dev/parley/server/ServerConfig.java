@@ -18,7 +18,16 @@ import java.util.Locale;
  */
 public record ServerConfig(Network network, Storage storage, Cluster cluster, Limits limits, Timing timing,
                            Passwords passwords, Observability observability, Retention retention, Admin admin,
-                           Push push, Accounts accounts, People people, Messages messages) {
+                           Push push, Accounts accounts, People people, Messages messages,
+                           Attachments attachments) {
+
+    /** Without an {@code attachments} section: its defaults. */
+    public ServerConfig(Network network, Storage storage, Cluster cluster, Limits limits, Timing timing,
+                        Passwords passwords, Observability observability, Retention retention, Admin admin, Push push,
+                        Accounts accounts, People people, Messages messages) {
+        this(network, storage, cluster, limits, timing, passwords, observability, retention, admin, push, accounts,
+                people, messages, Attachments.defaults());
+    }
 
     /** Without a {@code messages} section: its defaults. */
     public ServerConfig(Network network, Storage storage, Cluster cluster, Limits limits, Timing timing,
@@ -63,12 +72,13 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
         require(accounts != null, "accounts", "must be set");
         require(people != null, "people", "must be set");
         require(messages != null, "messages", "must be set");
+        require(attachments != null, "attachments", "must be set");
     }
 
     public static ServerConfig defaults() {
         return new ServerConfig(Network.defaults(), Storage.defaults(), Cluster.defaults(), Limits.defaults(),
                 Timing.defaults(), Passwords.defaults(), Observability.defaults(), Retention.defaults(), Admin.defaults(),
-                Push.defaults(), Accounts.defaults(), People.defaults(), Messages.defaults());
+                Push.defaults(), Accounts.defaults(), People.defaults(), Messages.defaults(), Attachments.defaults());
     }
 
     public String host() {
@@ -93,67 +103,72 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
 
     public ServerConfig withNetwork(Network n) {
         return new ServerConfig(n, storage, cluster, limits, timing, passwords, observability, retention, admin, push,
-                accounts, people, messages);
+                accounts, people, messages, attachments);
     }
 
     public ServerConfig withStorage(Storage s) {
         return new ServerConfig(network, s, cluster, limits, timing, passwords, observability, retention, admin, push,
-                accounts, people, messages);
+                accounts, people, messages, attachments);
     }
 
     public ServerConfig withCluster(Cluster c) {
         return new ServerConfig(network, storage, c, limits, timing, passwords, observability, retention, admin, push,
-                accounts, people, messages);
+                accounts, people, messages, attachments);
     }
 
     public ServerConfig withLimits(Limits l) {
         return new ServerConfig(network, storage, cluster, l, timing, passwords, observability, retention, admin, push,
-                accounts, people, messages);
+                accounts, people, messages, attachments);
     }
 
     public ServerConfig withTiming(Timing t) {
         return new ServerConfig(network, storage, cluster, limits, t, passwords, observability, retention, admin, push,
-                accounts, people, messages);
+                accounts, people, messages, attachments);
     }
 
     public ServerConfig withPasswords(Passwords p) {
         return new ServerConfig(network, storage, cluster, limits, timing, p, observability, retention, admin, push,
-                accounts, people, messages);
+                accounts, people, messages, attachments);
     }
 
     public ServerConfig withObservability(Observability o) {
         return new ServerConfig(network, storage, cluster, limits, timing, passwords, o, retention, admin, push,
-                accounts, people, messages);
+                accounts, people, messages, attachments);
     }
 
     public ServerConfig withRetention(Retention r) {
         return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, r, admin, push,
-                accounts, people, messages);
+                accounts, people, messages, attachments);
     }
 
     public ServerConfig withAdmin(Admin a) {
         return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, retention, a, push,
-                accounts, people, messages);
+                accounts, people, messages, attachments);
     }
 
     public ServerConfig withPush(Push p) {
         return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, retention, admin, p,
-                accounts, people, messages);
+                accounts, people, messages, attachments);
     }
 
     public ServerConfig withAccounts(Accounts a) {
         return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, retention, admin, push,
-                a, people, messages);
+                a, people, messages, attachments);
+    }
+
+    public ServerConfig withAttachments(Attachments a) {
+        return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, retention, admin, push,
+                accounts, people, messages, a);
     }
 
     public ServerConfig withPeople(People p) {
         return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, retention, admin, push,
-                accounts, p, messages);
+                accounts, p, messages, attachments);
     }
 
     public ServerConfig withMessages(Messages m) {
         return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, retention, admin, push,
-                accounts, people, m);
+                accounts, people, m, attachments);
     }
 
     public ServerConfig withAddress(String host, int port) {
@@ -581,6 +596,58 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
 
         public People withDeletedAccountMessages(dev.parley.core.account.AccountDeletion.Messages policy) {
             return new People(messageRequests, policy, maxAvatarBytes, avatarPixels, reportsPerDay);
+        }
+    }
+
+    /**
+     * Attachments (docs/operations.md, "Attachments"): whether the node takes uploads, the largest
+     * upload, each user's quota over all their uploads, how many attachments one message carries,
+     * how long an upload may wait to be sent before it is removed, the types (as sniffed from the
+     * content) the node accepts, and the directory the bytes live in (null: {@code attachments}
+     * under the data directory).
+     */
+    public record Attachments(boolean enabled, long maxBytes, long quotaBytes, int perMessage, Duration unsentExpiry,
+                              List<String> allowedTypes, Path directory) {
+        /** What the node accepts unless configured otherwise: no executables, no unknown binaries. */
+        public static final List<String> DEFAULT_TYPES = List.of("image/jpeg", "image/png", "image/gif", "image/webp",
+                "application/pdf", "application/zip", "application/gzip", "application/x-7z-compressed", "text/plain",
+                "audio/mpeg", "audio/ogg", "audio/wav", "audio/flac", "video/mp4", "video/webm");
+
+        public Attachments {
+            require(maxBytes >= 1024 && maxBytes <= 4L * 1024 * 1024 * 1024, "attachments.maxBytes", "must be 1KiB to 4GiB");
+            require(quotaBytes >= maxBytes, "attachments.quotaBytes", "must be at least attachments.maxBytes");
+            require(perMessage >= 1 && perMessage <= dev.parley.protocol.FrameCodec.MAX_ATTACHMENTS,
+                    "attachments.perMessage", "must be 1 to " + dev.parley.protocol.FrameCodec.MAX_ATTACHMENTS);
+            require(unsentExpiry != null && unsentExpiry.toSeconds() >= 1, "attachments.unsentExpiry",
+                    "must be at least 1s");
+            require(allowedTypes != null && !allowedTypes.isEmpty(), "attachments.allowedTypes", "must name a type");
+            allowedTypes = List.copyOf(allowedTypes);
+        }
+
+        public static Attachments defaults() {
+            return new Attachments(true, 25L * 1024 * 1024, 1024L * 1024 * 1024, 10, Duration.ofHours(24),
+                    DEFAULT_TYPES, null);
+        }
+
+        /** Where the bytes live: {@code directory}, or {@code attachments} under the data directory. */
+        public Path directory(Path dataDir) {
+            return directory != null ? directory : dataDir.resolve("attachments");
+        }
+
+        public Attachments withLimits(long max, long quota) {
+            return new Attachments(enabled, max, quota, perMessage, unsentExpiry, allowedTypes, directory);
+        }
+
+        public Attachments withUnsentExpiry(Duration expiry) {
+            return new Attachments(enabled, maxBytes, quotaBytes, perMessage, expiry, allowedTypes, directory);
+        }
+
+        public Attachments withDirectory(Path dir) {
+            return new Attachments(enabled, maxBytes, quotaBytes, perMessage, unsentExpiry, allowedTypes, dir);
+        }
+
+        public Attachments withAllowedTypes(List<String> types) {
+            return new Attachments(enabled, maxBytes, quotaBytes, perMessage, unsentExpiry, types, directory);
         }
     }
 

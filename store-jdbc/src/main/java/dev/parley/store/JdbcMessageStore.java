@@ -118,7 +118,7 @@ public final class JdbcMessageStore implements MessageStore {
         }
         Message m = new Message(r.conversationId(), seq, r.createdAt(), r.senderId(), r.senderDeviceId(), r.clientId(),
                 r.kind(), r.body(), r.title(), r.userIds(), r.role(), r.replyTo(), quote, r.targetSeq(), List.of(), 0, 0,
-                null, r.mentions());
+                null, r.mentions(), r.attachments());
         PreparedStatement ins = s.prepare(MessageRows.INSERT_IF_MEMBER);
         MessageRows.bind(ins, m);
         if (r.replyTo() > 0) {
@@ -149,6 +149,11 @@ public final class JdbcMessageStore implements MessageStore {
         if (r.kind().isAction()) {
             ActionRows.apply(s, m);
         }
+        if (!m.attachments().isEmpty()) {
+            MessageAttachments.insert(s, m);
+        }
+        MessageSearchIndex.add(s, m);
+        MessageSearchIndex.afterAction(s, m);
         Membership current = null;
         if (r.knownMembershipVersion() >= 0 && r.knownMembershipVersion() != version) {
             current = new Membership(r.conversationId(), kind, MembershipChanges.currentRoles(s, r.conversationId()), version);
@@ -213,7 +218,8 @@ public final class JdbcMessageStore implements MessageStore {
         try (ResultSet rs = row.executeQuery()) {
             original = rs.next() ? MessageRows.readWithQuote(rs) : null;
         }
-        return original == null ? null : ReactionRows.attach(s, List.of(original)).getFirst();
+        return original == null ? null
+                : MessageAttachments.fill(s, ReactionRows.attach(s, List.of(original))).getFirst();
     }
 
     @Override
@@ -233,7 +239,7 @@ public final class JdbcMessageStore implements MessageStore {
         return deleted;
     }
 
-    private static long deleteOlderThan(Database db, long cutoffMillis) {
+    private long deleteOlderThan(Database db, long cutoffMillis) {
         // Conversations created after the cutoff cannot hold older entries.
         List<Long> candidates = db.read(s -> {
             PreparedStatement ps = s.prepare("SELECT id FROM conversations WHERE created_at < ?");
@@ -257,7 +263,7 @@ public final class JdbcMessageStore implements MessageStore {
                 }
             });
             if (upTo > 0) {
-                deleted += Futures.await(db.write(id, s -> {
+                Deleted d = Futures.await(db.write(id, s -> {
                     for (String table : new String[]{"reactions", "mentioned"}) {
                         PreparedStatement beside = s.prepare("DELETE FROM " + table
                                 + " WHERE conversation_id = ? AND seq <= ?");
@@ -265,25 +271,81 @@ public final class JdbcMessageStore implements MessageStore {
                         beside.setLong(2, upTo);
                         beside.executeUpdate();
                     }
+                    List<Long> carried = new java.util.ArrayList<>();
+                    PreparedStatement find = s.prepare("SELECT DISTINCT attachment_id FROM message_attachments"
+                            + " WHERE conversation_id = ? AND seq <= ?");
+                    find.setLong(1, id);
+                    find.setLong(2, upTo);
+                    try (ResultSet rs = find.executeQuery()) {
+                        while (rs.next()) {
+                            carried.add(rs.getLong(1));
+                        }
+                    }
+                    PreparedStatement links = s.prepare("DELETE FROM message_attachments WHERE conversation_id = ?"
+                            + " AND seq <= ?");
+                    links.setLong(1, id);
+                    links.setLong(2, upTo);
+                    links.executeUpdate();
+                    MessageSearchIndex.removeUpTo(s, id, upTo);
                     PreparedStatement del = s.prepare("DELETE FROM messages WHERE conversation_id = ? AND seq <= ?");
                     del.setLong(1, id);
                     del.setLong(2, upTo);
-                    return (long) del.executeUpdate();
+                    return new Deleted(del.executeUpdate(), carried);
                 }));
+                deleted += d.entries();
+                unsend(d.attachments());
             }
         }
         return deleted;
     }
 
+    private record Deleted(long entries, List<Long> attachments) {
+    }
+
+    /**
+     * Marks uploads whose carrying entries were deleted as unsent again, so the attachment
+     * sweeper removes them (and their bytes) unless another entry still carries them.
+     */
+    private void unsend(List<Long> attachments) {
+        for (long attachment : attachments) {
+            Futures.await(shards.forKey(attachment).write(attachment, s -> {
+                PreparedStatement ps = s.prepare("UPDATE attachments SET sent_at = NULL WHERE id = ?");
+                ps.setLong(1, attachment);
+                return ps.executeUpdate();
+            }));
+        }
+    }
+
     @Override
     public long eraseText(ConversationId conversation, UserId sender) {
-        return Futures.await(shards.forConversation(conversation).write(conversation.value(), s -> {
+        Deleted d = Futures.await(shards.forConversation(conversation).write(conversation.value(), s -> {
+            MessageSearchIndex.removeBySender(s, conversation.value(), sender.value());
+            // The files go with the text: nobody but their owner (gone) can fetch them any more.
+            String bySender = " FROM message_attachments WHERE conversation_id = ? AND seq IN (SELECT seq FROM messages"
+                    + " WHERE conversation_id = ? AND sender_id = ? AND kind = 'text')";
+            List<Long> carried = new java.util.ArrayList<>();
+            PreparedStatement find = s.prepare("SELECT DISTINCT attachment_id" + bySender);
+            find.setLong(1, conversation.value());
+            find.setLong(2, conversation.value());
+            find.setLong(3, sender.value());
+            try (ResultSet rs = find.executeQuery()) {
+                while (rs.next()) {
+                    carried.add(rs.getLong(1));
+                }
+            }
+            PreparedStatement links = s.prepare("DELETE" + bySender);
+            links.setLong(1, conversation.value());
+            links.setLong(2, conversation.value());
+            links.setLong(3, sender.value());
+            links.executeUpdate();
             PreparedStatement ps = s.prepare("UPDATE messages SET body = NULL WHERE conversation_id = ? AND sender_id = ?"
                     + " AND kind IN ('text', 'edited') AND body IS NOT NULL");
             ps.setLong(1, conversation.value());
             ps.setLong(2, sender.value());
-            return (long) ps.executeUpdate();
+            return new Deleted(ps.executeUpdate(), carried);
         }));
+        unsend(d.attachments());
+        return d.entries();
     }
 
     @Override
@@ -295,7 +357,7 @@ public final class JdbcMessageStore implements MessageStore {
             ps.setLong(2, afterSeq);
             ps.setLong(3, upToSeq);
             ps.setInt(4, limit);
-            return ReactionRows.attach(s, MessageRows.readAllWithQuotes(ps));
+            return MessageAttachments.fill(s, ReactionRows.attach(s, MessageRows.readAllWithQuotes(ps)));
         });
     }
 
@@ -340,8 +402,9 @@ public final class JdbcMessageStore implements MessageStore {
             ps.setLong(2, beforeSeq);
             ps.setLong(3, upToSeq);
             ps.setInt(4, limit);
-            return ReactionRows.attach(s, MessageRows.readAllWithQuotes(ps));
+            return MessageAttachments.fill(s, ReactionRows.attach(s, MessageRows.readAllWithQuotes(ps)));
         });
+        page = new java.util.ArrayList<>(page);
         Collections.reverse(page);
         return page;
     }

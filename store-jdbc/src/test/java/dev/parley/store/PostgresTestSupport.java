@@ -26,9 +26,9 @@ final class PostgresTestSupport {
     static final String USER = System.getProperty("parley.test.postgres.user", "postgres");
     static final String PASSWORD = System.getProperty("parley.test.postgres.password");
     /** The application's tables, children first. */
-    static final List<String> TABLES = List.of("mentioned", "reactions", "report_entries", "reports", "message_requests", "blocks", "avatars",
-            "profiles", "messages", "members", "direct_pairs", "conversations", "devices", "usernames", "users",
-            "invites");
+    static final List<String> TABLES = List.of("message_search", "message_attachments", "attachments", "mentioned",
+            "reactions", "report_entries", "reports", "message_requests", "blocks", "avatars", "profiles", "messages",
+            "members", "direct_pairs", "conversations", "devices", "usernames", "users", "invites");
 
     private PostgresTestSupport() {
     }

@@ -2,6 +2,7 @@ package dev.parley.core.message;
 
 import dev.parley.core.account.DeviceId;
 import dev.parley.core.account.UserId;
+import dev.parley.core.attachment.Attachment;
 import dev.parley.core.conversation.ConversationId;
 import dev.parley.core.conversation.Role;
 
@@ -24,12 +25,23 @@ import java.util.List;
 public record AppendRequest(ConversationId conversationId, UserId senderId, DeviceId senderDeviceId,
                             String clientId, MessageKind kind, String body, String title, List<UserId> userIds,
                             Role role, MembershipChange change, long createdAt, long knownMembershipVersion,
-                            long replyTo, long targetSeq, long targetNotBefore, List<Mention> mentions) {
+                            long replyTo, long targetSeq, long targetNotBefore, List<Mention> mentions,
+                            List<Attachment> attachments) {
 
     public AppendRequest {
         // In text order, the one order every store keeps them in.
         mentions = mentions == null ? List.of()
                 : mentions.stream().sorted(java.util.Comparator.comparingInt(Mention::offset)).toList();
+        attachments = attachments == null ? List.of() : List.copyOf(attachments);
+    }
+
+    /** Without attachments. */
+    public AppendRequest(ConversationId conversationId, UserId senderId, DeviceId senderDeviceId, String clientId,
+                         MessageKind kind, String body, String title, List<UserId> userIds, Role role,
+                         MembershipChange change, long createdAt, long knownMembershipVersion, long replyTo,
+                         long targetSeq, long targetNotBefore, List<Mention> mentions) {
+        this(conversationId, senderId, senderDeviceId, clientId, kind, body, title, userIds, role, change, createdAt,
+                knownMembershipVersion, replyTo, targetSeq, targetNotBefore, mentions, List.of());
     }
 
     /** Without mentions. */
@@ -77,6 +89,17 @@ public record AppendRequest(ConversationId conversationId, UserId senderId, Devi
                                      long replyTo, List<Mention> mentions) {
         return new AppendRequest(conversationId, senderId, senderDeviceId, clientId, MessageKind.TEXT, body,
                 null, null, null, null, createdAt, knownMembershipVersion, replyTo, 0, 0, mentions);
+    }
+
+    /**
+     * A text message carrying the sender's uploads (its body may be empty), answering
+     * {@code replyTo} (0: none) and mentioning members, as {@link #text} does.
+     */
+    public static AppendRequest textWithFiles(ConversationId conversationId, UserId senderId, DeviceId senderDeviceId,
+                                              String clientId, String body, long createdAt, long knownMembershipVersion,
+                                              long replyTo, List<Mention> mentions, List<Attachment> attachments) {
+        return new AppendRequest(conversationId, senderId, senderDeviceId, clientId, MessageKind.TEXT, body,
+                null, null, null, null, createdAt, knownMembershipVersion, replyTo, 0, 0, mentions, attachments);
     }
 
     /**
@@ -135,6 +158,11 @@ public record AppendRequest(ConversationId conversationId, UserId senderId, Devi
                 && (original.deletedAt() != 0 || original.kind() == MessageKind.EDITED);
         return original.kind() == kind && (erased || java.util.Objects.equals(original.body(), body))
                 && original.replyTo() == replyTo && original.targetSeq() == targetSeq
-                && (erased || original.mentions().equals(mentions));
+                && (erased || original.mentions().equals(mentions))
+                && (erased || ids(original.attachments()).equals(ids(attachments)));
+    }
+
+    private static List<Long> ids(List<Attachment> attachments) {
+        return attachments.stream().map(Attachment::id).toList();
     }
 }

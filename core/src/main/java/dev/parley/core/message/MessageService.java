@@ -36,6 +36,8 @@ public final class MessageService {
     /** How long after sending a message its sender may edit it; zero: never. */
     private volatile java.time.Duration editWindow = DEFAULT_EDIT_WINDOW;
     private volatile java.util.function.Consumer<Message> loneDirectEntries = m -> { };
+    private volatile dev.parley.core.attachment.AttachmentService attachments;
+    private volatile java.util.concurrent.Executor blocking = Runnable::run;
 
     public MessageService(MessageStore store, MembershipDirectory memberships, EventPublisher publisher,
                           Clock clock, int maxBodyBytes) {
@@ -73,6 +75,51 @@ public final class MessageService {
      */
     public void onLoneDirectEntry(java.util.function.Consumer<Message> listener) {
         this.loneDirectEntries = listener;
+    }
+
+    /**
+     * Who checks the attachments a message carries, and the executor its blocking reads run on.
+     * Without it, a send that names attachments is refused.
+     */
+    public void attachments(dev.parley.core.attachment.AttachmentService service, java.util.concurrent.Executor executor) {
+        this.attachments = service;
+        this.blocking = executor;
+    }
+
+    /**
+     * Sends a message carrying the caller's own uploads (ids), with optional text ({@code body}
+     * may be empty when there is at least one attachment), answering {@code replyTo} (0: none) and
+     * mentioning {@code mentions} as {@link #send(Caller, ConversationId, String, String, long, List)} does.
+     */
+    public CompletableFuture<Message> send(Caller caller, ConversationId conversationId, String clientId, String body,
+                                           long replyTo, List<Mention> mentions, List<Long> attachmentIds) {
+        if (attachmentIds == null || attachmentIds.isEmpty()) {
+            return send(caller, conversationId, clientId, body, replyTo, mentions);
+        }
+        dev.parley.core.attachment.AttachmentService service = attachments;
+        try {
+            if (service == null) {
+                throw ChatException.invalid("this node does not take attachments");
+            }
+            if (replyTo < 0) {
+                throw ChatException.invalid("replyTo must be a seq");
+            }
+            if (!body.isEmpty()) {
+                checkBody(body);
+            }
+        } catch (ChatException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return CompletableFuture.supplyAsync(() -> service.forSend(caller, attachmentIds), blocking)
+                .thenCompose(carried -> append(caller, conversationId, (membership, version) ->
+                        AppendRequest.textWithFiles(conversationId, caller.userId(), caller.deviceId(), clientId, body,
+                                clock.millis(), version, replyTo,
+                                mentions.isEmpty() ? mentions : Mentions.require(body, mentions, membership), carried))
+                        .thenApply(entry -> {
+                            Message m = entry.orElseThrow();
+                            blocking.execute(() -> service.sent(carried));
+                            return m;
+                        }));
     }
 
     public CompletableFuture<Message> send(Caller caller, ConversationId conversationId, String clientId, String body) {

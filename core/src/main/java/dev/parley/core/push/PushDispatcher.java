@@ -411,11 +411,24 @@ public final class PushDispatcher implements AutoCloseable {
             if (!latest.isEmpty() && latest.getFirst().body() != null) {
                 Message m = latest.getFirst();
                 sender = accounts.findAccount(m.senderId()).map(Account::username).orElse(null);
-                preview = shorten(m.body(), settings.previewChars());
+                preview = shorten(m.body().isEmpty() ? attachmentsPreview(m) : m.body(), settings.previewChars());
             }
         }
         return new PushNotification(key.user(), key.device(), target.get(), key.conversation(), row.seq(), unread,
                 sender, preview);
+    }
+
+    /**
+     * What a preview says of a message that is only attachments: "Photo" or "File" (never a file
+     * name, which can say more than the sender meant to show on a lock screen).
+     */
+    static String attachmentsPreview(Message m) {
+        if (m.attachments().isEmpty()) {
+            return "";
+        }
+        boolean photos = m.attachments().stream().allMatch(dev.parley.core.attachment.Attachment::image);
+        int n = m.attachments().size();
+        return n == 1 ? (photos ? "Photo" : "File") : n + (photos ? " photos" : " files");
     }
 
     /** At most {@code max} code points, with an ellipsis when cut. */

@@ -55,7 +55,9 @@ public final class ConfigLoader {
                     "hashingThreads", "hashingQueue", "trustedProxies"},
             "people", new String[]{"messageRequests", "deletedAccountMessages", "maxAvatarBytes", "avatarPixels",
                     "reportsPerDay"},
-            "messages", new String[]{"editWindow"});
+            "messages", new String[]{"editWindow"},
+            "attachments", new String[]{"enabled", "maxBytes", "quotaBytes", "perMessage", "unsentExpiry",
+                    "allowedTypes", "directory"});
 
     private ConfigLoader() {
     }
@@ -69,7 +71,8 @@ public final class ConfigLoader {
                 limits(s, d.limits()), timing(s, d.timing()), passwords(s, d.passwords()),
                 observability(s, d.observability()), retention(s, d.retention()),
                 admin(s, d.admin()), push(s, d.push()), accounts(s, d.accounts()), people(s, d.people()),
-                new ServerConfig.Messages(s.duration("messages.editWindow", d.messages().editWindow())));
+                new ServerConfig.Messages(s.duration("messages.editWindow", d.messages().editWindow())),
+                attachments(s, d.attachments()));
     }
 
     @SuppressWarnings("unchecked")
@@ -195,6 +198,14 @@ public final class ConfigLoader {
                         s.string("people.deletedAccountMessages", d.deletedAccountMessages().wire()))),
                 s.integer("people.maxAvatarBytes", d.maxAvatarBytes()), s.integer("people.avatarPixels", d.avatarPixels()),
                 s.integer("people.reportsPerDay", d.reportsPerDay()));
+    }
+
+    private static ServerConfig.Attachments attachments(Settings s, ServerConfig.Attachments d) {
+        return new ServerConfig.Attachments(s.bool("attachments.enabled", d.enabled()),
+                s.size("attachments.maxBytes", d.maxBytes()), s.size("attachments.quotaBytes", d.quotaBytes()),
+                s.integer("attachments.perMessage", d.perMessage()),
+                s.duration("attachments.unsentExpiry", d.unsentExpiry()),
+                s.list("attachments.allowedTypes", d.allowedTypes()), s.path("attachments.directory", d.directory()));
     }
 
     private interface Parse<T> {

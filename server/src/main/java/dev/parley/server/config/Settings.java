@@ -103,6 +103,12 @@ final class Settings {
         return (int) bytes;
     }
 
+    /** A byte count, with an optional unit (KiB, MiB, GiB). */
+    long size(String setting, long fallback) {
+        String s = string(setting, null);
+        return s == null ? fallback : parseSize(setting, s);
+    }
+
     boolean bool(String setting, boolean fallback) {
         String s = string(setting, null);
         if (s == null) {

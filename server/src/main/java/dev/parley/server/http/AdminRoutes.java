@@ -34,10 +34,17 @@ public final class AdminRoutes {
     private final byte[] token;
     private final Responder respond;
     private final PeopleServices people;
+    private dev.parley.server.attachment.AttachmentIntake attachments;
 
     public AdminRoutes(AccountService accounts, SqliteAdministration administration,
                        Supplier<Map<String, Object>> liveStats, String token, Responder respond) {
         this(accounts, administration, liveStats, token, respond, null);
+    }
+
+    /** Backups then also save the attachments' bytes (beside the database copy). */
+    AdminRoutes withAttachments(dev.parley.server.attachment.AttachmentIntake intake) {
+        this.attachments = intake;
+        return this;
     }
 
     public AdminRoutes(AccountService accounts, SqliteAdministration administration,
@@ -119,8 +126,11 @@ public final class AdminRoutes {
             embeddedOnly();
             long start = System.nanoTime();
             long bytes = administration.backup(path);
-            return new JsonObject().put("path", path.toAbsolutePath().toString()).put("bytes", bytes)
-                    .put("millis", (System.nanoTime() - start) / 1_000_000);
+            JsonObject answer = new JsonObject().put("path", path.toAbsolutePath().toString()).put("bytes", bytes);
+            if (attachments != null && attachments.blobs() instanceof dev.parley.server.attachment.DirectoryBlobStore d) {
+                answer.put("attachments", dev.parley.server.attachment.AttachmentBackup.save(path, d.root()));
+            }
+            return answer.put("millis", (System.nanoTime() - start) / 1_000_000);
         }));
         r.get("/admin/v1/users/:username/export").handler(ctx -> run(ctx, 200, () -> {
             Account a = user(ctx);

@@ -39,7 +39,7 @@ public final class ApiRoutes {
         Router r = Router.router(vertx);
         routes.guard(r, "/admin/v1/*");
         new AdminRoutes(services.accounts(), services.administration(), services.liveStats(), services.adminToken(),
-                routes.respond, services.people()).mount(r);
+                routes.respond, services.people()).withAttachments(services.attachments()).mount(r);
         routes.errors(r);
         return r;
     }
@@ -58,13 +58,15 @@ public final class ApiRoutes {
             ctx.response().putHeader("Cache-Control", "no-store");
             ctx.next();
         });
-        // The avatar upload's body is an image with a limit of its own (PeopleRoutes.mountUploads).
+        // The avatar upload's body is an image with a limit of its own (PeopleRoutes.mountUploads);
+        // an attachment upload's is the file, streamed to disk (AttachmentRoutes).
         jsonRoute(r, prefix).handler(this::jsonBodiesOnly);
         jsonRoute(r, prefix).handler(BodyHandler.create(false).setBodyLimit(s.config().limits().maxHttpBodyBytes()));
     }
 
     private static io.vertx.ext.web.Route jsonRoute(Router r, String prefix) {
-        return prefix.equals("/v1/*") ? r.routeWithRegex("^/v1/(?!" + PeopleRoutes.UPLOAD.substring(4) + "$).*")
+        return prefix.equals("/v1/*") ? r.routeWithRegex("^/v1/(?!(" + PeopleRoutes.UPLOAD.substring(4) + "|"
+                + AttachmentRoutes.UPLOAD.substring(4) + ")$).*")
                 : r.route(prefix);
     }
 
@@ -92,6 +94,12 @@ public final class ApiRoutes {
             PeopleRoutes people = new PeopleRoutes(s, respond, conversations);
             people.mountUploads(r);
             people.mount(r);
+        }
+        if (s.attachments() != null) {
+            new AttachmentRoutes(s, respond).mount(r);
+        }
+        if (s.search() != null) {
+            new SearchRoutes(s.search(), respond).mount(r);
         }
         r.get("/health").handler(this::health);
         r.get("/health/ready").handler(this::health);

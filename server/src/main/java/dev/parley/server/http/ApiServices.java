@@ -20,7 +20,28 @@ public record ApiServices(ServerConfig config, AccountService accounts, Conversa
                           HistoryService history, GroupService groups, ConversationList conversationList,
                           NodeMetrics metrics, Supplier<Readiness> readiness, SqliteAdministration administration,
                           Supplier<Map<String, Object>> liveStats, String adminToken, NodePush push,
-                          PeopleServices people) {
+                          PeopleServices people, dev.parley.server.attachment.AttachmentIntake attachments,
+                          dev.parley.core.search.SearchService search) {
+
+    /** Without search (its route is not mounted). */
+    public ApiServices(ServerConfig config, AccountService accounts, ConversationService conversations,
+                       HistoryService history, GroupService groups, ConversationList conversationList,
+                       NodeMetrics metrics, Supplier<Readiness> readiness, SqliteAdministration administration,
+                       Supplier<Map<String, Object>> liveStats, String adminToken, NodePush push,
+                       PeopleServices people, dev.parley.server.attachment.AttachmentIntake attachments) {
+        this(config, accounts, conversations, history, groups, conversationList, metrics, readiness, administration,
+                liveStats, adminToken, push, people, attachments, null);
+    }
+
+    /** Without attachments (their routes are not mounted). */
+    public ApiServices(ServerConfig config, AccountService accounts, ConversationService conversations,
+                       HistoryService history, GroupService groups, ConversationList conversationList,
+                       NodeMetrics metrics, Supplier<Readiness> readiness, SqliteAdministration administration,
+                       Supplier<Map<String, Object>> liveStats, String adminToken, NodePush push,
+                       PeopleServices people) {
+        this(config, accounts, conversations, history, groups, conversationList, metrics, readiness, administration,
+                liveStats, adminToken, push, people, null);
+    }
 
     /** Without the people routes (profiles, blocks, requests, reports). */
     public ApiServices(ServerConfig config, AccountService accounts, ConversationService conversations,

@@ -152,6 +152,21 @@ final class Views {
                     new JsonArray(r.users().stream().map(UserId::value).toList())));
             o.put("reactions", reactions);
         }
+        if (!m.attachments().isEmpty()) {
+            JsonArray carried = new JsonArray();
+            m.attachments().forEach(a -> carried.add(attachment(a)));
+            o.put("attachments", carried);
+        }
+        return o;
+    }
+
+    /** An attachment's description, as in a message's {@code attachments} and from {@code GET /v1/attachments/{id}}. */
+    static JsonObject attachment(dev.parley.core.attachment.Attachment a) {
+        JsonObject o = new JsonObject().put("id", a.id()).put("name", a.name()).put("contentType", a.contentType())
+                .put("size", a.size()).put("sha256", a.sha256());
+        if (a.image()) {
+            o.put("width", a.width()).put("height", a.height());
+        }
         return o;
     }
 

@@ -369,7 +369,7 @@ public final class ChatConnection {
         appendEntry(s.type(), s.rid(), s.clientId(), s.conversationId(), () -> services.messages()
                 .send(caller, new ConversationId(s.conversationId()), s.clientId(), s.body(), s.replyTo(),
                         s.mentions().stream().map(m -> new dev.parley.core.message.Mention(new UserId(m.userId()),
-                                m.offset(), m.length())).toList())
+                                m.offset(), m.length())).toList(), s.attachments())
                 .thenApply(java.util.Optional::of));
     }
 

@@ -21,7 +21,9 @@ public final class WireFrames {
                 m.title(), ids, m.role() == null ? null : m.role().wire(), m.replyTo(), quote(m.quote()), m.targetSeq(),
                 reactions(m.reactions()), m.editedAt(), m.deletedAt(), m.deletedBy() == null ? 0 : m.deletedBy().value(),
                 m.mentions().stream().map(x -> new ClientFrame.Mention(x.userId().value(), x.offset(), x.length()))
-                        .toList());
+                        .toList(),
+                m.attachments().stream().map(a -> new ServerFrame.Attachment(a.id(), a.name(), a.contentType(), a.size(),
+                        a.sha256(), a.width(), a.height())).toList());
     }
 
     private static List<ServerFrame.Reaction> reactions(List<Reaction> reactions) {

@@ -57,6 +57,26 @@ class ConfigLoaderTest {
         assertThat(c.admin()).isEqualTo(d.admin());
         assertThat(c.messages()).isEqualTo(d.messages());
         assertThat(c.storage().durability()).isEqualTo(Durability.FSYNC);
+        assertThat(c.attachments()).isEqualTo(d.attachments());
+    }
+
+    @Test
+    void attachmentSettingsComeFromTheFileAndTheEnvironmentAndAreChecked() throws IOException {
+        Path file = Files.createTempFile("parley-attachments", ".yaml");
+        try {
+            Files.writeString(file, "attachments:\n  maxBytes: 2MiB\n  unsentExpiry: 2h\n"
+                    + "  allowedTypes: [image/png, application/x-executable]\n");
+            ServerConfig c = ConfigLoader.load(file, Map.of("PARLEY_ATTACHMENTS_QUOTA_BYTES", "3GiB"));
+            assertThat(c.attachments().maxBytes()).isEqualTo(2L * 1024 * 1024);
+            assertThat(c.attachments().quotaBytes()).isEqualTo(3L * 1024 * 1024 * 1024);
+            assertThat(c.attachments().unsentExpiry()).isEqualTo(java.time.Duration.ofHours(2));
+            assertThat(c.attachments().allowedTypes()).containsExactly("image/png", "application/x-executable");
+            Files.writeString(file, "attachments:\n  maxBytes: 2MiB\n  quotaBytes: 1MiB\n");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigLoader.load(file, Map.of()))
+                    .hasMessageContaining("attachments.quotaBytes");
+        } finally {
+            Files.deleteIfExists(file);
+        }
     }
 
     @Test
@@ -78,6 +98,7 @@ class ConfigLoaderTest {
         assertThat(c.dataDir()).isEqualTo(cluster.resolve("node2"));
         assertThat(c.push().vapidKeyFile(c.dataDir())).isEqualTo(cluster.resolve("vapid.json"));
         assertThat(c.push().fcmServiceAccountFile()).isNull();
+        assertThat(c.attachments().directory(c.dataDir())).isEqualTo(cluster.resolve("attachments"));
     }
 
     @Test

@@ -8,6 +8,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.parley.protocol.ClientFrame;
 import dev.parley.protocol.ServerFrame;
 import dev.parley.server.support.Rest;
+import dev.parley.server.support.SmallFileSystem;
 import dev.parley.server.support.TestNode;
 import dev.parley.server.support.TestSocket;
 import dev.parley.server.support.TestUser;
@@ -15,7 +16,6 @@ import dev.parley.store.Durability;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -29,7 +29,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -50,35 +49,12 @@ class FullDiskTest {
 
     @BeforeAll
     static void mountSmallFileSystem() throws Exception {
-        mountPoint = Files.createTempDirectory("parley-full-disk");
-        String why = null;
-        if (!"root".equals(System.getProperty("user.name"))) {
-            why = "not running as root";
-        } else {
-            Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + TMPFS_SIZE + ",mode=0700", "tmpfs",
-                    mountPoint.toString()).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes());
-            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                why = "mount -t tmpfs failed: " + out.strip();
-            }
-        }
-        if (why != null) {
-            Files.deleteIfExists(mountPoint);
-            mountPoint = null;
-            Assumptions.abort("FullDiskTest needs root and permission to mount a small tmpfs (" + why + "); skipped");
-        }
+        mountPoint = SmallFileSystem.mount(TMPFS_SIZE, "FullDiskTest");
     }
 
     @AfterAll
     static void unmount() throws Exception {
-        if (mountPoint == null) {
-            return;
-        }
-        Process p = new ProcessBuilder("umount", mountPoint.toString()).inheritIO().start();
-        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            new ProcessBuilder("umount", "-l", mountPoint.toString()).inheritIO().start().waitFor(30, TimeUnit.SECONDS);
-        }
-        Files.deleteIfExists(mountPoint);
+        SmallFileSystem.unmount(mountPoint);
     }
 
     @Test

@@ -121,6 +121,11 @@ public final class ForkedNode implements AutoCloseable {
         throw new IllegalStateException("no VmRSS for pid " + process.pid());
     }
 
+    /** Ends the process at once (SIGKILL), as a crash or a power cut would, and waits for it to be gone. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+
     /** The last lines the node printed, for failure messages. */
     public String output() {
         synchronized (output) {

@@ -1,0 +1,83 @@
+package dev.parley.core.search;
+
+import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * How text is cut into words for search, the same for what is indexed and what is asked: runs of
+ * letters and digits, folded to lower case without accents ("Café" is found by "cafe"), and each
+ * Han, Hiragana, Katakana or Hangul character a word of its own (those scripts do not separate
+ * words with spaces). The storage engines index the folded words, so SQLite and PostgreSQL find
+ * the same entries.
+ */
+public final class SearchText {
+    private SearchText() {
+    }
+
+    /** A word of a text: where it stands (UTF-16 offsets) and its folded form. */
+    public record Word(int start, int end, String folded) {
+    }
+
+    public static List<Word> words(String text) {
+        List<Word> out = new ArrayList<>();
+        int i = 0;
+        while (i < text.length()) {
+            int cp = text.codePointAt(i);
+            int len = Character.charCount(cp);
+            if (ideographic(cp)) {
+                out.add(new Word(i, i + len, fold(text.substring(i, i + len))));
+                i += len;
+            } else if (Character.isLetterOrDigit(cp)) {
+                int start = i;
+                i += len;
+                while (i < text.length()) {
+                    int next = text.codePointAt(i);
+                    if ((!Character.isLetterOrDigit(next) && !mark(next)) || ideographic(next)) {
+                        break;
+                    }
+                    i += Character.charCount(next);
+                }
+                String folded = fold(text.substring(start, i));
+                if (!folded.isEmpty()) {
+                    out.add(new Word(start, i, folded));
+                }
+            } else {
+                i += len;
+            }
+        }
+        return out;
+    }
+
+    /** The folded words of {@code text}, separated by spaces: what the index holds. */
+    public static String indexed(String text) {
+        StringBuilder sb = new StringBuilder(text.length());
+        for (Word w : words(text)) {
+            if (!sb.isEmpty()) {
+                sb.append(' ');
+            }
+            sb.append(w.folded());
+        }
+        return sb.toString();
+    }
+
+    static String fold(String word) {
+        String decomposed = Normalizer.normalize(word, Normalizer.Form.NFKD);
+        StringBuilder sb = new StringBuilder(decomposed.length());
+        decomposed.codePoints().filter(c -> !mark(c)).forEach(sb::appendCodePoint);
+        return sb.toString().toLowerCase(Locale.ROOT);
+    }
+
+    private static boolean mark(int cp) {
+        int type = Character.getType(cp);
+        return type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK
+                || type == Character.ENCLOSING_MARK;
+    }
+
+    private static boolean ideographic(int cp) {
+        Character.UnicodeScript script = Character.UnicodeScript.of(cp);
+        return script == Character.UnicodeScript.HAN || script == Character.UnicodeScript.HIRAGANA
+                || script == Character.UnicodeScript.KATAKANA || script == Character.UnicodeScript.HANGUL;
+    }
+}
