@@ -28,6 +28,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class AttachmentRoutes {
     static final String UPLOAD = "/v1/attachments";
+    /** What a refused upload's body is read and dropped up to, at least (see discardBody). */
+    static final long DISCARD_AT_LEAST = 1024 * 1024;
     /** The longest file name kept, in characters; longer names are cut. */
     static final int MAX_NAME_CHARS = 255;
 
@@ -216,11 +218,12 @@ final class AttachmentRoutes {
      * declared length over it) the connection is closed instead, so a refused client cannot make
      * the node read without end.
      */
-    private static void discardBody(RoutingContext ctx, long limit) {
+    private static void discardBody(RoutingContext ctx, long maxBytes) {
         HttpServerRequest req = ctx.request();
         if (req.isEnded()) {
             return;
         }
+        long limit = Math.max(maxBytes, DISCARD_AT_LEAST);
         if (declaredLength(req) > 2 * limit) {
             ctx.response().endHandler(v -> req.connection().close());
             return;
