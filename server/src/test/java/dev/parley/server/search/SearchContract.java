@@ -171,6 +171,34 @@ abstract class SearchContract {
     }
 
     @Test
+    void editedTextIsFoundByItsNewWordsOnlyAndADeletedMessageLosesItsWordsAndFiles() {
+        TestUser alice = node.newUser("alice");
+        TestUser bob = node.newUser("bob");
+        long c = alice.directWith(bob);
+        TestSocket socket = alice.login("phone").connect();
+        long edited = say(socket, c, "quokka original");
+        socket.send(new dev.parley.protocol.ClientFrame.Edit("e", "e", c, edited, "wombat updated"));
+        socket.awaitFrame(dev.parley.protocol.ServerFrame.Sent.class, f -> f.clientId().equals("e"));
+
+        assertThat(snippets(search(bob, "quokka"))).isEmpty();
+        assertThat(snippets(search(bob, "wombat"))).containsExactly("wombat updated");
+
+        Rest.Response up = node.rest().send("POST", "/v1/attachments?name=p.txt", alice.restDevice().token(),
+                "a platypus sketch", "text/plain");
+        long file = up.getLong("id");
+        socket.send(new dev.parley.protocol.ClientFrame.Send("p", "p", c, "platypus photo", List.of(file)));
+        long seq = socket.awaitFrame(dev.parley.protocol.ServerFrame.Sent.class, f -> f.clientId().equals("p")).seq();
+        assertThat(snippets(search(bob, "platypus"))).hasSize(1);
+        assertThat(bob.restDevice().get("/v1/attachments/" + file).status()).isEqualTo(200);
+        socket.send(new dev.parley.protocol.ClientFrame.Delete("d", "d", c, seq));
+        socket.awaitFrame(dev.parley.protocol.ServerFrame.Sent.class, f -> f.clientId().equals("d"));
+
+        assertThat(snippets(search(bob, "platypus"))).isEmpty();
+        assertThat(bob.restDevice().get("/v1/attachments/" + file).status()).as("a deleted message's file")
+                .isEqualTo(404);
+    }
+
+    @Test
     void queriesOutsideTheLimitsAreRefused() {
         TestUser alice = node.newUser("alice");
         assertThat(alice.restDevice().get("/v1/search").errorCode()).isEqualTo("missing_field");
