@@ -186,7 +186,7 @@ abstract class SearchContract {
         Rest.Response up = node.rest().send("POST", "/v1/attachments?name=p.txt", alice.restDevice().token(),
                 "a platypus sketch", "text/plain");
         long file = up.getLong("id");
-        socket.send(new dev.parley.protocol.ClientFrame.Send("p", "p", c, "platypus photo", List.of(file)));
+        socket.send(dev.parley.protocol.ClientFrame.Send.withFiles("p", "p", c, "platypus photo", List.of(file)));
         long seq = socket.awaitFrame(dev.parley.protocol.ServerFrame.Sent.class, f -> f.clientId().equals("p")).seq();
         assertThat(snippets(search(bob, "platypus"))).hasSize(1);
         assertThat(bob.restDevice().get("/v1/attachments/" + file).status()).isEqualTo(200);
