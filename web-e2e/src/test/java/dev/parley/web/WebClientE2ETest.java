@@ -95,6 +95,20 @@ class WebClientE2ETest {
         run("actions.e2e.mjs", ServerConfig.defaults(), env);
     }
 
+    /**
+     * {@code files.e2e.mjs}: a photo and a file sent from the attach button in one browser, seen,
+     * opened and downloaded in the other; writes {@code docs/images/web-files.png}.
+     */
+    @Test
+    void photosAndFilesInHeadlessChromium() throws Exception {
+        Map<String, String> env = new HashMap<>(Map.of("PARLEY_USER_SUFFIX", ""));
+        String shot = System.getProperty("parley.e2e.filesScreenshot");
+        if (shot != null && !shot.isBlank()) {
+            env.put("PARLEY_FILES_SCREENSHOT", Path.of(shot).toAbsolutePath().toString());
+        }
+        run("files.e2e.mjs", ServerConfig.defaults(), env);
+    }
+
     @Test
     void notificationsAreOfferedSubscribedAndShownByTheServiceWorker() throws Exception {
         // The script's stand-in push service gives subscriptions a loopback endpoint.

@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class WebClientHeadersTest {
     private static final Map<String, String> SECURITY_HEADERS = Map.of(
-            "content-security-policy", "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; "
+            "content-security-policy", "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data: blob:; "
                     + "style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
                     + "form-action 'self'",
             "x-content-type-options", "nosniff",

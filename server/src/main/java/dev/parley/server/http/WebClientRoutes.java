@@ -21,9 +21,9 @@ public final class WebClientRoutes {
     /** The classpath folder that holds index.html, app.js and the rest. */
     static final String ROOT = "dev/parley/web/static";
 
-    /** No inline scripts or styles; WebSockets may go to this node over ws: or wss:. */
+    /** No inline scripts or styles; WebSockets may go to this node over ws: or wss:; images also from blob: URLs (attachments, fetched with the token and shown from memory). */
     public static final String CONTENT_SECURITY_POLICY = "default-src 'self'; connect-src 'self' ws: wss:; "
-            + "img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; "
+            + "img-src 'self' data: blob:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; "
             + "frame-ancestors 'none'; form-action 'self'";
 
     /** The client needs none of these features; denying them limits what a compromised page could ask for. */

@@ -47,6 +47,46 @@ export class Api {
     throw new ApiError(res.status, err.code ?? 'http_' + res.status, err.message ?? res.statusText);
   }
 
+  /**
+   * Uploads a file (POST /v1/attachments); `onProgress(fraction)` as it goes. XMLHttpRequest,
+   * because fetch cannot report an upload's progress.
+   */
+  upload(file, onProgress = () => {}) {
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', `/v1/attachments?name=${encodeURIComponent(file.name || 'file')}`);
+      if (this.token) xhr.setRequestHeader('Authorization', `Bearer ${this.token}`);
+      xhr.setRequestHeader('Accept', 'application/json');
+      xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
+      xhr.onerror = () => reject(new ApiError(0, 'network', 'Cannot reach the server'));
+      xhr.onload = () => {
+        let json = null;
+        try {
+          json = JSON.parse(xhr.responseText);
+        } catch (e) {
+          // Reported by status below.
+        }
+        if (xhr.status >= 200 && xhr.status < 300) resolve(json);
+        else reject(new ApiError(xhr.status, json?.error?.code ?? `http_${xhr.status}`, json?.error?.message ?? xhr.statusText));
+      };
+      xhr.send(file);
+    });
+  }
+
+  /** An attachment's bytes (`content`) or its thumbnail, as a Blob; the token goes in a header, so no <img src> can fetch it. */
+  async attachment(id, part = 'content') {
+    let res;
+    try {
+      res = await fetch(`/v1/attachments/${id}/${part}`, {
+        headers: this.token ? { Authorization: `Bearer ${this.token}` } : {}, credentials: 'omit',
+      });
+    } catch (e) {
+      throw new ApiError(0, 'network', 'Cannot reach the server');
+    }
+    if (!res.ok) throw new ApiError(res.status, `http_${res.status}`, res.statusText);
+    return res.blob();
+  }
+
   register(username, password, invite) {
     return this.request('POST', '/v1/accounts', invite ? { username, password, invite } : { username, password });
   }

@@ -317,6 +317,7 @@ export class Store {
     if (type === 'send') {
       const entry = { ...base, kind: 'text', body: item.body };
       if (item.mentions) entry.mentions = item.mentions;
+      if (item.attachments) entry.attachments = item.attachments;
       if (item.replyTo) {
         entry.replyTo = item.replyTo;
         const quoted = c.entries.get(item.replyTo);
@@ -409,8 +410,9 @@ export class Store {
   // ---- the outbox --------------------------------------------------------------------------
 
   /** Adds a message to send; it is shown at once and kept until the node confirms it. */
-  queue(conversationId, body, replyTo = null, mentions = null) {
+  queue(conversationId, body, replyTo = null, mentions = null, attachments = null) {
     const item = { type: 'send', clientId: newClientId(), conversationId, body, createdAt: Date.now(), failed: null };
+    if (attachments?.length) item.attachments = attachments; // attachment objects, as uploaded
     if (replyTo) item.replyTo = replyTo;
     if (mentions?.length) item.mentions = mentions;
     this.outbox.set(item.clientId, item);

@@ -371,11 +371,24 @@ export class Sync {
 
   // ---- sending -----------------------------------------------------------------------------
 
-  send(conversationId, body, replyTo = null) {
+  send(conversationId, body, replyTo = null, attachments = null) {
     this.typing(conversationId, false);
     const mentions = this.store.mentionsIn(this.store.conversation(conversationId), body);
-    const item = this.store.queue(conversationId, body, replyTo, mentions);
+    const item = this.store.queue(conversationId, body, replyTo, mentions, attachments);
     this.transmit(item);
+  }
+
+  /**
+   * Uploads the files one after the other (`onProgress(name, fraction)`), then sends one message
+   * carrying them with `body` (which may be empty). An upload refused (too large, a type the node
+   * does not take) stops there and throws; nothing is sent.
+   */
+  async sendFiles(conversationId, files, body = '', replyTo = null, onProgress = () => {}) {
+    const uploaded = [];
+    for (const file of files) {
+      uploaded.push(await this.api.upload(file, (f) => onProgress(file.name, f)));
+    }
+    this.send(conversationId, body, replyTo, uploaded);
   }
 
   /** Puts `emoji` on the message at `targetSeq`, or takes it off. */
@@ -412,6 +425,7 @@ export class Sync {
         frame = { type: 'send', clientId, conversationId, body: item.body };
         if (item.replyTo) frame.replyTo = item.replyTo;
         if (item.mentions) frame.mentions = item.mentions;
+        if (item.attachments) frame.attachments = item.attachments.map((a) => a.id);
     }
     this.socket?.send(frame);
   }

@@ -7,6 +7,7 @@ import { clockTime, dayKey, dayLabel, describeEvent, presenceText } from '../for
 import { icon } from '../icons.js';
 import { avatar, frameScheduler, updateAvatar } from './common.js';
 import { ACTIONS } from '../store.js';
+import { AttachmentView } from './files.js';
 
 const NEAR_BOTTOM_PX = 80;
 const LOAD_OLDER_PX = 200;
@@ -60,6 +61,13 @@ export class ChatView {
       attrs: { 'aria-label': 'Message', enterkeyhint: 'send', maxlength: '16384' },
     });
     this.sendBtn = h('button', { class: 'send-btn', type: 'submit', attrs: { 'aria-label': 'Send' } }, icon('send'));
+    // Photos and files: the attach button, pasting an image, or dropping files on the chat.
+    this.files = new AttachmentView(sync.api);
+    this.filePicker = h('input', { type: 'file', multiple: true, hidden: true,
+      on: { change: () => { this.attach([...this.filePicker.files]); this.filePicker.value = ''; } } });
+    this.attachBtn = h('button', { class: 'icon-btn attach-btn', type: 'button', title: 'Attach photos or files',
+      attrs: { 'aria-label': 'Attach photos or files' }, on: { click: () => this.filePicker.click() } }, icon('clip'));
+    this.uploadNote = h('p', { class: 'upload-note', hidden: true, attrs: { role: 'status' } });
     this.composerNote = h('p', { class: 'composer-note', hidden: true });
     // Above the composer: what the next message answers, or that it edits one.
     this.replyTo = null; // {seq} the next send answers
@@ -71,7 +79,14 @@ export class ChatView {
       h('button', { class: 'icon-btn', type: 'button', attrs: { 'aria-label': 'Cancel' }, on: { click: () => this.cancelContext() } },
         icon('close')));
     this.mentions = h('ul', { class: 'mention-list', hidden: true, attrs: { role: 'listbox', 'aria-label': 'Members' } });
-    this.composer = h('form', { class: 'composer' }, this.input, this.sendBtn);
+    this.composer = h('form', { class: 'composer' }, this.attachBtn, this.filePicker, this.input, this.sendBtn);
+    this.input.addEventListener('paste', (e) => {
+      const pasted = [...(e.clipboardData?.files ?? [])];
+      if (pasted.length) {
+        e.preventDefault();
+        this.attach(pasted);
+      }
+    });
     this.composer.addEventListener('submit', (e) => {
       e.preventDefault();
       this.submit();
@@ -111,14 +126,27 @@ export class ChatView {
       h('button', { class: 'btn danger', type: 'button', text: 'Block', on: { click: () => this.act(() => this.toggleBlock()) } }));
     this.blockedNote = h('p', { class: 'blocked-note', hidden: true });
     this.body = h('div', { class: 'chat-body', hidden: true }, this.header, this.menu, this.scroller, this.pill,
-      this.composerNote, this.blockedNote, this.requestBar, this.mentions, this.contextBar, this.composer);
+      this.composerNote, this.uploadNote, this.blockedNote, this.requestBar, this.mentions, this.contextBar, this.composer);
+    this.body.addEventListener('dragover', (e) => {
+      if (this.composer.hidden || !e.dataTransfer?.types.includes('Files')) return;
+      e.preventDefault();
+      this.body.classList.add('dropping');
+    });
+    this.body.addEventListener('dragleave', (e) => { if (e.target === this.body) this.body.classList.remove('dropping'); });
+    this.body.addEventListener('drop', (e) => {
+      this.body.classList.remove('dropping');
+      const dropped = [...(e.dataTransfer?.files ?? [])];
+      if (!dropped.length || this.composer.hidden) return;
+      e.preventDefault();
+      this.attach(dropped);
+    });
     // One message's actions are open at a time (hover shows them on desktop; a long press or a
     // right click pins them, which is how a phone gets them).
     this.openActions = null;
     this.scroller.addEventListener('click', (e) => {
       if (this.openActions && !this.openActions.contains(e.target)) this.pinActions(null);
     });
-    this.el = h('section', { class: 'chat', attrs: { 'aria-label': 'Chat' } }, this.placeholder, this.body);
+    this.el = h('section', { class: 'chat', attrs: { 'aria-label': 'Chat' } }, this.placeholder, this.body, this.files.viewer);
 
     this.render = frameScheduler(() => this.draw());
     store.subscribe((c) => {
@@ -206,6 +234,26 @@ export class ChatView {
     this.autosize();
     this.scrollToBottom(false);
     this.input.focus({ preventScroll: true });
+  }
+
+  /** Uploads the files with progress, then sends them in one message (the composer keeps its text). */
+  async attach(files) {
+    const id = this.id;
+    if (!id || !files.length || this.composer.hidden) return;
+    this.note('');
+    const replyTo = this.replyTo?.seq ?? null;
+    try {
+      await this.sync.sendFiles(id, files, '', replyTo, (name, f) => {
+        this.uploadNote.hidden = false;
+        setText(this.uploadNote, `Uploading ${name}… ${Math.round(f * 100)}%`);
+      });
+      if (replyTo) this.cancelContext(false);
+      this.scrollToBottom(false);
+    } catch (err) {
+      this.onError(err, (text) => this.note(text));
+    } finally {
+      this.uploadNote.hidden = true;
+    }
   }
 
   note(text) {
@@ -336,7 +384,7 @@ export class ChatView {
     const entries = [...c.entries.values()].sort((a, b) => a.seq - b.seq);
     const pending = st.pending(c.id).map((i) => ({
       seq: null, ts: i.createdAt, senderId: st.me, clientId: i.clientId, kind: 'text', body: i.body, failed: i.failed,
-      replyTo: i.replyTo, quote: i.replyTo && c.entries.get(i.replyTo) ? { seq: i.replyTo, senderId: c.entries.get(i.replyTo).senderId,
+      attachments: i.attachments, replyTo: i.replyTo, quote: i.replyTo && c.entries.get(i.replyTo) ? { seq: i.replyTo, senderId: c.entries.get(i.replyTo).senderId,
         kind: 'text', excerpt: c.entries.get(i.replyTo).body, deleted: !!c.entries.get(i.replyTo).deletedAt } : undefined,
     }));
     let day = null;
@@ -384,9 +432,11 @@ export class ChatView {
     parts.body = h('span', { class: 'body' });
     parts.edited = h('span', { class: 'edited', text: 'Edited', hidden: true });
     parts.reactions = h('div', { class: 'reactions', hidden: true });
+    parts.files = h('div', { class: 'files', hidden: true });
     const bubble = h('div', { class: 'bubble' },
       parts.sender,
       parts.quote,
+      parts.files,
       parts.body,
       h('span', { class: 'meta' }, parts.edited, parts.time, row.mine ? parts.ticks : null));
     parts.actions = this.actionBar(row);
@@ -477,6 +527,16 @@ export class ChatView {
       setText(parts.body, e.body ?? 'Message erased');
     }
     parts.body.classList.toggle('gone', deleted || e.body == null);
+    const files = deleted ? [] : (e.attachments ?? []);
+    parts.files.hidden = files.length === 0;
+    const fkey = files.map((a) => a.id).join(',');
+    if (parts.files.dataset.key !== fkey) {
+      parts.files.dataset.key = fkey;
+      parts.files.replaceChildren(...this.files.render(files));
+    }
+    // A message of files alone has no text to show (its body is "").
+    parts.body.hidden = !deleted && files.length > 0 && !e.body;
+    el.classList.toggle('has-files', files.length > 0);
     parts.edited.hidden = deleted || !e.editedAt;
     if (e.editedAt) parts.edited.title = `Edited ${clockTime(e.editedAt)}`;
 

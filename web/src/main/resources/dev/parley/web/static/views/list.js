@@ -115,12 +115,19 @@ export class ListView {
   previewOf(c) {
     const s = this.store;
     const pending = s.pending(c.id);
-    if (pending.length) return `You: ${pending[pending.length - 1].body}`;
+    if (pending.length) return `You: ${pending[pending.length - 1].body || 'Photo or file'}`;
     const m = c.lastMessage;
     if (!m) return c.kind === 'group' ? 'Group created' : 'Say hello';
     if (m.kind === 'text' && m.deletedAt) return 'Message deleted';
     if (m.kind === 'text' && m.body == null) return 'Message erased';
     if (m.kind !== 'text') return describeEvent(m, (id) => s.nameOf(id));
+    if (!m.body && m.attachments?.length) {
+      const what = m.attachments.every((a) => a.contentType?.startsWith('image/'))
+        ? (m.attachments.length > 1 ? `${m.attachments.length} photos` : 'Photo')
+        : (m.attachments.length > 1 ? `${m.attachments.length} files` : 'File');
+      if (m.senderId === s.me) return `You: ${what}`;
+      return c.kind === 'group' ? `${s.nameOf(m.senderId)}: ${what}` : what;
+    }
     if (m.senderId === s.me) return `You: ${m.body}`;
     return c.kind === 'group' ? `${s.nameOf(m.senderId)}: ${m.body}` : m.body;
   }
