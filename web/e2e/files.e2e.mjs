@@ -4,7 +4,8 @@
 //
 // Ana attaches a photo and a file from the composer's attach button; Ben, in his own browser,
 // sees the photo drawn at its own shape and loaded, opens it full size, and downloads the file with
-// the same bytes; the conversation list says "Photo" and "File". Ends with a screenshot.
+// the same bytes; he finds an earlier message with the search box (accents folded) and it opens at
+// that message; the conversation list says "Photo" and "File". Ends with a screenshot.
 //
 // Environment: PARLEY_URL, CHROMIUM (default /usr/bin/chromium), PARLEY_FILES_SCREENSHOT
 // (default docs/images/web-files.png), PARLEY_ARTIFACTS, PARLEY_USER_SUFFIX.
@@ -103,6 +104,8 @@ async function main() {
     await A.getByRole('button', { name: 'Start chat' }).click();
     await visible(A.locator('.chat-title', { hasText: exact(ben.name) }));
     const input = A.locator('.composer-input');
+    await input.fill('Meet at the Café de Flore at noon');
+    await input.press('Enter');
     await input.fill('The view from the top:');
     await input.press('Enter');
     await openRow(B, ana.name);
@@ -135,6 +138,18 @@ async function main() {
     check(download.suggestedFilename() === 'packing list.txt', `downloaded as its name (${download.suggestedFilename()})`);
     const got = readFileSync(await download.path(), 'utf8');
     check(got === notes, 'the downloaded bytes are the file');
+  });
+
+  await step('ben searches: the hit shows its words marked and opens the chat at that message', async () => {
+    await B.locator('.search-input').fill('cafe noon');
+    const hit = B.locator('.search-hit', { hasText: 'Meet at the Café de Flore at noon' });
+    await visible(hit);
+    check((await hit.locator('mark').allTextContents()).join(' ') === 'Café noon', 'the matched words are marked, accents folded');
+    check(await B.locator('.conv-list').isHidden(), 'the list gives way to the results');
+    await hit.locator('button').click();
+    await visible(B.locator('.msg.flash', { hasText: 'Meet at the Café de Flore at noon' }));
+    await B.locator('.search-input').fill('');
+    await visible(B.locator('.conv-list'));
   });
 
   await step('the conversation list says what came', async () => {

@@ -87,6 +87,14 @@ export class Api {
     return res.blob();
   }
 
+  /** Messages of the caller's conversations matching `q`, newest first (GET /v1/search). */
+  search(q, { before, conversationId, limit = 20 } = {}) {
+    const params = new URLSearchParams({ q, limit: String(limit) });
+    if (before) params.set('before', before);
+    if (conversationId) params.set('conversationId', String(conversationId));
+    return this.request('GET', `/v1/search?${params}`);
+  }
+
   register(username, password, invite) {
     return this.request('POST', '/v1/accounts', invite ? { username, password, invite } : { username, password });
   }

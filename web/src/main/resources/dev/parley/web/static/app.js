@@ -13,6 +13,7 @@ import { newConversationDialog } from './views/dialogs.js';
 import { accountDialog, reportDialog } from './views/account.js';
 import { notificationsBell } from './views/bell.js';
 import { ListView } from './views/list.js';
+import { SearchView } from './views/search.js';
 import { loginView } from './views/login.js';
 import { conversationFromLocation, onNotificationOpen, registerWorker } from './notifications.js';
 
@@ -105,6 +106,18 @@ function showShell(session) {
   const shell = h('div', { class: 'shell', dataset: { pane: 'list' } });
   const banner = connectionBanner(store, sync);
   const list = new ListView(store, { onOpen: (id) => openChat(id) });
+  const search = new SearchView(store, api, {
+    onActive: (active) => { list.el.hidden = active; },
+    async onOpenAt(id, seq) {
+      openChat(id);
+      try {
+        await sync.loadAround(id, seq);
+      } catch (err) {
+        // The chat opened at its end; the hit stays in the results.
+      }
+      chat.showSeq(seq);
+    },
+  });
   const report = reportDialog({ api, explain });
   const chat = new ChatView(store, sync, {
     onBack: () => leaveChat(),
@@ -142,6 +155,8 @@ function showShell(session) {
       notificationsBell(api, explain),
       h('button', { class: 'icon-btn', type: 'button', title: 'Sign out', attrs: { 'aria-label': 'Sign out' }, on: { click: () => signOut() } }, icon('logout')),
     ),
+    search.field,
+    search.panel,
     list.el,
   );
   shell.append(banner.el, h('div', { class: 'panes' }, sidebar, chat.el), dialog.el, account.el, report.el);

@@ -269,6 +269,22 @@ export class Sync {
     this.openId = null;
   }
 
+  /**
+   * Loads the entries from a little before `seq` (a search hit) forward until they meet what is
+   * held, so the log shows no hole between the hit and the newest page (at most 20 pages).
+   */
+  async loadAround(id, seq) {
+    let after = Math.max(0, seq - 10);
+    for (let pages = 0; pages < 20; pages++) {
+      const page = await this.api.messages(id, { after, limit: PAGE });
+      this.store.applyPage(id, page, 'around');
+      const c = this.store.conversation(id);
+      const last = page.messages.at(-1)?.seq;
+      if (!page.hasMore || last === undefined || c.entries.has(last + 1)) return;
+      after = last;
+    }
+  }
+
   async loadNewest(id) {
     try {
       const page = await this.api.messages(id, { limit: PAGE });

@@ -682,6 +682,16 @@ export class ChatView {
     this.contextBar.hidden = true;
   }
 
+  /** Brings the message at `seq` into view once it is drawn (a search hit just loaded). */
+  showSeq(seq, tries = 40) {
+    const el = this.log.querySelector(`[data-seq="${seq}"]`);
+    if (el) {
+      this.scrollToSeq(seq);
+      return;
+    }
+    if (tries > 0) requestAnimationFrame(() => this.showSeq(seq, tries - 1));
+  }
+
   scrollToSeq(seq) {
     const el = this.log.querySelector(`[data-seq="${seq}"]`);
     if (!el) return;
