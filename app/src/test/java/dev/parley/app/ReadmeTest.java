@@ -51,6 +51,8 @@ class ReadmeTest {
             Map.entry("docker", "Docker is not available on the build machines (the Install section says what dist"
                     + " checks instead)"),
             Map.entry("echo \"PARLEY_PG_PASSWORD", "writes deploy/.env, which only docker compose reads"),
+            Map.entry("PARLEY_HOME=~/.parley-bob ./parley download ATTACHMENT_ID", "takes the id the line before"
+                    + " prints; OneShotCommandsTest (cli) downloads a sent file and compares its bytes"),
             Map.entry("./parley chat", "interactive: it needs a terminal; ChatScreenTest (cli) runs the chat command"
                     + " on one"),
             Map.entry("scripts/cluster.sh", "starts PostgreSQL shards, Redis, HAProxy and three node processes; the"
