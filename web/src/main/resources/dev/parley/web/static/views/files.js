@@ -12,14 +12,13 @@ export class AttachmentView {
   constructor(api) {
     this.api = api;
     this.urls = new Map(); // `${id}:${part}` -> Promise<string>
-    this.viewerImg = h('img', { class: 'viewer-img', attrs: { alt: '' } });
+    this.viewerImg = null; // made when a photo is opened: the page holds no <img> it does not show
     this.viewerName = h('span', { class: 'viewer-name' });
     this.viewer = h('div', { class: 'viewer', hidden: true, attrs: { role: 'dialog', 'aria-modal': 'true', 'aria-label': 'Photo' },
       on: { click: (e) => { if (e.target === this.viewer) this.close(); } } },
     h('div', { class: 'viewer-bar' }, this.viewerName,
       h('button', { class: 'icon-btn viewer-close', type: 'button', attrs: { 'aria-label': 'Close' }, on: { click: () => this.close() } },
-        icon('close'))),
-    this.viewerImg);
+        icon('close'))));
     document.addEventListener('keydown', (e) => { if (e.key === 'Escape' && !this.viewer.hidden) this.close(); });
   }
 
@@ -74,13 +73,18 @@ export class AttachmentView {
 
   async open(a) {
     this.viewerName.textContent = a.name ?? '';
+    this.viewerImg?.remove();
+    this.viewerImg = h('img', { class: 'viewer-img', attrs: { alt: a.name ?? '' } });
+    this.viewer.append(this.viewerImg);
     this.viewer.hidden = false;
-    this.viewerImg.removeAttribute('src');
-    this.viewerImg.src = await this.url(a.id, 'content');
+    const img = this.viewerImg;
+    img.src = await this.url(a.id, 'content');
   }
 
   close() {
     this.viewer.hidden = true;
+    this.viewerImg?.remove();
+    this.viewerImg = null;
   }
 }
 
