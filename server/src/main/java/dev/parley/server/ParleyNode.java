@@ -17,6 +17,8 @@ import dev.parley.server.auth.Argon2PasswordHasher;
 import dev.parley.server.auth.HashingPool;
 import dev.parley.protocol.CloseCode;
 import dev.parley.server.http.ApiRoutes;
+import dev.parley.server.http.SyncRoutes;
+import dev.parley.core.sync.SyncReader;
 import dev.parley.server.metrics.NodeMetrics;
 import dev.parley.server.net.ConnectionAdmission;
 import dev.parley.server.push.NodePush;
@@ -205,6 +207,10 @@ public final class ParleyNode implements AutoCloseable {
                 AdminToken.obtain(config), push, people, attachments,
                 new dev.parley.core.search.SearchService(new dev.parley.store.JdbcSearchStore(shards)));
 
+        SyncRoutes sync = new SyncRoutes(config, accounts, conversationStore, receipts,
+                new SyncReader(conversationStore, messageStore, reach, config.limits().maxCatchUp()), links.pulls, metrics,
+                () -> node.ready.get() && links.linkProblem() == null);
+
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(config.host())
                 .setPort(config.port())
@@ -231,7 +237,7 @@ public final class ParleyNode implements AutoCloseable {
             // servers asked for port 0 each get their own; so pick the free port first.
             HttpServerOptions shared = new HttpServerOptions(options).setPort(
                     config.port() == 0 ? freePort(config.host()) : config.port());
-            deployServers(vertx, shared, admission, endpoint, api, node, loops);
+            deployServers(vertx, shared, admission, endpoint, api, sync, node, loops);
             serveAdmin(vertx, options, api, node);
         } catch (Exception e) {
             Exception refused = StartRefused.ifAddressUnusable(e, config).map(Exception.class::cast).orElse(e);
@@ -257,12 +263,14 @@ public final class ParleyNode implements AutoCloseable {
     }
 
     private static void deployServers(Vertx vertx, HttpServerOptions options, ConnectionAdmission admission,
-                                      ChatSocketEndpoint endpoint, ApiServices api, ParleyNode node, int instances)
+                                      ChatSocketEndpoint endpoint, ApiServices api, SyncRoutes sync, ParleyNode node,
+                                      int instances)
             throws Exception {
         vertx.deployVerticle(() -> new VerticleBase() {
             @Override
             public Future<?> start() {
                 Router router = ApiRoutes.router(vertx, api);
+                sync.mount(router);
                 HttpServer server = vertx.createHttpServer(options)
                         .connectionHandler(admission::admit)
                         .exceptionHandler(t -> {
@@ -388,6 +396,11 @@ public final class ParleyNode implements AutoCloseable {
         return config;
     }
 
+    /** The long polls waiting on this node. */
+    public dev.parley.server.pull.PullWaiters pullWaiters() {
+        return links.pulls;
+    }
+
     public LocalConnections connections() {
         return connections;
     }
@@ -414,6 +427,8 @@ public final class ParleyNode implements AutoCloseable {
             pause();
         }
         connections.closeAll(CloseCode.SERVICE_RESTART);
+        // Waiting long polls answer now with what there is; their clients ask another node next.
+        links.pulls.endAll();
         // Until the close handshakes are done (a peer that never answers is cut after the
         // WebSocket closing timeout), so every client really receives its 1012.
         deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
