@@ -7,6 +7,7 @@ import dev.parley.core.conversation.ConversationId;
 import dev.parley.core.conversation.ConversationStore;
 import dev.parley.core.delivery.ChatEvent;
 import dev.parley.core.receipt.ReceiptService;
+import dev.parley.core.sync.SyncCursor;
 import dev.parley.core.sync.SyncPage;
 import dev.parley.core.sync.SyncReader;
 import dev.parley.protocol.ErrorCode;
@@ -35,7 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * {@code POST /v1/sync}: the pull model (docs/protocol.md, "Pull"). The device sends the positions
+ * {@code POST /v1/sync} and {@code GET /v1/events}: the pull model (docs/protocol.md, "Pull"). The device sends the positions
  * it holds and gets what it lacks, as a WebSocket resume would send it, in bounded pages with the
  * positions to send next; with {@code wait} the request is held until something arrives. The
  * positions it sends also confirm delivery up to them, as {@code delivered} frames would.
@@ -51,6 +52,7 @@ public final class SyncRoutes {
     private final BooleanSupplier serving;
     private final Responder respond;
     private final ClientAddress clients;
+    private final long idleMillis;
 
     public SyncRoutes(ServerConfig config, AccountService accounts, ConversationStore conversations,
                       ReceiptService receipts, SyncReader reader, PullWaiters waiters, NodeMetrics metrics,
@@ -65,11 +67,84 @@ public final class SyncRoutes {
         this.serving = serving;
         this.respond = new Responder(accounts, metrics);
         this.clients = new ClientAddress(config.accounts().trustedProxies());
+        this.idleMillis = config.timing().idleTimeout().toMillis();
     }
 
-    /** Mounts the route on a router built by {@link ApiRoutes#router} (its guards already apply). */
+    /** Mounts the routes on a router built by {@link ApiRoutes#router} (its guards already apply). */
     public void mount(Router r) {
         r.post("/v1/sync").handler(this::sync);
+        r.get("/v1/events").handler(this::events);
+    }
+
+    /** Seconds between keep-alive comments on an event stream. */
+    static final long KEEP_ALIVE_MILLIS = 15_000;
+
+    private static String bearer(RoutingContext ctx) {
+        String header = ctx.request().getHeader("Authorization");
+        return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+    }
+
+    private record Start(Caller caller, Map<Long, Long> positions) {
+    }
+
+    private void events(RoutingContext ctx) {
+        if (!serving.getAsBoolean()) {
+            respond.error(ctx, ErrorCode.UNAVAILABLE, "this node is not serving; retry, or ask another node");
+            return;
+        }
+        String last = ctx.request().getHeader("Last-Event-ID");
+        Map<Long, Long> from = null;
+        if (last != null && !last.isBlank()) {
+            from = SyncCursor.decode(last.strip(), FrameCodec.MAX_ID);
+            if (from == null) {
+                respond.error(ctx, ErrorCode.INVALID_FIELD, "Last-Event-ID is not an event id of this stream");
+                return;
+            }
+        }
+        Map<Long, Long> resumeFrom = from;
+        String token = bearer(ctx);
+        Context context = ctx.vertx().getOrCreateContext();
+        Blocking.run(context, () -> {
+            if (token == null) {
+                throw new ChatException(ChatException.Refusal.UNAUTHENTICATED, "missing bearer token");
+            }
+            Caller caller = accounts.authenticate(token);
+            if (resumeFrom != null) {
+                confirmDelivered(caller, resumeFrom);
+                return new Start(caller, resumeFrom);
+            }
+            return new Start(caller, reader.current(caller.userId()));
+        }).onComplete(ar -> {
+            if (ar.failed()) {
+                respond.fail(ctx, ar.cause());
+                return;
+            }
+            Caller caller = ar.result().caller();
+            String address = clients.of(ctx);
+            if (!budget.tryTake(caller.userId(), address)) {
+                respond.error(ctx, ErrorCode.RATE_LIMITED, "too many waiting syncs and event streams for this user or"
+                        + " from this address", Duration.ofSeconds(1));
+                return;
+            }
+            EventStream[] holder = new EventStream[1];
+            boolean[] released = new boolean[1];
+            Runnable release = () -> {
+                if (!released[0]) {
+                    released[0] = true;
+                    waiters.remove(caller.userId(), holder[0]);
+                    budget.release(caller.userId(), address);
+                }
+            };
+            long idle = Math.max(2, idleMillis / KEEP_ALIVE_MILLIS);
+            holder[0] = new EventStream(ctx.vertx(), context, ctx.response(), ar.result().positions(),
+                    p -> reader.page(caller.userId(), p, settings.maxPageEntries()), release, KEEP_ALIVE_MILLIS,
+                    (int) idle);
+            ctx.response().closeHandler(v -> holder[0].cancel());
+            JsonObject ready = new JsonObject().put("userId", caller.userId().value())
+                    .put("deviceId", caller.deviceId().value());
+            waiters.add(caller.userId(), holder[0]).whenComplete((ok, err) -> context.runOnContext(v ->
+                    holder[0].start(ready)));
+        });
     }
 
     private record Ask(Map<Long, Long> positions, long waitMillis, int limit) {
@@ -87,8 +162,7 @@ public final class SyncRoutes {
             respond.error(ctx, ErrorCode.UNAVAILABLE, "this node is not serving; retry, or ask another node");
             return;
         }
-        String header = ctx.request().getHeader("Authorization");
-        String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+        String token = bearer(ctx);
         Context context = ctx.vertx().getOrCreateContext();
         Blocking.run(context, () -> {
             if (token == null) {
