@@ -17,6 +17,7 @@ import dev.parley.server.auth.Argon2PasswordHasher;
 import dev.parley.server.auth.HashingPool;
 import dev.parley.protocol.CloseCode;
 import dev.parley.server.http.ApiRoutes;
+import dev.parley.server.http.SendRoutes;
 import dev.parley.server.http.SyncRoutes;
 import dev.parley.core.sync.SyncReader;
 import dev.parley.server.metrics.NodeMetrics;
@@ -210,6 +211,12 @@ public final class ParleyNode implements AutoCloseable {
         SyncRoutes sync = new SyncRoutes(config, accounts, conversationStore, receipts,
                 new SyncReader(conversationStore, messageStore, reach, config.limits().maxCatchUp()), links.pulls, metrics,
                 () -> node.ready.get() && links.linkProblem() == null);
+        SendRoutes sends = new SendRoutes(accounts, messages, receipts, typing, connections, metrics,
+                () -> node.ready.get() && !node.closed.get());
+        java.util.function.Consumer<Router> pullRoutes = router -> {
+            sync.mount(router);
+            sends.mount(router);
+        };
 
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(config.host())
@@ -237,7 +244,7 @@ public final class ParleyNode implements AutoCloseable {
             // servers asked for port 0 each get their own; so pick the free port first.
             HttpServerOptions shared = new HttpServerOptions(options).setPort(
                     config.port() == 0 ? freePort(config.host()) : config.port());
-            deployServers(vertx, shared, admission, endpoint, api, sync, node, loops);
+            deployServers(vertx, shared, admission, endpoint, api, pullRoutes, node, loops);
             serveAdmin(vertx, options, api, node);
         } catch (Exception e) {
             Exception refused = StartRefused.ifAddressUnusable(e, config).map(Exception.class::cast).orElse(e);
@@ -263,14 +270,15 @@ public final class ParleyNode implements AutoCloseable {
     }
 
     private static void deployServers(Vertx vertx, HttpServerOptions options, ConnectionAdmission admission,
-                                      ChatSocketEndpoint endpoint, ApiServices api, SyncRoutes sync, ParleyNode node,
+                                      ChatSocketEndpoint endpoint, ApiServices api,
+                                      java.util.function.Consumer<Router> pullRoutes, ParleyNode node,
                                       int instances)
             throws Exception {
         vertx.deployVerticle(() -> new VerticleBase() {
             @Override
             public Future<?> start() {
                 Router router = ApiRoutes.router(vertx, api);
-                sync.mount(router);
+                pullRoutes.accept(router);
                 HttpServer server = vertx.createHttpServer(options)
                         .connectionHandler(admission::admit)
                         .exceptionHandler(t -> {

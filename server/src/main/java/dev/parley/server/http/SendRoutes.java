@@ -1,0 +1,140 @@
+package dev.parley.server.http;
+
+import dev.parley.core.ChatException;
+import dev.parley.core.account.AccountService;
+import dev.parley.core.account.Caller;
+import dev.parley.core.conversation.ConversationId;
+import dev.parley.core.message.Message;
+import dev.parley.core.message.MessageService;
+import dev.parley.core.receipt.ReceiptService;
+import dev.parley.core.typing.TypingTracker;
+import dev.parley.protocol.ErrorCode;
+import dev.parley.protocol.FrameCodec;
+import dev.parley.server.metrics.NodeMetrics;
+import dev.parley.server.ws.LocalConnections;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * What a WebSocket client sends, for clients without one (docs/protocol.md, "Sending over REST"):
+ * a message under a client id (exactly once, as {@code send}), delivered and read positions, and
+ * typing. The same domain calls, limits and error codes as the frames; the send allowance is the
+ * device's one, shared with its sockets.
+ */
+public final class SendRoutes {
+    private final MessageService messages;
+    private final ReceiptService receipts;
+    private final TypingTracker typing;
+    private final LocalConnections connections;
+    private final NodeMetrics metrics;
+    private final BooleanSupplier serving;
+    private final Responder respond;
+
+    public SendRoutes(AccountService accounts, MessageService messages, ReceiptService receipts, TypingTracker typing,
+                      LocalConnections connections, NodeMetrics metrics, BooleanSupplier serving) {
+        this.messages = messages;
+        this.receipts = receipts;
+        this.typing = typing;
+        this.connections = connections;
+        this.metrics = metrics;
+        this.serving = serving;
+        this.respond = new Responder(accounts, metrics);
+    }
+
+    public void mount(Router r) {
+        r.post("/v1/conversations/:conversationId/messages").handler(this::send);
+        r.post("/v1/conversations/:conversationId/delivered").handler(ctx -> respond.authed(ctx, 204, caller -> {
+            receipts.delivered(caller, conversation(ctx), seq(ctx)).get(30, TimeUnit.SECONDS);
+            return null;
+        }));
+        r.post("/v1/conversations/:conversationId/read").handler(ctx -> respond.authed(ctx, 204, caller -> {
+            receipts.read(caller, conversation(ctx), seq(ctx)).get(30, TimeUnit.SECONDS);
+            return null;
+        }));
+        r.post("/v1/conversations/:conversationId/typing").handler(ctx -> respond.authed(ctx, 204, caller -> {
+            Object t = Requests.body(ctx).getValue("typing");
+            if (!(t instanceof Boolean b)) {
+                throw new ApiException(t == null ? ErrorCode.MISSING_FIELD : ErrorCode.INVALID_FIELD,
+                        "field 'typing' must be true or false");
+            }
+            typing.typing(caller, conversation(ctx), b).get(30, TimeUnit.SECONDS);
+            return null;
+        }));
+    }
+
+    private static ConversationId conversation(RoutingContext ctx) {
+        return new ConversationId(Requests.pathId(ctx, "conversationId"));
+    }
+
+    private static long seq(RoutingContext ctx) {
+        JsonObject b = Requests.body(ctx);
+        if (b.getValue("seq") == null) {
+            throw new ApiException(ErrorCode.MISSING_FIELD, "missing field 'seq'");
+        }
+        return Requests.optInteger(b, "seq", 0, FrameCodec.MAX_ID, 0);
+    }
+
+    private void send(RoutingContext ctx) {
+        if (!serving.getAsBoolean()) {
+            respond.error(ctx, ErrorCode.UNAVAILABLE, "the node is not serving; retry with the same clientId");
+            return;
+        }
+        String key = ctx.request().getHeader("Idempotency-Key");
+        respond.authed(ctx, 201, caller -> {
+            JsonObject b = Requests.body(ctx);
+            String clientId = clientId(Requests.optString(b, "clientId"), key);
+            String body = Requests.string(b, "body");
+            ConversationId id = conversation(ctx);
+            throttle(caller);
+            long receivedNanos = System.nanoTime();
+            Message m = join(messages.send(caller, id, clientId, body));
+            metrics.messageStored(receivedNanos);
+            return new JsonObject().put("clientId", clientId).put("conversationId", id.value()).put("seq", m.seq())
+                    .put("ts", m.createdAt());
+        });
+    }
+
+    /** The device's send allowance, the same one its WebSockets draw from. */
+    private void throttle(Caller caller) {
+        long wait = connections.takeSend(caller.deviceId(), System.nanoTime());
+        if (wait > 0) {
+            throw new ChatException(ChatException.Refusal.RATE_LIMITED, "send rate limit reached",
+                    Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(1), wait)));
+        }
+    }
+
+    /** The body's {@code clientId} or the {@code Idempotency-Key} header (the same value when both are given). */
+    static String clientId(String fromBody, String fromHeader) {
+        if (fromBody != null && fromHeader != null && !fromBody.equals(fromHeader)) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, "'clientId' and the Idempotency-Key header differ");
+        }
+        String id = fromBody != null ? fromBody : fromHeader;
+        if (id == null) {
+            throw new ApiException(ErrorCode.MISSING_FIELD, "give 'clientId' or an Idempotency-Key header");
+        }
+        if (id.isEmpty() || id.length() > FrameCodec.MAX_CLIENT_ID_CHARS) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, "clientId must be 1 to " + FrameCodec.MAX_CLIENT_ID_CHARS
+                    + " characters");
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (c < 0x21 || c > 0x7e) {
+                throw new ApiException(ErrorCode.INVALID_FIELD, "clientId must be printable ASCII without spaces");
+            }
+        }
+        return id;
+    }
+
+    private static <T> T join(java.util.concurrent.CompletableFuture<T> f) throws Exception {
+        try {
+            return f.get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof Exception ex ? ex : e;
+        }
+    }
+}
