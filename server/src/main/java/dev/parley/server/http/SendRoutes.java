@@ -4,6 +4,8 @@ import dev.parley.core.ChatException;
 import dev.parley.core.account.AccountService;
 import dev.parley.core.account.Caller;
 import dev.parley.core.conversation.ConversationId;
+import dev.parley.core.limit.KeyedAllowance;
+import dev.parley.core.limit.Rate;
 import dev.parley.core.message.Message;
 import dev.parley.core.message.MessageService;
 import dev.parley.core.receipt.ReceiptService;
@@ -34,6 +36,9 @@ public final class SendRoutes {
     private final NodeMetrics metrics;
     private final BooleanSupplier serving;
     private final Responder respond;
+    /** Typing over REST, per device: as over a socket, 2 a second; the rest are dropped. */
+    private final KeyedAllowance typingAllowance = new KeyedAllowance(new Rate(2, Duration.ofSeconds(1)), 100_000,
+            java.time.Clock.systemUTC());
 
     public SendRoutes(AccountService accounts, MessageService messages, ReceiptService receipts, TypingTracker typing,
                       LocalConnections connections, NodeMetrics metrics, BooleanSupplier serving) {
@@ -62,7 +67,10 @@ public final class SendRoutes {
                 throw new ApiException(t == null ? ErrorCode.MISSING_FIELD : ErrorCode.INVALID_FIELD,
                         "field 'typing' must be true or false");
             }
-            typing.typing(caller, conversation(ctx), b).get(30, TimeUnit.SECONDS);
+            ConversationId id = conversation(ctx);
+            if (typingAllowance.tryTake(Long.toString(caller.deviceId().value())).isZero()) {
+                typing.typing(caller, id, b).get(30, TimeUnit.SECONDS);
+            }
             return null;
         }));
     }
