@@ -18,6 +18,8 @@ import dev.parley.server.auth.HashingPool;
 import dev.parley.protocol.CloseCode;
 import dev.parley.server.http.ApiRoutes;
 import dev.parley.server.http.SendRoutes;
+import dev.parley.server.http.TokenRoutes;
+import dev.parley.core.account.ApiTokens;
 import dev.parley.server.http.SyncRoutes;
 import dev.parley.core.sync.SyncReader;
 import dev.parley.server.metrics.NodeMetrics;
@@ -213,9 +215,11 @@ public final class ParleyNode implements AutoCloseable {
                 () -> node.ready.get() && links.linkProblem() == null);
         SendRoutes sends = new SendRoutes(accounts, messages, receipts, typing, connections, metrics,
                 () -> node.ready.get() && !node.closed.get());
+        TokenRoutes tokenRoutes = new TokenRoutes(accounts, new ApiTokens(accountStore, accounts, ids, clock), metrics);
         java.util.function.Consumer<Router> pullRoutes = router -> {
             sync.mount(router);
             sends.mount(router);
+            tokenRoutes.mount(router);
         };
 
         HttpServerOptions options = new HttpServerOptions()

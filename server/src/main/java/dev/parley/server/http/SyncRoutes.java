@@ -3,6 +3,7 @@ package dev.parley.server.http;
 import dev.parley.core.ChatException;
 import dev.parley.core.account.AccountService;
 import dev.parley.core.account.Caller;
+import dev.parley.core.account.Scope;
 import dev.parley.core.conversation.ConversationId;
 import dev.parley.core.conversation.ConversationStore;
 import dev.parley.core.delivery.ChatEvent;
@@ -109,6 +110,7 @@ public final class SyncRoutes {
                 throw new ChatException(ChatException.Refusal.UNAUTHENTICATED, "missing bearer token");
             }
             Caller caller = accounts.authenticate(token);
+            caller.require(Scope.READ);
             if (resumeFrom != null) {
                 confirmDelivered(caller, resumeFrom);
                 return new Start(caller, resumeFrom);
@@ -169,6 +171,7 @@ public final class SyncRoutes {
                 throw new ChatException(ChatException.Refusal.UNAUTHENTICATED, "missing bearer token");
             }
             Caller caller = accounts.authenticate(token);
+            caller.require(Scope.READ);
             if (ask.positions() != null) {
                 confirmDelivered(caller, ask.positions());
             }

@@ -31,7 +31,8 @@ final class Views {
                 .put("displayName", p.displayName())
                 .put("status", p.status())
                 .put("avatar", p.avatar())
-                .put("deleted", p.deleted());
+                .put("deleted", p.deleted())
+                .put("bot", p.bot());
     }
 
     /** A user id with what the profile says, or only the id for an unknown user. */
