@@ -122,21 +122,11 @@ public final class SyncRoutes {
                 return;
             }
             Caller caller = ar.result().caller();
-            String address = clients.of(ctx);
-            if (!budget.tryTake(caller.userId(), address)) {
-                respond.error(ctx, ErrorCode.RATE_LIMITED, "too many waiting syncs and event streams for this user or"
-                        + " from this address", Duration.ofSeconds(1));
+            Hold release = hold(ctx, caller);
+            if (release == null) {
                 return;
             }
             EventStream[] holder = new EventStream[1];
-            boolean[] released = new boolean[1];
-            Runnable release = () -> {
-                if (!released[0]) {
-                    released[0] = true;
-                    waiters.remove(caller.userId(), holder[0]);
-                    budget.release(caller.userId(), address);
-                }
-            };
             long idle = Math.max(2, idleMillis / KEEP_ALIVE_MILLIS);
             holder[0] = new EventStream(ctx.vertx(), context, ctx.response(), ar.result().positions(),
                     p -> reader.page(caller.userId(), p, settings.maxPageEntries()), release, KEEP_ALIVE_MILLIS,
@@ -144,6 +134,7 @@ public final class SyncRoutes {
             ctx.response().closeHandler(v -> holder[0].cancel());
             JsonObject ready = new JsonObject().put("userId", caller.userId().value())
                     .put("deviceId", caller.deviceId().value());
+            release.waiter = holder[0];
             waiters.add(caller.userId(), holder[0]).whenComplete((ok, err) -> context.runOnContext(v ->
                     holder[0].start(ready)));
         });
@@ -206,21 +197,11 @@ public final class SyncRoutes {
             });
             return;
         }
-        String address = clients.of(ctx);
-        if (!budget.tryTake(caller.userId(), address)) {
-            respond.error(ctx, ErrorCode.RATE_LIMITED, "too many waiting syncs for this user or from this address;"
-                    + " wait for one to answer", Duration.ofSeconds(1));
+        Hold release = hold(ctx, caller);
+        if (release == null) {
             return;
         }
         SyncWait[] holder = new SyncWait[1];
-        boolean[] released = new boolean[1];
-        Runnable release = () -> {
-            if (!released[0]) {
-                released[0] = true;
-                waiters.remove(caller.userId(), holder[0]);
-                budget.release(caller.userId(), address);
-            }
-        };
         holder[0] = new SyncWait(ctx.vertx(), context, () -> reader.page(caller.userId(), ask.positions(), ask.limit()),
                 (page, moved) -> {
                     release.run();
@@ -234,6 +215,7 @@ public final class SyncRoutes {
             holder[0].cancel();
             release.run();
         });
+        release.waiter = holder[0];
         CompletableFuture<Void> routed = waiters.add(caller.userId(), holder[0]);
         // In a cluster the first read waits until other nodes route the user's events here, so
         // that an entry committed elsewhere after the read still wakes the poll.
@@ -242,6 +224,44 @@ public final class SyncRoutes {
                 holder[0].start(ask.waitMillis());
             }
         }));
+    }
+
+    /**
+     * One waiting request's share of the budget and its registration; released once, whichever
+     * comes first: its answer, its failure, or its client going away.
+     */
+    private final class Hold implements Runnable {
+        private final Caller caller;
+        private final String address;
+        PullWaiters.Waiter waiter;
+        private boolean released;
+
+        Hold(Caller caller, String address) {
+            this.caller = caller;
+            this.address = address;
+        }
+
+        @Override
+        public void run() {
+            if (!released) {
+                released = true;
+                if (waiter != null) {
+                    waiters.remove(caller.userId(), waiter);
+                }
+                budget.release(caller.userId(), address);
+            }
+        }
+    }
+
+    /** Takes a wait from the budget, or answers {@code rate_limited} and returns null. */
+    private Hold hold(RoutingContext ctx, Caller caller) {
+        String address = clients.of(ctx);
+        if (!budget.tryTake(caller.userId(), address)) {
+            respond.error(ctx, ErrorCode.RATE_LIMITED, "too many waiting syncs and event streams for this user or from"
+                    + " this address; wait for one to end", Duration.ofSeconds(1));
+            return null;
+        }
+        return new Hold(caller, address);
     }
 
     /** The positions a device sends are what it holds: its user's delivered positions move up to them. */
