@@ -12,9 +12,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The short randomized consistency run of every build, once per durability mode: a node in its
- * own process, killed with SIGKILL mid-run and restarted on its data, while 12 devices chat, drop
- * connections and restart (and 5 more pull over HTTP and send over REST). Each build draws a new seed (printed); {@code -Dparley.seed=N} replays
- * one. The long version is {@code ./parley consistency} (docs/benchmarks.md).
+ * own process, killed with SIGKILL mid-run and restarted on its data, while 10 devices chat, drop
+ * connections and restart, and 5 more pull over HTTP and send over REST. Each build draws a new
+ * seed (printed); {@code -Dparley.seed=N} replays one. The long version is
+ * {@code ./parley consistency} (docs/benchmarks.md).
  */
 class ConsistencyRunTest {
 
