@@ -186,6 +186,7 @@ public final class ParleyNode implements AutoCloseable {
         metrics.watch(connections::count, connections::deviceCount, presence::onlineCount, shards::queued);
         shards.onBatch(metrics::batch);
         metrics.watchStorage(() -> shards.faults().size());
+        metrics.watchPulls(links.pulls::count);
         ParleyNode node = new ParleyNode(config, vertx, db, connections, heartbeats, timers, metrics, links, push, data,
                 hashing);
 

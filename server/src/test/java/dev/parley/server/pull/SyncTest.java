@@ -352,6 +352,7 @@ class SyncTest {
             Thread.sleep(50);
         }
         assertThat(pulls.count()).isEqualTo(polls);
+        assertThat(node.rest().get("/metrics", null).body()).contains("parley_pull_waiting " + polls + ".0");
         int during = nodeThreads();
         assertThat(during - before).as("platform threads added while %d polls wait", polls).isLessThan(20);
         assertThat(waiting).allMatch(f -> !f.isDone());
