@@ -32,9 +32,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * A randomized, seeded run of the guarantees under faults: users with several devices each chat
  * in one-on-one and group conversations (one device of each user holds no socket: it pulls with
- * long polls and sends over REST) while devices drop their connections, restart (losing
- * their unconfirmed sends, which they then retry under the same client id), react to, edit and
- * delete messages (each an entry of the history, retried the same way), and the node is
+ * long polls or reads server-sent events, and sends over REST) while devices drop their
+ * connections, restart (losing their unconfirmed sends, which they then retry under the same
+ * client id), react to, edit and delete messages (each an entry of the history, retried the same
+ * way), and the node is
  * killed with SIGKILL and restarted on its data. Every device records what it sent, what was
  * confirmed and what it received; at the end, once every device has caught up, the
  * {@link ConsistencyChecker} compares that with the store, down to the current state of every
@@ -60,7 +61,7 @@ public final class ConsistencyRun {
     private final PrintStream out;
     private final Random rnd;
     private final List<DeviceSim> devices = new ArrayList<>();
-    /** One device per user that only pulls ({@code POST /v1/sync}) and sends over REST. */
+    /** One device per user without a socket: it pulls (or reads events) and sends over REST. */
     private final List<PullDevice> pullers = new ArrayList<>();
     private final Map<Long, List<Long>> membersOf = new LinkedHashMap<>();
     private int drops;
@@ -163,7 +164,10 @@ public final class ConsistencyRun {
         }
         for (Session user : users) {
             Session device = ParleyClient.login(node.uri(), user.username(), "password-" + users.indexOf(user), "pull");
-            PullDevice p = new PullDevice(node, device.token(), user.username() + "/pull", user.userId());
+            // Every other user's reads server-sent events instead of polling.
+            boolean streams = users.indexOf(user) % 2 == 1;
+            PullDevice p = new PullDevice(node, device.token(), user.username() + (streams ? "/events" : "/pull"),
+                    user.userId(), streams);
             pullers.add(p);
             p.start();
         }

@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A device that holds no socket: it pulls with long polls ({@code POST /v1/sync}, sending back the
- * positions it holds) and sends over REST under client ids, retrying what got no answer. What it
+ * positions it holds), or reads server-sent events ({@code GET /v1/events}, resuming with the id
+ * of the last event it took), and sends over REST under client ids, retrying what got no answer. What it
  * holds is what it logged, so a restart (a new poller from the same positions) tests that a pull
  * resumes with nothing missing and nothing twice; the checker holds it to the same rules as the
  * socket devices.
@@ -35,18 +36,116 @@ final class PullDevice {
             .connectTimeout(Duration.ofSeconds(5)).build();
     private volatile Thread poller;
     private volatile boolean closed;
+    /** Reads {@code GET /v1/events} instead of polling {@code POST /v1/sync}. */
+    private final boolean streams;
+    /** The id of the last event it took: where a new stream resumes. Guarded by this. */
+    private String lastEventId = "0";
+    /** The stream being read, closed to stop a reader blocked on it. */
+    private volatile java.io.InputStream stream;
     /** Polls answered; a restart starts a new poller from what the device holds. */
     private int epoch;
 
-    PullDevice(Fleet fleet, String token, String name, long userId) {
+    PullDevice(Fleet fleet, String token, String name, long userId, boolean streams) {
         this.fleet = fleet;
         this.token = token;
         this.log = new DeviceLog(name, userId);
+        this.streams = streams;
     }
 
     synchronized void start() {
         int mine = ++epoch;
-        poller = Thread.ofVirtual().name(log.name()).start(() -> poll(mine));
+        poller = Thread.ofVirtual().name(log.name()).start(() -> {
+            if (streams) {
+                stream(mine);
+            } else {
+                poll(mine);
+            }
+        });
+    }
+
+    /** Reads server-sent events, reconnecting with the last id it took after every break. */
+    private void stream(int mine) {
+        long pause = 100;
+        while (!closed && current(mine)) {
+            String from;
+            synchronized (this) {
+                from = lastEventId;
+            }
+            try {
+                HttpRequest req = HttpRequest.newBuilder(fleet.uri().resolve("/v1/events")).GET()
+                        .header("Authorization", "Bearer " + token).header("Last-Event-ID", from).build();
+                HttpResponse<java.io.InputStream> r = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+                stream = r.body();
+                if (r.statusCode() != 200) {
+                    r.body().close();
+                    throw new IOException("events answered " + r.statusCode());
+                }
+                readEvents(r.body(), mine);
+                pause = 100;
+            } catch (IOException | RuntimeException e) {
+                // The stream broke (the node died, or a restart closed it): back off and resume.
+                if (!sleep(pause)) {
+                    return;
+                }
+                pause = Math.min(2_000, pause * 2);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void readEvents(java.io.InputStream in, int mine) throws IOException {
+        java.io.BufferedReader lines = new java.io.BufferedReader(
+                new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8));
+        String id = null;
+        String type = "message";
+        StringBuilder data = new StringBuilder();
+        String line;
+        while ((line = lines.readLine()) != null) {
+            if (!current(mine)) {
+                return;
+            }
+            if (line.isEmpty()) {
+                if (!data.isEmpty()) {
+                    takeEvent(type, id, new JsonObject(data.toString()), mine);
+                }
+                id = null;
+                type = "message";
+                data.setLength(0);
+            } else if (line.startsWith("id: ")) {
+                id = line.substring(4);
+            } else if (line.startsWith("event: ")) {
+                type = line.substring(7);
+            } else if (line.startsWith("data: ")) {
+                data.append(line.substring(6));
+            }
+        }
+    }
+
+    /** Logs one event and moves the resume point past it, unless a restart made this reader stale. */
+    private synchronized void takeEvent(String type, String id, JsonObject data, int mine) {
+        if (epoch != mine) {
+            return;
+        }
+        switch (type) {
+            case "message" -> {
+                long c = data.getLong("conversationId");
+                log.received(new HistoryEntry(c, data.getLong("seq"), data.getLong("senderId"),
+                        data.getString("clientId"), data.getString("kind").toUpperCase(Locale.ROOT),
+                        data.getString("body")));
+                held.put(c, data.getLong("seq"));
+            }
+            case "resync" -> {
+                log.resynced(data.getLong("conversationId"), data.getLong("latestSeq"));
+                held.put(data.getLong("conversationId"), data.getLong("latestSeq"));
+            }
+            default -> {
+                // ready, receipt: nothing the checker holds the device to
+            }
+        }
+        if (id != null && !type.equals("ready")) {
+            lastEventId = id;
+        }
     }
 
     /** The app restarts: the poll in flight is abandoned; a new poller resumes from what is held. */
@@ -57,7 +156,19 @@ final class PullDevice {
             old = poller;
         }
         old.interrupt();
+        closeStream();
         start();
+    }
+
+    private void closeStream() {
+        java.io.InputStream in = stream;
+        if (in != null) {
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // it is going anyway
+            }
+        }
     }
 
     void close() {
@@ -66,6 +177,7 @@ final class PullDevice {
             epoch++;
         }
         poller.interrupt();
+        closeStream();
     }
 
     private void poll(int mine) {
