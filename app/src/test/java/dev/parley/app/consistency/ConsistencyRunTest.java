@@ -14,9 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The short randomized consistency run of every build, once per durability mode: a node in its
  * own process, killed with SIGKILL mid-run and restarted on its data, while 10 devices chat, drop
  * connections and restart, and 5 more pull over HTTP (long polls, or server-sent events) and
- * send over REST. Each build draws a new
- * seed (printed); {@code -Dparley.seed=N} replays one. The long version is
- * {@code ./parley consistency} (docs/benchmarks.md).
+ * send over REST. Each build draws a new seed (printed); {@code -Dparley.seed=N} replays one. The
+ * long version is {@code ./parley consistency} (docs/benchmarks.md).
  */
 class ConsistencyRunTest {
 
