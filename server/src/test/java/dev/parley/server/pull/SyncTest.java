@@ -322,11 +322,15 @@ class SyncTest {
         assertThat(rest.get("/v1/sync", pull.token()).status()).isIn(404, 405);
     }
 
+    /**
+     * 400 waiting polls by default; {@code -Dparley.pull.polls=5000} measures more (docs/operations.md,
+     * "Pull", has the figures) and prints the platform threads and heap they add.
+     */
     @Test
     void waitingPollsHoldNoThreadEach() throws Exception {
-        start(c -> c);
+        int polls = Integer.getInteger("parley.pull.polls", 400);
+        start(c -> c.withPull(ServerConfig.Pull.defaults().withMaxWaiting(8, Math.max(1_000, polls))));
         TestUser alice = node.newUser("alice");
-        int polls = 400;
         List<TestUser.Device> devices = new ArrayList<>();
         TestUser[] users = new TestUser[polls / 8];
         for (int i = 0; i < users.length; i++) {
@@ -337,6 +341,7 @@ class SyncTest {
             devices.add(users[i % users.length].login("d" + i));
         }
         int before = nodeThreads();
+        long heapBefore = heapAfterGc();
         java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
                 .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
         List<CompletableFuture<java.net.http.HttpResponse<String>>> waiting = new ArrayList<>();
@@ -354,9 +359,18 @@ class SyncTest {
         assertThat(pulls.count()).isEqualTo(polls);
         assertThat(node.rest().get("/metrics", null).body()).contains("parley_pull_waiting " + polls + ".0");
         int during = nodeThreads();
+        long heapDuring = heapAfterGc();
+        System.out.printf("%d waiting polls: %+d platform threads, %+d KiB heap after GC (%.1f KiB a poll,"
+                + " the test's own HTTP client included)%n", polls, during - before, (heapDuring - heapBefore) / 1024,
+                (heapDuring - heapBefore) / 1024.0 / polls);
         assertThat(during - before).as("platform threads added while %d polls wait", polls).isLessThan(20);
         assertThat(waiting).allMatch(f -> !f.isDone());
         http.close();
+    }
+
+    private static long heapAfterGc() {
+        System.gc();
+        return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     /** Platform threads of this JVM other than the test's own HTTP client's. */
