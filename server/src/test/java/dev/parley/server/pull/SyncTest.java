@@ -229,6 +229,7 @@ class SyncTest {
         long tookMs = (System.nanoTime() - sentAt) / 1_000_000;
         assertThat(seqs(r, c)).containsExactly(1L);
         assertThat(tookMs).as("answered %d ms after the send", tookMs).isLessThan(5_000);
+        System.out.printf("a waiting poll answered %d ms after the send began (its commit included)%n", tookMs);
     }
 
     @Test
