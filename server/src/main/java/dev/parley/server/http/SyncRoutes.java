@@ -77,7 +77,7 @@ public final class SyncRoutes {
         r.get("/v1/events").handler(this::events);
     }
 
-    /** Seconds between keep-alive comments on an event stream. */
+    /** Milliseconds between keep-alive comments on an event stream. */
     static final long KEEP_ALIVE_MILLIS = 15_000;
 
     private static String bearer(RoutingContext ctx) {
