@@ -276,6 +276,19 @@ class SyncTest {
     }
 
     @Test
+    void aWaitOutlastsTheHttpIdleTimeout() throws Exception {
+        start(c -> c.withTiming(ServerConfig.Timing.defaults().withHttpTimeouts(Duration.ofSeconds(1),
+                Duration.ofSeconds(1))));
+        TestUser alice = node.newUser("alice");
+        TestUser.Device pull = alice.login("script");
+        JsonObject pos = positions(sync(node, pull, new JsonObject()));
+        long t0 = System.nanoTime();
+        Rest.Response r = sync(node, pull, new JsonObject().put("positions", pos).put("wait", 3));
+        assertThat(r.status()).isEqualTo(200);
+        assertThat((System.nanoTime() - t0) / 1_000_000).isGreaterThanOrEqualTo(2_900L);
+    }
+
+    @Test
     void waitingPollsAreBoundedPerUser() throws Exception {
         start(c -> c.withPull(ServerConfig.Pull.defaults().withMaxWaiting(2, 1_000)));
         TestUser alice = node.newUser("alice");
