@@ -18,9 +18,10 @@ import dev.parley.server.auth.HashingPool;
 import dev.parley.protocol.CloseCode;
 import dev.parley.server.http.ApiRoutes;
 import dev.parley.server.http.SendRoutes;
-import dev.parley.server.http.TokenRoutes;
-import dev.parley.core.account.ApiTokens;
 import dev.parley.server.http.SyncRoutes;
+import dev.parley.server.http.TokenRoutes;
+import dev.parley.server.pull.PullWaiters;
+import dev.parley.core.account.ApiTokens;
 import dev.parley.core.sync.SyncReader;
 import dev.parley.server.metrics.NodeMetrics;
 import dev.parley.server.net.ConnectionAdmission;
@@ -217,6 +218,7 @@ public final class ParleyNode implements AutoCloseable {
         SendRoutes sends = new SendRoutes(accounts, messages, receipts, typing, connections, metrics,
                 () -> node.ready.get() && !node.closed.get());
         TokenRoutes tokenRoutes = new TokenRoutes(accounts, new ApiTokens(accountStore, accounts, ids, clock), metrics);
+        // Mounted after the API's own routes, under the same guards (request ids, JSON bodies, no-store).
         java.util.function.Consumer<Router> pullRoutes = router -> {
             sync.mount(router);
             sends.mount(router);
@@ -410,7 +412,7 @@ public final class ParleyNode implements AutoCloseable {
     }
 
     /** The long polls waiting on this node. */
-    public dev.parley.server.pull.PullWaiters pullWaiters() {
+    public PullWaiters pullWaiters() {
         return links.pulls;
     }
 
