@@ -4,7 +4,9 @@
 export type Id = number;
 
 export type EntryKind = 'text' | 'created' | 'members_added' | 'member_removed' | 'member_left' | 'renamed'
-  | 'role_changed' | 'request_accepted';
+  | 'role_changed' | 'request_accepted' | 'reaction_added' | 'reaction_removed' | 'edited' | 'deleted';
+
+export interface Mention { userId: Id; offset: number; length: number; }
 
 /** One history entry (a message object / `message` frame without `type`). */
 export interface Entry {
@@ -19,6 +21,17 @@ export interface Entry {
   title?: string;
   userIds?: Id[];
   role?: 'owner' | 'admin' | 'member';
+  /** A reply: the seq it answers, and what that entry was. */
+  replyTo?: number;
+  quote?: { seq: number; senderId: Id; kind: string; excerpt?: string; deleted?: true };
+  /** An action (reaction, edit, deletion): the seq of the message it acts on. */
+  targetSeq?: number;
+  /** A text's current state, as the node held it when this copy was read. */
+  editedAt?: number;
+  deletedAt?: number;
+  deletedBy?: Id;
+  mentions?: Mention[];
+  reactions?: Record<string, Id[]>;
   /** Set by this client on the entry of its own send, taken from the answer. */
   own?: boolean;
 }
@@ -69,7 +82,12 @@ export interface Login { token: string; userId: Id; deviceId: Id; }
 /** Frames a client sends over the WebSocket. */
 export type ClientFrame =
   | { type: 'auth'; token: string; positions?: Positions; rid?: string }
-  | { type: 'send'; clientId: string; conversationId: Id; body: string; rid?: string }
+  | { type: 'send'; clientId: string; conversationId: Id; body: string; replyTo?: number; mentions?: Mention[];
+      rid?: string }
+  | { type: 'react'; clientId: string; conversationId: Id; targetSeq: number; emoji: string; remove?: boolean;
+      rid?: string }
+  | { type: 'edit'; clientId: string; conversationId: Id; targetSeq: number; body: string; rid?: string }
+  | { type: 'delete'; clientId: string; conversationId: Id; targetSeq: number; rid?: string }
   | { type: 'delivered' | 'read'; conversationId: Id; seq: number; rid?: string }
   | { type: 'typing'; conversationId: Id; typing: boolean; rid?: string }
   | { type: 'watch'; userIds: Id[]; rid?: string }
@@ -144,7 +162,8 @@ export class ParleyClient {
   openDirect(username: string): Promise<ConversationObject>;
   createGroup(title: string, usernames: string[]): Promise<ConversationObject>;
   history(conversationId: Id, options?: { before?: number; after?: number; limit?: number }): Promise<HistoryPage>;
-  send(conversationId: Id, body: string, options?: { clientId?: string; attempts?: number }): Promise<Sent>;
+  send(conversationId: Id, body: string,
+    options?: { clientId?: string; attempts?: number; replyTo?: number; mentions?: Mention[] }): Promise<Sent>;
   markDelivered(conversationId: Id, seq: number): Promise<null>;
   markRead(conversationId: Id, seq: number): Promise<null>;
   typing(conversationId: Id, typing: boolean): Promise<null>;

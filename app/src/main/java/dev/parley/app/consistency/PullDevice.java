@@ -130,9 +130,7 @@ final class PullDevice {
         switch (type) {
             case "message" -> {
                 long c = data.getLong("conversationId");
-                log.received(new HistoryEntry(c, data.getLong("seq"), data.getLong("senderId"),
-                        data.getString("clientId"), data.getString("kind").toUpperCase(Locale.ROOT),
-                        data.getString("body")));
+                log.received(entry(data));
                 held.put(c, data.getLong("seq"));
             }
             case "resync" -> {
@@ -217,8 +215,7 @@ final class PullDevice {
         for (Object o : page.getJsonArray("entries")) {
             JsonObject m = (JsonObject) o;
             long c = m.getLong("conversationId");
-            log.received(new HistoryEntry(c, m.getLong("seq"), m.getLong("senderId"), m.getString("clientId"),
-                    m.getString("kind").toUpperCase(Locale.ROOT), m.getString("body")));
+            log.received(entry(m));
             held.put(c, m.getLong("seq"));
         }
         for (Object o : page.getJsonArray("resync")) {
@@ -226,6 +223,26 @@ final class PullDevice {
             log.resynced(r.getLong("conversationId"), r.getLong("latestSeq"));
             held.put(r.getLong("conversationId"), r.getLong("latestSeq"));
         }
+    }
+
+    /** An entry as pulled: a text carries its state as the store held it then (as from a catch-up). */
+    static HistoryEntry entry(JsonObject m) {
+        String kind = m.getString("kind");
+        HistoryEntry.MessageState state = null;
+        if ("text".equals(kind)) {
+            Map<String, java.util.Set<Long>> reactions = new java.util.HashMap<>();
+            JsonObject r = m.getJsonObject("reactions", new JsonObject());
+            for (String emoji : r.fieldNames()) {
+                java.util.Set<Long> users = new java.util.HashSet<>();
+                r.getJsonArray(emoji).forEach(u -> users.add(((Number) u).longValue()));
+                reactions.put(emoji, users);
+            }
+            state = new HistoryEntry.MessageState(m.getString("body"), m.getLong("editedAt", 0L) != 0,
+                    m.getLong("deletedAt", 0L) != 0, reactions);
+        }
+        return new HistoryEntry(m.getLong("conversationId"), m.getLong("seq"), m.getLong("senderId"),
+                m.getString("clientId"), kind.toUpperCase(Locale.ROOT), m.getString("body"), m.getLong("targetSeq", 0L),
+                state);
     }
 
     void send(long conversation, String clientId, String body) {

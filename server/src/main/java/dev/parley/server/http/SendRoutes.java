@@ -6,6 +6,8 @@ import dev.parley.core.account.Caller;
 import dev.parley.core.conversation.ConversationId;
 import dev.parley.core.limit.KeyedAllowance;
 import dev.parley.core.limit.Rate;
+import dev.parley.core.account.UserId;
+import dev.parley.core.message.Mention;
 import dev.parley.core.message.Message;
 import dev.parley.core.message.MessageService;
 import dev.parley.core.receipt.ReceiptService;
@@ -14,11 +16,14 @@ import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.FrameCodec;
 import dev.parley.server.metrics.NodeMetrics;
 import dev.parley.server.ws.LocalConnections;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -97,14 +102,43 @@ public final class SendRoutes {
             JsonObject b = Requests.body(ctx);
             String clientId = clientId(Requests.optString(b, "clientId"), key);
             String body = Requests.string(b, "body");
+            long replyTo = Requests.optInteger(b, "replyTo", 1, FrameCodec.MAX_ID, 0);
+            List<Mention> mentions = mentions(b);
             ConversationId id = conversation(ctx);
             throttle(caller);
             long receivedNanos = System.nanoTime();
-            Message m = join(messages.send(caller, id, clientId, body));
+            Message m = join(messages.send(caller, id, clientId, body, replyTo, mentions));
             metrics.messageStored(receivedNanos);
             return new JsonObject().put("clientId", clientId).put("conversationId", id.value()).put("seq", m.seq())
                     .put("ts", m.createdAt());
         });
+    }
+
+    /** {@code mentions} as the {@code send} frame has it: at most 50 of {userId, offset, length}. */
+    private static List<Mention> mentions(JsonObject b) {
+        Object raw = b.getValue("mentions");
+        if (raw == null) {
+            return List.of();
+        }
+        if (!(raw instanceof JsonArray arr)) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, "field 'mentions' must be an array");
+        }
+        if (arr.size() > FrameCodec.MAX_MENTIONS) {
+            throw new ApiException(ErrorCode.TOO_LARGE, "at most " + FrameCodec.MAX_MENTIONS + " mentions");
+        }
+        List<Mention> out = new ArrayList<>();
+        for (Object o : arr) {
+            if (!(o instanceof JsonObject m)) {
+                throw new ApiException(ErrorCode.INVALID_FIELD, "field 'mentions' must hold objects");
+            }
+            out.add(new Mention(new UserId(Requests.idValue(m.getValue("userId"), "mentions.userId")),
+                    (int) Requests.optInteger(m, "offset", 0, Integer.MAX_VALUE, -1),
+                    (int) Requests.optInteger(m, "length", 1, Integer.MAX_VALUE, -1)));
+            if (out.getLast().offset() < 0 || out.getLast().length() < 0) {
+                throw new ApiException(ErrorCode.MISSING_FIELD, "each mention needs 'userId', 'offset' and 'length'");
+            }
+        }
+        return out;
     }
 
     /** The device's send allowance, the same one its WebSockets draw from. */

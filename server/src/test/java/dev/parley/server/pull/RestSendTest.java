@@ -89,6 +89,29 @@ class RestSendTest {
     }
 
     @Test
+    void aRestSendRepliesAndMentionsAsTheSendFrameDoes() throws Exception {
+        node = TestNode.start(dataDir);
+        TestUser alice = node.newUser("alice");
+        TestUser bob = node.newUser("bob");
+        long c = new dev.parley.server.support.Groups(node).createOk(alice, "Crag", bob);
+        TestUser.Device script = alice.login("script");
+        assertThat(send(script, c, new JsonObject().put("clientId", "q").put("body", "question?")).status()).isEqualTo(201);
+        Rest.Response reply = send(script, c, new JsonObject().put("clientId", "a").put("body", "hey bob, answer")
+                .put("replyTo", 2).put("mentions", new io.vertx.core.json.JsonArray().add(new JsonObject()
+                        .put("userId", bob.userId()).put("offset", 4).put("length", 3))));
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(201);
+        JsonObject stored = script.history(c, "").array("messages").getJsonObject(2);
+        assertThat(stored.getLong("replyTo")).isEqualTo(2L);
+        assertThat(stored.getJsonArray("mentions").getJsonObject(0).getLong("userId")).isEqualTo(bob.userId());
+        // The pulled copy is the same entry, fields and all.
+        JsonObject pulled = node.rest().post("/v1/sync", bob.login("pull").token(),
+                new JsonObject().put("positions", new JsonObject())).array("entries").getJsonObject(2);
+        assertThat(pulled).isEqualTo(stored);
+        assertThat(send(script, c, new JsonObject().put("clientId", "b").put("body", "x").put("mentions", "bob"))
+                .errorCode()).isEqualTo("invalid_field");
+    }
+
+    @Test
     void refusalsAreTheSocketsOnes() throws Exception {
         node = TestNode.start(dataDir, cfg -> cfg.withLimits(ServerConfig.Limits.defaults().withSendRate(1, 2)));
         TestUser alice = node.newUser("alice");
