@@ -41,6 +41,8 @@ final class EventStream implements PullWaiters.Waiter {
     private boolean reading;
     private boolean again;
     private boolean closed;
+    /** Whether the head and the ready event are written: nothing may be read or written before. */
+    private boolean started;
 
     EventStream(Vertx vertx, Context context, HttpServerResponse response, Map<Long, Long> positions,
                 Function<Map<Long, Long>, SyncPage> read, Runnable onClose, long keepAliveMillis, int stallTicks) {
@@ -71,6 +73,7 @@ final class EventStream implements PullWaiters.Waiter {
             }
         });
         write("retry: 2000\nid: " + SyncCursor.encode(positions) + "\nevent: ready\ndata: " + ready.encode() + "\n\n");
+        started = true;
         keepAlive = vertx.setPeriodic(keepAliveMillis, t -> tick());
         readNow();
     }
@@ -123,7 +126,10 @@ final class EventStream implements PullWaiters.Waiter {
         if (closed) {
             return;
         }
-        if (reading || response.writeQueueFull()) {
+        // An event can come between the registration and the start (in a cluster the start waits
+        // for the route): a page written then would go out before the head and be lost, while
+        // the positions moved on. The start reads anyway.
+        if (!started || reading || response.writeQueueFull()) {
             again = true;
             return;
         }
