@@ -32,6 +32,8 @@ export interface Entry {
   deletedBy?: Id;
   mentions?: Mention[];
   reactions?: Record<string, Id[]>;
+  /** Files the message carries (ids of uploads; fetch them with GET /v1/attachments/{id}/content). */
+  attachments?: unknown[];
   /** Set by this client on the entry of its own send, taken from the answer. */
   own?: boolean;
 }
@@ -163,7 +165,8 @@ export class ParleyClient {
   createGroup(title: string, usernames: string[]): Promise<ConversationObject>;
   history(conversationId: Id, options?: { before?: number; after?: number; limit?: number }): Promise<HistoryPage>;
   send(conversationId: Id, body: string,
-    options?: { clientId?: string; attempts?: number; replyTo?: number; mentions?: Mention[] }): Promise<Sent>;
+    options?: { clientId?: string; attempts?: number; replyTo?: number; mentions?: Mention[]; attachments?: Id[] }):
+    Promise<Sent>;
   markDelivered(conversationId: Id, seq: number): Promise<null>;
   markRead(conversationId: Id, seq: number): Promise<null>;
   typing(conversationId: Id, typing: boolean): Promise<null>;

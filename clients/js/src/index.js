@@ -171,12 +171,12 @@ export class ParleyClient {
    * backoff, up to `attempts`) under one client id, so it is stored once whatever happens to the
    * answers; a definite refusal rejects with {@link ParleyError}.
    */
-  async send(conversationId, body, { clientId = newClientId(), attempts = 8, replyTo, mentions } = {}) {
+  async send(conversationId, body, { clientId = newClientId(), attempts = 8, replyTo, mentions, attachments } = {}) {
     let delay = this.backoff.initialMs;
     for (let i = 1; ; i++) {
       try {
         const sent = await this.request('POST', `/v1/conversations/${conversationId}/messages`,
-          { clientId, body, replyTo, mentions });
+          { clientId, body, replyTo, mentions, attachments });
         // The device holds its own message too, when it is the next entry it lacks.
         this.#take({ conversationId, seq: sent.seq, ts: sent.ts, clientId, body, kind: 'text', own: true });
         return sent;

@@ -104,14 +104,34 @@ public final class SendRoutes {
             String body = Requests.string(b, "body");
             long replyTo = Requests.optInteger(b, "replyTo", 1, FrameCodec.MAX_ID, 0);
             List<Mention> mentions = mentions(b);
+            List<Long> attachments = attachments(b);
             ConversationId id = conversation(ctx);
             throttle(caller);
             long receivedNanos = System.nanoTime();
-            Message m = join(messages.send(caller, id, clientId, body, replyTo, mentions));
+            Message m = join(messages.send(caller, id, clientId, body, replyTo, mentions, attachments));
             metrics.messageStored(receivedNanos);
             return new JsonObject().put("clientId", clientId).put("conversationId", id.value()).put("seq", m.seq())
                     .put("ts", m.createdAt());
         });
+    }
+
+    /** {@code attachments} as the {@code send} frame has it: ids of the caller's uploads. */
+    private static List<Long> attachments(JsonObject b) {
+        Object raw = b.getValue("attachments");
+        if (raw == null) {
+            return List.of();
+        }
+        if (!(raw instanceof JsonArray arr)) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, "field 'attachments' must be an array of ids");
+        }
+        if (arr.size() > FrameCodec.MAX_ATTACHMENTS) {
+            throw new ApiException(ErrorCode.TOO_LARGE, "at most " + FrameCodec.MAX_ATTACHMENTS + " attachments");
+        }
+        List<Long> out = new ArrayList<>();
+        for (Object o : arr) {
+            out.add(Requests.idValue(o, "attachments"));
+        }
+        return out;
     }
 
     /** {@code mentions} as the {@code send} frame has it: at most 50 of {userId, offset, length}. */

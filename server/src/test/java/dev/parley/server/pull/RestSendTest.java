@@ -112,6 +112,28 @@ class RestSendTest {
     }
 
     @Test
+    void aRestSendCarriesAttachmentsAsTheSendFrameDoes() throws Exception {
+        node = TestNode.start(dataDir);
+        TestUser alice = node.newUser("alice");
+        TestUser bob = node.newUser("bob");
+        long c = alice.directWith(bob);
+        TestUser.Device script = alice.login("script");
+        Rest.Response up = node.rest().send("POST", "/v1/attachments?name=notes.txt", script.token(),
+                "plain words, nothing more", "application/octet-stream");
+        assertThat(up.status()).as(up.toString()).isIn(200, 201);
+        long id = up.getLong("id");
+        Rest.Response sent = send(script, c, new JsonObject().put("clientId", "f1").put("body", "")
+                .put("attachments", new io.vertx.core.json.JsonArray().add(id)));
+        assertThat(sent.status()).as(sent.toString()).isEqualTo(201);
+        JsonObject pulled = node.rest().post("/v1/sync", bob.login("pull").token(),
+                new JsonObject().put("positions", new JsonObject())).array("entries").getJsonObject(0);
+        assertThat(pulled.getJsonArray("attachments").encode()).contains(Long.toString(id));
+        assertThat(pulled).isEqualTo(script.history(c, "").array("messages").getJsonObject(0));
+        assertThat(send(script, c, new JsonObject().put("clientId", "f2").put("body", "x")
+                .put("attachments", "none")).errorCode()).isEqualTo("invalid_field");
+    }
+
+    @Test
     void refusalsAreTheSocketsOnes() throws Exception {
         node = TestNode.start(dataDir, cfg -> cfg.withLimits(ServerConfig.Limits.defaults().withSendRate(1, 2)));
         TestUser alice = node.newUser("alice");
