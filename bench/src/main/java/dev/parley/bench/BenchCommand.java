@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         description = {"Measure a node: rates, latencies, connections and memory, with a correctness check.",
                 "See docs/benchmarks.md."},
         subcommands = {LatencyWorkload.class, ThroughputWorkload.class, ConnectionsWorkload.class, FanoutWorkload.class,
-                ReconnectWorkload.class, HistoryWorkload.class})
+                ReconnectWorkload.class, HistoryWorkload.class, PullWorkload.class})
 public final class BenchCommand implements Runnable {
     @Override
     public void run() {

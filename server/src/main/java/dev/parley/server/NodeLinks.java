@@ -11,9 +11,11 @@ import dev.parley.core.conversation.ConversationId;
 import dev.parley.core.conversation.ConversationStore;
 import dev.parley.core.conversation.MembershipDirectory;
 import dev.parley.core.delivery.EventPublisher;
+import dev.parley.core.delivery.SharedRoutes;
 import dev.parley.core.presence.PresenceDirectory;
 import dev.parley.core.presence.PresenceFeed;
 import dev.parley.core.push.DeviceLiveness;
+import dev.parley.server.pull.PullWaiters;
 import dev.parley.server.ws.LocalConnections;
 import dev.parley.server.ws.LocalEventPublisher;
 import dev.parley.server.ws.PresenceWatchers;
@@ -36,12 +38,14 @@ public final class NodeLinks implements AutoCloseable {
     final DeviceLiveness liveness;
     final TailCheck tail;
     public final RedisCluster cluster;
+    /** Long polls waiting on this node, woken by the same events as its WebSockets. */
+    public final PullWaiters pulls;
     private long tailTimer = -1;
     private final Vertx vertx;
 
     private NodeLinks(EventPublisher publisher, PresenceFeed presenceFeed, PresenceDirectory presenceDirectory,
                       ConnectedDevices devices, DeviceLiveness liveness, TailCheck tail, RedisCluster cluster,
-                      Vertx vertx) {
+                      Vertx vertx, PullWaiters pulls) {
         this.publisher = publisher;
         this.presenceFeed = presenceFeed;
         this.presenceDirectory = presenceDirectory;
@@ -50,23 +54,29 @@ public final class NodeLinks implements AutoCloseable {
         this.tail = tail;
         this.cluster = cluster;
         this.vertx = vertx;
+        this.pulls = pulls;
     }
 
     static NodeLinks open(ServerConfig config, Vertx vertx, LocalConnections connections, PresenceWatchers watchers,
                           MembershipDirectory memberships, ConversationStore conversations, AccountStore accounts,
                           BlockDirectory blocks)
             throws Exception {
-        LocalEventPublisher local = new LocalEventPublisher(connections, watchers);
+        PullWaiters pulls = new PullWaiters();
+        LocalEventPublisher local = new LocalEventPublisher(connections, watchers, pulls);
         DeviceLiveness localLiveness = (user, device) -> connections.isConnected(device, user);
         if (config.cluster().type() == ServerConfig.ClusterType.LOCAL) {
             return new NodeLinks(local, watchers, PresenceDirectory.SINGLE_NODE, connections, localLiveness, null, null,
-                    vertx);
+                    vertx, pulls);
         }
         ServerConfig.Cluster c = config.cluster();
         RedisCluster cluster = new RedisCluster(vertx, c.redisUri(), c.redisNamespace(), c.nodeNumber(), c.nodeTtl());
         cluster.start();
         EventPublisher publisher = cluster.publisher(local);
-        connections.routes(cluster.routes());
+        // WebSockets and long polls share the node's routes: the cluster hears of a user's first
+        // listener here and of the last one leaving, whichever kind they are.
+        SharedRoutes routes = new SharedRoutes(cluster.routes());
+        connections.routes(routes);
+        pulls.routes(routes);
         RedisDeviceLiveness liveness = cluster.devices(localLiveness);
         connections.devices(liveness);
         RedisPresence presence = cluster.presence(watchers);
@@ -77,7 +87,7 @@ public final class NodeLinks implements AutoCloseable {
         control.onBlocksChanged((a, b) -> blocks.changedElsewhere(a, b));
         TailCheck tail = new TailCheck(conversations, memberships, connections);
         cluster.onRecovered(new RecoveryCheck(connections, conversations, accounts, memberships)::run);
-        NodeLinks links = new NodeLinks(publisher, presence, presence, control, liveness, tail, cluster, vertx);
+        NodeLinks links = new NodeLinks(publisher, presence, presence, control, liveness, tail, cluster, vertx, pulls);
         links.tailTimer = tail.start(vertx, 3_000);
         return links;
     }

@@ -17,6 +17,12 @@ import dev.parley.server.auth.Argon2PasswordHasher;
 import dev.parley.server.auth.HashingPool;
 import dev.parley.protocol.CloseCode;
 import dev.parley.server.http.ApiRoutes;
+import dev.parley.server.http.SendRoutes;
+import dev.parley.server.http.SyncRoutes;
+import dev.parley.server.http.TokenRoutes;
+import dev.parley.server.pull.PullWaiters;
+import dev.parley.core.account.ApiTokens;
+import dev.parley.core.sync.SyncReader;
 import dev.parley.server.metrics.NodeMetrics;
 import dev.parley.server.net.ConnectionAdmission;
 import dev.parley.server.push.NodePush;
@@ -181,6 +187,7 @@ public final class ParleyNode implements AutoCloseable {
         metrics.watch(connections::count, connections::deviceCount, presence::onlineCount, shards::queued);
         shards.onBatch(metrics::batch);
         metrics.watchStorage(() -> shards.faults().size());
+        metrics.watchPulls(links.pulls::count);
         ParleyNode node = new ParleyNode(config, vertx, db, connections, heartbeats, timers, metrics, links, push, data,
                 hashing);
 
@@ -204,6 +211,19 @@ public final class ParleyNode implements AutoCloseable {
                         "uptimeSeconds", (System.currentTimeMillis() - startedAt) / 1000),
                 AdminToken.obtain(config), push, people, attachments,
                 new dev.parley.core.search.SearchService(new dev.parley.store.JdbcSearchStore(shards)));
+
+        SyncRoutes sync = new SyncRoutes(config, accounts, conversationStore, receipts,
+                new SyncReader(conversationStore, messageStore, reach, config.limits().maxCatchUp()), links.pulls, metrics,
+                () -> node.ready.get() && links.linkProblem() == null);
+        SendRoutes sends = new SendRoutes(accounts, messages, receipts, typing, connections, metrics,
+                () -> node.ready.get() && !node.closed.get());
+        TokenRoutes tokenRoutes = new TokenRoutes(accounts, new ApiTokens(accountStore, accounts, ids, clock), metrics);
+        // Mounted after the API's own routes, under the same guards (request ids, JSON bodies, no-store).
+        java.util.function.Consumer<Router> pullRoutes = router -> {
+            sync.mount(router);
+            sends.mount(router);
+            tokenRoutes.mount(router);
+        };
 
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(config.host())
@@ -231,7 +251,7 @@ public final class ParleyNode implements AutoCloseable {
             // servers asked for port 0 each get their own; so pick the free port first.
             HttpServerOptions shared = new HttpServerOptions(options).setPort(
                     config.port() == 0 ? freePort(config.host()) : config.port());
-            deployServers(vertx, shared, admission, endpoint, api, node, loops);
+            deployServers(vertx, shared, admission, endpoint, api, pullRoutes, node, loops);
             serveAdmin(vertx, options, api, node);
         } catch (Exception e) {
             Exception refused = StartRefused.ifAddressUnusable(e, config).map(Exception.class::cast).orElse(e);
@@ -257,12 +277,15 @@ public final class ParleyNode implements AutoCloseable {
     }
 
     private static void deployServers(Vertx vertx, HttpServerOptions options, ConnectionAdmission admission,
-                                      ChatSocketEndpoint endpoint, ApiServices api, ParleyNode node, int instances)
+                                      ChatSocketEndpoint endpoint, ApiServices api,
+                                      java.util.function.Consumer<Router> pullRoutes, ParleyNode node,
+                                      int instances)
             throws Exception {
         vertx.deployVerticle(() -> new VerticleBase() {
             @Override
             public Future<?> start() {
                 Router router = ApiRoutes.router(vertx, api);
+                pullRoutes.accept(router);
                 HttpServer server = vertx.createHttpServer(options)
                         .connectionHandler(admission::admit)
                         .exceptionHandler(t -> {
@@ -388,6 +411,11 @@ public final class ParleyNode implements AutoCloseable {
         return config;
     }
 
+    /** The long polls waiting on this node. */
+    public PullWaiters pullWaiters() {
+        return links.pulls;
+    }
+
     public LocalConnections connections() {
         return connections;
     }
@@ -414,6 +442,8 @@ public final class ParleyNode implements AutoCloseable {
             pause();
         }
         connections.closeAll(CloseCode.SERVICE_RESTART);
+        // Waiting long polls answer now with what there is; their clients ask another node next.
+        links.pulls.endAll();
         // Until the close handshakes are done (a peer that never answers is cut after the
         // WebSocket closing timeout), so every client really receives its 1012.
         deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);

@@ -19,7 +19,15 @@ import java.util.Locale;
 public record ServerConfig(Network network, Storage storage, Cluster cluster, Limits limits, Timing timing,
                            Passwords passwords, Observability observability, Retention retention, Admin admin,
                            Push push, Accounts accounts, People people, Messages messages,
-                           Attachments attachments) {
+                           Attachments attachments, Pull pull) {
+
+    /** Without a {@code pull} section: its defaults. */
+    public ServerConfig(Network network, Storage storage, Cluster cluster, Limits limits, Timing timing,
+                        Passwords passwords, Observability observability, Retention retention, Admin admin, Push push,
+                        Accounts accounts, People people, Messages messages, Attachments attachments) {
+        this(network, storage, cluster, limits, timing, passwords, observability, retention, admin, push, accounts,
+                people, messages, attachments, Pull.defaults());
+    }
 
     /** Without an {@code attachments} section: its defaults. */
     public ServerConfig(Network network, Storage storage, Cluster cluster, Limits limits, Timing timing,
@@ -73,12 +81,14 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
         require(people != null, "people", "must be set");
         require(messages != null, "messages", "must be set");
         require(attachments != null, "attachments", "must be set");
+        require(pull != null, "pull", "must be set");
     }
 
     public static ServerConfig defaults() {
         return new ServerConfig(Network.defaults(), Storage.defaults(), Cluster.defaults(), Limits.defaults(),
                 Timing.defaults(), Passwords.defaults(), Observability.defaults(), Retention.defaults(), Admin.defaults(),
-                Push.defaults(), Accounts.defaults(), People.defaults(), Messages.defaults(), Attachments.defaults());
+                Push.defaults(), Accounts.defaults(), People.defaults(), Messages.defaults(),
+                Attachments.defaults(), Pull.defaults());
     }
 
     public String host() {
@@ -103,72 +113,77 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
 
     public ServerConfig withNetwork(Network n) {
         return new ServerConfig(n, storage, cluster, limits, timing, passwords, observability, retention, admin, push,
-                accounts, people, messages, attachments);
+                accounts, people, messages, attachments, pull);
     }
 
     public ServerConfig withStorage(Storage s) {
         return new ServerConfig(network, s, cluster, limits, timing, passwords, observability, retention, admin, push,
-                accounts, people, messages, attachments);
+                accounts, people, messages, attachments, pull);
     }
 
     public ServerConfig withCluster(Cluster c) {
         return new ServerConfig(network, storage, c, limits, timing, passwords, observability, retention, admin, push,
-                accounts, people, messages, attachments);
+                accounts, people, messages, attachments, pull);
     }
 
     public ServerConfig withLimits(Limits l) {
         return new ServerConfig(network, storage, cluster, l, timing, passwords, observability, retention, admin, push,
-                accounts, people, messages, attachments);
+                accounts, people, messages, attachments, pull);
     }
 
     public ServerConfig withTiming(Timing t) {
         return new ServerConfig(network, storage, cluster, limits, t, passwords, observability, retention, admin, push,
-                accounts, people, messages, attachments);
+                accounts, people, messages, attachments, pull);
     }
 
     public ServerConfig withPasswords(Passwords p) {
         return new ServerConfig(network, storage, cluster, limits, timing, p, observability, retention, admin, push,
-                accounts, people, messages, attachments);
+                accounts, people, messages, attachments, pull);
     }
 
     public ServerConfig withObservability(Observability o) {
         return new ServerConfig(network, storage, cluster, limits, timing, passwords, o, retention, admin, push,
-                accounts, people, messages, attachments);
+                accounts, people, messages, attachments, pull);
     }
 
     public ServerConfig withRetention(Retention r) {
         return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, r, admin, push,
-                accounts, people, messages, attachments);
+                accounts, people, messages, attachments, pull);
     }
 
     public ServerConfig withAdmin(Admin a) {
         return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, retention, a, push,
-                accounts, people, messages, attachments);
+                accounts, people, messages, attachments, pull);
     }
 
     public ServerConfig withPush(Push p) {
         return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, retention, admin, p,
-                accounts, people, messages, attachments);
+                accounts, people, messages, attachments, pull);
     }
 
     public ServerConfig withAccounts(Accounts a) {
         return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, retention, admin, push,
-                a, people, messages, attachments);
+                a, people, messages, attachments, pull);
     }
 
     public ServerConfig withAttachments(Attachments a) {
         return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, retention, admin, push,
-                accounts, people, messages, a);
+                accounts, people, messages, a, pull);
     }
 
     public ServerConfig withPeople(People p) {
         return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, retention, admin, push,
-                accounts, p, messages, attachments);
+                accounts, p, messages, attachments, pull);
     }
 
     public ServerConfig withMessages(Messages m) {
         return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, retention, admin, push,
-                accounts, people, m, attachments);
+                accounts, people, m, attachments, pull);
+    }
+
+    public ServerConfig withPull(Pull p) {
+        return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, retention, admin,
+                push, accounts, people, messages, attachments, p);
     }
 
     public ServerConfig withAddress(String host, int port) {
@@ -701,6 +716,37 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
         /** Cheap hashing for tests and load generation only; never for real accounts. */
         public static Passwords fastForTests() {
             return new Passwords(64, 1, 1);
+        }
+    }
+
+    /**
+     * The pull model (docs/operations.md, "Pull"): how long a {@code /v1/sync} long poll may be
+     * held, how many entries one page holds at most, and how many long polls may wait at once
+     * for one user and from one client address.
+     */
+    public record Pull(Duration maxWait, int maxPageEntries, int maxWaitingPerUser, int maxWaitingPerAddress) {
+        public Pull {
+            require(maxWait != null && !maxWait.isNegative() && maxWait.toMinutes() <= 10, "pull.maxWait",
+                    "must be 0 to 10 minutes");
+            require(maxPageEntries >= 1 && maxPageEntries <= 10_000, "pull.maxPageEntries", "must be 1 to 10000");
+            require(maxWaitingPerUser >= 1, "pull.maxWaitingPerUser", "must be at least 1");
+            require(maxWaitingPerAddress >= 1, "pull.maxWaitingPerAddress", "must be at least 1");
+        }
+
+        public static Pull defaults() {
+            return new Pull(Duration.ofSeconds(30), 500, 8, 1_000);
+        }
+
+        public Pull withMaxWaiting(int perUser, int perAddress) {
+            return new Pull(maxWait, maxPageEntries, perUser, perAddress);
+        }
+
+        public Pull withMaxWait(Duration wait) {
+            return new Pull(wait, maxPageEntries, maxWaitingPerUser, maxWaitingPerAddress);
+        }
+
+        public Pull withMaxPageEntries(int entries) {
+            return new Pull(maxWait, entries, maxWaitingPerUser, maxWaitingPerAddress);
         }
     }
 }

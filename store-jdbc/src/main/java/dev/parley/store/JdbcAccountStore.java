@@ -1,6 +1,9 @@
 package dev.parley.store;
 
 import dev.parley.core.account.Account;
+import dev.parley.core.account.ApiToken;
+import dev.parley.core.account.Caller;
+import dev.parley.core.account.Scope;
 import dev.parley.core.account.AccountStore;
 import dev.parley.core.account.Device;
 import dev.parley.core.account.DeviceId;
@@ -38,6 +41,8 @@ import java.util.Optional;
 public final class JdbcAccountStore implements AccountStore, LastSeenStore {
     private static final String ACCOUNT_COLUMNS = "id, username, password_hash, disabled, created_at";
     private static final String DEVICE_COLUMNS = "id, user_id, name, created_at, last_seen_at";
+    /** What an account is read with: its columns and whether it is a bot. */
+    private static final String ACCOUNT_READ = ACCOUNT_COLUMNS + ", bot";
 
     private final Shards shards;
 
@@ -124,7 +129,7 @@ public final class JdbcAccountStore implements AccountStore, LastSeenStore {
     @Override
     public Optional<Account> findAccount(UserId id) {
         return shards.forUser(id).read(s -> {
-            PreparedStatement ps = s.prepare("SELECT " + ACCOUNT_COLUMNS + " FROM users WHERE id = ?");
+            PreparedStatement ps = s.prepare("SELECT " + ACCOUNT_READ + " FROM users WHERE id = ?");
             ps.setLong(1, id.value());
             return oneAccount(ps);
         });
@@ -137,7 +142,7 @@ public final class JdbcAccountStore implements AccountStore, LastSeenStore {
             return Optional.empty();
         }
         return shards.forKey(holder).read(s -> {
-            PreparedStatement ps = s.prepare("SELECT " + ACCOUNT_COLUMNS + " FROM users WHERE id = ? AND username = ?");
+            PreparedStatement ps = s.prepare("SELECT " + ACCOUNT_READ + " FROM users WHERE id = ? AND username = ?");
             ps.setLong(1, holder);
             ps.setString(2, username);
             return oneAccount(ps);
@@ -156,7 +161,7 @@ public final class JdbcAccountStore implements AccountStore, LastSeenStore {
         Map<UserId, Account> found = new HashMap<>();
         for (Map.Entry<Database, List<UserId>> e : byShard.entrySet()) {
             e.getKey().read(s -> {
-                PreparedStatement ps = s.prepare("SELECT " + ACCOUNT_COLUMNS + " FROM users WHERE id = ?");
+                PreparedStatement ps = s.prepare("SELECT " + ACCOUNT_READ + " FROM users WHERE id = ?");
                 for (UserId id : e.getValue()) {
                     ps.setLong(1, id.value());
                     oneAccount(ps).ifPresent(a -> found.put(id, a));
@@ -180,7 +185,7 @@ public final class JdbcAccountStore implements AccountStore, LastSeenStore {
                 return Optional.empty();
             }
             return Optional.of(new Account(new UserId(rs.getLong(1)), rs.getString(2), rs.getString(3),
-                    rs.getInt(4) != 0, Instant.ofEpochMilli(rs.getLong(5))));
+                    rs.getInt(4) != 0, Instant.ofEpochMilli(rs.getLong(5)), rs.getInt(6) != 0));
         }
     }
 
@@ -197,6 +202,81 @@ public final class JdbcAccountStore implements AccountStore, LastSeenStore {
             ps.setLong(6, d.lastSeenAt().toEpochMilli());
             return ps.executeUpdate();
         }));
+    }
+
+    @Override
+    public void createApiToken(ApiToken t, byte[] tokenHash) {
+        Futures.await(shards.forUser(t.userId()).write(t.userId().value(), s -> {
+            PreparedStatement ps = s.prepare("INSERT INTO devices (id, user_id, name, token_hash, created_at, last_seen_at,"
+                    + " scopes) VALUES (?, ?, ?, ?, ?, ?, ?)");
+            ps.setLong(1, t.id().value());
+            ps.setLong(2, t.userId().value());
+            ps.setString(3, t.name());
+            ps.setBytes(4, tokenHash);
+            ps.setLong(5, t.createdAt().toEpochMilli());
+            ps.setLong(6, t.lastUsedAt().toEpochMilli());
+            ps.setString(7, Scope.encode(t.scopes()));
+            return ps.executeUpdate();
+        }));
+    }
+
+    @Override
+    public List<ApiToken> listApiTokens(UserId userId) {
+        return shards.forUser(userId).read(s -> {
+            PreparedStatement ps = s.prepare("SELECT " + DEVICE_COLUMNS + ", scopes FROM devices"
+                    + " WHERE user_id = ? AND revoked_at IS NULL AND scopes IS NOT NULL ORDER BY created_at, id");
+            ps.setLong(1, userId.value());
+            List<ApiToken> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new ApiToken(new DeviceId(rs.getLong(1)), new UserId(rs.getLong(2)), rs.getString(3),
+                            Scope.decode(rs.getString(6)), Instant.ofEpochMilli(rs.getLong(4)),
+                            Instant.ofEpochMilli(rs.getLong(5))));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public void setBot(UserId userId, boolean bot) {
+        Futures.await(shards.forUser(userId).write(userId.value(), s -> {
+            PreparedStatement ps = s.prepare("UPDATE users SET bot = ? WHERE id = ?");
+            ps.setInt(1, bot ? 1 : 0);
+            ps.setLong(2, userId.value());
+            return ps.executeUpdate();
+        }));
+    }
+
+    @Override
+    public boolean isBot(UserId userId) {
+        return findAccount(userId).map(Account::bot).orElse(false);
+    }
+
+    /** The device and, for an API token, its scopes, in the one lookup a token needs. */
+    @Override
+    public Optional<Caller> findCallerByTokenHash(byte[] tokenHash) {
+        for (Database db : shards.all()) {
+            Optional<Caller> found = db.read(s -> {
+                PreparedStatement ps = s.prepare("SELECT id, user_id, scopes FROM devices"
+                        + " WHERE token_hash = ? AND revoked_at IS NULL");
+                ps.setBytes(1, tokenHash);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.<Caller>empty();
+                    }
+                    String scopes = rs.getString(3);
+                    UserId user = new UserId(rs.getLong(2));
+                    DeviceId device = new DeviceId(rs.getLong(1));
+                    return Optional.of(scopes == null ? new Caller(user, device)
+                            : new Caller(user, device, Scope.decode(scopes), true));
+                }
+            });
+            if (found.isPresent()) {
+                return found;
+            }
+        }
+        return Optional.empty();
     }
 
     /**

@@ -204,6 +204,25 @@ public final class JdbcConversationStore implements ConversationStore {
     }
 
     @Override
+    public java.util.Map<ConversationId, Long> deliveredPositions(UserId user) {
+        java.util.Map<ConversationId, Long> out = new java.util.HashMap<>();
+        for (Database db : shards.all()) {
+            db.read(s -> {
+                PreparedStatement ps = s.prepare("SELECT conversation_id, delivered_seq FROM members"
+                        + " WHERE user_id = ? AND left_seq IS NULL");
+                ps.setLong(1, user.value());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(new ConversationId(rs.getLong(1)), rs.getLong(2));
+                    }
+                }
+                return null;
+            });
+        }
+        return out;
+    }
+
+    @Override
     public List<ConversationEntry> listForUser(UserId user, ListCursor after, int limit) {
         if (shards.size() == 1) {
             return listForUser(shards.get(0), user, after, limit);

@@ -145,6 +145,35 @@ public abstract class AccountStoreContract extends StoreFixture {
     }
 
     @Test
+    public void apiTokensAreScopedDevicesListedApartAndBotsAreMarked() {
+        UserId alice = newUser("alice");
+        Device laptop = device(alice, "laptop", T0 + 1_000);
+        accounts.createDevice(laptop, hash("laptop"));
+        dev.parley.core.account.ApiToken reader = new dev.parley.core.account.ApiToken(new DeviceId(nextId()), alice,
+                "reader", java.util.Set.of(dev.parley.core.account.Scope.READ), java.time.Instant.ofEpochMilli(T0 + 2_000),
+                java.time.Instant.ofEpochMilli(T0 + 2_000));
+        accounts.createApiToken(reader, hash("reader"));
+
+        assertThat(accounts.findCallerByTokenHash(hash("laptop")))
+                .contains(new dev.parley.core.account.Caller(alice, laptop.id()));
+        assertThat(accounts.findCallerByTokenHash(hash("reader"))).contains(new dev.parley.core.account.Caller(alice,
+                reader.id(), java.util.Set.of(dev.parley.core.account.Scope.READ), true));
+        assertThat(accounts.findCallerByTokenHash(hash("unknown"))).isEmpty();
+        assertThat(accounts.listApiTokens(alice)).containsExactly(reader);
+        assertThat(accounts.listDevices(alice)).extracting(Device::id).containsExactly(laptop.id(), reader.id());
+        assertThat(accounts.revokeDevice(alice, reader.id())).isTrue();
+        assertThat(accounts.findCallerByTokenHash(hash("reader"))).isEmpty();
+        assertThat(accounts.listApiTokens(alice)).isEmpty();
+
+        assertThat(accounts.isBot(alice)).isFalse();
+        accounts.setBot(alice, true);
+        assertThat(accounts.isBot(alice)).isTrue();
+        assertThat(accounts.findAccount(alice)).get().extracting(dev.parley.core.account.Account::bot).isEqualTo(true);
+        accounts.setBot(alice, false);
+        assertThat(accounts.isBot(alice)).isFalse();
+    }
+
+    @Test
     public void revokedDeviceIsNoLongerFoundOrListed() {
         UserId alice = newUser("alice");
         Device phone = device(alice, "phone", T0 + 1_000);

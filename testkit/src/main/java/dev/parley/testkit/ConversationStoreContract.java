@@ -138,6 +138,25 @@ public abstract class ConversationStoreContract extends AccountStoreContract {
     }
 
     @Test
+    public void deliveredPositionsListsEveryCurrentConversationWithItsPosition() {
+        UserId alice = newUser("alice");
+        UserId bob = newUser("bob");
+        UserId carol = newUser("carol");
+        ConversationId ab = direct(alice, bob);
+        text(ab, alice, "1");
+        text(ab, bob, "2");
+        ConversationId g = group(carol, alice, bob);
+        text(g, carol, "2");
+        ConversationId left = group(carol, alice);
+        appended(change(left, carol, new MembershipChange.Remove(alice)));
+        advance(ab, alice, 2, 0);
+
+        assertThat(conversations.deliveredPositions(alice)).containsOnly(
+                java.util.Map.entry(ab, 2L), java.util.Map.entry(g, 0L));
+        assertThat(conversations.deliveredPositions(newUser("dave"))).isEmpty();
+    }
+
+    @Test
     public void listForUserOrdersByLastActivityNewestFirst() {
         UserId alice = newUser("alice");
         UserId bob = newUser("bob");

@@ -31,9 +31,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A randomized, seeded run of the guarantees under faults: users with several devices each chat
- * in one-on-one and group conversations while devices drop their connections, restart (losing
- * their unconfirmed sends, which they then retry under the same client id), react to, edit and
- * delete messages (each an entry of the history, retried the same way), and the node is
+ * in one-on-one and group conversations (one device of each user holds no socket: it pulls with
+ * long polls or reads server-sent events, and sends over REST) while devices drop their
+ * connections, restart (losing their unconfirmed sends, which they then retry under the same
+ * client id), react to, edit and delete messages (each an entry of the history, retried the same
+ * way), and the node is
  * killed with SIGKILL and restarted on its data. Every device records what it sent, what was
  * confirmed and what it received; at the end, once every device has caught up, the
  * {@link ConsistencyChecker} compares that with the store, down to the current state of every
@@ -59,6 +61,8 @@ public final class ConsistencyRun {
     private final PrintStream out;
     private final Random rnd;
     private final List<DeviceSim> devices = new ArrayList<>();
+    /** One device per user without a socket: it pulls (or reads events) and sends over REST. */
+    private final List<PullDevice> pullers = new ArrayList<>();
     private final Map<Long, List<Long>> membersOf = new LinkedHashMap<>();
     private int drops;
     private int actions;
@@ -96,11 +100,13 @@ public final class ConsistencyRun {
             setUp(node);
             drive(node);
             settle();
-            ConsistencyReport report = new ConsistencyChecker().check(
-                    devices.stream().map(d -> d.log).toList(), storedHistories(), visibility());
+            List<DeviceLog> logs = new ArrayList<>(devices.stream().map(d -> d.log).toList());
+            pullers.forEach(p -> logs.add(p.log));
+            ConsistencyReport report = new ConsistencyChecker().check(logs, storedHistories(), visibility());
             for (DeviceSim d : devices) {
                 d.client.close();
             }
+            pullers.forEach(PullDevice::close);
             Result r = new Result(s.seed(), report, node.starts(), drops, restarts,
                     Duration.ofNanos(System.nanoTime() - started), actions);
             out.print(report.summary());
@@ -155,6 +161,33 @@ public final class ConsistencyRun {
         }
         for (DeviceSim d : devices) {
             d.client.connect().get(60, TimeUnit.SECONDS);
+        }
+        for (Session user : users) {
+            Session device = ParleyClient.login(node.uri(), user.username(), "password-" + users.indexOf(user), "pull");
+            // Every other user's reads server-sent events instead of polling.
+            boolean streams = users.indexOf(user) % 2 == 1;
+            PullDevice p = new PullDevice(node, device.token(), user.username() + (streams ? "/events" : "/pull"),
+                    user.userId(), streams);
+            pullers.add(p);
+            p.start();
+        }
+    }
+
+    private List<Long> conversationsOf(long userId) {
+        return membersOf.entrySet().stream().filter(e -> e.getValue().contains(userId)).map(Map.Entry::getKey).toList();
+    }
+
+    /** A send from a pulling device, into one of its conversations or (rarely) one it is not in. */
+    private void pullerAction(PullDevice p, double roll, long n) {
+        List<Long> mine = conversationsOf(p.log.userId());
+        if (roll < 0.05) {
+            p.restart();
+            restarts++;
+        } else if (roll < 0.06) {
+            p.send(1 + rnd.nextInt(1000), p.log.name() + "-x" + n, "intruder " + n);
+        } else {
+            p.send(mine.get(rnd.nextInt(mine.size())), p.log.name() + "-" + n,
+                    "m" + n + " from " + p.log.name() + " " + Long.toHexString(rnd.nextLong()));
         }
     }
 
@@ -224,6 +257,11 @@ public final class ConsistencyRun {
                 nextKill++;
             }
             double roll = rnd.nextDouble();
+            if (!pullers.isEmpty() && rnd.nextInt(devices.size() + pullers.size()) < pullers.size()) {
+                pullerAction(pullers.get(rnd.nextInt(pullers.size())), roll, ++counter);
+                sleepBetweenActions();
+                continue;
+            }
             DeviceSim d = pick();
             if (roll < 0.03) {
                 d.client.dropConnection();
@@ -283,6 +321,19 @@ public final class ConsistencyRun {
         }
         for (DeviceSim d : devices) {
             d.awaitCaughtUp(last, deadline);
+        }
+        for (PullDevice p : pullers) {
+            p.awaitAnswers(deadline);
+        }
+        // Sends from pulling devices may have added entries since: read the ends again.
+        for (long conversation : membersOf.keySet()) {
+            last.put(conversation, memberOf(conversation).client.conversation(conversation).lastSeq());
+        }
+        for (DeviceSim d : devices) {
+            d.awaitCaughtUp(last, deadline);
+        }
+        for (PullDevice p : pullers) {
+            p.awaitCaughtUp(last, conversationsOf(p.log.userId()), deadline);
         }
     }
 

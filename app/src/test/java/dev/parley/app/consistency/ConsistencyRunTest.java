@@ -12,9 +12,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The short randomized consistency run of every build, once per durability mode: a node in its
- * own process, killed with SIGKILL mid-run and restarted on its data, while 12 devices chat, drop
- * connections and restart. Each build draws a new seed (printed); {@code -Dparley.seed=N} replays
- * one. The long version is {@code ./parley consistency} (docs/benchmarks.md).
+ * own process, killed with SIGKILL mid-run and restarted on its data, while 10 devices chat, drop
+ * connections and restart, and 5 more pull over HTTP (long polls, or server-sent events) and
+ * send over REST. Each build draws a new seed (printed); {@code -Dparley.seed=N} replays one. The
+ * long version is {@code ./parley consistency} (docs/benchmarks.md).
  */
 class ConsistencyRunTest {
 
@@ -27,6 +28,7 @@ class ConsistencyRunTest {
 
         assertThat(r.report().consistent()).as("seed %d:%n%s", seed, r.report().summary()).isTrue();
         assertThat(r.nodeStarts()).as("the node was killed and restarted").isEqualTo(2);
+        assertThat(r.report().devices()).as("two socket devices and one pulling or event-reading device per user").isEqualTo(15);
         assertThat(r.report().confirmed()).as("messages were confirmed").isPositive();
         assertThat(r.report().refused()).as("definite refusals were exercised").isPositive();
         assertThat(r.report().entriesReceived()).isGreaterThan(r.report().confirmed());

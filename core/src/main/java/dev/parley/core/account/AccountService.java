@@ -40,6 +40,8 @@ public final class AccountService {
     private final RegistrationMode registration;
     private final KeyedAllowance registrationsPerAddress;
     private final LoginThrottle logins;
+    /** API tokens record their last use at most once a minute each: a token may call for every request. */
+    private final KeyedAllowance tokenUses;
 
     public AccountService(AccountStore store, PasswordHasher hasher, ConnectedDevices connections,
                           IdGenerator ids, Clock clock, PushStore pushes) {
@@ -58,6 +60,8 @@ public final class AccountService {
         this.registration = limits.registration();
         this.registrationsPerAddress = new KeyedAllowance(limits.registrationsPerAddress(), limits.trackedKeys(), clock);
         this.logins = new LoginThrottle(limits, clock);
+        this.tokenUses = new KeyedAllowance(new dev.parley.core.limit.Rate(1, Duration.ofMinutes(1)), limits.trackedKeys(),
+                clock);
     }
 
     /** A successful login: the device and its token, which is shown to the client only now. */
@@ -175,14 +179,17 @@ public final class AccountService {
         if (token == null || token.isEmpty() || token.length() > AccessToken.MAX_LENGTH) {
             throw new ChatException(Refusal.UNAUTHENTICATED, "missing or invalid token");
         }
-        Device d = store.findDeviceByTokenHash(AccessToken.hash(token))
+        Caller c = store.findCallerByTokenHash(AccessToken.hash(token))
                 .orElseThrow(() -> new ChatException(Refusal.UNAUTHENTICATED, "missing or invalid token"));
-        Account account = store.findAccount(d.userId())
+        Account account = store.findAccount(c.userId())
                 .orElseThrow(() -> new ChatException(Refusal.UNAUTHENTICATED, "missing or invalid token"));
         if (account.disabled()) {
             throw new ChatException(Refusal.ACCOUNT_DISABLED, "account is disabled");
         }
-        return new Caller(d.userId(), d.id());
+        if (c.apiToken() && tokenUses.tryTake(Long.toString(c.deviceId().value())).isZero()) {
+            store.touchDevice(c.deviceId(), now());
+        }
+        return c;
     }
 
     public void logout(Caller caller) {

@@ -29,6 +29,34 @@ public interface AccountStore {
     /** The live (not revoked) device holding the token with this hash. */
     Optional<Device> findDeviceByTokenHash(byte[] tokenHash);
 
+    /**
+     * The live device holding the token with this hash, as a caller: a login has every scope, an
+     * API token its own. Adapters answer it in the one lookup {@link #findDeviceByTokenHash} makes.
+     */
+    default Optional<Caller> findCallerByTokenHash(byte[] tokenHash) {
+        return findDeviceByTokenHash(tokenHash).map(d -> new Caller(d.userId(), d.id()));
+    }
+
+    /** Stores an API token: a device with scopes and the hash of its token. */
+    default void createApiToken(ApiToken token, byte[] tokenHash) {
+        throw new UnsupportedOperationException("API tokens are not stored here");
+    }
+
+    /** The user's live API tokens, oldest first. */
+    default java.util.List<ApiToken> listApiTokens(UserId userId) {
+        return java.util.List.of();
+    }
+
+    /** Marks the account as a bot, or not. */
+    default void setBot(UserId userId, boolean bot) {
+        throw new UnsupportedOperationException("bots are not stored here");
+    }
+
+    /** Whether the account is marked as a bot. */
+    default boolean isBot(UserId userId) {
+        return false;
+    }
+
     /** The user's live devices, oldest first. */
     List<Device> listDevices(UserId userId);
 

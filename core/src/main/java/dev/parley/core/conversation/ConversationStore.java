@@ -3,7 +3,9 @@ package dev.parley.core.conversation;
 import dev.parley.core.account.UserId;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -44,6 +46,21 @@ public interface ConversationStore {
 
     /** Current members with their positions. */
     List<MemberState> members(ConversationId id);
+
+    /**
+     * The user's delivered position in every conversation they are a current member of (a pull
+     * request that sends back positions moves it forward, and needs it for all of them at once).
+     * Blocking; adapters answer it in one query per database.
+     */
+    default Map<ConversationId, Long> deliveredPositions(UserId user) {
+        Map<ConversationId, Long> out = new HashMap<>();
+        for (UserConversation uc : conversationsOf(user)) {
+            if (uc.leftSeq() == 0) {
+                member(uc.conversationId(), user).ifPresent(m -> out.put(uc.conversationId(), m.deliveredSeq()));
+            }
+        }
+        return out;
+    }
 
     /**
      * Moves the member's delivered and read positions forward to at most the conversation's last

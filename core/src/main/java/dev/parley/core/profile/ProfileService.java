@@ -91,7 +91,7 @@ public final class ProfileService {
             return Profile.deleted(a.id(), a.username());
         }
         return new Profile(a.id(), a.username(), f.displayName() == null ? a.username() : f.displayName(), f.status(),
-                f.avatar(), false);
+                f.avatar(), false, a.bot());
     }
 
     /**

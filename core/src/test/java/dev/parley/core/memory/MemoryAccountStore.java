@@ -91,6 +91,47 @@ public final class MemoryAccountStore implements AccountStore, LastSeenStore {
     }
 
     @Override
+    public Optional<dev.parley.core.account.Caller> findCallerByTokenHash(byte[] tokenHash) {
+        return locked(() -> {
+            DeviceId id = data.deviceByTokenHash.get(MemoryData.hex(tokenHash));
+            MemoryData.DeviceRow row = id == null ? null : data.devices.get(id);
+            if (row == null || row.revoked) {
+                return Optional.empty();
+            }
+            return Optional.of(row.scopes == null ? new dev.parley.core.account.Caller(row.device.userId(), id)
+                    : new dev.parley.core.account.Caller(row.device.userId(), id, row.scopes, true));
+        });
+    }
+
+    @Override
+    public void createApiToken(dev.parley.core.account.ApiToken t, byte[] tokenHash) {
+        createDevice(new Device(t.id(), t.userId(), t.name(), t.createdAt(), t.lastUsedAt()), tokenHash);
+        locked(() -> data.devices.get(t.id()).scopes = t.scopes());
+    }
+
+    @Override
+    public List<dev.parley.core.account.ApiToken> listApiTokens(UserId userId) {
+        return locked(() -> data.devices.values().stream()
+                .filter(r -> !r.revoked && r.scopes != null && r.device.userId().equals(userId))
+                .sorted(Comparator.comparing((MemoryData.DeviceRow r) -> r.device.createdAt())
+                        .thenComparingLong(r -> r.device.id().value()))
+                .map(r -> new dev.parley.core.account.ApiToken(r.device.id(), r.device.userId(), r.device.name(),
+                        r.scopes, r.device.createdAt(), r.device.lastSeenAt()))
+                .toList());
+    }
+
+    @Override
+    public void setBot(UserId userId, boolean bot) {
+        locked(() -> data.accounts.computeIfPresent(userId, (id, a) -> new Account(a.id(), a.username(),
+                a.passwordHash(), a.disabled(), a.createdAt(), bot)));
+    }
+
+    @Override
+    public boolean isBot(UserId userId) {
+        return locked(() -> data.accounts.containsKey(userId) && data.accounts.get(userId).bot());
+    }
+
+    @Override
     public List<Device> listDevices(UserId userId) {
         return locked(() -> data.devices.values().stream()
                 .filter(r -> !r.revoked && r.device.userId().equals(userId))

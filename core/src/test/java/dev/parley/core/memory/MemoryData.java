@@ -55,6 +55,8 @@ public final class MemoryData {
         Device device;
         final String tokenHash;
         boolean revoked;
+        /** An API token's scopes; null for a login. */
+        java.util.Set<dev.parley.core.account.Scope> scopes;
 
         DeviceRow(Device device, String tokenHash) {
             this.device = device;

@@ -57,7 +57,8 @@ public final class ConfigLoader {
                     "reportsPerDay"},
             "messages", new String[]{"editWindow"},
             "attachments", new String[]{"enabled", "maxBytes", "quotaBytes", "perMessage", "unsentExpiry",
-                    "allowedTypes", "directory"});
+                    "allowedTypes", "directory"},
+            "pull", new String[]{"maxWait", "maxPageEntries", "maxWaitingPerUser", "maxWaitingPerAddress"});
 
     private ConfigLoader() {
     }
@@ -72,7 +73,8 @@ public final class ConfigLoader {
                 observability(s, d.observability()), retention(s, d.retention()),
                 admin(s, d.admin()), push(s, d.push()), accounts(s, d.accounts()), people(s, d.people()),
                 new ServerConfig.Messages(s.duration("messages.editWindow", d.messages().editWindow())),
-                attachments(s, d.attachments()));
+                attachments(s, d.attachments()),
+                pull(s, d.pull()));
     }
 
     @SuppressWarnings("unchecked")
@@ -198,6 +200,13 @@ public final class ConfigLoader {
                         s.string("people.deletedAccountMessages", d.deletedAccountMessages().wire()))),
                 s.integer("people.maxAvatarBytes", d.maxAvatarBytes()), s.integer("people.avatarPixels", d.avatarPixels()),
                 s.integer("people.reportsPerDay", d.reportsPerDay()));
+    }
+
+    private static ServerConfig.Pull pull(Settings s, ServerConfig.Pull d) {
+        return new ServerConfig.Pull(s.duration("pull.maxWait", d.maxWait()),
+                s.integer("pull.maxPageEntries", d.maxPageEntries()),
+                s.integer("pull.maxWaitingPerUser", d.maxWaitingPerUser()),
+                s.integer("pull.maxWaitingPerAddress", d.maxWaitingPerAddress()));
     }
 
     private static ServerConfig.Attachments attachments(Settings s, ServerConfig.Attachments d) {

@@ -244,7 +244,7 @@ final class ConversationRoutes {
         }
         Map<UserId, Profile> out = new HashMap<>();
         for (Account a : s.accounts().accounts(ids)) {
-            out.put(a.id(), new Profile(a.id(), a.username(), a.username(), null, null, a.deleted()));
+            out.put(a.id(), new Profile(a.id(), a.username(), a.username(), null, null, a.deleted(), a.bot()));
         }
         return out;
     }

@@ -51,7 +51,9 @@ final class Responder {
             if (token == null) {
                 throw new ChatException(ChatException.Refusal.UNAUTHENTICATED, "missing bearer token");
             }
-            return work.run(accounts.authenticate(token));
+            Caller caller = accounts.authenticate(token);
+            caller.require(TokenScopes.needed(ctx.request().method(), ctx.request().path()));
+            return work.run(caller);
         });
     }
 

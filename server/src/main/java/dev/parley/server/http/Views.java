@@ -25,13 +25,15 @@ final class Views {
 
     /** A user as others see them (docs/protocol.md, "Profile object"). */
     static JsonObject person(Profile p) {
-        return new JsonObject()
+        JsonObject o = new JsonObject()
                 .put("userId", p.userId().value())
                 .put("username", p.username())
                 .put("displayName", p.displayName())
                 .put("status", p.status())
                 .put("avatar", p.avatar())
                 .put("deleted", p.deleted());
+        // Only on bots, so that a person's profile keeps its shape.
+        return p.bot() ? o.put("bot", true) : o;
     }
 
     /** A user id with what the profile says, or only the id for an unknown user. */

@@ -91,6 +91,12 @@ public final class NodeMetrics {
     }
 
     /** Writers whose writes fail because of their storage (a full disk, a lost database): alert on it. */
+    /** Long polls waiting and event streams open on this node ({@code /v1/sync}, {@code /v1/events}). */
+    public void watchPulls(IntSupplier waiting) {
+        Gauge.builder("parley.pull.waiting", waiting::getAsInt)
+                .description("Long polls waiting and event streams open").register(registry);
+    }
+
     public void watchStorage(IntSupplier failingWriters) {
         Gauge.builder("parley.store.writers.failing", failingWriters::getAsInt)
                 .description("Group-commit writers whose writes fail because of the storage").register(registry);

@@ -2,6 +2,7 @@ package dev.parley.server.ws;
 
 import dev.parley.core.ChatException;
 import dev.parley.core.account.Caller;
+import dev.parley.core.account.Scope;
 import dev.parley.core.account.UserId;
 import dev.parley.core.conversation.ConversationId;
 import dev.parley.core.limit.TokenBucket;
@@ -267,6 +268,12 @@ public final class ChatConnection {
                     conversationOf(frame), 0);
             return;
         }
+        if (conversationOf(frame) != 0 && !caller.may(Scope.SEND)) {
+            // Sends, receipts and typing: what an API token needs the send scope for.
+            sendError(ErrorCode.FORBIDDEN, "this API token lacks the 'send' scope", frame.type(), frame.rid(),
+                    clientIdOf(frame), conversationOf(frame), 0);
+            return;
+        }
         switch (frame) {
             case ClientFrame.Send s -> onSend(s);
             case ClientFrame.React r -> onReact(r);
@@ -322,6 +329,12 @@ public final class ChatConnection {
                 sendError(r.code(), r.message(), a.type(), a.rid(), null, 0, 0);
                 close(r.code() == ErrorCode.ACCOUNT_DISABLED ? CloseCode.ACCOUNT_DISABLED
                         : r.code() == ErrorCode.UNAUTHENTICATED ? CloseCode.AUTH_FAILED : CloseCode.INTERNAL_ERROR);
+                return;
+            }
+            if (!ar.result().may(Scope.READ)) {
+                // A socket receives everything of its user: an API token needs the read scope.
+                sendError(ErrorCode.FORBIDDEN, "this API token lacks the 'read' scope", a.type(), a.rid(), null, 0, 0);
+                close(CloseCode.AUTH_FAILED);
                 return;
             }
             authenticated(ar.result(), a.positions());

@@ -122,7 +122,7 @@ public final class LocalConnections implements ConnectedDevices {
     }
 
     /** Takes one send from the device's allowance: 0 if allowed, else nanoseconds to wait. */
-    long takeSend(DeviceId device, long nowNanos) {
+    public long takeSend(DeviceId device, long nowNanos) {
         TokenBucket bucket = sendAllowances.computeIfAbsent(device, d -> new TokenBucket(sendsPerSecond, sendBurst, nowNanos));
         synchronized (bucket) {
             return bucket.tryTake(nowNanos);

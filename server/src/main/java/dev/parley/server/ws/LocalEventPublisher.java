@@ -6,6 +6,7 @@ import dev.parley.core.delivery.EventPublisher;
 import dev.parley.core.message.MessageKind;
 import dev.parley.protocol.FrameCodec;
 import dev.parley.protocol.ServerFrame;
+import dev.parley.server.pull.PullWaiters;
 
 import java.util.Collection;
 
@@ -16,10 +17,17 @@ import java.util.Collection;
 public final class LocalEventPublisher implements EventPublisher {
     private final LocalConnections connections;
     private final PresenceWatchers watchers;
+    /** Long polls waiting on this node; null when none can wait here. */
+    private final PullWaiters pulls;
 
     public LocalEventPublisher(LocalConnections connections, PresenceWatchers watchers) {
+        this(connections, watchers, null);
+    }
+
+    public LocalEventPublisher(LocalConnections connections, PresenceWatchers watchers, PullWaiters pulls) {
         this.connections = connections;
         this.watchers = watchers;
+        this.pulls = pulls;
     }
 
     @Override
@@ -27,6 +35,9 @@ public final class LocalEventPublisher implements EventPublisher {
         Outbound out = encode(event);
         for (UserId user : audience) {
             connections.forEachOf(user, c -> c.post(out));
+        }
+        if (pulls != null) {
+            pulls.publish(event, audience);
         }
         if (event instanceof ChatEvent.MessageAdded m
                 && (m.message().kind() == MessageKind.MEMBER_REMOVED || m.message().kind() == MessageKind.MEMBER_LEFT)) {

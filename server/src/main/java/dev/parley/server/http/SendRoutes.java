@@ -1,0 +1,202 @@
+package dev.parley.server.http;
+
+import dev.parley.core.ChatException;
+import dev.parley.core.account.AccountService;
+import dev.parley.core.account.Caller;
+import dev.parley.core.conversation.ConversationId;
+import dev.parley.core.limit.KeyedAllowance;
+import dev.parley.core.limit.Rate;
+import dev.parley.core.account.UserId;
+import dev.parley.core.message.Mention;
+import dev.parley.core.message.Message;
+import dev.parley.core.message.MessageService;
+import dev.parley.core.receipt.ReceiptService;
+import dev.parley.core.typing.TypingTracker;
+import dev.parley.protocol.ErrorCode;
+import dev.parley.protocol.FrameCodec;
+import dev.parley.server.metrics.NodeMetrics;
+import dev.parley.server.ws.LocalConnections;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * What a WebSocket client sends, for clients without one (docs/protocol.md, "Sending over REST"):
+ * a message under a client id (exactly once, as {@code send}), delivered and read positions, and
+ * typing. The same domain calls, limits and error codes as the frames; the send allowance is the
+ * device's one, shared with its sockets.
+ */
+public final class SendRoutes {
+    private final MessageService messages;
+    private final ReceiptService receipts;
+    private final TypingTracker typing;
+    private final LocalConnections connections;
+    private final NodeMetrics metrics;
+    private final BooleanSupplier serving;
+    private final Responder respond;
+    /** Typing over REST, per device: as over a socket, 2 a second; the rest are dropped. */
+    private final KeyedAllowance typingAllowance = new KeyedAllowance(new Rate(2, Duration.ofSeconds(1)), 100_000,
+            java.time.Clock.systemUTC());
+
+    public SendRoutes(AccountService accounts, MessageService messages, ReceiptService receipts, TypingTracker typing,
+                      LocalConnections connections, NodeMetrics metrics, BooleanSupplier serving) {
+        this.messages = messages;
+        this.receipts = receipts;
+        this.typing = typing;
+        this.connections = connections;
+        this.metrics = metrics;
+        this.serving = serving;
+        this.respond = new Responder(accounts, metrics);
+    }
+
+    public void mount(Router r) {
+        r.post("/v1/conversations/:conversationId/messages").handler(this::send);
+        r.post("/v1/conversations/:conversationId/delivered").handler(ctx -> respond.authed(ctx, 204, caller -> {
+            receipts.delivered(caller, conversation(ctx), seq(ctx)).get(30, TimeUnit.SECONDS);
+            return null;
+        }));
+        r.post("/v1/conversations/:conversationId/read").handler(ctx -> respond.authed(ctx, 204, caller -> {
+            receipts.read(caller, conversation(ctx), seq(ctx)).get(30, TimeUnit.SECONDS);
+            return null;
+        }));
+        r.post("/v1/conversations/:conversationId/typing").handler(ctx -> respond.authed(ctx, 204, caller -> {
+            Object t = Requests.body(ctx).getValue("typing");
+            if (!(t instanceof Boolean b)) {
+                throw new ApiException(t == null ? ErrorCode.MISSING_FIELD : ErrorCode.INVALID_FIELD,
+                        "field 'typing' must be true or false");
+            }
+            ConversationId id = conversation(ctx);
+            if (typingAllowance.tryTake(Long.toString(caller.deviceId().value())).isZero()) {
+                typing.typing(caller, id, b).get(30, TimeUnit.SECONDS);
+            }
+            return null;
+        }));
+    }
+
+    private static ConversationId conversation(RoutingContext ctx) {
+        return new ConversationId(Requests.pathId(ctx, "conversationId"));
+    }
+
+    private static long seq(RoutingContext ctx) {
+        JsonObject b = Requests.body(ctx);
+        if (b.getValue("seq") == null) {
+            throw new ApiException(ErrorCode.MISSING_FIELD, "missing field 'seq'");
+        }
+        return Requests.optInteger(b, "seq", 0, FrameCodec.MAX_ID, 0);
+    }
+
+    private void send(RoutingContext ctx) {
+        if (!serving.getAsBoolean()) {
+            respond.error(ctx, ErrorCode.UNAVAILABLE, "the node is not serving; retry with the same clientId");
+            return;
+        }
+        String key = ctx.request().getHeader("Idempotency-Key");
+        respond.authed(ctx, 201, caller -> {
+            JsonObject b = Requests.body(ctx);
+            String clientId = clientId(Requests.optString(b, "clientId"), key);
+            String body = Requests.string(b, "body");
+            long replyTo = Requests.optInteger(b, "replyTo", 1, FrameCodec.MAX_ID, 0);
+            List<Mention> mentions = mentions(b);
+            List<Long> attachments = attachments(b);
+            ConversationId id = conversation(ctx);
+            throttle(caller);
+            long receivedNanos = System.nanoTime();
+            Message m = join(messages.send(caller, id, clientId, body, replyTo, mentions, attachments));
+            metrics.messageStored(receivedNanos);
+            return new JsonObject().put("clientId", clientId).put("conversationId", id.value()).put("seq", m.seq())
+                    .put("ts", m.createdAt());
+        });
+    }
+
+    /** {@code attachments} as the {@code send} frame has it: ids of the caller's uploads. */
+    private static List<Long> attachments(JsonObject b) {
+        Object raw = b.getValue("attachments");
+        if (raw == null) {
+            return List.of();
+        }
+        if (!(raw instanceof JsonArray arr)) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, "field 'attachments' must be an array of ids");
+        }
+        if (arr.size() > FrameCodec.MAX_ATTACHMENTS) {
+            throw new ApiException(ErrorCode.TOO_LARGE, "at most " + FrameCodec.MAX_ATTACHMENTS + " attachments");
+        }
+        List<Long> out = new ArrayList<>();
+        for (Object o : arr) {
+            out.add(Requests.idValue(o, "attachments"));
+        }
+        return out;
+    }
+
+    /** {@code mentions} as the {@code send} frame has it: at most 50 of {userId, offset, length}. */
+    private static List<Mention> mentions(JsonObject b) {
+        Object raw = b.getValue("mentions");
+        if (raw == null) {
+            return List.of();
+        }
+        if (!(raw instanceof JsonArray arr)) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, "field 'mentions' must be an array");
+        }
+        if (arr.size() > FrameCodec.MAX_MENTIONS) {
+            throw new ApiException(ErrorCode.TOO_LARGE, "at most " + FrameCodec.MAX_MENTIONS + " mentions");
+        }
+        List<Mention> out = new ArrayList<>();
+        for (Object o : arr) {
+            if (!(o instanceof JsonObject m)) {
+                throw new ApiException(ErrorCode.INVALID_FIELD, "field 'mentions' must hold objects");
+            }
+            out.add(new Mention(new UserId(Requests.idValue(m.getValue("userId"), "mentions.userId")),
+                    (int) Requests.optInteger(m, "offset", 0, Integer.MAX_VALUE, -1),
+                    (int) Requests.optInteger(m, "length", 1, Integer.MAX_VALUE, -1)));
+            if (out.getLast().offset() < 0 || out.getLast().length() < 0) {
+                throw new ApiException(ErrorCode.MISSING_FIELD, "each mention needs 'userId', 'offset' and 'length'");
+            }
+        }
+        return out;
+    }
+
+    /** The device's send allowance, the same one its WebSockets draw from. */
+    private void throttle(Caller caller) {
+        long wait = connections.takeSend(caller.deviceId(), System.nanoTime());
+        if (wait > 0) {
+            throw new ChatException(ChatException.Refusal.RATE_LIMITED, "send rate limit reached",
+                    Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(1), wait)));
+        }
+    }
+
+    /** The body's {@code clientId} or the {@code Idempotency-Key} header (the same value when both are given). */
+    static String clientId(String fromBody, String fromHeader) {
+        if (fromBody != null && fromHeader != null && !fromBody.equals(fromHeader)) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, "'clientId' and the Idempotency-Key header differ");
+        }
+        String id = fromBody != null ? fromBody : fromHeader;
+        if (id == null) {
+            throw new ApiException(ErrorCode.MISSING_FIELD, "give 'clientId' or an Idempotency-Key header");
+        }
+        if (id.isEmpty() || id.length() > FrameCodec.MAX_CLIENT_ID_CHARS) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, "clientId must be 1 to " + FrameCodec.MAX_CLIENT_ID_CHARS
+                    + " characters");
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (c < 0x21 || c > 0x7e) {
+                throw new ApiException(ErrorCode.INVALID_FIELD, "clientId must be printable ASCII without spaces");
+            }
+        }
+        return id;
+    }
+
+    private static <T> T join(java.util.concurrent.CompletableFuture<T> f) throws Exception {
+        try {
+            return f.get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof Exception ex ? ex : e;
+        }
+    }
+}
