@@ -58,6 +58,20 @@ public final class SendRoutes {
 
     public void mount(Router r) {
         r.post("/v1/conversations/:conversationId/messages").handler(this::send);
+        // The message actions, as the react, edit and delete frames (docs/protocol.md, "Message actions").
+        r.post("/v1/conversations/:conversationId/messages/:seq/react").handler(ctx -> action(ctx, (caller, id, clientId, b) -> {
+            Object remove = b.getValue("remove");
+            if (remove != null && !(remove instanceof Boolean)) {
+                throw new ApiException(ErrorCode.INVALID_FIELD, "field 'remove' must be true or false");
+            }
+            return messages.react(caller, id, clientId, targetSeq(ctx), Requests.string(b, "emoji"),
+                    !Boolean.TRUE.equals(remove));
+        }));
+        r.post("/v1/conversations/:conversationId/messages/:seq/edit").handler(ctx -> action(ctx, (caller, id, clientId, b) ->
+                messages.edit(caller, id, clientId, targetSeq(ctx), Requests.string(b, "body"))
+                        .thenApply(java.util.Optional::of)));
+        r.post("/v1/conversations/:conversationId/messages/:seq/delete").handler(ctx -> action(ctx, (caller, id, clientId, b) ->
+                messages.delete(caller, id, clientId, targetSeq(ctx))));
         r.post("/v1/conversations/:conversationId/delivered").handler(ctx -> respond.authed(ctx, 204, caller -> {
             receipts.delivered(caller, conversation(ctx), seq(ctx)).get(30, TimeUnit.SECONDS);
             return null;
@@ -113,6 +127,39 @@ public final class SendRoutes {
             return new JsonObject().put("clientId", clientId).put("conversationId", id.value()).put("seq", m.seq())
                     .put("ts", m.createdAt());
         });
+    }
+
+    /** One message action of the caller's: the domain call that appends it, or stores nothing. */
+    private interface Action {
+        java.util.concurrent.CompletableFuture<java.util.Optional<Message>> append(Caller caller, ConversationId id,
+                                                                                 String clientId, JsonObject body);
+    }
+
+    /**
+     * A message action over REST: exactly once under its client id (or Idempotency-Key), under the
+     * device's send allowance, answered as {@code sent} is: the entry's seq, or 0 when the action
+     * changed nothing and stored nothing.
+     */
+    private void action(RoutingContext ctx, Action action) {
+        if (!serving.getAsBoolean()) {
+            respond.error(ctx, ErrorCode.UNAVAILABLE, "the node is not serving; retry with the same clientId");
+            return;
+        }
+        String key = ctx.request().getHeader("Idempotency-Key");
+        respond.authed(ctx, 201, caller -> {
+            JsonObject b = Requests.body(ctx);
+            String clientId = clientId(Requests.optString(b, "clientId"), key);
+            ConversationId id = conversation(ctx);
+            throttle(caller);
+            java.util.Optional<Message> stored = join(action.append(caller, id, clientId, b));
+            return new JsonObject().put("clientId", clientId).put("conversationId", id.value())
+                    .put("seq", stored.map(Message::seq).orElse(0L))
+                    .put("ts", stored.map(Message::createdAt).orElse(System.currentTimeMillis()));
+        });
+    }
+
+    private static long targetSeq(RoutingContext ctx) {
+        return Requests.pathId(ctx, "seq");
     }
 
     /** {@code attachments} as the {@code send} frame has it: ids of the caller's uploads. */

@@ -7,11 +7,12 @@ import java.util.regex.Pattern;
 
 /**
  * Which scope a REST request needs from an API token (docs/protocol.md, "Bots and API tokens"):
- * reading is {@code read}; sending a message, a receipt or typing is {@code send}; every other
+ * reading is {@code read}; sending a message, a message action, a receipt or typing is {@code send}; every other
  * change is {@code manage}. A login holds all three.
  */
 final class TokenScopes {
-    private static final Pattern SENDS = Pattern.compile("^/v1/conversations/[^/]+/(messages|delivered|read|typing)$");
+    private static final Pattern SENDS = Pattern.compile(
+            "^/v1/conversations/[^/]+/(messages|delivered|read|typing|messages/[^/]+/(react|edit|delete))$");
 
     private TokenScopes() {
     }
