@@ -17,6 +17,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { check, finish, log, step, watchProblems } from './harness.mjs';
+import { exact, message, openRow, register, send, TIMEOUT, visible } from './pages.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const BASE = (process.env.PARLEY_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
@@ -24,7 +25,6 @@ const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const SCREENSHOT = resolve(process.env.PARLEY_ACTIONS_SCREENSHOT ?? resolve(here, '../../docs/images/web-actions.png'));
 const ARTIFACTS = resolve(process.env.PARLEY_ARTIFACTS ?? resolve(here, 'artifacts'));
 const SUFFIX = process.env.PARLEY_USER_SUFFIX ?? `-${Math.random().toString(36).slice(2, 7)}`;
-const TIMEOUT = 15_000;
 
 const ana = { name: `ana${SUFFIX}`, password: 'ana-secret-12' };
 const ben = { name: `ben${SUFFIX}`, password: 'ben-secret-12' };
@@ -32,16 +32,6 @@ const ben = { name: `ben${SUFFIX}`, password: 'ben-secret-12' };
 const problems = [];
 let browser;
 const pages = {};
-const exact = (text) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-
-function message(page, text, cls = '') {
-  return page.locator(`.msg${cls}`, { has: page.locator('.body', { hasText: exact(text) }) });
-}
-
-async function visible(locator, timeout = TIMEOUT) {
-  await locator.first().waitFor({ state: 'visible', timeout });
-}
-
 async function newUserPage(label) {
   const context = await browser.newContext({ viewport: { width: 1100, height: 760 }, locale: 'en-GB', timezoneId: 'Europe/London' });
   const page = await context.newPage();
@@ -49,27 +39,6 @@ async function newUserPage(label) {
   watchProblems(page, label, problems);
   pages[label] = page;
   return page;
-}
-
-async function register(page, user) {
-  await page.goto(`${BASE}/`);
-  await page.getByRole('tab', { name: 'Create account' }).click();
-  await page.fill('#login-username', user.name);
-  await page.fill('#login-password', user.password);
-  await page.locator('.login-form button[type="submit"]').click();
-  await visible(page.locator('.sidebar-header'));
-}
-
-async function send(page, text) {
-  const input = page.locator('.composer-input');
-  await input.fill(text);
-  await input.press('Enter');
-  await visible(message(page, text, '.mine'));
-}
-
-async function openRow(page, title) {
-  await page.locator('.conv-item', { has: page.locator('.conv-name', { hasText: exact(title) }) }).locator('button').click();
-  await visible(page.locator('.chat-title', { hasText: exact(title) }));
 }
 
 /** Hovers the message and clicks one of its actions. */
@@ -113,8 +82,8 @@ async function main() {
 
   const dinner = 'Dinner at 8?';
   await step('ana and ben register; ana writes to ben', async () => {
-    await register(A, ana);
-    await register(B, ben);
+    await register(A, BASE, ana);
+    await register(B, BASE, ben);
     await A.getByRole('button', { name: 'New chat' }).click();
     await A.fill('#new-username', ben.name);
     await A.getByRole('button', { name: 'Start chat' }).click();

@@ -22,6 +22,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { check, finish, log, step, watchProblems } from './harness.mjs';
+import { exact, gone, message, TIMEOUT, visible } from './pages.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const BASE = (process.env.PARLEY_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
@@ -31,7 +32,6 @@ const ARTIFACTS = resolve(process.env.PARLEY_ARTIFACTS ?? resolve(here, 'artifac
 const RESTART_HOOK = process.env.PARLEY_RESTART_HOOK === '1';
 const MAX_CATCH_UP = Number(process.env.PARLEY_MAX_CATCH_UP ?? 0); // the node's limits.maxCatchUp, if small
 const SUFFIX = process.env.PARLEY_USER_SUFFIX ?? `-${Math.random().toString(36).slice(2, 7)}`;
-const TIMEOUT = 15_000;
 const XSS = '<img src=x onerror=alert(1)>';
 const XSS_TITLE = 'Climbing <b>crew</b> <img src=x onerror=alert(2)>';
 const SEEDED = 55; // more than one history page (50), so scroll-back has something to load
@@ -43,21 +43,6 @@ let seeded = null; // messages of history each user wrote
 const problems = []; // page errors, dialogs, CSP violations: any of them fails the run
 let browser;
 const pages = {};
-
-const exact = (text) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-
-/** The message row whose body is exactly `text`; `cls` narrows it (".mine", '[data-status="read"]'). */
-function message(page, text, cls = '') {
-  return page.locator(`.msg${cls}`, { has: page.locator('.body', { hasText: exact(text) }) });
-}
-
-async function visible(locator, timeout = TIMEOUT) {
-  await locator.first().waitFor({ state: 'visible', timeout });
-}
-
-async function gone(locator, timeout = TIMEOUT) {
-  await locator.first().waitFor({ state: 'hidden', timeout });
-}
 
 async function newUserPage(label, options) {
   const context = await browser.newContext({ ...options, locale: 'en-GB', timezoneId: 'Europe/London' });

@@ -15,6 +15,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { check, finish, log, step, watchProblems } from './harness.mjs';
+import { exact, openRow, register, TIMEOUT, visible } from './pages.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const BASE = (process.env.PARLEY_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
@@ -22,7 +23,6 @@ const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const SCREENSHOT = resolve(process.env.PARLEY_FILES_SCREENSHOT ?? resolve(here, '../../docs/images/web-files.png'));
 const ARTIFACTS = resolve(process.env.PARLEY_ARTIFACTS ?? resolve(here, 'artifacts'));
 const SUFFIX = process.env.PARLEY_USER_SUFFIX ?? `-${Math.random().toString(36).slice(2, 7)}`;
-const TIMEOUT = 15_000;
 
 const ana = { name: `ana${SUFFIX}`, password: 'ana-secret-12' };
 const ben = { name: `ben${SUFFIX}`, password: 'ben-secret-12' };
@@ -30,12 +30,6 @@ const ben = { name: `ben${SUFFIX}`, password: 'ben-secret-12' };
 const problems = [];
 let browser;
 const pages = {};
-const exact = (text) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-
-async function visible(locator, timeout = TIMEOUT) {
-  await locator.first().waitFor({ state: 'visible', timeout });
-}
-
 async function newUserPage(label) {
   const context = await browser.newContext({ viewport: { width: 1100, height: 760 }, locale: 'en-GB',
     timezoneId: 'Europe/London', acceptDownloads: true });
@@ -44,20 +38,6 @@ async function newUserPage(label) {
   watchProblems(page, label, problems);
   pages[label] = page;
   return page;
-}
-
-async function register(page, user) {
-  await page.goto(`${BASE}/`);
-  await page.getByRole('tab', { name: 'Create account' }).click();
-  await page.fill('#login-username', user.name);
-  await page.fill('#login-password', user.password);
-  await page.locator('.login-form button[type="submit"]').click();
-  await visible(page.locator('.sidebar-header'));
-}
-
-async function openRow(page, title) {
-  await page.locator('.conv-item', { has: page.locator('.conv-name', { hasText: exact(title) }) }).locator('button').click();
-  await visible(page.locator('.chat-title', { hasText: exact(title) }));
 }
 
 /** A landscape picture drawn in the page (sky, sun, hills), as PNG bytes. */
@@ -97,8 +77,8 @@ async function main() {
   const B = await newUserPage('ben');
 
   await step('ana and ben register; ana writes to ben', async () => {
-    await register(A, ana);
-    await register(B, ben);
+    await register(A, BASE, ana);
+    await register(B, BASE, ben);
     await A.getByRole('button', { name: 'New chat' }).click();
     await A.fill('#new-username', ben.name);
     await A.getByRole('button', { name: 'Start chat' }).click();

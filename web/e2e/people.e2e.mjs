@@ -17,6 +17,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { check, finish, log, step, watchProblems } from './harness.mjs';
+import { exact, gone, message, openRow, register, send, TIMEOUT, visible } from './pages.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const BASE = (process.env.PARLEY_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
@@ -24,7 +25,6 @@ const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const SCREENSHOT = resolve(process.env.PARLEY_PEOPLE_SCREENSHOT ?? resolve(here, '../../docs/images/web-people.png'));
 const ARTIFACTS = resolve(process.env.PARLEY_ARTIFACTS ?? resolve(here, 'artifacts'));
 const SUFFIX = process.env.PARLEY_USER_SUFFIX ?? `-${Math.random().toString(36).slice(2, 7)}`;
-const TIMEOUT = 15_000;
 
 const nora = { name: `nora${SUFFIX}`, password: 'nora-secret-1', display: 'Nora Lindqvist', status: 'Bouldering all weekend', color: '#e5484d' };
 const omar = { name: `omar${SUFFIX}`, password: 'omar-secret-1', display: 'Omar Haddad', status: 'Out on the crag', color: '#1f6feb' };
@@ -32,20 +32,6 @@ const omar = { name: `omar${SUFFIX}`, password: 'omar-secret-1', display: 'Omar 
 const problems = [];
 let browser;
 const pages = {};
-const exact = (text) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-
-function message(page, text, cls = '') {
-  return page.locator(`.msg${cls}`, { has: page.locator('.body', { hasText: exact(text) }) });
-}
-
-async function visible(locator, timeout = TIMEOUT) {
-  await locator.first().waitFor({ state: 'visible', timeout });
-}
-
-async function gone(locator, timeout = TIMEOUT) {
-  await locator.first().waitFor({ state: 'hidden', timeout });
-}
-
 async function newUserPage(label) {
   const context = await browser.newContext({ viewport: { width: 1100, height: 720 }, locale: 'en-GB', timezoneId: 'Europe/London' });
   const page = await context.newPage();
@@ -53,15 +39,6 @@ async function newUserPage(label) {
   watchProblems(page, label, problems);
   pages[label] = page;
   return page;
-}
-
-async function register(page, user) {
-  await page.goto(`${BASE}/`);
-  await page.getByRole('tab', { name: 'Create account' }).click();
-  await page.fill('#login-username', user.name);
-  await page.fill('#login-password', user.password);
-  await page.locator('.login-form button[type="submit"]').click();
-  await visible(page.locator('.sidebar-header'));
 }
 
 /** A picture drawn in the page (a coloured disc with an initial), as PNG bytes. */
@@ -103,18 +80,6 @@ async function setProfile(page, user) {
   await visible(page.locator('.sidebar-header .avatar img.avatar-img'));
 }
 
-async function send(page, text) {
-  const input = page.locator('.composer-input');
-  await input.fill(text);
-  await input.press('Enter');
-  await visible(message(page, text, '.mine'));
-}
-
-async function openRow(page, title) {
-  await page.locator('.conv-item', { has: page.locator('.conv-name', { hasText: exact(title) }) }).locator('button').click();
-  await visible(page.locator('.chat-title', { hasText: exact(title) }));
-}
-
 async function main() {
   log(`web client people e2e against ${BASE} (chromium: ${CHROMIUM})`);
   browser = await chromium.launch({
@@ -127,8 +92,8 @@ async function main() {
   const O = await newUserPage('omar');
 
   await step('nora and omar register and set display names and pictures', async () => {
-    await register(N, nora);
-    await register(O, omar);
+    await register(N, BASE, nora);
+    await register(O, BASE, omar);
     await setProfile(N, nora);
     await setProfile(O, omar);
   });
