@@ -617,7 +617,7 @@ export const ACTIONS = new Set(['reaction_added', 'reaction_removed', 'edited', 
 const EXCERPT_CHARS = 100;
 
 /** What a reply shows of the message it answers, as the node's `quote` does. */
-function quoteOf(m) {
+export function quoteOf(m) {
   const q = { seq: m.seq, senderId: m.senderId, kind: m.kind };
   if (m.deletedAt) q.deleted = true;
   else if (m.body != null) {

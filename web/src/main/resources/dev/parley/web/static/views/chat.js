@@ -6,7 +6,7 @@ import { h, setText } from '../dom.js';
 import { clockTime, dayKey, dayLabel, describeEvent, presenceText } from '../format.js';
 import { icon } from '../icons.js';
 import { avatar, frameScheduler, updateAvatar } from './common.js';
-import { ACTIONS } from '../store.js';
+import { ACTIONS, quoteOf } from '../store.js';
 import { AttachmentView } from './files.js';
 
 const NEAR_BOTTOM_PX = 80;
@@ -384,8 +384,8 @@ export class ChatView {
     const entries = [...c.entries.values()].sort((a, b) => a.seq - b.seq);
     const pending = st.pending(c.id).map((i) => ({
       seq: null, ts: i.createdAt, senderId: st.me, clientId: i.clientId, kind: 'text', body: i.body, failed: i.failed,
-      attachments: i.attachments, replyTo: i.replyTo, quote: i.replyTo && c.entries.get(i.replyTo) ? { seq: i.replyTo, senderId: c.entries.get(i.replyTo).senderId,
-        kind: 'text', excerpt: c.entries.get(i.replyTo).body, deleted: !!c.entries.get(i.replyTo).deletedAt } : undefined,
+      attachments: i.attachments, replyTo: i.replyTo,
+      quote: i.replyTo && c.entries.has(i.replyTo) ? quoteOf(c.entries.get(i.replyTo)) : undefined,
     }));
     let day = null;
     let prev = null;
