@@ -19,7 +19,9 @@ import java.util.Properties;
  * The PostgreSQL server the tests use: {@code 127.0.0.1:5432}, user {@code postgres}, unless the
  * system properties {@code parley.test.postgres.url} (a URL ending in '/') and
  * {@code parley.test.postgres.user} say otherwise. Each test class works in databases of its own,
- * created when missing; tests that find no server are skipped, saying so.
+ * created when missing; tests that find no server are skipped, saying so. A database's name
+ * carries a short hash of the checkout's directory, so two checkouts building at once on one
+ * machine (a worktree beside main, CI's clean clone) never reset each other's databases.
  */
 final class PostgresTestSupport {
     static final String SERVER = System.getProperty("parley.test.postgres.url", "jdbc:postgresql://127.0.0.1:5432/");
@@ -29,6 +31,10 @@ final class PostgresTestSupport {
     static final List<String> TABLES = List.of("message_search", "message_attachments", "attachments", "mentioned",
             "reactions", "report_entries", "reports", "message_requests", "blocks", "avatars", "profiles", "messages",
             "members", "direct_pairs", "conversations", "devices", "usernames", "users", "invites");
+
+    /** "_" and eight hex digits of the checkout's path: stable across runs of one checkout. */
+    private static final String CHECKOUT = "_" + Integer.toHexString(
+            java.nio.file.Path.of(System.getProperty("user.dir")).toAbsolutePath().normalize().toString().hashCode());
 
     private PostgresTestSupport() {
     }
@@ -41,7 +47,8 @@ final class PostgresTestSupport {
      * schema is migrated afresh when the test opens it); null if there is no server, when
      * {@link #assumeReachable} skips the tests.
      */
-    static String freshDatabase(String name) {
+    static String freshDatabase(String baseName) {
+        String name = baseName + CHECKOUT;
         try (Connection admin = connect(SERVER + "postgres")) {
             try (PreparedStatement ps = admin.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
                 ps.setString(1, name);

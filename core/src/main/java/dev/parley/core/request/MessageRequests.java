@@ -67,6 +67,11 @@ public final class MessageRequests implements DirectGate {
     private final RequestRule rule;
     /** The recipient of each request conversation: fixed for the conversation's life, so never stale. */
     private final ConcurrentHashMap<ConversationId, UserId> recipients = new ConcurrentHashMap<>();
+    /** Lone entries waiting for {@link #drainLoneEntries}, in commit order; bounded (a notice is best effort). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Message> lone = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicInteger loneWaiting = new java.util.concurrent.atomic.AtomicInteger();
+    private static final int MAX_LONE_WAITING = 10_000;
 
     public MessageRequests(RequestStore store, ConversationStore conversations, MessageStore messages,
                            AccountStore accounts, MembershipDirectory memberships, BlockDirectory blocks,
@@ -229,14 +234,42 @@ public final class MessageRequests implements DirectGate {
         if (m.kind() != MessageKind.TEXT) {
             return;
         }
-        blocking.execute(() -> {
-            try {
-                store.markNotified(m.conversationId()).ifPresent(r -> publisher.publish(
-                        new ChatEvent.RequestReceived(r.conversationId(), r.requester(), m.seq()), Set.of(r.recipient())));
-            } catch (RuntimeException e) {
-                log.warn("message request notice for conversation {} failed: {}", m.conversationId(), e.toString());
+        if (loneWaiting.get() >= MAX_LONE_WAITING) {
+            log.warn("message request notice for conversation {} skipped: {} entries already waiting",
+                    m.conversationId(), MAX_LONE_WAITING);
+            return;
+        }
+        loneWaiting.incrementAndGet();
+        lone.add(m);
+        if (draining.compareAndSet(false, true)) {
+            blocking.execute(this::drainLoneEntries);
+        }
+    }
+
+    /**
+     * One task at a time, in the order the writer committed: the first entry of a request is the
+     * one that marks it notified, so the notice carries the request's first seq (a task per entry
+     * let a later entry's task win the race).
+     */
+    private void drainLoneEntries() {
+        while (true) {
+            Message m;
+            while ((m = lone.poll()) != null) {
+                loneWaiting.decrementAndGet();
+                Message entry = m;
+                try {
+                    store.markNotified(entry.conversationId()).ifPresent(r -> publisher.publish(
+                            new ChatEvent.RequestReceived(r.conversationId(), r.requester(), entry.seq()),
+                            Set.of(r.recipient())));
+                } catch (RuntimeException e) {
+                    log.warn("message request notice for conversation {} failed: {}", entry.conversationId(), e.toString());
+                }
             }
-        });
+            draining.set(false);
+            if (lone.isEmpty() || !draining.compareAndSet(false, true)) {
+                return;
+            }
+        }
     }
 
     static ChatException unreachable() {
