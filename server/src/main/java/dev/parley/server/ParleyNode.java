@@ -149,6 +149,9 @@ public final class ParleyNode implements AutoCloseable {
         // cluster is not pushed, so liveness comes from the links (docs/push.md, "Clusters").
         NodePush push = NodePush.create(config, shards, links.liveness, messageStore, conversationStore, accountStore,
                 memberships, reach, metrics.registry(), clock);
+        if (push != null && links.control != null) {
+            push.link(links.control);
+        }
         EventPublisher publisher = push == null ? links.publisher : push.tap(links.publisher);
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("parley-timers").daemon(true).factory());
