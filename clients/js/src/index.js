@@ -32,6 +32,8 @@ const ANSWER_TIMEOUT_MS = 15_000;
 const GAP_WAIT_MS = 1_500;
 /** Entries held above a hole, per conversation; more are dropped (the gap fill brings them again). */
 const MAX_HELD_ABOVE_GAP = 1_000;
+/** A WebSocket that fails while plain HTTP answered this recently is what is blocked: pull instead. */
+const HTTP_RECENTLY_MS = 5_000;
 /** Error codes of `error` frames, as the HTTP status their REST form answers (for `retryable`). */
 const FRAME_STATUS = { rate_limited: 429, unavailable: 503, internal: 500 };
 
@@ -154,6 +156,8 @@ export class ParleyClient {
   #running = false;
   #failures = 0;
   #socketRetryAt = 0;
+  #httpWorkedAt = 0; // when a pull last got an answer
+  #closed = false;
   #answers = new Map(); // clientId -> {resolve, reject, timer} of a send over the socket
   #wakers = new Set();
   #polling = null; // AbortController of the long poll in flight
@@ -441,6 +445,7 @@ export class ParleyClient {
   async #submit(frame, path, restBody, ownEntry, attempts) {
     let delay = this.backoff.initialMs;
     for (let i = 1; ; i++) {
+      if (this.#closed) throw new ParleyError(0, 'closed', 'the client was closed');
       try {
         const sent = this.#live ? await this.#overSocket(frame) : await this.request('POST', path, restBody);
         if (sent.seq > 0) {
@@ -453,7 +458,7 @@ export class ParleyClient {
         }
         return sent;
       } catch (e) {
-        if (!(e instanceof ParleyError) || !e.retryable || i >= attempts) throw e;
+        if (!(e instanceof ParleyError) || !e.retryable || i >= attempts || this.#closed) throw e;
         await this.#pause(e.retryAfterMs || jitter(delay));
         delay = Math.min(this.backoff.maxMs, delay * 2);
       }
@@ -524,6 +529,7 @@ export class ParleyClient {
    */
   async sync({ wait = 0, limit, signal } = {}) {
     const page = await this.request('POST', '/v1/sync', compact({ positions: this.positions, wait, limit }), undefined, signal);
+    this.#httpWorkedAt = Date.now();
     this.#takePage(page);
     return page;
   }
@@ -557,6 +563,7 @@ export class ParleyClient {
 
   close() {
     this.#running = false;
+    this.#closed = true;
     clearInterval(this.#ticker);
     for (const [type, target, fn] of this.#listeners || []) target.removeEventListener(type, fn);
     this.#listeners = null;
@@ -635,6 +642,13 @@ export class ParleyClient {
 
   async #loop() {
     let delay = this.backoff.initialMs;
+    const waitThenRetry = async (code) => {
+      // Offline, the browser's `online` event ends the wait early; the long one is a fallback.
+      const wait = this.#offline() ? this.backoff.maxMs : jitter(delay);
+      this.#setState('waiting', { retryAt: Date.now() + wait, code });
+      await this.#pause(wait);
+      delay = Math.min(this.backoff.maxMs, delay * 2);
+    };
     while (this.#running) {
       const socket = this.WebSocketClass && (this.#failures < this.fallbackAfter || Date.now() >= this.#socketRetryAt);
       if (socket) {
@@ -652,12 +666,25 @@ export class ParleyClient {
         if (outcome.synced) delay = this.backoff.initialMs;
         if (outcome.ready) this.#failures = 0;
         else this.#failures++;
-        if (this.#failures < this.fallbackAfter) {
-          // Offline, the browser's `online` event ends the wait early; the long one is a fallback.
-          const wait = this.#offline() ? this.backoff.maxMs : jitter(delay);
-          this.#setState('waiting', { retryAt: Date.now() + wait, code: outcome.code });
-          await this.#pause(wait);
-          delay = Math.min(this.backoff.maxMs, delay * 2);
+        if (this.#failures < this.fallbackAfter || this.#offline()) {
+          await waitThenRetry(outcome.code);
+          continue;
+        }
+        if (Date.now() - this.#httpWorkedAt > HTTP_RECENTLY_MS) {
+          // Is it the WebSocket that cannot get through, or is the node (or the network) down,
+          // restarting say? One quick pull tells: the node answering means the socket is tried
+          // once more at once (it may just have come back), and a second failure means pulling.
+          try {
+            await this.sync({ wait: 0 });
+            this.#socketRetryAt = 0;
+          } catch (e) {
+            if (!this.#running) return;
+            if (e instanceof ParleyError && !e.retryable) {
+              this.#stop(e);
+              return;
+            }
+            await waitThenRetry(outcome.code);
+          }
           continue;
         }
         this.#socketRetryAt = Date.now() + this.socketRetryMs;
@@ -790,10 +817,15 @@ export class ParleyClient {
           this.#stop(e);
           return 'final';
         }
-        const wait = e.retryAfterMs || jitter(delay);
-        this.#setState('waiting', { retryAt: Date.now() + wait });
-        await this.#pause(wait);
-        delay = Math.min(this.backoff.maxMs, delay * 2);
+        if (e.status === 429 || !this.WebSocketClass) {
+          const wait = e.retryAfterMs || jitter(delay);
+          this.#setState('waiting', { retryAt: Date.now() + wait });
+          await this.#pause(wait);
+          delay = Math.min(this.backoff.maxMs, delay * 2);
+        } else {
+          // No answer over HTTP either: the node or the network is down, not just the socket.
+          this.#socketRetryAt = 0;
+        }
       } finally {
         this.#polling = null;
       }
