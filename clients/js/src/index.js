@@ -466,21 +466,24 @@ export class ParleyClient {
   }
 
   #overSocket(frame) {
-    return new Promise((resolve, reject) => {
-      const previous = this.#answers.get(frame.clientId);
-      if (previous) previous.reject(new ParleyError(0, 'network', 'sent again'));
-      const timer = setTimeout(() => {
-        this.#answers.delete(frame.clientId);
-        reject(new ParleyError(0, 'network', 'no answer over the WebSocket'));
-      }, ANSWER_TIMEOUT_MS);
+    // The same send already waiting for its answer (a retry from elsewhere): that answer is this one's.
+    const waiting = this.#answers.get(frame.clientId);
+    if (waiting) return waiting.promise;
+    const answer = {};
+    answer.promise = new Promise((resolve, reject) => {
+      const timer = setTimeout(() => answer.reject(new ParleyError(0, 'network', 'no answer over the WebSocket')),
+        ANSWER_TIMEOUT_MS);
       const settle = (fn) => (v) => {
         clearTimeout(timer);
-        this.#answers.delete(frame.clientId);
+        if (this.#answers.get(frame.clientId) === answer) this.#answers.delete(frame.clientId);
         fn(v);
       };
-      this.#answers.set(frame.clientId, { resolve: settle(resolve), reject: settle(reject) });
-      if (!this.sendFrame(frame)) this.#answers.get(frame.clientId).reject(new ParleyError(0, 'network', 'not connected'));
+      answer.resolve = settle(resolve);
+      answer.reject = settle(reject);
     });
+    this.#answers.set(frame.clientId, answer);
+    if (!this.sendFrame(frame)) answer.reject(new ParleyError(0, 'network', 'not connected'));
+    return answer.promise;
   }
 
   /** Sends any frame over the WebSocket if it is up (after `ready`); false if it could not go now. */

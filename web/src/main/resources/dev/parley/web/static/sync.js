@@ -12,6 +12,9 @@ const TYPING_IDLE_MS = 5_000; // no keystroke for this long means the user stopp
 const ACK_DELAY_MS = 40; // coalesces a burst of entries (a catch-up) into one `delivered`
 const PAGE = 50;
 const RETRY_PAGE_MS = 3_000;
+// Long polls miss a receipt that moves between two of them (docs/protocol.md, "What pull does not
+// carry"): while pulling, the open conversation's members are read again this often.
+const PULLING_RECEIPTS_MS = 4_000;
 const ACTION_REFUSED = {
   edit_window_closed: 'This message can no longer be edited.',
   too_many_reactions: 'You can put at most 3 reactions on one message.',
@@ -53,10 +56,14 @@ export class Sync {
       client.on('resync', (r) => this.onResync(r)),
       client.on('ready', () => this.resendOutbox()),
       client.on('synced', () => this.onSynced()),
-      client.on('state', (state) => store.setConnection(state, client.stateInfo)),
+      client.on('state', (state) => {
+        store.setConnection(state, client.stateInfo);
+        this.followReceipts(state === 'pulling');
+      }),
       client.on('rejected', (e) => onRejected(e.closeCode)),
     ];
     this.typingSweep = setInterval(() => store.expireTyping(), 1_000);
+    this.receiptsTimer = null;
     this.onVisible = () => {
       if (document.visibilityState === 'visible' && this.openId) this.markRead(this.openId);
       if (document.visibilityState === 'hidden') this.typing(this.typingIn, false);
@@ -87,6 +94,7 @@ export class Sync {
   stop() {
     this.stopped = true;
     clearInterval(this.typingSweep);
+    this.followReceipts(false);
     clearTimeout(this.ackTimer);
     clearTimeout(this.typingIdle);
     document.removeEventListener('visibilitychange', this.onVisible);
@@ -101,6 +109,16 @@ export class Sync {
   /** Whether the client can tell the node something now (a WebSocket, or pulls that get answers). */
   connected() {
     return ['syncing', 'live', 'pulling'].includes(this.client.state);
+  }
+
+  /** While pulling, reads the open conversation's receipts now and then (see PULLING_RECEIPTS_MS). */
+  followReceipts(pulling) {
+    if (pulling && !this.receiptsTimer) {
+      this.receiptsTimer = setInterval(() => this.openId && this.loadMeta(this.openId, true), PULLING_RECEIPTS_MS);
+    } else if (!pulling) {
+      clearInterval(this.receiptsTimer);
+      this.receiptsTimer = null;
+    }
   }
 
   // ---- what the client delivers ------------------------------------------------------------
