@@ -12,8 +12,8 @@ import java.util.Map;
 
 /**
  * REST bodies as plain trees, read and written by Jackson: objects become
- * {@code Map<String, Object>}, arrays {@code List}, integers {@code Long} (what {@link JsonObject}
- * expects, whatever their size), other numbers {@code Double}. The answers are small, so a tree is
+ * {@code Map<String, Object>}, arrays {@code List}, integers {@code Long} even when small (what
+ * {@link JsonObject} expects), other numbers {@code Double}. The answers are small, so a tree is
  * simpler than binding a class per answer.
  */
 final class Json {
