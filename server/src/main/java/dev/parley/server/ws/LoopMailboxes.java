@@ -4,7 +4,10 @@ import io.vertx.core.Context;
 
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The node's {@link LoopMailbox}es, one per event loop: where the local fan-out hands frames to connections. */
+/**
+ * The node's {@link LoopMailbox}es, one per event loop: where the local fan-out hands frames to
+ * connections. Any thread.
+ */
 public final class LoopMailboxes {
     private final ConcurrentHashMap<Context, LoopMailbox> byLoop = new ConcurrentHashMap<>();
 

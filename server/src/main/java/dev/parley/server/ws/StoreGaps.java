@@ -16,6 +16,8 @@ import java.util.function.Consumer;
  * answer back on the connection's loop; a failed read closes the connection (1011), since its
  * device could no longer be given a gap-free stream. A gap past the catch-up limit is answered at
  * once, without leaving the loop.
+ *
+ * <p>Threading: called on the connection's loop; only the store read runs on a virtual thread.
  */
 final class StoreGaps implements OrderedDelivery.GapReads {
     private static final Logger log = LoggerFactory.getLogger(StoreGaps.class);
