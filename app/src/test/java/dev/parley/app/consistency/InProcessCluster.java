@@ -21,6 +21,8 @@ import java.util.List;
  */
 final class InProcessCluster implements AutoCloseable {
     private final List<TestNode> nodes = new ArrayList<>();
+    /** The nodes as started; a fleet still reads their stores' figures after it closed them. */
+    private final List<ParleyNode> started;
     private final TcpBalancer balancer;
 
     InProcessCluster(int count, Path workDir, List<String> postgresUrls, String redisUri, String redisNamespace)
@@ -34,6 +36,7 @@ final class InProcessCluster implements AutoCloseable {
                     return clustered.withLimits(clustered.limits().withSendRate(100_000, 100_000));
                 }));
             }
+            started = nodes.stream().map(TestNode::node).toList();
             balancer = new TcpBalancer(() -> nodes.stream().map(TestNode::port).toList());
         } catch (Exception e) {
             close();
@@ -42,7 +45,7 @@ final class InProcessCluster implements AutoCloseable {
     }
 
     List<ParleyNode> nodes() {
-        return nodes.stream().map(TestNode::node).toList();
+        return started;
     }
 
     URI uri() {
