@@ -62,6 +62,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One Parley node: the composition root that builds the stores from configuration, wires the
@@ -85,6 +86,7 @@ public final class ParleyNode implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicInteger port = new AtomicInteger();
     private final AtomicInteger adminPort = new AtomicInteger();
+    private final AtomicReference<Router> router = new AtomicReference<>();
 
     private ParleyNode(ServerConfig config, Vertx vertx, JdbcStores db, LocalConnections connections,
                        Heartbeats heartbeats, ScheduledExecutorService timers, NodeMetrics metrics, NodeLinks links,
@@ -286,6 +288,7 @@ public final class ParleyNode implements AutoCloseable {
             public Future<?> start() {
                 Router router = ApiRoutes.router(vertx, api);
                 pullRoutes.accept(router);
+                node.router.compareAndSet(null, router);
                 HttpServer server = vertx.createHttpServer(options)
                         .connectionHandler(admission::admit)
                         .exceptionHandler(t -> {
@@ -400,6 +403,14 @@ public final class ParleyNode implements AutoCloseable {
 
     public int port() {
         return port.get();
+    }
+
+    /**
+     * The public port's router (each event loop has one, all built alike), for tests that hold its
+     * routes to the protocol's OpenAPI document.
+     */
+    public Router router() {
+        return router.get();
     }
 
     /** The port of the administration API (see {@link ServerConfig.Admin}). */
