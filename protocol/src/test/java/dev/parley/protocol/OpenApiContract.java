@@ -150,6 +150,21 @@ public final class OpenApiContract {
         return Optional.of(pointer + "/content/" + escape(mediaType) + "/schema");
     }
 
+    /**
+     * The JSON pointer of the schema of the operation's JSON request body (following a
+     * {@code $ref} into components), or empty when it takes none.
+     */
+    public Optional<String> requestSchema(Operation op) {
+        String pointer = "/paths/" + escape(op.path()) + "/" + op.method().toLowerCase(Locale.ROOT) + "/requestBody";
+        JsonNode body = document.at(pointer);
+        if (body.has("$ref")) {
+            pointer = body.get("$ref").asText().substring(1);
+            body = document.at(pointer);
+        }
+        return body.at("/content/application~1json/schema").isMissingNode() ? Optional.empty()
+                : Optional.of(pointer + "/content/application~1json/schema");
+    }
+
     /** The media types the operation's answer with that status may have. */
     public Set<String> responseMediaTypes(Operation op, int status) {
         String pointer = "/paths/" + escape(op.path()) + "/" + op.method().toLowerCase(Locale.ROOT) + "/responses/" + status;

@@ -138,8 +138,20 @@ final class CheckedApi {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-        return check(method, pathAndQuery, r.statusCode(), r.headers().firstValue("Content-Type").orElse(null),
+        Answer answer = check(method, pathAndQuery, r.statusCode(), r.headers().firstValue("Content-Type").orElse(null),
                 r.headers().firstValue("Retry-After").orElse(null), r.body());
+        if (answer.status() / 100 == 2 && "application/json".equals(contentType) && body != null) {
+            // What the node took, the document must allow: its request schemas are not stricter than the node.
+            String schema = contract.requestSchema(answer.operation()).orElseThrow(() -> new AssertionError(
+                    answer.operation() + " took a JSON body the document does not give it"));
+            try {
+                assertThat(contract.problems(schema, JSON.readTree(body))).as("request of %s by %s", answer, schema)
+                        .isEmpty();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return answer;
     }
 
     /**
