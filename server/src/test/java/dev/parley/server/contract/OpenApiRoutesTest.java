@@ -7,6 +7,7 @@ import dev.parley.server.support.Rest;
 import dev.parley.server.support.TestNode;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Route;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,8 +61,11 @@ class OpenApiRoutesTest {
         undocumented.removeAll(documented);
         Set<Operation> notServed = new TreeSet<>(documented);
         notServed.removeAll(served);
-        assertThat(undocumented).as("routes the node serves that %s lacks", OpenApiContract.RESOURCE).isEmpty();
-        assertThat(notServed).as("operations %s names that the node does not serve", OpenApiContract.RESOURCE).isEmpty();
+        SoftAssertions.assertSoftly(both -> {
+            both.assertThat(undocumented).as("routes the node serves that %s lacks", OpenApiContract.RESOURCE).isEmpty();
+            both.assertThat(notServed).as("operations %s names that the node does not serve", OpenApiContract.RESOURCE)
+                    .isEmpty();
+        });
         assertThat(served).as("the node's routes").hasSizeGreaterThan(50);
     }
 
