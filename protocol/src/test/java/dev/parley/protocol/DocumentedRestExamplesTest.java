@@ -20,13 +20,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The REST examples of docs/protocol.md agree with the OpenAPI document: every JSON block under a
- * heading that names a route in full ({@code ### `POST /v1/accounts`: register}) is valid by that
+ * heading that names a route in full ({@code ### `POST /v1/accounts`: register}, {@code ## Pull: `POST /v1/sync`}) is valid by that
  * operation's request schema or by one of its success answers' schemas. Blocks that are not JSON
  * as they stand (alternatives written side by side, elisions) are prose and are skipped.
  */
 class DocumentedRestExamplesTest {
     private static final Path DOC = Path.of("..", "docs", "protocol.md");
-    private static final Pattern ROUTE_HEADING = Pattern.compile("^#{2,4} `(GET|POST|PUT|PATCH|DELETE) (/[^`?]*)[^`]*`.*");
+    private static final Pattern ROUTE_HEADING = Pattern.compile("^#{2,4} [^`]*`(GET|POST|PUT|PATCH|DELETE) (/[^`?]*)[^`]*`.*");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
