@@ -121,6 +121,19 @@ public final class OpenApiContract {
         return Optional.ofNullable(best);
     }
 
+    /** The operation's parameters (its path's and its own, after any {@code $ref}) as {@code in:name}, such as {@code query:limit}. */
+    public Set<String> parameters(Operation op) {
+        Set<String> out = new TreeSet<>();
+        for (JsonNode list : List.of(document.get("paths").get(op.path()).path("parameters"),
+                operationNode(op).path("parameters"))) {
+            for (JsonNode p : list) {
+                JsonNode param = p.has("$ref") ? document.at(p.get("$ref").asText().substring(1)) : p;
+                out.add(param.get("in").asText() + ":" + param.get("name").asText().toLowerCase(Locale.ROOT));
+            }
+        }
+        return out;
+    }
+
     /** The status codes the document gives the operation. */
     public Set<String> statuses(Operation op) {
         Set<String> out = new TreeSet<>();

@@ -138,6 +138,7 @@ final class CheckedApi {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+        declared(method, pathAndQuery, headers);
         Answer answer = check(method, pathAndQuery, r.statusCode(), r.headers().firstValue("Content-Type").orElse(null),
                 r.headers().firstValue("Retry-After").orElse(null), r.body());
         if (answer.status() / 100 == 2 && "application/json".equals(contentType) && body != null) {
@@ -202,6 +203,19 @@ final class CheckedApi {
             throw new IllegalStateException(e);
         }
         return events;
+    }
+
+    /** Every query parameter and header the request uses (beyond authorization and content type) is one the operation declares. */
+    private void declared(String method, String pathAndQuery, Map<String, String> headers) {
+        Operation op = operation(method, pathAndQuery);
+        Set<String> used = new TreeSet<>();
+        if (pathAndQuery.contains("?")) {
+            for (String pair : pathAndQuery.substring(pathAndQuery.indexOf('?') + 1).split("&")) {
+                used.add("query:" + pair.split("=", 2)[0].toLowerCase(Locale.ROOT));
+            }
+        }
+        headers.keySet().forEach(h -> used.add("header:" + h.toLowerCase(Locale.ROOT)));
+        assertThat(contract.parameters(op)).as("parameters %s declares", op).containsAll(used);
     }
 
     private Operation operation(String method, String pathAndQuery) {
