@@ -1,10 +1,12 @@
 package dev.parley.server.contract;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.core.request.RequestRule;
 import dev.parley.protocol.OpenApiContract;
 import dev.parley.protocol.OpenApiContract.Operation;
 import dev.parley.server.contract.CheckedApi.Answer;
+import dev.parley.server.support.Rest;
 import dev.parley.server.support.TestNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -301,7 +303,16 @@ class OpenApiAnswersTest {
         assertThat(api.delete("/v1/me", carol.token(), new JsonObject().put("password", password("carol"))).status())
                 .isEqualTo(204);
 
-        Set<Operation> unanswered = new TreeSet<>(OpenApiContract.load().operations());
+        // Outside every operation, as the document's description says: 404 and 405 with the Error body.
+        OpenApiContract contract = OpenApiContract.load();
+        for (String[] outside : new String[][]{{"GET", "/v1/nowhere", "404"}, {"DELETE", "/v1/sync", "405"}}) {
+            Rest.Response r = node.rest().send(outside[0], outside[1], alice.token(), null, null);
+            assertThat(r.status()).as(r.toString()).isEqualTo(Integer.parseInt(outside[2]));
+            assertThat(contract.problems(OpenApiContract.component("Error"),
+                    new ObjectMapper().readTree(r.body()))).as(r.toString()).isEmpty();
+        }
+
+        Set<Operation> unanswered = new TreeSet<>(contract.operations());
         unanswered.removeAll(api.seen().keySet());
         assertThat(unanswered).as("documented operations this run did not reach").isEmpty();
         assertThat(api.seen().values().stream().flatMap(Set::stream).toList())
