@@ -69,6 +69,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One Parley node: the composition root that builds the stores from configuration, wires the
@@ -92,6 +93,7 @@ public final class ParleyNode implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicInteger port = new AtomicInteger();
     private final AtomicInteger adminPort = new AtomicInteger();
+    private final AtomicReference<Router> router = new AtomicReference<>();
 
     private ParleyNode(ServerConfig config, Vertx vertx, JdbcStores db, LocalSockets sockets,
                        Heartbeats heartbeats, ScheduledExecutorService timers, NodeMetrics metrics, NodeLinks links,
@@ -300,6 +302,7 @@ public final class ParleyNode implements AutoCloseable {
             public Future<?> start() {
                 Router router = ApiRoutes.router(vertx, api);
                 pullRoutes.accept(router);
+                node.router.compareAndSet(null, router);
                 HttpServer server = vertx.createHttpServer(options)
                         .connectionHandler(admission::admit)
                         .exceptionHandler(t -> {
@@ -414,6 +417,14 @@ public final class ParleyNode implements AutoCloseable {
 
     public int port() {
         return port.get();
+    }
+
+    /**
+     * The public port's router (each event loop has one, all built alike), for tests that hold its
+     * routes to the protocol's OpenAPI document.
+     */
+    public Router router() {
+        return router.get();
     }
 
     /** The port of the administration API (see {@link ServerConfig.Admin}). */
