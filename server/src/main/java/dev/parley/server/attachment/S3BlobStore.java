@@ -255,7 +255,7 @@ public final class S3BlobStore implements BlobStore {
 
     /**
      * Runs one call to the store: a missing object becomes {@link NoSuchFileException}; a store
-     * that cannot be reached, or answers with an error of its own, an {@link IOException}, and
+     * that cannot be reached, or answers with an error of its own, {@link BlobStoreFailing}, and
      * the store's problem until a call succeeds again.
      */
     private <T> T call(Call<T> c) throws IOException {
@@ -274,12 +274,12 @@ public final class S3BlobStore implements BlobStore {
         }
     }
 
-    private IOException failed(String what, SdkException e) {
+    private BlobStoreFailing failed(String what, SdkException e) {
         String since = problem.get();
         if (since == null) {
             problem.set("attachment store failing since " + Instant.now() + ": " + where + ": " + what);
         }
-        return new IOException("object store " + where + ": " + what, e);
+        return new BlobStoreFailing("object store " + where + ": " + what, e);
     }
 
     /**

@@ -294,15 +294,19 @@ final class AttachmentRoutes {
             boolean notModified = match != null && (match.strip().equals("*") || match.contains(etag(a)));
             Path file = intake.blobs().file(a.sha256()).orElse(null);
             java.io.InputStream stream = null;
-            if (file == null && !notModified) {
-                try {
+            try {
+                if (file == null && !notModified) {
                     stream = range == null ? intake.blobs().open(a.sha256(), 0, a.size())
                             : intake.blobs().open(a.sha256(), range[0], range[1] - range[0] + 1);
-                } catch (java.nio.file.NoSuchFileException e) {
+                } else if (file == null && !intake.blobs().contains(a.sha256())) {
                     throw ChatException.notFound("attachment");
                 }
-            } else if (file == null && !intake.blobs().contains(a.sha256())) {
+            } catch (java.nio.file.NoSuchFileException e) {
                 throw ChatException.notFound("attachment");
+            } catch (dev.parley.server.attachment.BlobStoreFailing e) {
+                log.warn("fetching an attachment failed: {}", e.getMessage());
+                throw new ChatException(ChatException.Refusal.UNAVAILABLE,
+                        "the attachment store is not available; retry later");
             }
             return new Download(a, file, range, notModified, stream);
         }).onComplete(ar -> {
