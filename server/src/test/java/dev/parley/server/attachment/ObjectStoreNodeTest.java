@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * A node whose attachments live in an S3-compatible store (S3Proxy over HTTP) when that store is
  * wrong or gone: a bucket that does not exist refuses the start with what to fix (and the same
- * data directory starts once it is fixed); a store that goes away later makes uploads and
+ * data directory starts once it is fixed, and serves a file of many chunks whole and by range); a store that goes away later makes uploads and
  * downloads answer {@code 503 unavailable}, and readiness list the problem while the node stays
  * ready (every node shares the store, so no balancer could route around it).
  */
@@ -39,9 +39,14 @@ class ObjectStoreNodeTest {
             String bucket = objects.newBucket();
             try (TestNode node = TestNode.start(dir.resolve("node"), c -> objects.storeIn(c, bucket))) {
                 TestUser alice = node.newUser("alice");
-                byte[] file = bytes(3000, 1);
+                // Many of the download's chunks, and a range across their borders.
+                byte[] file = bytes(3 * 1024 * 1024 + 17, 1);
                 long id = uploadOk(node, alice, "a.zip", file);
                 assertThat(content(node, alice, id).body()).isEqualTo(file);
+                Uploads.Answer part = content(node, alice, id, "Range", "bytes=65000-1200000");
+                assertThat(part.status()).isEqualTo(206);
+                assertThat(part.header("Content-Length")).isEqualTo("1135001");
+                assertThat(part.body()).isEqualTo(java.util.Arrays.copyOfRange(file, 65000, 1200001));
                 assertThat(objects.objects(bucket)).hasSize(1);
             }
         }
