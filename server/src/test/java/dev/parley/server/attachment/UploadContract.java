@@ -389,8 +389,10 @@ abstract class UploadContract {
 
             Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
                     .until(() -> Uploads.get(quick, alice, "/v1/attachments/" + unsent).status() == 404);
+            // The sweep removes the description, then the bytes: the same pass, a moment later.
+            Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> held(quick).size() == 1);
 
-            assertThat(held(quick)).hasSize(1);
             assertThat(content(quick, bob, sent).body()).isEqualTo(kept);
             long late = uploadOk(quick, alice, "late.zip", bytes(5000, 28));
             Thread.sleep(1_100);
@@ -412,8 +414,9 @@ abstract class UploadContract {
 
             Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
                     .until(() -> Uploads.get(brief, alice, "/v1/attachments/" + id).status() == 404);
+            Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> held(brief).isEmpty());
 
-            assertThat(held(brief)).isEmpty();
             assertThat(content(brief, bob, id).status()).isEqualTo(404);
             assertThat(bob.restDevice().get("/v1/search?q=ephemeral").array("hits")).isEmpty();
         }
