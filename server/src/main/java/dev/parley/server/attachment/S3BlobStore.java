@@ -4,7 +4,6 @@ import dev.parley.server.ServerConfig;
 import dev.parley.server.StartRefused;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -87,7 +86,8 @@ public final class S3BlobStore implements BlobStore {
     }
 
     private static S3Client client(ServerConfig.ObjectStore config) {
-        AwsCredentialsProvider credentials = config.accessKey() == null ? DefaultCredentialsProvider.builder().build()
+        // The default chain is left to the SDK, which then also closes it with the client.
+        AwsCredentialsProvider credentials = config.accessKey() == null ? null
                 : StaticCredentialsProvider.create(AwsBasicCredentials.create(config.accessKey(), config.secretKey()));
         S3ClientBuilder b = S3Client.builder()
                 .httpClientBuilder(Apache5HttpClient.builder()
@@ -95,12 +95,14 @@ public final class S3BlobStore implements BlobStore {
                         .connectionTimeout(Duration.ofSeconds(5))
                         .socketTimeout(Duration.ofSeconds(30)))
                 .region(Region.of(config.region()))
-                .credentialsProvider(credentials)
                 .forcePathStyle(config.pathStyle())
                 // Checksums only where S3 requires them: many S3-compatible stores refuse the
                 // newer trailing checksums the SDK would otherwise add to every upload.
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+        if (credentials != null) {
+            b.credentialsProvider(credentials);
+        }
         if (config.endpoint() != null) {
             b.endpointOverride(URI.create(config.endpoint()));
         }

@@ -148,6 +148,23 @@ class S3BlobStoreTest {
     }
 
     @Test
+    void withoutKeysInTheSettingsTheSdksOwnCredentialsAreUsed() throws Exception {
+        ServerConfig.ObjectStore keyless = new ServerConfig.ObjectStore(server.endpoint(), server.newBucket(),
+                "us-east-1", null, null, true);
+        // The SDK's default chain reads these as it reads AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+        System.setProperty("aws.accessKeyId", TestObjectStore.ACCESS_KEY);
+        System.setProperty("aws.secretAccessKey", TestObjectStore.SECRET_KEY);
+        try (S3BlobStore store = S3BlobStore.open(keyless, dir.resolve("keyless"), "node-1")) {
+            String key = sha(TEXT);
+            store.put(key, Files.writeString(store.incoming().resolve("a"), TEXT));
+            assertThat(store.contains(key)).isTrue();
+        } finally {
+            System.clearProperty("aws.accessKeyId");
+            System.clearProperty("aws.secretAccessKey");
+        }
+    }
+
+    @Test
     void aStoreThatCannotBeUsedRefusesTheStartSayingWhatToFix() throws Exception {
         ServerConfig.ObjectStore good = server.settings(server.newBucket());
         ServerConfig.ObjectStore noBucket = new ServerConfig.ObjectStore(good.endpoint(), "no-such-bucket", "us-east-1",
