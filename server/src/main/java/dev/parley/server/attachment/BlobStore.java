@@ -8,8 +8,9 @@ import java.util.Optional;
 /**
  * Where attachments' bytes live, content-addressed: the key is the SHA-256 of the bytes (lower-case
  * hex), so identical uploads share one copy and a stored blob never changes. One node keeps them in
- * a directory ({@link DirectoryBlobStore}); a cluster needs a store every node reaches, such as an
- * S3-compatible service, behind the same port. Every method blocks.
+ * a directory ({@link DirectoryBlobStore}); a cluster needs a store every node reaches: the same
+ * directory on a shared file system, or an S3-compatible object store ({@link S3BlobStore}).
+ * Every method blocks.
  */
 public interface BlobStore extends AutoCloseable {
 

@@ -363,7 +363,10 @@ final class AttachmentRoutes {
                     res.write(Buffer.buffer(n).appendBytes(chunk, 0, n)).toCompletionStage().toCompletableFuture().join();
                     sent += n;
                 }
-            } catch (Exception e) {
+            } catch (java.util.concurrent.CompletionException e) {
+                // The client went away (or stopped reading until the idle timeout): nothing to report.
+                log.debug("attachment download ended by the client after {} of {} bytes", sent, length);
+            } catch (java.io.IOException | RuntimeException e) {
                 log.warn("attachment download cut off after {} of {} bytes: {}", sent, length, e.toString());
             }
             if (sent == length) {
