@@ -33,7 +33,7 @@ export interface Entry {
   mentions?: Mention[];
   reactions?: Record<string, Id[]>;
   /** Files the message carries (ids of uploads; fetch them with GET /v1/attachments/{id}/content). */
-  attachments?: unknown[];
+  attachments?: Attachment[];
   /** Set by this client on the entry of its own send, taken from the answer. */
   own?: boolean;
 }
@@ -79,12 +79,25 @@ export interface ConversationLine {
 export interface ConversationList { conversations: ConversationLine[]; nextCursor: string | null; }
 export interface HistoryPage { conversationId: Id; messages: Entry[]; hasMore: boolean; }
 export interface Account { userId: Id; username: string; }
+
+/** An uploaded file (`POST /v1/attachments`), as messages carry it. */
+export interface Attachment { id: Id; name: string; contentType: string; size: number; sha256: string; width?: number; height?: number; }
+
+export interface SearchHit { conversationId: Id; seq: number; senderId: Id; ts: number; snippet: string; highlights: [number, number][]; }
+/** The answer to `GET /v1/search`: pass `next` as `before` for the following page. */
+export interface SearchPage { hits: SearchHit[]; next: string | null; }
+
+export interface Block extends Profile { blockedAt?: number; }
+export interface Report {
+  userId?: Id; conversationId?: Id; seqs?: number[];
+  reason: 'spam' | 'harassment' | 'impersonation' | 'inappropriate' | 'other'; note?: string;
+}
 export interface Login { token: string; userId: Id; deviceId: Id; }
 
 /** Frames a client sends over the WebSocket. */
 export type ClientFrame =
   | { type: 'auth'; token: string; positions?: Positions; rid?: string }
-  | { type: 'send'; clientId: string; conversationId: Id; body: string; replyTo?: number; mentions?: Mention[];
+  | { type: 'send'; clientId: string; conversationId: Id; body?: string; replyTo?: number; mentions?: Mention[]; attachments?: Id[];
       rid?: string }
   | { type: 'react'; clientId: string; conversationId: Id; targetSeq: number; emoji: string; remove?: boolean;
       rid?: string }
@@ -113,18 +126,28 @@ export type ServerFrame =
   | { type: 'error'; code: string; message: string; request?: string; rid?: string; clientId?: string;
       conversationId?: Id; retryAfterMs?: number };
 
-export type State = 'idle' | 'connecting' | 'live' | 'pulling' | 'stopped' | 'closed';
+/**
+ * `connecting` (a WebSocket opening, `auth` unanswered), `syncing` (`ready`: catching up), `live`
+ * (`synced`), `pulling` (long polls instead of a WebSocket), `waiting` (dropped: `stateInfo.retryAt`
+ * says when it tries again), `stopped` (the node refused the token), `closed` (by `close()`).
+ */
+export type State = 'idle' | 'connecting' | 'syncing' | 'live' | 'pulling' | 'waiting' | 'stopped' | 'closed';
+
+export interface StateInfo { retryAt?: number; code?: number; offline?: boolean; }
 
 export interface Events {
   message: Entry;
   receipt: Receipt;
   resync: Resync;
+  ready: Extract<ServerFrame, { type: 'ready' }>;
   synced: { conversations: number; messages: number };
   typing: Typing;
   presence: Presence;
   profile: Profile;
   request: { conversationId: Id; userId: Id };
   state: State;
+  /** The node no longer takes the token (a REST 401, or a close code 4001, 4003, 4004, 4005). */
+  rejected: ParleyError;
   error: ParleyError;
 }
 
@@ -132,19 +155,28 @@ export class ParleyError extends Error {
   readonly status: number;
   readonly code: string;
   readonly retryAfterMs?: number;
+  /** Set when the WebSocket was closed for good: the close code. */
+  readonly closeCode?: number;
   get retryable(): boolean;
 }
 
 export interface ClientOptions {
-  baseUrl: string;
+  /** Defaults to the page's origin in a browser. */
+  baseUrl?: string;
   token: string;
+  userId?: Id;
+  deviceId?: Id;
   positions?: Positions;
   fetch?: typeof fetch;
   WebSocket?: { new (url: string): WebSocket } | undefined;
   fallbackAfter?: number;
   wait?: number;
   backoff?: { initialMs: number; maxMs: number };
+  /** While pulling, how often the WebSocket is tried again (ms). */
+  socketRetryMs?: number;
 }
+
+type SendOptions = { clientId?: string; attempts?: number };
 
 export function register(baseUrl: string, username: string, password: string,
   options?: { invite?: string; fetch?: typeof fetch }): Promise<Account>;
@@ -155,22 +187,52 @@ export function newClientId(): string;
 export class ParleyClient {
   constructor(options: ClientOptions);
   readonly state: State;
+  readonly stateInfo: StateInfo;
   readonly positions: Positions;
+  userId?: Id;
+  deviceId?: Id;
   on<K extends keyof Events>(type: K, handler: (value: Events[K]) => void): () => void;
-  request<T = unknown>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<T>;
+  hold(conversationId: Id, seq: number): void;
+  request<T = unknown>(method: string, path: string, body?: unknown, headers?: Record<string, string>,
+    signal?: AbortSignal): Promise<T>;
   me(): Promise<Profile & { deviceId: Id }>;
+  logout(): Promise<null>;
   conversations(options?: { limit?: number; cursor?: string; folder?: 'inbox' | 'requests' }): Promise<ConversationList>;
+  allConversations(options?: { folder?: 'inbox' | 'requests'; maxPages?: number }): Promise<ConversationLine[]>;
   conversation(id: Id): Promise<ConversationObject>;
   openDirect(username: string): Promise<ConversationObject>;
   createGroup(title: string, usernames: string[]): Promise<ConversationObject>;
   history(conversationId: Id, options?: { before?: number; after?: number; limit?: number }): Promise<HistoryPage>;
+  search(q: string, options?: { before?: string; conversationId?: Id; limit?: number }): Promise<SearchPage>;
+  users(ids: Id[]): Promise<{ users: Profile[] }>;
+  updateProfile(fields: { displayName?: string; status?: string }): Promise<Profile>;
+  uploadAvatar(image: Blob | ArrayBuffer | ArrayBufferView): Promise<Profile>;
+  removeAvatar(): Promise<Profile>;
+  changePassword(currentPassword: string, newPassword: string, revokeOtherDevices?: boolean): Promise<{ revokedDevices: number }>;
+  deleteAccount(password: string): Promise<null>;
+  blocks(): Promise<{ blocks: Block[] }>;
+  block(userId: Id): Promise<null>;
+  unblock(userId: Id): Promise<null>;
+  requests(): Promise<ConversationLine[]>;
+  acceptRequest(conversationId: Id): Promise<ConversationObject>;
+  declineRequest(conversationId: Id): Promise<null>;
+  report(report: Report): Promise<unknown>;
+  upload(file: Blob | ArrayBuffer | ArrayBufferView,
+    options?: { name?: string; onProgress?: (fraction: number) => void }): Promise<Attachment>;
+  attachment(id: Id, part?: 'content' | 'thumbnail'): Promise<Blob>;
   send(conversationId: Id, body: string,
-    options?: { clientId?: string; attempts?: number; replyTo?: number; mentions?: Mention[]; attachments?: Id[] }):
-    Promise<Sent>;
+    options?: SendOptions & { replyTo?: number; mentions?: Mention[]; attachments?: (Id | Attachment)[] }): Promise<Sent>;
+  react(conversationId: Id, targetSeq: number, emoji: string, options?: SendOptions & { remove?: boolean }): Promise<Sent>;
+  edit(conversationId: Id, targetSeq: number, body: string, options?: SendOptions): Promise<Sent>;
+  deleteMessage(conversationId: Id, targetSeq: number, options?: SendOptions): Promise<Sent>;
+  sendFrame(frame: ClientFrame): boolean;
   markDelivered(conversationId: Id, seq: number): Promise<null>;
   markRead(conversationId: Id, seq: number): Promise<null>;
   typing(conversationId: Id, typing: boolean): Promise<null>;
-  sync(options?: { wait?: number; limit?: number }): Promise<SyncPage>;
+  watch(userIds: Id[]): void;
+  sync(options?: { wait?: number; limit?: number; signal?: AbortSignal }): Promise<SyncPage>;
   start(): void;
   close(): void;
+  reconnectNow(): void;
+  ping(): void;
 }

@@ -148,24 +148,6 @@ final class AdminCommand {
         return 0;
     }
 
-    static String json(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
-    }
-
     static String encode(String pathPart) {
         return java.net.URLEncoder.encode(pathPart, StandardCharsets.UTF_8).replace("+", "%20");
     }
@@ -190,8 +172,8 @@ final class AdminCommand {
                     System.err.println("parley admin: give the password on stdin");
                     return 2;
                 }
-                return users.admin.call("POST", "/users", "{\"username\":" + json(username) + ",\"password\":"
-                        + json(password) + "}");
+                return users.admin.call("POST", "/users", new io.vertx.core.json.JsonObject()
+                        .put("username", username).put("password", password).encode());
             }
         }
 
@@ -301,7 +283,8 @@ final class AdminCommand {
 
         @Override
         public Integer call() throws Exception {
-            return admin.call("POST", "/backup", "{\"path\":" + json(file.toAbsolutePath().toString()) + "}");
+            return admin.call("POST", "/backup", new io.vertx.core.json.JsonObject()
+                    .put("path", file.toAbsolutePath().toString()).encode());
         }
     }
 

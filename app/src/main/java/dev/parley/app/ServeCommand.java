@@ -56,8 +56,17 @@ final class ServeCommand implements Callable<Integer> {
             description = "No registration or failed-login limits, for load generators that register thousands of users.")
     boolean noAccountLimits;
 
+    @Option(names = "--class-data-training", hidden = true,
+            description = "Start a throwaway node on defaults (no configuration file, no PARLEY_* variables, a"
+                    + " temporary data directory, a free port), stop it once it is ready, and exit: ./parley runs"
+                    + " this once per build to record the classes a start loads (class-data sharing).")
+    boolean classDataTraining;
+
     @Override
     public Integer call() throws Exception {
+        if (classDataTraining) {
+            return ClassDataTraining.run();
+        }
         ServerConfig c;
         try {
             c = applyFlags(ConfigLoader.load(config, System.getenv()));

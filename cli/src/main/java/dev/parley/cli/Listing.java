@@ -1,12 +1,12 @@
 package dev.parley.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +17,7 @@ import java.util.List;
  * columns, for scripts that would rather not split on tabs.
  */
 final class Listing {
-    private static final JsonFactory JSON = new JsonFactory();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A column: its name in the header line, and its key in JSON. */
     record Column(String header, String key) {
@@ -61,26 +61,23 @@ final class Listing {
     }
 
     private String json() {
-        StringWriter text = new StringWriter();
-        try (JsonGenerator g = JSON.createGenerator(text)) {
-            g.writeStartArray();
-            for (Object[] row : rows) {
-                g.writeStartObject();
-                for (int i = 0; i < columns.size(); i++) {
-                    g.writeFieldName(columns.get(i).key());
-                    switch (row[i]) {
-                        case null -> g.writeNull();
-                        case Long n -> g.writeNumber(n);
-                        case Integer n -> g.writeNumber(n);
-                        default -> g.writeString(row[i].toString());
-                    }
+        ArrayNode lines = JSON.createArrayNode();
+        for (Object[] row : rows) {
+            ObjectNode line = lines.addObject();
+            for (int i = 0; i < columns.size(); i++) {
+                String key = columns.get(i).key();
+                switch (row[i]) {
+                    case null -> line.putNull(key);
+                    case Long n -> line.put(key, n);
+                    case Integer n -> line.put(key, n);
+                    default -> line.put(key, row[i].toString());
                 }
-                g.writeEndObject();
             }
-            g.writeEndArray();
-        } catch (IOException e) {
+        }
+        try {
+            return JSON.writeValueAsString(lines);
+        } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
-        return text.toString();
     }
 }

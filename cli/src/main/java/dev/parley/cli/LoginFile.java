@@ -1,13 +1,11 @@
 package dev.parley.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.sdk.Session;
 
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -19,8 +17,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -34,7 +30,7 @@ public final class LoginFile {
     static final String NAME = "session.json";
     private static final Set<PosixFilePermission> DIR = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
-    private static final JsonFactory JSON = new JsonFactory();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path home;
 
@@ -52,23 +48,14 @@ public final class LoginFile {
         if (!Files.exists(file)) {
             return Optional.empty();
         }
-        try (JsonParser p = JSON.createParser(Files.readString(file, StandardCharsets.UTF_8))) {
-            Map<String, Object> f = new HashMap<>();
-            if (p.nextToken() != JsonToken.START_OBJECT) {
+        try {
+            JsonNode f = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
+            if (!f.isObject()) {
                 throw new IOException("not a JSON object");
             }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken v = p.nextToken();
-                f.put(name, v == JsonToken.VALUE_NUMBER_INT ? (Object) p.getLongValue()
-                        : v == JsonToken.VALUE_STRING ? p.getText() : null);
-                if (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY) {
-                    p.skipChildren();
-                }
-            }
-            return Optional.of(new SavedLogin(URI.create((String) f.get("server")),
-                    new Session((String) f.get("token"), (Long) f.get("userId"), (Long) f.get("deviceId"),
-                            (String) f.get("username"))));
+            return Optional.of(new SavedLogin(URI.create(f.path("server").textValue()),
+                    new Session(f.path("token").textValue(), number(f, "userId"), number(f, "deviceId"),
+                            f.path("username").textValue())));
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException(file + " is not a readable login; run 'parley login' again", e);
         }
@@ -136,17 +123,22 @@ public final class LoginFile {
         return PosixFilePermissions.asFileAttribute(perms);
     }
 
-    private static String json(SavedLogin login) throws IOException {
-        StringWriter out = new StringWriter();
-        try (JsonGenerator g = JSON.createGenerator(out).useDefaultPrettyPrinter()) {
-            g.writeStartObject();
-            g.writeStringField("server", login.server().toString());
-            g.writeStringField("token", login.session().token());
-            g.writeNumberField("userId", login.session().userId());
-            g.writeNumberField("deviceId", login.session().deviceId());
-            g.writeStringField("username", login.session().username());
-            g.writeEndObject();
+    /** A whole-number field; anything else (a string, a fraction, nothing) makes the file unreadable. */
+    private static long number(JsonNode login, String field) throws IOException {
+        JsonNode n = login.path(field);
+        if (!n.isIntegralNumber() || !n.canConvertToLong()) {
+            throw new IOException("no whole number " + field);
         }
-        return out + "\n";
+        return n.longValue();
+    }
+
+    private static String json(SavedLogin login) throws IOException {
+        ObjectNode o = JSON.createObjectNode()
+                .put("server", login.server().toString())
+                .put("token", login.session().token())
+                .put("userId", login.session().userId())
+                .put("deviceId", login.session().deviceId())
+                .put("username", login.session().username());
+        return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n";
     }
 }

@@ -12,8 +12,9 @@ import java.util.function.Consumer;
 
 /**
  * Notices every node must act on: close a device's (or a user's) connections wherever they are,
- * drop cached membership older than a change committed on another node, and drop what is cached
- * of two users' blocks when one blocked or unblocked the other.
+ * drop cached membership older than a change committed on another node, drop what is cached
+ * of two users' blocks when one blocked or unblocked the other, and what is cached of a user's
+ * push targets or of who muted a conversation when that changed.
  */
 public final class ClusterControl implements ConnectedDevices, Consumer<Membership> {
     private final RedisCluster cluster;
@@ -21,6 +22,8 @@ public final class ClusterControl implements ConnectedDevices, Consumer<Membersh
     private final ConnectedDevices local;
     private final BiConsumer<Long, Long> membershipChanged;
     private volatile BiConsumer<UserId, UserId> blocksChanged = (a, b) -> { };
+    private volatile Consumer<UserId> targetsChanged = u -> { };
+    private volatile Consumer<Long> mutesChanged = c -> { };
 
     ClusterControl(RedisCluster cluster, Keys keys, ConnectedDevices local, BiConsumer<Long, Long> membershipChanged) {
         this.cluster = cluster;
@@ -60,6 +63,22 @@ public final class ClusterControl implements ConnectedDevices, Consumer<Membersh
         this.blocksChanged = listener;
     }
 
+    /** A user's push targets changed on this node: the other nodes drop what they cached of them. */
+    public void pushTargetsChanged(UserId user) {
+        broadcast("T|" + cluster.node() + "|" + user.value());
+    }
+
+    /** Who muted a conversation changed on this node. */
+    public void mutesChanged(long conversation) {
+        broadcast("U|" + cluster.node() + "|" + conversation);
+    }
+
+    /** What this node does when another changed a user's push targets, or a conversation's mutes. */
+    public void onPushChanged(Consumer<UserId> targets, Consumer<Long> mutes) {
+        this.targetsChanged = targets;
+        this.mutesChanged = mutes;
+    }
+
     private void broadcast(String notice) {
         // Lost, a notice is made good once the link is back: every node then re-reads its
         // connected users' accounts, devices and memberships (docs/operations.md, "Redis").
@@ -82,6 +101,16 @@ public final class ClusterControl implements ConnectedDevices, Consumer<Membersh
                 if (Integer.parseInt(f[1]) != cluster.node()) {
                     long blocked = Long.parseLong(f[3]);
                     blocksChanged.accept(new UserId(Long.parseLong(f[2])), blocked == 0 ? null : new UserId(blocked));
+                }
+            }
+            case "T" -> {
+                if (Integer.parseInt(f[1]) != cluster.node()) {
+                    targetsChanged.accept(new UserId(Long.parseLong(f[2])));
+                }
+            }
+            case "U" -> {
+                if (Integer.parseInt(f[1]) != cluster.node()) {
+                    mutesChanged.accept(Long.parseLong(f[2]));
                 }
             }
             default -> {

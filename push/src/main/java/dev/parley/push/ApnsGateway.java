@@ -1,5 +1,6 @@
 package dev.parley.push;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.core.push.PushNotification;
 import dev.parley.core.push.PushOutcome;
 import dev.parley.core.push.PushTarget;
@@ -59,7 +60,7 @@ public final class ApnsGateway {
                     .POST(HttpRequest.BodyPublishers.ofString(body(n), StandardCharsets.UTF_8))
                     .build());
             int s = r.statusCode();
-            String reason = Json.string(Json.object(r.body()), "reason");
+            String reason = Json.string(Json.read(r.body()), "reason");
             if (s == 410 || (s == 400 && GONE_REASONS.contains(reason))) {
                 return new PushOutcome.Gone(reason == null ? "HTTP " + s : reason);
             }
@@ -81,22 +82,22 @@ public final class ApnsGateway {
 
     /** The APNs payload: a visible alert, the unread count as the badge, and the ids for the app. */
     static String body(PushNotification n) {
-        StringBuilder b = new StringBuilder(256).append("{\"aps\":{\"alert\":{\"title\":");
-        PushNotification.quote(b, n.sender() == null ? "New message" : n.sender());
+        ObjectNode payload = Json.object();
+        ObjectNode aps = payload.putObject("aps");
+        ObjectNode alert = aps.putObject("alert").put("title", n.sender() == null ? "New message" : n.sender());
         if (n.preview() != null) {
-            b.append(",\"body\":");
-            PushNotification.quote(b, n.preview());
+            alert.put("body", n.preview());
         }
-        return b.append("},\"badge\":").append(n.unread()).append(",\"sound\":\"default\",\"thread-id\":\"")
-                .append(n.collapseKey()).append("\"},\"conversationId\":").append(n.conversation().value())
-                .append(",\"seq\":").append(n.seq()).append('}').toString();
+        aps.put("badge", n.unread()).put("sound", "default").put("thread-id", n.collapseKey());
+        payload.put("conversationId", n.conversation().value()).put("seq", n.seq());
+        return Json.write(payload);
     }
 
     private synchronized String providerToken() {
         long now = clock.millis();
         if (token == null || now - tokenIssuedAt >= TOKEN_LIFE_MS) {
-            token = Jwt.es256("{\"alg\":\"ES256\",\"kid\":" + Jwt.quote(keyId) + "}",
-                    "{\"iss\":" + Jwt.quote(teamId) + ",\"iat\":" + now / 1000 + "}", key);
+            token = Jwt.es256(Json.object().put("alg", "ES256").put("kid", keyId),
+                    Json.object().put("iss", teamId).put("iat", now / 1000), key);
             tokenIssuedAt = now;
         }
         return token;

@@ -1,5 +1,7 @@
 package dev.parley.push;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.core.push.PushNotification;
 import dev.parley.core.push.PushOutcome;
 import dev.parley.core.push.PushTarget;
@@ -12,8 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.time.Clock;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Firebase Cloud Messaging, HTTP v1 API: {@code POST {base}/v1/projects/{project}/messages:send}
@@ -26,7 +26,7 @@ public final class FcmGateway {
     /** The fields of a Google service-account key file that matter here. */
     record ServiceAccount(String clientEmail, PrivateKey privateKey, URI tokenUri, String projectId) {
         static ServiceAccount parse(String json) {
-            Map<String, Object> o = Json.object(json);
+            JsonNode o = Json.read(json);
             String email = Json.string(o, "client_email");
             String key = Json.string(o, "private_key");
             String tokenUri = Json.string(o, "token_uri");
@@ -82,36 +82,36 @@ public final class FcmGateway {
 
     /** The message (FCM v1 {@code Message}): data for the app, and a visible notification. */
     static String body(PushNotification n, PushTarget.Fcm target) {
-        StringBuilder b = new StringBuilder(256).append("{\"message\":{\"token\":");
-        PushNotification.quote(b, target.token());
-        b.append(",\"data\":{\"type\":\"message\",\"conversationId\":\"").append(n.conversation().value())
-                .append("\",\"seq\":\"").append(n.seq()).append("\",\"unread\":\"").append(n.unread()).append('"');
+        ObjectNode body = Json.object();
+        ObjectNode message = body.putObject("message").put("token", target.token());
+        // FCM data values are strings only.
+        ObjectNode data = message.putObject("data")
+                .put("type", "message")
+                .put("conversationId", Long.toString(n.conversation().value()))
+                .put("seq", Long.toString(n.seq()))
+                .put("unread", Integer.toString(n.unread()));
         if (n.sender() != null) {
-            b.append(",\"sender\":");
-            PushNotification.quote(b, n.sender());
+            data.put("sender", n.sender());
         }
         if (n.preview() != null) {
-            b.append(",\"preview\":");
-            PushNotification.quote(b, n.preview());
+            data.put("preview", n.preview());
         }
-        b.append("},\"notification\":{\"title\":");
-        PushNotification.quote(b, n.sender() == null ? "New message" : n.sender());
+        ObjectNode notification = message.putObject("notification")
+                .put("title", n.sender() == null ? "New message" : n.sender());
         if (n.preview() != null) {
-            b.append(",\"body\":");
-            PushNotification.quote(b, n.preview());
+            notification.put("body", n.preview());
         }
-        b.append("},\"android\":{\"collapse_key\":\"").append(n.collapseKey()).append("\",\"priority\":\"high\"}")
-                .append(",\"apns\":{\"headers\":{\"apns-collapse-id\":\"").append(n.collapseKey()).append("\"}}}}");
-        return b.toString();
+        message.putObject("android").put("collapse_key", n.collapseKey()).put("priority", "high");
+        message.putObject("apns").putObject("headers").put("apns-collapse-id", n.collapseKey());
+        return Json.write(body);
     }
 
     /** The FCM error code in an error answer's details ({@code UNREGISTERED}, ...), or "". */
     static String errorCode(String body) {
-        if (Json.object(body).get("error") instanceof Map<?, ?> error && error.get("details") instanceof List<?> details) {
-            for (Object d : details) {
-                if (d instanceof Map<?, ?> m && m.get("errorCode") instanceof String code) {
-                    return code;
-                }
+        for (JsonNode detail : Json.read(body).path("error").path("details")) {
+            String code = Json.string(detail, "errorCode");
+            if (code != null) {
+                return code;
             }
         }
         return "";
@@ -129,9 +129,9 @@ public final class FcmGateway {
             return accessToken;
         }
         long iat = now / 1000;
-        String claims = "{\"iss\":" + Jwt.quote(account.clientEmail()) + ",\"scope\":" + Jwt.quote(SCOPE)
-                + ",\"aud\":" + Jwt.quote(account.tokenUri().toString()) + ",\"iat\":" + iat + ",\"exp\":" + (iat + 3600) + "}";
-        String assertion = Jwt.rs256("{\"alg\":\"RS256\",\"typ\":\"JWT\"}", claims, account.privateKey());
+        ObjectNode claims = Json.object().put("iss", account.clientEmail()).put("scope", SCOPE)
+                .put("aud", account.tokenUri().toString()).put("iat", iat).put("exp", iat + 3600);
+        String assertion = Jwt.rs256(Json.object().put("alg", "RS256").put("typ", "JWT"), claims, account.privateKey());
         String form = "grant_type=" + URLEncoder.encode("urn:ietf:params:oauth:grant-type:jwt-bearer", StandardCharsets.UTF_8)
                 + "&assertion=" + assertion;
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(account.tokenUri())
@@ -139,12 +139,12 @@ public final class FcmGateway {
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form))
                 .build());
-        Map<String, Object> o = Json.object(r.body());
+        JsonNode o = Json.read(r.body());
         String token = Json.string(o, "access_token");
         if (r.statusCode() != 200 || token == null) {
             throw new TokenException("OAuth token request answered " + r.statusCode() + " " + PushHttp.abbreviate(r.body()));
         }
-        long expiresIn = o.get("expires_in") instanceof Number x ? x.longValue() : 3600;
+        long expiresIn = o.path("expires_in").isNumber() ? o.path("expires_in").longValue() : 3600;
         accessToken = token;
         accessTokenUntil = now + Math.max(0, expiresIn - 60) * 1000;
         return token;

@@ -1,63 +1,55 @@
 package dev.parley.push;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import java.io.UncheckedIOException;
 
-/** Reads the small JSON documents providers answer with into maps, lists, strings, numbers and booleans. */
+/**
+ * The JSON of the push code, all through one Jackson mapper: the small documents providers answer
+ * with and key files are read as trees; payloads, webhook bodies and token claims are built as
+ * {@link ObjectNode}s (fields in the order they are put) and written compactly.
+ */
 final class Json {
-    private static final JsonFactory FACTORY = new JsonFactory();
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private Json() {
     }
 
-    /** The document's top-level object; empty when the text is not a JSON object. */
-    static Map<String, Object> object(String text) {
+    /** A new, empty object to put fields in. */
+    static ObjectNode object() {
+        return MAPPER.createObjectNode();
+    }
+
+    /**
+     * The document as a tree; a missing node (whose fields all read as missing) when the text is
+     * empty or not JSON: a proxy's error page must not turn an answer into an exception.
+     */
+    static JsonNode read(String text) {
         if (text == null || text.isBlank()) {
-            return Map.of();
+            return MissingNode.getInstance();
         }
-        try (JsonParser p = FACTORY.createParser(text)) {
-            return p.nextToken() == JsonToken.START_OBJECT ? readObject(p) : Map.of();
-        } catch (IOException e) {
-            return Map.of();
+        try {
+            return MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            return MissingNode.getInstance();
         }
     }
 
-    static String string(Map<String, Object> o, String field) {
-        return o.get(field) instanceof String s ? s : null;
+    /** The text of a string field, or null when the field is absent or not a string. */
+    static String string(JsonNode document, String field) {
+        return document.path(field).textValue();
     }
 
-    private static Map<String, Object> readObject(JsonParser p) throws IOException {
-        Map<String, Object> out = new LinkedHashMap<>();
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            p.nextToken();
-            out.put(name, value(p));
+    /** The node as compact JSON text. */
+    static String write(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
         }
-        return out;
-    }
-
-    private static Object value(JsonParser p) throws IOException {
-        return switch (p.currentToken()) {
-            case START_OBJECT -> readObject(p);
-            case START_ARRAY -> {
-                List<Object> list = new ArrayList<>();
-                while (p.nextToken() != JsonToken.END_ARRAY) {
-                    list.add(value(p));
-                }
-                yield list;
-            }
-            case VALUE_STRING -> p.getText();
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> p.getNumberValue();
-            case VALUE_TRUE -> Boolean.TRUE;
-            case VALUE_FALSE -> Boolean.FALSE;
-            default -> null;
-        };
     }
 }

@@ -1,5 +1,7 @@
 package dev.parley.push;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -11,18 +13,18 @@ final class Jwt {
     }
 
     /** ES256: ECDSA P-256 with SHA-256, the signature as R || S (64 bytes, RFC 7518 section 3.4). */
-    static String es256(String headerJson, String claimsJson, PrivateKey key) {
-        return sign(headerJson, claimsJson, key, "SHA256withECDSAinP1363Format");
+    static String es256(ObjectNode header, ObjectNode claims, PrivateKey key) {
+        return sign(header, claims, key, "SHA256withECDSAinP1363Format");
     }
 
     /** RS256: RSASSA-PKCS1-v1_5 with SHA-256. */
-    static String rs256(String headerJson, String claimsJson, PrivateKey key) {
-        return sign(headerJson, claimsJson, key, "SHA256withRSA");
+    static String rs256(ObjectNode header, ObjectNode claims, PrivateKey key) {
+        return sign(header, claims, key, "SHA256withRSA");
     }
 
-    private static String sign(String headerJson, String claimsJson, PrivateKey key, String algorithm) {
-        String input = P256.b64(headerJson.getBytes(StandardCharsets.UTF_8)) + "."
-                + P256.b64(claimsJson.getBytes(StandardCharsets.UTF_8));
+    private static String sign(ObjectNode header, ObjectNode claims, PrivateKey key, String algorithm) {
+        String input = P256.b64(Json.write(header).getBytes(StandardCharsets.UTF_8)) + "."
+                + P256.b64(Json.write(claims).getBytes(StandardCharsets.UTF_8));
         try {
             Signature s = Signature.getInstance(algorithm);
             s.initSign(key);
@@ -31,11 +33,5 @@ final class Jwt {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot sign a token: " + e.getMessage(), e);
         }
-    }
-
-    static String quote(String s) {
-        StringBuilder b = new StringBuilder();
-        dev.parley.core.push.PushNotification.quote(b, s);
-        return b.toString();
     }
 }

@@ -1,5 +1,7 @@
 package dev.parley.push;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -12,8 +14,6 @@ import java.security.KeyPair;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
 import java.time.Instant;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The node's VAPID key pair (RFC 8292): generated on first start and kept in a file (readable by
@@ -21,8 +21,6 @@ import java.util.regex.Pattern;
  * orphan every subscription. All nodes of a cluster must share the file.
  */
 public final class VapidKeys {
-    private static final Pattern FIELD = Pattern.compile("\"(publicKey|privateKey)\"\\s*:\\s*\"([A-Za-z0-9_\\-]+)\"");
-
     private final ECPrivateKey privateKey;
     private final byte[] publicKey;
     private final String subject;
@@ -38,8 +36,9 @@ public final class VapidKeys {
         try {
             if (!Files.exists(file)) {
                 KeyPair pair = P256.generate();
-                String json = "{\"publicKey\":\"" + P256.b64(P256.raw((ECPublicKey) pair.getPublic()))
-                        + "\",\"privateKey\":\"" + P256.b64(P256.raw((ECPrivateKey) pair.getPrivate())) + "\"}\n";
+                String json = Json.write(Json.object()
+                        .put("publicKey", P256.b64(P256.raw((ECPublicKey) pair.getPublic())))
+                        .put("privateKey", P256.b64(P256.raw((ECPrivateKey) pair.getPrivate())))) + "\n";
                 Path dir = file.toAbsolutePath().getParent();
                 Files.createDirectories(dir);
                 Path tmp = Files.createTempFile(dir, "vapid", ".tmp");
@@ -51,17 +50,9 @@ public final class VapidKeys {
                 Files.writeString(tmp, json);
                 publishUnlessPresent(tmp, file);
             }
-            String json = Files.readString(file, StandardCharsets.UTF_8);
-            String pub = null;
-            String priv = null;
-            Matcher m = FIELD.matcher(json);
-            while (m.find()) {
-                if (m.group(1).equals("publicKey")) {
-                    pub = m.group(2);
-                } else {
-                    priv = m.group(2);
-                }
-            }
+            JsonNode keys = Json.read(Files.readString(file, StandardCharsets.UTF_8));
+            String pub = Json.string(keys, "publicKey");
+            String priv = Json.string(keys, "privateKey");
             if (pub == null || priv == null) {
                 throw new IllegalArgumentException(file + ": must hold publicKey and privateKey (base64url)");
             }
@@ -107,9 +98,9 @@ public final class VapidKeys {
      */
     String authorization(URI endpoint, Instant now) {
         String audience = endpoint.getScheme() + "://" + endpoint.getRawAuthority();
-        String claims = "{\"aud\":" + Jwt.quote(audience) + ",\"exp\":" + (now.getEpochSecond() + 12 * 3600)
-                + ",\"sub\":" + Jwt.quote(subject) + "}";
-        String jwt = Jwt.es256("{\"typ\":\"JWT\",\"alg\":\"ES256\"}", claims, privateKey);
+        String jwt = Jwt.es256(Json.object().put("typ", "JWT").put("alg", "ES256"),
+                Json.object().put("aud", audience).put("exp", now.getEpochSecond() + 12 * 3600).put("sub", subject),
+                privateKey);
         return "vapid t=" + jwt + ", k=" + publicKeyBase64Url();
     }
 }

@@ -30,7 +30,7 @@ public final class WebPushGateway {
     }
 
     PushOutcome send(PushNotification n, PushTarget.WebPush target) {
-        byte[] body = WebPushEncryption.encrypt(n.json().getBytes(StandardCharsets.UTF_8), target.p256dh(), target.auth());
+        byte[] body = WebPushEncryption.encrypt(NotificationPayload.json(n).getBytes(StandardCharsets.UTF_8), target.p256dh(), target.auth());
         return http.deliverToTarget(URI.create(target.endpoint()), uri -> new PushHttp.TargetRequest(Map.of(
                 "TTL", Integer.toString(TTL_SECONDS),
                 "Urgency", "high",

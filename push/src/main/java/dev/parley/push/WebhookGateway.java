@@ -30,7 +30,10 @@ public final class WebhookGateway {
 
     /** The JSON body for a notification. */
     static String body(PushNotification n) {
-        return "{\"userId\":" + n.user().value() + ",\"deviceId\":" + n.device().value() + "," + n.json().substring(1);
+        return Json.write(Json.object()
+                .put("userId", n.user().value())
+                .put("deviceId", n.device().value())
+                .setAll(NotificationPayload.of(n)));
     }
 
     /** The signature header's value for {@code body} at {@code unixSeconds}. */

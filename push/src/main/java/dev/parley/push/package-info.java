@@ -4,6 +4,7 @@
  * account's OAuth 2 token), {@link dev.parley.push.ApnsGateway} (APNs over HTTP/2 with ES256
  * provider tokens) and {@link dev.parley.push.WebhookGateway} (an HMAC-signed POST), behind
  * {@link dev.parley.push.PushGateways}; and {@link dev.parley.push.TargetGuard}, which keeps
- * registrations from pointing the node into its own network. JDK crypto and HTTP only.
+ * registrations from pointing the node into its own network. JDK crypto; JSON as Jackson trees
+ * ({@code Json}, {@code NotificationPayload}).
  */
 package dev.parley.push;

@@ -40,12 +40,14 @@ public final class NodeLinks implements AutoCloseable {
     public final RedisCluster cluster;
     /** Long polls waiting on this node, woken by the same events as its WebSockets. */
     public final PullWaiters pulls;
+    /** The cluster's notices (null on a single node). */
+    public final ClusterControl control;
     private long tailTimer = -1;
     private final Vertx vertx;
 
     private NodeLinks(EventPublisher publisher, PresenceFeed presenceFeed, PresenceDirectory presenceDirectory,
                       ConnectedDevices devices, DeviceLiveness liveness, TailCheck tail, RedisCluster cluster,
-                      Vertx vertx, PullWaiters pulls) {
+                      Vertx vertx, PullWaiters pulls, ClusterControl control) {
         this.publisher = publisher;
         this.presenceFeed = presenceFeed;
         this.presenceDirectory = presenceDirectory;
@@ -55,6 +57,7 @@ public final class NodeLinks implements AutoCloseable {
         this.cluster = cluster;
         this.vertx = vertx;
         this.pulls = pulls;
+        this.control = control;
     }
 
     static NodeLinks open(ServerConfig config, Vertx vertx, LocalConnections connections, PresenceWatchers watchers,
@@ -66,7 +69,7 @@ public final class NodeLinks implements AutoCloseable {
         DeviceLiveness localLiveness = (user, device) -> connections.isConnected(device, user);
         if (config.cluster().type() == ServerConfig.ClusterType.LOCAL) {
             return new NodeLinks(local, watchers, PresenceDirectory.SINGLE_NODE, connections, localLiveness, null, null,
-                    vertx, pulls);
+                    vertx, pulls, null);
         }
         ServerConfig.Cluster c = config.cluster();
         RedisCluster cluster = new RedisCluster(vertx, c.redisUri(), c.redisNamespace(), c.nodeNumber(), c.nodeTtl());
@@ -87,7 +90,8 @@ public final class NodeLinks implements AutoCloseable {
         control.onBlocksChanged((a, b) -> blocks.changedElsewhere(a, b));
         TailCheck tail = new TailCheck(conversations, memberships, connections);
         cluster.onRecovered(new RecoveryCheck(connections, conversations, accounts, memberships)::run);
-        NodeLinks links = new NodeLinks(publisher, presence, presence, control, liveness, tail, cluster, vertx, pulls);
+        NodeLinks links = new NodeLinks(publisher, presence, presence, control, liveness, tail, cluster, vertx, pulls,
+                control);
         links.tailTimer = tail.start(vertx, 3_000);
         return links;
     }

@@ -11,6 +11,7 @@ import dev.parley.core.inbox.ConversationList;
 import dev.parley.core.message.HistoryService;
 import dev.parley.core.message.MessageService;
 import dev.parley.core.presence.PresenceTracker;
+import dev.parley.core.presence.WatchScope;
 import dev.parley.core.receipt.ReceiptService;
 import dev.parley.core.typing.TypingTracker;
 import dev.parley.server.attachment.BlobStore;
@@ -23,16 +24,22 @@ import dev.parley.server.http.SyncRoutes;
 import dev.parley.server.http.TokenRoutes;
 import dev.parley.server.pull.PullWaiters;
 import dev.parley.core.account.ApiTokens;
+import dev.parley.core.sync.CatchUpReader;
 import dev.parley.core.sync.SyncReader;
 import dev.parley.server.metrics.NodeMetrics;
 import dev.parley.server.net.ConnectionAdmission;
 import dev.parley.server.push.NodePush;
 import dev.parley.server.http.ApiServices;
 import dev.parley.server.http.PeopleServices;
+import dev.parley.server.ws.ChatServices;
 import dev.parley.server.ws.ChatSocketEndpoint;
 import dev.parley.server.ws.Heartbeats;
 import dev.parley.server.ws.LocalConnections;
+import dev.parley.server.ws.LocalSockets;
+import dev.parley.server.ws.LoopMailboxes;
 import dev.parley.server.ws.PresenceWatchers;
+import dev.parley.server.ws.SendAllowances;
+import dev.parley.server.ws.SocketActivity;
 import dev.parley.server.ws.SocketServices;
 import dev.parley.store.JdbcAccountStore;
 import dev.parley.store.JdbcConversationStore;
@@ -74,7 +81,7 @@ public final class ParleyNode implements AutoCloseable {
     private final ServerConfig config;
     private final Vertx vertx;
     private final JdbcStores db;
-    private final LocalConnections connections;
+    private final LocalSockets sockets;
     private final Heartbeats heartbeats;
     private final ScheduledExecutorService timers;
     private final NodeMetrics metrics;
@@ -88,13 +95,13 @@ public final class ParleyNode implements AutoCloseable {
     private final AtomicInteger port = new AtomicInteger();
     private final AtomicInteger adminPort = new AtomicInteger();
 
-    private ParleyNode(ServerConfig config, Vertx vertx, JdbcStores db, LocalConnections connections,
+    private ParleyNode(ServerConfig config, Vertx vertx, JdbcStores db, LocalSockets sockets,
                        Heartbeats heartbeats, ScheduledExecutorService timers, NodeMetrics metrics, NodeLinks links,
                        NodePush push, DataDirectory data, HashingPool hashing, BlobStore blobs) {
         this.config = config;
         this.vertx = vertx;
         this.db = db;
-        this.connections = connections;
+        this.sockets = sockets;
         this.heartbeats = heartbeats;
         this.timers = timers;
         this.metrics = metrics;
@@ -149,11 +156,11 @@ public final class ParleyNode implements AutoCloseable {
         JdbcConversationStore conversationStore = db.conversations();
         IdGenerator ids = new IdGenerator(clock, config.nodeNumber());
         ids.advancePast(db.highestIssuedId(config.nodeNumber()));
-        LocalConnections connections = new LocalConnections(config.limits().sendsPerSecond(), config.limits().sendBurst());
-        PresenceWatchers watchers = new PresenceWatchers(conversationStore, connections);
+        LocalConnections connections = new LocalConnections();
         MembershipDirectory memberships = new MembershipDirectory(conversationStore, Blocking.executor(), 100_000);
         BlockDirectory reach = NodePeople.reach(db);
-        watchers.blocks(reach);
+        PresenceWatchers watchers = new PresenceWatchers(new WatchScope(conversationStore, reach), connections);
+        watchers.followBlocks(reach);
         NodeLinks links = NodeLinks.open(config, vertx, connections, watchers, memberships, conversationStore,
                 accountStore, reach);
         JdbcMessageStore messageStore = db.messages();
@@ -161,6 +168,9 @@ public final class ParleyNode implements AutoCloseable {
         // cluster is not pushed, so liveness comes from the links (docs/push.md, "Clusters").
         NodePush push = NodePush.create(config, shards, links.liveness, messageStore, conversationStore, accountStore,
                 memberships, reach, metrics.registry(), clock);
+        if (push != null && links.control != null) {
+            push.link(links.control);
+        }
         EventPublisher publisher = push == null ? links.publisher : push.tap(links.publisher);
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("parley-timers").daemon(true).factory());
@@ -200,11 +210,15 @@ public final class ParleyNode implements AutoCloseable {
         shards.onBatch(metrics::batch);
         metrics.watchStorage(() -> shards.faults().size());
         metrics.watchPulls(links.pulls::count);
-        ParleyNode node = new ParleyNode(config, vertx, db, connections, heartbeats, timers, metrics, links, push, data,
+        SendAllowances sendAllowances = new SendAllowances(config.limits().sendsPerSecond(), config.limits().sendBurst());
+        LocalSockets sockets = new LocalSockets(connections, new LoopMailboxes(), sendAllowances, new SocketActivity(),
+                watchers, links.tail);
+        ParleyNode node = new ParleyNode(config, vertx, db, sockets, heartbeats, timers, metrics, links, push, data,
                 hashing, blobs);
 
-        SocketServices socketServices = new SocketServices(vertx, config, accounts, messages, receipts, messageStore,
-                conversationStore, memberships, connections, typing, presence, watchers, metrics, links.tail, reach);
+        SocketServices socketServices = new SocketServices(vertx, config, metrics, new ChatServices(accounts, messages,
+                receipts, typing, presence, new CatchUpReader(conversationStore, messageStore, reach,
+                config.limits().maxCatchUp())), sockets);
         // New WebSockets only while the node is serving and reaches the rest of its cluster: cut off
         // from Redis it could give a new client only what it holds alone (docs/operations.md).
         ChatSocketEndpoint endpoint = new ChatSocketEndpoint(socketServices,
@@ -228,7 +242,7 @@ public final class ParleyNode implements AutoCloseable {
         SyncRoutes sync = new SyncRoutes(config, accounts, conversationStore, receipts,
                 new SyncReader(conversationStore, messageStore, reach, config.limits().maxCatchUp()), links.pulls, metrics,
                 () -> node.ready.get() && links.linkProblem() == null);
-        SendRoutes sends = new SendRoutes(accounts, messages, receipts, typing, connections, metrics,
+        SendRoutes sends = new SendRoutes(accounts, messages, receipts, typing, sendAllowances, metrics,
                 () -> node.ready.get() && !node.closed.get());
         TokenRoutes tokenRoutes = new TokenRoutes(accounts, new ApiTokens(accountStore, accounts, ids, clock), metrics);
         // Mounted after the API's own routes, under the same guards (request ids, JSON bodies, no-store).
@@ -436,7 +450,7 @@ public final class ParleyNode implements AutoCloseable {
     }
 
     public LocalConnections connections() {
-        return connections;
+        return sockets.connections();
     }
 
     public JdbcStores stores() {
@@ -455,18 +469,19 @@ public final class ParleyNode implements AutoCloseable {
             return;
         }
         ready.set(false);
-        connections.drain();
+        sockets.connections().drain();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while ((connections.pendingSends() > 0 || db.shards().queued() > 0) && System.nanoTime() < deadline) {
+        while ((sockets.activity().pendingSends() > 0 || db.shards().queued() > 0) && System.nanoTime() < deadline) {
             pause();
         }
-        connections.closeAll(CloseCode.SERVICE_RESTART);
+        sockets.connections().closeAll(CloseCode.SERVICE_RESTART);
         // Waiting long polls answer now with what there is; their clients ask another node next.
         links.pulls.endAll();
         // Until the close handshakes are done (a peer that never answers is cut after the
         // WebSocket closing timeout), so every client really receives its 1012.
         deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-        while ((connections.count() > 0 || connections.openSockets() > 0) && System.nanoTime() < deadline) {
+        while ((sockets.connections().count() > 0 || sockets.activity().openSockets() > 0)
+                && System.nanoTime() < deadline) {
             pause();
         }
         heartbeats.stop();

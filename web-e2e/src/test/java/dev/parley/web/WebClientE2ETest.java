@@ -31,9 +31,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * real node started here: {@code chat.e2e.mjs}, for which the node is restarted when the script
  * asks, so the test can show the client resuming by itself, and replays at most
  * {@value #MAX_CATCH_UP} missed entries per conversation, so that the script can also show the
- * client handling {@code resync}; and {@code notifications.e2e.mjs} (the bell, the service worker,
+ * client handling {@code resync}; {@code notifications.e2e.mjs} (the bell, the service worker,
  * a failed subscription shown, a subscription registered with the node, a push shown as a
- * notification); and {@code people.e2e.mjs} (profiles, a message request, blocking).
+ * notification); {@code people.e2e.mjs} (profiles, a message request, blocking); and the others below.
+ * The web client runs on the JavaScript SDK ({@code clients/js}), so these drive the SDK too.
  *
  * <p>Without Node.js 20+, {@code web/e2e/node_modules/playwright-core} or Chromium the test is
  * skipped and says what is missing ({@code .ci/run} installs all three). Set
@@ -107,6 +108,16 @@ class WebClientE2ETest {
             env.put("PARLEY_FILES_SCREENSHOT", Path.of(shot).toAbsolutePath().toString());
         }
         run("files.e2e.mjs", ServerConfig.defaults(), env);
+    }
+
+    /**
+     * {@code fallback.e2e.mjs}: a browser whose WebSockets are all refused chats by long polls (the
+     * JavaScript SDK's pull fallback, which the web client runs on) with one that has a WebSocket,
+     * both ways, with read ticks and a message queued while offline.
+     */
+    @Test
+    void theWebClientLongPollsWhereWebSocketsAreBlocked() throws Exception {
+        run("fallback.e2e.mjs", ServerConfig.defaults(), Map.of());
     }
 
     @Test

@@ -18,10 +18,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Checks the web client's files against the rules its content security policy and its safety
  * depend on, without a browser: no inline scripts, styles or event handlers in HTML (the CSP would
  * block them, so they would silently not work), no HTML-parsing DOM APIs in the scripts (every
- * user string goes in as text), and no module import that points at a missing file.
+ * user string goes in as text), and no module import that points at a missing file. The
+ * JavaScript SDK the client runs on ({@code clients/js/src/index.js}, copied by the build to
+ * {@code static/sdk/index.js}) is held to the same rules.
  */
 class StaticFilesTest {
     private static final Path STATIC = Path.of("src/main/resources/dev/parley/web/static");
+    /** The SDK's one source, and where the page imports it from (the build's copy). */
+    private static final Path SDK = Path.of("../clients/js/src/index.js");
+    private static final Path SDK_SERVED = STATIC.resolve("sdk/index.js");
+    private static final Path SDK_BUILT = Path.of("target/classes/dev/parley/web/static/sdk/index.js");
 
     private static final Pattern SCRIPT_TAG = Pattern.compile("<script\\b([^>]*)>(.*?)</script>",
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
@@ -38,10 +44,16 @@ class StaticFilesTest {
 
     @Test
     void theClientIsThere() {
-        for (String name : List.of("index.html", "app.js", "api.js", "socket.js", "store.js", "sync.js", "style.css",
-                "icon.svg")) {
+        for (String name : List.of("index.html", "app.js", "store.js", "sync.js", "style.css", "icon.svg")) {
             assertThat(STATIC.resolve(name)).as(name).isRegularFile();
         }
+    }
+
+    @Test
+    void theBuildServesTheSdkAsItIs() throws IOException {
+        assertThat(SDK_BUILT).as("the SDK copied into the jar").isRegularFile();
+        assertThat(Files.readString(SDK_BUILT, StandardCharsets.UTF_8)).isEqualTo(Files.readString(SDK, StandardCharsets.UTF_8));
+        assertThat(Files.exists(SDK_SERVED)).as("no second copy in the sources").isFalse();
     }
 
     @Test
@@ -68,7 +80,7 @@ class StaticFilesTest {
             for (int i = 0; i < lines.size(); i++) {
                 String code = lines.get(i).replaceFirst("//.*$", "");
                 if (UNSAFE_JS.matcher(code).find()) {
-                    hits.add(STATIC.relativize(file) + ":" + (i + 1) + ": " + lines.get(i).strip());
+                    hits.add(file + ":" + (i + 1) + ": " + lines.get(i).strip());
                 }
             }
         }
@@ -82,6 +94,9 @@ class StaticFilesTest {
             Matcher m = IMPORT.matcher(Files.readString(file, StandardCharsets.UTF_8));
             while (m.find()) {
                 Path target = file.getParent().resolve(m.group(1)).normalize();
+                if (target.equals(SDK_SERVED.normalize())) {
+                    target = SDK;
+                }
                 if (!Files.isRegularFile(target)) {
                     missing.add(STATIC.relativize(file) + " imports " + m.group(1));
                 }
@@ -92,7 +107,10 @@ class StaticFilesTest {
 
     private static List<Path> files(String suffix) throws IOException {
         try (Stream<Path> walk = Files.walk(STATIC)) {
-            List<Path> found = walk.filter(p -> p.toString().endsWith(suffix)).sorted().toList();
+            List<Path> found = new ArrayList<>(walk.filter(p -> p.toString().endsWith(suffix)).sorted().toList());
+            if (SDK.toString().endsWith(suffix)) {
+                found.add(SDK);
+            }
             assertThat(found).as("files ending in " + suffix).isNotEmpty();
             return found;
         }

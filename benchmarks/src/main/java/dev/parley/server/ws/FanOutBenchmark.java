@@ -7,7 +7,9 @@ import dev.parley.core.conversation.ConversationId;
 import dev.parley.core.delivery.ChatEvent;
 import dev.parley.core.message.Message;
 import dev.parley.core.message.MessageKind;
+import dev.parley.core.presence.WatchScope;
 import dev.parley.server.ServerConfig;
+import dev.parley.server.metrics.NodeMetrics;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -29,28 +31,25 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.lang.reflect.Constructor;
-import java.lang.reflect.Field;
 import java.lang.reflect.Proxy;
-import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Fan-out of one group message to N connected devices inside the node, up to the socket: the
  * entry is encoded once by {@link LocalEventPublisher}, posted to each recipient's event-loop
- * {@link LoopMailbox}, checked against each connection's {@code ConversationCursor}, and handed
- * to each WebSocket as a text frame. The WebSockets are stand-ins that count frames instead of
+ * {@link LoopMailbox}, put in order by each connection's {@link OrderedDelivery}, and handed to
+ * each WebSocket as a text frame. The WebSockets are stand-ins that count frames instead of
  * writing to a socket, so the figure excludes the kernel's part; one operation is one message
  * delivered to all {@code members} devices, on {@code loops} event loops as on a node.
  *
- * <p>This class lives in the server's package to reach the connection internals; it builds them
- * reflectively where their shape changes often (the services record), so a new component there
- * does not break the benchmark's build.
+ * <p>The connections are the node's own classes, built through their constructors; each is
+ * authenticated with {@link ChatConnection#begin} (what a successful {@code auth} does, without
+ * the token check) and registered as {@code auth} registers it. The fan-out path calls nothing of
+ * the chat domain, so the benchmark gives the connections none.
  *
  * <p>Run:
  * <pre>{@code
@@ -92,24 +91,20 @@ public class FanOutBenchmark {
         }, new DeploymentOptions().setInstances(loops)).await(30, TimeUnit.SECONDS);
 
         ServerConfig config = ServerConfig.defaults();
-        LocalConnections connections = construct(LocalConnections.class, Map.of());
-        PresenceWatchers watchers = construct(PresenceWatchers.class, Map.of(LocalConnections.class, connections));
-        Map<Class<?>, Object> parts = Map.of(Vertx.class, vertx, ServerConfig.class, config,
-                LocalConnections.class, connections, PresenceWatchers.class, watchers);
-        SocketServices services = construct(SocketServices.class, parts);
-        publisher = construct(LocalEventPublisher.class, Map.of(LocalConnections.class, connections,
-                PresenceWatchers.class, watchers, SocketServices.class, services));
+        LocalConnections connections = new LocalConnections();
+        // Nobody watches anyone here: the scope is never asked.
+        PresenceWatchers watchers = new PresenceWatchers(new WatchScope(null, null), connections);
+        LocalSockets local = new LocalSockets(connections, new LoopMailboxes(),
+                new SendAllowances(config.limits().sendsPerSecond(), config.limits().sendBurst()), new SocketActivity(),
+                watchers, null);
+        SocketServices services = new SocketServices(vertx, config, new NodeMetrics(), null, local);
+        publisher = new LocalEventPublisher(connections, watchers);
 
-        Field callerField = ChatConnection.class.getDeclaredField("caller");
-        Field stateField = ChatConnection.class.getDeclaredField("state");
-        callerField.setAccessible(true);
-        stateField.setAccessible(true);
         audience = new ArrayList<>(members);
         for (int i = 0; i < members; i++) {
             UserId user = new UserId(10_000 + i);
             ChatConnection c = new ChatConnection(countingSocket(), contexts.get(i % contexts.size()), services);
-            callerField.set(c, new Caller(user, new DeviceId(20_000 + i)));
-            stateField.set(c, ChatConnection.State.LIVE);
+            c.begin(new Caller(user, new DeviceId(20_000 + i)), false);
             connections.add(c);
             audience.add(user);
         }
@@ -163,49 +158,5 @@ public class FanOutBenchmark {
                     }
                     return r.isInstance(proxy) ? proxy : null;
                 });
-    }
-
-    /**
-     * Builds {@code type} with its widest constructor (a record's canonical one), passing the
-     * part of the matching type where one is given, a large number for an int or long, and null
-     * otherwise: the fan-out path uses only the parts given.
-     */
-    @SuppressWarnings("unchecked")
-    static <T> T construct(Class<T> type, Map<Class<?>, Object> parts) throws Exception {
-        Constructor<?> best = null;
-        if (type.isRecord()) {
-            RecordComponent[] rc = type.getRecordComponents();
-            Class<?>[] types = new Class<?>[rc.length];
-            for (int i = 0; i < rc.length; i++) {
-                types[i] = rc[i].getType();
-            }
-            best = type.getDeclaredConstructor(types);
-        } else {
-            for (Constructor<?> c : type.getDeclaredConstructors()) {
-                if (best == null || c.getParameterCount() > best.getParameterCount()) {
-                    best = c;
-                }
-            }
-        }
-        best.setAccessible(true);
-        Class<?>[] params = best.getParameterTypes();
-        Object[] args = new Object[params.length];
-        for (int i = 0; i < params.length; i++) {
-            Class<?> p = params[i];
-            if (p == int.class) {
-                args[i] = 1_000_000;
-            } else if (p == long.class) {
-                args[i] = 1_000_000L;
-            } else if (p == boolean.class) {
-                args[i] = false;
-            } else if (parts.containsKey(p)) {
-                args[i] = parts.get(p);
-            } else if (p.getName().equals("dev.parley.server.metrics.NodeMetrics")) {
-                args[i] = p.getDeclaredConstructor().newInstance();
-            } else {
-                args[i] = null;
-            }
-        }
-        return (T) best.newInstance(args);
     }
 }

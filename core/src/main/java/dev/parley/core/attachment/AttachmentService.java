@@ -4,6 +4,7 @@ import dev.parley.core.ChatException;
 import dev.parley.core.ChatException.Refusal;
 import dev.parley.core.account.Caller;
 import dev.parley.core.account.UserId;
+import dev.parley.core.conversation.ConversationKind;
 import dev.parley.core.conversation.ConversationStore;
 import dev.parley.core.conversation.MemberState;
 
@@ -108,11 +109,23 @@ public final class AttachmentService {
         }
         for (AttachmentUse use : store.uses(id, USES_CHECKED)) {
             Optional<MemberState> member = conversations.member(use.conversationId(), caller.userId());
-            if (member.isPresent() && use.seq() <= member.get().visibleUpTo()) {
+            if (member.isPresent() && use.seq() <= member.get().visibleUpTo() && sharedWhileMember(use, member.get())) {
                 return a;
             }
         }
         throw ChatException.notFound("attachment");
+    }
+
+    /**
+     * In a group, files are shared with the members of the moment: someone added later reads the
+     * history's text but does not fetch what was shared before they joined (search keeps the same
+     * window). A direct conversation has no later members: both fetch everything in it.
+     */
+    private boolean sharedWhileMember(AttachmentUse use, MemberState member) {
+        if (use.seq() >= member.joinedSeq()) {
+            return true;
+        }
+        return conversations.find(use.conversationId()).map(c -> c.kind() == ConversationKind.DIRECT).orElse(false);
     }
 
     public Optional<byte[]> thumbnail(Attachment a) {

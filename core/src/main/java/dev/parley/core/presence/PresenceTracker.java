@@ -4,6 +4,9 @@ import dev.parley.core.account.UserId;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -127,5 +130,14 @@ public final class PresenceTracker {
             return new Presence(true, clock.millis());
         }
         return new Presence(false, lastSeen.lastSeen(user));
+    }
+
+    /** Each of {@code users} with their presence now, as a {@code watch} answers; blocking like {@link #presenceOf(UserId)}. */
+    public Map<UserId, Presence> presenceOf(Collection<UserId> users) {
+        Map<UserId, Presence> now = new HashMap<>();
+        for (UserId u : users) {
+            now.put(u, presenceOf(u));
+        }
+        return now;
     }
 }

@@ -7,7 +7,7 @@ import dev.parley.core.conversation.ConversationId;
 /**
  * One notification to one device: "there is something new in this conversation, up to this seq,
  * with this many unread". {@code sender} and {@code preview} are null when the deployment sends
- * {@link PushContent#MINIMAL} content.
+ * {@link PushContent#MINIMAL} content. The push module turns it into each provider's JSON.
  */
 public record PushNotification(UserId user, DeviceId device, PushTarget target, ConversationId conversation,
                                long seq, int unread, String sender, String preview, boolean request) {
@@ -30,44 +30,5 @@ public record PushNotification(UserId user, DeviceId device, PushTarget target, 
     /** A stable short key for provider-side collapsing (Web Push {@code Topic}, APNs collapse id, FCM collapse key). */
     public String collapseKey() {
         return "c" + conversation.value();
-    }
-
-    /** The payload every provider carries, as JSON: what the device's client reads. */
-    public String json() {
-        StringBuilder b = new StringBuilder(128).append(request ? "{\"type\":\"request\",\"conversationId\":"
-                        : "{\"type\":\"message\",\"conversationId\":")
-                .append(conversation.value()).append(",\"seq\":").append(seq).append(",\"unread\":").append(unread);
-        if (sender != null) {
-            b.append(",\"sender\":");
-            quote(b, sender);
-        }
-        if (preview != null) {
-            b.append(",\"preview\":");
-            quote(b, preview);
-        }
-        return b.append('}').toString();
-    }
-
-    /** Appends {@code s} as a JSON string. */
-    public static void quote(StringBuilder b, String s) {
-        b.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        b.append('"');
     }
 }

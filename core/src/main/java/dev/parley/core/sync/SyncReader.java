@@ -13,29 +13,23 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The pull model's catch-up: given the positions a device holds, reads from the store what it
  * lacks, exactly as a WebSocket resume would send it (docs/protocol.md, "Resume and catch-up"):
  * per conversation the user belongs or belonged to, every entry after the position up to what
  * the user may see, or a resync when more than {@code maxCatchUp} are missing (or retention
- * deleted some of them); conversations the device did not list start at 0, conversations the
- * user never belonged to are ignored. Unlike a resume, a page holds at most {@code limit}
+ * deleted some of them; {@link CatchUpReader} decides both); conversations the device did not
+ * list start at 0, conversations the user never belonged to are ignored. Unlike a resume, a page holds at most {@code limit}
  * entries; the positions it returns continue exactly where it stopped. Blocking.
  */
 public final class SyncReader {
     private final ConversationStore conversations;
-    private final MessageStore messages;
-    /** Who blocked whom: members who blocked the reader keep their positions to themselves. Null: no blocks. */
-    private final BlockDirectory blocks;
-    private final int maxCatchUp;
+    private final CatchUpReader catchUp;
 
     public SyncReader(ConversationStore conversations, MessageStore messages, BlockDirectory blocks, int maxCatchUp) {
         this.conversations = conversations;
-        this.messages = messages;
-        this.blocks = blocks;
-        this.maxCatchUp = maxCatchUp;
+        this.catchUp = new CatchUpReader(conversations, messages, blocks, maxCatchUp);
     }
 
     /** What the user's device lacks after {@code positions}, at most {@code limit} entries. */
@@ -48,7 +42,6 @@ public final class SyncReader {
         List<SyncPage.Resync> resyncs = new ArrayList<>();
         Map<Long, Long> next = new LinkedHashMap<>();
         boolean more = false;
-        Set<UserId> hidden = null;
         for (UserConversation uc : mine) {
             long cid = uc.conversationId().value();
             long upTo = uc.visibleUpTo();
@@ -57,7 +50,7 @@ public final class SyncReader {
             if (pos >= upTo) {
                 continue;
             }
-            if (upTo - pos > maxCatchUp) {
+            if (catchUp.beyondLimit(pos, upTo)) {
                 resyncs.add(new SyncPage.Resync(cid, upTo));
                 next.put(cid, upTo);
                 continue;
@@ -67,28 +60,22 @@ public final class SyncReader {
                 more = true;
                 continue;
             }
-            List<Message> chunk = messages.range(uc.conversationId(), pos, upTo, (int) Math.min(room, upTo - pos));
-            if (chunk.isEmpty() || chunk.getFirst().seq() != pos + 1) {
-                // Retention deleted entries the device lacks: it cannot hold a gap-free copy any
-                // more, so it reloads what remains.
+            if (!(catchUp.backlog(uc.conversationId(), pos, upTo, (int) Math.min(room, upTo - pos))
+                    instanceof Backlog.Entries chunk)) {
+                // Nothing where entries should be: retention deleted them, so the device reloads.
                 resyncs.add(new SyncPage.Resync(cid, upTo));
                 next.put(cid, upTo);
                 continue;
             }
-            entries.addAll(chunk);
-            long last = chunk.getLast().seq();
+            entries.addAll(chunk.entries());
+            long last = chunk.last();
             next.put(cid, last);
             if (last < upTo) {
                 more = true;
             }
             if (uc.leftSeq() == 0) {
-                if (hidden == null) {
-                    hidden = blocks == null ? Set.of() : blocks.reachNow(user).blockers();
-                }
-                for (MemberState ms : conversations.members(uc.conversationId())) {
-                    if (!hidden.contains(ms.userId())) {
-                        receipts.add(new SyncPage.Receipt(cid, ms));
-                    }
+                for (MemberState ms : catchUp.positionsSeenBy(user, uc.conversationId())) {
+                    receipts.add(new SyncPage.Receipt(cid, ms));
                 }
             }
         }

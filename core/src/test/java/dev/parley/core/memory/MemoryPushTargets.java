@@ -22,7 +22,7 @@ import java.util.Set;
  * outbox half (the durable queue of pending pushes) is not kept here: its semantics are the JDBC
  * store's transactions, tested there; calling it fails loudly rather than pretending.
  */
-public final class MemoryPushTargets implements PushStore {
+public class MemoryPushTargets implements PushStore {
     private final Map<UserId, Map<DeviceId, PushTarget>> targets = new HashMap<>();
     private final Map<ConversationId, Set<UserId>> muted = new HashMap<>();
 

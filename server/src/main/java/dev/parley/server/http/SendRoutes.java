@@ -15,7 +15,7 @@ import dev.parley.core.typing.TypingTracker;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.FrameCodec;
 import dev.parley.server.metrics.NodeMetrics;
-import dev.parley.server.ws.LocalConnections;
+import dev.parley.server.ws.SendAllowances;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -37,7 +37,7 @@ public final class SendRoutes {
     private final MessageService messages;
     private final ReceiptService receipts;
     private final TypingTracker typing;
-    private final LocalConnections connections;
+    private final SendAllowances sendAllowances;
     private final NodeMetrics metrics;
     private final BooleanSupplier serving;
     private final Responder respond;
@@ -46,11 +46,11 @@ public final class SendRoutes {
             java.time.Clock.systemUTC());
 
     public SendRoutes(AccountService accounts, MessageService messages, ReceiptService receipts, TypingTracker typing,
-                      LocalConnections connections, NodeMetrics metrics, BooleanSupplier serving) {
+                      SendAllowances sendAllowances, NodeMetrics metrics, BooleanSupplier serving) {
         this.messages = messages;
         this.receipts = receipts;
         this.typing = typing;
-        this.connections = connections;
+        this.sendAllowances = sendAllowances;
         this.metrics = metrics;
         this.serving = serving;
         this.respond = new Responder(accounts, metrics);
@@ -210,7 +210,7 @@ public final class SendRoutes {
 
     /** The device's send allowance, the same one its WebSockets draw from. */
     private void throttle(Caller caller) {
-        long wait = connections.takeSend(caller.deviceId(), System.nanoTime());
+        long wait = sendAllowances.take(caller.deviceId(), System.nanoTime());
         if (wait > 0) {
             throw new ChatException(ChatException.Refusal.RATE_LIMITED, "send rate limit reached",
                     Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(1), wait)));

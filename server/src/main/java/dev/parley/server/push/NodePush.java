@@ -12,6 +12,7 @@ import dev.parley.core.push.PushDispatcher;
 import dev.parley.core.push.PushPolicy;
 import dev.parley.core.push.PushService;
 import dev.parley.core.push.PushStore;
+import dev.parley.core.push.RememberedPushTargets;
 import dev.parley.push.PushGateways;
 import dev.parley.server.ServerConfig;
 import dev.parley.store.JdbcPushStore;
@@ -37,12 +38,12 @@ import java.util.Map;
  * without blocking (it runs on the store's writer thread).
  */
 public final class NodePush implements AutoCloseable {
-    private final PushStore store;
+    private final RememberedPushTargets store;
     private final PushDispatcher dispatcher;
     private final PushService service;
     private final String vapidPublicKey;
 
-    private NodePush(PushStore store, PushDispatcher dispatcher, PushService service, String vapidPublicKey) {
+    private NodePush(RememberedPushTargets store, PushDispatcher dispatcher, PushService service, String vapidPublicKey) {
         this.store = store;
         this.dispatcher = dispatcher;
         this.service = service;
@@ -63,7 +64,9 @@ public final class NodePush implements AutoCloseable {
                 URI.create(p.fcmBaseUrl()), read(p.apnsKeyFile(), "push.apnsKeyFile"), p.apnsKeyId(), p.apnsTeamId(),
                 p.apnsTopic(), URI.create(p.apnsBaseUrl()), p.webhookSecret(), p.allowLoopbackTargets(),
                 p.trustCertificates(), p.requestTimeout()), clock);
-        JdbcPushStore store = new JdbcPushStore(shards);
+        // The intake decides whom to push for every committed entry: targets and mutes come from
+        // memory after the first read, not two queries per entry.
+        RememberedPushTargets store = new RememberedPushTargets(new JdbcPushStore(shards), 100_000);
         Map<PushDispatcher.Event, Counter> counters = new EnumMap<>(PushDispatcher.Event.class);
         for (PushDispatcher.Event e : PushDispatcher.Event.values()) {
             counters.put(e, Counter.builder("parley.push")
@@ -108,6 +111,16 @@ public final class NodePush implements AutoCloseable {
 
     public void start() {
         dispatcher.start();
+    }
+
+    /**
+     * Tells the other nodes of target and mute changes made here, and drops what this node
+     * remembered when they announce theirs.
+     */
+    public void link(dev.parley.cluster.ClusterControl control) {
+        store.onChange(control::pushTargetsChanged, c -> control.mutesChanged(c.value()));
+        control.onPushChanged(store::targetsChangedElsewhere,
+                c -> store.mutesChangedElsewhere(new dev.parley.core.conversation.ConversationId(c)));
     }
 
     public PushStore store() {

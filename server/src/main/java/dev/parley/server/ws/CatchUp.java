@@ -1,10 +1,8 @@
 package dev.parley.server.ws;
 
 import dev.parley.core.account.Caller;
-import dev.parley.core.conversation.ConversationId;
-import dev.parley.core.conversation.MemberState;
-import dev.parley.core.conversation.UserConversation;
-import dev.parley.core.message.Message;
+import dev.parley.core.sync.CatchUpReader;
+import dev.parley.core.sync.ResumeStep;
 import dev.parley.protocol.CloseCode;
 import dev.parley.protocol.FrameCodec;
 import dev.parley.protocol.ServerFrame;
@@ -20,16 +18,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Brings a reconnecting device up to date from the positions it stated in {@code auth}.
+ * Brings a reconnecting device up to date from the positions it stated in {@code auth}: the core's
+ * {@link CatchUpReader#resume} decides what the device gets (docs/protocol.md, "Resume and
+ * catch-up"); this turns each step into frames and writes them through the connection's loop.
  *
- * <p>The connection is registered for live delivery before this starts, and live entries are
- * buffered while it runs; each conversation's last seq is read after registration, so every entry
- * is either read here or arrives live, and the cursors drop the overlap. Per conversation the
- * device gets every entry after its position (or a {@code resync} when more than the configured
- * maximum is missing), then each member's receipt positions; then {@code synced}, then the
- * buffered live entries. Runs on a virtual thread and writes through the connection's loop,
- * waiting for the socket to drain between chunks so a large catch-up never floods memory. A
- * device that reads nothing for two heartbeat intervals meanwhile is closed as a slow consumer.
+ * <p>The connection is registered for live delivery before this starts, and its
+ * {@link OrderedDelivery} buffers live entries while it runs; each conversation's last seq is read
+ * after registration, so every entry is either read here or arrives live, and the cursors drop
+ * the overlap. After the last step come {@code synced}, then the buffered live entries. Runs on a
+ * virtual thread and waits for the socket to drain after each step, so a large catch-up never
+ * floods memory (the next chunk is read only then). A device that reads nothing for two heartbeat
+ * intervals meanwhile is closed as a slow consumer.
  */
 final class CatchUp {
     private static final Logger log = LoggerFactory.getLogger(CatchUp.class);
@@ -51,65 +50,7 @@ final class CatchUp {
     private void run() {
         Caller caller = connection.caller();
         try {
-            int conversations = 0;
-            long messages = 0;
-            for (UserConversation uc : services.conversationStore().conversationsOf(caller.userId())) {
-                long cid = uc.conversationId().value();
-                long upTo = uc.visibleUpTo();
-                long pos = positions.getOrDefault(cid, 0L);
-                if (pos >= upTo) {
-                    long at = pos;
-                    onLoop(() -> position(cid, at));
-                    continue;
-                }
-                conversations++;
-                if (upTo - pos > services.config().limits().maxCatchUp()) {
-                    onLoop(() -> {
-                        connection.writePaced(FrameCodec.encodeServer(new ServerFrame.Resync(cid, upTo)));
-                        position(cid, upTo);
-                    });
-                    continue;
-                }
-                while (pos < upTo) {
-                    List<Message> chunk = services.messageStore().range(uc.conversationId(), pos, upTo,
-                            ChatConnection.CATCH_UP_CHUNK);
-                    if (chunk.isEmpty() || chunk.getFirst().seq() > pos + 1) {
-                        // Retention deleted entries the device lacks: it cannot hold a gap-free
-                        // copy any more, so it reloads what remains.
-                        if (!chunk.isEmpty()) {
-                            onLoop(() -> {
-                                connection.writePaced(FrameCodec.encodeServer(new ServerFrame.Resync(cid, upTo)));
-                                position(cid, upTo);
-                            });
-                        }
-                        break;
-                    }
-                    List<byte[]> frames = new ArrayList<>(chunk.size());
-                    for (Message m : chunk) {
-                        frames.add(FrameCodec.encodeServer(WireFrames.message(m)));
-                    }
-                    long last = chunk.getLast().seq();
-                    onLoop(() -> {
-                        for (byte[] f : frames) {
-                            connection.writePaced(f);
-                            services.metrics().delivered(0);
-                        }
-                        position(cid, last);
-                    });
-                    messages += chunk.size();
-                    pos = last;
-                }
-                if (uc.leftSeq() == 0) {
-                    List<byte[]> receipts = receipts(uc.conversationId());
-                    onLoop(() -> receipts.forEach(connection::writePaced));
-                }
-            }
-            int c = conversations;
-            long m = messages;
-            onLoop(() -> {
-                connection.writePaced(FrameCodec.encodeServer(new ServerFrame.Synced(c, m)));
-                connection.goLive();
-            });
+            services.chat().catchUp().resume(caller.userId(), positions, this::write);
         } catch (ClosedDuringCatchUp e) {
             log.debug("connection closed during catch-up conn={}", connection.id());
         } catch (RuntimeException e) {
@@ -118,30 +59,38 @@ final class CatchUp {
         }
     }
 
-    private List<byte[]> receipts(ConversationId id) {
-        List<byte[]> out = new ArrayList<>();
-        // Members who blocked this user keep their positions to themselves.
-        java.util.Set<dev.parley.core.account.UserId> hidden = services.blocks() == null ? java.util.Set.of()
-                : services.blocks().reachNow(connection.caller().userId()).blockers();
-        for (MemberState ms : services.conversationStore().members(id)) {
-            if (hidden.contains(ms.userId())) {
-                continue;
+    /** One step as frames, encoded here on the virtual thread, written on the loop. */
+    private void write(ResumeStep step) {
+        switch (step) {
+            case ResumeStep.UpToDate u -> onLoop(() -> connection.caughtUpTo(u.conversationId(), u.position()));
+            case ResumeStep.Resync r -> {
+                byte[] frame = FrameCodec.encodeServer(new ServerFrame.Resync(r.conversationId(), r.latestSeq()));
+                onLoop(() -> {
+                    connection.writePaced(frame);
+                    connection.caughtUpTo(r.conversationId(), r.latestSeq());
+                });
             }
-            out.add(FrameCodec.encodeServer(new ServerFrame.Receipt(id.value(), ms.userId().value(), ms.deliveredSeq(),
-                    ms.readSeq())));
-        }
-        return out;
-    }
-
-    private void position(long cid, long at) {
-        if (services.tail() != null) {
-            services.tail().touched(cid);
-        }
-        ConversationCursor cur = connection.cursors().get(cid);
-        if (cur == null) {
-            connection.cursors().put(cid, new ConversationCursor(at));
-        } else if (at > cur.position) {
-            cur.position = at;
+            case ResumeStep.Entries e -> {
+                List<byte[]> frames = new ArrayList<>(e.entries().size());
+                e.entries().forEach(m -> frames.add(FrameCodec.encodeServer(WireFrames.message(m))));
+                onLoop(() -> {
+                    for (byte[] f : frames) {
+                        connection.writePaced(f);
+                        services.metrics().delivered(0);
+                    }
+                    connection.caughtUpTo(e.conversationId(), e.last());
+                });
+            }
+            case ResumeStep.Receipts r -> {
+                List<byte[]> frames = new ArrayList<>(r.members().size());
+                r.members().forEach(ms -> frames.add(FrameCodec.encodeServer(new ServerFrame.Receipt(r.conversationId(),
+                        ms.userId().value(), ms.deliveredSeq(), ms.readSeq()))));
+                onLoop(() -> frames.forEach(connection::writePaced));
+            }
+            case ResumeStep.Finished f -> onLoop(() -> {
+                connection.writePaced(FrameCodec.encodeServer(new ServerFrame.Synced(f.conversations(), f.entries())));
+                connection.goLive();
+            });
         }
     }
 

@@ -1,18 +1,23 @@
 package dev.parley.server.ws;
 
+import java.util.HashSet;
 import java.util.PriorityQueue;
+import java.util.Set;
 
 /**
  * Where one connection stands in one conversation: the highest seq it has been given with
- * nothing missing before it, and entries that arrived ahead of a gap, held until the gap is
- * filled from the store. Owned by the connection's event loop.
+ * nothing missing before it, entries that arrived ahead of a gap (held until the gap is filled
+ * from the store), and the seqs of the device's own entries confirmed with {@code sent} but not
+ * reached yet. The data of {@link OrderedDelivery}, which holds the rules; owned by the
+ * connection's event loop.
  */
 final class ConversationCursor {
     long position;
+    /** A read of the gap after {@link #position} is under way: entries are held meanwhile. */
     boolean filling;
     PriorityQueue<Outbound.Entry> held;
-    /** Seqs of this device's own sends, confirmed with sent, not reached by the position yet. */
-    java.util.Set<Long> ownConfirmed;
+    /** Seqs of this device's own entries, confirmed with sent, not reached by the position yet. */
+    private Set<Long> ownConfirmed;
 
     ConversationCursor(long position) {
         this.position = position;
@@ -21,7 +26,7 @@ final class ConversationCursor {
     void confirmedOwn(long seq) {
         if (seq > position) {
             if (ownConfirmed == null) {
-                ownConfirmed = new java.util.HashSet<>();
+                ownConfirmed = new HashSet<>();
             }
             ownConfirmed.add(seq);
         }
@@ -37,5 +42,9 @@ final class ConversationCursor {
             held = new PriorityQueue<>((a, b) -> Long.compare(a.seq(), b.seq()));
         }
         held.add(e);
+    }
+
+    boolean holdsNothing() {
+        return held == null || held.isEmpty();
     }
 }

@@ -4,14 +4,11 @@ import dev.parley.core.account.ConnectedDevices;
 import dev.parley.core.account.DeviceId;
 import dev.parley.core.account.UserId;
 import dev.parley.core.delivery.NodeRoutes;
-import dev.parley.core.limit.TokenBucket;
 import dev.parley.core.push.NodeDevices;
 import dev.parley.protocol.CloseCode;
-import io.vertx.core.Context;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,28 +16,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * The authenticated connections this node holds, by user, and the per-device send allowance.
- * Reads (fan-out) are lock-free: each user's connections are an array replaced on change.
+ * The authenticated connections this node holds, by user, and what the cluster is told of them
+ * (the node's routes, the devices it holds). Reads (fan-out) are lock-free: each user's
+ * connections are an array replaced on change. Any thread.
  */
 public final class LocalConnections implements ConnectedDevices {
     private static final ChatConnection[] NONE = new ChatConnection[0];
 
     private final ConcurrentHashMap<UserId, ChatConnection[]> byUser = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Context, LoopMailbox> mailboxes = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<DeviceId, TokenBucket> sendAllowances = new ConcurrentHashMap<>();
     private final AtomicInteger count = new AtomicInteger();
-    private final AtomicInteger pendingSends = new AtomicInteger();
-    private final AtomicInteger openSockets = new AtomicInteger();
     private final ConcurrentHashMap<UserId, CompletableFuture<Void>> routed = new ConcurrentHashMap<>();
-    private final int sendsPerSecond;
-    private final int sendBurst;
     private volatile NodeRoutes routes = NodeRoutes.NONE;
     private volatile NodeDevices devices = NodeDevices.NONE;
-
-    public LocalConnections(int sendsPerSecond, int sendBurst) {
-        this.sendsPerSecond = sendsPerSecond;
-        this.sendBurst = sendBurst;
-    }
 
     /** Where this node records which users it holds (the cluster's routing table). */
     public void routes(NodeRoutes routes) {
@@ -50,10 +37,6 @@ public final class LocalConnections implements ConnectedDevices {
     /** Where this node records which devices it holds (so other nodes do not push them). */
     public void devices(NodeDevices devices) {
         this.devices = devices;
-    }
-
-    LoopMailbox mailbox(Context context) {
-        return mailboxes.computeIfAbsent(context, LoopMailbox::new);
     }
 
     /**
@@ -82,7 +65,8 @@ public final class LocalConnections implements ConnectedDevices {
         return routed.getOrDefault(user, CompletableFuture.completedFuture(null));
     }
 
-    void remove(ChatConnection c) {
+    /** Unregisters the connection; true if it was registered. */
+    boolean remove(ChatConnection c) {
         boolean[] removed = new boolean[1];
         DeviceId device = c.caller().deviceId();
         byUser.computeIfPresent(c.caller().userId(), (u, arr) -> {
@@ -106,10 +90,8 @@ public final class LocalConnections implements ConnectedDevices {
         });
         if (removed[0]) {
             count.decrementAndGet();
-            if (!isConnected(c.caller().deviceId(), c.caller().userId())) {
-                sendAllowances.remove(c.caller().deviceId());
-            }
         }
+        return removed[0];
     }
 
     private static boolean holds(ChatConnection[] arr, DeviceId device) {
@@ -119,14 +101,6 @@ public final class LocalConnections implements ConnectedDevices {
             }
         }
         return false;
-    }
-
-    /** Takes one send from the device's allowance: 0 if allowed, else nanoseconds to wait. */
-    public long takeSend(DeviceId device, long nowNanos) {
-        TokenBucket bucket = sendAllowances.computeIfAbsent(device, d -> new TokenBucket(sendsPerSecond, sendBurst, nowNanos));
-        synchronized (bucket) {
-            return bucket.tryTake(nowNanos);
-        }
     }
 
     void forEachOf(UserId user, Consumer<ChatConnection> action) {
@@ -154,32 +128,6 @@ public final class LocalConnections implements ConnectedDevices {
 
     public int count() {
         return count.get();
-    }
-
-    void sendStarted() {
-        pendingSends.incrementAndGet();
-    }
-
-    void sendFinished() {
-        pendingSends.decrementAndGet();
-    }
-
-    void socketOpened() {
-        openSockets.incrementAndGet();
-    }
-
-    void socketClosed() {
-        openSockets.decrementAndGet();
-    }
-
-    /** WebSockets whose TCP connection is still open (authenticated or not, closing or not). */
-    public int openSockets() {
-        return openSockets.get();
-    }
-
-    /** Sends accepted on this node whose answer has not been written yet. */
-    public int pendingSends() {
-        return pendingSends.get();
     }
 
     /** Distinct devices with at least one connection (computed when asked). */
@@ -214,10 +162,6 @@ public final class LocalConnections implements ConnectedDevices {
             out.addAll(Arrays.asList(arr));
         }
         return out;
-    }
-
-    Collection<LoopMailbox> mailboxes() {
-        return mailboxes.values();
     }
 
     @Override

@@ -2,9 +2,9 @@ package dev.parley.server.ws;
 
 import dev.parley.core.account.UserId;
 import dev.parley.core.block.BlockDirectory;
-import dev.parley.core.conversation.ConversationStore;
 import dev.parley.core.presence.Presence;
 import dev.parley.core.presence.PresenceFeed;
+import dev.parley.core.presence.WatchScope;
 import dev.parley.protocol.FrameCodec;
 import dev.parley.protocol.ServerFrame;
 import dev.parley.server.Blocking;
@@ -15,40 +15,28 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Which local connections watch whose presence. A presence change costs one encode and one post
- * per watching connection: nobody else hears of it. Watching is limited to users who share a
- * conversation with the watcher; when a membership ends, the watches it justified are checked
- * again and dropped if no other conversation is shared.
+ * per watching connection: nobody else hears of it. Whom a user may watch is the core's
+ * {@link WatchScope}; when a membership ends or a block changes, the watches it justified are
+ * checked again and dropped if the scope no longer allows them.
  */
 public final class PresenceWatchers implements PresenceFeed {
     private final ConcurrentHashMap<UserId, Set<ChatConnection>> watchersOf = new ConcurrentHashMap<>();
-    private final ConversationStore conversations;
+    private final WatchScope scope;
     private final LocalConnections connections;
-    private volatile BlockDirectory blocks;
 
-    public PresenceWatchers(ConversationStore conversations, LocalConnections connections) {
-        this.conversations = conversations;
+    public PresenceWatchers(WatchScope scope, LocalConnections connections) {
+        this.scope = scope;
         this.connections = connections;
     }
 
-    /**
-     * Blocks limit watching too: nobody watches a user who blocked them. After any block or
-     * unblock (on this node or another), the two users' connections here check their watches again.
-     */
-    public void blocks(BlockDirectory directory) {
-        this.blocks = directory;
+    /** After any block or unblock (on this node or another), the two users' connections here check their watches again. */
+    public void followBlocks(BlockDirectory directory) {
         directory.onAnyChange(this::relationsChanged);
     }
 
-    /** Of {@code wanted}, the users {@code watcher} may watch: sharing a conversation, not blocking them. Blocking. */
+    /** Of {@code wanted}, the users {@code watcher} may watch. Blocking. */
     Set<UserId> allowed(UserId watcher, Set<UserId> wanted) {
-        Set<UserId> shared = conversations.contactsAmong(watcher, wanted);
-        BlockDirectory b = blocks;
-        if (b == null || shared.isEmpty()) {
-            return shared;
-        }
-        Set<UserId> out = new java.util.HashSet<>(shared);
-        out.removeAll(b.reachNow(watcher).blockers());
-        return out;
+        return scope.allowed(watcher, wanted);
     }
 
     /** A block between these users changed ({@code b} null: {@code a} was deleted): re-check their watches. */

@@ -355,6 +355,26 @@ abstract class UploadContract {
     }
 
     @Test
+    void aMemberAddedLaterFetchesWhatIsSharedFromTheirJoinOnNotBefore() {
+        TestUser alice = node.newUser("alice");
+        TestUser bob = node.newUser("bob");
+        TestUser dave = node.newUser("dave");
+        Groups groups = new Groups(node);
+        long g = groups.createOk(alice, "Crew", bob);
+        TestSocket socket = alice.login("phone").connect();
+        long before = uploadOk(node, alice, "before.zip", bytes(1000, 26));
+        send(socket, g, "b", "", before);
+        groups.addOk(alice, g, dave);
+        long after = uploadOk(node, alice, "after.zip", bytes(1000, 27));
+        send(socket, g, "a", "", after);
+
+        assertThat(content(node, dave, before).status()).isEqualTo(404);
+        assertThat(Uploads.get(node, dave, "/v1/attachments/" + before).status()).isEqualTo(404);
+        assertThat(content(node, dave, after).status()).isEqualTo(200);
+        assertThat(content(node, bob, before).status()).isEqualTo(200);
+    }
+
+    @Test
     void aFormerMemberSeesTheAttachmentsOfWhatTheySawAndNothingAfter() {
         TestUser alice = node.newUser("alice");
         TestUser bob = node.newUser("bob");

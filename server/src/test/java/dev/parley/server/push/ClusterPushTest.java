@@ -2,6 +2,7 @@ package dev.parley.server.push;
 
 import dev.parley.core.account.DeviceId;
 import dev.parley.core.account.UserId;
+import dev.parley.core.conversation.ConversationId;
 import dev.parley.protocol.ServerFrame;
 import dev.parley.server.push.PushServiceStandIn.Received;
 import dev.parley.server.push.PushServiceStandIn.Subscription;
@@ -27,6 +28,7 @@ import java.util.Map;
 
 import static dev.parley.server.push.PushTestSupport.awaitSettled;
 import static dev.parley.server.push.PushTestSupport.pushConfig;
+import static dev.parley.server.push.PushTestSupport.put;
 import static dev.parley.server.push.PushTestSupport.registerWebPush;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -127,6 +129,42 @@ class ClusterPushTest {
     private void awaitBothSettled() {
         awaitSettled(one);
         awaitSettled(two);
+    }
+
+    /** Whether {@code node}'s push intake knows of the device's target (what it remembers, not the database). */
+    private static boolean knowsTarget(TestNode node, TestUser.Device device) {
+        UserId user = new UserId(device.user().userId());
+        return node.node().push().store().targets(List.of(user)).getOrDefault(user, Map.of())
+                .containsKey(new DeviceId(device.deviceId()));
+    }
+
+    @Test
+    void aTargetOrAMuteChangedThroughOneNodeReachesWhatTheOtherRemembers() throws Exception {
+        TestUser alice = one.newUser("alice");
+        TestUser bob = one.newUser("bob");
+        long c = alice.directWith(bob);
+        TestUser.Device phone = bob.login("phone");
+        TestSocket aliceOnTwo = on(two, alice.login("laptop"));
+        aliceOnTwo.sendMessage(c, "m1", "before any target");
+        awaitBothSettled();
+        assertThat(knowsTarget(two, phone)).as("node two remembers: no target").isFalse();
+
+        Subscription sub = standIn.subscribe();
+        registerWebPush(one, phone, sub); // through node one
+        await().until(() -> knowsTarget(two, phone)); // the announcement dropped node two's memory
+        aliceOnTwo.sendMessage(c, "m2", "now you have a phone");
+        await().until(() -> !pushesTo(sub).isEmpty());
+        awaitBothSettled();
+        assertThat(pushesTo(sub)).extracting(p -> p.getLong("seq")).containsExactly(2L);
+
+        assertThat(put(one, phone.token(), "/v1/conversations/" + c + "/mute", null)
+                .status()).isEqualTo(204);
+        ConversationId conversation = new ConversationId(c);
+        UserId bobId = new UserId(bob.userId());
+        await().until(() -> two.node().push().store().mutedIn(conversation).contains(bobId));
+        aliceOnTwo.sendMessage(c, "m3", "muted now");
+        awaitBothSettled();
+        assertThat(pushesTo(sub)).extracting(p -> p.getLong("seq")).containsExactly(2L);
     }
 
     @Test

@@ -1,8 +1,9 @@
 // Entry point: the session (token in localStorage), the screens (sign-in, or list + chat), and
-// the wiring between views and the Sync engine. Narrow screens show one pane at a time; the
-// browser's back button leaves a chat, as on a phone.
+// the wiring between views and the Sync engine. Every call to the node goes through the
+// JavaScript SDK (sdk/index.js, served from clients/js/src/index.js). Narrow screens show one pane
+// at a time; the browser's back button leaves a chat, as on a phone.
 
-import { Api, ApiError } from './api.js';
+import { ParleyClient, ParleyError, login, register } from './sdk/index.js';
 import { h, setText } from './dom.js';
 import { icon } from './icons.js';
 import { Store } from './store.js';
@@ -19,7 +20,6 @@ import { conversationFromLocation, onNotificationOpen, registerWorker } from './
 
 const SESSION_KEY = 'parley.session';
 const root = document.getElementById('app');
-const api = new Api();
 let current = null; // the signed-in shell, if any
 
 function loadSession() {
@@ -42,7 +42,7 @@ function deviceName() {
 
 /** The node's error codes, said for people. */
 function explain(err, context) {
-  if (!(err instanceof ApiError)) return err.message;
+  if (!(err instanceof ParleyError)) return err.message;
   switch (err.code) {
     case 'network': return 'Cannot reach the server. Check your connection and try again.';
     case 'invalid_credentials': return 'Wrong username or password.';
@@ -64,15 +64,14 @@ function explain(err, context) {
 function showLogin(notice) {
   current?.destroy();
   current = null;
-  api.token = null;
   document.title = 'Parley';
   root.replaceChildren(loginView({
     notice,
     async submit(mode, username, password, invite) {
       try {
-        if (mode === 'register') await api.register(username, password, invite);
-        const login = await api.login(username, password, deviceName());
-        const session = { token: login.token, userId: login.userId, deviceId: login.deviceId, username };
+        if (mode === 'register') await register(location.origin, username, password, { invite });
+        const device = await login(location.origin, username, password, deviceName());
+        const session = { token: device.token, userId: device.userId, deviceId: device.deviceId, username };
         localStorage.setItem(SESSION_KEY, JSON.stringify(session));
         showShell(session);
       } catch (err) {
@@ -91,22 +90,20 @@ function signedOut(notice) {
 
 function showShell(session) {
   current?.destroy();
-  api.token = session.token;
-  // Several requests in flight may all be refused; the first one signs out.
-  api.onUnauthenticated = () => {
-    if (api.token === session.token) signedOut('Your session ended. Please sign in again.');
-  };
+  const client = new ParleyClient({ token: session.token, userId: session.userId, deviceId: session.deviceId });
   const store = new Store(session);
   const sync = new Sync({
-    api, store, token: session.token,
-    onRejected: (code) => signedOut(code === 4004 ? 'This account has been disabled.'
-      : code === 4005 ? 'This account was deleted.' : 'You were signed out. Please sign in again.'),
+    client, store,
+    // Several requests in flight may all be refused; the first one signs out.
+    onRejected: (closeCode) => current?.store === store && signedOut(closeCode === 4004 ? 'This account has been disabled.'
+      : closeCode === 4005 ? 'This account was deleted.' : closeCode === undefined ? 'Your session ended. Please sign in again.'
+        : 'You were signed out. Please sign in again.'),
   });
 
   const shell = h('div', { class: 'shell', dataset: { pane: 'list' } });
   const banner = connectionBanner(store, sync);
   const list = new ListView(store, { onOpen: (id) => openChat(id) });
-  const search = new SearchView(store, api, {
+  const search = new SearchView(store, client, {
     onActive: (active) => { list.el.hidden = active; },
     async onOpenAt(id, seq) {
       openChat(id);
@@ -118,13 +115,13 @@ function showShell(session) {
       chat.showSeq(seq);
     },
   });
-  const report = reportDialog({ api, explain });
+  const report = reportDialog({ api: client, explain });
   const chat = new ChatView(store, sync, {
     onBack: () => leaveChat(),
     onReport: (c) => report.show(c),
     onError: (err, say) => say(explain(err)),
   });
-  const account = accountDialog({ store, api, explain, onDeleted: () => signedOut('Your account was deleted.') });
+  const account = accountDialog({ store, api: client, explain, onDeleted: () => signedOut('Your account was deleted.') });
   const dialog = newConversationDialog({
     async direct(username) {
       try {
@@ -152,7 +149,7 @@ function showShell(session) {
       h('div', { class: 'me' }, h('h1', { class: 'app-title', text: 'Chats' }), meName)),
       h('button', { class: 'icon-btn', type: 'button', title: 'New chat', attrs: { 'aria-label': 'New chat' }, on: { click: () => dialog.show('direct') } }, icon('compose')),
       h('button', { class: 'icon-btn', type: 'button', title: 'New group', attrs: { 'aria-label': 'New group' }, on: { click: () => dialog.show('group') } }, icon('group')),
-      notificationsBell(api, explain),
+      notificationsBell(client, explain),
       h('button', { class: 'icon-btn', type: 'button', title: 'Sign out', attrs: { 'aria-label': 'Sign out' }, on: { click: () => signOut() } }, icon('logout')),
     ),
     search.field,
@@ -216,7 +213,7 @@ function showShell(session) {
 
   async function signOut() {
     try {
-      await api.logout();
+      await client.logout();
     } catch (e) {
       // Signed out locally either way; the token is forgotten below.
     }
@@ -266,9 +263,13 @@ function connectionBanner(store, sync) {
     clearInterval(countdown);
     clearTimeout(slow);
     el.dataset.state = state;
-    retry.hidden = state !== 'waiting';
-    if (state === 'online' || state === 'syncing' || state === 'idle' || state === 'stopped') {
+    retry.hidden = state !== 'waiting' && state !== 'pulling';
+    if (state === 'live' || state === 'syncing' || state === 'idle' || state === 'stopped' || state === 'closed') {
       el.hidden = true;
+    } else if (state === 'pulling') {
+      // Messages still come (long polls); typing and presence need the WebSocket.
+      setText(text, 'This network blocks live updates: messages still arrive, typing and presence do not.');
+      el.hidden = false;
     } else if (state === 'connecting') {
       // A connection usually takes a blink; say something only when it does not.
       setText(text, 'Connecting…');

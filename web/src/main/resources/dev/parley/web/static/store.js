@@ -3,6 +3,8 @@
 // node says (list items, conversation objects, history pages, frames) and tells subscribers what
 // changed. It does no I/O except keeping the outbox in localStorage.
 
+import { newClientId } from './sdk/index.js';
+
 const TYPING_SHOWN_MS = 7_000; // the node renews a `true` within 6 s or sends `false` itself
 
 /** One conversation as this device knows it. */
@@ -48,6 +50,8 @@ export class Store {
     this.listeners = new Set();
     this.outboxKey = `parley.outbox.${userId}`;
     this.outbox = loadOutbox(this.outboxKey); // clientId -> {clientId, conversationId, body, createdAt, failed}
+    /** Told every time a conversation's resume position moves (the SDK's client starts from there). */
+    this.onPosition = () => {};
   }
 
   /** `fn(change)` for every change; change.type is list, conversation, presence or connection. */
@@ -164,13 +168,6 @@ export class Store {
     for (const c of this.conversations.values()) if (c.peer?.userId === userId) this.emit('conversation', c.id);
   }
 
-  /** The `positions` of `auth`: every conversation this device knows. */
-  positions() {
-    const p = {};
-    for (const c of this.conversations.values()) p[c.id] = c.position;
-    return p;
-  }
-
   /** User ids whose presence the list shows: the peers of direct conversations. */
   watchedUsers() {
     const ids = new Set();
@@ -192,7 +189,7 @@ export class Store {
     }
     if (!known) {
       // A new device holds nothing yet; older entries are paged in when the chat opens.
-      c.position = s.lastSeq;
+      this.setPosition(c, s.lastSeq);
       c.hasOlder = s.lastSeq > 0;
     }
     c.myRead = Math.max(c.myRead, s.read ?? 0);
@@ -220,7 +217,7 @@ export class Store {
     c.kind = o.kind;
     c.title = o.title ?? c.title;
     if (!known) {
-      c.position = o.lastSeq;
+      this.setPosition(c, o.lastSeq);
       c.hasOlder = o.lastSeq > 0;
       c.lastActivityAt = o.lastActivityAt ?? o.createdAt ?? 0;
     }
@@ -287,7 +284,7 @@ export class Store {
     if (created) {
       // Unknown until now: created while we were away, or this is its first message. The node
       // sends a new conversation from seq 1 on; anything below is history to page in.
-      c.position = m.seq - 1;
+      this.setPosition(c, m.seq - 1);
       c.hasOlder = m.seq > 1;
       // Listed once its details (kind, peer, title) arrive: the caller fetches them.
     }
@@ -393,7 +390,7 @@ export class Store {
   applyResync(f) {
     const c = this.ensure(f.conversationId);
     c.entries.clear();
-    c.position = f.latestSeq;
+    this.setPosition(c, f.latestSeq);
     c.lastSeq = Math.max(c.lastSeq, f.latestSeq);
     c.historyLoaded = false;
     c.hasOlder = f.latestSeq > 0;
@@ -403,7 +400,7 @@ export class Store {
 
   setConnection(state, info) {
     this.connection = { state, info };
-    if (state !== 'online' && state !== 'syncing') this.expireTyping(Date.now(), true);
+    if (state !== 'live' && state !== 'syncing') this.expireTyping(Date.now(), true);
     this.emit('connection');
   }
 
@@ -515,6 +512,10 @@ export class Store {
   /** Stores an entry once (by seq); true if it was new. */
   addEntry(c, m, { live }) {
     if (c.entries.has(m.seq)) return false;
+    if (m.replyTo && !m.quote && c.entries.has(m.replyTo)) {
+      // This device's own reply, as it sent it: quoted by the rule the node's copy follows.
+      m.quote = quoteOf(c.entries.get(m.replyTo));
+    }
     c.entries.set(m.seq, m);
     if (ACTIONS.has(m.kind)) this.applyAction(c, m);
     if (m.senderId === this.me && m.clientId && this.outbox.has(m.clientId)) {
@@ -583,13 +584,14 @@ export class Store {
 
   /** Moves the resume position over every entry now held contiguously above it. */
   advance(c) {
+    const from = c.position;
     while (c.entries.has(c.position + 1)) c.position++;
+    if (c.position !== from) this.onPosition(c.id, c.position);
   }
 
-  /** Whether entries above the position are held with a hole below them (to be fetched). */
-  hasGap(c) {
-    for (const seq of c.entries.keys()) if (seq > c.position + 1) return true;
-    return false;
+  setPosition(c, seq) {
+    c.position = seq;
+    this.onPosition(c.id, seq);
   }
 
   countUnread(c, above) {
@@ -627,16 +629,6 @@ export function quoteOf(m) {
     q.excerpt = x;
   }
   return q;
-}
-
-/** A UUID v4; crypto.randomUUID exists only in secure contexts, and a LAN node may be plain http. */
-function newClientId() {
-  if (crypto.randomUUID) return crypto.randomUUID();
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 function loadOutbox(key) {

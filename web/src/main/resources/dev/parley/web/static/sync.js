@@ -1,18 +1,20 @@
-// Keeps the Store in step with the node: the first load, the WebSocket and its resume, receipts
-// (delivered / read), the outbox, typing and presence. Views call its verbs (open, send, typing,
+// Keeps the Store in step with the node, through the SDK's client (sdk/index.js, the same file as
+// clients/js/src/index.js): the first load, then what the client delivers (entries once and in
+// order, receipts, typing, presence), acks (delivered / read), the outbox, typing and presence.
+// The connection itself (reconnect, resume from positions, liveness, retries under one client id,
+// holes, the pull fallback) is the client's. Views call this class's verbs (open, send, typing,
 // loadOlder...); everything it learns goes into the Store, which tells the views.
 
-import { ApiError } from './api.js';
-import { ChatSocket } from './socket.js';
+import { ParleyError } from './sdk/index.js';
 
 const TYPING_REPEAT_MS = 3_000; // the node forgets a `typing: true` after 6 s
 const TYPING_IDLE_MS = 5_000; // no keystroke for this long means the user stopped
 const ACK_DELAY_MS = 40; // coalesces a burst of entries (a catch-up) into one `delivered`
-const GAP_WAIT_MS = 1_500;
 const PAGE = 50;
 const RETRY_PAGE_MS = 3_000;
-/** Requests that go through the outbox and may be answered with an error naming their clientId. */
-const OUTBOX_REQUESTS = new Set(['send', 'react', 'edit', 'delete']);
+// Long polls miss a receipt that moves between two of them (docs/protocol.md, "What pull does not
+// carry"): while pulling, the open conversation's members are read again this often.
+const PULLING_RECEIPTS_MS = 4_000;
 const ACTION_REFUSED = {
   edit_window_closed: 'This message can no longer be edited.',
   too_many_reactions: 'You can put at most 3 reactions on one message.',
@@ -21,27 +23,47 @@ const ACTION_REFUSED = {
 };
 
 export class Sync {
-  constructor({ api, store, token, onRejected }) {
-    this.api = api;
+  /**
+   * @param {object} o
+   * @param {import('./sdk/index.js').ParleyClient} o.client the signed-in device's client (not started)
+   * @param {import('./store.js').Store} o.store
+   * @param {(closeCode?: number) => void} o.onRejected the node no longer takes the token
+   */
+  constructor({ client, store, onRejected }) {
+    this.client = client;
     this.store = store;
-    this.token = token;
-    this.onRejected = onRejected;
-    this.socket = null;
     this.openId = null; // the conversation on screen, read as it arrives
     this.pendingAcks = new Set();
     this.ackTimer = null;
-    this.retryTimers = new Map(); // clientId -> timer of a send waiting to be retried
+    this.sending = new Set(); // clientIds of outbox items the client is sending (and retrying)
     this.metaLoading = new Map(); // conversationId -> promise
     this.olderLoading = new Set();
     this.olderRetryAt = new Map(); // conversationId -> time before which scroll-back does not retry
-    this.gapTimers = new Map();
     this.typingIn = null; // the conversation we told the node we are typing in
     this.typingSentAt = 0;
     this.typingIdle = null;
-    this.watching = '';
     this.syncedOnce = false;
     this.stopped = false;
+    // What the store holds (loaded over REST included) is where a resume starts.
+    store.onPosition = (id, seq) => client.hold(id, seq);
+    this.off = [
+      client.on('message', (m) => this.onEntry(m)),
+      client.on('receipt', (r) => store.applyReceipt(r)),
+      client.on('typing', (t) => store.applyTyping(t)),
+      client.on('presence', (p) => store.applyPresence(p)),
+      client.on('profile', (p) => store.applyProfile(p)),
+      client.on('request', () => this.loadRequests()),
+      client.on('resync', (r) => this.onResync(r)),
+      client.on('ready', () => this.resendOutbox()),
+      client.on('synced', () => this.onSynced()),
+      client.on('state', (state) => {
+        store.setConnection(state, client.stateInfo);
+        this.followReceipts(state === 'pulling');
+      }),
+      client.on('rejected', (e) => onRejected(e.closeCode)),
+    ];
     this.typingSweep = setInterval(() => store.expireTyping(), 1_000);
+    this.receiptsTimer = null;
     this.onVisible = () => {
       if (document.visibilityState === 'visible' && this.openId) this.markRead(this.openId);
       if (document.visibilityState === 'hidden') this.typing(this.typingIn, false);
@@ -53,102 +75,73 @@ export class Sync {
   async start() {
     for (let attempt = 0; !this.stopped; attempt++) {
       try {
-        for (const s of await this.api.conversations()) this.store.applySummary(s);
+        for (const s of await this.client.allConversations()) this.store.applySummary(s);
         this.loadPeople();
         break;
       } catch (e) {
-        if (e instanceof ApiError && e.code === 'unauthenticated') return;
-        this.store.setConnection('waiting', { retryAt: Date.now() + backoff(attempt), offline: !navigator.onLine });
-        await sleep(backoff(attempt));
+        if (e instanceof ParleyError && e.code === 'unauthenticated') return;
+        const wait = backoff(attempt);
+        this.store.setConnection('waiting', { retryAt: Date.now() + wait, offline: !navigator.onLine });
+        await sleep(wait);
       }
     }
     if (this.stopped) return;
-    const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    this.socket = new ChatSocket({
-      url: `${scheme}//${location.host}/v1/ws`,
-      token: this.token,
-      positions: () => this.store.positions(),
-      onFrame: (f) => this.onFrame(f),
-      onState: (state, info) => this.store.setConnection(state, info),
-      onRejected: (code) => this.onRejected(code),
-    });
-    this.socket.start();
+    this.client.start();
+    // Sends left unconfirmed by an earlier page (the outbox is kept in localStorage).
+    this.resendOutbox();
   }
 
   stop() {
     this.stopped = true;
     clearInterval(this.typingSweep);
+    this.followReceipts(false);
     clearTimeout(this.ackTimer);
     clearTimeout(this.typingIdle);
-    for (const t of this.retryTimers.values()) clearTimeout(t);
-    for (const t of this.gapTimers.values()) clearTimeout(t);
     document.removeEventListener('visibilitychange', this.onVisible);
-    this.socket?.stop();
+    for (const off of this.off) off();
+    this.client.close();
   }
 
   retryNow() {
-    this.socket?.retryNow();
+    this.client.reconnectNow();
   }
 
-  // ---- frames ------------------------------------------------------------------------------
+  /** Whether the client can tell the node something now (a WebSocket, or pulls that get answers). */
+  connected() {
+    return ['syncing', 'live', 'pulling'].includes(this.client.state);
+  }
 
-  onFrame(f) {
-    const s = this.store;
-    switch (f.type) {
-      case 'ready':
-        // A new connection: the node knows nothing of our watch list or unconfirmed sends.
-        this.watching = '';
-        this.updateWatch();
-        this.resendOutbox();
-        break;
-      case 'synced':
-        this.flushAcks();
-        if (this.openId) {
-          this.markRead(this.openId);
-          if (!this.store.conversation(this.openId)?.historyLoaded) this.loadNewest(this.openId);
-        }
-        if (this.syncedOnce) this.refreshAfterReconnect();
-        this.syncedOnce = true;
-        break;
-      case 'message': {
-        const { fresh, created, membership } = s.applyMessage(f);
-        if (created || membership) this.loadMeta(f.conversationId, true);
-        if (fresh) this.scheduleAck(f.conversationId);
-        this.checkGap(f.conversationId);
-        break;
-      }
-      case 'sent':
-        s.applySent(f);
-        this.clearRetry(f.clientId);
-        this.scheduleAck(f.conversationId);
-        this.checkGap(f.conversationId);
-        break;
-      case 'receipt':
-        s.applyReceipt(f);
-        break;
-      case 'typing':
-        s.applyTyping(f);
-        break;
-      case 'presence':
-        s.applyPresence(f);
-        break;
-      case 'profile':
-        s.applyProfile(f);
-        break;
-      case 'request':
-        this.loadRequests();
-        break;
-      case 'resync':
-        s.applyResync(f);
-        if (this.openId === f.conversationId) this.loadNewest(f.conversationId);
-        break;
-      case 'error':
-        if (f.clientId && OUTBOX_REQUESTS.has(f.request)) this.sendFailed(f);
-        break;
-      default:
-        // pong, ok, and frame types newer than this client: nothing to do.
-        break;
+  /** While pulling, reads the open conversation's receipts now and then (see PULLING_RECEIPTS_MS). */
+  followReceipts(pulling) {
+    if (pulling && !this.receiptsTimer) {
+      this.receiptsTimer = setInterval(() => this.openId && this.loadMeta(this.openId, true), PULLING_RECEIPTS_MS);
+    } else if (!pulling) {
+      clearInterval(this.receiptsTimer);
+      this.receiptsTimer = null;
     }
+  }
+
+  // ---- what the client delivers ------------------------------------------------------------
+
+  onEntry(m) {
+    const { fresh, created, membership } = this.store.applyMessage(m);
+    if (created || membership) this.loadMeta(m.conversationId, true);
+    if (fresh) this.scheduleAck(m.conversationId);
+  }
+
+  onResync(r) {
+    this.store.applyResync(r);
+    if (this.openId === r.conversationId) this.loadNewest(r.conversationId);
+  }
+
+  onSynced() {
+    this.flushAcks();
+    if (this.openId) {
+      this.markRead(this.openId);
+      if (!this.store.conversation(this.openId)?.historyLoaded) this.loadNewest(this.openId);
+    }
+    if (this.syncedOnce) this.refreshAfterReconnect();
+    this.syncedOnce = true;
   }
 
   /**
@@ -157,7 +150,7 @@ export class Sync {
    */
   async refreshAfterReconnect() {
     try {
-      for (const s of await this.api.conversations()) this.store.applySummary(s);
+      for (const s of await this.client.allConversations()) this.store.applySummary(s);
       if (this.openId) await this.loadMeta(this.openId, true);
       this.updateWatch();
       this.loadPeople();
@@ -171,7 +164,7 @@ export class Sync {
   /** The requests folder, the blocks, and the profile of the signed-in user (also after a reconnect). */
   async loadPeople() {
     try {
-      const [me, blocks] = await Promise.all([this.api.me(), this.api.blocks()]);
+      const [me, blocks] = await Promise.all([this.client.me(), this.client.blocks()]);
       this.store.setUser(me);
       for (const b of blocks.blocks) {
         this.store.setUser(b);
@@ -186,32 +179,32 @@ export class Sync {
 
   async loadRequests() {
     try {
-      this.store.applyRequests(await this.api.requests());
+      this.store.applyRequests(await this.client.requests());
     } catch (e) {
       // Refreshed at the next `request` frame or reconnect.
     }
   }
 
   async acceptRequest(id) {
-    const o = await this.api.acceptRequest(id);
+    const o = await this.client.acceptRequest(id);
     this.store.settleRequest(id, true);
     this.store.applyConversation(o);
     this.updateWatch();
   }
 
   async declineRequest(id) {
-    await this.api.declineRequest(id);
+    await this.client.declineRequest(id);
     this.store.settleRequest(id, false);
   }
 
   async block(userId) {
-    await this.api.block(userId);
+    await this.client.block(userId);
     this.store.setBlocked(userId, true);
     this.loadRequests();
   }
 
   async unblock(userId) {
-    await this.api.unblock(userId);
+    await this.client.unblock(userId);
     this.store.setBlocked(userId, false);
   }
 
@@ -231,8 +224,11 @@ export class Sync {
     for (const id of ids) {
       const c = this.store.conversation(id);
       if (!c || c.request) continue;
-      if (c.position > c.ackedDelivered && this.socket?.send({ type: 'delivered', conversationId: id, seq: c.position })) {
+      if (c.position > c.ackedDelivered && this.connected()) {
         c.ackedDelivered = c.position;
+        this.client.markDelivered(id, c.position).catch(() => {
+          // The positions of the next resume say it too.
+        });
       }
       if (id === this.openId) this.markRead(id);
     }
@@ -242,7 +238,10 @@ export class Sync {
   markRead(id) {
     const c = this.store.conversation(id);
     if (!c || c.request || document.visibilityState !== 'visible') return;
-    if (c.position > c.myRead && this.socket?.send({ type: 'read', conversationId: id, seq: c.position })) {
+    if (c.position > c.myRead && this.connected()) {
+      this.client.markRead(id, c.position).catch(() => {
+        // Read again at the next `synced` if still unread there.
+      });
       c.myRead = c.position;
       c.ackedDelivered = Math.max(c.ackedDelivered, c.position);
       this.store.recountUnread(c);
@@ -276,7 +275,7 @@ export class Sync {
   async loadAround(id, seq) {
     let after = Math.max(0, seq - 10);
     for (let pages = 0; pages < 20; pages++) {
-      const page = await this.api.messages(id, { after, limit: PAGE });
+      const page = await this.client.history(id, { after, limit: PAGE });
       this.store.applyPage(id, page, 'around');
       const c = this.store.conversation(id);
       const last = page.messages.at(-1)?.seq;
@@ -287,7 +286,7 @@ export class Sync {
 
   async loadNewest(id) {
     try {
-      const page = await this.api.messages(id, { limit: PAGE });
+      const page = await this.client.history(id, { limit: PAGE });
       this.store.applyPage(id, page, 'newest');
       this.afterPage(id);
     } catch (e) {
@@ -312,7 +311,7 @@ export class Sync {
     this.olderLoading.add(id);
     this.store.emit('conversation', id);
     try {
-      const page = await this.api.messages(id, { before: oldest, limit: PAGE });
+      const page = await this.client.history(id, { before: oldest, limit: PAGE });
       this.store.applyPage(id, page, 'before');
       this.olderRetryAt.delete(id);
     } catch (e) {
@@ -329,35 +328,13 @@ export class Sync {
 
   afterPage(id) {
     this.scheduleAck(id);
-    this.checkGap(id);
-  }
-
-  /**
-   * The node delivers each conversation without gaps, so a hole means our starting position was
-   * off (e.g. a conversation first seen mid-stream): fetch what lies between, if it persists.
-   */
-  checkGap(id) {
-    const c = this.store.conversation(id);
-    if (!c || !this.store.hasGap(c) || this.gapTimers.has(id)) return;
-    this.gapTimers.set(id, setTimeout(async () => {
-      this.gapTimers.delete(id);
-      if (!this.store.hasGap(c)) return;
-      try {
-        const page = await this.api.messages(id, { after: c.position, limit: 200 });
-        this.store.applyPage(id, page, 'after');
-        this.scheduleAck(id);
-        this.checkGap(id);
-      } catch (e) {
-        this.checkGap(id);
-      }
-    }, GAP_WAIT_MS));
   }
 
   /** Fetches a conversation's details (kind, title, members and their positions). */
   loadMeta(id, force) {
     if (!force && this.store.conversation(id)?.membersLoaded) return Promise.resolve();
     if (this.metaLoading.has(id)) return this.metaLoading.get(id);
-    const p = this.api.conversation(id)
+    const p = this.client.conversation(id)
       .then((o) => {
         this.store.applyConversation(o);
         this.updateWatch();
@@ -373,14 +350,14 @@ export class Sync {
   // ---- creating conversations --------------------------------------------------------------
 
   async openDirect(username) {
-    const o = await this.api.openDirect(username);
+    const o = await this.client.openDirect(username);
     this.store.applyConversation(o);
     this.updateWatch();
     return o.conversationId;
   }
 
   async createGroup(title, usernames) {
-    const o = await this.api.createGroup(title, usernames);
+    const o = await this.client.createGroup(title, usernames);
     this.store.applyConversation(o);
     return o.conversationId;
   }
@@ -402,7 +379,7 @@ export class Sync {
   async sendFiles(conversationId, files, body = '', replyTo = null, onProgress = () => {}) {
     const uploaded = [];
     for (const file of files) {
-      uploaded.push(await this.api.upload(file, (f) => onProgress(file.name, f)));
+      uploaded.push(await this.client.upload(file, { onProgress: (f) => onProgress(file.name, f) }));
     }
     this.send(conversationId, body, replyTo, uploaded);
   }
@@ -422,31 +399,43 @@ export class Sync {
     this.transmit(this.store.queueAction(conversationId, 'delete', { targetSeq }));
   }
 
-  /** Sends an outbox item; if the socket is down it waits for the resend after `ready`. */
+  /**
+   * Sends an outbox item through the client, which retries it under its client id (over the
+   * WebSocket when up, REST otherwise, at once when the connection returns) until the node stores
+   * it or refuses it.
+   */
   transmit(item) {
     const { clientId, conversationId } = item;
-    let frame;
+    if (this.sending.has(clientId)) return;
+    this.sending.add(clientId);
+    const opts = { clientId, attempts: Infinity };
+    let sending;
     switch (item.type ?? 'send') {
       case 'react':
-        frame = { type: 'react', clientId, conversationId, targetSeq: item.targetSeq, emoji: item.emoji };
-        if (item.remove) frame.remove = true;
+        sending = this.client.react(conversationId, item.targetSeq, item.emoji, { ...opts, remove: Boolean(item.remove) });
         break;
       case 'edit':
-        frame = { type: 'edit', clientId, conversationId, targetSeq: item.targetSeq, body: item.body };
+        sending = this.client.edit(conversationId, item.targetSeq, item.body, opts);
         break;
       case 'delete':
-        frame = { type: 'delete', clientId, conversationId, targetSeq: item.targetSeq };
+        sending = this.client.deleteMessage(conversationId, item.targetSeq, opts);
         break;
       default:
-        frame = { type: 'send', clientId, conversationId, body: item.body };
-        if (item.replyTo) frame.replyTo = item.replyTo;
-        if (item.mentions) frame.mentions = item.mentions;
-        if (item.attachments) frame.attachments = item.attachments.map((a) => a.id);
+        sending = this.client.send(conversationId, item.body, {
+          ...opts, replyTo: item.replyTo, mentions: item.mentions, attachments: item.attachments,
+        });
     }
-    this.socket?.send(frame);
+    sending.then((sent) => {
+      this.sending.delete(clientId);
+      this.store.applySent(sent);
+      this.scheduleAck(conversationId);
+    }, (e) => {
+      this.sending.delete(clientId);
+      this.sendFailed(item, e);
+    });
   }
 
-  /** After every `ready`: unconfirmed sends again, same clientId, so none is stored twice. */
+  /** At the start and after every `ready`: unconfirmed sends not in the client's hands, same clientId. */
   resendOutbox() {
     const items = [...this.store.outbox.values()].filter((i) => !i.failed).sort((a, b) => a.createdAt - b.createdAt);
     for (const item of items) this.transmit(item);
@@ -467,29 +456,17 @@ export class Sync {
     if (item) this.store.emit('conversation', item.conversationId);
   }
 
-  sendFailed(f) {
-    const item = this.store.outbox.get(f.clientId);
-    if (!item) return;
-    if (f.code === 'rate_limited' || f.code === 'unavailable' || f.code === 'internal') {
-      // Transient: the same clientId later is safe.
-      const wait = f.retryAfterMs ?? 1_000 + Math.random() * 1_000;
-      this.clearRetry(f.clientId);
-      this.retryTimers.set(f.clientId, setTimeout(() => {
-        this.retryTimers.delete(f.clientId);
-        this.transmit(item);
-      }, wait));
-    } else if ((item.type ?? 'send') === 'send') {
-      this.store.markFailed(f.clientId, f.message || f.code);
+  /** The node refused an outbox item for good (retryable failures the client retries itself). */
+  sendFailed(item, e) {
+    if (e instanceof ParleyError && e.code === 'closed') return; // signed out meanwhile
+    if (!this.store.outbox.has(item.clientId)) return;
+    if ((item.type ?? 'send') === 'send') {
+      this.store.markFailed(item.clientId, e.message || e.code);
     } else {
       // A refused action has no row of its own to retry from: it is dropped and said.
-      this.store.removeFromOutbox(f.clientId);
-      this.store.notice(item.conversationId, ACTION_REFUSED[f.code] ?? f.message ?? f.code);
+      this.store.removeFromOutbox(item.clientId);
+      this.store.notice(item.conversationId, ACTION_REFUSED[e.code] ?? e.message ?? e.code);
     }
-  }
-
-  clearRetry(clientId) {
-    clearTimeout(this.retryTimers.get(clientId));
-    this.retryTimers.delete(clientId);
   }
 
   // ---- typing and presence -----------------------------------------------------------------
@@ -502,25 +479,23 @@ export class Sync {
       const now = Date.now();
       if (this.typingIn !== conversationId || now - this.typingSentAt >= TYPING_REPEAT_MS) {
         if (this.typingIn && this.typingIn !== conversationId) this.typing(this.typingIn, false);
-        if (this.socket?.send({ type: 'typing', conversationId, typing: true })) {
+        if (this.connected()) {
+          this.client.typing(conversationId, true).catch(() => {});
           this.typingIn = conversationId;
           this.typingSentAt = now;
         }
       }
       this.typingIdle = setTimeout(() => this.typing(conversationId, false), TYPING_IDLE_MS);
     } else if (this.typingIn === conversationId) {
-      this.socket?.send({ type: 'typing', conversationId, typing: false });
+      if (this.connected()) this.client.typing(conversationId, false).catch(() => {});
       this.typingIn = null;
       this.typingSentAt = 0;
     }
   }
 
-  /** Watches the presence of every direct peer; sent again only when the set changes. */
+  /** Watches the presence of every direct peer (the client sends it when the set changes, and after every reconnect). */
   updateWatch() {
-    const ids = this.store.watchedUsers();
-    const key = ids.join(',');
-    if (key === this.watching) return;
-    if (this.socket?.send({ type: 'watch', userIds: ids })) this.watching = key;
+    this.client.watch(this.store.watchedUsers());
   }
 }
 

@@ -27,7 +27,7 @@ function field(id, label, input) {
 /**
  * @param {object} o
  * @param {import('../store.js').Store} o.store
- * @param {import('../api.js').Api} o.api
+ * @param {import('../sdk/index.js').ParleyClient} o.api the signed-in device's client
  * @param {(err: Error) => string} o.explain
  * @param {() => void} o.onDeleted the account is gone: sign out
  */

@@ -62,7 +62,7 @@ export class ChatView {
     });
     this.sendBtn = h('button', { class: 'send-btn', type: 'submit', attrs: { 'aria-label': 'Send' } }, icon('send'));
     // Photos and files: the attach button, pasting an image, or dropping files on the chat.
-    this.files = new AttachmentView(sync.api);
+    this.files = new AttachmentView(sync.client);
     this.filePicker = h('input', { type: 'file', multiple: true, hidden: true,
       on: { change: () => { this.attach([...this.filePicker.files]); this.filePicker.value = ''; } } });
     this.attachBtn = h('button', { class: 'icon-btn attach-btn', type: 'button', title: 'Attach photos or files',

@@ -1,0 +1,164 @@
+package dev.parley.server.ws;
+
+import dev.parley.core.limit.TokenBucket;
+import dev.parley.protocol.ClientFrame;
+import dev.parley.protocol.CloseCode;
+import dev.parley.protocol.ErrorCode;
+import dev.parley.protocol.FrameCodec;
+import dev.parley.protocol.FrameException;
+import dev.parley.server.ServerConfig;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocketFrame;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * A connection's inbound frames, up to the point where they are requests: fragments joined (at
+ * most {@code limits.hardFrameBytes}, else 4009), the frame allowance ({@code framesPerSecond},
+ * {@code frameBurst}), the size limit ({@code maxFrameBytes}) and decoding. A frame that fails any
+ * of them is answered with an error naming the request it answers (decoded even when refused, so
+ * the error can), and a peer with {@value #MAX_CONSECUTIVE_VIOLATIONS} refused frames in a row is
+ * cut off with 4010. Pings and pongs, seen by {@link ControlFrameGate}, take from the same
+ * allowance. Typing frames have an allowance of their own ({@value #TYPING_PER_SECOND} a second);
+ * the rest are dropped.
+ *
+ * <p>Threading: confined to the connection's event loop (Vert.x frame handlers and Netty's
+ * handlers of the channel run there).
+ */
+final class FrameIntake {
+    private static final Logger log = LoggerFactory.getLogger(FrameIntake.class);
+    /** Typing frames forwarded per second per connection; the rest are dropped. */
+    static final int TYPING_PER_SECOND = 2;
+    /** Refused frames in a row after which the connection is closed (4010). */
+    static final int MAX_CONSECUTIVE_VIOLATIONS = 100;
+
+    private final ChatConnection connection;
+    private final ServerConfig.Limits limits;
+    private final Consumer<ClientFrame> admitted;
+    private final TokenBucket frameAllowance;
+    private final TokenBucket typingAllowance;
+    private int violations;
+    private Buffer partial;
+    private boolean partialBinary;
+
+    /** @param admitted where frames that pass go, decoded */
+    FrameIntake(ChatConnection connection, ServerConfig.Limits limits, Consumer<ClientFrame> admitted) {
+        this.connection = connection;
+        this.limits = limits;
+        this.admitted = admitted;
+        long now = System.nanoTime();
+        this.frameAllowance = new TokenBucket(limits.framesPerSecond(), limits.frameBurst(), now);
+        this.typingAllowance = new TokenBucket(TYPING_PER_SECOND, TYPING_PER_SECOND, now);
+    }
+
+    /** A WebSocket frame from Vert.x: a whole message, or a fragment of one. */
+    void onFrame(WebSocketFrame f) {
+        if (f.isText() || f.isBinary()) {
+            if (f.isFinal()) {
+                onMessage(f.binaryData(), f.isBinary());
+            } else {
+                partial = f.binaryData().copy();
+                partialBinary = f.isBinary();
+            }
+        } else if (f.isContinuation() && partial != null) {
+            partial.appendBuffer(f.binaryData());
+            if (partial.length() > limits.hardFrameBytes()) {
+                connection.close(CloseCode.FRAME_TOO_LARGE);
+            } else if (f.isFinal()) {
+                Buffer whole = partial;
+                partial = null;
+                onMessage(whole, partialBinary);
+            }
+        }
+    }
+
+    /** A ping or pong: a frame against the allowance (false: drop it). */
+    boolean admitControlFrame() {
+        if (frameAllowance.tryTake(System.nanoTime()) == 0) {
+            return true;
+        }
+        if (++violations >= MAX_CONSECUTIVE_VIOLATIONS && !connection.isClosed()) {
+            log.info("closing conn={} after {} refused frames in a row (pings or pongs over the allowance)",
+                    connection.id(), violations);
+            connection.close(CloseCode.PROTOCOL_VIOLATION);
+        }
+        return false;
+    }
+
+    /** Whether a typing frame may go on now (false: drop it silently). */
+    boolean admitTyping() {
+        return typingAllowance.tryTake(System.nanoTime()) == 0;
+    }
+
+    private void onMessage(Buffer data, boolean binary) {
+        if (connection.isClosed()) {
+            return;
+        }
+        long wait = frameAllowance.tryTake(System.nanoTime());
+        if (binary) {
+            refuse(ErrorCode.MALFORMED, "binary frames are not supported; send JSON text frames", null, null, null, 0, 0);
+            return;
+        }
+        ClientFrame frame = null;
+        FrameException undecodable = null;
+        try {
+            frame = FrameCodec.decodeClient(data.getBytes());
+        } catch (FrameException e) {
+            undecodable = e;
+        }
+        String type = frame != null ? frame.type() : undecodable.requestType();
+        String rid = frame != null ? frame.rid() : undecodable.rid();
+        String clientId = frame != null ? clientIdOf(frame) : undecodable.clientId();
+        long conversationId = frame != null ? conversationOf(frame) : undecodable.conversationId();
+        if (wait > 0) {
+            refuse(ErrorCode.RATE_LIMITED, "too many frames; slow down", type, rid, clientId, conversationId,
+                    Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)));
+        } else if (data.length() > limits.maxFrameBytes()) {
+            refuse(ErrorCode.TOO_LARGE, "frame is larger than " + limits.maxFrameBytes() + " bytes", type, rid, clientId,
+                    conversationId, 0);
+        } else if (undecodable != null) {
+            refuse(undecodable.code(), undecodable.getMessage(), type, rid, clientId, conversationId, 0);
+        } else {
+            violations = 0;
+            admitted.accept(frame);
+        }
+    }
+
+    /** Answers a frame refused before dispatch; a client that sends nothing else is cut off. */
+    private void refuse(ErrorCode code, String message, String request, String rid, String clientId, long conversationId,
+                        long retryAfterMs) {
+        connection.sendError(code, message, request, rid, clientId, conversationId, retryAfterMs);
+        if (++violations >= MAX_CONSECUTIVE_VIOLATIONS) {
+            log.info("closing conn={} after {} refused frames in a row", connection.id(), violations);
+            connection.close(CloseCode.PROTOCOL_VIOLATION);
+        }
+    }
+
+    /** The client id a frame carries, to name it in an answer; null for frames without one. */
+    static String clientIdOf(ClientFrame f) {
+        return switch (f) {
+            case ClientFrame.Send s -> s.clientId();
+            case ClientFrame.React r -> r.clientId();
+            case ClientFrame.Edit e -> e.clientId();
+            case ClientFrame.Delete d -> d.clientId();
+            default -> null;
+        };
+    }
+
+    /** The conversation a frame is about; 0 for frames about none. */
+    static long conversationOf(ClientFrame f) {
+        return switch (f) {
+            case ClientFrame.Send s -> s.conversationId();
+            case ClientFrame.React r -> r.conversationId();
+            case ClientFrame.Edit e -> e.conversationId();
+            case ClientFrame.Delete d -> d.conversationId();
+            case ClientFrame.Delivered d -> d.conversationId();
+            case ClientFrame.Read r -> r.conversationId();
+            case ClientFrame.Typing t -> t.conversationId();
+            default -> 0;
+        };
+    }
+}
