@@ -71,6 +71,8 @@ class ComposeTest {
 
             List<String> volumes = list(node.get("volumes"));
             assertThat(c.push().vapidKeyFile(c.dataDir()).toString()).startsWith("/var/lib/parley-shared/");
+            assertThat(c.attachments().directory(c.dataDir()).toString()).as("attachments every node reaches")
+                    .startsWith("/var/lib/parley-shared/");
             assertThat(volumes).contains("shared:/var/lib/parley-shared");
             String data = volumes.stream().filter(v -> v.endsWith(":" + c.dataDir())).findFirst().orElseThrow();
             dataVolumes.add(data);

@@ -14,6 +14,7 @@ import dev.parley.core.presence.PresenceTracker;
 import dev.parley.core.presence.WatchScope;
 import dev.parley.core.receipt.ReceiptService;
 import dev.parley.core.typing.TypingTracker;
+import dev.parley.server.attachment.BlobStore;
 import dev.parley.server.auth.Argon2PasswordHasher;
 import dev.parley.server.auth.HashingPool;
 import dev.parley.protocol.CloseCode;
@@ -69,6 +70,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One Parley node: the composition root that builds the stores from configuration, wires the
@@ -88,14 +90,16 @@ public final class ParleyNode implements AutoCloseable {
     private final NodePush push;
     private final DataDirectory data;
     private final HashingPool hashing;
+    private final BlobStore blobs;
     private final AtomicBoolean ready = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicInteger port = new AtomicInteger();
     private final AtomicInteger adminPort = new AtomicInteger();
+    private final AtomicReference<Router> router = new AtomicReference<>();
 
     private ParleyNode(ServerConfig config, Vertx vertx, JdbcStores db, LocalSockets sockets,
                        Heartbeats heartbeats, ScheduledExecutorService timers, NodeMetrics metrics, NodeLinks links,
-                       NodePush push, DataDirectory data, HashingPool hashing) {
+                       NodePush push, DataDirectory data, HashingPool hashing, BlobStore blobs) {
         this.config = config;
         this.vertx = vertx;
         this.db = db;
@@ -107,6 +111,7 @@ public final class ParleyNode implements AutoCloseable {
         this.push = push;
         this.data = data;
         this.hashing = hashing;
+        this.blobs = blobs;
     }
 
     /** Opens storage, starts serving, and returns once the node is ready. */
@@ -133,7 +138,16 @@ public final class ParleyNode implements AutoCloseable {
     private static ParleyNode startOn(ServerConfig config, DataDirectory data) throws Exception {
         Clock clock = Clock.systemUTC();
         NodeMetrics metrics = new NodeMetrics();
-        JdbcStores db = openStores(config);
+        BlobStore blobs = NodeAttachments.openBlobs(config);
+        JdbcStores db;
+        try {
+            db = openStores(config);
+        } catch (Exception | Error e) {
+            if (blobs != null) {
+                blobs.close();
+            }
+            throw e;
+        }
         data.markInUse();
         int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(loops));
@@ -185,8 +199,8 @@ public final class ParleyNode implements AutoCloseable {
                 config.limits().maxGroupSize());
         PeopleServices people = NodePeople.wire(config, db, reach, memberships, publisher, messages, groups, links.devices,
                 push, ids, clock);
-        dev.parley.server.attachment.AttachmentIntake attachments = NodeAttachments.wire(config, db, messages, ids, timers,
-                clock);
+        dev.parley.server.attachment.AttachmentIntake attachments = NodeAttachments.wire(config, blobs, db, messages, ids,
+                timers, clock);
         HistoryService history = new HistoryService(messageStore, conversationStore, config.limits().maxPageSize(),
                 (user, conversation) -> people.requests().pendingFor(user, conversation).isPresent());
         ConversationList conversationList = new ConversationList(conversationStore, messageStore,
@@ -202,7 +216,7 @@ public final class ParleyNode implements AutoCloseable {
         LocalSockets sockets = new LocalSockets(connections, new LoopMailboxes(), sendAllowances, new SocketActivity(),
                 watchers, links.tail);
         ParleyNode node = new ParleyNode(config, vertx, db, sockets, heartbeats, timers, metrics, links, push, data,
-                hashing);
+                hashing, blobs);
 
         SocketServices socketServices = new SocketServices(vertx, config, metrics, new ChatServices(accounts, messages,
                 receipts, typing, presence, new CatchUpReader(conversationStore, messageStore, reach,
@@ -213,7 +227,8 @@ public final class ParleyNode implements AutoCloseable {
                 () -> node.ready.get() && links.linkProblem() == null);
         long startedAt = System.currentTimeMillis();
         ApiServices api = new ApiServices(config, accounts, conversations, history, groups, conversationList, metrics,
-                () -> Readiness.of(node.ready.get(), db.sqlite().isPresent(), shards.faults(), links.linkProblem()),
+                () -> Readiness.of(node.ready.get(), db.sqlite().isPresent(), shards.faults(), links.linkProblem())
+                        .alsoFailing(blobs == null ? null : blobs.problem().orElse(null)),
                 db.sqlite().map(SqliteAdministration::new).orElse(null), () -> Map.of(
                         "connections", connections.count(),
                         "devicesOnline", connections.deviceCount(),
@@ -277,6 +292,9 @@ public final class ParleyNode implements AutoCloseable {
             vertx.close().await(10, TimeUnit.SECONDS);
             timers.shutdownNow();
             db.close();
+            if (blobs != null) {
+                blobs.close();
+            }
             throw refused;
         }
         heartbeats.start();
@@ -300,6 +318,7 @@ public final class ParleyNode implements AutoCloseable {
             public Future<?> start() {
                 Router router = ApiRoutes.router(vertx, api);
                 pullRoutes.accept(router);
+                node.router.compareAndSet(null, router);
                 HttpServer server = vertx.createHttpServer(options)
                         .connectionHandler(admission::admit)
                         .exceptionHandler(t -> {
@@ -394,6 +413,9 @@ public final class ParleyNode implements AutoCloseable {
         }
         hashing.close();
         db.close();
+        if (blobs != null) {
+            blobs.close();
+        }
         data.abandon();
     }
 
@@ -414,6 +436,14 @@ public final class ParleyNode implements AutoCloseable {
 
     public int port() {
         return port.get();
+    }
+
+    /**
+     * The public port's router (each event loop has one, all built alike), for tests that hold its
+     * routes to the protocol's OpenAPI document.
+     */
+    public Router router() {
+        return router.get();
     }
 
     /** The port of the administration API (see {@link ServerConfig.Admin}). */
@@ -478,6 +508,9 @@ public final class ParleyNode implements AutoCloseable {
         }
         hashing.close();
         db.close();
+        if (blobs != null) {
+            blobs.close();
+        }
         AdminAddress.remove(config.dataDir());
         data.close();
         log.info("parley node stopped");

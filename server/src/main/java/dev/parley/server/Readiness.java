@@ -33,4 +33,18 @@ public record Readiness(boolean ready, String reason, List<String> problems) {
         }
         return new Readiness(true, null, problems);
     }
+
+    /**
+     * This readiness with {@code problem} (when not null) added to its problems, not changing
+     * whether the node is ready: a store every node shares, as a cluster's attachment store is,
+     * fails for all of them alike, so taking nodes out of a balancer would help no one.
+     */
+    Readiness alsoFailing(String problem) {
+        if (problem == null) {
+            return this;
+        }
+        List<String> more = new java.util.ArrayList<>(problems);
+        more.add(problem);
+        return new Readiness(ready, reason, List.copyOf(more));
+    }
 }

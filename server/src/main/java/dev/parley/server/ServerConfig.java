@@ -618,11 +618,13 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
      * Attachments (docs/operations.md, "Attachments"): whether the node takes uploads, the largest
      * upload, each user's quota over all their uploads, how many attachments one message carries,
      * how long an upload may wait to be sent before it is removed, the types (as sniffed from the
-     * content) the node accepts, and the directory the bytes live in (null: {@code attachments}
-     * under the data directory).
+     * content) the node accepts, the directory the bytes live in (null: {@code attachments}
+     * under the data directory), and the S3-compatible object store that holds them instead when
+     * {@code objectStore} is set ({@code attachments.store: s3}; uploads are then still received
+     * into the directory's {@code incoming}).
      */
     public record Attachments(boolean enabled, long maxBytes, long quotaBytes, int perMessage, Duration unsentExpiry,
-                              List<String> allowedTypes, Path directory) {
+                              List<String> allowedTypes, Path directory, ObjectStore objectStore) {
         /** What the node accepts unless configured otherwise: no executables, no unknown binaries. */
         public static final List<String> DEFAULT_TYPES = List.of("image/jpeg", "image/png", "image/gif", "image/webp",
                 "application/pdf", "application/zip", "application/gzip", "application/x-7z-compressed", "text/plain",
@@ -639,9 +641,14 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
             allowedTypes = List.copyOf(allowedTypes);
         }
 
+        public Attachments(boolean enabled, long maxBytes, long quotaBytes, int perMessage, Duration unsentExpiry,
+                           List<String> allowedTypes, Path directory) {
+            this(enabled, maxBytes, quotaBytes, perMessage, unsentExpiry, allowedTypes, directory, null);
+        }
+
         public static Attachments defaults() {
             return new Attachments(true, 25L * 1024 * 1024, 1024L * 1024 * 1024, 10, Duration.ofHours(24),
-                    DEFAULT_TYPES, null);
+                    DEFAULT_TYPES, null, null);
         }
 
         /** Where the bytes live: {@code directory}, or {@code attachments} under the data directory. */
@@ -650,19 +657,53 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
         }
 
         public Attachments withLimits(long max, long quota) {
-            return new Attachments(enabled, max, quota, perMessage, unsentExpiry, allowedTypes, directory);
+            return new Attachments(enabled, max, quota, perMessage, unsentExpiry, allowedTypes, directory, objectStore);
         }
 
         public Attachments withUnsentExpiry(Duration expiry) {
-            return new Attachments(enabled, maxBytes, quotaBytes, perMessage, expiry, allowedTypes, directory);
+            return new Attachments(enabled, maxBytes, quotaBytes, perMessage, expiry, allowedTypes, directory, objectStore);
         }
 
         public Attachments withDirectory(Path dir) {
-            return new Attachments(enabled, maxBytes, quotaBytes, perMessage, unsentExpiry, allowedTypes, dir);
+            return new Attachments(enabled, maxBytes, quotaBytes, perMessage, unsentExpiry, allowedTypes, dir, objectStore);
         }
 
         public Attachments withAllowedTypes(List<String> types) {
-            return new Attachments(enabled, maxBytes, quotaBytes, perMessage, unsentExpiry, types, directory);
+            return new Attachments(enabled, maxBytes, quotaBytes, perMessage, unsentExpiry, types, directory, objectStore);
+        }
+
+        /** The bytes in {@code store} instead of the directory (null: back in the directory). */
+        public Attachments withObjectStore(ObjectStore store) {
+            return new Attachments(enabled, maxBytes, quotaBytes, perMessage, unsentExpiry, allowedTypes, directory, store);
+        }
+    }
+
+    /**
+     * An S3-compatible object store for attachments' bytes ({@code attachments.store: s3}): the
+     * service's endpoint (null: AWS S3 in {@code region}), the bucket (which must exist), the
+     * region, the access key pair (both null: the AWS SDK's default credentials, from its
+     * environment variables, profile file or instance role), and whether buckets are addressed
+     * in the path ({@code http://host/bucket/key}, as most self-hosted stores want) rather than the
+     * host name.
+     */
+    public record ObjectStore(String endpoint, String bucket, String region, String accessKey, String secretKey,
+                              boolean pathStyle) {
+        public ObjectStore {
+            require(bucket != null && !bucket.isBlank(), "attachments.s3Bucket", "must be set when attachments.store is s3");
+            require(bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"), "attachments.s3Bucket",
+                    "must be a bucket name (3 to 63 lower-case letters, digits, dots and dashes)");
+            require(region != null && !region.isBlank(), "attachments.s3Region", "must not be empty");
+            require(endpoint == null || endpoint.matches("https?://[^/?#\\s]+/?"), "attachments.s3Endpoint",
+                    "must be an http:// or https:// URL with no path, like https://s3.example.com:9000");
+            require((accessKey == null) == (secretKey == null), "attachments.s3AccessKey",
+                    "give both attachments.s3AccessKey and attachments.s3SecretKey, or neither");
+        }
+
+        /** The store's settings without the secret key (a record would print it). */
+        @Override
+        public String toString() {
+            return "ObjectStore[endpoint=" + endpoint + ", bucket=" + bucket + ", region=" + region + ", accessKey="
+                    + accessKey + ", secretKey=" + (secretKey == null ? null : "(hidden)") + ", pathStyle=" + pathStyle + "]";
         }
     }
 

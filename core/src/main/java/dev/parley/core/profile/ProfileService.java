@@ -167,8 +167,9 @@ public final class ProfileService {
             wait = bucket.tryTake(now);
         }
         if (wait > 0) {
+            // With when to retry, as every 429 that knows it (docs/protocol.md: Retry-After, retryAfterMs).
             throw new ChatException(ChatException.Refusal.RATE_LIMITED, "profile changed too often; try again in "
-                    + Math.max(1, wait / 1_000_000_000L) + " s");
+                    + Math.max(1, wait / 1_000_000_000L) + " s", java.time.Duration.ofNanos(wait));
         }
     }
 }

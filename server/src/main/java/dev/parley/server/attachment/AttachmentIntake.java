@@ -113,7 +113,12 @@ public final class AttachmentIntake {
                     thumb == null ? 0 : thumb.width(), thumb == null ? 0 : thumb.height(), clock.millis());
             bytes.lock();
             try {
-                blobs.put(sha, stored);
+                try {
+                    blobs.put(sha, stored);
+                } catch (BlobStoreFailing e) {
+                    log.warn("storing an upload failed: {}", e.getMessage());
+                    throw new ChatException(Refusal.UNAVAILABLE, "the attachment store is not available; retry later");
+                }
                 try {
                     return service.save(a, thumb == null ? null : thumb.jpeg());
                 } catch (RuntimeException e) {

@@ -3,7 +3,6 @@ package dev.parley.server.attachment;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -43,12 +42,7 @@ public final class DirectoryBlobStore implements BlobStore {
      */
     public static DirectoryBlobStore open(Path root, String node) throws IOException {
         DirectoryBlobStore store = new DirectoryBlobStore(root, node);
-        Files.createDirectories(store.incoming);
-        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(store.incoming)) {
-            for (Path p : leftovers) {
-                Files.deleteIfExists(p);
-            }
-        }
+        IncomingFiles.emptied(store.incoming);
         return store;
     }
 

@@ -57,7 +57,8 @@ public final class ConfigLoader {
                     "reportsPerDay"},
             "messages", new String[]{"editWindow"},
             "attachments", new String[]{"enabled", "maxBytes", "quotaBytes", "perMessage", "unsentExpiry",
-                    "allowedTypes", "directory"},
+                    "allowedTypes", "directory", "store", "s3Endpoint", "s3Bucket", "s3Region", "s3AccessKey",
+                    "s3SecretKey", "s3PathStyle"},
             "pull", new String[]{"maxWait", "maxPageEntries", "maxWaitingPerUser", "maxWaitingPerAddress"});
 
     private ConfigLoader() {
@@ -214,7 +215,30 @@ public final class ConfigLoader {
                 s.size("attachments.maxBytes", d.maxBytes()), s.size("attachments.quotaBytes", d.quotaBytes()),
                 s.integer("attachments.perMessage", d.perMessage()),
                 s.duration("attachments.unsentExpiry", d.unsentExpiry()),
-                s.list("attachments.allowedTypes", d.allowedTypes()), s.path("attachments.directory", d.directory()));
+                s.list("attachments.allowedTypes", d.allowedTypes()), s.path("attachments.directory", d.directory()),
+                objectStore(s));
+    }
+
+    /** The object store of {@code attachments.store: s3}; null for {@code local} (the directory). */
+    private static ServerConfig.ObjectStore objectStore(Settings s) {
+        String store = s.string("attachments.store", "local");
+        switch (store) {
+            case "local":
+                for (String key : new String[]{"s3Endpoint", "s3Bucket", "s3AccessKey", "s3SecretKey"}) {
+                    if (s.has("attachments." + key)) {
+                        throw new IllegalArgumentException("attachments." + key + ": set, but attachments.store is local;"
+                                + " set attachments.store: s3 to keep the bytes in the object store");
+                    }
+                }
+                return null;
+            case "s3":
+                return new ServerConfig.ObjectStore(s.string("attachments.s3Endpoint", null),
+                        s.string("attachments.s3Bucket", null), s.string("attachments.s3Region", "us-east-1"),
+                        s.string("attachments.s3AccessKey", null), s.string("attachments.s3SecretKey", null),
+                        s.bool("attachments.s3PathStyle", false));
+            default:
+                throw new IllegalArgumentException("attachments.store: must be local or s3, not '" + store + "'");
+        }
     }
 
     private interface Parse<T> {

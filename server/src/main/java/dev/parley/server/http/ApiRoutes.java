@@ -148,6 +148,7 @@ public final class ApiRoutes {
         }));
         r.get("/v1/users/:username").handler(ctx -> respond.authed(ctx, 200, caller ->
                 Views.account(s.accounts().accountByUsername(ctx.pathParam("username")))));
+        OpenApiDocument.mount(r);
 
         conversations.mount(r);
         if (s.push() != null) {

@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * and an image's thumbnail. Mounted before the API's JSON body handler: the upload's body is the file.
  */
 final class AttachmentRoutes {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AttachmentRoutes.class);
     static final String UPLOAD = "/v1/attachments";
     /** What a refused upload's body is read and dropped up to, at least (see discardBody). */
     static final long DISCARD_AT_LEAST = 1024 * 1024;
@@ -273,38 +274,106 @@ final class AttachmentRoutes {
 
     // Downloads.
 
-    private record Download(Attachment attachment, Path file) {
+    /**
+     * What a download sends: the attachment, and its bytes as a local file (sent by the event
+     * loop without copying) or, from a remote store, as a stream already opened for {@code range}
+     * (null: the whole file; no stream for a 304).
+     */
+    private record Download(Attachment attachment, Path file, long[] range, boolean notModified,
+                            java.io.InputStream stream) {
     }
 
     private void content(RoutingContext ctx) {
         String token = token(ctx);
+        String match = ctx.request().getHeader("If-None-Match");
+        String rangeHeader = ctx.request().getHeader("Range");
         Blocking.run(ctx.vertx().getOrCreateContext(), () -> {
             Caller caller = authenticate(token);
             Attachment a = intake.service().readable(caller, Requests.pathId(ctx, "attachmentId"));
-            Path file = intake.blobs().file(a.sha256()).orElseThrow(() -> ChatException.notFound("attachment"));
-            return new Download(a, file);
+            long[] range = range(rangeHeader, a.size());
+            boolean notModified = match != null && (match.strip().equals("*") || match.contains(etag(a)));
+            Path file = intake.blobs().file(a.sha256()).orElse(null);
+            java.io.InputStream stream = null;
+            try {
+                if (file == null && !notModified) {
+                    stream = range == null ? intake.blobs().open(a.sha256(), 0, a.size())
+                            : intake.blobs().open(a.sha256(), range[0], range[1] - range[0] + 1);
+                } else if (file == null && !intake.blobs().contains(a.sha256())) {
+                    throw ChatException.notFound("attachment");
+                }
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw ChatException.notFound("attachment");
+            } catch (dev.parley.server.attachment.BlobStoreFailing e) {
+                log.warn("fetching an attachment failed: {}", e.getMessage());
+                throw new ChatException(ChatException.Refusal.UNAVAILABLE,
+                        "the attachment store is not available; retry later");
+            }
+            return new Download(a, file, range, notModified, stream);
         }).onComplete(ar -> {
             if (ar.failed()) {
                 respond.fail(ctx, ar.cause());
                 return;
             }
-            Attachment a = ar.result().attachment();
+            Download d = ar.result();
+            Attachment a = d.attachment();
             HttpServerResponse res = ctx.response();
-            String etag = "\"" + a.sha256() + "\"";
-            safeHeaders(res, a).putHeader("ETag", etag).putHeader("Accept-Ranges", "bytes");
-            String match = ctx.request().getHeader("If-None-Match");
-            if (match != null && (match.strip().equals("*") || match.contains(etag))) {
+            safeHeaders(res, a).putHeader("ETag", etag(a)).putHeader("Accept-Ranges", "bytes");
+            if (d.notModified()) {
                 res.setStatusCode(304).end();
                 return;
             }
-            long[] range = range(ctx.request().getHeader("Range"), a.size());
-            if (range == null) {
-                res.sendFile(ar.result().file().toString());
-                return;
+            long[] range = d.range();
+            if (range != null) {
+                res.setStatusCode(206).putHeader("Content-Range", "bytes " + range[0] + "-" + range[1] + "/" + a.size());
             }
-            long length = range[1] - range[0] + 1;
-            res.setStatusCode(206).putHeader("Content-Range", "bytes " + range[0] + "-" + range[1] + "/" + a.size())
-                    .sendFile(ar.result().file().toString(), range[0], length);
+            if (d.stream() != null) {
+                long length = range == null ? a.size() : range[1] - range[0] + 1;
+                stream(ctx, d.stream(), length);
+            } else if (range == null) {
+                res.sendFile(d.file().toString());
+            } else {
+                res.sendFile(d.file().toString(), range[0], range[1] - range[0] + 1);
+            }
+        });
+    }
+
+    private static String etag(Attachment a) {
+        return "\"" + a.sha256() + "\"";
+    }
+
+    /**
+     * Sends {@code length} bytes of {@code in} (a remote store's object) as the body, on a virtual
+     * thread, one chunk written at a time: a chunk is read only once the client has taken the one
+     * before, so a slow client holds one chunk, not the file. A store that fails or ends early
+     * closes the connection, so the client sees the body cut short (its length was declared), not a
+     * whole file.
+     */
+    private static void stream(RoutingContext ctx, java.io.InputStream in, long length) {
+        HttpServerResponse res = ctx.response();
+        res.putHeader("Content-Length", Long.toString(length));
+        Blocking.executor().execute(() -> {
+            long sent = 0;
+            try (in) {
+                byte[] chunk = new byte[64 * 1024];
+                while (sent < length) {
+                    int n = in.read(chunk, 0, (int) Math.min(chunk.length, length - sent));
+                    if (n < 0) {
+                        break;
+                    }
+                    res.write(Buffer.buffer(n).appendBytes(chunk, 0, n)).toCompletionStage().toCompletableFuture().join();
+                    sent += n;
+                }
+            } catch (java.util.concurrent.CompletionException e) {
+                // The client went away (or stopped reading until the idle timeout): nothing to report.
+                log.debug("attachment download ended by the client after {} of {} bytes", sent, length);
+            } catch (java.io.IOException | RuntimeException e) {
+                log.warn("attachment download cut off after {} of {} bytes: {}", sent, length, e.toString());
+            }
+            if (sent == length) {
+                res.end();
+            } else {
+                ctx.request().connection().close();
+            }
         });
     }
 

@@ -80,6 +80,29 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anObjectStoreForAttachmentsIsReadWithItsSecretFromTheEnvironmentAndChecked(@TempDir Path dir) throws IOException {
+        assertThat(ServerConfig.defaults().attachments().objectStore()).as("local by default").isNull();
+        ServerConfig c = ConfigLoader.load(write(dir, "attachments:\n  store: s3\n  s3Endpoint: http://127.0.0.1:9000\n"
+                + "  s3Bucket: parley-files\n  s3AccessKey: parley\n  s3SecretKey: ${env:S3_SECRET}\n  s3PathStyle: true\n"),
+                Map.of("S3_SECRET", "very-secret"));
+        ServerConfig.ObjectStore s3 = c.attachments().objectStore();
+        assertThat(s3).isEqualTo(new ServerConfig.ObjectStore("http://127.0.0.1:9000", "parley-files", "us-east-1",
+                "parley", "very-secret", true));
+        assertThat(s3.toString()).doesNotContain("very-secret");
+        assertThat(ConfigLoader.load(null, Map.of("PARLEY_ATTACHMENTS_STORE", "s3", "PARLEY_ATTACHMENTS_S3_BUCKET",
+                "from-env", "PARLEY_ATTACHMENTS_S3_REGION", "eu-west-3")).attachments().objectStore())
+                .isEqualTo(new ServerConfig.ObjectStore(null, "from-env", "eu-west-3", null, null, false));
+        assertFails(dir, "attachments:\n  store: s3\n", "attachments.s3Bucket");
+        assertFails(dir, "attachments:\n  store: s3\n  s3Bucket: Not_A_Bucket\n", "attachments.s3Bucket");
+        assertFails(dir, "attachments:\n  store: s3\n  s3Bucket: b-1\n  s3Endpoint: minio:9000\n",
+                "attachments.s3Endpoint");
+        assertFails(dir, "attachments:\n  store: s3\n  s3Bucket: b-1\n  s3AccessKey: only-half\n",
+                "attachments.s3AccessKey");
+        assertFails(dir, "attachments:\n  s3Bucket: b-1\n", "attachments.s3Bucket: set, but attachments.store is local");
+        assertFails(dir, "attachments:\n  store: nfs\n", "attachments.store: must be local or s3");
+    }
+
+    @Test
     void theEditWindowIsFifteenMinutesUnlessSetAndZeroTurnsEditingOff(@TempDir Path dir) throws IOException {
         assertThat(ServerConfig.defaults().messages().editWindow()).isEqualTo(Duration.ofMinutes(15));
         assertThat(ConfigLoader.load(write(dir, "messages:\n  editWindow: 1h\n"), Map.of()).messages().editWindow())

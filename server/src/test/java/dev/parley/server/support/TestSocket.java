@@ -42,6 +42,8 @@ public final class TestSocket implements AutoCloseable {
     private final List<ServerFrame> received = new ArrayList<>();
     private final LinkedList<ServerFrame> pending = new LinkedList<>();
     private final List<String> undecodable = new ArrayList<>();
+    private final List<String> texts = new ArrayList<>();
+    private final List<String> sentTexts = new ArrayList<>();
     private final CompletableFuture<Closed> closed = new CompletableFuture<>();
     private final Object sendLock = new Object();
     private volatile boolean reading = true;
@@ -73,6 +75,9 @@ public final class TestSocket implements AutoCloseable {
     /** Sends any text as one WebSocket text message. */
     public void sendText(String text) {
         synchronized (sendLock) {
+            synchronized (lock) {
+                sentTexts.add(text);
+            }
             join(ws.sendText(text, true));
         }
     }
@@ -212,6 +217,20 @@ public final class TestSocket implements AutoCloseable {
         }
     }
 
+    /** Every text message the node sent, as it came, in arrival order. */
+    public List<String> texts() {
+        synchronized (lock) {
+            return List.copyOf(texts);
+        }
+    }
+
+    /** Every text message sent on this socket, in order. */
+    public List<String> sentTexts() {
+        synchronized (lock) {
+            return List.copyOf(sentTexts);
+        }
+    }
+
     /** Text messages the node sent that {@link FrameCodec#decodeServer} could not read. */
     public List<String> undecodable() {
         synchronized (lock) {
@@ -313,6 +332,7 @@ public final class TestSocket implements AutoCloseable {
                 String whole = text.toString();
                 text.setLength(0);
                 synchronized (lock) {
+                    texts.add(whole);
                     try {
                         ServerFrame f = FrameCodec.decodeServer(whole);
                         received.add(f);
