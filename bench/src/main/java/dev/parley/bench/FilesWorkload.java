@@ -72,7 +72,7 @@ final class FilesWorkload extends WorkloadCommand {
     int concurrent = 20;
 
     @Option(names = "--sample-interval", description = "Heap sample interval in ms (default: ${DEFAULT-VALUE}).")
-    int sampleInterval = 50;
+    int sampleInterval = 100;
 
     private HttpClient http;
     private URI base;
@@ -173,7 +173,7 @@ final class FilesWorkload extends WorkloadCommand {
             long wall;
             HeapSampler heap = new HeapSampler(node, sampleInterval, 600_000);
             try {
-                Thread.sleep(Math.max(200, sampleInterval * 4L));
+                Thread.sleep(Math.max(500, sampleInterval * 4L));
                 for (int i = 0; i < concurrent; i++) {
                     User u = users.get(1 + i);
                     Path p = many.get(i).path();
@@ -189,7 +189,7 @@ final class FilesWorkload extends WorkloadCommand {
                     f.get();
                 }
                 wall = System.nanoTime() - t0;
-                Thread.sleep(Math.max(200, sampleInterval * 4L));
+                Thread.sleep(Math.max(500, sampleInterval * 4L));
             } finally {
                 heap.close();
             }
@@ -220,12 +220,13 @@ final class FilesWorkload extends WorkloadCommand {
                     .row("upload / write + fsync", String.format(Locale.ROOT, "%.2f", median(ups) / median(diskWrites)), "")
                     .row(concurrent + " uploads at once", String.format(Locale.ROOT, "%.2f s, %.1f MiB/s in all",
                             wall / 1e9, manyMiB / (wall / 1e9)), "")
-                    .row("  node heap idle (after full GC)", Report.bytes(idleHeap), "")
-                    .row("  node heap peak while uploading", Report.bytes(heap.peakUsed()) + " (old generation "
-                            + Report.bytes(heap.peakOld()) + ", " + heap.youngCollections() + " young GCs; " + heap.source()
-                            + ", " + heap.samples().size() + " samples)", "flat: far below " + Report.bytes(
-                            (long) (manyMiB * 1024 * 1024)) + " in flight")
-                    .row("  node heap after (after full GC)", Report.bytes(afterHeap), "")
+                    .row("  node heap before / after (after a full GC)", Report.bytes(idleHeap) + " / "
+                            + Report.bytes(afterHeap), "the same: nothing kept")
+                    .row("  node old generation, peak while uploading", Report.bytes(heap.peakOld()),
+                            "flat: far below the " + Report.bytes((long) (manyMiB * 1024 * 1024)) + " in flight")
+                    .row("  node heap in use, peak (garbage included)", Report.bytes(heap.peakUsed()) + " ("
+                            + heap.youngCollections() + " young GCs; " + heap.source() + ", " + heap.samples().size()
+                            + " samples)", "")
                     .row("  node rss idle / peak", Report.bytes(idleRss) + " / " + Report.bytes(heap.peakRss()), "")
                     .row("correctness", passed ? "PASS" : "FAIL", "every SHA-256 equal to the upload's")
                     .row("  wrong transfers (rounds + baselines / at once)", wrong + " / " + wrongMany, "0 / 0");

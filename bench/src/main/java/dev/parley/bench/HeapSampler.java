@@ -3,33 +3,43 @@ package dev.parley.bench;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Samples a node's heap while something runs, without collecting it: {@code jstat -gc PID
- * INTERVAL COUNT} on the node's process (it reads the JVM's shared performance counters, so the
- * node does no work for it), or, when jstat cannot reach the node, its {@code /metrics} every
- * 200 ms. Each sample is the heap in use (young, survivor and old together) and the old
- * generation alone: what a young collection leaves behind shows in the latter.
+ * Samples a node's heap while something runs, without collecting it: the node's {@code /metrics}
+ * (its JVM memory pools as Micrometer reads them, live) every interval, or, when the node has no
+ * metrics, {@code jcmd PID GC.heap_info} (slower: a sample takes a few hundred ms). Each sample is
+ * the heap in use (young, survivor and old together) and the old generation alone, whose growth is
+ * what young collections leave behind. (Not jstat: with ParallelGC its eden figure only moves at
+ * collections, so it showed an empty young generation throughout.)
  */
 final class HeapSampler implements AutoCloseable {
     record Sample(long atMillis, long usedBytes, long oldBytes, long rssBytes) {
     }
 
+    private static final Pattern POOL = Pattern.compile(
+            "^jvm_memory_used_bytes\\{[^}]*area=\"heap\"[^}]*}\\s+([0-9.eE+-]+)", Pattern.MULTILINE);
+    private static final Pattern OLD_POOL = Pattern.compile(
+            "^jvm_memory_used_bytes\\{[^}]*area=\"heap\"[^}]*id=\"[^\"]*(?:Old|Tenured)[^\"]*\"[^}]*}\\s+([0-9.eE+-]+)",
+            Pattern.MULTILINE);
+    private static final Pattern MINOR_GCS = Pattern.compile(
+            "^jvm_gc_pause_seconds_count\\{[^}]*action=\"end of minor GC\"[^}]*}\\s+([0-9.eE+-]+)", Pattern.MULTILINE);
+
     private final Node node;
     private final long start = System.nanoTime();
     private final List<Sample> samples = new ArrayList<>();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
     private final Thread reader;
-    private Process jstat;
     private volatile boolean stopped;
     private long youngCollectionsAtStart = -1;
     private long youngCollections = -1;
@@ -38,76 +48,86 @@ final class HeapSampler implements AutoCloseable {
     /** Starts sampling every {@code intervalMillis}, for at most {@code maxMillis}. */
     HeapSampler(Node node, int intervalMillis, long maxMillis) {
         this.node = node;
-        Path jstatBin = Path.of(System.getProperty("java.home"), "bin", "jstat");
-        if (node.pid() > 0 && Files.isExecutable(jstatBin)) {
-            try {
-                jstat = new ProcessBuilder(jstatBin.toString(), "-gc", Long.toString(node.pid()),
-                        Integer.toString(intervalMillis), Long.toString(Math.max(1, maxMillis / intervalMillis)))
-                        .redirectErrorStream(true).start();
-                source = "jstat";
-            } catch (IOException e) {
-                jstat = null;
-            }
-        }
-        reader = jstat != null ? Thread.ofPlatform().daemon().name("heap-sampler").start(this::readJstat)
-                : Thread.ofVirtual().name("heap-sampler").start(() -> pollMetrics(maxMillis));
+        reader = Thread.ofVirtual().name("heap-sampler").start(() -> poll(intervalMillis, maxMillis));
     }
 
-    private void readJstat() {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(jstat.getInputStream(), StandardCharsets.UTF_8))) {
-            List<String> header = null;
-            String line;
-            while ((line = in.readLine()) != null) {
-                String[] f = line.trim().split("\\s+");
-                if (f.length == 0 || f[0].isEmpty()) {
-                    continue;
-                }
-                if (header == null || f[0].equals("S0C")) {
-                    header = Arrays.asList(f);
-                    continue;
-                }
-                try {
-                    double used = kib(f, header, "S0U") + kib(f, header, "S1U") + kib(f, header, "EU")
-                            + kib(f, header, "OU");
-                    long old = (long) (kib(f, header, "OU") * 1024);
-                    long ygc = (long) kib(f, header, "YGC");
-                    synchronized (this) {
-                        if (youngCollectionsAtStart < 0) {
-                            youngCollectionsAtStart = ygc;
-                        }
-                        youngCollections = ygc;
-                        samples.add(new Sample(elapsedMillis(), (long) (used * 1024), old, node.rss()));
-                    }
-                } catch (RuntimeException e) {
-                    // a line that is not a sample (jstat's own message when the node went away)
-                }
-            }
-        } catch (IOException e) {
-            // the sampler was stopped
-        }
-    }
-
-    private static double kib(String[] f, List<String> header, String column) {
-        int i = header.indexOf(column);
-        return i < 0 || i >= f.length ? 0 : Double.parseDouble(f[i]);
-    }
-
-    private void pollMetrics(long maxMillis) {
+    private void poll(int intervalMillis, long maxMillis) {
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMillis);
+        boolean metrics = true;
         while (!stopped && System.nanoTime() < end) {
-            long used = node.heapUsed(false);
-            if (used >= 0) {
-                synchronized (this) {
-                    source = "metrics";
-                    samples.add(new Sample(elapsedMillis(), used, -1, node.rss()));
-                }
+            long next = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(intervalMillis);
+            if (metrics) {
+                metrics = fromMetrics();
             }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
+            if (!metrics && !fromJcmd()) {
                 return;
             }
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                try {
+                    Thread.sleep(Duration.ofNanos(wait));
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
         }
+    }
+
+    private boolean fromMetrics() {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(node.http().resolve("/metrics"))
+                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                return false;
+            }
+            long used = sum(POOL, r.body());
+            if (used < 0) {
+                return false;
+            }
+            // Micrometer shows a collection's series only once one happened: none yet is 0.
+            long minor = Math.max(0, sum(MINOR_GCS, r.body()));
+            add("metrics", used, sum(OLD_POOL, r.body()), minor);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private boolean fromJcmd() {
+        if (node.pid() <= 0) {
+            return false;
+        }
+        long used = node.heapUsed(false);
+        if (used < 0) {
+            return false;
+        }
+        add("jcmd", used, -1, -1);
+        return true;
+    }
+
+    private synchronized void add(String from, long used, long old, long minorCollections) {
+        source = from;
+        if (minorCollections >= 0) {
+            if (youngCollectionsAtStart < 0) {
+                youngCollectionsAtStart = minorCollections;
+            }
+            youngCollections = minorCollections;
+        }
+        samples.add(new Sample(elapsedMillis(), used, old, node.rss()));
+    }
+
+    private static long sum(Pattern p, String text) {
+        Matcher m = p.matcher(text);
+        double sum = 0;
+        boolean any = false;
+        while (m.find()) {
+            sum += Double.parseDouble(m.group(1));
+            any = true;
+        }
+        return any ? (long) sum : -1;
     }
 
     private long elapsedMillis() {
@@ -130,7 +150,7 @@ final class HeapSampler implements AutoCloseable {
         return samples.stream().mapToLong(Sample::rssBytes).max().orElse(-1);
     }
 
-    /** Young collections while sampling (jstat only; -1 otherwise). */
+    /** Young collections while sampling (from the metrics only; -1 otherwise). */
     synchronized long youngCollections() {
         return youngCollectionsAtStart < 0 ? -1 : youngCollections - youngCollectionsAtStart;
     }
@@ -151,22 +171,12 @@ final class HeapSampler implements AutoCloseable {
     @Override
     public void close() {
         stopped = true;
-        if (jstat != null) {
-            jstat.destroy();
-            try {
-                if (!jstat.waitFor(5, TimeUnit.SECONDS)) {
-                    jstat.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        } else {
-            reader.interrupt();
-        }
+        reader.interrupt();
         try {
-            reader.join(5000);
+            reader.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        http.close();
     }
 }

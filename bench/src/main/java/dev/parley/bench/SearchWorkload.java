@@ -26,8 +26,10 @@ import java.util.stream.Stream;
 /**
  * {@code parley bench search}: fills a node with {@code --messages} text messages through the real
  * protocol (users on a ring in direct conversations, as {@code latency} has them, sending chat-like
- * text, {@link ChatText}, at {@code --fill-rate}; each user writes most into a few of its
- * conversations), then times {@code GET /v1/search} as several users, one query at a time, by
+ * text, {@link ChatText}, at {@code --fill-rate} in chunks of {@code --fill-chunk} each answered before
+ * the next; each user writes most into a few of its
+ * conversations), then times {@code GET /v1/search} as several users, one query at a time, kind after
+ * kind (each within {@code --kind-budget}), by
  * kind of query: a common word, a mid-frequency word, a rare word, a short prefix, two words, and
  * a word within one conversation.
  *
@@ -56,16 +58,29 @@ final class SearchWorkload extends WorkloadCommand {
     int neighbours = 4;
 
     @Option(names = "--fill-rate", description = "Messages per second while filling (default: ${DEFAULT-VALUE}).")
-    double fillRate = 6000;
+    double fillRate = 5000;
+
+    @Option(names = "--fill-chunk", description = "Messages sent at --fill-rate before waiting for all to be"
+            + " answered, while filling (default: ${DEFAULT-VALUE}).")
+    long fillChunk = 10_000;
 
     @Option(names = "--searchers", description = "Users who search (default: ${DEFAULT-VALUE}).")
     int searchers = 10;
 
-    @Option(names = "--queries", description = "Timed queries of each kind (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--queries", description = "Timed queries of each kind, at most (default: ${DEFAULT-VALUE}).")
     int queries = 300;
 
-    @Option(names = "--warmup-queries", description = "Untimed queries first (default: ${DEFAULT-VALUE}).")
-    int warmupQueries = 100;
+    @Option(names = "--warmup-queries", description = "Untimed queries first, of rare words and within one"
+            + " conversation (default: ${DEFAULT-VALUE}).")
+    int warmupQueries = 20;
+
+    @Option(names = "--kind-budget", converter = DurationConverter.class, description = "Time for the queries of"
+            + " one kind: fewer than --queries are asked when they take longer (default: 2m).")
+    Duration kindBudget = Duration.ofMinutes(2);
+
+    @Option(names = "--query-timeout", converter = DurationConverter.class, description = "How long one query may"
+            + " take before it counts as refused (default: 10m).")
+    Duration queryTimeout = Duration.ofMinutes(10);
 
     @Option(names = "--limit", description = "Hits per page asked for (default: ${DEFAULT-VALUE}).")
     int limit = 20;
@@ -80,8 +95,9 @@ final class SearchWorkload extends WorkloadCommand {
     @Override
     JsonObject parameters() {
         return new JsonObject().put("messages", messages).put("users", users).put("neighbours", neighbours)
-                .put("fillRate", fillRate).put("searchers", searchers).put("queries", queries)
-                .put("warmupQueries", warmupQueries).put("limit", limit);
+                .put("fillRate", fillRate).put("fillChunk", fillChunk).put("searchers", searchers).put("queries", queries)
+                .put("warmupQueries", warmupQueries).put("limit", limit)
+                .put("kindBudgetSeconds", kindBudget.toSeconds()).put("queryTimeoutSeconds", queryTimeout.toSeconds());
     }
 
     /** A user who searches: its account, token, and the conversations it is a member of. */
@@ -160,9 +176,15 @@ final class SearchWorkload extends WorkloadCommand {
             long t0 = System.nanoTime();
             boolean drained;
             try (Progress progress = new Progress(stats, out, ProcStats.self(), node::pid, () -> phase[0])) {
-                s.traffic.runCount(fillRate, messages);
+                // In chunks, each answered before the next: open-loop sending at more than a
+                // starved node takes would grow its write queue until it refuses sends.
+                drained = true;
+                for (long left = messages; left > 0 && drained; left -= Math.min(fillChunk, left)) {
+                    s.traffic.runCount(fillRate, Math.min(fillChunk, left));
+                    drained = Traffic.drain(fleet, Duration.ofMillis(100), Duration.ofSeconds(120));
+                }
                 phase[0] = "drain";
-                drained = Traffic.drain(fleet, Duration.ofMillis(500), Duration.ofSeconds(60));
+                drained = drained && Traffic.drain(fleet, Duration.ofMillis(500), Duration.ofSeconds(60));
             }
             double secs = (System.nanoTime() - t0) / 1e9;
             nodeCpu.stop();
@@ -246,70 +268,47 @@ final class SearchWorkload extends WorkloadCommand {
         }
         SplittableRandom random = new SplittableRandom(42);
         int vocab = ChatText.WORDS.size();
-        List<Query> plan = new ArrayList<>();
-        for (Kind kind : Kind.values()) {
-            for (int i = 0; i < queries; i++) {
-                plan.add(query(kind, who.get(random.nextInt(who.size())), who, probes, random, vocab));
-            }
-        }
-        Collections.shuffle(plan, new java.util.Random(7));
-        List<Query> warm = new ArrayList<>();
-        for (int i = 0; i < warmupQueries; i++) {
-            warm.add(query(Kind.values()[random.nextInt(Kind.values().length - 1)], who.get(random.nextInt(who.size())),
-                    who, probes, random, vocab));
-        }
-
         Map<Kind, Histogram> latency = new LinkedHashMap<>();
         Map<Kind, long[]> hits = new LinkedHashMap<>(); // hits, empty answers, full pages
         for (Kind k : Kind.values()) {
             latency.put(k, new Histogram(Stats.HIGHEST_MICROS, 3));
             hits.put(k, new long[3]);
         }
-        long wrong = 0;
-        long errors = 0;
+        long[] wrongAndRefused = new long[2];
         List<String> samples = new ArrayList<>();
-        ProcStats.CpuMeter nodeCpu = new ProcStats.CpuMeter(node.pid());
-        long t0 = 0;
-        for (int i = 0; i < warm.size() + plan.size(); i++) {
-            boolean timed = i >= warm.size();
-            if (i == warm.size()) {
-                nodeCpu.start();
-                t0 = System.nanoTime();
-            }
-            Query q = timed ? plan.get(i - warm.size()) : warm.get(i);
-            String path = "/v1/search?limit=" + limit + "&q=" + URLEncoder.encode(q.q(), StandardCharsets.UTF_8)
-                    + (q.conversationId() == null ? "" : "&conversationId=" + q.conversationId());
-            long s = System.nanoTime();
-            JsonObject answer;
-            try {
-                answer = rest.get(path, q.searcher().token());
-            } catch (Rest.RestException e) {
-                errors++;
-                if (samples.size() < 10) {
-                    samples.add(q.kind().label + " '" + q.q() + "': " + e.getMessage());
-                }
-                continue;
-            }
-            long micros = (System.nanoTime() - s) / 1000;
-            String problem = check(q, answer.getJsonArray("hits"));
-            if (problem != null) {
-                wrong++;
-                if (samples.size() < 10) {
-                    samples.add(q.kind().label + " '" + q.q() + "' by " + q.searcher().username() + ": " + problem);
-                }
-            }
-            if (timed) {
-                latency.get(q.kind()).recordValue(Math.min(micros, Stats.HIGHEST_MICROS));
-                int n = answer.getJsonArray("hits").size();
-                long[] h = hits.get(q.kind());
-                h[0] += n;
-                h[1] += n == 0 ? 1 : 0;
-                h[2] += n == limit ? 1 : 0;
-                if ((i - warm.size() + 1) % 500 == 0) {
-                    log("searched %,d of %,d", i - warm.size() + 1, plan.size());
-                }
-            }
+        for (int i = 0; i < warmupQueries; i++) {
+            Kind k = i % 2 == 0 ? Kind.RARE : Kind.IN_CONVERSATION;
+            ask(rest, query(k, who.get(random.nextInt(who.size())), who, probes, random, vocab), wrongAndRefused, samples);
         }
+        ProcStats.CpuMeter nodeCpu = new ProcStats.CpuMeter(node.pid()).start();
+        long t0 = System.nanoTime();
+        long asked = 0;
+        // Kind after kind, the cheap ones first, each within its time budget: on a large node a
+        // query for a very common word may take far longer than the others.
+        for (Kind k : List.of(Kind.PROBE, Kind.RARE, Kind.IN_CONVERSATION, Kind.PREFIX, Kind.WORD, Kind.TWO_WORDS,
+                Kind.COMMON)) {
+            long kindEnd = System.nanoTime() + kindBudget.toNanos();
+            Histogram h = latency.get(k);
+            for (int i = 0; i < queries && System.nanoTime() < kindEnd; i++) {
+                Query q = query(k, who.get(random.nextInt(who.size())), who, probes, random, vocab);
+                long s = System.nanoTime();
+                JsonArray found = ask(rest, q, wrongAndRefused, samples);
+                long micros = (System.nanoTime() - s) / 1000;
+                asked++;
+                if (found == null) {
+                    continue;
+                }
+                h.recordValue(Math.min(micros, Stats.HIGHEST_MICROS));
+                long[] c = hits.get(k);
+                c[0] += found.size();
+                c[1] += found.isEmpty() ? 1 : 0;
+                c[2] += found.size() == limit ? 1 : 0;
+            }
+            log("%s: %,d queries, %s, %.1f hits a page", k.label, h.getTotalCount(), Report.fiveNumbers(h),
+                    h.getTotalCount() == 0 ? 0.0 : (double) hits.get(k)[0] / h.getTotalCount());
+        }
+        long wrong = wrongAndRefused[0];
+        long errors = wrongAndRefused[1];
         double secs = (System.nanoTime() - t0) / 1e9;
         nodeCpu.stop();
         samples.forEach(this::log);
@@ -317,9 +316,11 @@ final class SearchWorkload extends WorkloadCommand {
         boolean passed = wrong == 0 && errors == 0;
         report.row("messages stored", String.format(Locale.ROOT, "%,d (+%,d probes) over %,d conversations of %,d users",
                         manifest.getLong("stored"), probes.size(), (long) users * neighbours, users), "")
-                .row("fill (through the protocol)", String.format(Locale.ROOT, "%.0f s, %,.0f/s, node %.2f cores",
+                .row("fill (through the protocol)", String.format(Locale.ROOT,
+                        "%.0f s, %,.0f/s, node %.2f cores (%.0f µs of node CPU per message)",
                         manifest.getDouble("fillSeconds"), manifest.getDouble("fillRate"),
-                        manifest.getDouble("fillNodeCores")), reused ? "filled by an earlier run, "
+                        manifest.getDouble("fillNodeCores"), manifest.getDouble("fillNodeCores")
+                                * manifest.getDouble("fillSeconds") / manifest.getLong("stored") * 1e6), reused ? "filled by an earlier run, "
                         + manifest.getString("filledAt") : "");
         long onDisk = dataBytes();
         if (onDisk >= 0) {
@@ -338,7 +339,7 @@ final class SearchWorkload extends WorkloadCommand {
                     .put("full", c[2]));
         }
         report.row("searches", String.format(Locale.ROOT, "%,d in %.1f s by %d users, one at a time; node %s",
-                        plan.size(), secs, who.size(), LatencyWorkload.cores(nodeCpu.cores())), "")
+                        asked, secs, who.size(), LatencyWorkload.cores(nodeCpu.cores())), "")
                 .row("correctness", passed ? "PASS" : "FAIL", "probes found exactly by their members; hits in the"
                         + " searcher's conversations, highlighted, newest first")
                 .row("  wrong answers / refused", wrong + " / " + errors, "0 / 0");
@@ -346,6 +347,31 @@ final class SearchWorkload extends WorkloadCommand {
                 .put("wrongAnswers", wrong).put("refused", errors).put("problems", new JsonArray(samples))
                 .put("searchSeconds", secs).put("searchNodeCores", nodeCpu.cores());
         return passed;
+    }
+
+    /** Asks one query and checks the answer; returns its hits, or null when it was refused. */
+    private JsonArray ask(Rest rest, Query q, long[] wrongAndRefused, List<String> samples) {
+        String path = "/v1/search?limit=" + limit + "&q=" + URLEncoder.encode(q.q(), StandardCharsets.UTF_8)
+                + (q.conversationId() == null ? "" : "&conversationId=" + q.conversationId());
+        JsonObject answer;
+        try {
+            answer = rest.get(path, q.searcher().token(), queryTimeout);
+        } catch (Rest.RestException e) {
+            wrongAndRefused[1]++;
+            if (samples.size() < 10) {
+                samples.add(q.kind().label + " '" + q.q() + "': " + e.getMessage());
+            }
+            return null;
+        }
+        JsonArray found = answer.getJsonArray("hits");
+        String problem = check(q, found);
+        if (problem != null) {
+            wrongAndRefused[0]++;
+            if (samples.size() < 10) {
+                samples.add(q.kind().label + " '" + q.q() + "' by " + q.searcher().username() + ": " + problem);
+            }
+        }
+        return found;
     }
 
     private Query query(Kind kind, Searcher s, List<Searcher> who, List<Probe> probes, SplittableRandom r, int vocab) {

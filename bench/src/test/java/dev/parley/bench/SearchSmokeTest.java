@@ -47,6 +47,7 @@ class SearchSmokeTest {
         assertThat(json.getLong("wrongAnswers")).isZero();
         JsonObject probe = json.getJsonObject("search").getJsonObject("probe");
         assertThat(probe.getLong("count")).isEqualTo(20);
+        assertThat(json.getLong("refused")).isZero();
         assertThat(probe.getLong("hits")).isPositive();
         assertThat(json.getJsonObject("search").getJsonObject("common").getLong("hits")).isPositive();
     }
