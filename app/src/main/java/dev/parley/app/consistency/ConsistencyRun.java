@@ -1,5 +1,6 @@
 package dev.parley.app.consistency;
 
+import dev.parley.bench.ServeProcess;
 import dev.parley.checker.ConsistencyChecker;
 import dev.parley.checker.ConsistencyReport;
 import dev.parley.checker.DeviceLog;
@@ -46,6 +47,12 @@ import java.util.concurrent.TimeUnit;
  * until it shows again.
  */
 public final class ConsistencyRun {
+    /** The node's JVM: small and quick to start, since a run restarts it many times. */
+    public static final java.util.List<String> NODE_JVM = java.util.List.of("-Xmx512m", "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1");
+    /** How long a (re)start may take before the run fails. */
+    public static final java.time.Duration NODE_START = java.time.Duration.ofSeconds(60);
+
 
     /** What to run. */
     public record Settings(long seed, Duration duration, String durability, int users, int devicesPerUser, int groups,
@@ -81,7 +88,7 @@ public final class ConsistencyRun {
     /** A run against one node in its own process on an embedded database. */
     public Result run() throws Exception {
         Files.createDirectories(s.workDir());
-        NodeProcess node = new NodeProcess(s.workDir().resolve("data"), NodeProcess.freePort(),
+        ServeProcess node = new ServeProcess(ConsistencyRun.NODE_JVM, System.getProperty("java.class.path"), s.workDir().resolve("data"), ServeProcess.freePort(),
                 List.of("--durability", s.durability(), "--fast-password-hashing", "--no-account-limits",
                         "--sends-per-second", "100000", "--send-burst", "100000"),
                 s.workDir().resolve("node.log"));

@@ -1,5 +1,6 @@
 package dev.parley.app.consistency;
 
+import dev.parley.bench.ServeProcess;
 import java.net.URI;
 import java.util.Random;
 
@@ -25,11 +26,11 @@ public interface Fleet extends AutoCloseable {
     void close() throws Exception;
 
     /** One node in its own process, on an embedded database. */
-    static Fleet singleNode(NodeProcess node) {
+    static Fleet singleNode(ServeProcess node) {
         return new Fleet() {
             @Override
             public void start() throws Exception {
-                node.start();
+                node.start(ConsistencyRun.NODE_START);
             }
 
             @Override
@@ -45,7 +46,7 @@ public interface Fleet extends AutoCloseable {
 
             @Override
             public void restartKilled() throws Exception {
-                node.start();
+                node.start(ConsistencyRun.NODE_START);
             }
 
             @Override

@@ -1,5 +1,6 @@
 package dev.parley.app.consistency;
 
+import dev.parley.bench.ServeProcess;
 import dev.parley.protocol.ClientFrame;
 import dev.parley.protocol.FrameCodec;
 import dev.parley.protocol.ServerFrame;
@@ -36,10 +37,10 @@ class GracefulShutdownTest {
 
     @Test
     void sigtermDuringABurstLosesNothingConfirmedAndClientsSee1012(@TempDir Path dir) throws Exception {
-        NodeProcess node = new NodeProcess(dir.resolve("data"), NodeProcess.freePort(),
+        ServeProcess node = new ServeProcess(ConsistencyRun.NODE_JVM, System.getProperty("java.class.path"), dir.resolve("data"), ServeProcess.freePort(),
                 List.of("--durability", "fsync", "--fast-password-hashing", "--no-account-limits", "--sends-per-second", "100000",
                         "--send-burst", "100000"), dir.resolve("node.log"));
-        node.start();
+        node.start(ConsistencyRun.NODE_START);
         ParleyClient.register(node.uri(), "alice", "alice-secret-1");
         ParleyClient.register(node.uri(), "bob", "bob-secret-12");
         Session alice = ParleyClient.login(node.uri(), "alice", "alice-secret-1", "laptop");
@@ -95,14 +96,14 @@ class GracefulShutdownTest {
             }
         });
         assertThat(someConfirmed.await(30, TimeUnit.SECONDS)).isTrue();
-        Duration stopping = node.terminate();
+        Duration stopping = node.terminate(java.time.Duration.ofSeconds(60));
         assertThat(closeCode.get(30, TimeUnit.SECONDS)).as("clients are told to reconnect elsewhere").isEqualTo(1012);
         burst.get(30, TimeUnit.SECONDS);
         assertThat(stopping).as("the node exits within a bounded time").isLessThan(Duration.ofSeconds(20));
         assertThat(node.exitValue()).as("a JVM ended by SIGTERM exits with 143 after its shutdown hook").isIn(0, 143);
 
         // Every confirmed send is there after a restart, at its confirmed seq.
-        node.start();
+        node.start(ConsistencyRun.NODE_START);
         Map<String, Long> stored = new HashMap<>();
         try (ParleyClient a = ParleyClient.builder(node.uri(), alice).build()) {
             long after = 0;
