@@ -39,14 +39,14 @@ public final class ConnectionWorker {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(maxSeconds);
 
         Stats stats = new Stats();
-        Fleet fleet = Fleet.start(loops, host, port, stats, addresses);
+        GeneratorClients clients = GeneratorClients.start(loops, host, port, stats, addresses);
         List<User> users = new ArrayList<>(tokens.size());
         for (int i = 0; i < tokens.size(); i++) {
             users.add(new User(i, "", 0, 0, tokens.get(i)));
         }
-        List<Device> devices = fleet.addDevices(users, 16, false, Session.NO_LISTENER);
+        List<Device> devices = clients.addDevices(users, 16, false, Session.NO_LISTENER);
         long startMs = System.currentTimeMillis();
-        int live = fleet.connectAll(devices, concurrency, TimeUnit.SECONDS.toMillis(maxSeconds),
+        int live = clients.connectAll(devices, concurrency, TimeUnit.SECONDS.toMillis(maxSeconds),
                 n -> System.out.println("LIVE " + n));
         System.out.println("ALL " + live + " " + startMs + " " + System.currentTimeMillis());
         System.out.flush();
@@ -65,19 +65,19 @@ public final class ConnectionWorker {
         });
         while (stdin.isAlive() && System.nanoTime() < deadline) {
             stdin.join(1000);
-            System.out.println("HOLD " + countLive(fleet, devices) + " " + stats.closes.sum());
+            System.out.println("HOLD " + countLive(clients, devices) + " " + stats.closes.sum());
             System.out.flush();
         }
-        int finalLive = countLive(fleet, devices);
+        int finalLive = countLive(clients, devices);
         long closed = stats.closes.sum();
-        fleet.close();
+        clients.close();
         System.out.println("DONE " + finalLive + " " + closed);
         System.out.flush();
         System.exit(0);
     }
 
-    private static int countLive(Fleet fleet, List<Device> devices) {
-        fleet.barrier();
+    private static int countLive(GeneratorClients clients, List<Device> devices) {
+        clients.barrier();
         int n = 0;
         for (Device d : devices) {
             if (d.live()) {

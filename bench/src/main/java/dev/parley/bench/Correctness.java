@@ -39,7 +39,7 @@ record Correctness(long confirmed, long expectedDeliveries, long delivered, long
                 && resyncs == 0 && unexpectedCloses == 0 && unknown == 0 && delivered >= expectedDeliveries;
     }
 
-    /** Call once the event loops are quiet (after {@link Fleet#barrier}). */
+    /** Call once the event loops are quiet (after {@link GeneratorClients#barrier}). */
     static Correctness check(Collection<Conv> conversations, Collection<Device> devices) {
         long confirmed = 0, expected = 0, delivered = 0, lost = 0, gaps = 0, dup = 0, ooo = 0;
         List<String> samples = new ArrayList<>();

@@ -76,9 +76,9 @@ final class FanoutWorkload extends WorkloadCommand {
     boolean run(Node node, Report report) throws Exception {
         Stats stats = new Stats();
         try (Rest rest = new Rest(node.http());
-             Fleet fleet = Fleet.start(options.loops, node.host(), node.port(), stats, List.of())) {
+             GeneratorClients clients = GeneratorClients.start(options.loops, node.host(), node.port(), stats, List.of())) {
             List<User> users = Population.users(rest, members, options.provisionConcurrency, out);
-            List<Device> devices = fleet.addDevices(users, options.bodySize, false, Session.NO_LISTENER);
+            List<Device> devices = clients.addDevices(users, options.bodySize, false, Session.NO_LISTENER);
             long t0 = System.nanoTime();
             long[] g = rest.group(users.getFirst(), users.subList(1, users.size()), "bench fanout");
             log("created a group of %,d in %.2f s", members, (System.nanoTime() - t0) / 1e9);
@@ -89,12 +89,12 @@ final class FanoutWorkload extends WorkloadCommand {
                 d.hook(trackers.computeIfAbsent(d.context, c -> new LastMember()));
             }
             t0 = System.nanoTime();
-            int live = fleet.connectAll(devices, 256, 120_000, n -> log("connecting: %,d of %,d live", n, members));
+            int live = clients.connectAll(devices, 256, 120_000, n -> log("connecting: %,d of %,d live", n, members));
             log("connected %,d of %,d in %.1f s", live, members, (System.nanoTime() - t0) / 1e9);
             if (live < members) {
                 return false;
             }
-            Traffic traffic = new Traffic(fleet, devices.subList(0, Math.min(senders, devices.size())));
+            Traffic traffic = new Traffic(clients, devices.subList(0, Math.min(senders, devices.size())));
             String[] phase = {"warmup"};
             ProcStats.CpuMeter gen = new ProcStats.CpuMeter(ProcStats.self());
             ProcStats.CpuMeter nodeCpu = new ProcStats.CpuMeter(node.pid());
@@ -114,10 +114,10 @@ final class FanoutWorkload extends WorkloadCommand {
                 gen.stop();
                 nodeCpu.stop();
                 phase[0] = "drain";
-                drained = Traffic.drain(fleet, Duration.ofMillis(500), Duration.ofSeconds(60));
+                drained = Traffic.drain(clients, Duration.ofMillis(500), Duration.ofSeconds(60));
                 report.json.put("timeline", progress.timeline());
             }
-            fleet.barrier();
+            clients.barrier();
             Correctness c = Correctness.check(List.of(conv), devices);
             LatencyWorkload.addMessagingFigures(report, w, stats, traffic, gen, nodeCpu, c, drained, members - 1);
             Histogram last = lastMemberHistogram(new ArrayList<>(trackers.values()), w, members - 1);

@@ -65,7 +65,7 @@ final class HistoryWorkload extends WorkloadCommand {
     boolean run(Node node, Report report) throws Exception {
         Stats stats = new Stats();
         try (Rest rest = new Rest(node.http());
-             Fleet fleet = Fleet.start(options.loops, node.host(), node.port(), stats, List.of())) {
+             GeneratorClients clients = GeneratorClients.start(options.loops, node.host(), node.port(), stats, List.of())) {
             String prefix = Population.runPrefix();
             User a = rest.createUser(0, prefix + ".a");
             User b = rest.createUser(1, prefix + ".b");
@@ -74,9 +74,9 @@ final class HistoryWorkload extends WorkloadCommand {
             aDevices.addAll(rest.parallel(senderDevices - 1, 8, i -> rest.login(i + 1, a.username())));
             long[] conv = rest.direct(a, b);
             Conv c = new Conv(conv[0], conv[1]);
-            List<Device> senders = fleet.addDevices(aDevices, options.bodySize, false, Session.NO_LISTENER);
+            List<Device> senders = clients.addDevices(aDevices, options.bodySize, false, Session.NO_LISTENER);
             senders.forEach(c::join);
-            if (fleet.connectAll(senders, 64, 60_000, null) < senders.size()) {
+            if (clients.connectAll(senders, 64, 60_000, null) < senders.size()) {
                 log("not every sender came online");
                 return false;
             }
@@ -84,10 +84,10 @@ final class HistoryWorkload extends WorkloadCommand {
             long t0 = System.nanoTime();
             long start = System.nanoTime();
             stats.beginWindow("fill", start, Long.MAX_VALUE);
-            Traffic fillTraffic = new Traffic(fleet, senders);
+            Traffic fillTraffic = new Traffic(clients, senders);
             fillTraffic.runCount(fillRate, missed);
-            boolean drained = Traffic.drain(fleet, Duration.ofMillis(300), Duration.ofSeconds(30));
-            fleet.barrier();
+            boolean drained = Traffic.drain(clients, Duration.ofMillis(300), Duration.ofSeconds(30));
+            clients.barrier();
             Correctness fill = Correctness.check(List.of(c), senders);
             long lastSeq = rest.get("/v1/conversations/" + c.id, b.token()).getLong("lastSeq");
             long k = lastSeq - c.base;
@@ -121,7 +121,7 @@ final class HistoryWorkload extends WorkloadCommand {
             JsonArray runs = new JsonArray();
             long badCatchUps = 0;
             for (int i = 0; i < catchups + 1; i++) {
-                CatchUpResult r = catchUp(fleet, b, c.id, c.base).get(60, TimeUnit.SECONDS);
+                CatchUpResult r = catchUp(clients, b, c.id, c.base).get(60, TimeUnit.SECONDS);
                 boolean ok = r.received == k && r.inOrder && r.synced;
                 if (!ok) {
                     badCatchUps++;
@@ -175,10 +175,10 @@ final class HistoryWorkload extends WorkloadCommand {
     }
 
     /** Connects B with its position at {@code base}; completes at {@code synced}. */
-    private static CompletableFuture<CatchUpResult> catchUp(Fleet fleet, User b, long conversationId, long base) {
+    private static CompletableFuture<CatchUpResult> catchUp(GeneratorClients clients, User b, long conversationId, long base) {
         CompletableFuture<CatchUpResult> done = new CompletableFuture<>();
         CatchUpResult r = new CatchUpResult();
-        fleet.contexts.getFirst().runOnContext(v -> fleet.client().connect(fleet.target()).onComplete(ar -> {
+        clients.contexts.getFirst().runOnContext(v -> clients.client().connect(clients.target()).onComplete(ar -> {
             if (ar.failed()) {
                 done.completeExceptionally(ar.cause());
                 return;

@@ -50,8 +50,8 @@ final class LatencyWorkload extends WorkloadCommand {
     boolean run(Node node, Report report) throws Exception {
         Stats stats = new Stats();
         try (Rest rest = new Rest(node.http());
-             Fleet fleet = Fleet.start(options.loops, node.host(), node.port(), stats, List.of())) {
-            Session s = Session.open(this, node, rest, fleet, users, neighbours, false);
+             GeneratorClients clients = GeneratorClients.start(options.loops, node.host(), node.port(), stats, List.of())) {
+            Session s = Session.open(this, node, rest, clients, users, neighbours, false);
             if (s == null) {
                 return false;
             }
@@ -74,10 +74,10 @@ final class LatencyWorkload extends WorkloadCommand {
                 gen.stop();
                 nodeCpu.stop();
                 phase[0] = "drain";
-                drained = Traffic.drain(fleet, Duration.ofMillis(500), Duration.ofSeconds(30));
+                drained = Traffic.drain(clients, Duration.ofMillis(500), Duration.ofSeconds(30));
                 report.json.put("timeline", progress.timeline());
             }
-            fleet.barrier();
+            clients.barrier();
             Correctness c = Correctness.check(s.population.conversations, s.population.devices);
             addMessagingFigures(report, w, stats, s.traffic, gen, nodeCpu, c, drained, 1);
             Histogram del = w.delivery();

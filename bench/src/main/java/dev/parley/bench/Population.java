@@ -47,10 +47,10 @@ final class Population {
      * Users on a ring, each in a direct conversation with its {@code neighbours} nearest users on
      * either side (so each user has up to {@code 2 * neighbours} conversations), one device each.
      */
-    static Population ring(Rest rest, Fleet fleet, int n, int neighbours, int bodySize, boolean resume,
+    static Population ring(Rest rest, GeneratorClients clients, int n, int neighbours, int bodySize, boolean resume,
                            Device.Listener listener, int concurrency, PrintStream out) {
         List<User> users = users(rest, n, concurrency, out);
-        List<Device> devices = fleet.addDevices(users, bodySize, resume, listener);
+        List<Device> devices = clients.addDevices(users, bodySize, resume, listener);
         Set<Long> pairs = new LinkedHashSet<>();
         for (int i = 0; i < n; i++) {
             for (int d = 1; d <= neighbours; d++) {

@@ -87,8 +87,8 @@ final class ReconnectWorkload extends WorkloadCommand {
             }
         };
         try (Rest rest = new Rest(node.http());
-             Fleet fleet = Fleet.start(options.loops, node.host(), node.port(), stats, List.of())) {
-            Session s = Session.open(this, node, rest, fleet, clients, neighbours, true, listener);
+             GeneratorClients generator = GeneratorClients.start(options.loops, node.host(), node.port(), stats, List.of())) {
+            Session s = Session.open(this, node, rest, generator, clients, neighbours, true, listener);
             if (s == null) {
                 return false;
             }
@@ -150,12 +150,12 @@ final class ReconnectWorkload extends WorkloadCommand {
                 }
                 phase[0] = "after";
                 Thread.sleep(after.toMillis());
-                fleetStopTraffic(traffic, sender);
+                stopTraffic(traffic, sender);
                 phase[0] = "drain";
-                drained = Traffic.drain(fleet, Duration.ofMillis(500), Duration.ofSeconds(30));
+                drained = Traffic.drain(generator, Duration.ofMillis(500), Duration.ofSeconds(30));
                 report.json.put("timeline", progress.timeline());
             }
-            fleet.barrier();
+            generator.barrier();
             Correctness c = Correctness.check(s.population.conversations, s.population.devices);
             long resends = 0, byCatchUp = 0;
             for (Device d : s.population.devices) {
@@ -186,7 +186,7 @@ final class ReconnectWorkload extends WorkloadCommand {
         }
     }
 
-    private static void fleetStopTraffic(Traffic traffic, Thread sender) throws InterruptedException {
+    private static void stopTraffic(Traffic traffic, Thread sender) throws InterruptedException {
         traffic.run(0, Duration.ZERO);
         sender.join(10_000);
     }

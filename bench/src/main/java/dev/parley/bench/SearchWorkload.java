@@ -160,8 +160,8 @@ final class SearchWorkload extends WorkloadCommand {
     private JsonObject fill(Node node, Rest rest, Report report) throws Exception {
         Stats stats = new Stats();
         JsonObject manifest = new JsonObject().put("shape", shape());
-        try (Fleet fleet = Fleet.start(options.loops, node.host(), node.port(), stats, List.of())) {
-            Session s = Session.open(this, node, rest, fleet, users, neighbours, false);
+        try (GeneratorClients clients = GeneratorClients.start(options.loops, node.host(), node.port(), stats, List.of())) {
+            Session s = Session.open(this, node, rest, clients, users, neighbours, false);
             if (s == null) {
                 return null;
             }
@@ -181,14 +181,14 @@ final class SearchWorkload extends WorkloadCommand {
                 drained = true;
                 for (long left = messages; left > 0 && drained; left -= Math.min(fillChunk, left)) {
                     s.traffic.runCount(fillRate, Math.min(fillChunk, left));
-                    drained = Traffic.drain(fleet, Duration.ofMillis(100), Duration.ofSeconds(120));
+                    drained = Traffic.drain(clients, Duration.ofMillis(100), Duration.ofSeconds(120));
                 }
                 phase[0] = "drain";
-                drained = drained && Traffic.drain(fleet, Duration.ofMillis(500), Duration.ofSeconds(60));
+                drained = drained && Traffic.drain(clients, Duration.ofMillis(500), Duration.ofSeconds(60));
             }
             double secs = (System.nanoTime() - t0) / 1e9;
             nodeCpu.stop();
-            fleet.barrier();
+            clients.barrier();
             Correctness c = Correctness.check(s.population.conversations, s.population.devices);
             log("filled %,d messages in %.1f s (%,.0f/s), node %.2f cores; check %s; errors %s", c.confirmed(), secs,
                     c.confirmed() / secs, nodeCpu.cores(), c.passed() ? "PASS" : "FAIL", stats.errorCodes());

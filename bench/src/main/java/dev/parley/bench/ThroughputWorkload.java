@@ -64,8 +64,8 @@ final class ThroughputWorkload extends WorkloadCommand {
     boolean run(Node node, Report report) throws Exception {
         Stats stats = new Stats();
         try (Rest rest = new Rest(node.http());
-             Fleet fleet = Fleet.start(options.loops, node.host(), node.port(), stats, List.of())) {
-            Session s = Session.open(this, node, rest, fleet, users, neighbours, false);
+             GeneratorClients clients = GeneratorClients.start(options.loops, node.host(), node.port(), stats, List.of())) {
+            Session s = Session.open(this, node, rest, clients, users, neighbours, false);
             if (s == null) {
                 return false;
             }
@@ -78,7 +78,7 @@ final class ThroughputWorkload extends WorkloadCommand {
                 long now = System.nanoTime();
                 stats.beginWindow("warmup", now, now + warmup.toNanos());
                 s.traffic.run(startRate, warmup);
-                Traffic.drain(fleet, Duration.ofMillis(300), Duration.ofSeconds(30));
+                Traffic.drain(clients, Duration.ofMillis(300), Duration.ofSeconds(30));
                 for (double rate = startRate; rate <= maxRate; rate *= factor) {
                     phase[0] = String.format(Locale.ROOT, "%.0fk", rate / 1000);
                     s.traffic.resetLag();
@@ -92,7 +92,7 @@ final class ThroughputWorkload extends WorkloadCommand {
                     long deliveredDuring = stats.delivered.sum() - deliveredBefore;
                     gen.stop();
                     nodeCpu.stop();
-                    boolean settled = Traffic.drain(fleet, Duration.ofMillis(300), Duration.ofSeconds(30));
+                    boolean settled = Traffic.drain(clients, Duration.ofMillis(300), Duration.ofSeconds(30));
                     Histogram del = w.delivery();
                     double secs = w.seconds();
                     double sentRate = w.sent.sum() / secs;
@@ -123,7 +123,7 @@ final class ThroughputWorkload extends WorkloadCommand {
                 }
                 report.json.put("timeline", progress.timeline());
             }
-            fleet.barrier();
+            clients.barrier();
             Correctness c = Correctness.check(s.population.conversations, s.population.devices);
             String goal = "fsync".equals(options.durabilityLabel()) ? ">= 50,000/s with p99 < 50 ms (fsync)"
                     : ">= 100,000/s with p99 < 50 ms (os)";

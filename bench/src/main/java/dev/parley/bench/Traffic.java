@@ -9,15 +9,15 @@ import java.util.concurrent.CompletableFuture;
 
 /** Drives sends at a total rate, split over the event loops in proportion to their sending devices. */
 final class Traffic {
-    private final Fleet fleet;
+    private final GeneratorClients clients;
     private final List<LoadLoop> loops = new ArrayList<>();
     private final List<Integer> weights = new ArrayList<>();
     private final int total;
 
-    Traffic(Fleet fleet, List<Device> senders) {
-        this.fleet = fleet;
+    Traffic(GeneratorClients clients, List<Device> senders) {
+        this.clients = clients;
         int sum = 0;
-        for (Context c : fleet.contexts) {
+        for (Context c : clients.contexts) {
             List<Device> mine = new ArrayList<>();
             for (Device d : senders) {
                 if (d.context == c) {
@@ -82,17 +82,17 @@ final class Traffic {
      * Waits until no send is unanswered and deliveries have stopped arriving for {@code quiet},
      * or until {@code timeout}; returns whether everything settled.
      */
-    static boolean drain(Fleet fleet, Duration quiet, Duration timeout) throws InterruptedException {
+    static boolean drain(GeneratorClients clients, Duration quiet, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         long lastDelivered = -1;
         long stableSince = System.nanoTime();
         while (System.nanoTime() < deadline) {
-            long delivered = fleet.stats.delivered.sum();
+            long delivered = clients.stats.delivered.sum();
             if (delivered != lastDelivered) {
                 lastDelivered = delivered;
                 stableSince = System.nanoTime();
             }
-            if (fleet.inflight() == 0 && System.nanoTime() - stableSince >= quiet.toNanos()) {
+            if (clients.inflight() == 0 && System.nanoTime() - stableSince >= quiet.toNanos()) {
                 return true;
             }
             Thread.sleep(50);

@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * The generator's side of a run: a Vert.x instance on the native transport with a few event
  * loops, one WebSocket client per loopback source address, and the devices spread over the loops.
  */
-final class Fleet implements AutoCloseable {
+final class GeneratorClients implements AutoCloseable {
     final Vertx vertx;
     final List<Context> contexts;
     private final List<WebSocketClient> clients = new ArrayList<>();
@@ -30,7 +30,7 @@ final class Fleet implements AutoCloseable {
     final Stats stats;
     final List<Device> devices = new ArrayList<>();
 
-    private Fleet(Vertx vertx, List<Context> contexts, WebSocketConnectOptions target, Stats stats,
+    private GeneratorClients(Vertx vertx, List<Context> contexts, WebSocketConnectOptions target, Stats stats,
                   List<String> sourceAddresses) {
         this.vertx = vertx;
         this.contexts = contexts;
@@ -56,7 +56,7 @@ final class Fleet implements AutoCloseable {
      * Starts {@code loops} event loops. {@code sourceAddresses} lists the loopback addresses to
      * connect from (null for the system's choice), used in turn.
      */
-    static Fleet start(int loops, String host, int port, Stats stats, List<String> sourceAddresses)
+    static GeneratorClients start(int loops, String host, int port, Stats stats, List<String> sourceAddresses)
             throws Exception {
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(loops)
                 .setWorkerPoolSize(2).setInternalBlockingPoolSize(2).setBlockedThreadCheckInterval(10_000));
@@ -69,7 +69,7 @@ final class Fleet implements AutoCloseable {
             }
         }, new DeploymentOptions().setInstances(loops)).await(30, TimeUnit.SECONDS);
         WebSocketConnectOptions target = new WebSocketConnectOptions().setHost(host).setPort(port).setURI("/v1/ws");
-        return new Fleet(vertx, List.copyOf(contexts), target, stats,
+        return new GeneratorClients(vertx, List.copyOf(contexts), target, stats,
                 sourceAddresses.isEmpty() ? Collections.singletonList(null) : sourceAddresses);
     }
 
