@@ -13,7 +13,7 @@ import dev.parley.core.push.PushPolicy;
 import dev.parley.core.push.PushService;
 import dev.parley.core.push.PushStore;
 import dev.parley.core.push.RememberedPushTargets;
-import dev.parley.push.PushGateways;
+import dev.parley.pushgateway.PushGateways;
 import dev.parley.server.ServerConfig;
 import dev.parley.store.JdbcPushStore;
 import dev.parley.store.Shards;
