@@ -84,11 +84,17 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
         require(pull != null, "pull", "must be set");
     }
 
+    /**
+     * Every setting at its default, as declared in {@link dev.parley.server.config.Settings} (the
+     * one place defaults are written; each section's {@code defaults()} is its part of this).
+     */
     public static ServerConfig defaults() {
-        return new ServerConfig(Network.defaults(), Storage.defaults(), Cluster.defaults(), Limits.defaults(),
-                Timing.defaults(), Passwords.defaults(), Observability.defaults(), Retention.defaults(), Admin.defaults(),
-                Push.defaults(), Accounts.defaults(), People.defaults(), Messages.defaults(),
-                Attachments.defaults(), Pull.defaults());
+        return Defaults.CONFIG;
+    }
+
+    /** Built on first use, after the settings' declarations are loaded. */
+    private static final class Defaults {
+        static final ServerConfig CONFIG = dev.parley.server.config.SettingValues.defaults().toConfig();
     }
 
     public String host() {
@@ -112,78 +118,75 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
     }
 
     public ServerConfig withNetwork(Network n) {
-        return new ServerConfig(n, storage, cluster, limits, timing, passwords, observability, retention, admin, push,
-                accounts, people, messages, attachments, pull);
+        return with((Object) n);
     }
 
     public ServerConfig withStorage(Storage s) {
-        return new ServerConfig(network, s, cluster, limits, timing, passwords, observability, retention, admin, push,
-                accounts, people, messages, attachments, pull);
+        return with((Object) s);
     }
 
     public ServerConfig withCluster(Cluster c) {
-        return new ServerConfig(network, storage, c, limits, timing, passwords, observability, retention, admin, push,
-                accounts, people, messages, attachments, pull);
+        return with((Object) c);
     }
 
     public ServerConfig withLimits(Limits l) {
-        return new ServerConfig(network, storage, cluster, l, timing, passwords, observability, retention, admin, push,
-                accounts, people, messages, attachments, pull);
+        return with((Object) l);
     }
 
     public ServerConfig withTiming(Timing t) {
-        return new ServerConfig(network, storage, cluster, limits, t, passwords, observability, retention, admin, push,
-                accounts, people, messages, attachments, pull);
+        return with((Object) t);
     }
 
     public ServerConfig withPasswords(Passwords p) {
-        return new ServerConfig(network, storage, cluster, limits, timing, p, observability, retention, admin, push,
-                accounts, people, messages, attachments, pull);
+        return with((Object) p);
     }
 
     public ServerConfig withObservability(Observability o) {
-        return new ServerConfig(network, storage, cluster, limits, timing, passwords, o, retention, admin, push,
-                accounts, people, messages, attachments, pull);
+        return with((Object) o);
     }
 
     public ServerConfig withRetention(Retention r) {
-        return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, r, admin, push,
-                accounts, people, messages, attachments, pull);
+        return with((Object) r);
     }
 
     public ServerConfig withAdmin(Admin a) {
-        return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, retention, a, push,
-                accounts, people, messages, attachments, pull);
+        return with((Object) a);
     }
 
     public ServerConfig withPush(Push p) {
-        return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, retention, admin, p,
-                accounts, people, messages, attachments, pull);
+        return with((Object) p);
     }
 
     public ServerConfig withAccounts(Accounts a) {
-        return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, retention, admin, push,
-                a, people, messages, attachments, pull);
+        return with((Object) a);
     }
 
     public ServerConfig withAttachments(Attachments a) {
-        return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, retention, admin, push,
-                accounts, people, messages, a, pull);
+        return with((Object) a);
     }
 
     public ServerConfig withPeople(People p) {
-        return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, retention, admin, push,
-                accounts, p, messages, attachments, pull);
+        return with((Object) p);
     }
 
     public ServerConfig withMessages(Messages m) {
-        return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, retention, admin, push,
-                accounts, people, m, attachments, pull);
+        return with((Object) m);
     }
 
     public ServerConfig withPull(Pull p) {
-        return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, retention, admin,
-                push, accounts, people, messages, attachments, p);
+        return with((Object) p);
+    }
+
+    /** This configuration with {@code section} (one of the section records) in place of its current one. */
+    private ServerConfig with(Object section) {
+        return new ServerConfig(section instanceof Network n1 ? n1 : network, section instanceof Storage s2 ? s2 : storage,
+                section instanceof Cluster c3 ? c3 : cluster, section instanceof Limits l4 ? l4 : limits,
+                section instanceof Timing t5 ? t5 : timing, section instanceof Passwords p6 ? p6 : passwords,
+                section instanceof Observability o7 ? o7 : observability,
+                section instanceof Retention r8 ? r8 : retention, section instanceof Admin a9 ? a9 : admin,
+                section instanceof Push p10 ? p10 : push, section instanceof Accounts a11 ? a11 : accounts,
+                section instanceof People p12 ? p12 : people, section instanceof Messages m13 ? m13 : messages,
+                section instanceof Attachments a14 ? a14 : attachments, section instanceof Pull p15 ? p15 : pull);
     }
 
     public ServerConfig withAddress(String host, int port) {
@@ -214,7 +217,7 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
         }
 
         public static Network defaults() {
-            return new Network("127.0.0.1", 8080, null, null);
+            return ServerConfig.defaults().network();
         }
 
         public boolean tls() {
@@ -259,7 +262,7 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
         }
 
         public static Storage defaults() {
-            return new Storage(StorageType.SQLITE, Path.of("data"), Durability.FSYNC, 4, 1024, List.of(), null, null, 8);
+            return ServerConfig.defaults().storage();
         }
 
         public Storage withDataDir(Path dir) {
@@ -315,11 +318,12 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
         }
 
         public static Cluster defaults() {
-            return new Cluster(ClusterType.LOCAL, 0, null, "parley", Duration.ofSeconds(5));
+            return ServerConfig.defaults().cluster();
         }
 
         public static Cluster redis(int nodeNumber, String uri, String namespace) {
-            return new Cluster(ClusterType.REDIS, nodeNumber, uri, namespace, Duration.ofSeconds(5));
+            return new Cluster(ClusterType.REDIS, nodeNumber, uri, namespace,
+                    dev.parley.server.config.Settings.CLUSTER_NODE_TTL.fallback());
         }
     }
 
@@ -332,7 +336,7 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
         }
 
         public static Observability defaults() {
-            return new Observability(true, false, "info");
+            return ServerConfig.defaults().observability();
         }
     }
 
@@ -351,11 +355,12 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
         }
 
         public Admin(String token) {
-            this(token, "127.0.0.1", 0);
+            this(token, dev.parley.server.config.Settings.ADMIN_HOST.fallback(),
+                    dev.parley.server.config.Settings.ADMIN_PORT.fallback());
         }
 
         public static Admin defaults() {
-            return new Admin(null);
+            return ServerConfig.defaults().admin();
         }
 
         @Override
@@ -390,10 +395,7 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
         }
 
         public static Accounts defaults() {
-            AccountLimits d = AccountLimits.defaults();
-            return new Accounts(d.registration(), d.registrationsPerAddress().count(), d.registrationsPerAddress().window(),
-                    d.loginFailuresPerAccount().count(), d.loginFailuresPerAddress().count(),
-                    d.loginFailuresPerAccount().window(), d.trackedKeys(), 0, 64, List.of());
+            return ServerConfig.defaults().accounts();
         }
 
         /** No practical registration or login limit: for load generators only. */
@@ -431,7 +433,7 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
         }
 
         public static Messages defaults() {
-            return new Messages(dev.parley.core.message.MessageService.DEFAULT_EDIT_WINDOW);
+            return ServerConfig.defaults().messages();
         }
     }
 
@@ -442,7 +444,7 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
         }
 
         public static Retention defaults() {
-            return new Retention(Duration.ZERO);
+            return ServerConfig.defaults().retention();
         }
 
         public boolean forever() {
@@ -484,7 +486,8 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
                       int maxGroupSize, int maxCatchUp) {
             this(maxFrameBytes, hardFrameBytes, maxBodyBytes, sendsPerSecond, sendBurst, framesPerSecond, frameBurst,
                     maxPageSize, outboundQueueBytes, maxHttpBodyBytes, maxGroupSize, maxCatchUp,
-                    defaultPreAuthBytes(maxFrameBytes), 0);
+                    defaultPreAuthBytes(maxFrameBytes),
+                    dev.parley.server.config.Settings.LIMITS_MAX_CONNECTIONS_PER_ADDRESS.fallback());
         }
 
         /** The auth frame may be as large as any frame; 16 KiB more leaves room for pings while it is checked. */
@@ -493,8 +496,7 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
         }
 
         public static Limits defaults() {
-            return new Limits(64 * 1024, 1024 * 1024, 16 * 1024, 50, 200, 500, 2000, 200, 4 * 1024 * 1024,
-                    64 * 1024, 1024, 10_000);
+            return ServerConfig.defaults().limits();
         }
 
         public Limits withSendRate(int perSecond, int burst) {
@@ -564,9 +566,7 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
         }
 
         public static Push defaults() {
-            return new Push(true, PushContent.PREVIEW, Duration.ofSeconds(10), 10_000, 8, 100, "mailto:admin@localhost",
-                    null, null, null, "https://fcm.googleapis.com", null, null, null, null,
-                    "https://api.push.apple.com", null, false, null, Duration.ofSeconds(15));
+            return ServerConfig.defaults().push();
         }
 
         /** The VAPID key file: {@code vapidKeyFile}, or vapid.json in the data directory. */
@@ -601,8 +601,7 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
         }
 
         public static People defaults() {
-            return new People(dev.parley.core.request.RequestRule.OFF,
-                    dev.parley.core.account.AccountDeletion.Messages.KEEP, 5 * 1024 * 1024, 256, 20);
+            return ServerConfig.defaults().people();
         }
 
         public People withMessageRequests(dev.parley.core.request.RequestRule rule) {
@@ -647,8 +646,7 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
         }
 
         public static Attachments defaults() {
-            return new Attachments(true, 25L * 1024 * 1024, 1024L * 1024 * 1024, 10, Duration.ofHours(24),
-                    DEFAULT_TYPES, null, null);
+            return ServerConfig.defaults().attachments();
         }
 
         /** Where the bytes live: {@code directory}, or {@code attachments} under the data directory. */
@@ -727,11 +725,13 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
 
         /** With the HTTP timeouts at their defaults. */
         public Timing(Duration heartbeat, Duration authTimeout, Duration presenceGrace, Duration typingExpiry) {
-            this(heartbeat, authTimeout, presenceGrace, typingExpiry, Duration.ofSeconds(10), Duration.ofSeconds(60));
+            this(heartbeat, authTimeout, presenceGrace, typingExpiry,
+                    dev.parley.server.config.Settings.TIMING_REQUEST_HEADER_TIMEOUT.fallback(),
+                    dev.parley.server.config.Settings.TIMING_IDLE_TIMEOUT.fallback());
         }
 
         public static Timing defaults() {
-            return new Timing(Duration.ofSeconds(25), Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(6));
+            return ServerConfig.defaults().timing();
         }
 
         public Timing withHttpTimeouts(Duration requestHeader, Duration idle) {
@@ -751,7 +751,7 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
         }
 
         public static Passwords defaults() {
-            return new Passwords(19 * 1024, 2, 1);
+            return ServerConfig.defaults().passwords();
         }
 
         /** Cheap hashing for tests and load generation only; never for real accounts. */
@@ -775,7 +775,7 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
         }
 
         public static Pull defaults() {
-            return new Pull(Duration.ofSeconds(30), 500, 8, 1_000);
+            return ServerConfig.defaults().pull();
         }
 
         public Pull withMaxWaiting(int perUser, int perAddress) {
