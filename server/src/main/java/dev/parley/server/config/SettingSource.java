@@ -95,11 +95,15 @@ final class SettingSource {
             } else {
                 resolved = resolve(s, String.valueOf(raw), env);
             }
-            return s.kind().parse(resolved);
+            return parseAndCheck(s, resolved);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(s.name() + ": " + e.getMessage()
-                    + (fromEnvironment ? " (from " + s.environmentName() + ")" : ""));
+            String problem = e.getMessage().startsWith(s.name() + ": ") ? e.getMessage() : s.name() + ": " + e.getMessage();
+            throw new IllegalArgumentException(problem + (fromEnvironment ? " (from " + s.environmentName() + ")" : ""));
         }
+    }
+
+    private static <T> T parseAndCheck(Setting<T> s, Object resolved) {
+        return s.check(s.kind().parse(resolved));
     }
 
     private static String resolve(Setting<?> s, String raw, Map<String, String> env) {
