@@ -6,6 +6,7 @@ import dev.parley.core.account.RegistrationMode;
 import dev.parley.core.message.MessageService;
 import dev.parley.core.push.PushContent;
 import dev.parley.core.request.RequestRule;
+import dev.parley.protocol.FrameCodec;
 import dev.parley.server.ServerConfig.Attachments;
 import dev.parley.server.ServerConfig.ClusterType;
 import dev.parley.server.ServerConfig.StorageType;
@@ -79,13 +80,14 @@ public final class Settings {
             "`local` or `redis`")
             .valid(v -> v != null, "must be 'local' or 'redis'"));
     public static final Setting<Integer> CLUSTER_NODE_NUMBER = add(of("cluster", "nodeNumber", COUNT, 0,
-            "unique per node, 0 to 31 (part of every id the node issues)")
+            "unique per node (part of every id the node issues)")
             .valid(v -> v >= 0 && v <= 31, "must be 0 to 31"));
     public static final Setting<String> CLUSTER_REDIS_URI = add(of("cluster", "redisUri", STRING, null,
             "`redis://host:port`"));
     public static final Setting<String> CLUSTER_REDIS_NAMESPACE = add(of("cluster", "redisNamespace", STRING, "parley",
             "prefix of Parley's keys and channels (several clusters can share one Redis)")
-            .valid(v -> v != null && v.matches("[A-Za-z0-9_.-]{1,64}"), "must be 1 to 64 letters, digits, '_', '.' or '-'"));
+            .valid(v -> v != null && v.matches("[A-Za-z0-9_.-]{1,64}"),
+                    "must be 1 to 64 letters, digits, '_', '.' or '-'"));
     public static final Setting<Duration> CLUSTER_NODE_TTL = add(of("cluster", "nodeTtl", DURATION, Duration.ofSeconds(5),
             "how long a node that stops heartbeating still counts as alive")
             .valid(v -> v != null && v.toMillis() >= 500, "must be at least 500ms"));
@@ -161,7 +163,7 @@ public final class Settings {
             "Argon2id iterations (OWASP minimum)")
             .valid(v -> v >= 1, "must be at least 1"));
     public static final Setting<Integer> PASSWORDS_PARALLELISM = add(of("passwords", "parallelism", COUNT, 1,
-            "Argon2id lanes, 1 to 16")
+            "Argon2id lanes")
             .valid(v -> v >= 1 && v <= 16, "must be 1 to 16"));
 
     public static final Setting<Boolean> OBSERVABILITY_METRICS = add(of("observability", "metrics", BOOLEAN, true,
@@ -170,7 +172,8 @@ public final class Settings {
             "one JSON object per log line"));
     public static final Setting<String> OBSERVABILITY_LOG_LEVEL = add(of("observability", "logLevel", STRING, "info",
             "trace, debug, info, warn, error")
-            .valid(v -> v != null && List.of("trace", "debug", "info", "warn", "error").contains(v.toLowerCase(Locale.ROOT)), "must be one of trace, debug, info, warn, error"));
+            .valid(v -> v != null && List.of("trace", "debug", "info", "warn", "error").contains(v.toLowerCase(Locale.ROOT)),
+                    "must be one of trace, debug, info, warn, error"));
 
     public static final Setting<Duration> RETENTION_MESSAGES = add(of("retention", "messages", DURATION, Duration.ZERO,
             "0 keeps history forever")
@@ -183,7 +186,7 @@ public final class Settings {
             .valid(v -> v != null && !v.isNegative(), "must be 0 (no editing) or positive"));
 
     public static final Setting<String> ADMIN_TOKEN = add(of("admin", "token", STRING, null,
-            "bearer token of the administration API, at least 16 characters").shownAs("generated").asSecret()
+            "bearer token of the administration API").shownAs("generated").asSecret()
             .valid(v -> v == null || v.length() >= 16, "must be at least 16 characters"));
     public static final Setting<String> ADMIN_HOST = add(of("admin", "host", STRING, "127.0.0.1",
             "where the administration API listens, apart from the public port")
@@ -249,7 +252,8 @@ public final class Settings {
             .valid(v -> v >= 1 && v <= 1000, "must be 1 to 1000"));
     public static final Setting<String> PUSH_VAPID_SUBJECT = add(of("push", "vapidSubject", STRING, "mailto:admin@localhost",
             "contact URL for Web Push services (RFC 8292); set your own")
-            .valid(v -> v != null && (v.startsWith("mailto:") || v.startsWith("https://")), "must be a mailto: or https: URL (RFC 8292)"));
+            .valid(v -> v != null && (v.startsWith("mailto:") || v.startsWith("https://")),
+                    "must be a mailto: or https: URL (RFC 8292)"));
     public static final Setting<Path> PUSH_VAPID_KEY_FILE = add(of("push", "vapidKeyFile", PATH, null,
             "VAPID key pair, made on first start (owner-only); share it between a cluster's nodes")
             .shownAs("DATA/vapid.json"));
@@ -312,8 +316,9 @@ public final class Settings {
     public static final Setting<Long> ATTACHMENTS_QUOTA_BYTES = add(of("attachments", "quotaBytes", LARGE_BYTES,
             1024L * 1024 * 1024, "all of one user's uploads together (a retried upload counts once)"));
     public static final Setting<Integer> ATTACHMENTS_PER_MESSAGE = add(of("attachments", "perMessage", COUNT, 10,
-            "attachments one message carries (1 to 32)")
-            .valid(v -> v >= 1 && v <= dev.parley.protocol.FrameCodec.MAX_ATTACHMENTS, "must be 1 to " + dev.parley.protocol.FrameCodec.MAX_ATTACHMENTS));
+            "attachments one message carries")
+            .valid(v -> v >= 1 && v <= FrameCodec.MAX_ATTACHMENTS,
+                    "must be 1 to " + FrameCodec.MAX_ATTACHMENTS));
     public static final Setting<Duration> ATTACHMENTS_UNSENT_EXPIRY = add(of("attachments", "unsentExpiry", DURATION,
             Duration.ofHours(24), "an upload no message carries by then is removed (its bytes too, when no other"
                     + " upload has the same)")
