@@ -1,7 +1,7 @@
 package dev.parley.app;
 
 import dev.parley.server.ParleyNode;
-import dev.parley.server.ServerConfig;
+import dev.parley.server.support.TestNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,8 +21,7 @@ class AdminCommandTest {
 
     @Test
     void theNodeComesFromTheDataDirectoryOrTheOption(@TempDir Path dir) throws Exception {
-        try (ParleyNode node = ParleyNode.start(ServerConfig.defaults().withAddress("127.0.0.1", 0)
-                .withDataDir(dir.resolve("data")).withPasswords(ServerConfig.Passwords.fastForTests()))) {
+        try (ParleyNode node = ParleyNode.start(TestNode.baseConfig(dir.resolve("data")))) {
             ParleyCommand.Result byDirectory = ParleyCommand.run(dir, Map.of(), "admin", "stats");
             assertThat(byDirectory.exitCode()).as(byDirectory.err()).isZero();
             assertThat(byDirectory.out()).contains("\"stored\"");

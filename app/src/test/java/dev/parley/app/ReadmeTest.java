@@ -1,7 +1,7 @@
 package dev.parley.app;
 
 import dev.parley.server.ParleyNode;
-import dev.parley.server.ServerConfig;
+import dev.parley.server.support.TestNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -95,8 +95,7 @@ class ReadmeTest {
         Set<String> printsChecked = new HashSet<>();
         Set<String> notRunUsed = new HashSet<>();
         int run = 0;
-        try (ParleyNode node = ParleyNode.start(ServerConfig.defaults().withAddress("127.0.0.1", 0)
-                .withDataDir(work.resolve("data")).withPasswords(ServerConfig.Passwords.fastForTests()))) {
+        try (ParleyNode node = ParleyNode.start(TestNode.baseConfig(work.resolve("data")))) {
             Map<String, String> env = Map.of("HOME", home.toString(), "PARLEY_SERVER", "http://127.0.0.1:" + node.port());
             for (Block block : blocks) {
                 if (!SHELL.contains(block.language())) {

@@ -3,6 +3,7 @@ package dev.parley.app;
 import dev.parley.server.ParleyNode;
 import dev.parley.server.PidFile;
 import dev.parley.server.ServerConfig;
+import dev.parley.server.support.TestNode;
 import dev.parley.store.SqliteDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,8 +103,7 @@ class ServeRefusalTest {
     }
 
     private static ServerConfig config(Path data) {
-        return ServerConfig.defaults().withAddress("127.0.0.1", 0).withDataDir(data)
-                .withPasswords(ServerConfig.Passwords.fastForTests());
+        return TestNode.baseConfig(data);
     }
 
     private static int ready(int port) throws Exception {

@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
         description = {"Measure a node: rates, latencies, connections and memory, with a correctness check.",
                 "See docs/benchmarks.md."},
         subcommands = {LatencyWorkload.class, ThroughputWorkload.class, ConnectionsWorkload.class, FanoutWorkload.class,
-                ReconnectWorkload.class, HistoryWorkload.class, PullWorkload.class})
+                ReconnectWorkload.class, HistoryWorkload.class, PullWorkload.class, FilesWorkload.class,
+                SearchWorkload.class})
 public final class BenchCommand implements Runnable {
     @Override
     public void run() {

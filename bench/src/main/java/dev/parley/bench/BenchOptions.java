@@ -43,6 +43,11 @@ final class BenchOptions {
     @Option(names = "--keep-data", description = "Keep the started node's data directory.")
     boolean keepData;
 
+    @Option(names = "--data", description = "Data directory of the started node, created if missing and kept after the"
+            + " run (default: a temporary one, removed unless --keep-data). A workload that fills a node (search) reuses"
+            + " what an earlier run left there.")
+    Path dataDir;
+
     @Option(names = "--results", description = "Results directory (default: bench-results/<workload>-<timestamp>).")
     Path results;
 
@@ -76,12 +81,13 @@ final class BenchOptions {
                     + resultsDir.resolve("node.jfr").toAbsolutePath());
         }
         return SpawnedNode.start(jvm, nodeClasspath != null ? nodeClasspath : System.getProperty("java.class.path"),
-                durability, resultsDir.resolve("node.log"), keepData, nodeArgs);
+                durability, resultsDir.resolve("node.log"), keepData, nodeArgs, dataDir);
     }
 
     JsonObject toJson() {
         return new JsonObject().put("url", url == null ? null : url.toString()).put("durability", durabilityLabel())
-                .put("nodeJvm", url == null ? nodeJvm : null).put("generatorLoops", loops).put("bodySize", bodySize);
+                .put("nodeJvm", url == null ? nodeJvm : null).put("generatorLoops", loops).put("bodySize", bodySize)
+                .put("dataDir", dataDir == null ? null : dataDir.toAbsolutePath().toString());
     }
 
     /** The durability mode, as far as the tool knows it. */

@@ -60,6 +60,8 @@ final class Device {
     private final List<Conv.Member> members = new ArrayList<>(8);
     private Conv.Member[] memberArray = new Conv.Member[0];
     private DeliveryHook hook;
+    private java.util.function.LongFunction<String> bodies;
+    private java.util.function.IntUnaryOperator chooser;
     private Waiter waiter;
     private final LinkedHashMap<String, Pending> pending;
 
@@ -109,6 +111,22 @@ final class Device {
 
     void hook(DeliveryHook h) {
         this.hook = h;
+    }
+
+    /**
+     * Sends the bodies {@code bodies} makes from the send time instead of timestamped padding (the
+     * search workload sends chat text; its deliveries then carry no send time and are only counted).
+     */
+    void bodies(java.util.function.LongFunction<String> bodies) {
+        this.bodies = bodies;
+    }
+
+    /**
+     * Picks the conversation of each send with {@code chooser} (given how many the device is in,
+     * it returns an index) instead of taking them in turn.
+     */
+    void chooser(java.util.function.IntUnaryOperator chooser) {
+        this.chooser = chooser;
     }
 
     /** Call on the device's loop, before {@link #connect}. */
@@ -260,10 +278,15 @@ final class Device {
         if (state != State.LIVE || memberArray.length == 0) {
             return false;
         }
-        Conv.Member m = memberArray[nextMember];
-        nextMember = nextMember + 1 == memberArray.length ? 0 : nextMember + 1;
+        Conv.Member m;
+        if (chooser != null) {
+            m = memberArray[chooser.applyAsInt(memberArray.length)];
+        } else {
+            m = memberArray[nextMember];
+            nextMember = nextMember + 1 == memberArray.length ? 0 : nextMember + 1;
+        }
         String clientId = Wire.clientId(user.deviceId(), counter++, now);
-        String body = Wire.body(now, bodySize);
+        String body = bodies != null ? bodies.apply(now) : Wire.body(now, bodySize);
         ws.writeTextMessage(Wire.send(clientId, m.conv.id, body));
         stats.onSent(now);
         if (resume) {

@@ -54,8 +54,11 @@ final class Rest implements AutoCloseable {
     }
 
     JsonObject get(String path, String token) {
-        return call("GET " + path, HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60)).GET(),
-                token);
+        return get(path, token, Duration.ofSeconds(60));
+    }
+
+    JsonObject get(String path, String token, Duration timeout) {
+        return call("GET " + path, HttpRequest.newBuilder(base.resolve(path)).timeout(timeout).GET(), token);
     }
 
     private JsonObject call(String what, HttpRequest.Builder b, String token) {

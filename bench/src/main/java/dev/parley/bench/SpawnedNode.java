@@ -47,11 +47,15 @@ final class SpawnedNode extends Node {
         this.extraArgs = extraArgs;
     }
 
-    /** Starts a node and returns once it answers {@code /health}. */
+    /**
+     * Starts a node and returns once it answers {@code /health}. With a {@code dataDir} the node
+     * uses (and keeps) it; otherwise a temporary one, removed at the end unless {@code keepData}.
+     */
     static SpawnedNode start(List<String> jvmOptions, String classpath, String durability, Path log, boolean keepData,
-                             List<String> extraArgs) throws Exception {
-        Path data = Files.createTempDirectory("parley-bench-node-");
-        SpawnedNode n = new SpawnedNode(jvmOptions, classpath, durability, data, log, keepData, freePort(), extraArgs);
+                             List<String> extraArgs, Path dataDir) throws Exception {
+        Path data = dataDir != null ? Files.createDirectories(dataDir) : Files.createTempDirectory("parley-bench-node-");
+        SpawnedNode n = new SpawnedNode(jvmOptions, classpath, durability, data, log, keepData || dataDir != null,
+                freePort(), extraArgs);
         n.launch();
         return n;
     }

@@ -1,7 +1,6 @@
 package dev.parley.bench;
 
-import dev.parley.server.ParleyNode;
-import dev.parley.server.ServerConfig;
+import dev.parley.server.support.TestNode;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,15 +24,10 @@ class LatencySmokeTest {
     @Test
     @Timeout(60)
     void latencyRunPassesItsCorrectnessCheckAndWritesResults(@TempDir Path tmp) throws Exception {
-        ServerConfig config = ServerConfig.defaults()
-                .withAddress("127.0.0.1", 0)
-                .withDataDir(tmp.resolve("node"))
-                .withPasswords(ServerConfig.Passwords.fastForTests())
-                .withAccounts(ServerConfig.Accounts.unlimitedForLoadTests());
         Path results = tmp.resolve("results");
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         int code;
-        try (ParleyNode node = ParleyNode.start(config)) {
+        try (TestNode node = TestNode.start(tmp.resolve("node"))) {
             CommandLine cli = new CommandLine(new BenchCommand());
             LatencyWorkload latency = (LatencyWorkload) cli.getSubcommands().get("latency").getCommand();
             latency.out = new PrintStream(captured, true, StandardCharsets.UTF_8);

@@ -2,20 +2,21 @@ package dev.parley.cli;
 
 import dev.parley.sdk.ParleyClient;
 import dev.parley.sdk.Session;
-import dev.parley.server.ParleyNode;
 import dev.parley.server.ServerConfig;
+import dev.parley.server.support.TestNode;
 
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
-/** A real node on a loopback port, with cheap passwords and a short presence grace. */
+/** The test node ({@link TestNode}) as the CLI's tests use it: a short presence grace, users made over the SDK. */
 final class LocalNode implements AutoCloseable {
     private static final AtomicInteger USERS = new AtomicInteger();
-    private final ParleyNode node;
+    private final TestNode node;
 
-    private LocalNode(ParleyNode node) {
+    private LocalNode(TestNode node) {
         this.node = node;
     }
 
@@ -23,19 +24,13 @@ final class LocalNode implements AutoCloseable {
         return start(dir, c -> c);
     }
 
-    static LocalNode start(Path dir, java.util.function.UnaryOperator<ServerConfig> customize) throws Exception {
-        ServerConfig.Timing t = ServerConfig.Timing.defaults();
-        return new LocalNode(ParleyNode.start(customize.apply(ServerConfig.defaults()
-                .withAddress("127.0.0.1", 0)
-                .withDataDir(dir)
-                .withPasswords(ServerConfig.Passwords.fastForTests())
-                .withAccounts(ServerConfig.Accounts.unlimitedForLoadTests())
-                .withTiming(new ServerConfig.Timing(t.heartbeat(), t.authTimeout(), Duration.ofMillis(200),
-                        t.typingExpiry())))));
+    static LocalNode start(Path dir, UnaryOperator<ServerConfig> customize) throws Exception {
+        return new LocalNode(TestNode.start(dir,
+                c -> customize.apply(TestNode.presenceGrace(c, Duration.ofMillis(200)))));
     }
 
     URI base() {
-        return URI.create("http://127.0.0.1:" + node.port());
+        return node.httpUri();
     }
 
     static String uniqueName(String prefix) {

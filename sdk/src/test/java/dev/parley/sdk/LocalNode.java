@@ -1,7 +1,7 @@
 package dev.parley.sdk;
 
-import dev.parley.server.ParleyNode;
 import dev.parley.server.ServerConfig;
+import dev.parley.server.support.TestNode;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -10,54 +10,42 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
 /**
- * A real node on a loopback port with its data in a test's directory. A restart keeps the data
- * and the port, so connected clients find it again where they lost it.
+ * The test node ({@link TestNode}) as the SDK's tests use it: a send allowance for bursts, a short
+ * presence grace, users made over the SDK. A restart keeps the data and the port, so connected
+ * clients find it again where they lost it.
  */
 final class LocalNode implements AutoCloseable {
     private static final AtomicInteger USERS = new AtomicInteger();
 
-    private ServerConfig config;
-    private ParleyNode node;
+    private final TestNode node;
 
-    private LocalNode(ServerConfig config) throws Exception {
-        this.node = ParleyNode.start(config);
-        this.config = config.withAddress(config.host(), node.port());
+    private LocalNode(TestNode node) {
+        this.node = node;
     }
 
-    /** Cheap passwords, a send allowance for bursts, and a short presence grace. */
     static LocalNode start(Path dir) throws Exception {
         return start(dir, c -> c);
     }
 
     static LocalNode start(Path dir, UnaryOperator<ServerConfig> customize) throws Exception {
-        ServerConfig.Timing t = ServerConfig.Timing.defaults();
-        ServerConfig config = ServerConfig.defaults()
-                .withAddress("127.0.0.1", 0)
-                .withDataDir(dir)
-                .withPasswords(ServerConfig.Passwords.fastForTests())
-                .withAccounts(ServerConfig.Accounts.unlimitedForLoadTests())
-                .withLimits(ServerConfig.Limits.defaults().withSendRate(5000, 5000))
-                .withTiming(new ServerConfig.Timing(t.heartbeat(), t.authTimeout(), Duration.ofMillis(200),
-                        t.typingExpiry()));
-        return new LocalNode(customize.apply(config));
+        return new LocalNode(TestNode.start(dir, c -> customize.apply(TestNode.presenceGrace(
+                c.withLimits(c.limits().withSendRate(5000, 5000)), Duration.ofMillis(200)))));
     }
 
     URI base() {
-        return URI.create("http://127.0.0.1:" + config.port());
+        return node.httpUri();
     }
 
     void stop() {
-        node.close();
-        node = null;
+        node.stop();
     }
 
     void startAgain() throws Exception {
-        node = ParleyNode.start(config);
+        node.startAgain();
     }
 
     void restart() throws Exception {
-        stop();
-        startAgain();
+        node.restartOnSamePort();
     }
 
     /** Registers a fresh user and logs in one device. */
@@ -69,8 +57,6 @@ final class LocalNode implements AutoCloseable {
 
     @Override
     public void close() {
-        if (node != null) {
-            node.close();
-        }
+        node.close();
     }
 }

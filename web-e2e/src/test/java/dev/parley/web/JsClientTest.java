@@ -1,7 +1,6 @@
 package dev.parley.web;
 
-import dev.parley.server.ParleyNode;
-import dev.parley.server.ServerConfig;
+import dev.parley.server.support.TestNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,10 +34,7 @@ class JsClientTest {
             System.out.println("JavaScript client test SKIPPED: missing Node.js 20 or newer (`node` on PATH)");
         }
         assumeTrue(node20, "Node.js 20 or newer is needed");
-        ServerConfig config = ServerConfig.defaults().withAddress("127.0.0.1", 0).withDataDir(data)
-                .withPasswords(ServerConfig.Passwords.fastForTests())
-                .withAccounts(ServerConfig.Accounts.unlimitedForLoadTests());
-        try (ParleyNode node = ParleyNode.start(config)) {
+        try (TestNode node = TestNode.start(data)) {
             ProcessBuilder pb = new ProcessBuilder("node", "--experimental-websocket", "--test", "test/")
                     .directory(root.resolve("clients/js").toFile()).redirectErrorStream(true);
             pb.environment().put("PARLEY_URL", "http://127.0.0.1:" + node.port());

@@ -1,7 +1,7 @@
 package dev.parley.web;
 
-import dev.parley.server.ParleyNode;
 import dev.parley.server.ServerConfig;
+import dev.parley.server.support.TestNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -53,7 +53,6 @@ class WebClientE2ETest {
     @Test
     void twoUsersChatInHeadlessChromium() throws Exception {
         // A small catch-up limit, so the script can make the node answer a resume with `resync`.
-        ServerConfig defaults = ServerConfig.defaults();
         Map<String, String> env = new HashMap<>(Map.of(
                 "PARLEY_RESTART_HOOK", "1",
                 "PARLEY_MAX_CATCH_UP", String.valueOf(MAX_CATCH_UP),
@@ -62,7 +61,7 @@ class WebClientE2ETest {
         if (shot != null && !shot.isBlank()) {
             env.put("PARLEY_SCREENSHOT", Path.of(shot).toAbsolutePath().toString());
         }
-        run("chat.e2e.mjs", defaults.withLimits(defaults.limits().withMaxCatchUp(MAX_CATCH_UP)), env);
+        run("chat.e2e.mjs", c -> c.withLimits(c.limits().withMaxCatchUp(MAX_CATCH_UP)), env);
     }
 
     /**
@@ -71,13 +70,12 @@ class WebClientE2ETest {
      */
     @Test
     void profilesRequestsAndBlocksInHeadlessChromium() throws Exception {
-        ServerConfig defaults = ServerConfig.defaults();
         Map<String, String> env = new HashMap<>(Map.of("PARLEY_USER_SUFFIX", ""));
         String shot = System.getProperty("parley.e2e.peopleScreenshot");
         if (shot != null && !shot.isBlank()) {
             env.put("PARLEY_PEOPLE_SCREENSHOT", Path.of(shot).toAbsolutePath().toString());
         }
-        run("people.e2e.mjs", defaults.withPeople(defaults.people()
+        run("people.e2e.mjs", c -> c.withPeople(c.people()
                 .withMessageRequests(dev.parley.core.request.RequestRule.CONTACTS_ONLY)), env);
     }
 
@@ -93,7 +91,7 @@ class WebClientE2ETest {
         if (shot != null && !shot.isBlank()) {
             env.put("PARLEY_ACTIONS_SCREENSHOT", Path.of(shot).toAbsolutePath().toString());
         }
-        run("actions.e2e.mjs", ServerConfig.defaults(), env);
+        run("actions.e2e.mjs", c -> c, env);
     }
 
     /**
@@ -107,7 +105,7 @@ class WebClientE2ETest {
         if (shot != null && !shot.isBlank()) {
             env.put("PARLEY_FILES_SCREENSHOT", Path.of(shot).toAbsolutePath().toString());
         }
-        run("files.e2e.mjs", ServerConfig.defaults(), env);
+        run("files.e2e.mjs", c -> c, env);
     }
 
     /**
@@ -117,7 +115,7 @@ class WebClientE2ETest {
      */
     @Test
     void theWebClientLongPollsWhereWebSocketsAreBlocked() throws Exception {
-        run("fallback.e2e.mjs", ServerConfig.defaults(), Map.of());
+        run("fallback.e2e.mjs", c -> c, Map.of());
     }
 
     @Test
@@ -129,11 +127,11 @@ class WebClientE2ETest {
                 d.fcmProjectId(), d.fcmServiceAccountFile(), d.fcmBaseUrl(), d.apnsKeyFile(), d.apnsKeyId(),
                 d.apnsTeamId(), d.apnsTopic(), d.apnsBaseUrl(), d.webhookSecret(), true, d.trustCertificates(),
                 d.requestTimeout());
-        run("notifications.e2e.mjs", ServerConfig.defaults().withPush(loopbackTargets), Map.of());
+        run("notifications.e2e.mjs", c -> c.withPush(loopbackTargets), Map.of());
     }
 
-    /** Runs {@code web/e2e/<name>} against a node on {@code base} (address and data dir set here). */
-    private void run(String name, ServerConfig base, Map<String, String> extraEnv) throws Exception {
+    /** Runs {@code web/e2e/<name>} against a test node with {@code settings}. */
+    private void run(String name, UnaryOperator<ServerConfig> settings, Map<String, String> extraEnv) throws Exception {
         Path root = repositoryRoot();
         Path script = root.resolve("web/e2e").resolve(name);
         Path nodeJs = require(findOnPath("node").filter(WebClientE2ETest::isNode20OrNewer),
@@ -144,17 +142,12 @@ class WebClientE2ETest {
         Path chromium = require(Optional.of(chromiumPath).filter(Files::isExecutable),
                 "Chromium at " + chromiumPath + " (`apt-get install chromium`)");
 
-        ServerConfig config = base.withAddress("127.0.0.1", 0).withDataDir(data)
-                .withPasswords(ServerConfig.Passwords.fastForTests())
-                .withAccounts(ServerConfig.Accounts.unlimitedForLoadTests());
-        AtomicReference<ParleyNode> node = new AtomicReference<>(ParleyNode.start(config));
-        int port = node.get().port();
-        try {
+        try (TestNode node = TestNode.start(data, settings)) {
             ProcessBuilder pb = new ProcessBuilder(nodeJs.toString(), script.toString())
                     .directory(script.getParent().toFile())
                     .redirectErrorStream(true);
             Map<String, String> env = pb.environment();
-            env.put("PARLEY_URL", "http://127.0.0.1:" + port);
+            env.put("PARLEY_URL", node.httpUri().toString());
             env.put("CHROMIUM", chromium.toString());
             env.put("PARLEY_ARTIFACTS", Path.of("target/e2e-artifacts").toAbsolutePath().toString());
             env.putAll(extraEnv);
@@ -164,11 +157,8 @@ class WebClientE2ETest {
             CompletableFuture.delayedExecutor(5, TimeUnit.MINUTES).execute(() -> kill(process));
             StringBuilder output = new StringBuilder();
             try {
-                relay(process, output, () -> {
-                    // Same port and data: the browsers must find the node again by themselves.
-                    node.getAndSet(null).close();
-                    node.set(ParleyNode.start(config.withAddress("127.0.0.1", port)));
-                });
+                // Same port and data: the browsers must find the node again by themselves.
+                relay(process, output, node::restartOnSamePort);
                 if (!process.waitFor(30, TimeUnit.SECONDS)) {
                     fail("the e2e script did not exit after closing its output\n" + output);
                 }
@@ -176,11 +166,6 @@ class WebClientE2ETest {
                 kill(process);
             }
             assertThat(process.exitValue()).as("exit code of web/e2e/%s; its output:%n%s", name, output).isZero();
-        } finally {
-            ParleyNode n = node.get();
-            if (n != null) {
-                n.close();
-            }
         }
     }
 

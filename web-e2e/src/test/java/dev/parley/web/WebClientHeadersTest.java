@@ -1,7 +1,6 @@
 package dev.parley.web;
 
-import dev.parley.server.ParleyNode;
-import dev.parley.server.ServerConfig;
+import dev.parley.server.support.TestNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,14 +35,12 @@ class WebClientHeadersTest {
 
     @TempDir
     static Path data;
-    private static ParleyNode node;
+    private static TestNode node;
     private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
     static void start() throws Exception {
-        node = ParleyNode.start(ServerConfig.defaults().withAddress("127.0.0.1", 0).withDataDir(data)
-                .withPasswords(ServerConfig.Passwords.fastForTests())
-                .withAccounts(ServerConfig.Accounts.unlimitedForLoadTests()));
+        node = TestNode.start(data);
     }
 
     @AfterAll

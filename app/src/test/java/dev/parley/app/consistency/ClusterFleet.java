@@ -1,71 +1,52 @@
 package dev.parley.app.consistency;
 
+import dev.parley.server.support.ClusterSettings;
+import dev.parley.server.support.ForkedNode;
 import dev.parley.testkit.PostgresDatabases;
 import dev.parley.testkit.TcpBalancer;
 
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 
 /**
- * Several nodes in their own processes on two PostgreSQL shards and one Redis, behind a TCP
- * balancer: a killed node's clients reconnect through the balancer to the survivors.
+ * Several test nodes in their own processes ({@link ForkedNode}) on two PostgreSQL shards and one
+ * Redis, behind a TCP balancer: a killed node's clients reconnect through the balancer to the
+ * survivors.
  */
 final class ClusterFleet implements Fleet {
-    private final List<NodeProcess> nodes = new ArrayList<>();
+    private static final List<String> JVM_OPTIONS = List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
+    private final int count;
+    private final Path workDir;
+    private final String durability;
+    private final String redisNamespace;
+    private final List<ForkedNode> nodes = new ArrayList<>();
     private final List<Boolean> up = new ArrayList<>();
     private final PostgresDatabases shards;
     private TcpBalancer balancer;
     private int killed = -1;
 
-    ClusterFleet(int count, Path workDir, String durability, String redisNamespace) throws IOException {
+    ClusterFleet(int count, Path workDir, String durability, String redisNamespace) {
+        this.count = count;
+        this.workDir = workDir;
+        this.durability = durability;
+        this.redisNamespace = redisNamespace;
         shards = PostgresDatabases.create(2);
-        for (int n = 1; n <= count; n++) {
-            int port = NodeProcess.freePort();
-            Path config = workDir.resolve("node" + n + ".yaml");
-            Files.createDirectories(workDir);
-            Files.writeString(config, """
-                    server:
-                      host: 127.0.0.1
-                      port: %d
-                    storage:
-                      type: postgres
-                      dataDir: %s
-                      durability: %s
-                      postgresUser: %s
-                      postgresUrls: [%s]
-                    cluster:
-                      type: redis
-                      nodeNumber: %d
-                      redisUri: redis://127.0.0.1:6379
-                      redisNamespace: %s
-                      nodeTtl: 2s
-                    passwords:
-                      memoryKiB: 64
-                      iterations: 1
-                    limits:
-                      sendsPerSecond: 100000
-                      sendBurst: 100000
-                    accounts:
-                      registrationsPerAddress: 100000
-                      loginFailuresPerAddress: 100000
-                    """.formatted(port, workDir.resolve("node" + n), durability, PostgresDatabases.USER,
-                    String.join(", ", shards.urls()), n, redisNamespace));
-            nodes.add(new NodeProcess(workDir.resolve("node" + n), port, List.of("--config", config.toString()),
-                    workDir.resolve("node" + n + ".log")));
-            up.add(false);
-        }
     }
 
     @Override
     public void start() throws Exception {
-        for (int i = 0; i < nodes.size(); i++) {
-            nodes.get(i).start();
-            up.set(i, true);
+        for (int n = 1; n <= count; n++) {
+            ClusterSettings.Member member = new ClusterSettings.Member(shards.urls(), ClusterSettings.REDIS,
+                    redisNamespace, n, Duration.ofSeconds(2));
+            nodes.add(ForkedNode.start(workDir.resolve("node" + n), "storage: {durability: " + durability + "}\n",
+                    JVM_OPTIONS, Optional.of(member)));
+            up.add(true);
         }
         balancer = new TcpBalancer(() -> {
             List<Integer> live = new ArrayList<>();
@@ -94,7 +75,7 @@ final class ClusterFleet implements Fleet {
     @Override
     public void restartKilled() throws Exception {
         if (killed >= 0) {
-            nodes.get(killed).start();
+            nodes.get(killed).startAgain();
             up.set(killed, true);
             killed = -1;
         }
@@ -102,7 +83,7 @@ final class ClusterFleet implements Fleet {
 
     @Override
     public int starts() {
-        return nodes.stream().mapToInt(NodeProcess::starts).sum();
+        return nodes.stream().mapToInt(ForkedNode::starts).sum();
     }
 
     @Override
@@ -110,7 +91,7 @@ final class ClusterFleet implements Fleet {
         if (balancer != null) {
             balancer.close();
         }
-        for (NodeProcess n : nodes) {
+        for (ForkedNode n : nodes) {
             n.close();
         }
         shards.close();

@@ -2,6 +2,8 @@ package dev.parley.app.consistency;
 
 import dev.parley.server.ParleyNode;
 import dev.parley.server.ServerConfig;
+import dev.parley.server.support.ClusterSettings;
+import dev.parley.server.support.TestNode;
 import dev.parley.store.Durability;
 import dev.parley.testkit.TcpBalancer;
 
@@ -12,30 +14,30 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Cluster nodes in this JVM (on the given PostgreSQL shards and Redis, fsync durability, cheap
- * password hashing, no send limit) behind a TCP balancer: for fleets whose faults are in the
- * services the nodes depend on, not in the nodes, so a test can look inside the nodes.
+ * Test nodes ({@link TestNode}) in this JVM, members of a cluster on the given PostgreSQL shards
+ * and Redis ({@link ClusterSettings.Member}), with fsync durability and no practical send limit,
+ * behind a TCP balancer: for fleets whose faults are in the services the nodes depend on, not in
+ * the nodes, so a test can look inside the nodes.
  */
 final class InProcessCluster implements AutoCloseable {
-    private final List<ParleyNode> nodes = new ArrayList<>();
+    private final List<TestNode> nodes = new ArrayList<>();
+    /** The nodes as started; a fleet still reads their stores' figures after it closed them. */
+    private final List<ParleyNode> started;
     private final TcpBalancer balancer;
 
     InProcessCluster(int count, Path workDir, List<String> postgresUrls, String redisUri, String redisNamespace)
             throws Exception {
         try {
             for (int n = 1; n <= count; n++) {
-                ServerConfig c = ServerConfig.defaults()
-                        .withAddress("127.0.0.1", 0)
-                        .withDataDir(workDir.resolve("node" + n))
-                        .withPasswords(ServerConfig.Passwords.fastForTests());
-                c = c.withStorage(c.storage().withPostgres(postgresUrls, "postgres", null))
-                        .withDurability(Durability.FSYNC)
-                        .withCluster(new ServerConfig.Cluster(ServerConfig.ClusterType.REDIS, n, redisUri,
-                                redisNamespace, Duration.ofSeconds(2)))
-                        .withLimits(c.limits().withSendRate(100_000, 100_000));
-                nodes.add(ParleyNode.start(c));
+                ClusterSettings.Member member = new ClusterSettings.Member(postgresUrls, redisUri, redisNamespace, n,
+                        Duration.ofSeconds(2));
+                nodes.add(TestNode.start(workDir.resolve("node" + n), c -> {
+                    ServerConfig clustered = member.apply(c).withDurability(Durability.FSYNC);
+                    return clustered.withLimits(clustered.limits().withSendRate(100_000, 100_000));
+                }));
             }
-            balancer = new TcpBalancer(() -> nodes.stream().map(ParleyNode::port).toList());
+            started = nodes.stream().map(TestNode::node).toList();
+            balancer = new TcpBalancer(() -> nodes.stream().map(TestNode::port).toList());
         } catch (Exception e) {
             close();
             throw e;
@@ -43,7 +45,7 @@ final class InProcessCluster implements AutoCloseable {
     }
 
     List<ParleyNode> nodes() {
-        return nodes;
+        return started;
     }
 
     URI uri() {
@@ -55,7 +57,7 @@ final class InProcessCluster implements AutoCloseable {
         if (balancer != null) {
             balancer.close();
         }
-        for (ParleyNode n : nodes) {
+        for (TestNode n : nodes) {
             n.close();
         }
     }

@@ -12,55 +12,81 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real node in a separate JVM ({@link ForkedNodeMain}) with the JVM options a test gives, for
- * example a small heap: what the node holds can then be read from the outside (its resident
- * memory), and running out of memory ends that process, not the test's.
+ * A real test node in a separate JVM ({@link ForkedNodeMain}) with the JVM options a test gives,
+ * on the same settings as a {@link TestNode} in process: for what a node in the test's JVM cannot
+ * show. What the node holds can be read from the outside (its resident memory), running out of
+ * memory ends that process, not the test's, and it can be killed with SIGKILL and started again
+ * on its data and port.
  */
 public final class ForkedNode implements AutoCloseable {
     private static final int KEPT_LINES = 200;
 
-    private final Process process;
     private final Deque<String> output = new ArrayDeque<>();
-    private final CompletableFuture<Integer> ready = new CompletableFuture<>();
+    private final Path dir;
+    private final List<String> jvmOptions;
+    private final Optional<ClusterSettings.Member> member;
+    private Process process;
     private int port;
+    private int starts;
 
-    private ForkedNode(Process process) {
-        this.process = process;
-        Thread reader = new Thread(this::readOutput, "forked-node-output");
-        reader.setDaemon(true);
-        reader.start();
+    private ForkedNode(Path dir, List<String> jvmOptions, Optional<ClusterSettings.Member> member) {
+        this.dir = dir;
+        this.jvmOptions = List.copyOf(jvmOptions);
+        this.member = member;
     }
 
     /**
      * Starts a node with the YAML configuration {@code yaml} (storage under {@code dir}, port
-     * chosen by the node) and {@code jvmOptions}; returns once it serves.
+     * chosen by the node, the {@code os} durability) and {@code jvmOptions}; returns once it serves.
      */
     public static ForkedNode start(Path dir, String yaml, List<String> jvmOptions) throws Exception {
-        Path config = dir.resolve("node.yaml");
-        Files.writeString(config, "server: {host: 127.0.0.1, port: 0}\n"
-                + "storage: {dataDir: '" + dir.resolve("data") + "', durability: os}\n"
-                + "passwords: {memoryKiB: 64, iterations: 1, parallelism: 1}\n" + yaml);
+        return start(dir, "storage: {durability: os}\n" + yaml, jvmOptions, Optional.empty());
+    }
+
+    /**
+     * Starts a node with the YAML configuration {@code yaml} (it names no address, data directory
+     * or password hashing: those are a test node's, see {@link TestNode#forTests}), data under
+     * {@code dir}, and {@code jvmOptions}, as {@code member} of a test cluster if given; returns
+     * once it serves.
+     */
+    public static ForkedNode start(Path dir, String yaml, List<String> jvmOptions,
+                                   Optional<ClusterSettings.Member> member) throws Exception {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("node.yaml"), yaml);
+        ForkedNode node = new ForkedNode(dir, jvmOptions, member);
+        node.startAgain();
+        return node;
+    }
+
+    /** Starts the node (again, after {@link #kill}) on its data and on the port it had; returns once it serves. */
+    public void startAgain() throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ForkedNodeMain.class.getName(),
-                config.toString()));
-        ForkedNode node = new ForkedNode(new ProcessBuilder(cmd).redirectErrorStream(true).start());
+                dir.resolve("node.yaml").toString(), dir.resolve("data").toString(), Integer.toString(port)));
+        member.ifPresent(m -> cmd.addAll(m.args()));
+        process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        starts++;
+        CompletableFuture<Integer> ready = new CompletableFuture<>();
+        Thread reader = new Thread(() -> readOutput(process, ready), "forked-node-output");
+        reader.setDaemon(true);
+        reader.start();
         try {
-            node.port = node.ready.get(60, TimeUnit.SECONDS);
+            port = ready.get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
-            node.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            throw new IllegalStateException("forked node did not start:\n" + node.output(), e);
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            throw new IllegalStateException("forked node did not start:\n" + output(), e);
         }
-        return node;
     }
 
-    private void readOutput() {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    private void readOutput(Process from, CompletableFuture<Integer> ready) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(from.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
                 synchronized (output) {
@@ -77,6 +103,11 @@ public final class ForkedNode implements AutoCloseable {
             // the process ended
         }
         ready.completeExceptionally(new IllegalStateException("the node exited before it was ready"));
+    }
+
+    /** How many times the node was started. */
+    public int starts() {
+        return starts;
     }
 
     public int port() {

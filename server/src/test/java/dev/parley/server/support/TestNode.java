@@ -12,18 +12,23 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
- * A real Parley node on a random loopback port with its data in a test's temporary directory.
- * It can be restarted on the same directory (same data, new port) and closes every client it
- * handed out when it closes.
+ * A real Parley node in the test's JVM, on a random loopback port with its data in a test's
+ * temporary directory: the one way every module's tests start a node in process (server, SDK, CLI,
+ * bench, app, web-e2e get it from server's test jar). It can be restarted on the same directory
+ * (same data; a new port, or the same one for clients that must find it again) and closes every
+ * client it handed out when it closes. A node the test must kill or measure from outside runs in
+ * a child process instead: {@link ForkedNode}, on the same {@link #forTests} settings.
  */
 public final class TestNode implements AutoCloseable {
     private final List<AutoCloseable> clients = new ArrayList<>();
     private ServerConfig config;
     private ParleyNode node;
+    private int lastPort;
 
     private TestNode(ServerConfig config) throws Exception {
         this.config = config;
         this.node = ParleyNode.start(config);
+        this.lastPort = node.port();
     }
 
     /**
@@ -31,8 +36,15 @@ public final class TestNode implements AutoCloseable {
      * and no practical registration or login limit (every test user registers from 127.0.0.1).
      */
     public static ServerConfig baseConfig(Path dataDir) {
-        return ServerConfig.defaults()
-                .withAddress("127.0.0.1", 0)
+        return forTests(ServerConfig.defaults(), dataDir);
+    }
+
+    /**
+     * {@code c} made a test node's, in process or in a child process alike: loopback on a random
+     * port, data in {@code dataDir}, cheap password hashing, no practical account limits.
+     */
+    public static ServerConfig forTests(ServerConfig c, Path dataDir) {
+        return c.withAddress("127.0.0.1", 0)
                 .withDataDir(dataDir)
                 .withPasswords(ServerConfig.Passwords.fastForTests())
                 .withAccounts(ServerConfig.Accounts.unlimitedForLoadTests());
@@ -56,12 +68,37 @@ public final class TestNode implements AutoCloseable {
         return c -> c.withDurability(durability);
     }
 
-    /** Stops the node and starts a new one on the same data directory and configuration. */
+    /** A presence grace of {@code grace} (short, so tests see a user go offline soon), other timing as is. */
+    public static ServerConfig presenceGrace(ServerConfig c, Duration grace) {
+        ServerConfig.Timing t = c.timing();
+        return c.withTiming(new ServerConfig.Timing(t.heartbeat(), t.authTimeout(), grace, t.typingExpiry()));
+    }
+
+    /** Stops the node and starts a new one on the same data directory and configuration (a new port). */
     public void restart() throws Exception {
-        closeClients();
-        node.close();
-        node = null;
+        stop();
         node = ParleyNode.start(config);
+        lastPort = node.port();
+    }
+
+    /** Stops the node (its clients are closed); {@link #startAgain} brings it back. */
+    public void stop() {
+        closeClients();
+        if (node != null) {
+            node.close();
+            node = null;
+        }
+    }
+
+    /** Starts the stopped node again on its data and on the port it had, where clients look for it. */
+    public void startAgain() throws Exception {
+        node = ParleyNode.start(config.withAddress(config.host(), lastPort));
+    }
+
+    /** {@link #stop} then {@link #startAgain}: same data, same port. */
+    public void restartOnSamePort() throws Exception {
+        stop();
+        startAgain();
     }
 
     public ParleyNode node() {
@@ -72,8 +109,9 @@ public final class TestNode implements AutoCloseable {
         return config;
     }
 
+    /** The node's port (while stopped, the one it had and will have again). */
     public int port() {
-        return node.port();
+        return node == null ? lastPort : node.port();
     }
 
     public URI httpUri() {
@@ -133,10 +171,6 @@ public final class TestNode implements AutoCloseable {
 
     @Override
     public void close() {
-        closeClients();
-        if (node != null) {
-            node.close();
-            node = null;
-        }
+        stop();
     }
 }
