@@ -19,34 +19,43 @@ import java.util.concurrent.CountDownLatch;
  * the flags given here.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = ParleyVersion.class,
-        description = "Run a Parley node.")
+        resourceBundle = "dev.parley.app.SettingDefaults", description = "Run a Parley node.",
+        footer = "Every setting can be given in the --config file or as a PARLEY_<SECTION>_<KEY> environment"
+                + " variable; --list-settings prints them all, with their variables and defaults.")
 final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--config", description = "YAML configuration file (see config/example-single-node.yaml).")
     Path config;
 
-    @Option(names = "--host", description = "Address to listen on (default 127.0.0.1).")
+    @Option(names = "--host", description = "Address to listen on (default ${bundle:server.host}).")
     String host;
 
-    @Option(names = "--port", description = "Port for HTTP and WebSocket (default 8080).")
+    @Option(names = "--port", description = "Port for HTTP and WebSocket (default ${bundle:server.port}).")
     Integer port;
 
-    @Option(names = "--data", description = "Directory for the embedded database (default ./data).")
+    @Option(names = "--data", description = "Directory for the embedded database (default"
+            + " ${bundle:storage.dataDir}).")
     Path data;
 
-    @Option(names = "--durability", description = "fsync (survives power loss, the default) or os (survives a crash"
-            + " of the node's process).")
+    @Option(names = "--durability", description = "fsync (survives power loss) or os (survives a crash of the"
+            + " node's process); default ${bundle:storage.durability}.")
     String durability;
 
-    @Option(names = "--sends-per-second", description = "Sends a device may make per second (default 50).")
+    @Option(names = "--sends-per-second", description = "Sends a device may make per second (default"
+            + " ${bundle:limits.sendsPerSecond}).")
     Integer sendsPerSecond;
 
-    @Option(names = "--send-burst", description = "Sends a device may make in a burst (default 200).")
+    @Option(names = "--send-burst", description = "Sends a device may make in a burst (default"
+            + " ${bundle:limits.sendBurst}).")
     Integer sendBurst;
 
     @Option(names = "--allow-empty", description = "Start with a new, empty database even though the data directory"
             + " was in use and its database is missing or empty (otherwise refused: restore a backup instead).")
     boolean allowEmpty;
+
+    @Option(names = "--list-settings", description = "Print every setting with its environment variable, default"
+            + " and meaning, and exit.")
+    boolean listSettings;
 
     @Option(names = "--fast-password-hashing", hidden = true,
             description = "Cheap password hashing, for load tests only.")
@@ -66,6 +75,10 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (classDataTraining) {
             return ClassDataTraining.run();
+        }
+        if (listSettings) {
+            System.out.print(SettingDefaults.listing());
+            return 0;
         }
         ServerConfig c;
         try {

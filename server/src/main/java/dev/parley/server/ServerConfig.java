@@ -4,6 +4,7 @@ import dev.parley.core.account.AccountLimits;
 import dev.parley.core.account.RegistrationMode;
 import dev.parley.core.limit.Rate;
 import dev.parley.core.push.PushContent;
+import dev.parley.server.config.Settings;
 import dev.parley.store.Durability;
 
 import java.nio.file.Path;
@@ -84,11 +85,17 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
         require(pull != null, "pull", "must be set");
     }
 
+    /**
+     * Every setting at its default, as declared in {@link dev.parley.server.config.Settings} (the
+     * one place defaults are written; each section's {@code defaults()} is its part of this).
+     */
     public static ServerConfig defaults() {
-        return new ServerConfig(Network.defaults(), Storage.defaults(), Cluster.defaults(), Limits.defaults(),
-                Timing.defaults(), Passwords.defaults(), Observability.defaults(), Retention.defaults(), Admin.defaults(),
-                Push.defaults(), Accounts.defaults(), People.defaults(), Messages.defaults(),
-                Attachments.defaults(), Pull.defaults());
+        return Defaults.CONFIG;
+    }
+
+    /** Built on first use, after the settings' declarations are loaded. */
+    private static final class Defaults {
+        static final ServerConfig CONFIG = dev.parley.server.config.SettingValues.defaults().toConfig();
     }
 
     public String host() {
@@ -112,78 +119,75 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
     }
 
     public ServerConfig withNetwork(Network n) {
-        return new ServerConfig(n, storage, cluster, limits, timing, passwords, observability, retention, admin, push,
-                accounts, people, messages, attachments, pull);
+        return with((Object) n);
     }
 
     public ServerConfig withStorage(Storage s) {
-        return new ServerConfig(network, s, cluster, limits, timing, passwords, observability, retention, admin, push,
-                accounts, people, messages, attachments, pull);
+        return with((Object) s);
     }
 
     public ServerConfig withCluster(Cluster c) {
-        return new ServerConfig(network, storage, c, limits, timing, passwords, observability, retention, admin, push,
-                accounts, people, messages, attachments, pull);
+        return with((Object) c);
     }
 
     public ServerConfig withLimits(Limits l) {
-        return new ServerConfig(network, storage, cluster, l, timing, passwords, observability, retention, admin, push,
-                accounts, people, messages, attachments, pull);
+        return with((Object) l);
     }
 
     public ServerConfig withTiming(Timing t) {
-        return new ServerConfig(network, storage, cluster, limits, t, passwords, observability, retention, admin, push,
-                accounts, people, messages, attachments, pull);
+        return with((Object) t);
     }
 
     public ServerConfig withPasswords(Passwords p) {
-        return new ServerConfig(network, storage, cluster, limits, timing, p, observability, retention, admin, push,
-                accounts, people, messages, attachments, pull);
+        return with((Object) p);
     }
 
     public ServerConfig withObservability(Observability o) {
-        return new ServerConfig(network, storage, cluster, limits, timing, passwords, o, retention, admin, push,
-                accounts, people, messages, attachments, pull);
+        return with((Object) o);
     }
 
     public ServerConfig withRetention(Retention r) {
-        return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, r, admin, push,
-                accounts, people, messages, attachments, pull);
+        return with((Object) r);
     }
 
     public ServerConfig withAdmin(Admin a) {
-        return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, retention, a, push,
-                accounts, people, messages, attachments, pull);
+        return with((Object) a);
     }
 
     public ServerConfig withPush(Push p) {
-        return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, retention, admin, p,
-                accounts, people, messages, attachments, pull);
+        return with((Object) p);
     }
 
     public ServerConfig withAccounts(Accounts a) {
-        return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, retention, admin, push,
-                a, people, messages, attachments, pull);
+        return with((Object) a);
     }
 
     public ServerConfig withAttachments(Attachments a) {
-        return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, retention, admin, push,
-                accounts, people, messages, a, pull);
+        return with((Object) a);
     }
 
     public ServerConfig withPeople(People p) {
-        return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, retention, admin, push,
-                accounts, p, messages, attachments, pull);
+        return with((Object) p);
     }
 
     public ServerConfig withMessages(Messages m) {
-        return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, retention, admin, push,
-                accounts, people, m, attachments, pull);
+        return with((Object) m);
     }
 
     public ServerConfig withPull(Pull p) {
-        return new ServerConfig(network, storage, cluster, limits, timing, passwords, observability, retention, admin,
-                push, accounts, people, messages, attachments, p);
+        return with((Object) p);
+    }
+
+    /** This configuration with {@code section} (one of the section records) in place of its current one. */
+    private ServerConfig with(Object section) {
+        return new ServerConfig(section instanceof Network n1 ? n1 : network, section instanceof Storage s2 ? s2 : storage,
+                section instanceof Cluster c3 ? c3 : cluster, section instanceof Limits l4 ? l4 : limits,
+                section instanceof Timing t5 ? t5 : timing, section instanceof Passwords p6 ? p6 : passwords,
+                section instanceof Observability o7 ? o7 : observability,
+                section instanceof Retention r8 ? r8 : retention, section instanceof Admin a9 ? a9 : admin,
+                section instanceof Push p10 ? p10 : push, section instanceof Accounts a11 ? a11 : accounts,
+                section instanceof People p12 ? p12 : people, section instanceof Messages m13 ? m13 : messages,
+                section instanceof Attachments a14 ? a14 : attachments, section instanceof Pull p15 ? p15 : pull);
     }
 
     public ServerConfig withAddress(String host, int port) {
@@ -207,14 +211,14 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
     /** Where the node listens, and its TLS certificate and key (PEM files) when it serves TLS itself. */
     public record Network(String host, int port, Path tlsCertificate, Path tlsKey) {
         public Network {
-            require(host != null && !host.isBlank(), "server.host", "must not be empty");
-            require(port >= 0 && port <= 65535, "server.port", "must be 0 to 65535");
+            Settings.SERVER_HOST.check(host);
+            Settings.SERVER_PORT.check(port);
             require((tlsCertificate == null) == (tlsKey == null), "server.tlsCertificate",
                     "server.tlsCertificate and server.tlsKey must be given together");
         }
 
         public static Network defaults() {
-            return new Network("127.0.0.1", 8080, null, null);
+            return ServerConfig.defaults().network();
         }
 
         public boolean tls() {
@@ -243,11 +247,11 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
     public record Storage(StorageType type, Path dataDir, Durability durability, int readers, int maxBatch,
                           List<String> postgresUrls, String postgresUser, String postgresPassword, int postgresPoolSize) {
         public Storage {
-            require(type != null, "storage.type", "must be 'sqlite' or 'postgres'");
-            require(dataDir != null, "storage.dataDir", "must be set");
-            require(durability != null, "storage.durability", "must be 'fsync' or 'os'");
-            require(readers >= 1 && readers <= 64, "storage.readers", "must be 1 to 64");
-            require(maxBatch >= 1 && maxBatch <= 100_000, "storage.maxBatch", "must be 1 to 100000");
+            Settings.STORAGE_TYPE.check(type);
+            Settings.STORAGE_DATA_DIR.check(dataDir);
+            Settings.STORAGE_DURABILITY.check(durability);
+            Settings.STORAGE_READERS.check(readers);
+            Settings.STORAGE_MAX_BATCH.check(maxBatch);
             postgresUrls = postgresUrls == null ? List.of() : List.copyOf(postgresUrls);
             require(type != StorageType.POSTGRES || !postgresUrls.isEmpty(), "storage.postgresUrls",
                     "must name at least one database when storage.type is postgres");
@@ -255,11 +259,11 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
                 require(url.startsWith("jdbc:postgresql://"), "storage.postgresUrls",
                         "each must start with jdbc:postgresql://, not '" + url + "'");
             }
-            require(postgresPoolSize >= 1 && postgresPoolSize <= 200, "storage.postgresPoolSize", "must be 1 to 200");
+            Settings.STORAGE_POSTGRES_POOL_SIZE.check(postgresPoolSize);
         }
 
         public static Storage defaults() {
-            return new Storage(StorageType.SQLITE, Path.of("data"), Durability.FSYNC, 4, 1024, List.of(), null, null, 8);
+            return ServerConfig.defaults().storage();
         }
 
         public Storage withDataDir(Path dir) {
@@ -305,34 +309,32 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
      */
     public record Cluster(ClusterType type, int nodeNumber, String redisUri, String redisNamespace, Duration nodeTtl) {
         public Cluster {
-            require(type != null, "cluster.type", "must be 'local' or 'redis'");
-            require(nodeNumber >= 0 && nodeNumber <= 31, "cluster.nodeNumber", "must be 0 to 31");
+            Settings.CLUSTER_TYPE.check(type);
+            Settings.CLUSTER_NODE_NUMBER.check(nodeNumber);
             require(type != ClusterType.REDIS || (redisUri != null && redisUri.startsWith("redis")), "cluster.redisUri",
                     "must be a redis:// or rediss:// URI when cluster.type is redis");
-            require(redisNamespace != null && redisNamespace.matches("[A-Za-z0-9_.-]{1,64}"), "cluster.redisNamespace",
-                    "must be 1 to 64 letters, digits, '_', '.' or '-'");
-            require(nodeTtl != null && nodeTtl.toMillis() >= 500, "cluster.nodeTtl", "must be at least 500ms");
+            Settings.CLUSTER_REDIS_NAMESPACE.check(redisNamespace);
+            Settings.CLUSTER_NODE_TTL.check(nodeTtl);
         }
 
         public static Cluster defaults() {
-            return new Cluster(ClusterType.LOCAL, 0, null, "parley", Duration.ofSeconds(5));
+            return ServerConfig.defaults().cluster();
         }
 
         public static Cluster redis(int nodeNumber, String uri, String namespace) {
-            return new Cluster(ClusterType.REDIS, nodeNumber, uri, namespace, Duration.ofSeconds(5));
+            return new Cluster(ClusterType.REDIS, nodeNumber, uri, namespace,
+                    dev.parley.server.config.Settings.CLUSTER_NODE_TTL.fallback());
         }
     }
 
     /** Metrics and log output. */
     public record Observability(boolean metrics, boolean jsonLogs, String logLevel) {
         public Observability {
-            require(logLevel != null && List.of("trace", "debug", "info", "warn", "error")
-                    .contains(logLevel.toLowerCase(Locale.ROOT)), "observability.logLevel",
-                    "must be one of trace, debug, info, warn, error");
+            Settings.OBSERVABILITY_LOG_LEVEL.check(logLevel);
         }
 
         public static Observability defaults() {
-            return new Observability(true, false, "info");
+            return ServerConfig.defaults().observability();
         }
     }
 
@@ -345,17 +347,18 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
      */
     public record Admin(String token, String host, int port) {
         public Admin {
-            require(token == null || token.length() >= 16, "admin.token", "must be at least 16 characters");
-            require(host != null && !host.isBlank(), "admin.host", "must not be empty");
-            require(port >= 0 && port <= 65535, "admin.port", "must be 0 to 65535");
+            Settings.ADMIN_TOKEN.check(token);
+            Settings.ADMIN_HOST.check(host);
+            Settings.ADMIN_PORT.check(port);
         }
 
         public Admin(String token) {
-            this(token, "127.0.0.1", 0);
+            this(token, dev.parley.server.config.Settings.ADMIN_HOST.fallback(),
+                    dev.parley.server.config.Settings.ADMIN_PORT.fallback());
         }
 
         public static Admin defaults() {
-            return new Admin(null);
+            return ServerConfig.defaults().admin();
         }
 
         @Override
@@ -375,25 +378,20 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
                            int loginFailuresPerAccount, int loginFailuresPerAddress, Duration loginFailureWindow,
                            int trackedKeys, int hashingThreads, int hashingQueue, List<String> trustedProxies) {
         public Accounts {
-            require(registration != null, "accounts.registration", "must be 'open', 'closed' or 'invite'");
-            require(registrationsPerAddress >= 1, "accounts.registrationsPerAddress", "must be at least 1");
-            require(registrationWindow != null && registrationWindow.toMillis() >= 1, "accounts.registrationWindow",
-                    "must be at least 1ms");
-            require(loginFailuresPerAccount >= 1, "accounts.loginFailuresPerAccount", "must be at least 1");
-            require(loginFailuresPerAddress >= 1, "accounts.loginFailuresPerAddress", "must be at least 1");
-            require(loginFailureWindow != null && loginFailureWindow.toMillis() >= 1, "accounts.loginFailureWindow",
-                    "must be at least 1ms");
-            require(trackedKeys >= 1 && trackedKeys <= 10_000_000, "accounts.trackedKeys", "must be 1 to 10000000");
-            require(hashingThreads >= 0 && hashingThreads <= 256, "accounts.hashingThreads", "must be 0 (one per core) to 256");
-            require(hashingQueue >= 0 && hashingQueue <= 100_000, "accounts.hashingQueue", "must be 0 to 100000");
+            Settings.ACCOUNTS_REGISTRATION.check(registration);
+            Settings.ACCOUNTS_REGISTRATIONS_PER_ADDRESS.check(registrationsPerAddress);
+            Settings.ACCOUNTS_REGISTRATION_WINDOW.check(registrationWindow);
+            Settings.ACCOUNTS_LOGIN_FAILURES_PER_ACCOUNT.check(loginFailuresPerAccount);
+            Settings.ACCOUNTS_LOGIN_FAILURES_PER_ADDRESS.check(loginFailuresPerAddress);
+            Settings.ACCOUNTS_LOGIN_FAILURE_WINDOW.check(loginFailureWindow);
+            Settings.ACCOUNTS_TRACKED_KEYS.check(trackedKeys);
+            Settings.ACCOUNTS_HASHING_THREADS.check(hashingThreads);
+            Settings.ACCOUNTS_HASHING_QUEUE.check(hashingQueue);
             trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
         }
 
         public static Accounts defaults() {
-            AccountLimits d = AccountLimits.defaults();
-            return new Accounts(d.registration(), d.registrationsPerAddress().count(), d.registrationsPerAddress().window(),
-                    d.loginFailuresPerAccount().count(), d.loginFailuresPerAddress().count(),
-                    d.loginFailuresPerAccount().window(), d.trackedKeys(), 0, 64, List.of());
+            return ServerConfig.defaults().accounts();
         }
 
         /** No practical registration or login limit: for load generators only. */
@@ -426,23 +424,22 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
      */
     public record Messages(Duration editWindow) {
         public Messages {
-            require(editWindow != null && !editWindow.isNegative(), "messages.editWindow",
-                    "must be 0 (no editing) or positive");
+            Settings.MESSAGES_EDIT_WINDOW.check(editWindow);
         }
 
         public static Messages defaults() {
-            return new Messages(dev.parley.core.message.MessageService.DEFAULT_EDIT_WINDOW);
+            return ServerConfig.defaults().messages();
         }
     }
 
     /** How long messages are kept; {@link Duration#ZERO} keeps them forever (the default). */
     public record Retention(Duration messages) {
         public Retention {
-            require(messages != null && !messages.isNegative(), "retention.messages", "must be 0 (forever) or positive");
+            Settings.RETENTION_MESSAGES.check(messages);
         }
 
         public static Retention defaults() {
-            return new Retention(Duration.ZERO);
+            return ServerConfig.defaults().retention();
         }
 
         public boolean forever() {
@@ -460,22 +457,22 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
                          int maxHttpBodyBytes, int maxGroupSize, int maxCatchUp, int preAuthBytes,
                          int maxConnectionsPerAddress) {
         public Limits {
-            require(maxFrameBytes >= 1024, "limits.maxFrameBytes", "must be at least 1024");
+            Settings.LIMITS_MAX_FRAME_BYTES.check(maxFrameBytes);
             require(hardFrameBytes >= maxFrameBytes, "limits.hardFrameBytes", "must be at least limits.maxFrameBytes");
             require(maxBodyBytes >= 1 && maxBodyBytes <= maxFrameBytes - 256, "limits.maxBodyBytes",
                     "must be 1 to limits.maxFrameBytes - 256");
-            require(sendsPerSecond >= 1, "limits.sendsPerSecond", "must be at least 1");
-            require(sendBurst >= 1, "limits.sendBurst", "must be at least 1");
-            require(framesPerSecond >= 1, "limits.framesPerSecond", "must be at least 1");
-            require(frameBurst >= 1, "limits.frameBurst", "must be at least 1");
-            require(maxPageSize >= 1 && maxPageSize <= 1000, "limits.maxPageSize", "must be 1 to 1000");
-            require(outboundQueueBytes >= 4096, "limits.outboundQueueBytes", "must be at least 4096");
-            require(maxHttpBodyBytes >= 1024, "limits.maxHttpBodyBytes", "must be at least 1024");
-            require(maxGroupSize >= 2, "limits.maxGroupSize", "must be at least 2");
-            require(maxCatchUp >= 1, "limits.maxCatchUp", "must be at least 1");
+            Settings.LIMITS_SENDS_PER_SECOND.check(sendsPerSecond);
+            Settings.LIMITS_SEND_BURST.check(sendBurst);
+            Settings.LIMITS_FRAMES_PER_SECOND.check(framesPerSecond);
+            Settings.LIMITS_FRAME_BURST.check(frameBurst);
+            Settings.LIMITS_MAX_PAGE_SIZE.check(maxPageSize);
+            Settings.LIMITS_OUTBOUND_QUEUE_BYTES.check(outboundQueueBytes);
+            Settings.LIMITS_MAX_HTTP_BODY_BYTES.check(maxHttpBodyBytes);
+            Settings.LIMITS_MAX_GROUP_SIZE.check(maxGroupSize);
+            Settings.LIMITS_MAX_CATCH_UP.check(maxCatchUp);
             require(preAuthBytes >= maxFrameBytes, "limits.preAuthBytes",
                     "must be at least limits.maxFrameBytes (the auth frame must fit)");
-            require(maxConnectionsPerAddress >= 0, "limits.maxConnectionsPerAddress", "must be 0 (no cap) or more");
+            Settings.LIMITS_MAX_CONNECTIONS_PER_ADDRESS.check(maxConnectionsPerAddress);
         }
 
         /** With the budget before {@code auth} at its default (room for one largest frame and some pings) and no cap per address. */
@@ -484,7 +481,8 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
                       int maxGroupSize, int maxCatchUp) {
             this(maxFrameBytes, hardFrameBytes, maxBodyBytes, sendsPerSecond, sendBurst, framesPerSecond, frameBurst,
                     maxPageSize, outboundQueueBytes, maxHttpBodyBytes, maxGroupSize, maxCatchUp,
-                    defaultPreAuthBytes(maxFrameBytes), 0);
+                    defaultPreAuthBytes(maxFrameBytes),
+                    dev.parley.server.config.Settings.LIMITS_MAX_CONNECTIONS_PER_ADDRESS.fallback());
         }
 
         /** The auth frame may be as large as any frame; 16 KiB more leaves room for pings while it is checked. */
@@ -493,8 +491,7 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
         }
 
         public static Limits defaults() {
-            return new Limits(64 * 1024, 1024 * 1024, 16 * 1024, 50, 200, 500, 2000, 200, 4 * 1024 * 1024,
-                    64 * 1024, 1024, 10_000);
+            return ServerConfig.defaults().limits();
         }
 
         public Limits withSendRate(int perSecond, int burst) {
@@ -548,25 +545,21 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
                        String webhookSecret, boolean allowLoopbackTargets, Path trustCertificates,
                        Duration requestTimeout) {
         public Push {
-            require(content != null, "push.content", "must be 'preview' or 'minimal'");
-            require(coalesceWindow != null && !coalesceWindow.isNegative(), "push.coalesceWindow", "must not be negative");
-            require(queueCapacity >= 1, "push.queueCapacity", "must be at least 1");
-            require(maxAttempts >= 1 && maxAttempts <= 100, "push.maxAttempts", "must be 1 to 100");
-            require(previewChars >= 1 && previewChars <= 1000, "push.previewChars", "must be 1 to 1000");
-            require(vapidSubject != null && (vapidSubject.startsWith("mailto:") || vapidSubject.startsWith("https://")),
-                    "push.vapidSubject", "must be a mailto: or https: URL (RFC 8292)");
-            for (String[] url : new String[][]{{"push.fcmBaseUrl", fcmBaseUrl}, {"push.apnsBaseUrl", apnsBaseUrl}}) {
-                require(url[1] != null && url[1].startsWith("https://"), url[0], "must be an https URL");
-            }
+            Settings.PUSH_CONTENT.check(content);
+            Settings.PUSH_COALESCE_WINDOW.check(coalesceWindow);
+            Settings.PUSH_QUEUE_CAPACITY.check(queueCapacity);
+            Settings.PUSH_MAX_ATTEMPTS.check(maxAttempts);
+            Settings.PUSH_PREVIEW_CHARS.check(previewChars);
+            Settings.PUSH_VAPID_SUBJECT.check(vapidSubject);
+            Settings.PUSH_FCM_BASE_URL.check(fcmBaseUrl);
+            Settings.PUSH_APNS_BASE_URL.check(apnsBaseUrl);
             require(apnsKeyFile == null || (apnsKeyId != null && apnsTeamId != null && apnsTopic != null),
                     "push.apnsKeyFile", "needs push.apnsKeyId, push.apnsTeamId and push.apnsTopic");
-            require(requestTimeout != null && requestTimeout.toMillis() >= 100, "push.requestTimeout", "must be at least 100ms");
+            Settings.PUSH_REQUEST_TIMEOUT.check(requestTimeout);
         }
 
         public static Push defaults() {
-            return new Push(true, PushContent.PREVIEW, Duration.ofSeconds(10), 10_000, 8, 100, "mailto:admin@localhost",
-                    null, null, null, "https://fcm.googleapis.com", null, null, null, null,
-                    "https://api.push.apple.com", null, false, null, Duration.ofSeconds(15));
+            return ServerConfig.defaults().push();
         }
 
         /** The VAPID key file: {@code vapidKeyFile}, or vapid.json in the data directory. */
@@ -592,17 +585,15 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
                          dev.parley.core.account.AccountDeletion.Messages deletedAccountMessages, int maxAvatarBytes,
                          int avatarPixels, int reportsPerDay) {
         public People {
-            require(messageRequests != null, "people.messageRequests", "must be 'contacts-only' or 'off'");
-            require(deletedAccountMessages != null, "people.deletedAccountMessages", "must be 'keep' or 'erase'");
-            require(maxAvatarBytes >= 1024 && maxAvatarBytes <= 64 * 1024 * 1024, "people.maxAvatarBytes",
-                    "must be 1KiB to 64MiB");
-            require(avatarPixels >= 32 && avatarPixels <= 1024, "people.avatarPixels", "must be 32 to 1024");
-            require(reportsPerDay >= 1, "people.reportsPerDay", "must be at least 1");
+            Settings.PEOPLE_MESSAGE_REQUESTS.check(messageRequests);
+            Settings.PEOPLE_DELETED_ACCOUNT_MESSAGES.check(deletedAccountMessages);
+            Settings.PEOPLE_MAX_AVATAR_BYTES.check(maxAvatarBytes);
+            Settings.PEOPLE_AVATAR_PIXELS.check(avatarPixels);
+            Settings.PEOPLE_REPORTS_PER_DAY.check(reportsPerDay);
         }
 
         public static People defaults() {
-            return new People(dev.parley.core.request.RequestRule.OFF,
-                    dev.parley.core.account.AccountDeletion.Messages.KEEP, 5 * 1024 * 1024, 256, 20);
+            return ServerConfig.defaults().people();
         }
 
         public People withMessageRequests(dev.parley.core.request.RequestRule rule) {
@@ -631,13 +622,11 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
                 "audio/mpeg", "audio/ogg", "audio/wav", "audio/flac", "video/mp4", "video/webm");
 
         public Attachments {
-            require(maxBytes >= 1024 && maxBytes <= 4L * 1024 * 1024 * 1024, "attachments.maxBytes", "must be 1KiB to 4GiB");
+            Settings.ATTACHMENTS_MAX_BYTES.check(maxBytes);
             require(quotaBytes >= maxBytes, "attachments.quotaBytes", "must be at least attachments.maxBytes");
-            require(perMessage >= 1 && perMessage <= dev.parley.protocol.FrameCodec.MAX_ATTACHMENTS,
-                    "attachments.perMessage", "must be 1 to " + dev.parley.protocol.FrameCodec.MAX_ATTACHMENTS);
-            require(unsentExpiry != null && unsentExpiry.toSeconds() >= 1, "attachments.unsentExpiry",
-                    "must be at least 1s");
-            require(allowedTypes != null && !allowedTypes.isEmpty(), "attachments.allowedTypes", "must name a type");
+            Settings.ATTACHMENTS_PER_MESSAGE.check(perMessage);
+            Settings.ATTACHMENTS_UNSENT_EXPIRY.check(unsentExpiry);
+            Settings.ATTACHMENTS_ALLOWED_TYPES.check(allowedTypes);
             allowedTypes = List.copyOf(allowedTypes);
         }
 
@@ -647,8 +636,7 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
         }
 
         public static Attachments defaults() {
-            return new Attachments(true, 25L * 1024 * 1024, 1024L * 1024 * 1024, 10, Duration.ofHours(24),
-                    DEFAULT_TYPES, null, null);
+            return ServerConfig.defaults().attachments();
         }
 
         /** Where the bytes live: {@code directory}, or {@code attachments} under the data directory. */
@@ -690,11 +678,9 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
                               boolean pathStyle) {
         public ObjectStore {
             require(bucket != null && !bucket.isBlank(), "attachments.s3Bucket", "must be set when attachments.store is s3");
-            require(bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"), "attachments.s3Bucket",
-                    "must be a bucket name (3 to 63 lower-case letters, digits, dots and dashes)");
-            require(region != null && !region.isBlank(), "attachments.s3Region", "must not be empty");
-            require(endpoint == null || endpoint.matches("https?://[^/?#\\s]+/?"), "attachments.s3Endpoint",
-                    "must be an http:// or https:// URL with no path, like https://s3.example.com:9000");
+            Settings.ATTACHMENTS_S3_BUCKET.check(bucket);
+            Settings.ATTACHMENTS_S3_REGION.check(region);
+            Settings.ATTACHMENTS_S3_ENDPOINT.check(endpoint);
             require((accessKey == null) == (secretKey == null), "attachments.s3AccessKey",
                     "give both attachments.s3AccessKey and attachments.s3SecretKey, or neither");
         }
@@ -716,22 +702,23 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
     public record Timing(Duration heartbeat, Duration authTimeout, Duration presenceGrace, Duration typingExpiry,
                          Duration requestHeaderTimeout, Duration idleTimeout) {
         public Timing {
-            require(heartbeat != null && heartbeat.toMillis() >= 100, "timing.heartbeat", "must be at least 100ms");
-            require(authTimeout != null && authTimeout.toMillis() >= 100, "timing.authTimeout", "must be at least 100ms");
-            require(presenceGrace != null && !presenceGrace.isNegative(), "timing.presenceGrace", "must not be negative");
-            require(typingExpiry != null && typingExpiry.toMillis() >= 100, "timing.typingExpiry", "must be at least 100ms");
-            require(requestHeaderTimeout != null && requestHeaderTimeout.toMillis() >= 100, "timing.requestHeaderTimeout",
-                    "must be at least 100ms");
-            require(idleTimeout != null && idleTimeout.toSeconds() >= 1, "timing.idleTimeout", "must be at least 1s");
+            Settings.TIMING_HEARTBEAT.check(heartbeat);
+            Settings.TIMING_AUTH_TIMEOUT.check(authTimeout);
+            Settings.TIMING_PRESENCE_GRACE.check(presenceGrace);
+            Settings.TIMING_TYPING_EXPIRY.check(typingExpiry);
+            Settings.TIMING_REQUEST_HEADER_TIMEOUT.check(requestHeaderTimeout);
+            Settings.TIMING_IDLE_TIMEOUT.check(idleTimeout);
         }
 
         /** With the HTTP timeouts at their defaults. */
         public Timing(Duration heartbeat, Duration authTimeout, Duration presenceGrace, Duration typingExpiry) {
-            this(heartbeat, authTimeout, presenceGrace, typingExpiry, Duration.ofSeconds(10), Duration.ofSeconds(60));
+            this(heartbeat, authTimeout, presenceGrace, typingExpiry,
+                    dev.parley.server.config.Settings.TIMING_REQUEST_HEADER_TIMEOUT.fallback(),
+                    dev.parley.server.config.Settings.TIMING_IDLE_TIMEOUT.fallback());
         }
 
         public static Timing defaults() {
-            return new Timing(Duration.ofSeconds(25), Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(6));
+            return ServerConfig.defaults().timing();
         }
 
         public Timing withHttpTimeouts(Duration requestHeader, Duration idle) {
@@ -745,13 +732,13 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
      */
     public record Passwords(int memoryKiB, int iterations, int parallelism) {
         public Passwords {
-            require(memoryKiB >= 8, "passwords.memoryKiB", "must be at least 8");
-            require(iterations >= 1, "passwords.iterations", "must be at least 1");
-            require(parallelism >= 1 && parallelism <= 16, "passwords.parallelism", "must be 1 to 16");
+            Settings.PASSWORDS_MEMORY_KIB.check(memoryKiB);
+            Settings.PASSWORDS_ITERATIONS.check(iterations);
+            Settings.PASSWORDS_PARALLELISM.check(parallelism);
         }
 
         public static Passwords defaults() {
-            return new Passwords(19 * 1024, 2, 1);
+            return ServerConfig.defaults().passwords();
         }
 
         /** Cheap hashing for tests and load generation only; never for real accounts. */
@@ -767,15 +754,14 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
      */
     public record Pull(Duration maxWait, int maxPageEntries, int maxWaitingPerUser, int maxWaitingPerAddress) {
         public Pull {
-            require(maxWait != null && !maxWait.isNegative() && maxWait.toMinutes() <= 10, "pull.maxWait",
-                    "must be 0 to 10 minutes");
-            require(maxPageEntries >= 1 && maxPageEntries <= 10_000, "pull.maxPageEntries", "must be 1 to 10000");
-            require(maxWaitingPerUser >= 1, "pull.maxWaitingPerUser", "must be at least 1");
-            require(maxWaitingPerAddress >= 1, "pull.maxWaitingPerAddress", "must be at least 1");
+            Settings.PULL_MAX_WAIT.check(maxWait);
+            Settings.PULL_MAX_PAGE_ENTRIES.check(maxPageEntries);
+            Settings.PULL_MAX_WAITING_PER_USER.check(maxWaitingPerUser);
+            Settings.PULL_MAX_WAITING_PER_ADDRESS.check(maxWaitingPerAddress);
         }
 
         public static Pull defaults() {
-            return new Pull(Duration.ofSeconds(30), 500, 8, 1_000);
+            return ServerConfig.defaults().pull();
         }
 
         public Pull withMaxWaiting(int perUser, int perAddress) {
