@@ -1,6 +1,6 @@
 package dev.parley.app;
 
-import dev.parley.bench.BenchCommand;
+import dev.parley.loadgen.BenchCommand;
 import dev.parley.cli.ChatCommand;
 import dev.parley.cli.ConversationsCommand;
 import dev.parley.cli.GroupCommand;

@@ -1,6 +1,6 @@
 package dev.parley.app.consistency;
 
-import dev.parley.bench.ServeProcess;
+import dev.parley.loadgen.ServeProcess;
 import dev.parley.checker.ConsistencyChecker;
 import dev.parley.checker.ConsistencyReport;
 import dev.parley.checker.DeviceLog;

@@ -1,6 +1,6 @@
 package dev.parley.app.consistency;
 
-import dev.parley.bench.ServeProcess;
+import dev.parley.loadgen.ServeProcess;
 import java.net.URI;
 import java.util.Random;
 

@@ -1,6 +1,6 @@
 package dev.parley.app.consistency;
 
-import dev.parley.bench.ServeProcess;
+import dev.parley.loadgen.ServeProcess;
 import dev.parley.protocol.ClientFrame;
 import dev.parley.protocol.FrameCodec;
 import dev.parley.protocol.ServerFrame;

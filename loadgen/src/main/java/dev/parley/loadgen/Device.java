@@ -1,0 +1,433 @@
+package dev.parley.loadgen;
+
+import io.vertx.core.Context;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.http.WebSocketFrame;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One device's WebSocket as the generator drives it: authenticates, sends timestamped messages,
+ * and records what the node sends back into its {@link Conv.Member}s and the run's {@link Stats}.
+ *
+ * <p>Threading: everything but construction runs on the device's event loop ({@link #context}),
+ * so its state needs no locks. Other threads reach it through {@link #onLoop}.
+ *
+ * <p>With {@link #resume} set the device behaves as a real client does after a disconnect: it
+ * reconnects with backoff, authenticates with its positions so the node catches it up, and
+ * sends again (with the same client id and body) whatever was not confirmed.
+ */
+final class Device {
+    /** Told when the device is live (authenticated, and caught up when it resumes) and when it drops. */
+    interface Listener {
+        void live(Device d, long nowNanos);
+
+        void down(Device d, int closeCode);
+    }
+
+    /** Told of every delivery of a message this run sent (the fan-out workload uses it). */
+    interface DeliveryHook {
+        void delivered(Conv.Member m, int index, long sendNanos, long nowNanos);
+    }
+
+    /** Told once, when the current connection attempt ends live or fails for good. */
+    interface Waiter {
+        void onLive();
+
+        void onFailed();
+    }
+
+    enum State { DOWN, CONNECTING, AUTHENTICATING, SYNCING, LIVE, STOPPED }
+
+    private record Pending(Conv.Member member, String body) {
+    }
+
+    final User user;
+    final Context context;
+    private final Stats stats;
+    private final WebSocketClient client;
+    private final WebSocketConnectOptions target;
+    private final int bodySize;
+    private final boolean resume;
+    private final Listener listener;
+    private final List<Conv.Member> members = new ArrayList<>(8);
+    private Conv.Member[] memberArray = new Conv.Member[0];
+    private DeliveryHook hook;
+    private java.util.function.LongFunction<String> bodies;
+    private java.util.function.IntUnaryOperator chooser;
+    private Waiter waiter;
+    private final LinkedHashMap<String, Pending> pending;
+
+    private WebSocket ws;
+    private State state = State.DOWN;
+    private long counter;
+    private int nextMember;
+    private long inflight;
+    private int attempt;
+    private long backoffInitialMs = 250;
+    private long backoffMaxMs = 4000;
+
+    // Figures read by the correctness check once the loops are quiet.
+    long echoes;
+    /** The first few echoes, described for the results. */
+    final List<String> echoSamples = new ArrayList<>(0);
+    long unknownConversation;
+    long resyncs;
+    long unexpectedCloses;
+    long connectFailures;
+    long resends;
+    long confirmedByCatchUp;
+    long liveAtNanos;
+    int lastCloseCode;
+
+    Device(User user, Context context, Stats stats, WebSocketClient client, WebSocketConnectOptions target, int bodySize,
+           boolean resume, Listener listener) {
+        this.user = user;
+        this.context = context;
+        this.stats = stats;
+        this.client = client;
+        this.target = target;
+        this.bodySize = bodySize;
+        this.resume = resume;
+        this.listener = listener;
+        this.pending = resume ? new LinkedHashMap<>() : null;
+    }
+
+    void addConversation(Conv.Member m) {
+        members.add(m);
+        memberArray = members.toArray(new Conv.Member[0]);
+    }
+
+    List<Conv.Member> members() {
+        return members;
+    }
+
+    void hook(DeliveryHook h) {
+        this.hook = h;
+    }
+
+    /**
+     * Sends the bodies {@code bodies} makes from the send time instead of timestamped padding (the
+     * search workload sends chat text; its deliveries then carry no send time and are only counted).
+     */
+    void bodies(java.util.function.LongFunction<String> bodies) {
+        this.bodies = bodies;
+    }
+
+    /**
+     * Picks the conversation of each send with {@code chooser} (given how many the device is in,
+     * it returns an index) instead of taking them in turn.
+     */
+    void chooser(java.util.function.IntUnaryOperator chooser) {
+        this.chooser = chooser;
+    }
+
+    /** Call on the device's loop, before {@link #connect}. */
+    void await(Waiter w) {
+        this.waiter = w;
+    }
+
+    private void notifyWaiter(boolean live) {
+        Waiter w = waiter;
+        if (w != null) {
+            waiter = null;
+            if (live) {
+                w.onLive();
+            } else {
+                w.onFailed();
+            }
+        }
+    }
+
+    void backoff(long initialMs, long maxMs) {
+        this.backoffInitialMs = initialMs;
+        this.backoffMaxMs = maxMs;
+    }
+
+    State state() {
+        return state;
+    }
+
+    boolean live() {
+        return state == State.LIVE;
+    }
+
+    /** Sends not yet answered with {@code sent} or an error. */
+    long inflight() {
+        return resume ? pending.size() : inflight;
+    }
+
+    void onLoop(Runnable r) {
+        context.runOnContext(v -> r.run());
+    }
+
+    // ---- connecting -----------------------------------------------------------------------
+
+    /** Connects and authenticates; call on the device's loop. */
+    void connect() {
+        if (state == State.STOPPED) {
+            return;
+        }
+        state = State.CONNECTING;
+        client.connect(target).onComplete(ar -> {
+            if (ar.failed()) {
+                connectFailures++;
+                state = State.DOWN;
+                if (resume) {
+                    scheduleReconnect();
+                } else {
+                    stats.onError("connect_failed");
+                    listener.down(this, -1);
+                    notifyWaiter(false);
+                }
+                return;
+            }
+            WebSocket s = ar.result();
+            if (state == State.STOPPED) {
+                s.close();
+                return;
+            }
+            ws = s;
+            s.frameHandler(this::onFrame);
+            s.closeHandler(v -> onClosed(s));
+            s.exceptionHandler(t -> { });
+            state = State.AUTHENTICATING;
+            Map<Long, Long> positions = null;
+            if (resume) {
+                positions = new HashMap<>();
+                for (Conv.Member m : memberArray) {
+                    positions.put(m.conv.id, m.position());
+                }
+            }
+            s.writeTextMessage(Wire.auth(user.token(), positions));
+        });
+    }
+
+    private void scheduleReconnect() {
+        long cap = Math.min(backoffMaxMs, backoffInitialMs << Math.min(attempt, 20));
+        attempt++;
+        long wait = Math.max(1, (long) (cap * (0.5 + 0.5 * ThreadLocalRandom.current().nextDouble())));
+        context.owner().setTimer(wait, t -> connect());
+    }
+
+    private void onClosed(WebSocket s) {
+        if (s != ws) {
+            return;
+        }
+        ws = null;
+        Short code = s.closeStatusCode();
+        lastCloseCode = code == null ? 1006 : code;
+        stats.closes.increment();
+        if (state == State.STOPPED) {
+            return;
+        }
+        state = State.DOWN;
+        if (!resume) {
+            unexpectedCloses++;
+            stats.onError("closed_" + lastCloseCode);
+            inflight = 0;
+        }
+        listener.down(this, lastCloseCode);
+        if (resume) {
+            scheduleReconnect();
+        } else {
+            notifyWaiter(false);
+        }
+    }
+
+    /** Closes the connection from this side (1001, going away); a resuming device reconnects by itself. */
+    void drop() {
+        if (ws != null) {
+            ws.close((short) 1001, "bench drop");
+        }
+    }
+
+    /** Closes for good (no reconnect). */
+    void stop() {
+        state = State.STOPPED;
+        if (ws != null) {
+            ws.close();
+        }
+    }
+
+    private void goLive(long now) {
+        state = State.LIVE;
+        attempt = 0;
+        liveAtNanos = now;
+        if (resume && !pending.isEmpty()) {
+            for (Map.Entry<String, Pending> e : pending.entrySet()) {
+                ws.writeTextMessage(Wire.send(e.getKey(), e.getValue().member().conv.id, e.getValue().body()));
+                resends++;
+            }
+        }
+        listener.live(this, now);
+        notifyWaiter(true);
+    }
+
+    // ---- sending --------------------------------------------------------------------------
+
+    /** Sends one message to the next of this device's conversations in turn; false when not live. */
+    boolean send(long now) {
+        if (state != State.LIVE || memberArray.length == 0) {
+            return false;
+        }
+        Conv.Member m;
+        if (chooser != null) {
+            m = memberArray[chooser.applyAsInt(memberArray.length)];
+        } else {
+            m = memberArray[nextMember];
+            nextMember = nextMember + 1 == memberArray.length ? 0 : nextMember + 1;
+        }
+        String clientId = Wire.clientId(user.deviceId(), counter++, now);
+        String body = bodies != null ? bodies.apply(now) : Wire.body(now, bodySize);
+        ws.writeTextMessage(Wire.send(clientId, m.conv.id, body));
+        stats.onSent(now);
+        if (resume) {
+            pending.put(clientId, new Pending(m, body));
+        } else {
+            inflight++;
+        }
+        return true;
+    }
+
+    // ---- receiving ------------------------------------------------------------------------
+
+    private void onFrame(WebSocketFrame f) {
+        if (!f.isText() && !f.isBinary() && !f.isContinuation()) {
+            return;
+        }
+        if (!f.isFinal() || f.isContinuation()) {
+            stats.onError("fragmented_frame");
+            return;
+        }
+        byte[] b = f.binaryData().getBytes();
+        long now = System.nanoTime();
+        switch (Wire.type(b)) {
+            case Wire.MESSAGE -> onMessage(b, now);
+            case Wire.SENT -> onSent(b, now);
+            case Wire.ERROR -> onError(b);
+            case Wire.READY -> {
+                if (resume) {
+                    state = State.SYNCING;
+                } else {
+                    goLive(now);
+                }
+            }
+            case Wire.SYNCED -> goLive(now);
+            case Wire.RESYNC -> {
+                resyncs++;
+                stats.onError("resync");
+            }
+            default -> {
+            }
+        }
+    }
+
+    private Conv.Member member(long conversationId) {
+        for (Conv.Member m : memberArray) {
+            if (m.conv.id == conversationId) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    private void onMessage(byte[] b, long now) {
+        Conv.Member m = member(Wire.number(b, Wire.CONVERSATION_ID));
+        if (m == null) {
+            unknownConversation++;
+            return;
+        }
+        long rel = Wire.number(b, Wire.SEQ) - m.conv.base - 1;
+        if (rel < 0) {
+            return;
+        }
+        int idx = (int) rel;
+        if (Wire.number(b, Wire.SENDER_DEVICE_ID) == user.deviceId()) {
+            // Its own entry: the node stored a send whose confirmation this device did not get
+            // (it reconnected meanwhile); the entry confirms it.
+            if (m.confirmed.get(idx)) {
+                echo(m, idx, "its own entry after its sent");
+                return;
+            }
+            m.confirmed.set(idx);
+            if (resume) {
+                String clientId = Wire.string(b, Wire.CLIENT_ID);
+                if (clientId != null && pending.remove(clientId) != null) {
+                    confirmedByCatchUp++;
+                }
+            }
+            return;
+        }
+        if (m.received.get(idx)) {
+            m.duplicates++;
+            return;
+        }
+        if (idx <= m.lastReceived) {
+            m.outOfOrder++;
+        } else {
+            m.lastReceived = idx;
+        }
+        m.received.set(idx);
+        long sendNanos = Wire.bodyTime(b);
+        stats.onDelivered(sendNanos, now);
+        if (hook != null) {
+            hook.delivered(m, idx, sendNanos, now);
+        }
+    }
+
+    private void onSent(byte[] b, long now) {
+        Conv.Member m = member(Wire.number(b, Wire.CONVERSATION_ID));
+        if (m == null) {
+            unknownConversation++;
+            return;
+        }
+        int idx = (int) (Wire.number(b, Wire.SEQ) - m.conv.base - 1);
+        if (idx < 0) {
+            return;
+        }
+        if (m.confirmed.get(idx)) {
+            echo(m, idx, "a sent after its own entry (or a second sent)");
+        } else {
+            m.confirmed.set(idx);
+        }
+        if (resume) {
+            pending.remove(Wire.string(b, Wire.CLIENT_ID));
+        } else {
+            inflight--;
+        }
+        stats.onConfirmed(Wire.clientIdTime(b), now);
+    }
+
+    private void echo(Conv.Member m, int idx, String what) {
+        echoes++;
+        if (echoSamples.size() < 3) {
+            echoSamples.add("echo: device " + user.deviceId() + " got " + what + " for conversation " + m.conv.id + " seq "
+                    + (m.conv.base + 1 + idx) + " in state " + state);
+        }
+    }
+
+    private void onError(byte[] b) {
+        String code = Wire.string(b, Wire.CODE);
+        stats.onError(code);
+        if (!"send".equals(Wire.string(b, Wire.REQUEST))) {
+            return;
+        }
+        if (resume) {
+            // A node that is shutting down refuses sends with "unavailable"; the device sends them
+            // again after it reconnects. Anything else is final.
+            if (!"unavailable".equals(code) && !"internal".equals(code)) {
+                pending.remove(Wire.string(b, Wire.CLIENT_ID));
+            }
+        } else {
+            inflight--;
+        }
+    }
+}

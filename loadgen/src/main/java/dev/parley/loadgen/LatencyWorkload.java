@@ -1,0 +1,159 @@
+package dev.parley.loadgen;
+
+import io.vertx.core.json.JsonObject;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code parley bench latency}: N users on a ring, each messaging its nearest neighbours in turn,
+ * at a fixed total rate. Measures time to confirmation ({@code send} to {@code sent} on the
+ * sender) and time to delivery ({@code send} to the {@code message} frame on the recipient's
+ * device, from the timestamp in the body).
+ */
+@Command(name = "latency", mixinStandardHelpOptions = true,
+        description = "One-to-one messaging at a fixed rate: time to confirmation and to delivery.")
+final class LatencyWorkload extends WorkloadCommand {
+    @Option(names = "--users", description = "Users, one device each (default: ${DEFAULT-VALUE}).")
+    int users = 1000;
+
+    @Option(names = "--neighbours", description = "Neighbours on each side a user messages (default: ${DEFAULT-VALUE}).")
+    int neighbours = 4;
+
+    @Option(names = "--rate", description = "Messages per second, all users together (default: ${DEFAULT-VALUE}).")
+    double rate = 10_000;
+
+    @Option(names = "--duration", converter = DurationConverter.class,
+            description = "Measured time (default: 30s).")
+    Duration duration = Duration.ofSeconds(30);
+
+    @Option(names = "--warmup", converter = DurationConverter.class,
+            description = "Time at the same rate before measuring (default: 5s).")
+    Duration warmup = Duration.ofSeconds(5);
+
+    @Override
+    String name() {
+        return "latency";
+    }
+
+    @Override
+    JsonObject parameters() {
+        return new JsonObject().put("users", users).put("neighbours", neighbours).put("rate", rate)
+                .put("durationSeconds", duration.toMillis() / 1000.0).put("warmupSeconds", warmup.toMillis() / 1000.0);
+    }
+
+    @Override
+    boolean run(Node node, Report report) throws Exception {
+        Stats stats = new Stats();
+        try (Rest rest = new Rest(node.http());
+             GeneratorClients clients = GeneratorClients.start(options.loops, node.host(), node.port(), stats, List.of())) {
+            Session s = Session.open(this, node, rest, clients, users, neighbours, false);
+            if (s == null) {
+                return false;
+            }
+            String[] phase = {"warmup"};
+            ProcStats.CpuMeter gen = new ProcStats.CpuMeter(ProcStats.self());
+            ProcStats.CpuMeter nodeCpu = new ProcStats.CpuMeter(node.pid());
+            Stats.Window w;
+            boolean drained;
+            try (Progress progress = new Progress(stats, out, ProcStats.self(), node::pid, () -> phase[0])) {
+                long now = System.nanoTime();
+                stats.beginWindow("warmup", now, now + warmup.toNanos());
+                s.traffic.run(rate, warmup);
+                phase[0] = "measure";
+                s.traffic.resetLag();
+                now = System.nanoTime();
+                w = stats.beginWindow("measure", now, now + duration.toNanos());
+                gen.start();
+                nodeCpu.start();
+                s.traffic.run(rate, duration);
+                gen.stop();
+                nodeCpu.stop();
+                phase[0] = "drain";
+                drained = Traffic.drain(clients, Duration.ofMillis(500), Duration.ofSeconds(30));
+                report.json.put("timeline", progress.timeline());
+            }
+            clients.barrier();
+            Correctness c = Correctness.check(s.population.conversations, s.population.devices);
+            addMessagingFigures(report, w, stats, s.traffic, gen, nodeCpu, c, drained, 1);
+            Histogram del = w.delivery();
+            report.row("goal", goalText(), goalMet(del));
+            return verdict(c, stats);
+        }
+    }
+
+    private String goalText() {
+        boolean fsync = "fsync".equals(options.durabilityLabel());
+        if (!fsync && rate <= 10_000) {
+            return "delivery p99 < 5 ms at 10,000/s (os)";
+        }
+        return "delivery p99 < 50 ms at " + (fsync ? "50,000/s (fsync)" : "100,000/s (os)");
+    }
+
+    private String goalMet(Histogram del) {
+        boolean fsync = "fsync".equals(options.durabilityLabel());
+        double p99 = del.getValueAtPercentile(99) / 1000.0;
+        double bound = !fsync && rate <= 10_000 ? 5 : 50;
+        double goalRate = !fsync && rate <= 10_000 ? 10_000 : fsync ? 50_000 : 100_000;
+        String v = String.format(Locale.ROOT, "p99 %.2f ms at %,.0f/s", p99, rate);
+        if (rate < goalRate * 0.99) {
+            return v + " (below the goal's rate)";
+        }
+        return v + (p99 < bound ? " (met)" : " (NOT met)");
+    }
+
+    /** The rows every messaging workload reports: rates, latencies, CPU, correctness. */
+    static void addMessagingFigures(Report report, Stats.Window w, Stats stats, Traffic traffic, ProcStats.CpuMeter gen,
+                                    ProcStats.CpuMeter node, Correctness c, boolean drained, int recipientsPerMessage) {
+        Histogram del = w.delivery();
+        Histogram conf = w.confirmation();
+        double secs = w.seconds();
+        double sent = w.sent.sum() / secs, confirmed = w.confirmed.sum() / secs, delivered = w.delivered.sum() / secs;
+        report.row("sent", Report.rate(sent), "")
+                .row("confirmed", Report.rate(confirmed), "")
+                .row("delivered", Report.rate(delivered), recipientsPerMessage > 1
+                        ? String.format(Locale.ROOT, "(%d recipients per message)", recipientsPerMessage) : "")
+                .row("confirmation p50/p90/p99/p99.9/max", Report.fiveNumbers(conf), "")
+                .row("delivery p50/p90/p99/p99.9/max", Report.fiveNumbers(del), "")
+                .row("correctness", c.passed() ? "PASS" : "FAIL", "nothing confirmed lost, no duplicates, in order")
+                .row("  confirmed / delivered", String.format(Locale.ROOT, "%,d / %,d (expected %,d)", c.confirmed(),
+                        c.delivered(), c.expectedDeliveries()), "")
+                .row("  lost / gaps / dup / order / echo", String.format(Locale.ROOT, "%d / %d / %d / %d / %d", c.lost(),
+                        c.gaps(), c.duplicates(), c.outOfOrder(), c.echoes()), "all 0")
+                .row("  unconfirmed / closed by node", c.unconfirmed() + " / " + c.unexpectedCloses(), "all 0")
+                .row("errors", stats.errors.sum() + " " + stats.errorCodes(), "0")
+                .row("generator cpu", cores(gen.cores()) + ", max schedule lag "
+                        + Report.fmtMs(traffic.maxLagNanos() / 1000) + " ms", "lag well under p99")
+                .row("node cpu", cores(node.cores()), "");
+        report.latency("delivery", "delivery", del).latency("confirmation", "confirmation", conf);
+        report.json.put("window", new JsonObject().put("seconds", secs).put("sent", w.sent.sum())
+                        .put("confirmed", w.confirmed.sum()).put("delivered", w.delivered.sum()))
+                .put("rates", new JsonObject().put("sentPerSecond", sent).put("confirmedPerSecond", confirmed)
+                        .put("deliveredPerSecond", delivered))
+                .put("correctness", c.toJson().put("drained", drained))
+                .put("errors", new JsonObject(new java.util.LinkedHashMap<>(stats.errorCodes())))
+                .put("cpu", new JsonObject().put("generatorCores", gen.cores()).put("nodeCores", node.cores())
+                        .put("machineCores", Runtime.getRuntime().availableProcessors())
+                        .put("maxScheduleLagMs", traffic.maxLagNanos() / 1e6).put("skippedSends", traffic.skipped()));
+        if (!drained) {
+            report.note("WARNING: the run did not settle within 30 s after sending stopped");
+        }
+    }
+
+    /**
+     * A messaging run passes when its correctness check passes, something was confirmed, and the
+     * node refused nothing: a run whose sends were refused measured something else.
+     */
+    static boolean verdict(Correctness c, Stats stats) {
+        return c.passed() && c.confirmed() > 0 && stats.errors.sum() == 0;
+    }
+
+    static String cores(double c) {
+        return c < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f cores (%.0f%% of the machine)", c,
+                100 * c / Runtime.getRuntime().availableProcessors());
+    }
+}

@@ -1,0 +1,193 @@
+package dev.parley.loadgen;
+
+import io.vertx.core.json.JsonObject;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code parley bench reconnect}: C clients exchange messages; then the node is restarted (or,
+ * with {@code --mode drop}, every connection is dropped) while they keep sending. Each client
+ * reconnects with backoff, resumes from its positions, and sends again what was not confirmed.
+ * Measures the time until every client is back and caught up ({@code synced}), and checks that
+ * nothing confirmed was lost or repeated across the restart.
+ */
+@Command(name = "reconnect", mixinStandardHelpOptions = true,
+        description = "Restart the node (or drop every connection): time until every client is back and caught up.")
+final class ReconnectWorkload extends WorkloadCommand {
+    @Option(names = "--clients", description = "Clients (users with one device each) (default: ${DEFAULT-VALUE}).")
+    int clients = 2000;
+
+    @Option(names = "--neighbours", description = "Neighbours on each side a client messages (default: ${DEFAULT-VALUE}).")
+    int neighbours = 1;
+
+    @Option(names = "--rate", description = "Messages per second, all clients together (default: ${DEFAULT-VALUE}).")
+    double rate = 2000;
+
+    @Option(names = "--mode", description = "restart (stop and start the node; needs a node the tool started) or drop"
+            + " (close every connection from the client side) (default: ${DEFAULT-VALUE}).")
+    String mode = "restart";
+
+    @Option(names = "--before", converter = DurationConverter.class, description = "Traffic before the restart (default: 5s).")
+    Duration before = Duration.ofSeconds(5);
+
+    @Option(names = "--after", converter = DurationConverter.class,
+            description = "Traffic after every client is back (default: 5s).")
+    Duration after = Duration.ofSeconds(5);
+
+    @Option(names = "--timeout", converter = DurationConverter.class,
+            description = "Longest wait for every client to be back (default: 60s).")
+    Duration timeout = Duration.ofSeconds(60);
+
+    @Option(names = "--backoff-initial", converter = DurationConverter.class,
+            description = "First reconnect delay, doubled on each failure, randomised between half and all of it"
+                    + " (default: 250ms).")
+    Duration backoffInitial = Duration.ofMillis(250);
+
+    @Option(names = "--backoff-max", converter = DurationConverter.class,
+            description = "Longest reconnect delay (default: 4s).")
+    Duration backoffMax = Duration.ofSeconds(4);
+
+    @Override
+    String name() {
+        return "reconnect";
+    }
+
+    @Override
+    JsonObject parameters() {
+        return new JsonObject().put("clients", clients).put("neighbours", neighbours).put("rate", rate).put("mode", mode)
+                .put("beforeSeconds", before.toMillis() / 1000.0).put("afterSeconds", after.toMillis() / 1000.0)
+                .put("backoffInitialMs", backoffInitial.toMillis()).put("backoffMaxMs", backoffMax.toMillis());
+    }
+
+    @Override
+    boolean run(Node node, Report report) throws Exception {
+        if (mode.equals("restart") && !node.restartable()) {
+            log("a node given by --url cannot be restarted by the tool; use --mode drop");
+            return false;
+        }
+        Stats stats = new Stats();
+        AtomicInteger live = new AtomicInteger();
+        AtomicLong lastLive = new AtomicLong();
+        Device.Listener listener = new Device.Listener() {
+            @Override
+            public void live(Device d, long now) {
+                live.incrementAndGet();
+                lastLive.accumulateAndGet(now, Math::max);
+            }
+
+            @Override
+            public void down(Device d, int closeCode) {
+                live.decrementAndGet();
+            }
+        };
+        try (Rest rest = new Rest(node.http());
+             GeneratorClients generator = GeneratorClients.start(options.loops, node.host(), node.port(), stats, List.of())) {
+            Session s = Session.open(this, node, rest, generator, clients, neighbours, true, listener);
+            if (s == null) {
+                return false;
+            }
+            for (Device d : s.population.devices) {
+                d.backoff(backoffInitial.toMillis(), backoffMax.toMillis());
+            }
+            String[] phase = {"before"};
+            long downAt, upAt = -1, allBackAt = -1;
+            int minLive;
+            boolean drained;
+            Traffic traffic = s.traffic;
+            Thread sender;
+            try (Progress progress = new Progress(stats, out, ProcStats.self(), node::pid, () -> phase[0])) {
+                long now = System.nanoTime();
+                stats.beginWindow("run", now, Long.MAX_VALUE);
+                traffic.run(rate, before);
+                // Traffic goes on through the restart; offline clients skip their turns.
+                long total = timeout.toNanos() + after.toNanos() + 10_000_000_000L;
+                sender = Thread.ofPlatform().name("bench-traffic").start(() -> traffic.run(rate, Duration.ofNanos(total)));
+                phase[0] = "down";
+                downAt = System.nanoTime();
+                if (mode.equals("restart")) {
+                    long[] t = node.restart();
+                    downAt = t[0];
+                    upAt = t[1];
+                    log("node restarted: %.2f s from stop to healthy", (upAt - downAt) / 1e9);
+                } else {
+                    for (Device d : s.population.devices) {
+                        d.onLoop(d::drop);
+                    }
+                }
+                phase[0] = "back";
+                long deadline = System.nanoTime() + timeout.toNanos();
+                minLive = live.get();
+                // Wait for every device to have gone down and come back live after downAt.
+                while (System.nanoTime() < deadline) {
+                    int back = 0;
+                    for (Device d : s.population.devices) {
+                        if (d.liveAtNanos > downAt) {
+                            back++;
+                        }
+                    }
+                    minLive = Math.min(minLive, live.get());
+                    if (back == clients) {
+                        allBackAt = System.nanoTime();
+                        break;
+                    }
+                    Thread.sleep(20);
+                }
+                long latest = 0;
+                for (Device d : s.population.devices) {
+                    latest = Math.max(latest, d.liveAtNanos);
+                }
+                if (allBackAt > 0) {
+                    allBackAt = latest;
+                    log("every client back and caught up %.2f s after the stop began", (allBackAt - downAt) / 1e9);
+                } else {
+                    log("not every client came back within %s", timeout);
+                }
+                phase[0] = "after";
+                Thread.sleep(after.toMillis());
+                stopTraffic(traffic, sender);
+                phase[0] = "drain";
+                drained = Traffic.drain(generator, Duration.ofMillis(500), Duration.ofSeconds(30));
+                report.json.put("timeline", progress.timeline());
+            }
+            generator.barrier();
+            Correctness c = Correctness.check(s.population.conversations, s.population.devices);
+            long resends = 0, byCatchUp = 0;
+            for (Device d : s.population.devices) {
+                resends += d.resends;
+                byCatchUp += d.confirmedByCatchUp;
+            }
+            double backSecs = allBackAt > 0 ? (allBackAt - downAt) / 1e9 : -1;
+            double afterHealthy = allBackAt > 0 && upAt > 0 ? (allBackAt - upAt) / 1e9 : -1;
+            report.row("clients", String.format(Locale.ROOT, "%,d (%,d conversations)", clients,
+                    s.population.conversations.size()), "")
+                    .row("mode", mode, "")
+                    .row("node down (stop to healthy)", upAt > 0 ? String.format(Locale.ROOT, "%.2f s", (upAt - downAt) / 1e9)
+                            : "n/a", "")
+                    .row("all back and caught up, from stop", backSecs < 0 ? "NOT within " + timeout
+                            : String.format(Locale.ROOT, "%.2f s", backSecs), "< 10 s of a node restart")
+                    .row("all back, from node healthy", afterHealthy < 0 ? "n/a"
+                            : String.format(Locale.ROOT, "%.2f s", afterHealthy), "")
+                    .row("resent after reconnect / confirmed by catch-up", resends + " / " + byCatchUp, "")
+                    .row("sends skipped while offline", Long.toString(traffic.skipped()), "")
+                    .row("correctness", c.line(), "")
+                    .row("errors", stats.errors.sum() + " " + stats.errorCodes(), "");
+            report.json.put("downSeconds", upAt > 0 ? (upAt - downAt) / 1e9 : null)
+                    .put("allBackSeconds", backSecs).put("allBackAfterHealthySeconds", afterHealthy)
+                    .put("resends", resends).put("confirmedByCatchUp", byCatchUp).put("skippedSends", traffic.skipped())
+                    .put("correctness", c.toJson().put("drained", drained))
+                    .put("errors", new JsonObject(new java.util.LinkedHashMap<>(stats.errorCodes())));
+            return c.passed() && c.confirmed() > 0 && allBackAt > 0;
+        }
+    }
+
+    private static void stopTraffic(Traffic traffic, Thread sender) throws InterruptedException {
+        traffic.run(0, Duration.ZERO);
+        sender.join(10_000);
+    }
+}

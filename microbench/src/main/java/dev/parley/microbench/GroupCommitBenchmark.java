@@ -1,0 +1,135 @@
+package dev.parley.microbench;
+
+import dev.parley.core.account.Account;
+import dev.parley.core.account.DeviceId;
+import dev.parley.core.account.UserId;
+import dev.parley.core.conversation.ConversationId;
+import dev.parley.core.message.AppendRequest;
+import dev.parley.core.message.AppendResult;
+import dev.parley.store.Durability;
+import dev.parley.store.JdbcAccountStore;
+import dev.parley.store.JdbcConversationStore;
+import dev.parley.store.JdbcMessageStore;
+import dev.parley.store.SqliteDatabase;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * Appending text messages to {@link JdbcMessageStore} on SQLite in a temporary directory, through
+ * the group-commit writer: the store's part of every send (client-id lookup, next seq with the
+ * membership check, insert, commit shared with whatever else was waiting).
+ *
+ * <ul>
+ *   <li>{@code appendBlocking}: 16 threads, each appending and waiting for its commit, as 16
+ *       senders waiting on their confirmations would;</li>
+ *   <li>{@code appendPipelined}: one thread keeps 256 appends in flight and waits for all of them,
+ *       as a busy node's event loops do. Reported per append.</li>
+ * </ul>
+ * Appends spread over {@code conversations} direct conversations.
+ *
+ * <p>Run:
+ * <pre>{@code
+ * ./mvnw -pl microbench -am package -DskipTests
+ * java -jar microbench/target/microbench.jar GroupCommit                     # os durability
+ * java -jar microbench/target/microbench.jar GroupCommit -p durability=fsync
+ * }</pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 2, time = 3)
+@Measurement(iterations = 5, time = 3)
+@Fork(1)
+public class GroupCommitBenchmark {
+    static final int PIPELINE = 256;
+
+    @Param({"os"})
+    String durability;
+
+    @Param({"64"})
+    int conversations;
+
+    private Path dir;
+    private SqliteDatabase db;
+    private JdbcMessageStore store;
+    private ConversationId[] conversationIds;
+    private UserId[] senders;
+    private DeviceId[] devices;
+    private final AtomicLong clientIds = new AtomicLong();
+    private final String body = "x".repeat(64);
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        dir = Files.createTempDirectory("parley-jmh-store-");
+        db = SqliteDatabase.open(dir, Durability.parse(durability), 4, 1024);
+        JdbcAccountStore accounts = new JdbcAccountStore(db);
+        JdbcConversationStore conversationStore = new JdbcConversationStore(db);
+        store = new JdbcMessageStore(db);
+        conversationIds = new ConversationId[conversations];
+        senders = new UserId[conversations];
+        devices = new DeviceId[conversations];
+        Instant now = Instant.now();
+        for (int i = 0; i < conversations; i++) {
+            UserId a = new UserId(1_000 + 2L * i), b = new UserId(1_001 + 2L * i);
+            accounts.createAccount(new Account(a, "a" + i, "x", false, now));
+            accounts.createAccount(new Account(b, "b" + i, "x", false, now));
+            conversationIds[i] = conversationStore.openDirect(new ConversationId(500_000 + i), a, b, now.toEpochMilli()).id();
+            senders[i] = a;
+            devices[i] = new DeviceId(900_000 + i);
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws IOException {
+        db.close();
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    private CompletableFuture<AppendResult> appendOne() {
+        long n = clientIds.incrementAndGet();
+        int i = (int) (n % conversations);
+        return store.append(AppendRequest.text(conversationIds[i], senders[i], devices[i], "c" + n, body,
+                System.currentTimeMillis()));
+    }
+
+    @Benchmark
+    @Threads(16)
+    public AppendResult appendBlocking() {
+        return appendOne().join();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(PIPELINE)
+    public Object appendPipelined() {
+        CompletableFuture<?>[] fs = new CompletableFuture<?>[PIPELINE];
+        for (int i = 0; i < PIPELINE; i++) {
+            fs[i] = appendOne();
+        }
+        return CompletableFuture.allOf(fs).join();
+    }
+}
