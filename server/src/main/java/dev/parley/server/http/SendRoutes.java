@@ -164,46 +164,45 @@ public final class SendRoutes {
 
     /** {@code attachments} as the {@code send} frame has it: ids of the caller's uploads. */
     private static List<Long> attachments(JsonObject b) {
-        Object raw = b.getValue("attachments");
-        if (raw == null) {
-            return List.of();
-        }
-        if (!(raw instanceof JsonArray arr)) {
-            throw new ApiException(ErrorCode.INVALID_FIELD, "field 'attachments' must be an array of ids");
-        }
-        if (arr.size() > FrameCodec.MAX_ATTACHMENTS) {
-            throw new ApiException(ErrorCode.TOO_LARGE, "at most " + FrameCodec.MAX_ATTACHMENTS + " attachments");
-        }
-        List<Long> out = new ArrayList<>();
-        for (Object o : arr) {
-            out.add(Requests.idValue(o, "attachments"));
-        }
-        return out;
+        return boundedArray(b, "attachments", "an array of ids", FrameCodec.MAX_ATTACHMENTS,
+                o -> Requests.idValue(o, "attachments"));
     }
 
     /** {@code mentions} as the {@code send} frame has it: at most 50 of {userId, offset, length}. */
     private static List<Mention> mentions(JsonObject b) {
-        Object raw = b.getValue("mentions");
+        return boundedArray(b, "mentions", "an array", FrameCodec.MAX_MENTIONS, o -> {
+            if (!(o instanceof JsonObject m)) {
+                throw new ApiException(ErrorCode.INVALID_FIELD, "field 'mentions' must hold objects");
+            }
+            Mention mention = new Mention(new UserId(Requests.idValue(m.getValue("userId"), "mentions.userId")),
+                    (int) Requests.optInteger(m, "offset", 0, Integer.MAX_VALUE, -1),
+                    (int) Requests.optInteger(m, "length", 1, Integer.MAX_VALUE, -1));
+            if (mention.offset() < 0 || mention.length() < 0) {
+                throw new ApiException(ErrorCode.MISSING_FIELD, "each mention needs 'userId', 'offset' and 'length'");
+            }
+            return mention;
+        });
+    }
+
+    /**
+     * An optional array field of at most {@code max} elements, each read by {@code element}:
+     * empty when absent, {@code invalid_field} when not an array, {@code too_large} past the limit.
+     */
+    private static <T> List<T> boundedArray(JsonObject b, String field, String what, int max,
+                                            java.util.function.Function<Object, T> element) {
+        Object raw = b.getValue(field);
         if (raw == null) {
             return List.of();
         }
         if (!(raw instanceof JsonArray arr)) {
-            throw new ApiException(ErrorCode.INVALID_FIELD, "field 'mentions' must be an array");
+            throw new ApiException(ErrorCode.INVALID_FIELD, "field '" + field + "' must be " + what);
         }
-        if (arr.size() > FrameCodec.MAX_MENTIONS) {
-            throw new ApiException(ErrorCode.TOO_LARGE, "at most " + FrameCodec.MAX_MENTIONS + " mentions");
+        if (arr.size() > max) {
+            throw new ApiException(ErrorCode.TOO_LARGE, "at most " + max + " " + field);
         }
-        List<Mention> out = new ArrayList<>();
+        List<T> out = new ArrayList<>();
         for (Object o : arr) {
-            if (!(o instanceof JsonObject m)) {
-                throw new ApiException(ErrorCode.INVALID_FIELD, "field 'mentions' must hold objects");
-            }
-            out.add(new Mention(new UserId(Requests.idValue(m.getValue("userId"), "mentions.userId")),
-                    (int) Requests.optInteger(m, "offset", 0, Integer.MAX_VALUE, -1),
-                    (int) Requests.optInteger(m, "length", 1, Integer.MAX_VALUE, -1)));
-            if (out.getLast().offset() < 0 || out.getLast().length() < 0) {
-                throw new ApiException(ErrorCode.MISSING_FIELD, "each mention needs 'userId', 'offset' and 'length'");
-            }
+            out.add(element.apply(o));
         }
         return out;
     }
