@@ -28,6 +28,8 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -48,13 +50,16 @@ import java.util.stream.Stream;
  *   <li>{@code appendPipelined}: one thread keeps 256 appends in flight and waits for all of them,
  *       as a busy node's event loops do. Reported per append.</li>
  * </ul>
- * Appends spread over {@code conversations} direct conversations.
+ * Appends spread over {@code conversations} direct conversations. After each iteration it prints
+ * the writer thread's CPU time per append ({@link ThreadMXBean}), which depends far less on what
+ * else runs on the machine than the throughput does.
  *
  * <p>Run:
  * <pre>{@code
  * ./mvnw -pl benchmarks -am package -DskipTests
  * java -jar benchmarks/target/benchmarks.jar GroupCommit                     # os durability
  * java -jar benchmarks/target/benchmarks.jar GroupCommit -p durability=fsync
+ * java -jar benchmarks/target/benchmarks.jar GroupCommitBenchmark.appendPipelined -p conversations=4000   # the realistic spread
  * }</pre>
  */
 @State(Scope.Benchmark)
@@ -80,6 +85,10 @@ public class GroupCommitBenchmark {
     private DeviceId[] devices;
     private final AtomicLong clientIds = new AtomicLong();
     private final String body = "x".repeat(64);
+    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    private long writerThreadId = -1;
+    private long cpuAtStart;
+    private long appendsAtStart;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -100,6 +109,24 @@ public class GroupCommitBenchmark {
             senders[i] = a;
             devices[i] = new DeviceId(900_000 + i);
         }
+    }
+
+    @Setup(Level.Iteration)
+    public void startIteration() {
+        if (writerThreadId < 0) {
+            writerThreadId = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().equals("parley-sqlite-writer")).findFirst().orElseThrow().threadId();
+        }
+        cpuAtStart = threads.getThreadCpuTime(writerThreadId);
+        appendsAtStart = clientIds.get();
+    }
+
+    @TearDown(Level.Iteration)
+    public void endIteration() {
+        long cpu = threads.getThreadCpuTime(writerThreadId) - cpuAtStart;
+        long appends = clientIds.get() - appendsAtStart;
+        System.out.printf("%nwriter CPU: %.1f us per append (%d appends, %.2f s of writer CPU)%n",
+                cpu / 1_000.0 / Math.max(1, appends), appends, cpu / 1e9);
     }
 
     @TearDown(Level.Trial)
