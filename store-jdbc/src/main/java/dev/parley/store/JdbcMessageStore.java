@@ -79,10 +79,12 @@ public final class JdbcMessageStore implements MessageStore {
 
     @Override
     public CompletableFuture<AppendResult> append(AppendRequest r, Consumer<? super AppendResult> onCommit) {
-        return shards.forConversation(r.conversationId()).write(r.conversationId().value(), s -> appendIn(s, r), onCommit);
+        String indexed = MessageSearchIndex.folded(r.kind(), r.body());
+        return shards.forConversation(r.conversationId()).write(r.conversationId().value(),
+                s -> appendIn(s, r, indexed), onCommit);
     }
 
-    private AppendResult appendIn(SqlSession s, AppendRequest r) throws SQLException {
+    private AppendResult appendIn(SqlSession s, AppendRequest r, String indexed) throws SQLException {
         if (r.clientId() != null) {
             Message original = byClientId(s, r);
             if (original != null) {
@@ -162,7 +164,7 @@ public final class JdbcMessageStore implements MessageStore {
         if (!m.attachments().isEmpty()) {
             MessageAttachments.insert(s, m);
         }
-        MessageSearchIndex.add(s, m);
+        MessageSearchIndex.add(s, m, indexed);
         MessageSearchIndex.afterAction(s, m);
         Membership current = null;
         if (r.knownMembershipVersion() >= 0 && r.knownMembershipVersion() != version) {
