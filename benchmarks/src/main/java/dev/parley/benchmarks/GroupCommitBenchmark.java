@@ -60,6 +60,8 @@ import java.util.stream.Stream;
  * java -jar benchmarks/target/benchmarks.jar GroupCommit                     # os durability
  * java -jar benchmarks/target/benchmarks.jar GroupCommit -p durability=fsync
  * java -jar benchmarks/target/benchmarks.jar GroupCommitBenchmark.appendPipelined -p conversations=4000   # the realistic spread
+ * java -jar benchmarks/target/benchmarks.jar GroupCommitBenchmark.appendPipelined -p conversations=4000 \
+ *     -bm ss -bs 200 -wi 1 -i 2     # equal work for each build compared: 2 x 51,200 appends after 256
  * }</pre>
  */
 @State(Scope.Benchmark)
@@ -76,6 +78,14 @@ public class GroupCommitBenchmark {
 
     @Param({"64"})
     int conversations;
+
+    /**
+     * The message text: {@code x}, 64 x's (one word, the same in every message); {@code generator},
+     * what {@code parley bench} sends ({@code t=<nanos>;xxx...}, 64 characters: a word unique to
+     * each message beside two shared ones), which gives the search index more to do.
+     */
+    @Param({"x"})
+    String text;
 
     private Path dir;
     private SqliteDatabase db;
@@ -140,8 +150,17 @@ public class GroupCommitBenchmark {
     private CompletableFuture<AppendResult> appendOne() {
         long n = clientIds.incrementAndGet();
         int i = (int) (n % conversations);
-        return store.append(AppendRequest.text(conversationIds[i], senders[i], devices[i], "c" + n, body,
+        String b = text.equals("generator") ? generatorBody() : body;
+        return store.append(AppendRequest.text(conversationIds[i], senders[i], devices[i], "c" + n, b,
                 System.currentTimeMillis()));
+    }
+
+    private static String generatorBody() {
+        StringBuilder b = new StringBuilder(64).append("t=").append(System.nanoTime()).append(';');
+        while (b.length() < 64) {
+            b.append('x');
+        }
+        return b.toString();
     }
 
     @Benchmark
