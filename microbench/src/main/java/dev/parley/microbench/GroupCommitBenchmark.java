@@ -28,6 +28,8 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -48,13 +50,18 @@ import java.util.stream.Stream;
  *   <li>{@code appendPipelined}: one thread keeps 256 appends in flight and waits for all of them,
  *       as a busy node's event loops do. Reported per append.</li>
  * </ul>
- * Appends spread over {@code conversations} direct conversations.
+ * Appends spread over {@code conversations} direct conversations. After each iteration it prints
+ * the writer thread's CPU time per append ({@link ThreadMXBean}), which depends far less on what
+ * else runs on the machine than the throughput does.
  *
  * <p>Run:
  * <pre>{@code
  * ./mvnw -pl microbench -am package -DskipTests
  * java -jar microbench/target/microbench.jar GroupCommit                     # os durability
  * java -jar microbench/target/microbench.jar GroupCommit -p durability=fsync
+ * java -jar microbench/target/microbench.jar GroupCommitBenchmark.appendPipelined -p conversations=4000   # the realistic spread
+ * java -jar microbench/target/microbench.jar GroupCommitBenchmark.appendPipelined -p conversations=4000 \
+ *     -bm ss -bs 200 -wi 1 -i 2     # equal work for each build compared: 2 x 51,200 appends after 256
  * }</pre>
  */
 @State(Scope.Benchmark)
@@ -72,6 +79,14 @@ public class GroupCommitBenchmark {
     @Param({"64"})
     int conversations;
 
+    /**
+     * The message text: {@code x}, 64 x's (one word, the same in every message); {@code generator},
+     * what {@code parley bench} sends ({@code t=<nanos>;xxx...}, 64 characters: a word unique to
+     * each message beside two shared ones), which gives the search index more to do.
+     */
+    @Param({"x"})
+    String text;
+
     private Path dir;
     private SqliteDatabase db;
     private JdbcMessageStore store;
@@ -80,6 +95,10 @@ public class GroupCommitBenchmark {
     private DeviceId[] devices;
     private final AtomicLong clientIds = new AtomicLong();
     private final String body = "x".repeat(64);
+    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    private long writerThreadId = -1;
+    private long cpuAtStart;
+    private long appendsAtStart;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -102,6 +121,24 @@ public class GroupCommitBenchmark {
         }
     }
 
+    @Setup(Level.Iteration)
+    public void startIteration() {
+        if (writerThreadId < 0) {
+            writerThreadId = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().equals("parley-sqlite-writer")).findFirst().orElseThrow().threadId();
+        }
+        cpuAtStart = threads.getThreadCpuTime(writerThreadId);
+        appendsAtStart = clientIds.get();
+    }
+
+    @TearDown(Level.Iteration)
+    public void endIteration() {
+        long cpu = threads.getThreadCpuTime(writerThreadId) - cpuAtStart;
+        long appends = clientIds.get() - appendsAtStart;
+        System.out.printf("%nwriter CPU: %.1f us per append (%d appends, %.2f s of writer CPU)%n",
+                cpu / 1_000.0 / Math.max(1, appends), appends, cpu / 1e9);
+    }
+
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
         db.close();
@@ -113,8 +150,17 @@ public class GroupCommitBenchmark {
     private CompletableFuture<AppendResult> appendOne() {
         long n = clientIds.incrementAndGet();
         int i = (int) (n % conversations);
-        return store.append(AppendRequest.text(conversationIds[i], senders[i], devices[i], "c" + n, body,
+        String b = text.equals("generator") ? generatorBody() : body;
+        return store.append(AppendRequest.text(conversationIds[i], senders[i], devices[i], "c" + n, b,
                 System.currentTimeMillis()));
+    }
+
+    private static String generatorBody() {
+        StringBuilder b = new StringBuilder(64).append("t=").append(System.nanoTime()).append(';');
+        while (b.length() < 64) {
+            b.append('x');
+        }
+        return b.toString();
     }
 
     @Benchmark

@@ -40,6 +40,13 @@ import java.util.function.Consumer;
  * the task fails as a serialization failure and the writer runs it again, when the UPDATE finds
  * the sender gone. (A duplicate client id from another node is caught the same way, by the unique
  * index: the batch fails, and the task, run again, finds the original.)
+ *
+ * <p>SQLite needs no such re-check, and the insert there skips it: its transactions are
+ * serializable. The file has one writing connection (the group-commit writer; the checkpointer
+ * and the readers never change rows), and even a second one could not slip a removal in between:
+ * a write transaction whose snapshot is older than another's commit fails with
+ * {@code SQLITE_BUSY_SNAPSHOT} instead of writing, so the UPDATE's membership check sees the
+ * members as they are when the insert runs.
  */
 public final class JdbcMessageStore implements MessageStore {
     /**
@@ -72,10 +79,12 @@ public final class JdbcMessageStore implements MessageStore {
 
     @Override
     public CompletableFuture<AppendResult> append(AppendRequest r, Consumer<? super AppendResult> onCommit) {
-        return shards.forConversation(r.conversationId()).write(r.conversationId().value(), s -> appendIn(s, r), onCommit);
+        String indexed = MessageSearchIndex.folded(r.kind(), r.body());
+        return shards.forConversation(r.conversationId()).write(r.conversationId().value(),
+                s -> appendIn(s, r, indexed), onCommit);
     }
 
-    private AppendResult appendIn(SqlSession s, AppendRequest r) throws SQLException {
+    private AppendResult appendIn(SqlSession s, AppendRequest r, String indexed) throws SQLException {
         if (r.clientId() != null) {
             Message original = byClientId(s, r);
             if (original != null) {
@@ -119,7 +128,8 @@ public final class JdbcMessageStore implements MessageStore {
         Message m = new Message(r.conversationId(), seq, r.createdAt(), r.senderId(), r.senderDeviceId(), r.clientId(),
                 r.kind(), r.body(), r.title(), r.userIds(), r.role(), r.replyTo(), quote, r.targetSeq(), List.of(), 0, 0,
                 null, r.mentions(), r.attachments());
-        PreparedStatement ins = s.prepare(MessageRows.INSERT_IF_MEMBER);
+        boolean recheck = s.dialect() != Dialect.SQLITE;
+        PreparedStatement ins = s.prepare(recheck ? MessageRows.INSERT_IF_MEMBER : MessageRows.INSERT_WITH_REFERENCES);
         MessageRows.bind(ins, m);
         if (r.replyTo() > 0) {
             ins.setLong(12, r.replyTo());
@@ -132,8 +142,10 @@ public final class JdbcMessageStore implements MessageStore {
             ins.setNull(13, java.sql.Types.BIGINT);
         }
         ins.setString(14, MessageRows.formatMentions(r.mentions()));
-        ins.setLong(15, r.senderId().value());
-        ins.setLong(16, r.conversationId().value());
+        if (recheck) {
+            ins.setLong(15, r.senderId().value());
+            ins.setLong(16, r.conversationId().value());
+        }
         if (ins.executeUpdate() == 0) {
             throw new SQLException("the sender's membership changed while the append waited for the conversation",
                     Dialect.SERIALIZATION_FAILURE);
@@ -152,7 +164,7 @@ public final class JdbcMessageStore implements MessageStore {
         if (!m.attachments().isEmpty()) {
             MessageAttachments.insert(s, m);
         }
-        MessageSearchIndex.add(s, m);
+        MessageSearchIndex.add(s, m, indexed);
         MessageSearchIndex.afterAction(s, m);
         Membership current = null;
         if (r.knownMembershipVersion() >= 0 && r.knownMembershipVersion() != version) {

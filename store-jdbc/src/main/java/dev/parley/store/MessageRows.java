@@ -29,6 +29,12 @@ final class MessageRows {
             + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
             + " WHERE EXISTS (SELECT 1 FROM members WHERE user_id = ? AND conversation_id = ? AND left_seq IS NULL)";
     /**
+     * {@link #INSERT_IF_MEMBER} without the membership check (parameters 1 to 14 only), for SQLite,
+     * where a write transaction sees no other's commits (see {@code JdbcMessageStore}).
+     */
+    static final String INSERT_WITH_REFERENCES = "INSERT INTO messages (" + COLUMNS + ", reply_to, target_seq, mentions)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    /**
      * An entry with what its reader sees of the entry it answers, as that entry is now: select
      * with {@link #FROM_WITH_QUOTE}, read with {@link #readWithQuote}.
      */

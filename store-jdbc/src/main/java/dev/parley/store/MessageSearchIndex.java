@@ -19,11 +19,25 @@ final class MessageSearchIndex {
     }
 
     static void add(SqlSession s, Message m) throws SQLException {
-        if (m.kind() != MessageKind.TEXT || m.body() == null || m.body().isEmpty()) {
-            return;
+        add(s, m, folded(m.kind(), m.body()));
+    }
+
+    /**
+     * What the index holds for an entry of this kind and body, or null when it is not indexed.
+     * Appends fold their text before they are queued, on the sender's thread, so the single
+     * writer thread does not spend its time on it.
+     */
+    static String folded(MessageKind kind, String body) {
+        if (kind != MessageKind.TEXT || body == null || body.isEmpty()) {
+            return null;
         }
-        String text = SearchText.indexed(m.body());
-        if (text.isEmpty()) {
+        String text = SearchText.indexed(body);
+        return text.isEmpty() ? null : text;
+    }
+
+    /** Indexes {@code m} under {@code text}, its {@link #folded} text (nothing when null). */
+    static void add(SqlSession s, Message m, String text) throws SQLException {
+        if (text == null) {
             return;
         }
         if (s.dialect() == Dialect.SQLITE) {
