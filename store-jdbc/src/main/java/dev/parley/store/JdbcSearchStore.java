@@ -45,13 +45,19 @@ public final class JdbcSearchStore implements SearchStore {
             + " WHERE %s AND " + IN_WINDOW + POSITION;
     private static final String POSTGRES = COLUMNS
             + " FROM message_search e" + String.format(WINDOW, "e.document @@ to_tsquery('simple', ?)");
+    /**
+     * SQLite: the page found among the entries (with their times) before the messages are read, so
+     * a message's row (and body) is read only for the hits of the page.
+     */
+    private static final String PAGE_BODIES = " SELECT p.conversation_id, p.seq, p.created_at, msg.sender_id, msg.body"
+            + " FROM page p JOIN messages msg ON msg.conversation_id = p.conversation_id AND msg.seq = p.seq"
+            + " ORDER BY p.created_at DESC, p.conversation_id DESC, p.seq DESC";
     /** SQLite, few matches: each joined (CROSS JOIN keeps the match the outer loop). */
-    private static final String SQLITE_FEW = COLUMNS
+    private static final String SQLITE_FEW = "WITH page AS MATERIALIZED (SELECT e.conversation_id, e.seq, e.created_at"
             + " FROM message_search f CROSS JOIN message_search_entries e ON e.id = f.rowid"
             + " CROSS JOIN members m ON m.conversation_id = e.conversation_id AND m.user_id = ?"
             + " CROSS JOIN conversations c ON c.id = e.conversation_id"
-            + " CROSS JOIN messages msg ON msg.conversation_id = e.conversation_id AND msg.seq = e.seq"
-            + " WHERE message_search MATCH ? AND " + IN_WINDOW + POSITION;
+            + " WHERE message_search MATCH ? AND " + IN_WINDOW + POSITION + ")" + PAGE_BODIES;
     /**
      * SQLite, many matches: narrowed to the entries the caller can see before any join. The unary
      * {@code +} keeps the IN from being handed to FTS5 as a rowid constraint, which would run the
@@ -60,11 +66,10 @@ public final class JdbcSearchStore implements SearchStore {
     private static final String SQLITE_MANY = "WITH visible(id) AS (SELECT e.id FROM members m"
             + " JOIN conversations c ON c.id = m.conversation_id"
             + " JOIN message_search_entries e ON e.conversation_id = m.conversation_id"
-            + " WHERE m.user_id = ? AND " + IN_WINDOW + " AND (? = 0 OR m.conversation_id = ?))"
-            + " " + COLUMNS
+            + " WHERE m.user_id = ? AND " + IN_WINDOW + " AND (? = 0 OR m.conversation_id = ?)),"
+            + " page AS MATERIALIZED (SELECT e.conversation_id, e.seq, e.created_at"
             + " FROM message_search f CROSS JOIN message_search_entries e ON e.id = f.rowid"
-            + " CROSS JOIN messages msg ON msg.conversation_id = e.conversation_id AND msg.seq = e.seq"
-            + " WHERE message_search MATCH ? AND +f.rowid IN visible" + POSITION;
+            + " WHERE message_search MATCH ? AND +f.rowid IN visible" + POSITION + ")" + PAGE_BODIES;
     private static final String SQLITE_COUNT = "SELECT count(*) FROM (SELECT rowid FROM message_search"
             + " WHERE message_search MATCH ? LIMIT ?)";
 
