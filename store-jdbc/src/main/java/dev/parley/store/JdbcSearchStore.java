@@ -30,14 +30,18 @@ import java.util.List;
 public final class JdbcSearchStore implements SearchStore {
     /** Matches up to which joining each one to its entry and membership is cheaper than a visible set. */
     static final int FEW_MATCHES = 2_000;
-    /** A system property that replaces {@link #FEW_MATCHES} (read when the store is made). */
-    public static final String FEW_MATCHES_PROPERTY = "parley.search.fewMatches";
+    /**
+     * A system property for tests, read when the store is made: {@code walk} or {@code visible}
+     * sends every SQLite query down the plan for many matches (the walk newest first, from a first
+     * chunk of one match; or the visible set in SQL), which the tests' small data would not reach.
+     */
+    public static final String PLAN_PROPERTY = "parley.search.plan";
     private static final String COLUMNS = "SELECT e.conversation_id, e.seq, e.created_at, msg.sender_id, msg.body";
     private static final String POSITION = " AND (? = 0 OR e.conversation_id = ?)"
             + " AND (e.created_at < ? OR (e.created_at = ? AND (e.conversation_id < ?"
             + " OR (e.conversation_id = ? AND e.seq < ?))))"
             + " ORDER BY e.created_at DESC, e.conversation_id DESC, e.seq DESC LIMIT ?";
-    private static final String IN_WINDOW = "(c.kind = 'direct' OR e.seq >= m.joined_seq)"
+    static final String IN_WINDOW = "(c.kind = 'direct' OR e.seq >= m.joined_seq)"
             + " AND (m.left_seq IS NULL OR e.seq <= m.left_seq)";
     private static final String WINDOW = " JOIN members m ON m.conversation_id = e.conversation_id AND m.user_id = ?"
             + " JOIN conversations c ON c.id = e.conversation_id"
@@ -76,11 +80,15 @@ public final class JdbcSearchStore implements SearchStore {
     private final Shards shards;
 
     private final int fewMatches;
+    private final int maxVisible;
+    private final int firstChunk;
 
     public JdbcSearchStore(Shards shards) {
         this.shards = shards;
-        // Tests set it to 0 to run the contract through the plan for many matches too.
-        this.fewMatches = Integer.getInteger(FEW_MATCHES_PROPERTY, FEW_MATCHES);
+        String plan = System.getProperty(PLAN_PROPERTY, "");
+        this.fewMatches = plan.isEmpty() ? FEW_MATCHES : 0;
+        this.maxVisible = plan.equals("visible") ? 0 : SqliteNewestMatches.MAX_VISIBLE;
+        this.firstChunk = plan.isEmpty() ? SqliteNewestMatches.FIRST_CHUNK : 1;
     }
 
     @Override
@@ -104,6 +112,11 @@ public final class JdbcSearchStore implements SearchStore {
                     ps.setLong(i++, user.value());
                     ps.setString(i++, match);
                 } else {
+                    List<SearchHit> walked = SqliteNewestMatches.page(s, user, only, match, after, limit,
+                            maxVisible, firstChunk);
+                    if (walked != null) {
+                        return walked;
+                    }
                     ps = s.prepare(SQLITE_MANY);
                     ps.setLong(i++, user.value());
                     ps.setLong(i++, only);

@@ -8,18 +8,18 @@ import java.nio.file.Path;
 import java.util.function.UnaryOperator;
 
 /**
- * Search on SQLite through the plan the store uses when a query matches many entries (the
- * caller's visible entries checked per match), which the contract's small data would otherwise
- * never reach: every query is treated as matching many.
+ * Search on SQLite through the plan for a word that matches many entries, walking the matches
+ * newest first one chunk after another (from a chunk of one match), which the contract's small
+ * data would otherwise never reach.
  */
-class SqliteManyMatchesSearchTest extends SearchContract {
+class SqliteNewestMatchesSearchTest extends SearchContract {
     @Override
     TestNode start(Path dataDir, UnaryOperator<ServerConfig> customize) throws Exception {
-        System.setProperty(JdbcSearchStore.FEW_MATCHES_PROPERTY, "0");
+        System.setProperty(JdbcSearchStore.PLAN_PROPERTY, "walk");
         try {
             return TestNode.start(dataDir, customize);
         } finally {
-            System.clearProperty(JdbcSearchStore.FEW_MATCHES_PROPERTY);
+            System.clearProperty(JdbcSearchStore.PLAN_PROPERTY);
         }
     }
 }
