@@ -22,10 +22,11 @@ import java.util.List;
  * start from the caller's entries and evaluate the FTS5 match once per entry, re-reading the
  * word's doclist each time (seconds to minutes at a million messages). How the matches are
  * narrowed to the caller's depends on how many there are, counted up to {@link #FEW_MATCHES}:
- * a few are joined to their entries and memberships one by one; more are checked against the set
- * of entry ids the caller can see (read once from their memberships through the entries' index,
- * then a lookup per match in C), so only the caller's matches are joined, sorted and limited.
- * Both give exactly the same hits; see docs/benchmarks.md ("Search") for the figures.
+ * a few are joined to their entries and memberships one by one; with more, the caller's matches
+ * are walked newest first ({@link SqliteNewestMatches}), or, when the caller can see too many
+ * entries to hold, narrowed to the ids of those entries in one statement (a lookup per match in
+ * C), so only the caller's matches are joined, sorted and limited.
+ * All give exactly the same hits; see docs/benchmarks.md ("Search") for the figures.
  */
 public final class JdbcSearchStore implements SearchStore {
     /** Matches up to which joining each one to its entry and membership is cheaper than a visible set. */
