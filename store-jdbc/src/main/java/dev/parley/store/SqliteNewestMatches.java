@@ -85,7 +85,8 @@ final class SqliteNewestMatches {
         for (int i = 0; i < byId.length; i++) {
             ids[i] = byId[i].id();
             candidates.put(ids[i], byId[i]);
-            newestUpTo[i] = i == 0 || NEWEST_FIRST.compare(byId[i], newestUpTo[i - 1]) < 0 ? byId[i] : newestUpTo[i - 1];
+            boolean newer = i == 0 || NEWEST_FIRST.compare(byId[i], newestUpTo[i - 1]) < 0;
+            newestUpTo[i] = newer ? byId[i] : newestUpTo[i - 1];
         }
         List<Entry> found = new ArrayList<>();
         long below = Long.MAX_VALUE;
