@@ -8,34 +8,88 @@ import dev.parley.core.search.SearchStore;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
 /**
  * Search with each engine's own full-text index ({@link MessageSearchIndex}): every shard is asked
- * for its newest hits among the caller's memberships (a join with {@code members}, so the
- * membership window is applied in the query), and the answers are merged newest first.
+ * for its newest hits among the caller's memberships (the membership window is applied in the
+ * query), and the answers are merged newest first.
+ *
+ * <p>On SQLite the query always starts from the full-text match: the planner would otherwise
+ * start from the caller's entries and evaluate the FTS5 match once per entry, re-reading the
+ * word's doclist each time (seconds to minutes at a million messages). How the matches are
+ * narrowed to the caller's depends on how many there are, counted up to {@link #FEW_MATCHES}:
+ * a few are joined to their entries and memberships one by one; with more, the caller's matches
+ * are walked newest first ({@link SqliteNewestMatches}), or, when the caller can see too many
+ * entries to hold, narrowed to the ids of those entries in one statement (a lookup per match in
+ * C), so only the caller's matches are joined, sorted and limited.
+ * All give exactly the same hits; see docs/benchmarks.md ("Search") for the figures.
  */
 public final class JdbcSearchStore implements SearchStore {
-    private static final String WINDOW = " JOIN members m ON m.conversation_id = e.conversation_id AND m.user_id = ?"
-            + " JOIN conversations c ON c.id = e.conversation_id"
-            + " JOIN messages msg ON msg.conversation_id = e.conversation_id AND msg.seq = e.seq"
-            + " WHERE %s AND (c.kind = 'direct' OR e.seq >= m.joined_seq)"
-            + " AND (m.left_seq IS NULL OR e.seq <= m.left_seq) AND (? = 0 OR e.conversation_id = ?)"
+    /** Matches up to which joining each one to its entry and membership is cheaper than a visible set. */
+    static final int FEW_MATCHES = 2_000;
+    /**
+     * A system property for tests, read when the store is made: {@code walk} or {@code visible}
+     * sends every SQLite query down the plan for many matches (the walk newest first, from a first
+     * chunk of one match; or the visible set in SQL), which the tests' small data would not reach.
+     */
+    public static final String PLAN_PROPERTY = "parley.search.plan";
+    private static final String COLUMNS = "SELECT e.conversation_id, e.seq, e.created_at, msg.sender_id, msg.body";
+    private static final String POSITION = " AND (? = 0 OR e.conversation_id = ?)"
             + " AND (e.created_at < ? OR (e.created_at = ? AND (e.conversation_id < ?"
             + " OR (e.conversation_id = ? AND e.seq < ?))))"
             + " ORDER BY e.created_at DESC, e.conversation_id DESC, e.seq DESC LIMIT ?";
-    private static final String SQLITE = "SELECT e.conversation_id, e.seq, e.created_at, msg.sender_id, msg.body"
-            + " FROM message_search f JOIN message_search_entries e ON e.id = f.rowid"
-            + String.format(WINDOW, "message_search MATCH ?");
-    private static final String POSTGRES = "SELECT e.conversation_id, e.seq, e.created_at, msg.sender_id, msg.body"
+    static final String IN_WINDOW = "(c.kind = 'direct' OR e.seq >= m.joined_seq)"
+            + " AND (m.left_seq IS NULL OR e.seq <= m.left_seq)";
+    private static final String WINDOW = " JOIN members m ON m.conversation_id = e.conversation_id AND m.user_id = ?"
+            + " JOIN conversations c ON c.id = e.conversation_id"
+            + " JOIN messages msg ON msg.conversation_id = e.conversation_id AND msg.seq = e.seq"
+            + " WHERE %s AND " + IN_WINDOW + POSITION;
+    private static final String POSTGRES = COLUMNS
             + " FROM message_search e" + String.format(WINDOW, "e.document @@ to_tsquery('simple', ?)");
+    /**
+     * SQLite: the page found among the entries (with their times) before the messages are read, so
+     * a message's row (and body) is read only for the hits of the page.
+     */
+    private static final String PAGE_BODIES = " SELECT p.conversation_id, p.seq, p.created_at, msg.sender_id, msg.body"
+            + " FROM page p JOIN messages msg ON msg.conversation_id = p.conversation_id AND msg.seq = p.seq"
+            + " ORDER BY p.created_at DESC, p.conversation_id DESC, p.seq DESC";
+    /** SQLite, few matches: each joined (CROSS JOIN keeps the match the outer loop). */
+    private static final String SQLITE_FEW = "WITH page AS MATERIALIZED (SELECT e.conversation_id, e.seq, e.created_at"
+            + " FROM message_search f CROSS JOIN message_search_entries e ON e.id = f.rowid"
+            + " CROSS JOIN members m ON m.conversation_id = e.conversation_id AND m.user_id = ?"
+            + " CROSS JOIN conversations c ON c.id = e.conversation_id"
+            + " WHERE message_search MATCH ? AND " + IN_WINDOW + POSITION + ")" + PAGE_BODIES;
+    /**
+     * SQLite, many matches: narrowed to the entries the caller can see before any join. The unary
+     * {@code +} keeps the IN from being handed to FTS5 as a rowid constraint, which would run the
+     * match once per visible entry.
+     */
+    private static final String SQLITE_MANY = "WITH visible(id) AS (SELECT e.id FROM members m"
+            + " JOIN conversations c ON c.id = m.conversation_id"
+            + " JOIN message_search_entries e ON e.conversation_id = m.conversation_id"
+            + " WHERE m.user_id = ? AND " + IN_WINDOW + " AND (? = 0 OR m.conversation_id = ?)),"
+            + " page AS MATERIALIZED (SELECT e.conversation_id, e.seq, e.created_at"
+            + " FROM message_search f CROSS JOIN message_search_entries e ON e.id = f.rowid"
+            + " WHERE message_search MATCH ? AND +f.rowid IN visible" + POSITION + ")" + PAGE_BODIES;
+    private static final String SQLITE_COUNT = "SELECT count(*) FROM (SELECT rowid FROM message_search"
+            + " WHERE message_search MATCH ? LIMIT ?)";
 
     private final Shards shards;
 
+    private final int fewMatches;
+    private final int maxVisible;
+    private final int firstChunk;
+
     public JdbcSearchStore(Shards shards) {
         this.shards = shards;
+        String plan = System.getProperty(PLAN_PROPERTY, "");
+        this.fewMatches = plan.isEmpty() ? FEW_MATCHES : 0;
+        this.maxVisible = plan.equals("visible") ? 0 : SqliteNewestMatches.MAX_VISIBLE;
+        this.firstChunk = plan.isEmpty() ? SqliteNewestMatches.FIRST_CHUNK : 1;
     }
 
     @Override
@@ -46,11 +100,30 @@ public final class JdbcSearchStore implements SearchStore {
         for (Database db : where) {
             hits.addAll(db.read(s -> {
                 boolean sqlite = s.dialect() == Dialect.SQLITE;
-                PreparedStatement ps = s.prepare(sqlite ? SQLITE : POSTGRES);
-                int i = 1;
-                ps.setLong(i++, user.value());
-                ps.setString(i++, sqlite ? ftsQuery(prefixes) : tsQuery(prefixes));
+                String match = sqlite ? ftsQuery(prefixes) : tsQuery(prefixes);
                 long only = conversation == null ? 0 : conversation.value();
+                PreparedStatement ps;
+                int i = 1;
+                if (!sqlite) {
+                    ps = s.prepare(POSTGRES);
+                    ps.setLong(i++, user.value());
+                    ps.setString(i++, match);
+                } else if (few(s, match, fewMatches)) {
+                    ps = s.prepare(SQLITE_FEW);
+                    ps.setLong(i++, user.value());
+                    ps.setString(i++, match);
+                } else {
+                    List<SearchHit> walked = SqliteNewestMatches.page(s, user, only, match, after, limit,
+                            maxVisible, firstChunk);
+                    if (walked != null) {
+                        return walked;
+                    }
+                    ps = s.prepare(SQLITE_MANY);
+                    ps.setLong(i++, user.value());
+                    ps.setLong(i++, only);
+                    ps.setLong(i++, only);
+                    ps.setString(i++, match);
+                }
                 ps.setLong(i++, only);
                 ps.setLong(i++, only);
                 long ts = after == null ? Long.MAX_VALUE : after.createdAt();
@@ -73,6 +146,16 @@ public final class JdbcSearchStore implements SearchStore {
         hits.sort(Comparator.comparingLong(SearchHit::createdAt).thenComparingLong(h -> h.conversationId().value())
                 .thenComparingLong(SearchHit::seq).reversed());
         return hits.size() > limit ? new ArrayList<>(hits.subList(0, limit)) : hits;
+    }
+
+    /** Whether the shard's index has at most {@code fewMatches} entries matching (counted no further). */
+    private static boolean few(SqlSession s, String match, int fewMatches) throws SQLException {
+        PreparedStatement ps = s.prepare(SQLITE_COUNT);
+        ps.setString(1, match);
+        ps.setInt(2, fewMatches + 1);
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() && rs.getLong(1) <= fewMatches;
+        }
     }
 
     /** FTS5: every word a quoted prefix, all required. */

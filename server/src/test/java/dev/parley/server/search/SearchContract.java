@@ -146,6 +146,33 @@ abstract class SearchContract {
     }
 
     @Test
+    void anEditedMessageKeepsItsPlaceNewestFirst() {
+        // The edit indexes the first message again after the others: its place still follows its time.
+        TestUser alice = node.newUser("alice");
+        TestUser bob = node.newUser("bob");
+        long c = alice.directWith(bob);
+        TestSocket socket = alice.login("phone").connect();
+        long first = say(socket, c, "ibis one");
+        say(socket, c, "ibis two");
+        say(socket, c, "ibis three");
+        socket.send(new dev.parley.protocol.ClientFrame.Edit("ibis-e", "ibis-e", c, first, "ibis one again"));
+        socket.awaitFrame(dev.parley.protocol.ServerFrame.Sent.class, f -> f.clientId().equals("ibis-e"));
+
+        assertThat(snippets(search(bob, "ibis"))).containsExactly("ibis three", "ibis two", "ibis one again");
+        List<String> seen = new ArrayList<>();
+        String next = null;
+        for (int page = 0; page < 4; page++) {
+            Rest.Response r = search(bob, "ibis", "limit=1" + (next == null ? "" : "&before=" + next));
+            seen.addAll(snippets(r));
+            next = r.json().getString("next");
+            if (next == null) {
+                break;
+            }
+        }
+        assertThat(seen).containsExactly("ibis three", "ibis two", "ibis one again");
+    }
+
+    @Test
     void erasedTextIsNotFoundByItsOldWords() {
         TestUser alice = node.newUser("alice");
         TestUser bob = node.newUser("bob");

@@ -1,0 +1,24 @@
+package dev.parley.server.search;
+
+import dev.parley.server.ServerConfig;
+import dev.parley.server.support.TestNode;
+import dev.parley.store.JdbcSearchStore;
+
+import java.nio.file.Path;
+import java.util.function.UnaryOperator;
+
+/**
+ * Search on SQLite through the plan for a word that matches many entries when the caller can see
+ * too many entries to hold them in memory: the matches narrowed to the visible entries in SQL.
+ */
+class SqliteVisibleSetSearchTest extends SearchContract {
+    @Override
+    TestNode start(Path dataDir, UnaryOperator<ServerConfig> customize) throws Exception {
+        System.setProperty(JdbcSearchStore.PLAN_PROPERTY, "visible");
+        try {
+            return TestNode.start(dataDir, customize);
+        } finally {
+            System.clearProperty(JdbcSearchStore.PLAN_PROPERTY);
+        }
+    }
+}
