@@ -62,6 +62,10 @@ final class ChannelSocket extends ChannelInboundHandlerAdapter implements ChatSo
     void takeOver(ChannelHandlerContext vertxHandler, ChatConnection connection) {
         this.connection = connection;
         channel.pipeline().replace(vertxHandler.name(), "parley-chat", this);
+        if (!channel.isActive()) {
+            // Gone before this handler was in place: it will see no channelInactive of its own.
+            connection.onClosed();
+        }
     }
 
     // ---- inbound ------------------------------------------------------------------------

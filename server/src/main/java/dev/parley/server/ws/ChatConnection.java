@@ -29,8 +29,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * of the chat domain, and {@link OrderedDelivery} decides what goes out, in order (with
  * {@link CatchUp} bringing a resuming device up to date first).
  *
- * <p>Threading: everything runs on the connection's event loop (Vert.x handlers, the Netty
- * handlers of its channel, mailbox deliveries, its timers), so the parts need no locks, except
+ * <p>Threading: everything runs on the connection's event loop (the Netty handlers of its
+ * channel, {@link ChannelSocket} among them, mailbox deliveries, its timers), so the parts need no locks, except
  * {@link #post}, {@link #postTask} and {@link #closeFromAnyThread}, which any thread may call, and
  * the getters of the few volatile fields below, which other threads read: {@code state} (a
  * catch-up's virtual thread asks {@link #isClosed} between chunks), {@code caller} (the fan-out),

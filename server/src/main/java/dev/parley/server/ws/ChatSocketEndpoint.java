@@ -72,8 +72,8 @@ public final class ChatSocketEndpoint {
             // The guards go in before the take-over, so no frame passes unguarded.
             SocketPipeline pipeline = SocketPipeline.guard(vertxHandler.pipeline(), connection,
                     services.config().limits().preAuthBytes());
-            socket.takeOver(vertxHandler, connection);
             connection.start(pipeline);
+            socket.takeOver(vertxHandler, connection);
         };
     }
 }
