@@ -32,8 +32,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Writes are coalesced: a text frame is written without a flush, and one flush per connection
  * runs at the end of the event loop's current task, so a burst of frames for one connection in one
  * turn (a fan-out drained from the loop's mailbox) leaves in one system call; a single frame waits
- * for nothing but the end of the task that wrote it. Unflushed bytes past the outbound bound are
- * flushed at once, as are pings and close frames.
+ * for nothing but the end of the task that wrote it. A connection with {@value #FLUSH_BYTES} bytes
+ * unflushed, or past its outbound bound, is flushed at once, as are pings and close frames.
  *
  * <p>Threading: Netty calls this handler on the channel's event loop, the connection's loop; the
  * connection's callbacks run inside its Vert.x context so that its timers and blocking hand-offs
@@ -43,6 +43,13 @@ final class ChannelSocket extends ChannelInboundHandlerAdapter implements ChatSo
     private static final Logger log = LoggerFactory.getLogger(ChannelSocket.class);
     /** How long a peer has to answer the node's close frame before the TCP connection is dropped. */
     static final long CLOSING_TIMEOUT_SECONDS = 2;
+    /**
+     * Unflushed bytes after which a connection is flushed before the end of the turn. A turn that
+     * drains a backlog writes many frames to every connection; holding them all until the turn
+     * ends would hold them in the node's direct memory (a 1,024-member fan-out behind by seconds
+     * ran the node out of it) instead of the kernel's socket buffers.
+     */
+    static final int FLUSH_BYTES = 32 * 1024;
 
     private final Channel channel;
     private final ContextInternal context;
@@ -50,6 +57,7 @@ final class ChannelSocket extends ChannelInboundHandlerAdapter implements ChatSo
     private boolean closeSent;
     private boolean closeReceived;
     private boolean flushScheduled;
+    private int unflushedBytes;
     private Runnable drained;
 
     ChannelSocket(Channel channel, ContextInternal context, WriteBufferWaterMark outboundBound) {
@@ -156,9 +164,11 @@ final class ChannelSocket extends ChannelInboundHandlerAdapter implements ChatSo
             return;
         }
         channel.write(frame, channel.voidPromise());
-        if (!channel.isWritable()) {
-            // Past the outbound bound unflushed: hand the bytes to the kernel now, so that the
-            // bound counts what the peer has not read, not what this turn has not flushed yet.
+        unflushedBytes += utf8Json.length;
+        if (unflushedBytes >= FLUSH_BYTES || !channel.isWritable()) {
+            // Hand the bytes to the kernel now: the outbound bound then counts what the peer has
+            // not read, not what this turn has not flushed yet, and direct memory stays small.
+            unflushedBytes = 0;
             channel.flush();
         } else if (!flushScheduled) {
             flushScheduled = true;
@@ -170,6 +180,7 @@ final class ChannelSocket extends ChannelInboundHandlerAdapter implements ChatSo
     @Override
     public void run() {
         flushScheduled = false;
+        unflushedBytes = 0;
         channel.flush();
     }
 
