@@ -11,13 +11,9 @@ import dev.parley.protocol.FrameCodec;
 import dev.parley.protocol.ServerFrame;
 import dev.parley.server.Blocking;
 import dev.parley.server.ErrorMapping;
-import dev.parley.server.OutOfMemoryExit;
 import dev.parley.server.ServerConfig;
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.vertx.core.Context;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.internal.http.WebSocketInternal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +29,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * of the chat domain, and {@link OrderedDelivery} decides what goes out, in order (with
  * {@link CatchUp} bringing a resuming device up to date first).
  *
- * <p>Threading: everything runs on the connection's event loop (Vert.x handlers, the Netty
- * handlers of its channel, mailbox deliveries, its timers), so the parts need no locks, except
+ * <p>Threading: everything runs on the connection's event loop (the Netty handlers of its
+ * channel, {@link ChannelSocket} among them, mailbox deliveries, its timers), so the parts need no locks, except
  * {@link #post}, {@link #postTask} and {@link #closeFromAnyThread}, which any thread may call, and
  * the getters of the few volatile fields below, which other threads read: {@code state} (a
  * catch-up's virtual thread asks {@link #isClosed} between chunks), {@code caller} (the fan-out),
@@ -49,7 +45,7 @@ public final class ChatConnection {
     enum State { AWAITING_AUTH, AUTHENTICATING, AUTHENTICATED, CLOSED }
 
     private final long id = IDS.incrementAndGet();
-    private final ServerWebSocket ws;
+    private final ChatSocket ws;
     private final Context context;
     private final SocketServices services;
     private final ServerConfig.Limits limits;
@@ -69,11 +65,10 @@ public final class ChatConnection {
     private SocketPipeline pipeline;
     /** Set once authenticated. */
     private OrderedDelivery delivery;
-    private DeviceRequests requests;
     private boolean socketGone;
     private boolean unregistered;
 
-    ChatConnection(ServerWebSocket ws, Context context, SocketServices services) {
+    ChatConnection(ChatSocket ws, Context context, SocketServices services) {
         this.ws = ws;
         this.context = context;
         this.services = services;
@@ -91,29 +86,10 @@ public final class ChatConnection {
         return caller;
     }
 
-    void start() {
-        if (ws.isClosed()) {
-            // The client left during the upgrade: Vert.x refuses handlers on a closed socket.
-            return;
-        }
+    /** {@code pipeline}: the socket's Netty handlers, guarded from now on. */
+    void start(SocketPipeline pipeline) {
+        this.pipeline = pipeline;
         services.local().activity().socketOpened();
-        ws.setWriteQueueMaxSize(limits.outboundQueueBytes());
-        pipeline = SocketPipeline.guard(ws, this, limits.preAuthBytes());
-        ws.frameHandler(f -> {
-            heard();
-            intake.onFrame(f);
-        });
-        ws.pongHandler(b -> heard());
-        ws.closeHandler(v -> onClosed());
-        ws.exceptionHandler(t -> {
-            if (t instanceof CorruptedWebSocketFrameException) {
-                // Netty is told not to close on protocol violations; say why before closing.
-                close(CloseCode.FRAME_TOO_LARGE);
-            } else {
-                OutOfMemoryExit.haltIfOutOfMemory(t);
-                log.debug("connection error conn={} {}", id, t.toString());
-            }
-        });
         authTimer = services.vertx().setTimer(services.config().timing().authTimeout().toMillis(), t -> {
             if (state == State.AWAITING_AUTH || state == State.AUTHENTICATING) {
                 close(CloseCode.AUTH_TIMEOUT);
@@ -121,7 +97,13 @@ public final class ChatConnection {
         });
     }
 
-    private void heard() {
+    /** A data frame from the socket (a whole message or a fragment); on the loop. */
+    void onFrame(WebSocketFrame f) {
+        heard();
+        intake.onFrame(f);
+    }
+
+    void heard() {
         lastHeardNanos = System.nanoTime();
     }
 
@@ -171,7 +153,9 @@ public final class ChatConnection {
             sendError(ErrorCode.NOT_AUTHENTICATED_YET, "send auth first", frame.type(), frame.rid(),
                     FrameIntake.clientIdOf(frame), FrameIntake.conversationOf(frame), 0);
         } else {
-            requests.handle(frame);
+            // Made per request rather than kept: a short-lived object per frame costs less than
+            // 48 bytes held by every idle connection.
+            new DeviceRequests(this, caller, services, delivery, intake, context).handle(frame);
         }
     }
 
@@ -239,7 +223,6 @@ public final class ChatConnection {
         caller = c;
         delivery = new OrderedDelivery(c.deviceId().value(), resumes, new SocketOutput(),
                 new StoreGaps(this, services, context));
-        requests = new DeviceRequests(this, c, services, delivery, intake, context);
         state = State.AUTHENTICATED;
     }
 
@@ -323,13 +306,8 @@ public final class ChatConnection {
             work.run();
             if (ws.isClosed()) {
                 done.completeExceptionally(new ChatException(ChatException.Refusal.UNAVAILABLE, "closed"));
-            } else if (ws.writeQueueFull()) {
-                ws.drainHandler(x -> {
-                    ws.drainHandler(null);
-                    done.complete(null);
-                });
             } else {
-                done.complete(null);
+                ws.whenDrained(() -> done.complete(null));
             }
         });
         return done;
@@ -346,8 +324,8 @@ public final class ChatConnection {
 
     /** Writes without the slow-consumer check; for catch-up, which waits for the queue to drain. */
     void writePaced(byte[] frame) {
-        if (state != State.CLOSED) {
-            ws.writeFrame(TextFrames.of(frame));
+        if (state != State.CLOSED && !ws.isClosed()) {
+            ws.writeText(frame);
         }
     }
 
@@ -355,14 +333,14 @@ public final class ChatConnection {
     private boolean write(byte[] frame) {
         if (state == State.CLOSED || ws.isClosed()) {
             // Closed by the client (its close frame came in; the close handler has not run yet):
-            // what it has not read it gets on its next resume. Vert.x throws on a closed socket.
+            // what it has not read it gets on its next resume. Nothing may follow a close frame.
             return false;
         }
         if (ws.writeQueueFull() && state == State.AUTHENTICATED && !delivery.catchingUp()) {
             closeSlowConsumer("outbound queue full");
             return false;
         }
-        ws.writeFrame(TextFrames.of(frame));
+        ws.writeText(frame);
         return true;
     }
 
@@ -407,19 +385,13 @@ public final class ChatConnection {
         if (state == State.CLOSED) {
             return;
         }
-        outboundQueuedBytes = ws instanceof WebSocketInternal wi && wi.channelHandlerContext() != null
-                ? pending(wi) : 0;
+        outboundQueuedBytes = ws.queuedBytes();
         if (nowNanos - lastHeardNanos > silenceNanos) {
             log.debug("heartbeat timeout conn={}", id);
             close(CloseCode.HEARTBEAT_TIMEOUT);
             return;
         }
-        ws.writePing(Buffer.buffer());
-    }
-
-    private static long pending(WebSocketInternal wi) {
-        var buffer = wi.channelHandlerContext().channel().unsafe().outboundBuffer();
-        return buffer == null ? 0 : buffer.totalPendingWriteBytes();
+        ws.writePing();
     }
 
     /** Bytes waiting to be written to this connection, as of the last heartbeat. Any thread. */
@@ -438,11 +410,12 @@ public final class ChatConnection {
         state = State.CLOSED;
         // A half-open peer never answers the close frame; the server's WebSocket closing timeout
         // then drops the TCP connection.
-        ws.close((short) code.code(), code.reason());
+        ws.close(code);
         unregister();
     }
 
-    private void onClosed() {
+    /** The TCP connection is gone; on the loop. */
+    void onClosed() {
         state = State.CLOSED;
         if (!socketGone) {
             socketGone = true;

@@ -9,10 +9,9 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * Counts a connection's WebSocket pings and pongs, between Netty's frame decoder and Vert.x.
- * Vert.x answers every ping itself, into an outbound queue without a bound, and never shows the
- * frame to the application first; a peer that sends pings and never reads could make the node
- * hold any number of pongs.
+ * Counts a connection's WebSocket pings and pongs, between Netty's frame decoder and
+ * {@link ChannelSocket}, which answers every ping it is shown; a peer that sends pings and never
+ * reads could otherwise make the node hold any number of pongs.
  *
  * <p>Each ping or pong takes from the connection's frame allowance; one over it is dropped
  * unanswered and counts as a refused frame. A ping is passed on (and answered) only while the

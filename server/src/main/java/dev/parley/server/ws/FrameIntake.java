@@ -7,8 +7,12 @@ import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.FrameCodec;
 import dev.parley.protocol.FrameException;
 import dev.parley.server.ServerConfig;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.WebSocketFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +29,7 @@ import java.util.function.Consumer;
  * allowance. Typing frames have an allowance of their own ({@value #TYPING_PER_SECOND} a second);
  * the rest are dropped.
  *
- * <p>Threading: confined to the connection's event loop (Vert.x frame handlers and Netty's
- * handlers of the channel run there).
+ * <p>Threading: confined to the connection's event loop (Netty's handlers of the channel run there).
  */
 final class FrameIntake {
     private static final Logger log = LoggerFactory.getLogger(FrameIntake.class);
@@ -54,20 +57,24 @@ final class FrameIntake {
         this.typingAllowance = new TokenBucket(TYPING_PER_SECOND, TYPING_PER_SECOND, now);
     }
 
-    /** A WebSocket frame from Vert.x: a whole message, or a fragment of one. */
+    /**
+     * A data frame from the socket: a whole message, or a fragment of one. Its bytes are copied;
+     * the caller releases it.
+     */
     void onFrame(WebSocketFrame f) {
-        if (f.isText() || f.isBinary()) {
-            if (f.isFinal()) {
-                onMessage(f.binaryData(), f.isBinary());
+        boolean binary = f instanceof BinaryWebSocketFrame;
+        if (f instanceof TextWebSocketFrame || binary) {
+            if (f.isFinalFragment()) {
+                onMessage(Buffer.buffer(ByteBufUtil.getBytes(f.content())), binary);
             } else {
-                partial = f.binaryData().copy();
-                partialBinary = f.isBinary();
+                partial = Buffer.buffer(ByteBufUtil.getBytes(f.content()));
+                partialBinary = binary;
             }
-        } else if (f.isContinuation() && partial != null) {
-            partial.appendBuffer(f.binaryData());
+        } else if (f instanceof ContinuationWebSocketFrame && partial != null) {
+            partial.appendBytes(ByteBufUtil.getBytes(f.content()));
             if (partial.length() > limits.hardFrameBytes()) {
                 connection.close(CloseCode.FRAME_TOO_LARGE);
-            } else if (f.isFinal()) {
+            } else if (f.isFinalFragment()) {
                 Buffer whole = partial;
                 partial = null;
                 onMessage(whole, partialBinary);

@@ -3,17 +3,14 @@ package dev.parley.server.ws;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
-import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.internal.http.WebSocketInternal;
 
 /**
  * Parley's handlers in a WebSocket's Netty pipeline: {@link PreAuthBudget} ahead of the frame
  * decoder until the connection is authenticated, {@link ControlFrameGate} behind it for the
  * connection's life.
  *
- * @implNote Vert.x's public API has no way into the pipeline; {@link WebSocketInternal} is its
- *     internal one. A Vert.x upgrade that changes how it builds WebSocket pipelines fails here,
- *     at the first connection, rather than leaving the connection unguarded.
+ * @implNote A Vert.x upgrade that changes how it builds WebSocket pipelines fails here, at the
+ *     first connection, rather than leaving the connection unguarded.
  */
 final class SocketPipeline {
     private final ChannelPipeline pipeline;
@@ -26,11 +23,7 @@ final class SocketPipeline {
     }
 
     /** Adds the handlers for {@code connection}; on the connection's event loop. */
-    static SocketPipeline guard(ServerWebSocket ws, ChatConnection connection, int preAuthBytes) {
-        if (!(ws instanceof WebSocketInternal wi) || wi.channelHandlerContext() == null) {
-            throw new IllegalStateException("not a Vert.x server WebSocket: " + ws.getClass().getName());
-        }
-        ChannelPipeline pipeline = wi.channelHandlerContext().pipeline();
+    static SocketPipeline guard(ChannelPipeline pipeline, ChatConnection connection, int preAuthBytes) {
         ChannelHandlerContext decoder = pipeline.context(WebSocketFrameDecoder.class);
         if (decoder == null) {
             throw new IllegalStateException("no WebSocket frame decoder in " + pipeline.names());
