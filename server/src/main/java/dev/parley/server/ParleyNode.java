@@ -302,6 +302,8 @@ public final class ParleyNode implements AutoCloseable {
             push.start();
         }
         node.ready.set(true);
+        // Work a start need not wait for: the login decoy hash (half a second of CPU, cold).
+        Blocking.executor().execute(accounts::prepare);
         log.info("parley node ready host={} port={} node={} storage={} cluster={} durability={} transport={}", config.host(),
                 node.port(), config.nodeNumber(), config.storage().type(), config.cluster().type(),
                 config.durability().wire(), vertx.isNativeTransportEnabled() ? "epoll" : "nio");

@@ -36,7 +36,13 @@ public final class AccountService {
     /** Push targets die with their device (logout, revocation, deleted account); null without push. */
     private final PushStore pushes;
     /** Verified against when the username is unknown, so timing does not reveal which usernames exist. */
-    private final String decoyHash;
+    /**
+     * A hash of a random password, verified against when a login names no account, so that the
+     * answer takes as long as for a wrong password. Made on first need, or by {@link #prepare}
+     * once the node is ready: one hash costs a start about half a second of CPU it needs for
+     * accepting connections.
+     */
+    private volatile String decoyHash;
     private final RegistrationMode registration;
     private final KeyedAllowance registrationsPerAddress;
     private final LoginThrottle logins;
@@ -48,6 +54,25 @@ public final class AccountService {
         this(store, hasher, connections, ids, clock, pushes, AccountLimits.defaults());
     }
 
+    /** Makes the decoy hash now, if not made yet (the node calls it after it is ready). Blocking. */
+    public void prepare() {
+        decoyHash();
+    }
+
+    private String decoyHash() {
+        String d = decoyHash;
+        if (d == null) {
+            synchronized (this) {
+                d = decoyHash;
+                if (d == null) {
+                    d = hasher.hash(AccessToken.generate());
+                    decoyHash = d;
+                }
+            }
+        }
+        return d;
+    }
+
     public AccountService(AccountStore store, PasswordHasher hasher, ConnectedDevices connections,
                           IdGenerator ids, Clock clock, PushStore pushes, AccountLimits limits) {
         this.pushes = pushes;
@@ -56,7 +81,6 @@ public final class AccountService {
         this.connections = connections;
         this.ids = ids;
         this.clock = clock;
-        this.decoyHash = hasher.hash(AccessToken.generate());
         this.registration = limits.registration();
         this.registrationsPerAddress = new KeyedAllowance(limits.registrationsPerAddress(), limits.trackedKeys(), clock);
         this.logins = new LoginThrottle(limits, clock);
@@ -154,7 +178,7 @@ public final class AccountService {
         boolean ok;
         try {
             found = store.findAccountByUsername(name);
-            ok = hasher.verify(password, found.map(Account::passwordHash).orElse(decoyHash));
+            ok = hasher.verify(password, found.map(Account::passwordHash).orElseGet(this::decoyHash));
         } catch (RuntimeException e) {
             attempt.doesNotCount();
             throw e;

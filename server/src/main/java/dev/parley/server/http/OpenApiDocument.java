@@ -36,13 +36,15 @@ final class OpenApiDocument {
         static final OpenApiDocument DOC = read();
     }
 
-    /** Mounts both routes. */
+    /**
+     * Mounts both routes. The document is read at the first request, on a worker thread, not when
+     * the node starts: a start should spend nothing on what no client may ask for.
+     */
     static void mount(Router r) {
-        OpenApiDocument doc = Loaded.DOC;
-        r.get("/v1/openapi.yaml").handler(ctx -> ctx.response()
-                .putHeader("Content-Type", "application/yaml; charset=utf-8").end(doc.yaml));
-        r.get("/v1/openapi.json").handler(ctx -> ctx.response()
-                .putHeader("Content-Type", "application/json").end(doc.json));
+        r.get("/v1/openapi.yaml").blockingHandler(ctx -> ctx.response()
+                .putHeader("Content-Type", "application/yaml; charset=utf-8").end(Loaded.DOC.yaml), false);
+        r.get("/v1/openapi.json").blockingHandler(ctx -> ctx.response()
+                .putHeader("Content-Type", "application/json").end(Loaded.DOC.json), false);
     }
 
     private static OpenApiDocument read() {
