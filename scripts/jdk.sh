@@ -4,8 +4,18 @@
 #   parley_find_java   a JDK or a JRE, to run: sets JAVA_HOME
 #   parley_java_opts   the JVM options Parley runs with on $JAVA_HOME's version
 
+# The feature version of the Java at $1: from its `release` file when it has one (every JDK and
+# JRE build does; reading it costs nothing, where starting `java -version` for each candidate cost
+# a third of a second on every ./parley command), else by asking it.
 parley_java_major() {
-  "$1/bin/java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n 1
+  v=""
+  if [ -r "$1/release" ]; then
+    v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" | head -n 1)
+  fi
+  if [ -z "$v" ]; then
+    v=$("$1/bin/java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n 1)
+  fi
+  printf '%s\n' "$v"
 }
 
 # $1: the tool the home must have (javac or java).
