@@ -55,32 +55,12 @@ final class LatencyWorkload extends WorkloadCommand {
             if (s == null) {
                 return false;
             }
-            String[] phase = {"warmup"};
-            ProcStats.CpuMeter gen = new ProcStats.CpuMeter(ProcStats.self());
-            ProcStats.CpuMeter nodeCpu = new ProcStats.CpuMeter(node.pid());
-            Stats.Window w;
-            boolean drained;
-            try (Progress progress = new Progress(stats, out, ProcStats.self(), node::pid, () -> phase[0])) {
-                long now = System.nanoTime();
-                stats.beginWindow("warmup", now, now + warmup.toNanos());
-                s.traffic.run(rate, warmup);
-                phase[0] = "measure";
-                s.traffic.resetLag();
-                now = System.nanoTime();
-                w = stats.beginWindow("measure", now, now + duration.toNanos());
-                gen.start();
-                nodeCpu.start();
-                s.traffic.run(rate, duration);
-                gen.stop();
-                nodeCpu.stop();
-                phase[0] = "drain";
-                drained = Traffic.drain(clients, Duration.ofMillis(500), Duration.ofSeconds(30));
-                report.json.put("timeline", progress.timeline());
-            }
+            SteadyRate run = SteadyRate.run(s.traffic, clients, stats, node, out, report, rate, warmup, duration,
+                    Duration.ofSeconds(30));
             clients.barrier();
             Correctness c = Correctness.check(s.population.conversations, s.population.devices);
-            addMessagingFigures(report, w, stats, s.traffic, gen, nodeCpu, c, drained, 1);
-            Histogram del = w.delivery();
+            addMessagingFigures(report, run, stats, s.traffic, c, 1);
+            Histogram del = run.window().delivery();
             report.row("goal", goalText(), goalMet(del));
             return verdict(c, stats);
         }
@@ -107,8 +87,12 @@ final class LatencyWorkload extends WorkloadCommand {
     }
 
     /** The rows every messaging workload reports: rates, latencies, CPU, correctness. */
-    static void addMessagingFigures(Report report, Stats.Window w, Stats stats, Traffic traffic, ProcStats.CpuMeter gen,
-                                    ProcStats.CpuMeter node, Correctness c, boolean drained, int recipientsPerMessage) {
+    static void addMessagingFigures(Report report, SteadyRate run, Stats stats, Traffic traffic, Correctness c,
+                                    int recipientsPerMessage) {
+        Stats.Window w = run.window();
+        ProcStats.CpuMeter gen = run.generatorCpu();
+        ProcStats.CpuMeter node = run.nodeCpu();
+        boolean drained = run.drained();
         Histogram del = w.delivery();
         Histogram conf = w.confirmation();
         double secs = w.seconds();
