@@ -76,7 +76,7 @@ final class FanoutWorkload extends WorkloadCommand {
     boolean run(Node node, Report report) throws Exception {
         Stats stats = new Stats();
         try (Rest rest = new Rest(node.http());
-             GeneratorClients clients = GeneratorClients.start(options.loops, node.host(), node.port(), stats, List.of())) {
+             GeneratorClients clients = startClients(node, stats)) {
             List<User> users = Population.users(rest, members, options.provisionConcurrency, out);
             List<Device> devices = clients.addDevices(users, options.bodySize, false, Session.NO_LISTENER);
             long t0 = System.nanoTime();

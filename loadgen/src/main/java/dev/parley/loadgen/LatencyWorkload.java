@@ -6,7 +6,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -50,7 +49,7 @@ final class LatencyWorkload extends WorkloadCommand {
     boolean run(Node node, Report report) throws Exception {
         Stats stats = new Stats();
         try (Rest rest = new Rest(node.http());
-             GeneratorClients clients = GeneratorClients.start(options.loops, node.host(), node.port(), stats, List.of())) {
+             GeneratorClients clients = startClients(node, stats)) {
             Session s = Session.open(this, node, rest, clients, users, neighbours, false);
             if (s == null) {
                 return false;
