@@ -16,13 +16,7 @@ import java.util.Locale;
  */
 @Command(name = "latency", mixinStandardHelpOptions = true,
         description = "One-to-one messaging at a fixed rate: time to confirmation and to delivery.")
-final class LatencyWorkload extends WorkloadCommand {
-    @Option(names = "--users", description = "Users, one device each (default: ${DEFAULT-VALUE}).")
-    int users = 1000;
-
-    @Option(names = "--neighbours", description = "Neighbours on each side a user messages (default: ${DEFAULT-VALUE}).")
-    int neighbours = 4;
-
+final class LatencyWorkload extends RingWorkload {
     @Option(names = "--rate", description = "Messages per second, all users together (default: ${DEFAULT-VALUE}).")
     double rate = 10_000;
 
@@ -46,23 +40,15 @@ final class LatencyWorkload extends WorkloadCommand {
     }
 
     @Override
-    boolean run(Node node, Report report) throws Exception {
-        Stats stats = new Stats();
-        try (Rest rest = new Rest(node.http());
-             GeneratorClients clients = startClients(node, stats)) {
-            Session s = Session.open(this, node, rest, clients, users, neighbours, false);
-            if (s == null) {
-                return false;
-            }
-            SteadyRate run = SteadyRate.run(s.traffic, clients, stats, node, out, report, rate, warmup, duration,
-                    Duration.ofSeconds(30));
-            clients.barrier();
-            Correctness c = Correctness.check(s.population.conversations, s.population.devices);
-            addMessagingFigures(report, run, stats, s.traffic, c, 1);
-            Histogram del = run.window().delivery();
-            report.row("goal", goalText(), goalMet(del));
-            return verdict(c, stats);
-        }
+    boolean measure(Node node, Report report, Stats stats, GeneratorClients clients, Session s) throws Exception {
+        SteadyRate run = SteadyRate.run(s.traffic, clients, stats, node, out, report, rate, warmup, duration,
+                Duration.ofSeconds(30));
+        clients.barrier();
+        Correctness c = Correctness.check(s.population.conversations, s.population.devices);
+        addMessagingFigures(report, run, stats, s.traffic, c, 1);
+        Histogram del = run.window().delivery();
+        report.row("goal", goalText(), goalMet(del));
+        return verdict(c, stats);
     }
 
     private String goalText() {
