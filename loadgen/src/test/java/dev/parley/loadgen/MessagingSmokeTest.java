@@ -28,12 +28,8 @@ class MessagingSmokeTest {
         String output = run(tmp, "fanout", "--members", "8", "--senders", "2", "--rate", "40", "--warmup", "1s",
                 "--duration", "2s", "--loops", "1", "--results", results.toString());
         assertThat(output).contains("parley bench fanout -- PASS");
-        JsonObject json = new JsonObject(Files.readString(results.resolve("results.json")));
-        assertThat(json.getBoolean("passed")).isTrue();
-        JsonObject correctness = json.getJsonObject("correctness");
-        assertThat(correctness.getLong("confirmed")).isGreaterThan(40);
-        assertThat(correctness.getLong("delivered")).isEqualTo(correctness.getLong("expectedDeliveries"));
-        assertThat(correctness.getBoolean("drained")).isTrue();
+        JsonObject json = passedResults(results, 40);
+        assertThat(json.getJsonObject("correctness").getBoolean("drained")).isTrue();
         assertThat(json.getJsonObject("latency").getJsonObject("lastMember").getLong("count")).isPositive();
         assertThat(json.getJsonArray("timeline")).isNotEmpty();
     }
@@ -52,7 +48,22 @@ class MessagingSmokeTest {
         assertThat(json.getJsonObject("correctness").getLong("lost")).isZero();
     }
 
-    private static String run(Path tmp, String workload, String... args) throws Exception {
+    /**
+     * The run's results.json, checked to say it passed with more than {@code minConfirmed}
+     * confirmed, every expected delivery made and nothing lost.
+     */
+    static JsonObject passedResults(Path results, long minConfirmed) throws java.io.IOException {
+        JsonObject json = new JsonObject(Files.readString(results.resolve("results.json")));
+        assertThat(json.getBoolean("passed")).isTrue();
+        JsonObject correctness = json.getJsonObject("correctness");
+        assertThat(correctness.getLong("confirmed")).isGreaterThan(minConfirmed);
+        assertThat(correctness.getLong("delivered")).isEqualTo(correctness.getLong("expectedDeliveries"));
+        assertThat(correctness.getLong("lost")).isZero();
+        return json;
+    }
+
+    /** Runs {@code workload} against a fresh in-process node; returns what it printed, once it exited 0. */
+    static String run(Path tmp, String workload, String... args) throws Exception {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         int code;
         try (TestNode node = TestNode.start(tmp.resolve("node"))) {
