@@ -117,6 +117,15 @@ final class AdminCommand {
      * Calls the admin API; prints the body of a success to stdout, an error to stderr. A node that
      * cannot be reached, or a missing token, is one line on stderr and exit code 1.
      */
+    /** {@link #call(String, String, String)}, then prints {@code doneLine} when the node did it. */
+    int call(String method, String path, String jsonBody, String doneLine) throws InterruptedException {
+        int code = call(method, path, jsonBody);
+        if (code == 0) {
+            System.out.println(doneLine);
+        }
+        return code;
+    }
+
     int call(String method, String path, String jsonBody) throws InterruptedException {
         HttpResponse<String> r;
         try {
@@ -213,11 +222,7 @@ final class AdminCommand {
 
             @Override
             public Integer call() throws Exception {
-                int code = users.admin.call("DELETE", "/users/" + encode(username), null);
-                if (code == 0) {
-                    System.out.println("deleted " + username);
-                }
-                return code;
+                return users.admin.call("DELETE", "/users/" + encode(username), null, "deleted " + username);
             }
         }
     }
@@ -252,11 +257,8 @@ final class AdminCommand {
 
             @Override
             public Integer call() throws Exception {
-                int code = devices.admin.call("DELETE", "/users/" + encode(username) + "/devices/" + deviceId, null);
-                if (code == 0) {
-                    System.out.println("revoked " + deviceId);
-                }
-                return code;
+                return devices.admin.call("DELETE", "/users/" + encode(username) + "/devices/" + deviceId, null,
+                        "revoked " + deviceId);
             }
         }
     }

@@ -39,11 +39,7 @@ final class AdminReports implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            int code = reports.admin.call("POST", "/reports/" + id + "/resolve", null);
-            if (code == 0) {
-                System.out.println("resolved " + id);
-            }
-            return code;
+            return reports.admin.call("POST", "/reports/" + id + "/resolve", null, "resolved " + id);
         }
     }
 }

@@ -76,7 +76,7 @@ final class FanoutWorkload extends WorkloadCommand {
     boolean run(Node node, Report report) throws Exception {
         Stats stats = new Stats();
         try (Rest rest = new Rest(node.http());
-             GeneratorClients clients = GeneratorClients.start(options.loops, node.host(), node.port(), stats, List.of())) {
+             GeneratorClients clients = startClients(node, stats)) {
             List<User> users = Population.users(rest, members, options.provisionConcurrency, out);
             List<Device> devices = clients.addDevices(users, options.bodySize, false, Session.NO_LISTENER);
             long t0 = System.nanoTime();
@@ -95,31 +95,12 @@ final class FanoutWorkload extends WorkloadCommand {
                 return false;
             }
             Traffic traffic = new Traffic(clients, devices.subList(0, Math.min(senders, devices.size())));
-            String[] phase = {"warmup"};
-            ProcStats.CpuMeter gen = new ProcStats.CpuMeter(ProcStats.self());
-            ProcStats.CpuMeter nodeCpu = new ProcStats.CpuMeter(node.pid());
-            Stats.Window w;
-            boolean drained;
-            try (Progress progress = new Progress(stats, out, ProcStats.self(), node::pid, () -> phase[0])) {
-                long now = System.nanoTime();
-                stats.beginWindow("warmup", now, now + warmup.toNanos());
-                traffic.run(rate, warmup);
-                phase[0] = "measure";
-                traffic.resetLag();
-                now = System.nanoTime();
-                w = stats.beginWindow("measure", now, now + duration.toNanos());
-                gen.start();
-                nodeCpu.start();
-                traffic.run(rate, duration);
-                gen.stop();
-                nodeCpu.stop();
-                phase[0] = "drain";
-                drained = Traffic.drain(clients, Duration.ofMillis(500), Duration.ofSeconds(60));
-                report.json.put("timeline", progress.timeline());
-            }
+            SteadyRate run = SteadyRate.run(traffic, clients, stats, node, out, report, rate, warmup, duration,
+                    Duration.ofSeconds(60));
+            Stats.Window w = run.window();
             clients.barrier();
             Correctness c = Correctness.check(List.of(conv), devices);
-            LatencyWorkload.addMessagingFigures(report, w, stats, traffic, gen, nodeCpu, c, drained, members - 1);
+            LatencyWorkload.addMessagingFigures(report, run, stats, traffic, c, members - 1);
             Histogram last = lastMemberHistogram(new ArrayList<>(trackers.values()), w, members - 1);
             report.latency("lastMember", "delivery to the last member", last);
             double deliveries = w.delivered.sum() / w.seconds();

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -80,13 +79,13 @@ final class HeapSampler implements AutoCloseable {
             if (r.statusCode() != 200) {
                 return false;
             }
-            long used = sum(POOL, r.body());
+            long used = MetricsText.sum(POOL, r.body());
             if (used < 0) {
                 return false;
             }
             // Micrometer shows a collection's series only once one happened: none yet is 0.
-            long minor = Math.max(0, sum(MINOR_GCS, r.body()));
-            add("metrics", used, sum(OLD_POOL, r.body()), minor);
+            long minor = Math.max(0, MetricsText.sum(MINOR_GCS, r.body()));
+            add("metrics", used, MetricsText.sum(OLD_POOL, r.body()), minor);
             return true;
         } catch (IOException | RuntimeException e) {
             return false;
@@ -117,17 +116,6 @@ final class HeapSampler implements AutoCloseable {
             youngCollections = minorCollections;
         }
         samples.add(new Sample(elapsedMillis(), used, old, node.rss()));
-    }
-
-    private static long sum(Pattern p, String text) {
-        Matcher m = p.matcher(text);
-        double sum = 0;
-        boolean any = false;
-        while (m.find()) {
-            sum += Double.parseDouble(m.group(1));
-            any = true;
-        }
-        return any ? (long) sum : -1;
     }
 
     private long elapsedMillis() {

@@ -65,7 +65,7 @@ final class HistoryWorkload extends WorkloadCommand {
     boolean run(Node node, Report report) throws Exception {
         Stats stats = new Stats();
         try (Rest rest = new Rest(node.http());
-             GeneratorClients clients = GeneratorClients.start(options.loops, node.host(), node.port(), stats, List.of())) {
+             GeneratorClients clients = startClients(node, stats)) {
             String prefix = Population.runPrefix();
             User a = rest.createUser(0, prefix + ".a");
             User b = rest.createUser(1, prefix + ".b");

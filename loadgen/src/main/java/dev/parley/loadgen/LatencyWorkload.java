@@ -6,7 +6,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -17,13 +16,7 @@ import java.util.Locale;
  */
 @Command(name = "latency", mixinStandardHelpOptions = true,
         description = "One-to-one messaging at a fixed rate: time to confirmation and to delivery.")
-final class LatencyWorkload extends WorkloadCommand {
-    @Option(names = "--users", description = "Users, one device each (default: ${DEFAULT-VALUE}).")
-    int users = 1000;
-
-    @Option(names = "--neighbours", description = "Neighbours on each side a user messages (default: ${DEFAULT-VALUE}).")
-    int neighbours = 4;
-
+final class LatencyWorkload extends RingWorkload {
     @Option(names = "--rate", description = "Messages per second, all users together (default: ${DEFAULT-VALUE}).")
     double rate = 10_000;
 
@@ -47,43 +40,15 @@ final class LatencyWorkload extends WorkloadCommand {
     }
 
     @Override
-    boolean run(Node node, Report report) throws Exception {
-        Stats stats = new Stats();
-        try (Rest rest = new Rest(node.http());
-             GeneratorClients clients = GeneratorClients.start(options.loops, node.host(), node.port(), stats, List.of())) {
-            Session s = Session.open(this, node, rest, clients, users, neighbours, false);
-            if (s == null) {
-                return false;
-            }
-            String[] phase = {"warmup"};
-            ProcStats.CpuMeter gen = new ProcStats.CpuMeter(ProcStats.self());
-            ProcStats.CpuMeter nodeCpu = new ProcStats.CpuMeter(node.pid());
-            Stats.Window w;
-            boolean drained;
-            try (Progress progress = new Progress(stats, out, ProcStats.self(), node::pid, () -> phase[0])) {
-                long now = System.nanoTime();
-                stats.beginWindow("warmup", now, now + warmup.toNanos());
-                s.traffic.run(rate, warmup);
-                phase[0] = "measure";
-                s.traffic.resetLag();
-                now = System.nanoTime();
-                w = stats.beginWindow("measure", now, now + duration.toNanos());
-                gen.start();
-                nodeCpu.start();
-                s.traffic.run(rate, duration);
-                gen.stop();
-                nodeCpu.stop();
-                phase[0] = "drain";
-                drained = Traffic.drain(clients, Duration.ofMillis(500), Duration.ofSeconds(30));
-                report.json.put("timeline", progress.timeline());
-            }
-            clients.barrier();
-            Correctness c = Correctness.check(s.population.conversations, s.population.devices);
-            addMessagingFigures(report, w, stats, s.traffic, gen, nodeCpu, c, drained, 1);
-            Histogram del = w.delivery();
-            report.row("goal", goalText(), goalMet(del));
-            return verdict(c, stats);
-        }
+    boolean measure(Node node, Report report, Stats stats, GeneratorClients clients, Session s) throws Exception {
+        SteadyRate run = SteadyRate.run(s.traffic, clients, stats, node, out, report, rate, warmup, duration,
+                Duration.ofSeconds(30));
+        clients.barrier();
+        Correctness c = Correctness.check(s.population.conversations, s.population.devices);
+        addMessagingFigures(report, run, stats, s.traffic, c, 1);
+        Histogram del = run.window().delivery();
+        report.row("goal", goalText(), goalMet(del));
+        return verdict(c, stats);
     }
 
     private String goalText() {
@@ -107,8 +72,12 @@ final class LatencyWorkload extends WorkloadCommand {
     }
 
     /** The rows every messaging workload reports: rates, latencies, CPU, correctness. */
-    static void addMessagingFigures(Report report, Stats.Window w, Stats stats, Traffic traffic, ProcStats.CpuMeter gen,
-                                    ProcStats.CpuMeter node, Correctness c, boolean drained, int recipientsPerMessage) {
+    static void addMessagingFigures(Report report, SteadyRate run, Stats stats, Traffic traffic, Correctness c,
+                                    int recipientsPerMessage) {
+        Stats.Window w = run.window();
+        ProcStats.CpuMeter gen = run.generatorCpu();
+        ProcStats.CpuMeter node = run.nodeCpu();
+        boolean drained = run.drained();
         Histogram del = w.delivery();
         Histogram conf = w.confirmation();
         double secs = w.seconds();

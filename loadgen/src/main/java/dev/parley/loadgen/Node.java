@@ -101,14 +101,7 @@ abstract class Node implements AutoCloseable {
             if (r.statusCode() != 200) {
                 return -1;
             }
-            Matcher m = METRIC_HEAP.matcher(r.body());
-            double sum = 0;
-            boolean any = false;
-            while (m.find()) {
-                sum += Double.parseDouble(m.group(1));
-                any = true;
-            }
-            return any ? (long) sum : -1;
+            return MetricsText.sum(METRIC_HEAP, r.body());
         } catch (IOException | RuntimeException e) {
             return -1;
         } catch (InterruptedException e) {

@@ -5,7 +5,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -87,7 +86,7 @@ final class ReconnectWorkload extends WorkloadCommand {
             }
         };
         try (Rest rest = new Rest(node.http());
-             GeneratorClients generator = GeneratorClients.start(options.loops, node.host(), node.port(), stats, List.of())) {
+             GeneratorClients generator = startClients(node, stats)) {
             Session s = Session.open(this, node, rest, generator, clients, neighbours, true, listener);
             if (s == null) {
                 return false;

@@ -160,7 +160,7 @@ final class SearchWorkload extends WorkloadCommand {
     private JsonObject fill(Node node, Rest rest, Report report) throws Exception {
         Stats stats = new Stats();
         JsonObject manifest = new JsonObject().put("shape", shape());
-        try (GeneratorClients clients = GeneratorClients.start(options.loops, node.host(), node.port(), stats, List.of())) {
+        try (GeneratorClients clients = startClients(node, stats)) {
             Session s = Session.open(this, node, rest, clients, users, neighbours, false);
             if (s == null) {
                 return null;

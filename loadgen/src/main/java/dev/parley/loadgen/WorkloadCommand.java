@@ -52,6 +52,11 @@ abstract class WorkloadCommand implements Callable<Integer> {
         return passed ? 0 : 1;
     }
 
+    /** The generator's event loops, one per {@code --loops}, aimed at {@code node}'s socket. */
+    GeneratorClients startClients(Node node, Stats stats) throws Exception {
+        return GeneratorClients.start(options.loops, node.host(), node.port(), stats, java.util.List.of());
+    }
+
     void log(String fmt, Object... args) {
         out.println(String.format(java.util.Locale.ROOT, fmt, args));
     }

@@ -147,11 +147,17 @@ final class JsonFields {
         return values.get(name) instanceof Long l ? l : 0L;
     }
 
-    String string(String name, Context ctx) {
+    /** The field's value; refused with MISSING_FIELD when it is absent (or null). */
+    private Object required(String name, Context ctx) {
         Object v = values.get(name);
         if (v == null) {
             throw ctx.error(ErrorCode.MISSING_FIELD, "missing field '" + name + "'");
         }
+        return v;
+    }
+
+    String string(String name, Context ctx) {
+        Object v = required(name, ctx);
         if (!(v instanceof String s)) {
             throw ctx.error(ErrorCode.INVALID_FIELD, "field '" + name + "' must be a string");
         }
@@ -163,10 +169,7 @@ final class JsonFields {
     }
 
     long integer(String name, long min, long max, Context ctx) {
-        Object v = values.get(name);
-        if (v == null) {
-            throw ctx.error(ErrorCode.MISSING_FIELD, "missing field '" + name + "'");
-        }
+        Object v = required(name, ctx);
         if (!(v instanceof Long l) || l < min || l > max) {
             throw ctx.error(ErrorCode.INVALID_FIELD,
                     "field '" + name + "' must be an integer from " + min + " to " + max);
@@ -179,10 +182,7 @@ final class JsonFields {
     }
 
     boolean bool(String name, Context ctx) {
-        Object v = values.get(name);
-        if (v == null) {
-            throw ctx.error(ErrorCode.MISSING_FIELD, "missing field '" + name + "'");
-        }
+        Object v = required(name, ctx);
         if (!(v instanceof Boolean b)) {
             throw ctx.error(ErrorCode.INVALID_FIELD, "field '" + name + "' must be true or false");
         }
@@ -190,10 +190,7 @@ final class JsonFields {
     }
 
     List<Long> integers(String name, long min, long max, int maxCount, Context ctx) {
-        Object v = values.get(name);
-        if (v == null) {
-            throw ctx.error(ErrorCode.MISSING_FIELD, "missing field '" + name + "'");
-        }
+        Object v = required(name, ctx);
         if (!(v instanceof List<?> list)) {
             throw ctx.error(ErrorCode.INVALID_FIELD, "field '" + name + "' must be an array of integers");
         }

@@ -24,16 +24,11 @@ final class Outbox {
     static final int MAX_WINDOW = 256;
 
     /** One unconfirmed send: a message or an action, written as {@code frame}. */
-    static final class PendingSend {
+    static final class PendingSend extends AwaitingAnswer {
         final long conversationId;
         final String clientId;
         final ClientFrame frame;
         final CompletableFuture<SentMessage> future;
-        int attempts;
-        long notBeforeNanos;
-        /** The connection it was last written to, or null while it waits to be written. */
-        ChatSocket writtenOn;
-        long writtenAtNanos;
 
         /** The files a message carries, to make this device's own copy of the entry with them. */
         final java.util.List<Attachment> attachments;
@@ -104,9 +99,8 @@ final class Outbox {
             if (inFlight >= window) {
                 break;
             }
-            if (p.writtenOn != socket && p.notBeforeNanos - nowNanos <= 0) {
-                p.writtenOn = socket;
-                p.writtenAtNanos = nowNanos;
+            if (p.dueOn(socket, nowNanos)) {
+                p.markWritten(socket, nowNanos);
                 inFlight++;
                 out.add(p);
             }
@@ -130,14 +124,7 @@ final class Outbox {
      * so they go out again (a refusal the node could not attribute, for one, names no client id).
      */
     boolean expire(long nowNanos, long timeoutNanos) {
-        boolean any = false;
-        for (PendingSend p : pending.values()) {
-            if (p.writtenOn != null && nowNanos - p.writtenAtNanos > timeoutNanos) {
-                p.writtenOn = null;
-                any = true;
-            }
-        }
-        return any;
+        return AwaitingAnswer.expire(pending.values(), nowNanos, timeoutNanos);
     }
 
     /** Removes and returns every pending send (the client is stopping). */

@@ -17,14 +17,10 @@ import java.util.function.Function;
 final class PendingRequests {
 
     /** One request: its frame (built with its rid) and whoever waits for the answer. */
-    static final class Request {
+    static final class Request extends AwaitingAnswer {
         final String rid;
         ClientFrame frame;
         final List<CompletableFuture<Void>> waiters = new ArrayList<>(1);
-        int attempts;
-        long notBeforeNanos;
-        ChatSocket writtenOn;
-        long writtenAtNanos;
 
         Request(String rid, ClientFrame frame) {
             this.rid = rid;
@@ -55,9 +51,8 @@ final class PendingRequests {
     List<Request> due(ChatSocket socket, long nowNanos) {
         List<Request> out = new ArrayList<>();
         for (Request r : byRid.values()) {
-            if (r.writtenOn != socket && r.notBeforeNanos - nowNanos <= 0) {
-                r.writtenOn = socket;
-                r.writtenAtNanos = nowNanos;
+            if (r.dueOn(socket, nowNanos)) {
+                r.markWritten(socket, nowNanos);
                 out.add(r);
             }
         }
@@ -66,14 +61,7 @@ final class PendingRequests {
 
     /** Requests unanswered for longer than {@code timeoutNanos} are written again; true if any. */
     boolean expire(long nowNanos, long timeoutNanos) {
-        boolean any = false;
-        for (Request r : byRid.values()) {
-            if (r.writtenOn != null && nowNanos - r.writtenAtNanos > timeoutNanos) {
-                r.writtenOn = null;
-                any = true;
-            }
-        }
-        return any;
+        return AwaitingAnswer.expire(byRid.values(), nowNanos, timeoutNanos);
     }
 
     Collection<Request> drain() {

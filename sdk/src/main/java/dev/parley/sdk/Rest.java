@@ -82,19 +82,10 @@ final class Rest {
 
     /** A PUT whose body is raw bytes (an image), answered with JSON. */
     JsonObject putBytes(String path, byte[] body, String contentType) {
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT)
-                .header("Accept", "application/json").header("Content-Type", contentType)
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(body));
-        if (token != null) {
-            req.header("Authorization", "Bearer " + token);
-        }
-        return await(http.sendAsync(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
-                .handle((resp, err) -> {
-                    if (err != null) {
-                        throw new ParleyException(ErrorCode.UNAVAILABLE, "cannot reach " + base + ": " + err, err);
-                    }
-                    return answer("PUT", path, resp);
-                }));
+        HttpRequest req = request(path, TIMEOUT).header("Accept", "application/json")
+                .header("Content-Type", contentType).PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        return await(exchange(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8),
+                resp -> answer("PUT", path, resp)));
     }
 
     /**
@@ -116,19 +107,10 @@ final class Rest {
                         throw new java.io.UncheckedIOException(e);
                     }
                 }), size);
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(10))
-                .header("Accept", "application/json").header("Content-Type", "application/octet-stream")
-                .POST(body);
-        if (token != null) {
-            req.header("Authorization", "Bearer " + token);
-        }
-        return await(http.sendAsync(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
-                .handle((resp, err) -> {
-                    if (err != null) {
-                        throw new ParleyException(ErrorCode.UNAVAILABLE, "cannot reach " + base + ": " + err, err);
-                    }
-                    return answer("POST", path, resp);
-                }));
+        HttpRequest req = request(path, Duration.ofMinutes(10)).header("Accept", "application/json")
+                .header("Content-Type", "application/octet-stream").POST(body).build();
+        return await(exchange(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8),
+                resp -> answer("POST", path, resp)));
     }
 
     /** Counts what is read of an upload, for its progress. */
@@ -163,15 +145,9 @@ final class Rest {
 
     /** An authorized GET whose answer is written to {@code target}; refusals as for JSON calls. */
     void download(String path, java.nio.file.Path target) {
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(10)).GET();
-        if (token != null) {
-            req.header("Authorization", "Bearer " + token);
-        }
+        HttpRequest req = request(path, Duration.ofMinutes(10)).GET().build();
         java.nio.file.Path part = target.resolveSibling(target.getFileName() + ".part");
-        await(http.sendAsync(req.build(), HttpResponse.BodyHandlers.ofFile(part)).handle((resp, err) -> {
-            if (err != null) {
-                throw new ParleyException(ErrorCode.UNAVAILABLE, "cannot reach " + base + ": " + err, err);
-            }
+        await(exchange(req, HttpResponse.BodyHandlers.ofFile(part), resp -> {
             try {
                 if (resp.statusCode() != 200) {
                     String text = java.nio.file.Files.readString(part);
@@ -199,14 +175,8 @@ final class Rest {
 
     /** The raw bytes at a path, sent with the token (an attachment's thumbnail); refusals as for JSON calls. */
     byte[] authorizedBytes(String path) {
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT).GET();
-        if (token != null) {
-            req.header("Authorization", "Bearer " + token);
-        }
-        return await(http.sendAsync(req.build(), HttpResponse.BodyHandlers.ofByteArray()).handle((resp, err) -> {
-            if (err != null) {
-                throw new ParleyException(ErrorCode.UNAVAILABLE, "cannot reach " + base + ": " + err, err);
-            }
+        HttpRequest req = request(path, TIMEOUT).GET().build();
+        return await(exchange(req, HttpResponse.BodyHandlers.ofByteArray(), resp -> {
             if (resp.statusCode() != 200) {
                 answer("GET", path, new StringAnswer(resp, new String(resp.body(), StandardCharsets.UTF_8)));
             }
@@ -217,10 +187,7 @@ final class Rest {
     /** The raw bytes at a path (an avatar); refusals as for JSON calls. */
     byte[] bytes(String path) {
         HttpRequest req = HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT).GET().build();
-        return await(http.sendAsync(req, HttpResponse.BodyHandlers.ofByteArray()).handle((resp, err) -> {
-            if (err != null) {
-                throw new ParleyException(ErrorCode.UNAVAILABLE, "cannot reach " + base + ": " + err, err);
-            }
+        return await(exchange(req, HttpResponse.BodyHandlers.ofByteArray(), resp -> {
             if (resp.statusCode() != 200) {
                 throw new ParleyException(resp.statusCode() == 404 ? ErrorCode.NOT_FOUND : ErrorCode.INTERNAL,
                         "GET " + path + " answered HTTP " + resp.statusCode());
@@ -230,26 +197,36 @@ final class Rest {
     }
 
     CompletableFuture<JsonObject> send(String method, String path, Map<String, ?> body) {
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT)
-                .header("Accept", "application/json");
-        if (token != null) {
-            req.header("Authorization", "Bearer " + token);
-        }
+        HttpRequest.Builder req = request(path, TIMEOUT).header("Accept", "application/json");
         if (body != null) {
             req.header("Content-Type", "application/json")
                     .method(method, HttpRequest.BodyPublishers.ofString(Json.write(body), StandardCharsets.UTF_8));
         } else {
             req.method(method, HttpRequest.BodyPublishers.noBody());
         }
-        return http.sendAsync(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
-                .handle((resp, err) -> {
-                    if (err != null) {
-                        Throwable cause = err instanceof CompletionException && err.getCause() != null
-                                ? err.getCause() : err;
-                        throw new ParleyException(ErrorCode.UNAVAILABLE, "cannot reach " + base + ": " + cause, cause);
-                    }
-                    return answer(method, path, resp);
-                });
+        return exchange(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8),
+                resp -> answer(method, path, resp));
+    }
+
+    /** A request to {@code path} on this node, carrying the bearer token when there is one. */
+    private HttpRequest.Builder request(String path, Duration timeout) {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout);
+        if (token != null) {
+            req.header("Authorization", "Bearer " + token);
+        }
+        return req;
+    }
+
+    /** Sends {@code req} and reads its answer with {@code read}; not reaching the node is UNAVAILABLE. */
+    private <B, T> CompletableFuture<T> exchange(HttpRequest req, HttpResponse.BodyHandler<B> body,
+                                                 java.util.function.Function<HttpResponse<B>, T> read) {
+        return http.sendAsync(req, body).handle((resp, err) -> {
+            if (err != null) {
+                Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+                throw new ParleyException(ErrorCode.UNAVAILABLE, "cannot reach " + base + ": " + cause, cause);
+            }
+            return read.apply(resp);
+        });
     }
 
     private static JsonObject answer(String method, String path, HttpResponse<String> resp) {

@@ -408,16 +408,7 @@ public final class ParleyNode implements AutoCloseable {
         if (links.cluster != null) {
             links.cluster.abandonForTesting();
         }
-        try {
-            vertx.close().await(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            log.warn("event loops did not stop: {}", e.toString());
-        }
-        hashing.close();
-        db.close();
-        if (blobs != null) {
-            blobs.close();
-        }
+        stopLoopsAndStores();
         data.abandon();
     }
 
@@ -503,6 +494,14 @@ public final class ParleyNode implements AutoCloseable {
             push.close();
         }
         links.close();
+        stopLoopsAndStores();
+        AdminAddress.remove(config.dataDir());
+        data.close();
+        log.info("parley node stopped");
+    }
+
+    /** The last steps of both stops: the event loops, then what they used (hashing, the database, blobs). */
+    private void stopLoopsAndStores() {
         try {
             vertx.close().await(10, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -513,8 +512,5 @@ public final class ParleyNode implements AutoCloseable {
         if (blobs != null) {
             blobs.close();
         }
-        AdminAddress.remove(config.dataDir());
-        data.close();
-        log.info("parley node stopped");
     }
 }

@@ -34,16 +34,8 @@ public final class JdbcAttachmentStore implements AttachmentStore {
         Futures.await(shards.forKey(a.id()).write(a.id(), s -> {
             PreparedStatement ps = s.prepare("INSERT INTO attachments (" + COLUMNS + ", thumbnail)"
                     + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-            ps.setLong(1, a.id());
-            ps.setLong(2, a.owner().value());
-            ps.setString(3, a.sha256());
-            ps.setLong(4, a.size());
-            ps.setString(5, a.contentType());
-            ps.setString(6, a.name());
-            ps.setInt(7, a.width());
-            ps.setInt(8, a.height());
-            ps.setLong(9, a.createdAt());
-            ps.setBytes(10, thumbnail);
+            AttachmentRows.bind(ps, 1, a);
+            ps.setBytes(1 + AttachmentRows.WIDTH, thumbnail);
             return ps.executeUpdate();
         }));
     }
@@ -189,8 +181,7 @@ public final class JdbcAttachmentStore implements AttachmentStore {
         List<Attachment> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(new Attachment(rs.getLong(1), new UserId(rs.getLong(2)), rs.getString(3), rs.getLong(4),
-                        rs.getString(5), rs.getString(6), rs.getInt(7), rs.getInt(8), rs.getLong(9)));
+                out.add(AttachmentRows.read(rs, 1));
             }
         }
         return out;

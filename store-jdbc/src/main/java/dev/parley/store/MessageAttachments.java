@@ -1,6 +1,5 @@
 package dev.parley.store;
 
-import dev.parley.core.account.UserId;
 import dev.parley.core.attachment.Attachment;
 import dev.parley.core.message.Message;
 
@@ -31,15 +30,7 @@ final class MessageAttachments {
             ps.setLong(1, m.conversationId().value());
             ps.setLong(2, m.seq());
             ps.setInt(3, position++);
-            ps.setLong(4, a.id());
-            ps.setLong(5, a.owner().value());
-            ps.setString(6, a.sha256());
-            ps.setLong(7, a.size());
-            ps.setString(8, a.contentType());
-            ps.setString(9, a.name());
-            ps.setInt(10, a.width());
-            ps.setInt(11, a.height());
-            ps.setLong(12, a.createdAt());
+            AttachmentRows.bind(ps, 4, a);
             ps.executeUpdate();
         }
     }
@@ -63,9 +54,7 @@ final class MessageAttachments {
         Map<Long, List<Attachment>> bySeq = new HashMap<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                bySeq.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(new Attachment(rs.getLong(2),
-                        new UserId(rs.getLong(3)), rs.getString(4), rs.getLong(5), rs.getString(6), rs.getString(7),
-                        rs.getInt(8), rs.getInt(9), rs.getLong(10)));
+                bySeq.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(AttachmentRows.read(rs, 2));
             }
         }
         if (bySeq.isEmpty()) {

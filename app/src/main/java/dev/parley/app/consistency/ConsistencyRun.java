@@ -588,16 +588,7 @@ public final class ConsistencyRun {
         }
 
         void awaitCaughtUp(Map<Long, Long> last, long deadline) throws InterruptedException {
-            for (long conversation : conversations) {
-                long target = last.getOrDefault(conversation, 0L);
-                while (held.getOrDefault(conversation, 0L) < target) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException(log.name() + " holds conversation " + conversation + " up to "
-                                + held.getOrDefault(conversation, 0L) + ", not " + target);
-                    }
-                    Thread.sleep(20);
-                }
-            }
+            CaughtUp.await(log.name(), "holds", held, last, conversations, deadline);
         }
     }
 }

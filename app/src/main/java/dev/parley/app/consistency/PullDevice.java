@@ -65,33 +65,22 @@ final class PullDevice {
 
     /** Reads server-sent events, reconnecting with the last id it took after every break. */
     private void stream(int mine) {
-        long pause = 100;
-        while (!closed && current(mine)) {
+        // A break (the node died, or a restart closed the stream): back off and resume.
+        retryWhileCurrent(mine, () -> {
             String from;
             synchronized (this) {
                 from = lastEventId;
             }
-            try {
-                HttpRequest req = HttpRequest.newBuilder(fleet.uri().resolve("/v1/events")).GET()
-                        .header("Authorization", "Bearer " + token).header("Last-Event-ID", from).build();
-                HttpResponse<java.io.InputStream> r = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
-                stream = r.body();
-                if (r.statusCode() != 200) {
-                    r.body().close();
-                    throw new IOException("events answered " + r.statusCode());
-                }
-                readEvents(r.body(), mine);
-                pause = 100;
-            } catch (IOException | RuntimeException e) {
-                // The stream broke (the node died, or a restart closed it): back off and resume.
-                if (!sleep(pause)) {
-                    return;
-                }
-                pause = Math.min(2_000, pause * 2);
-            } catch (InterruptedException e) {
-                return;
+            HttpRequest req = HttpRequest.newBuilder(fleet.uri().resolve("/v1/events")).GET()
+                    .header("Authorization", "Bearer " + token).header("Last-Event-ID", from).build();
+            HttpResponse<java.io.InputStream> r = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+            stream = r.body();
+            if (r.statusCode() != 200) {
+                r.body().close();
+                throw new IOException("events answered " + r.statusCode());
             }
-        }
+            readEvents(r.body(), mine);
+        });
     }
 
     private void readEvents(java.io.InputStream in, int mine) throws IOException {
@@ -179,20 +168,36 @@ final class PullDevice {
     }
 
     private void poll(int mine) {
+        // The node is down or restarting: ask again soon, from the same positions.
+        retryWhileCurrent(mine, () -> {
+            JsonObject positions = new JsonObject();
+            held.forEach((c, s) -> positions.put(Long.toString(c), s));
+            HttpResponse<String> r = post("/v1/sync", new JsonObject().put("positions", positions)
+                    .put("wait", WAIT.toSeconds()), null, WAIT.plusSeconds(10));
+            if (r.statusCode() != 200) {
+                throw new IOException("sync answered " + r.statusCode());
+            }
+            take(new JsonObject(r.body()), mine);
+        });
+    }
+
+    /** One exchange with the node; a failure is retried after a pause. */
+    private interface Exchange {
+        void run() throws IOException, InterruptedException;
+    }
+
+    /**
+     * Runs {@code exchange} again and again while this device is open and {@code mine} is the
+     * current epoch, pausing 100 ms after a failure and doubling the pause up to 2 s; a success
+     * resets it. Returns when interrupted.
+     */
+    private void retryWhileCurrent(int mine, Exchange exchange) {
         long pause = 100;
         while (!closed && current(mine)) {
             try {
-                JsonObject positions = new JsonObject();
-                held.forEach((c, s) -> positions.put(Long.toString(c), s));
-                HttpResponse<String> r = post("/v1/sync", new JsonObject().put("positions", positions)
-                        .put("wait", WAIT.toSeconds()), null, WAIT.plusSeconds(10));
-                if (r.statusCode() != 200) {
-                    throw new IOException("sync answered " + r.statusCode());
-                }
-                take(new JsonObject(r.body()), mine);
+                exchange.run();
                 pause = 100;
             } catch (IOException | RuntimeException e) {
-                // The node is down or restarting: ask again soon, from the same positions.
                 if (!sleep(pause)) {
                     return;
                 }
@@ -284,16 +289,7 @@ final class PullDevice {
     }
 
     void awaitCaughtUp(Map<Long, Long> last, Iterable<Long> conversations, long deadline) throws InterruptedException {
-        for (long conversation : conversations) {
-            long target = last.getOrDefault(conversation, 0L);
-            while (held.getOrDefault(conversation, 0L) < target) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(log.name() + " pulled conversation " + conversation + " up to "
-                            + held.getOrDefault(conversation, 0L) + ", not " + target);
-                }
-                Thread.sleep(20);
-            }
-        }
+        CaughtUp.await(log.name(), "pulled", held, last, conversations, deadline);
     }
 
     private HttpResponse<String> post(String path, JsonObject body, String idempotencyKey, Duration timeout)

@@ -5,6 +5,7 @@ import dev.parley.core.message.Message;
 import dev.parley.core.sync.SyncCursor;
 import dev.parley.core.sync.SyncPage;
 import dev.parley.server.Blocking;
+import dev.parley.server.pull.MovedReceipts;
 import dev.parley.server.pull.PullWaiters;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -34,7 +35,7 @@ final class EventStream implements PullWaiters.Waiter {
     private final Runnable onClose;
     private final long keepAliveMillis;
     private final int stallTicks;
-    private final LinkedHashMap<String, ChatEvent.ReceiptMoved> moved = new LinkedHashMap<>();
+    private final MovedReceipts moved = new MovedReceipts();
     private Map<Long, Long> positions;
     private long keepAlive = -1;
     private int stalled;
@@ -85,7 +86,7 @@ final class EventStream implements PullWaiters.Waiter {
                 return;
             }
             if (event instanceof ChatEvent.ReceiptMoved r) {
-                moved.put(r.conversationId().value() + ":" + r.userId().value(), r);
+                moved.add(r);
             }
             readNow();
         });
@@ -169,7 +170,7 @@ final class EventStream implements PullWaiters.Waiter {
         }
         // Receipts carry no id: a client resuming gets current ones with the entries it lacks.
         JsonObject asPage = SyncRoutes.page(new SyncPage(java.util.List.of(), page.receipts(), java.util.List.of(),
-                Map.of(), false), new java.util.ArrayList<>(moved.values()));
+                Map.of(), false), moved.list());
         moved.clear();
         asPage.getJsonArray("receipts").forEach(r -> out.append("event: receipt\ndata: ")
                 .append(((JsonObject) r).encode()).append("\n\n"));

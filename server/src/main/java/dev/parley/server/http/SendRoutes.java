@@ -107,14 +107,7 @@ public final class SendRoutes {
     }
 
     private void send(RoutingContext ctx) {
-        if (!serving.getAsBoolean()) {
-            respond.error(ctx, ErrorCode.UNAVAILABLE, "the node is not serving; retry with the same clientId");
-            return;
-        }
-        String key = ctx.request().getHeader("Idempotency-Key");
-        respond.authed(ctx, 201, caller -> {
-            JsonObject b = Requests.body(ctx);
-            String clientId = clientId(Requests.optString(b, "clientId"), key);
+        exactlyOnce(ctx, (caller, b, clientId) -> {
             String body = Requests.string(b, "body");
             long replyTo = Requests.optInteger(b, "replyTo", 1, FrameCodec.MAX_ID, 0);
             List<Mention> mentions = mentions(b);
@@ -126,6 +119,27 @@ public final class SendRoutes {
             metrics.messageStored(receivedNanos);
             return new JsonObject().put("clientId", clientId).put("conversationId", id.value()).put("seq", m.seq())
                     .put("ts", m.createdAt());
+        });
+    }
+
+    /** What an appending route does with the caller, the request body and the entry's client id. */
+    private interface Append {
+        JsonObject run(Caller caller, JsonObject body, String clientId) throws Exception;
+    }
+
+    /**
+     * An appending route: refused while the node is not serving (the client retries with the same
+     * id), otherwise {@code append} runs under the client id the body or Idempotency-Key gives.
+     */
+    private void exactlyOnce(RoutingContext ctx, Append append) {
+        if (!serving.getAsBoolean()) {
+            respond.error(ctx, ErrorCode.UNAVAILABLE, "the node is not serving; retry with the same clientId");
+            return;
+        }
+        String key = ctx.request().getHeader("Idempotency-Key");
+        respond.authed(ctx, 201, caller -> {
+            JsonObject b = Requests.body(ctx);
+            return append.run(caller, b, clientId(Requests.optString(b, "clientId"), key));
         });
     }
 
@@ -141,14 +155,7 @@ public final class SendRoutes {
      * changed nothing and stored nothing.
      */
     private void action(RoutingContext ctx, Action action) {
-        if (!serving.getAsBoolean()) {
-            respond.error(ctx, ErrorCode.UNAVAILABLE, "the node is not serving; retry with the same clientId");
-            return;
-        }
-        String key = ctx.request().getHeader("Idempotency-Key");
-        respond.authed(ctx, 201, caller -> {
-            JsonObject b = Requests.body(ctx);
-            String clientId = clientId(Requests.optString(b, "clientId"), key);
+        exactlyOnce(ctx, (caller, b, clientId) -> {
             ConversationId id = conversation(ctx);
             throttle(caller);
             java.util.Optional<Message> stored = join(action.append(caller, id, clientId, b));

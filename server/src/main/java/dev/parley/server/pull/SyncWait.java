@@ -6,8 +6,6 @@ import dev.parley.server.Blocking;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.BiConsumer;
@@ -32,7 +30,7 @@ public final class SyncWait implements PullWaiters.Waiter {
     private final Callable<SyncPage> read;
     private final BiConsumer<SyncPage, List<ChatEvent.ReceiptMoved>> answer;
     private final Consumer<Throwable> failed;
-    private final LinkedHashMap<String, ChatEvent.ReceiptMoved> moved = new LinkedHashMap<>();
+    private final MovedReceipts moved = new MovedReceipts();
     private long timer = -1;
     private boolean reading;
     private boolean again;
@@ -65,7 +63,7 @@ public final class SyncWait implements PullWaiters.Waiter {
                 return;
             }
             if (event instanceof ChatEvent.ReceiptMoved r) {
-                moved.put(r.conversationId().value() + ":" + r.userId().value(), r);
+                moved.add(r);
                 if (moved.size() >= MAX_HELD_RECEIPTS) {
                     last = true;
                 }
@@ -117,7 +115,7 @@ public final class SyncWait implements PullWaiters.Waiter {
             SyncPage page = ar.result();
             if (!page.isEmpty() || !moved.isEmpty() || last) {
                 cancel();
-                answer.accept(page, new ArrayList<>(moved.values()));
+                answer.accept(page, moved.list());
             } else if (again) {
                 again = false;
                 readNow();
