@@ -31,7 +31,15 @@ final class LoopMailbox {
     /** Items delivered between two looks at the clock (a delivery costs a few µs). */
     private static final int ITEMS_PER_CLOCK_READ = 16;
 
-    private record Item(ChatConnection connection, Object payload) {
+    /** Where a mailbox item goes: a {@link ChatConnection}, or a stand-in in tests. */
+    interface Recipient {
+        /** On the loop. */
+        void receive(Object payload);
+
+        long id();
+    }
+
+    private record Item(Recipient connection, Object payload) {
     }
 
     private final ContextInternal context;
@@ -43,7 +51,7 @@ final class LoopMailbox {
         this.context = context;
     }
 
-    void post(ChatConnection connection, Object payload) {
+    void post(Recipient connection, Object payload) {
         queue.add(new Item(connection, payload));
         if (scheduled.compareAndSet(false, true)) {
             context.runOnContext(v -> drain());
