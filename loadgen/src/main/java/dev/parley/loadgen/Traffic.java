@@ -92,7 +92,10 @@ final class Traffic {
                 lastDelivered = delivered;
                 stableSince = System.nanoTime();
             }
-            if (clients.inflight() == 0 && System.nanoTime() - stableSince >= quiet.toNanos()) {
+            // inflight() waits for every generator loop, which under load takes longer than the
+            // quiet period: deliveries counted meanwhile must not pass for quiet.
+            if (clients.inflight() == 0 && clients.stats.delivered.sum() == lastDelivered
+                    && System.nanoTime() - stableSince >= quiet.toNanos()) {
                 return true;
             }
             Thread.sleep(50);

@@ -150,6 +150,7 @@ public final class ParleyNode implements AutoCloseable {
         }
         data.markInUse();
         int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
+        LoopMailboxes.boundTaskTimePerLoopTurn();
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(loops));
         OutOfMemoryExit.install(vertx);
         Shards shards = db.shards();

@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code watchRequested} (presence re-checks on virtual threads). Blocking work (the token check,
  * store reads, a catch-up) runs on virtual threads and comes back to the loop.
  */
-public final class ChatConnection {
+public final class ChatConnection implements LoopMailbox.Recipient {
     private static final Logger log = LoggerFactory.getLogger(ChatConnection.class);
     private static final AtomicLong IDS = new AtomicLong();
 
@@ -264,7 +264,8 @@ public final class ChatConnection {
     }
 
     /** Called on the loop by the mailbox. */
-    void receive(Object payload) {
+    @Override
+    public void receive(Object payload) {
         switch (payload) {
             case Outbound o -> {
                 if (state == State.AUTHENTICATED) {
