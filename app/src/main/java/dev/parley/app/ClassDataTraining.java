@@ -1,14 +1,11 @@
 package dev.parley.app;
 
+import dev.parley.loadgen.ScratchDirectory;
 import dev.parley.server.ParleyNode;
 import dev.parley.server.ServerConfig;
 
-import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * The start that {@code ./parley} records for class-data sharing ({@code serve
@@ -30,23 +27,7 @@ final class ClassDataTraining {
                 return node.port() > 0 ? 0 : 1;
             }
         } finally {
-            deleteTree(data);
+            ScratchDirectory.remove(data);
         }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

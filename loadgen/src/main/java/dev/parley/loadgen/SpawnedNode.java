@@ -3,14 +3,11 @@ package dev.parley.loadgen;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * A node started by this tool as a child process of the same Java and class path
@@ -98,11 +95,7 @@ final class SpawnedNode extends Node {
             Thread.currentThread().interrupt();
         }
         if (!keepData) {
-            try (Stream<Path> files = Files.walk(process.dataDir())) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException e) {
-                // a leftover temp directory is harmless
-            }
+            ScratchDirectory.remove(process.dataDir());
         }
     }
 }
