@@ -79,8 +79,11 @@ final class Traffic {
     }
 
     /**
-     * Waits until no send is unanswered and deliveries have stopped arriving for {@code quiet},
-     * or until {@code timeout}; returns whether everything settled.
+     * Waits until no send is unanswered, every confirmed send has reached the other member
+     * devices as far as the generator can tell, and deliveries have stopped arriving for
+     * {@code quiet}, or until {@code timeout}; returns whether everything settled. Quiet alone is
+     * not enough: on a starved machine a delivery can follow its confirmation by more than the
+     * quiet period.
      */
     static boolean drain(GeneratorClients clients, Duration quiet, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -95,6 +98,7 @@ final class Traffic {
             // inflight() waits for every generator loop, which under load takes longer than the
             // quiet period: deliveries counted meanwhile must not pass for quiet.
             if (clients.inflight() == 0 && clients.stats.delivered.sum() == lastDelivered
+                    && lastDelivered >= clients.stats.expectedDeliveries.sum()
                     && System.nanoTime() - stableSince >= quiet.toNanos()) {
                 return true;
             }
