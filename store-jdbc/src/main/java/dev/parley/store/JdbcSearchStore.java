@@ -40,6 +40,13 @@ public final class JdbcSearchStore implements SearchStore {
      * chunk of one match; or the visible set in SQL), which the tests' small data would not reach.
      */
     public static final String PLAN_PROPERTY = "parley.search.plan";
+    /**
+     * A system property for tests, read when a SQLite database is opened: {@code hold} leaves every
+     * entry out of the index (search reads them all past the marks, {@link SearchTail}) until
+     * {@code SqliteDatabase.indexSearchNow}; {@code eager} indexes after every batch, so search
+     * nearly always finds entries in the index.
+     */
+    public static final String INDEXING_PROPERTY = "parley.search.indexing";
     private static final String COLUMNS = "SELECT e.conversation_id, e.seq, e.created_at, msg.sender_id, msg.body";
     private static final String POSITION = " AND (? = 0 OR e.conversation_id = ?)"
             + " AND (e.created_at < ? OR (e.created_at = ? AND (e.conversation_id < ?"

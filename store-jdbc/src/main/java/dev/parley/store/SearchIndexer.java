@@ -59,6 +59,8 @@ final class SearchIndexer {
     record Covered(Map<Long, Long> conversations) {
     }
 
+    private final boolean hold;
+    private final boolean eager;
     /** Conversations with entries past their marks, each with the number of its latest note. */
     private final Map<Long, Long> waiting = new LinkedHashMap<>();
     private final Map<Key, Folded> folded = new HashMap<>();
@@ -69,6 +71,12 @@ final class SearchIndexer {
     private boolean caughtUp;
     /** The last index transaction left conversations waiting: the next turn takes them. */
     private boolean leftOver;
+
+    SearchIndexer() {
+        String mode = System.getProperty(JdbcSearchStore.INDEXING_PROPERTY, "");
+        this.hold = mode.equals("hold");
+        this.eager = mode.equals("eager");
+    }
 
     /**
      * Notes an entry its append task wrote, with the text the sender's thread folded for it (null
@@ -87,11 +95,14 @@ final class SearchIndexer {
 
     /** Whether to index now: after a start, when the writer is idle, or when enough waited long enough. */
     boolean due(boolean idle) {
+        if (hold) {
+            return false;
+        }
         if (!caughtUp || leftOver) {
             return true;
         }
         long appends = notes - notesIndexed;
-        return appends > 0 && (idle || appends >= INDEX_AT_APPENDS
+        return appends > 0 && (idle || eager || appends >= INDEX_AT_APPENDS
                 || System.nanoTime() - firstWaitingNanos >= INDEX_AFTER_NANOS);
     }
 

@@ -243,7 +243,7 @@ public final class SqliteDatabase implements Database {
      * Indexes every entry waiting for the search index now, on the writer, and waits for the
      * commit (for tests and benchmarks; the writer does it by itself soon after the appends).
      */
-    void indexSearchNow() {
+    public void indexSearchNow() {
         Futures.await(writer.submit(searchIndexer::index, searchIndexer::indexed));
     }
 
