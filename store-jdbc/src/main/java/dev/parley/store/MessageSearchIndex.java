@@ -106,6 +106,11 @@ final class MessageSearchIndex {
         remove(s, "conversation_id = ? AND seq <= ?", conversation, upTo, -1);
     }
 
+    /** Removes the conversation's entries with {@code seq > after}. */
+    static void removeAfter(SqlSession s, long conversation, long after) throws SQLException {
+        remove(s, "conversation_id = ? AND seq > ?", conversation, after, -1);
+    }
+
     /** Removes the text entries {@code sender} wrote in the conversation (their text was erased). */
     static void removeBySender(SqlSession s, long conversation, long sender) throws SQLException {
         remove(s, "conversation_id = ? AND seq IN (SELECT seq FROM messages WHERE conversation_id = ?"

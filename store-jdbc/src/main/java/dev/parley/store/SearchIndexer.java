@@ -9,9 +9,11 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -64,6 +66,8 @@ final class SearchIndexer {
     /** Conversations with entries past their marks, each with the number of its latest note. */
     private final Map<Long, Long> waiting = new LinkedHashMap<>();
     private final Map<Key, Folded> folded = new HashMap<>();
+    /** Conversations found past their marks at the start, not indexed since. */
+    private final Set<Long> behindAtStart = new HashSet<>();
     private long notes;
     private long notesIndexed;
     private long firstWaitingNanos;
@@ -126,6 +130,7 @@ final class SearchIndexer {
             try (ResultSet rs = behind.executeQuery()) {
                 while (rs.next()) {
                     waiting.putIfAbsent(rs.getLong(1), notes);
+                    behindAtStart.add(rs.getLong(1));
                 }
             }
         }
@@ -165,6 +170,11 @@ final class SearchIndexer {
                 covered.put(conversation, w.getValue());
             }
             if (last > mark) {
+                if (behindAtStart.contains(conversation)) {
+                    // Index rows past a mark can only come from an earlier version of the node,
+                    // which indexed in the append and moved no mark: replaced, never doubled.
+                    MessageSearchIndex.removeAfter(s, conversation, mark);
+                }
                 setMark(s, conversation, last);
             }
             if (read >= ENTRIES_PER_TRANSACTION) {
@@ -185,6 +195,7 @@ final class SearchIndexer {
     void indexed(Covered c) {
         for (Map.Entry<Long, Long> e : c.conversations().entrySet()) {
             waiting.remove(e.getKey(), e.getValue());
+            behindAtStart.remove(e.getKey());
         }
         notesIndexed = notes;
         // Some are left after a long backlog (or noted while a test's index task shared a batch).

@@ -197,6 +197,22 @@ class SqliteSearchIndexingTest {
     }
 
     @Test
+    void entriesAnEarlierVersionIndexedPastTheMarkAreIndexedOnce() throws Exception {
+        long seq = say("heron");
+        // As a node before the marks did: indexed in the append, no mark moved.
+        Futures.await(db.writer().submit(s -> {
+            MessageSearchIndex.add(s, DIRECT.value(), seq, T0, "heron");
+            return null;
+        }));
+        db.close();
+
+        db = openHeld();
+        db.indexSearchNow();
+        assertThat(indexedSeqs()).containsExactly(seq);
+        assertThat(found(BOB, "heron")).containsExactly(seq);
+    }
+
+    @Test
     void aGroupMemberFindsUnindexedEntriesOnlyWithinTheirMembership() {
         ConversationId group = new ConversationId(20);
         Futures.await(messages.createGroup(group, ALICE, null, "Crew", List.of(BOB), T0));
