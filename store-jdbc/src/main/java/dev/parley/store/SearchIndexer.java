@@ -40,6 +40,8 @@ final class SearchIndexer {
     static final int INDEX_AT_APPENDS = 4_096;
     /** Entries read per index transaction, at most (a long backlog after a crash takes several). */
     static final int ENTRIES_PER_TRANSACTION = 8_192;
+    /** After an index transaction failed, the next is tried this much later. */
+    private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** Folded texts kept from the appends, at most; beyond, the writer folds what it indexes itself. */
     private static final int MAX_FOLDED = 65_536;
 
@@ -71,6 +73,7 @@ final class SearchIndexer {
     private long notes;
     private long notesIndexed;
     private long firstWaitingNanos;
+    private long retryAfterNanos = System.nanoTime();
     /** Whether the conversations an earlier run left past their marks were looked up. */
     private boolean caughtUp;
     /** The last index transaction left conversations waiting: the next turn takes them. */
@@ -110,14 +113,20 @@ final class SearchIndexer {
                 || System.nanoTime() - firstWaitingNanos >= INDEX_AFTER_NANOS);
     }
 
-    /** Indexes now if {@link #due}, in a transaction of its own on the writer's connection. */
+    /**
+     * Indexes now if {@link #due}, in a transaction of its own on the writer's connection. After a
+     * failure (the writer rolls back and logs it) it waits {@link #RETRY_NANOS} before trying
+     * again, so a failing index does not cost every batch a transaction that is rolled back.
+     */
     void indexIfDue(SqlSession s, boolean idle) throws SQLException {
-        if (!due(idle)) {
+        if (!due(idle) || System.nanoTime() - retryAfterNanos < 0) {
             return;
         }
+        retryAfterNanos = System.nanoTime() + RETRY_NANOS;
         Covered covered = index(s);
         s.connection().commit();
         indexed(covered);
+        retryAfterNanos = System.nanoTime();
     }
 
     /**
