@@ -72,6 +72,8 @@ public final class GroupCommitWriter implements AutoCloseable {
     /** While writes fail and none come, a probe write is tried this often. */
     private static final long PROBE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long IDLE_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How long the writer waits for a write before it counts as idle. */
+    static final long IDLE_POLL_MILLIS = 100;
 
     /** Opens the writer's connection, set up for writing; called again when it is found broken. */
     @FunctionalInterface
@@ -113,6 +115,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     private final AtomicLong retries = new AtomicLong();
     private volatile IntConsumer batchListener = n -> { };
     private volatile SqlTask<?> betweenBatches = s -> null;
+    private volatile SqlTask<?> whenIdle = s -> null;
     private volatile boolean closing;
 
     /**
@@ -157,6 +160,14 @@ public final class GroupCommitWriter implements AutoCloseable {
      */
     public void betweenBatches(SqlTask<?> task) {
         this.betweenBatches = task;
+    }
+
+    /**
+     * Housekeeping run on the writer's connection, outside any batch's transaction, when no write
+     * came for {@link #IDLE_POLL_MILLIS} (SQLite: indexing for search what the appends left).
+     */
+    public void whenIdle(SqlTask<?> task) {
+        this.whenIdle = task;
     }
 
     /**
@@ -220,13 +231,15 @@ public final class GroupCommitWriter implements AutoCloseable {
         List<Pending<?>> batch = new ArrayList<>(maxBatch);
         while (true) {
             try {
-                Pending<?> first = queue.poll(100, TimeUnit.MILLISECONDS);
+                Pending<?> first = queue.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     if (closing && queue.isEmpty()) {
                         return;
                     }
                     if (fault != null && System.nanoTime() - lastAttemptNanos >= PROBE_INTERVAL_NANOS) {
                         runProbe();
+                    } else if (fault == null) {
+                        runHousekeeping(whenIdle);
                     }
                     continue;
                 }
@@ -356,11 +369,15 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
 
     private void runBetweenBatches() {
+        runHousekeeping(betweenBatches);
+    }
+
+    private void runHousekeeping(SqlTask<?> task) {
         if (broken) {
             return;
         }
         try {
-            betweenBatches.run(session);
+            task.run(session);
         } catch (Exception e) {
             housekeepingFailures.log("{}: housekeeping between batches failed: {}", name, e.toString());
             rollback();

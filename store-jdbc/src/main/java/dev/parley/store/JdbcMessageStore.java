@@ -80,11 +80,24 @@ public final class JdbcMessageStore implements MessageStore {
     @Override
     public CompletableFuture<AppendResult> append(AppendRequest r, Consumer<? super AppendResult> onCommit) {
         String indexed = MessageSearchIndex.folded(r.kind(), r.body());
-        return shards.forConversation(r.conversationId()).write(r.conversationId().value(),
-                s -> appendIn(s, r, indexed), onCommit);
+        Database db = shards.forConversation(r.conversationId());
+        SearchIndexer indexer = indexerOf(db);
+        return db.write(r.conversationId().value(), s -> {
+            AppendResult result = appendIn(s, r, indexed, indexer);
+            if (indexer != null && result instanceof AppendResult.Appended a) {
+                indexer.appended(a.message(), indexed);
+            }
+            return result;
+        }, onCommit);
     }
 
-    private AppendResult appendIn(SqlSession s, AppendRequest r, String indexed) throws SQLException {
+    /** SQLite's writer indexes entries after their appends; null where the append indexes its entry itself. */
+    private static SearchIndexer indexerOf(Database db) {
+        return db instanceof SqliteDatabase sqlite ? sqlite.searchIndexer() : null;
+    }
+
+    private AppendResult appendIn(SqlSession s, AppendRequest r, String indexed, SearchIndexer indexer)
+            throws SQLException {
         if (r.clientId() != null) {
             Message original = byClientId(s, r);
             if (original != null) {
@@ -164,7 +177,9 @@ public final class JdbcMessageStore implements MessageStore {
         if (!m.attachments().isEmpty()) {
             MessageAttachments.insert(s, m);
         }
-        MessageSearchIndex.add(s, m, indexed);
+        if (indexer == null) {
+            MessageSearchIndex.add(s, m, indexed);
+        }
         MessageSearchIndex.afterAction(s, m);
         Membership current = null;
         if (r.knownMembershipVersion() >= 0 && r.knownMembershipVersion() != version) {
@@ -238,8 +253,15 @@ public final class JdbcMessageStore implements MessageStore {
     public CompletableFuture<AppendResult.Appended> createGroup(ConversationId id, UserId owner, DeviceId ownerDevice,
                                                                String title, List<UserId> members, long now,
                                                                Consumer<? super AppendResult.Appended> onCommit) {
-        return shards.forConversation(id).write(id.value(),
-                s -> MembershipChanges.create(s, id, owner, ownerDevice, title, members, now), onCommit);
+        Database db = shards.forConversation(id);
+        SearchIndexer indexer = indexerOf(db);
+        return db.write(id.value(), s -> {
+            AppendResult.Appended created = MembershipChanges.create(s, id, owner, ownerDevice, title, members, now);
+            if (indexer != null) {
+                indexer.appended(created.message(), null);
+            }
+            return created;
+        }, onCommit);
     }
 
     @Override

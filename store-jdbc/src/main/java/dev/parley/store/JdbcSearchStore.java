@@ -6,6 +6,7 @@ import dev.parley.core.search.SearchHit;
 import dev.parley.core.search.SearchPosition;
 import dev.parley.core.search.SearchStore;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -26,7 +27,9 @@ import java.util.List;
  * are walked newest first ({@link SqliteNewestMatches}), or, when the caller can see too many
  * entries to hold, narrowed to the ids of those entries in one statement (a lookup per match in
  * C), so only the caller's matches are joined, sorted and limited.
- * All give exactly the same hits; see docs/benchmarks.md ("Search") for the figures.
+ * All give exactly the same hits; see docs/benchmarks.md ("Search") for the figures. On SQLite
+ * the entries the writer has not indexed yet ({@link SearchTail}) are read in the same snapshot
+ * and merged in, so an entry is found as soon as its append committed.
  */
 public final class JdbcSearchStore implements SearchStore {
     /** Matches up to which joining each one to its entry and membership is cheaper than a visible set. */
@@ -37,6 +40,13 @@ public final class JdbcSearchStore implements SearchStore {
      * chunk of one match; or the visible set in SQL), which the tests' small data would not reach.
      */
     public static final String PLAN_PROPERTY = "parley.search.plan";
+    /**
+     * A system property for tests, read when a SQLite database is opened: {@code hold} leaves every
+     * entry out of the index (search reads them all past the marks, {@link SearchTail}) until
+     * {@code SqliteDatabase.indexSearchNow}; {@code eager} indexes after every batch, so search
+     * nearly always finds entries in the index.
+     */
+    public static final String INDEXING_PROPERTY = "parley.search.indexing";
     private static final String COLUMNS = "SELECT e.conversation_id, e.seq, e.created_at, msg.sender_id, msg.body";
     private static final String POSITION = " AND (? = 0 OR e.conversation_id = ?)"
             + " AND (e.created_at < ? OR (e.created_at = ? AND (e.conversation_id < ?"
@@ -99,53 +109,73 @@ public final class JdbcSearchStore implements SearchStore {
         List<SearchHit> hits = new ArrayList<>();
         for (Database db : where) {
             hits.addAll(db.read(s -> {
-                boolean sqlite = s.dialect() == Dialect.SQLITE;
-                String match = sqlite ? ftsQuery(prefixes) : tsQuery(prefixes);
-                long only = conversation == null ? 0 : conversation.value();
-                PreparedStatement ps;
-                int i = 1;
-                if (!sqlite) {
-                    ps = s.prepare(POSTGRES);
-                    ps.setLong(i++, user.value());
-                    ps.setString(i++, match);
-                } else if (few(s, match, fewMatches)) {
-                    ps = s.prepare(SQLITE_FEW);
-                    ps.setLong(i++, user.value());
-                    ps.setString(i++, match);
-                } else {
-                    List<SearchHit> walked = SqliteNewestMatches.page(s, user, only, match, after, limit,
-                            maxVisible, firstChunk);
-                    if (walked != null) {
-                        return walked;
-                    }
-                    ps = s.prepare(SQLITE_MANY);
-                    ps.setLong(i++, user.value());
-                    ps.setLong(i++, only);
-                    ps.setLong(i++, only);
-                    ps.setString(i++, match);
+                if (s.dialect() != Dialect.SQLITE) {
+                    return indexed(s, user, conversation, prefixes, after, limit);
                 }
-                ps.setLong(i++, only);
-                ps.setLong(i++, only);
-                long ts = after == null ? Long.MAX_VALUE : after.createdAt();
-                ps.setLong(i++, ts);
-                ps.setLong(i++, ts);
-                ps.setLong(i++, after == null ? Long.MAX_VALUE : after.conversationId());
-                ps.setLong(i++, after == null ? Long.MAX_VALUE : after.conversationId());
-                ps.setLong(i++, after == null ? Long.MAX_VALUE : after.seq());
-                ps.setInt(i, limit);
-                List<SearchHit> found = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        found.add(new SearchHit(new ConversationId(rs.getLong(1)), rs.getLong(2), rs.getLong(3),
-                                new UserId(rs.getLong(4)), rs.getString(5), null));
-                    }
+                // One snapshot for the index and the entries not in it yet, so each entry is in
+                // exactly one of the two whenever the writer's indexing commits.
+                Connection c = s.connection();
+                c.setAutoCommit(false);
+                try {
+                    List<SearchHit> found = indexed(s, user, conversation, prefixes, after, limit);
+                    found.addAll(SearchTail.matches(s, user, conversation == null ? 0 : conversation.value(),
+                            prefixes, after));
+                    return found;
+                } finally {
+                    c.setAutoCommit(true);
                 }
-                return found;
             }));
         }
         hits.sort(Comparator.comparingLong(SearchHit::createdAt).thenComparingLong(h -> h.conversationId().value())
                 .thenComparingLong(SearchHit::seq).reversed());
         return hits.size() > limit ? new ArrayList<>(hits.subList(0, limit)) : hits;
+    }
+
+    /** The shard's newest matching hits in its index. */
+    private List<SearchHit> indexed(SqlSession s, UserId user, ConversationId conversation, List<String> prefixes,
+                            SearchPosition after, int limit) throws SQLException {
+        boolean sqlite = s.dialect() == Dialect.SQLITE;
+        String match = sqlite ? ftsQuery(prefixes) : tsQuery(prefixes);
+        long only = conversation == null ? 0 : conversation.value();
+        PreparedStatement ps;
+        int i = 1;
+        if (!sqlite) {
+            ps = s.prepare(POSTGRES);
+            ps.setLong(i++, user.value());
+            ps.setString(i++, match);
+        } else if (few(s, match, fewMatches)) {
+            ps = s.prepare(SQLITE_FEW);
+            ps.setLong(i++, user.value());
+            ps.setString(i++, match);
+        } else {
+            List<SearchHit> walked = SqliteNewestMatches.page(s, user, only, match, after, limit,
+                    maxVisible, firstChunk);
+            if (walked != null) {
+                return new ArrayList<>(walked);
+            }
+            ps = s.prepare(SQLITE_MANY);
+            ps.setLong(i++, user.value());
+            ps.setLong(i++, only);
+            ps.setLong(i++, only);
+            ps.setString(i++, match);
+        }
+        ps.setLong(i++, only);
+        ps.setLong(i++, only);
+        long ts = after == null ? Long.MAX_VALUE : after.createdAt();
+        ps.setLong(i++, ts);
+        ps.setLong(i++, ts);
+        ps.setLong(i++, after == null ? Long.MAX_VALUE : after.conversationId());
+        ps.setLong(i++, after == null ? Long.MAX_VALUE : after.conversationId());
+        ps.setLong(i++, after == null ? Long.MAX_VALUE : after.seq());
+        ps.setInt(i, limit);
+        List<SearchHit> found = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                found.add(new SearchHit(new ConversationId(rs.getLong(1)), rs.getLong(2), rs.getLong(3),
+                        new UserId(rs.getLong(4)), rs.getString(5), null));
+            }
+        }
+        return found;
     }
 
     /** Whether the shard's index has at most {@code fewMatches} entries matching (counted no further). */

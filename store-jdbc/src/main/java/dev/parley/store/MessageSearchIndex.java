@@ -8,17 +8,18 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 
 /**
- * Keeps the search index of a conversation's text entries in step with its history, inside the
- * same transactions: an entry is indexed in its append, and leaves the index when its text is
- * erased or the entry is deleted, so old words find nothing. On SQLite the index is an FTS5 table
- * whose rows {@code message_search_entries} ties to entries; on PostgreSQL a {@code tsvector} per
- * entry with a GIN index. Both hold the text folded by {@link SearchText}.
+ * Keeps the search index of a conversation's text entries in step with its history: an entry
+ * leaves the index in the transaction that erases its text or deletes it, so old words find
+ * nothing. On PostgreSQL an entry is indexed in its append's transaction, a {@code tsvector} per
+ * entry with a GIN index; on SQLite the writer indexes entries after their appends, in batches
+ * ({@link SearchIndexer}), into an FTS5 table whose rows {@code message_search_entries} ties to
+ * entries. Both hold the text folded by {@link SearchText}.
  */
 final class MessageSearchIndex {
     private MessageSearchIndex() {
     }
 
-    static void add(SqlSession s, Message m) throws SQLException {
+    private static void add(SqlSession s, Message m) throws SQLException {
         add(s, m, folded(m.kind(), m.body()));
     }
 
@@ -37,15 +38,18 @@ final class MessageSearchIndex {
 
     /** Indexes {@code m} under {@code text}, its {@link #folded} text (nothing when null). */
     static void add(SqlSession s, Message m, String text) throws SQLException {
-        if (text == null) {
-            return;
+        if (text != null) {
+            add(s, m.conversationId().value(), m.seq(), m.createdAt(), text);
         }
+    }
+
+    static void add(SqlSession s, long conversation, long seq, long createdAt, String text) throws SQLException {
         if (s.dialect() == Dialect.SQLITE) {
             PreparedStatement entry = s.prepare("INSERT INTO message_search_entries (conversation_id, seq, created_at)"
                     + " VALUES (?, ?, ?)");
-            entry.setLong(1, m.conversationId().value());
-            entry.setLong(2, m.seq());
-            entry.setLong(3, m.createdAt());
+            entry.setLong(1, conversation);
+            entry.setLong(2, seq);
+            entry.setLong(3, createdAt);
             entry.executeUpdate();
             PreparedStatement fts = s.prepare("INSERT INTO message_search (rowid, text) VALUES (last_insert_rowid(), ?)");
             fts.setString(1, text);
@@ -53,9 +57,9 @@ final class MessageSearchIndex {
         } else {
             PreparedStatement ps = s.prepare("INSERT INTO message_search (conversation_id, seq, created_at, document)"
                     + " VALUES (?, ?, ?, to_tsvector('simple', ?))");
-            ps.setLong(1, m.conversationId().value());
-            ps.setLong(2, m.seq());
-            ps.setLong(3, m.createdAt());
+            ps.setLong(1, conversation);
+            ps.setLong(2, seq);
+            ps.setLong(3, createdAt);
             ps.setString(4, text);
             ps.executeUpdate();
         }
@@ -65,11 +69,16 @@ final class MessageSearchIndex {
      * Keeps the index in step with a message action in its transaction: an edit replaces the
      * target's indexed text (its old words find nothing), a deletion for everyone removes it, and
      * the deleted message's files are no longer carried by it (only their uploader can fetch them).
+     * On SQLite a target past its conversation's mark is not in the index yet: the writer indexes
+     * its text as it is when it gets there (the edited text; nothing once deleted).
      */
     static void afterAction(SqlSession s, Message action) throws SQLException {
         long conversation = action.conversationId().value();
         switch (action.kind()) {
             case EDITED -> {
+                if (s.dialect() == Dialect.SQLITE && SearchIndexer.markOf(s, conversation) < action.targetSeq()) {
+                    return;
+                }
                 removeEntry(s, conversation, action.targetSeq());
                 PreparedStatement target = s.prepare("SELECT " + MessageRows.COLUMNS + " FROM messages"
                         + " WHERE conversation_id = ? AND seq = ?");
@@ -95,6 +104,11 @@ final class MessageSearchIndex {
     /** Removes the conversation's entries with {@code seq <= upTo} (retention). */
     static void removeUpTo(SqlSession s, long conversation, long upTo) throws SQLException {
         remove(s, "conversation_id = ? AND seq <= ?", conversation, upTo, -1);
+    }
+
+    /** Removes the conversation's entries with {@code seq > after}. */
+    static void removeAfter(SqlSession s, long conversation, long after) throws SQLException {
+        remove(s, "conversation_id = ? AND seq > ?", conversation, after, -1);
     }
 
     /** Removes the text entries {@code sender} wrote in the conversation (their text was erased). */

@@ -69,14 +69,16 @@ public final class SqliteDatabase implements Database {
     private final RateLimitedLog readFailures = new RateLimitedLog(log, GroupCommitWriter.LOG_INTERVAL);
     private final GroupCommitWriter writer;
     private final WalCheckpointer checkpointer;
+    private final SearchIndexer searchIndexer;
     private final BlockingQueue<SqlSession> readers;
     private final int readerCount;
 
     private SqliteDatabase(Path file, GroupCommitWriter writer, WalCheckpointer checkpointer,
-                           BlockingQueue<SqlSession> readers, int readerCount) {
+                           SearchIndexer searchIndexer, BlockingQueue<SqlSession> readers, int readerCount) {
         this.file = file;
         this.writer = writer;
         this.checkpointer = checkpointer;
+        this.searchIndexer = searchIndexer;
         this.readers = readers;
         this.readerCount = readerCount;
     }
@@ -121,8 +123,14 @@ public final class SqliteDatabase implements Database {
         writer.probeWith(SqliteDatabase::probe);
         WalCheckpointer checkpointer = new WalCheckpointer(open(url, durability, false, WRITER_CACHE_KIB),
                 checkpointIntervalMillis, logResetPages, "parley-sqlite-checkpointer");
+        SearchIndexer indexer = new SearchIndexer();
         writer.betweenBatches(session -> {
             checkpointer.resetIfLarge(session);
+            indexer.indexIfDue(session, false);
+            return null;
+        });
+        writer.whenIdle(session -> {
+            indexer.indexIfDue(session, true);
             return null;
         });
         BlockingQueue<SqlSession> readers = new ArrayBlockingQueue<>(readerCount);
@@ -130,7 +138,7 @@ public final class SqliteDatabase implements Database {
             readers.add(new SqlSession(open(url, durability, true, READER_CACHE_KIB)));
         }
         log.info("opened SQLite database file={} durability={} readers={}", file, durability.wire(), readerCount);
-        return new SqliteDatabase(file, writer, checkpointer, readers, readerCount);
+        return new SqliteDatabase(file, writer, checkpointer, indexer, readers, readerCount);
     }
 
     private static String rootMessage(Throwable e) {
@@ -224,6 +232,19 @@ public final class SqliteDatabase implements Database {
 
     public GroupCommitWriter writer() {
         return writer;
+    }
+
+    /** The search index written behind the appends; used only on the writer's thread. */
+    SearchIndexer searchIndexer() {
+        return searchIndexer;
+    }
+
+    /**
+     * Indexes every entry waiting for the search index now, on the writer, and waits for the
+     * commit (for tests and benchmarks; the writer does it by itself soon after the appends).
+     */
+    public void indexSearchNow() {
+        Futures.await(writer.submit(searchIndexer::index, searchIndexer::indexed));
     }
 
     /** Passive checkpoints run so far, and log resets by the writer (for tests and metrics). */

@@ -191,6 +191,24 @@ class SqliteDurabilityTest {
             }
             assertThat(new JdbcConversationStore(db).find(HaltingWriter.CONVERSATION))
                     .hasValueSatisfying(c -> assertThat(c.lastSeq()).isEqualTo(stored.size()));
+            // Search finds the newest entry whether or not the halted writer had indexed it, and
+            // the reopened writer indexes whatever it had not.
+            JdbcSearchStore search = new JdbcSearchStore(Shards.of(db));
+            assertThat(search.search(new UserId(2), null, List.of("message"), null, 1))
+                    .extracting(dev.parley.core.search.SearchHit::seq).containsExactly((long) stored.size());
+            db.indexSearchNow();
+            long indexed = db.read(s -> {
+                try (ResultSet rs = s.connection().createStatement().executeQuery(
+                        "SELECT count(*) FROM message_search_entries WHERE conversation_id = "
+                                + HaltingWriter.CONVERSATION.value())) {
+                    return rs.next() ? rs.getLong(1) : -1;
+                }
+            });
+            assertThat(indexed).isEqualTo(stored.size());
+            long mark = db.read(s -> SearchIndexer.markOf(s, HaltingWriter.CONVERSATION.value()));
+            assertThat(mark).isEqualTo(stored.size());
+            assertThat(search.search(new UserId(2), null, List.of("message"), null, 1))
+                    .extracting(dev.parley.core.search.SearchHit::seq).containsExactly((long) stored.size());
         }
     }
 

@@ -6,8 +6,9 @@ import dev.parley.core.conversation.ConversationId;
 import java.util.List;
 
 /**
- * The search index of text entries, written by the message store in the append's transaction
- * (and updated where text is erased or deleted). Blocking.
+ * The search index of text entries, kept by the message store (updated where text is erased or
+ * deleted). An entry is found as soon as its append committed, whether the store indexes it in the
+ * append's transaction or later. Blocking.
  */
 public interface SearchStore {
 

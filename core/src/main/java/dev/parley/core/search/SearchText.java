@@ -50,6 +50,27 @@ public final class SearchText {
         return out;
     }
 
+    /**
+     * Whether each of {@code prefixes} (folded words of a query) starts a word of {@code text}:
+     * what a query finds, read from the text itself (for entries not yet in an index).
+     */
+    public static boolean startsWords(String text, List<String> prefixes) {
+        List<Word> words = words(text);
+        for (String p : prefixes) {
+            boolean found = false;
+            for (Word w : words) {
+                if (w.folded().startsWith(p)) {
+                    found = true;
+                    break;
+                }
+            }
+            if (!found) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The folded words of {@code text}, separated by spaces: what the index holds. */
     public static String indexed(String text) {
         StringBuilder sb = new StringBuilder(text.length());

@@ -16,10 +16,14 @@ class SqliteNewestMatchesSearchTest extends SearchContract {
     @Override
     TestNode start(Path dataDir, UnaryOperator<ServerConfig> customize) throws Exception {
         System.setProperty(JdbcSearchStore.PLAN_PROPERTY, "walk");
+        // Entries indexed right after each batch, so the queries nearly always go down this plan
+        // rather than reading entries not yet indexed.
+        System.setProperty(JdbcSearchStore.INDEXING_PROPERTY, "eager");
         try {
             return TestNode.start(dataDir, customize);
         } finally {
             System.clearProperty(JdbcSearchStore.PLAN_PROPERTY);
+            System.clearProperty(JdbcSearchStore.INDEXING_PROPERTY);
         }
     }
 }

@@ -15,10 +15,14 @@ class SqliteVisibleSetSearchTest extends SearchContract {
     @Override
     TestNode start(Path dataDir, UnaryOperator<ServerConfig> customize) throws Exception {
         System.setProperty(JdbcSearchStore.PLAN_PROPERTY, "visible");
+        // Entries indexed right after each batch, so the queries nearly always go down this plan
+        // rather than reading entries not yet indexed.
+        System.setProperty(JdbcSearchStore.INDEXING_PROPERTY, "eager");
         try {
             return TestNode.start(dataDir, customize);
         } finally {
             System.clearProperty(JdbcSearchStore.PLAN_PROPERTY);
+            System.clearProperty(JdbcSearchStore.INDEXING_PROPERTY);
         }
     }
 }

@@ -1,0 +1,235 @@
+package dev.parley.store;
+
+import dev.parley.core.account.Account;
+import dev.parley.core.account.UserId;
+import dev.parley.core.conversation.ConversationId;
+import dev.parley.core.message.AppendRequest;
+import dev.parley.core.message.AppendResult;
+import dev.parley.core.search.SearchHit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * SQLite's search index written behind the appends ({@link SearchIndexer}): an entry is found as
+ * soon as its append is confirmed, before it is indexed and after, exactly once; edits and
+ * deletions before and after indexing leave only the current text findable; a database closed
+ * with entries not yet indexed indexes them after it opens again, and the marks survive it.
+ * Indexing is held ({@link JdbcSearchStore#INDEXING_PROPERTY}) so each step is deterministic.
+ */
+class SqliteSearchIndexingTest {
+    private static final long T0 = 1_767_225_600_000L;
+    private static final UserId ALICE = new UserId(1);
+    private static final UserId BOB = new UserId(2);
+    private static final UserId CAROL = new UserId(3);
+    private static final ConversationId DIRECT = new ConversationId(10);
+
+    @TempDir
+    Path dir;
+    private SqliteDatabase db;
+    private JdbcMessageStore messages;
+    private JdbcSearchStore search;
+    private int clientIds;
+
+    @BeforeEach
+    void open() throws Exception {
+        db = openHeld();
+        JdbcAccountStore accounts = new JdbcAccountStore(db);
+        for (UserId u : List.of(ALICE, BOB, CAROL)) {
+            accounts.createAccount(new Account(u, "u" + u.value(), "h", false, Instant.ofEpochMilli(T0)));
+        }
+        new JdbcConversationStore(db).openDirect(DIRECT, ALICE, BOB, T0);
+    }
+
+    @AfterEach
+    void close() {
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    private SqliteDatabase openHeld() throws Exception {
+        System.setProperty(JdbcSearchStore.INDEXING_PROPERTY, "hold");
+        try {
+            SqliteDatabase opened = SqliteDatabase.open(dir, Durability.OS, 2, 64);
+            messages = new JdbcMessageStore(opened);
+            search = new JdbcSearchStore(Shards.of(opened));
+            return opened;
+        } finally {
+            System.clearProperty(JdbcSearchStore.INDEXING_PROPERTY);
+        }
+    }
+
+    private long say(String text) {
+        AppendResult r = Futures.await(messages.append(AppendRequest.text(DIRECT, ALICE, null, "c" + (++clientIds),
+                text, T0 + clientIds)));
+        return ((AppendResult.Appended) r).message().seq();
+    }
+
+    private void act(AppendRequest r) {
+        assertThat(Futures.await(messages.append(r))).isInstanceOf(AppendResult.Appended.class);
+    }
+
+    private AppendRequest edit(long seq, String text) {
+        return AppendRequest.edit(DIRECT, ALICE, null, "c" + (++clientIds), seq, text, T0 + clientIds, -1, 0);
+    }
+
+    private AppendRequest deletion(long seq) {
+        return AppendRequest.deletion(DIRECT, ALICE, null, "c" + (++clientIds), seq, T0 + clientIds, -1);
+    }
+
+    private List<Long> found(UserId user, String... words) {
+        return search.search(user, null, List.of(words), null, 50).stream().map(SearchHit::seq).toList();
+    }
+
+    /** The seqs of the conversation's entries in the index. */
+    private List<Long> indexedSeqs() {
+        return db.read(s -> {
+            PreparedStatement ps = s.prepare("SELECT e.seq FROM message_search_entries e"
+                    + " JOIN message_search f ON f.rowid = e.id WHERE e.conversation_id = ? ORDER BY e.seq");
+            ps.setLong(1, DIRECT.value());
+            List<Long> seqs = new java.util.ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    seqs.add(rs.getLong(1));
+                }
+            }
+            return seqs;
+        });
+    }
+
+    private long mark() {
+        return db.read(s -> SearchIndexer.markOf(s, DIRECT.value()));
+    }
+
+    @Test
+    void aConfirmedMessageIsFoundBeforeItIsIndexedAndAfterOnce() {
+        long seq = say("Zebra crossing at the Café");
+
+        assertThat(indexedSeqs()).as("not indexed yet").isEmpty();
+        assertThat(found(BOB, "zeb")).containsExactly(seq);
+        assertThat(found(BOB, "cafe", "cross")).containsExactly(seq);
+        assertThat(found(CAROL, "zeb")).as("not a member").isEmpty();
+
+        db.indexSearchNow();
+
+        assertThat(indexedSeqs()).containsExactly(seq);
+        assertThat(mark()).isEqualTo(seq);
+        assertThat(found(BOB, "zeb")).containsExactly(seq);
+        long next = say("zebra again");
+        assertThat(found(BOB, "zebra")).as("one indexed, one not, newest first").containsExactly(next, seq);
+    }
+
+    @Test
+    void anEditBeforeIndexingIsIndexedWithItsNewText() {
+        long seq = say("quokka original");
+        act(edit(seq, "wombat updated"));
+
+        assertThat(found(BOB, "quokka")).isEmpty();
+        assertThat(found(BOB, "wombat")).containsExactly(seq);
+        db.indexSearchNow();
+        assertThat(indexedSeqs()).containsExactly(seq);
+        assertThat(found(BOB, "quokka")).isEmpty();
+        assertThat(found(BOB, "wombat")).containsExactly(seq);
+    }
+
+    @Test
+    void anEditAfterIndexingReplacesTheIndexedText() {
+        long seq = say("quokka original");
+        db.indexSearchNow();
+        act(edit(seq, "wombat updated"));
+
+        assertThat(found(BOB, "quokka")).isEmpty();
+        assertThat(found(BOB, "wombat")).containsExactly(seq);
+        db.indexSearchNow();
+        assertThat(indexedSeqs()).containsExactly(seq);
+        assertThat(found(BOB, "wombat")).containsExactly(seq);
+    }
+
+    @Test
+    void aMessageDeletedBeforeOrAfterIndexingIsNotFound() {
+        long early = say("platypus one");
+        db.indexSearchNow();
+        long late = say("platypus two");
+        act(deletion(early));
+        act(deletion(late));
+
+        assertThat(found(BOB, "platypus")).isEmpty();
+        db.indexSearchNow();
+        assertThat(indexedSeqs()).isEmpty();
+        assertThat(found(BOB, "platypus")).isEmpty();
+    }
+
+    @Test
+    void entriesLeftUnindexedAtCloseAreIndexedAfterReopeningAndTheMarksSurvive() throws Exception {
+        long indexed = say("ocelot first");
+        db.indexSearchNow();
+        long left = say("ocelot second");
+        long edited = say("ocelot third");
+        act(edit(edited, "ocelot edited"));
+        db.close();
+
+        db = openHeld();
+        assertThat(mark()).as("the mark as committed before closing").isEqualTo(indexed);
+        assertThat(indexedSeqs()).containsExactly(indexed);
+        assertThat(found(BOB, "ocelot")).containsExactly(edited, left, indexed);
+
+        db.indexSearchNow();
+        assertThat(indexedSeqs()).containsExactly(indexed, left, edited);
+        assertThat(mark()).as("past the edit's own entry").isEqualTo(edited + 1);
+        assertThat(found(BOB, "ocelot")).containsExactly(edited, left, indexed);
+        assertThat(found(BOB, "third")).isEmpty();
+        db.close();
+
+        db = openHeld();
+        assertThat(mark()).isEqualTo(edited + 1);
+        db.indexSearchNow();
+        assertThat(indexedSeqs()).as("nothing indexed twice").containsExactly(indexed, left, edited);
+    }
+
+    @Test
+    void entriesAnEarlierVersionIndexedPastTheMarkAreIndexedOnce() throws Exception {
+        long seq = say("heron");
+        // As a node before the marks did: indexed in the append, no mark moved.
+        Futures.await(db.writer().submit(s -> {
+            MessageSearchIndex.add(s, DIRECT.value(), seq, T0, "heron");
+            return null;
+        }));
+        db.close();
+
+        db = openHeld();
+        db.indexSearchNow();
+        assertThat(indexedSeqs()).containsExactly(seq);
+        assertThat(found(BOB, "heron")).containsExactly(seq);
+    }
+
+    @Test
+    void aGroupMemberFindsUnindexedEntriesOnlyWithinTheirMembership() {
+        ConversationId group = new ConversationId(20);
+        Futures.await(messages.createGroup(group, ALICE, null, "Crew", List.of(BOB), T0));
+        AppendResult before = Futures.await(messages.append(AppendRequest.text(group, ALICE, null, "g1", "ibis before",
+                T0 + 1)));
+        act(AppendRequest.change(group, ALICE, null, dev.parley.core.message.MessageKind.MEMBERS_ADDED,
+                new dev.parley.core.message.MembershipChange.Add(List.of(CAROL), dev.parley.core.conversation.Role.MEMBER,
+                        10), T0 + 2));
+        AppendResult after = Futures.await(messages.append(AppendRequest.text(group, ALICE, null, "g2", "ibis after",
+                T0 + 3)));
+        long beforeSeq = ((AppendResult.Appended) before).message().seq();
+        long afterSeq = ((AppendResult.Appended) after).message().seq();
+
+        assertThat(found(BOB, "ibis")).containsExactly(afterSeq, beforeSeq);
+        assertThat(found(CAROL, "ibis")).containsExactly(afterSeq);
+        db.indexSearchNow();
+        assertThat(found(BOB, "ibis")).containsExactly(afterSeq, beforeSeq);
+        assertThat(found(CAROL, "ibis")).containsExactly(afterSeq);
+    }
+}
