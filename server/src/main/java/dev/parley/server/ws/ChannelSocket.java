@@ -158,12 +158,13 @@ final class ChannelSocket extends ChannelInboundHandlerAdapter implements ChatSo
 
     @Override
     public void writeText(byte[] utf8Json) {
-        TextWebSocketFrame frame = new TextWebSocketFrame(Unpooled.wrappedBuffer(utf8Json));
         if (!channel.eventLoop().inEventLoop()) {
-            channel.writeAndFlush(frame, channel.voidPromise());
+            channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(utf8Json)), channel.voidPromise());
             return;
         }
-        channel.write(frame, channel.voidPromise());
+        // The frame's wire bytes, shared with the loop's other connections that get the same
+        // frame; the frame encoder lets a buffer pass as it is.
+        channel.write(WireTextFrames.forWrite(utf8Json, channel.alloc()), channel.voidPromise());
         unflushedBytes += utf8Json.length;
         if (unflushedBytes >= FLUSH_BYTES || !channel.isWritable()) {
             // Hand the bytes to the kernel now: the outbound bound then counts what the peer has
