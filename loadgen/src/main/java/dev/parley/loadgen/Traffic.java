@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
 
 /** Drives sends at a total rate, split over the event loops in proportion to their sending devices. */
 final class Traffic {
@@ -83,6 +84,16 @@ final class Traffic {
      * or until {@code timeout}; returns whether everything settled.
      */
     static boolean drain(GeneratorClients clients, Duration quiet, Duration timeout) throws InterruptedException {
+        return drain(clients, quiet, timeout, () -> 0);
+    }
+
+    /**
+     * As {@link #drain(GeneratorClients, Duration, Duration)}, and also until {@code outstanding}
+     * (deliveries the workload still expects, when it can count them) reaches 0: on a starved
+     * machine deliveries can pause for longer than {@code quiet} while many are still coming.
+     */
+    static boolean drain(GeneratorClients clients, Duration quiet, Duration timeout, LongSupplier outstanding)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         long lastDelivered = -1;
         long stableSince = System.nanoTime();
@@ -95,7 +106,7 @@ final class Traffic {
             // inflight() waits for every generator loop, which under load takes longer than the
             // quiet period: deliveries counted meanwhile must not pass for quiet.
             if (clients.inflight() == 0 && clients.stats.delivered.sum() == lastDelivered
-                    && System.nanoTime() - stableSince >= quiet.toNanos()) {
+                    && System.nanoTime() - stableSince >= quiet.toNanos() && outstanding.getAsLong() <= 0) {
                 return true;
             }
             Thread.sleep(50);
