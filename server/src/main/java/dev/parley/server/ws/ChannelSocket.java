@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * 1,024-slot first chunk, ~4.7 KB) and the upgrade request for the connection's life.
  *
  * <p>Writes are coalesced: a text frame is written without a flush, and one flush per connection
- * runs at the end of the event loop's current task, so a burst of frames for one connection in one
+ * runs at the end of the event loop's current task ({@link LoopFlushes}), so a burst of frames for one connection in one
  * turn (a fan-out drained from the loop's mailbox) leaves in one system call; a single frame waits
  * for nothing but the end of the task that wrote it. A connection with {@value #FLUSH_BYTES} bytes
  * unflushed, or past its outbound bound, is flushed at once, as are pings and close frames.
@@ -173,7 +173,7 @@ final class ChannelSocket extends ChannelInboundHandlerAdapter implements ChatSo
             channel.flush();
         } else if (!flushScheduled) {
             flushScheduled = true;
-            channel.eventLoop().execute(this);
+            LoopFlushes.add(this, channel.eventLoop());
         }
     }
 
