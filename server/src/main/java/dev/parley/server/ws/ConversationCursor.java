@@ -12,12 +12,6 @@ import java.util.Set;
  * connection's event loop.
  */
 final class ConversationCursor {
-    /**
-     * The position of a live-only device that has had no entry of the conversation yet: it starts
-     * at the first entry that arrives.
-     */
-    static final long NOT_STARTED = -1;
-
     long position;
     /** A read of the gap after {@link #position} is under way: entries are held meanwhile. */
     boolean filling;

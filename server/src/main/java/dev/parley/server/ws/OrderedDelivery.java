@@ -188,12 +188,8 @@ final class OrderedDelivery {
         ConversationCursor cur = cursors().get(conversationId);
         if (cur == null) {
             // First sight of this conversation here: a resuming device still gets what lies
-            // before; a live-only one starts at the first entry that arrives, as without a send.
-            // Not after its own entry: entries published before it may still be on their way
-            // (in the loop's mailbox, behind a drain slice, while this answer overtook them), and
-            // starting past them dropped them as old (a 1,024-member fan-out lost the first few
-            // entries at a sender this way).
-            cur = new ConversationCursor(resuming ? 0 : ConversationCursor.NOT_STARTED);
+            // before; a live-only one starts after its own entry.
+            cur = new ConversationCursor(resuming ? 0 : seq);
             cursors.put(conversationId, cur);
         }
         cur.confirmedOwn(seq);
@@ -215,7 +211,7 @@ final class OrderedDelivery {
             cur = new ConversationCursor(0);
             cursors.put(conversationId, cur);
         }
-        if (cur != null && !cur.filling && cur.position != ConversationCursor.NOT_STARTED && cur.position < lastSeq) {
+        if (cur != null && !cur.filling && cur.position < lastSeq) {
             fillGap(conversationId, cur, lastSeq);
         }
     }
@@ -230,9 +226,6 @@ final class OrderedDelivery {
             // catch-up would have given it; a live-only one from this entry on.
             cur = new ConversationCursor(resuming ? 0 : e.seq() - 1);
             cursors.put(e.conversationId(), cur);
-        }
-        if (cur.position == ConversationCursor.NOT_STARTED) {
-            cur.position = e.seq() - 1;
         }
         lastConversation = e.conversationId();
         lastCursor = cur;

@@ -248,21 +248,6 @@ class OrderedDeliveryTest {
     }
 
     @Test
-    void aFirstOwnEntryConfirmedBeforeEarlierEntriesArriveLeavesThemToALiveOnlyDevice() {
-        // Its sent overtook entries published before its own (still in the loop's mailbox).
-        OrderedDelivery d = live();
-        d.ownEntryStored(C, 6);
-        d.tailCheck(C, 6);
-        for (long seq = 2; seq <= 5; seq++) {
-            d.accept(entry(C, seq, OTHER, null));
-        }
-        d.accept(entry(C, 6, ME, "mine"));
-        d.accept(entry(C, 7, OTHER, null));
-        assertThat(written).containsExactly("C2", "C3", "C4", "C5", "C7");
-        assertThat(reads).isEmpty();
-    }
-
-    @Test
     void liveEntriesAndSignalsDuringCatchUpAreBufferedThenReplayedWithoutWhatTheCatchUpGave() {
         OrderedDelivery d = resuming();
         assertThat(d.catchingUp()).isTrue();
