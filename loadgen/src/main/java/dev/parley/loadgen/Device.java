@@ -365,6 +365,7 @@ final class Device {
                 return;
             }
             m.confirmed.set(idx);
+            stats.expectedDeliveries.add(m.conv.members.size() - 1);
             if (resume) {
                 String clientId = Wire.string(b, Wire.CLIENT_ID);
                 if (clientId != null && pending.remove(clientId) != null) {
@@ -404,6 +405,7 @@ final class Device {
             echo(m, idx, "a sent after its own entry (or a second sent)");
         } else {
             m.confirmed.set(idx);
+            stats.expectedDeliveries.add(m.conv.members.size() - 1);
         }
         if (resume) {
             pending.remove(Wire.string(b, Wire.CLIENT_ID));

@@ -193,6 +193,7 @@ final class SearchWorkload extends WorkloadCommand {
             log("filled %,d messages in %.1f s (%,.0f/s), node %.2f cores; check %s; errors %s", c.confirmed(), secs,
                     c.confirmed() / secs, nodeCpu.cores(), c.passed() ? "PASS" : "FAIL", stats.errorCodes());
             if (!c.passed() || !drained || c.confirmed() != messages || stats.errors.sum() != 0) {
+                log("%s; drained %s", c.line(), drained);
                 report.row("fill", "FAIL", "every message confirmed and delivered once")
                         .row("  confirmed / errors", c.confirmed() + " / " + stats.errors.sum() + " "
                                 + stats.errorCodes(), messages + " / 0");

@@ -19,6 +19,8 @@ final class Stats {
     final LongAdder sent = new LongAdder();
     final LongAdder confirmed = new LongAdder();
     final LongAdder delivered = new LongAdder();
+    /** Deliveries the confirmed sends owe the other member devices (what {@link #delivered} should reach). */
+    final LongAdder expectedDeliveries = new LongAdder();
     final LongAdder errors = new LongAdder();
     final LongAdder closes = new LongAdder();
     final ThreadRecorders liveDelivery = new ThreadRecorders(HIGHEST_MICROS, 3);

@@ -2,7 +2,6 @@ package dev.parley.loadgen;
 
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.function.LongSupplier;
 
 /**
  * The timed part of a fixed-rate messaging workload: a warmup at the rate, then a measured window
@@ -14,29 +13,27 @@ record SteadyRate(Stats.Window window, ProcStats.CpuMeter generatorCpu, ProcStat
     static SteadyRate run(Traffic traffic, GeneratorClients clients, Stats stats, Node node, PrintStream out,
                           Report report, double rate, Duration warmup, Duration duration, Duration drainLimit)
             throws InterruptedException {
-        return run(traffic, clients, stats, node, out, report, rate, warmup, duration, drainLimit, null);
+        return run(traffic, clients, stats, node, out, report, rate, warmup, duration, drainLimit, false);
     }
 
     /**
-     * @param outstanding deliveries still expected of what was sent, when the workload can count
-     *     them (null when not): the measured window then starts only once the warmup's have all
-     *     arrived, so that a backlog left by cold code (the first seconds of a JVM run interpreted
-     *     and compile) is not measured as the node's latency, and the final drain waits for them
+     * @param settle start the measured window only once everything the warmup sent has arrived
+     *     ({@link Traffic#drain}), so that a backlog left by cold code (the first seconds of both
+     *     JVMs interpreted, and compiling on the same cores) is not measured as the node's latency
      */
     static SteadyRate run(Traffic traffic, GeneratorClients clients, Stats stats, Node node, PrintStream out,
                           Report report, double rate, Duration warmup, Duration duration, Duration drainLimit,
-                          LongSupplier outstanding) throws InterruptedException {
+                          boolean settle) throws InterruptedException {
         String[] phase = {"warmup"};
         ProcStats.CpuMeter gen = new ProcStats.CpuMeter(ProcStats.self());
         ProcStats.CpuMeter nodeCpu = new ProcStats.CpuMeter(node.pid());
-        LongSupplier expected = outstanding == null ? () -> 0 : outstanding;
         try (Progress progress = new Progress(stats, out, ProcStats.self(), node::pid, () -> phase[0])) {
             long now = System.nanoTime();
             stats.beginWindow("warmup", now, now + warmup.toNanos());
             traffic.run(rate, warmup);
-            if (outstanding != null) {
+            if (settle) {
                 phase[0] = "settle";
-                Traffic.drain(clients, Duration.ofMillis(200), drainLimit, expected);
+                Traffic.drain(clients, Duration.ofMillis(200), drainLimit);
             }
             phase[0] = "measure";
             traffic.resetLag();
@@ -48,7 +45,7 @@ record SteadyRate(Stats.Window window, ProcStats.CpuMeter generatorCpu, ProcStat
             gen.stop();
             nodeCpu.stop();
             phase[0] = "drain";
-            boolean drained = Traffic.drain(clients, Duration.ofMillis(500), drainLimit, expected);
+            boolean drained = Traffic.drain(clients, Duration.ofMillis(500), drainLimit);
             report.json.put("timeline", progress.timeline());
             return new SteadyRate(w, gen, nodeCpu, drained);
         }

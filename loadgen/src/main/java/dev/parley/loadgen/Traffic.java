@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.LongSupplier;
 
 /** Drives sends at a total rate, split over the event loops in proportion to their sending devices. */
 final class Traffic {
@@ -80,20 +79,13 @@ final class Traffic {
     }
 
     /**
-     * Waits until no send is unanswered and deliveries have stopped arriving for {@code quiet},
-     * or until {@code timeout}; returns whether everything settled.
+     * Waits until no send is unanswered, every confirmed send has reached the other member
+     * devices as far as the generator can tell, and deliveries have stopped arriving for
+     * {@code quiet}, or until {@code timeout}; returns whether everything settled. Quiet alone is
+     * not enough: on a starved machine a delivery can follow its confirmation by more than the
+     * quiet period.
      */
     static boolean drain(GeneratorClients clients, Duration quiet, Duration timeout) throws InterruptedException {
-        return drain(clients, quiet, timeout, () -> 0);
-    }
-
-    /**
-     * As {@link #drain(GeneratorClients, Duration, Duration)}, and also until {@code outstanding}
-     * (deliveries the workload still expects, when it can count them) reaches 0: on a starved
-     * machine deliveries can pause for longer than {@code quiet} while many are still coming.
-     */
-    static boolean drain(GeneratorClients clients, Duration quiet, Duration timeout, LongSupplier outstanding)
-            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         long lastDelivered = -1;
         long stableSince = System.nanoTime();
@@ -106,7 +98,8 @@ final class Traffic {
             // inflight() waits for every generator loop, which under load takes longer than the
             // quiet period: deliveries counted meanwhile must not pass for quiet.
             if (clients.inflight() == 0 && clients.stats.delivered.sum() == lastDelivered
-                    && System.nanoTime() - stableSince >= quiet.toNanos() && outstanding.getAsLong() <= 0) {
+                    && lastDelivered >= clients.stats.expectedDeliveries.sum()
+                    && System.nanoTime() - stableSince >= quiet.toNanos()) {
                 return true;
             }
             Thread.sleep(50);

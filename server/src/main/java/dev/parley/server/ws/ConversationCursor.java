@@ -12,6 +12,12 @@ import java.util.Set;
  * connection's event loop.
  */
 final class ConversationCursor {
+    /**
+     * The position of a live-only connection's conversation that only its own {@code sent} has
+     * reached so far: the first routed entry sets the real position.
+     */
+    static final long UNANCHORED = -1;
+
     long position;
     /** A read of the gap after {@link #position} is under way: entries are held meanwhile. */
     boolean filling;
@@ -42,6 +48,10 @@ final class ConversationCursor {
             held = new PriorityQueue<>((a, b) -> Long.compare(a.seq(), b.seq()));
         }
         held.add(e);
+    }
+
+    boolean anchored() {
+        return position != UNANCHORED;
     }
 
     boolean holdsNothing() {

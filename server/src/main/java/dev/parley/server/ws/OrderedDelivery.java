@@ -188,8 +188,10 @@ final class OrderedDelivery {
         ConversationCursor cur = cursors().get(conversationId);
         if (cur == null) {
             // First sight of this conversation here: a resuming device still gets what lies
-            // before; a live-only one starts after its own entry.
-            cur = new ConversationCursor(resuming ? 0 : seq);
+            // before. A live-only one starts at the first entry routed to it, not here: another
+            // member's entry stored just before this one can reach the connection after this
+            // sent (they travel by different paths), and it is live all the same.
+            cur = new ConversationCursor(resuming ? 0 : ConversationCursor.UNANCHORED);
             cursors.put(conversationId, cur);
         }
         cur.confirmedOwn(seq);
@@ -211,7 +213,7 @@ final class OrderedDelivery {
             cur = new ConversationCursor(0);
             cursors.put(conversationId, cur);
         }
-        if (cur != null && !cur.filling && cur.position < lastSeq) {
+        if (cur != null && cur.anchored() && !cur.filling && cur.position < lastSeq) {
             fillGap(conversationId, cur, lastSeq);
         }
     }
@@ -226,6 +228,8 @@ final class OrderedDelivery {
             // catch-up would have given it; a live-only one from this entry on.
             cur = new ConversationCursor(resuming ? 0 : e.seq() - 1);
             cursors.put(e.conversationId(), cur);
+        } else if (!cur.anchored()) {
+            cur.position = e.seq() - 1;
         }
         lastConversation = e.conversationId();
         lastCursor = cur;

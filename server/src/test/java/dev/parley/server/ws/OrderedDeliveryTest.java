@@ -238,6 +238,19 @@ class OrderedDeliveryTest {
     }
 
     @Test
+    void anotherMembersEntryStoredBeforeAFirstOwnEntryStillReachesALiveOnlyDeviceWhenItComesAfterTheSent() {
+        OrderedDelivery d = live();
+        d.sending("mine");
+        d.answered("mine");
+        d.ownEntryStored(C, 5);
+        d.accept(entry(C, 4, OTHER, null));
+        d.accept(entry(C, 5, ME, "mine"));
+        d.accept(entry(C, 6, OTHER, null));
+        assertThat(written).containsExactly("C4", "C6");
+        assertThat(reads).isEmpty();
+    }
+
+    @Test
     void aFirstOwnEntryStartsALiveOnlyDeviceAfterIt() {
         OrderedDelivery d = live();
         d.ownEntryStored(C, 10);
