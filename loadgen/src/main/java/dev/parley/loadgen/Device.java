@@ -340,17 +340,24 @@ final class Device {
     }
 
     private void onMessage(byte[] b, long now) {
-        Conv.Member m = member(Wire.number(b, Wire.CONVERSATION_ID));
+        // Fields in the order the node writes them, each looked for from where the last was found.
+        int at = Wire.valueAt(b, Wire.CONVERSATION_ID, 0);
+        Conv.Member m = member(Wire.numberAt(b, at));
         if (m == null) {
             unknownConversation++;
             return;
         }
-        long rel = Wire.number(b, Wire.SEQ) - m.conv.base - 1;
+        at = Wire.valueAt(b, Wire.SEQ, at);
+        long rel = Wire.numberAt(b, at) - m.conv.base - 1;
         if (rel < 0) {
             return;
         }
         int idx = (int) rel;
-        if (Wire.number(b, Wire.SENDER_DEVICE_ID) == user.deviceId()) {
+        int senderAt = Wire.valueAt(b, Wire.SENDER_DEVICE_ID, at);
+        if (senderAt >= 0) {
+            at = senderAt;
+        }
+        if (Wire.numberAt(b, senderAt) == user.deviceId()) {
             // Its own entry: the node stored a send whose confirmation this device did not get
             // (it reconnected meanwhile); the entry confirms it.
             if (m.confirmed.get(idx)) {
@@ -377,7 +384,7 @@ final class Device {
             m.lastReceived = idx;
         }
         m.received.set(idx);
-        long sendNanos = Wire.bodyTime(b);
+        long sendNanos = Wire.numberAt(b, Wire.valueAt(b, Wire.BODY_TIME, at));
         stats.onDelivered(sendNanos, now);
         if (hook != null) {
             hook.delivered(m, idx, sendNanos, now);

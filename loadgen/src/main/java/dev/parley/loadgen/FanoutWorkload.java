@@ -96,7 +96,7 @@ final class FanoutWorkload extends WorkloadCommand {
             }
             Traffic traffic = new Traffic(clients, devices.subList(0, Math.min(senders, devices.size())));
             SteadyRate run = SteadyRate.run(traffic, clients, stats, node, out, report, rate, warmup, duration,
-                    Duration.ofSeconds(60));
+                    Duration.ofSeconds(60), true);
             Stats.Window w = run.window();
             clients.barrier();
             Correctness c = Correctness.check(List.of(conv), devices);

@@ -1,7 +1,6 @@
 package dev.parley.loadgen;
 
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,8 +23,8 @@ final class Stats {
     final LongAdder expectedDeliveries = new LongAdder();
     final LongAdder errors = new LongAdder();
     final LongAdder closes = new LongAdder();
-    final Recorder liveDelivery = new Recorder(HIGHEST_MICROS, 3);
-    final Recorder liveConfirmation = new Recorder(HIGHEST_MICROS, 3);
+    final ThreadRecorders liveDelivery = new ThreadRecorders(HIGHEST_MICROS, 3);
+    final ThreadRecorders liveConfirmation = new ThreadRecorders(HIGHEST_MICROS, 3);
     private final ConcurrentHashMap<String, LongAdder> errorCodes = new ConcurrentHashMap<>();
     private volatile Window current;
     private volatile Window previous;
@@ -99,8 +98,8 @@ final class Stats {
         final LongAdder sent = new LongAdder();
         final LongAdder confirmed = new LongAdder();
         final LongAdder delivered = new LongAdder();
-        final Recorder delivery = new Recorder(HIGHEST_MICROS, 3);
-        final Recorder confirmation = new Recorder(HIGHEST_MICROS, 3);
+        final ThreadRecorders delivery = new ThreadRecorders(HIGHEST_MICROS, 3);
+        final ThreadRecorders confirmation = new ThreadRecorders(HIGHEST_MICROS, 3);
         private Histogram deliveryTotal;
         private Histogram confirmationTotal;
 
@@ -129,7 +128,7 @@ final class Stats {
             return confirmationTotal;
         }
 
-        private static Histogram accumulate(Histogram total, Recorder r) {
+        private static Histogram accumulate(Histogram total, ThreadRecorders r) {
             Histogram h = total == null ? new Histogram(HIGHEST_MICROS, 3) : total;
             h.add(r.getIntervalHistogram());
             return h;

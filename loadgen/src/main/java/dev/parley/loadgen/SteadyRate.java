@@ -13,6 +13,17 @@ record SteadyRate(Stats.Window window, ProcStats.CpuMeter generatorCpu, ProcStat
     static SteadyRate run(Traffic traffic, GeneratorClients clients, Stats stats, Node node, PrintStream out,
                           Report report, double rate, Duration warmup, Duration duration, Duration drainLimit)
             throws InterruptedException {
+        return run(traffic, clients, stats, node, out, report, rate, warmup, duration, drainLimit, false);
+    }
+
+    /**
+     * @param settle start the measured window only once everything the warmup sent has arrived
+     *     ({@link Traffic#drain}), so that a backlog left by cold code (the first seconds of both
+     *     JVMs interpreted, and compiling on the same cores) is not measured as the node's latency
+     */
+    static SteadyRate run(Traffic traffic, GeneratorClients clients, Stats stats, Node node, PrintStream out,
+                          Report report, double rate, Duration warmup, Duration duration, Duration drainLimit,
+                          boolean settle) throws InterruptedException {
         String[] phase = {"warmup"};
         ProcStats.CpuMeter gen = new ProcStats.CpuMeter(ProcStats.self());
         ProcStats.CpuMeter nodeCpu = new ProcStats.CpuMeter(node.pid());
@@ -20,6 +31,10 @@ record SteadyRate(Stats.Window window, ProcStats.CpuMeter generatorCpu, ProcStat
             long now = System.nanoTime();
             stats.beginWindow("warmup", now, now + warmup.toNanos());
             traffic.run(rate, warmup);
+            if (settle) {
+                phase[0] = "settle";
+                Traffic.drain(clients, Duration.ofMillis(200), drainLimit);
+            }
             phase[0] = "measure";
             traffic.resetLag();
             now = System.nanoTime();

@@ -56,4 +56,26 @@ class WireTest {
         assertThat(Wire.type(FrameCodec.encodeServer(new ServerFrame.Receipt(1, 2, 3, 4)))).isEqualTo(Wire.RECEIPT);
         assertThat(Wire.number(message, Wire.LATEST_SEQ)).isEqualTo(-1);
     }
+
+    @Test
+    void readsAMessagesFieldsInOneScanAndInAnyOrder() {
+        byte[] message = FrameCodec.encodeServer(ServerFrame.Message.text(7312345681004L, 42, 1795000300000L,
+                7312345678901L, 7312345679002L, Wire.clientId(7312345679002L, 3, 987654321L), Wire.body(987654321L, 64)));
+        int conversation = Wire.valueAt(message, Wire.CONVERSATION_ID, 0);
+        int seq = Wire.valueAt(message, Wire.SEQ, conversation);
+        int sender = Wire.valueAt(message, Wire.SENDER_DEVICE_ID, seq);
+        assertThat(Wire.numberAt(message, conversation)).isEqualTo(7312345681004L);
+        assertThat(Wire.numberAt(message, seq)).isEqualTo(42);
+        assertThat(Wire.numberAt(message, sender)).isEqualTo(7312345679002L);
+        assertThat(Wire.numberAt(message, Wire.valueAt(message, Wire.BODY_TIME, sender))).isEqualTo(987654321L);
+
+        // Another order than the node's: a field before the hint is found from the start.
+        byte[] reordered = Wire.ascii("{\"type\":\"message\",\"body\":\"t=5;xx\",\"seq\":9,\"conversationId\":3}");
+        conversation = Wire.valueAt(reordered, Wire.CONVERSATION_ID, 0);
+        seq = Wire.valueAt(reordered, Wire.SEQ, conversation);
+        assertThat(Wire.numberAt(reordered, conversation)).isEqualTo(3);
+        assertThat(Wire.numberAt(reordered, seq)).isEqualTo(9);
+        assertThat(Wire.valueAt(reordered, Wire.SENDER_DEVICE_ID, seq)).isEqualTo(-1);
+        assertThat(Wire.numberAt(reordered, Wire.valueAt(reordered, Wire.BODY_TIME, seq))).isEqualTo(5);
+    }
 }

@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * 1,024-slot first chunk, ~4.7 KB) and the upgrade request for the connection's life.
  *
  * <p>Writes are coalesced: a text frame is written without a flush, and one flush per connection
- * runs at the end of the event loop's current task, so a burst of frames for one connection in one
+ * runs at the end of the event loop's current task ({@link LoopFlushes}), so a burst of frames for one connection in one
  * turn (a fan-out drained from the loop's mailbox) leaves in one system call; a single frame waits
  * for nothing but the end of the task that wrote it. A connection with {@value #FLUSH_BYTES} bytes
  * unflushed, or past its outbound bound, is flushed at once, as are pings and close frames.
@@ -158,12 +158,13 @@ final class ChannelSocket extends ChannelInboundHandlerAdapter implements ChatSo
 
     @Override
     public void writeText(byte[] utf8Json) {
-        TextWebSocketFrame frame = new TextWebSocketFrame(Unpooled.wrappedBuffer(utf8Json));
         if (!channel.eventLoop().inEventLoop()) {
-            channel.writeAndFlush(frame, channel.voidPromise());
+            channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(utf8Json)), channel.voidPromise());
             return;
         }
-        channel.write(frame, channel.voidPromise());
+        // The frame's wire bytes, shared with the loop's other connections that get the same
+        // frame; the frame encoder lets a buffer pass as it is.
+        channel.write(WireTextFrames.forWrite(utf8Json, channel.alloc()), channel.voidPromise());
         unflushedBytes += utf8Json.length;
         if (unflushedBytes >= FLUSH_BYTES || !channel.isWritable()) {
             // Hand the bytes to the kernel now: the outbound bound then counts what the peer has
@@ -172,7 +173,7 @@ final class ChannelSocket extends ChannelInboundHandlerAdapter implements ChatSo
             channel.flush();
         } else if (!flushScheduled) {
             flushScheduled = true;
-            channel.eventLoop().execute(this);
+            LoopFlushes.add(this, channel.eventLoop());
         }
     }
 

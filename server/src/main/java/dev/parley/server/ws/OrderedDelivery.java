@@ -82,6 +82,12 @@ final class OrderedDelivery {
     private final Output out;
     private final GapReads gaps;
     private HashMap<Long, ConversationCursor> cursors;
+    /**
+     * The cursor found last, and its conversation: a busy group's entries come one after another,
+     * and this spares each a boxed key and a walk through the map. Cursors are never replaced.
+     */
+    private long lastConversation;
+    private ConversationCursor lastCursor;
     /** Non-null while catching up: what arrived live meanwhile. */
     private ArrayList<Outbound> pendingLive;
     private boolean pendingOverflow;
@@ -214,7 +220,8 @@ final class OrderedDelivery {
 
     private void deliverEntry(Outbound.Entry e) {
         out.touched(e.conversationId());
-        ConversationCursor cur = cursors().get(e.conversationId());
+        ConversationCursor cur = lastCursor != null && lastConversation == e.conversationId() ? lastCursor
+                : cursors().get(e.conversationId());
         if (cur == null) {
             // A conversation this connection did not know when it connected (it was created or
             // the user was added since): a resuming device gets it from the start, as a
@@ -224,6 +231,8 @@ final class OrderedDelivery {
         } else if (!cur.anchored()) {
             cur.position = e.seq() - 1;
         }
+        lastConversation = e.conversationId();
+        lastCursor = cur;
         if (cur.filling) {
             cur.hold(e);
             return;
