@@ -37,7 +37,7 @@ public final class SearchText {
                 i += len;
                 while (i < text.length()) {
                     int next = text.codePointAt(i);
-                    if ((!Character.isLetterOrDigit(next) && !mark(next)) || ideographic(next)) {
+                    if (!continuesWord(next)) {
                         break;
                     }
                     i += Character.charCount(next);
@@ -75,6 +75,14 @@ public final class SearchText {
         StringBuilder sb = new StringBuilder(decomposed.length());
         decomposed.codePoints().filter(c -> !mark(c)).forEach(sb::appendCodePoint);
         return sb.toString().toLowerCase(Locale.ROOT);
+    }
+
+    /** Whether {@code cp} continues a word of letters and digits (ASCII answered without table lookups). */
+    private static boolean continuesWord(int cp) {
+        if (cp < 0x80) {
+            return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
+        }
+        return (Character.isLetterOrDigit(cp) || mark(cp)) && !ideographic(cp);
     }
 
     private static boolean ascii(String s) {
