@@ -139,7 +139,7 @@ public final class PushDispatcher implements AutoCloseable {
      * touched, never blocks.
      */
     public void committed(Message message, Collection<UserId> audience) {
-        if (!accepting || !PushPolicy.pushes(message)) {
+        if (!accepting || !policy.mayPush(message, audience)) {
             return;
         }
         boolean dropped = false;

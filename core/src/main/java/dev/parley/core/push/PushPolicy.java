@@ -41,6 +41,26 @@ public final class PushPolicy {
         return m.kind() == MessageKind.TEXT;
     }
 
+    /**
+     * Whether {@code m} may push anyone, decided from memory only (never blocks, so the store's
+     * writer thread may ask): false when it is not a text message, or when every member but the
+     * sender is known to have no target. Then the push intake need not see the entry at all: at
+     * thousands of messages a second among users without push targets, handing each entry to the
+     * intake thread cost ~11 µs of CPU per message, mostly waking that thread (docs/benchmarks.md,
+     * issue 19). True when unsure; {@link #recipients} then decides.
+     */
+    public boolean mayPush(Message m, Collection<UserId> audience) {
+        if (!pushes(m)) {
+            return false;
+        }
+        for (UserId user : audience) {
+            if (!user.equals(m.senderId()) && !store.knownWithoutTargets(user)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The keys to push for {@code m}, each with the entry's seq. Blocking (store reads). */
     public Map<PushKey, Long> recipients(Message m, Collection<UserId> audience) {
         if (!pushes(m)) {

@@ -47,6 +47,15 @@ public interface PushStore {
     /** The targets of these users' devices, by user then device; users without any are absent. */
     Map<UserId, Map<DeviceId, PushTarget>> targets(Collection<UserId> users);
 
+    /**
+     * Whether the user is known, without reading anything, to have no target on any device: true
+     * only when that is certain from memory; false when unsure (this default) or when they have one.
+     * Never blocks.
+     */
+    default boolean knownWithoutTargets(UserId user) {
+        return false;
+    }
+
     // ---- mutes: on the conversation's shard ---------------------------------------------
 
     /** Mutes or unmutes the conversation for the user; true if that changed anything. */

@@ -133,6 +133,13 @@ public final class RememberedPushTargets implements PushStore {
         return out;
     }
 
+    /** Known when this node remembers the user's targets (read since the last change) and there are none. */
+    @Override
+    public boolean knownWithoutTargets(UserId user) {
+        Map<DeviceId, PushTarget> known = targets.get(user);
+        return known != null && known.isEmpty();
+    }
+
     @Override
     public boolean setMuted(ConversationId conversation, UserId user, boolean mute) {
         try {

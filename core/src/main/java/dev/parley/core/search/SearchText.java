@@ -13,6 +13,9 @@ import java.util.Locale;
  * the same entries.
  */
 public final class SearchText {
+    /** Below U+1100 (Hangul Jamo) no character is Han, Hiragana, Katakana or Hangul. */
+    private static final int FIRST_IDEOGRAPHIC = 0x1100;
+
     private SearchText() {
     }
 
@@ -34,7 +37,7 @@ public final class SearchText {
                 i += len;
                 while (i < text.length()) {
                     int next = text.codePointAt(i);
-                    if ((!Character.isLetterOrDigit(next) && !mark(next)) || ideographic(next)) {
+                    if (!continuesWord(next)) {
                         break;
                     }
                     i += Character.charCount(next);
@@ -84,10 +87,32 @@ public final class SearchText {
     }
 
     static String fold(String word) {
+        if (ascii(word)) {
+            // NFKD leaves ASCII as it is and ASCII has no marks: the usual word skips the
+            // normalizer (the sender's event loop folds every message, issue 19).
+            return word.toLowerCase(Locale.ROOT);
+        }
         String decomposed = Normalizer.normalize(word, Normalizer.Form.NFKD);
         StringBuilder sb = new StringBuilder(decomposed.length());
         decomposed.codePoints().filter(c -> !mark(c)).forEach(sb::appendCodePoint);
         return sb.toString().toLowerCase(Locale.ROOT);
+    }
+
+    /** Whether {@code cp} continues a word of letters and digits (ASCII answered without table lookups). */
+    private static boolean continuesWord(int cp) {
+        if (cp < 0x80) {
+            return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
+        }
+        return (Character.isLetterOrDigit(cp) || mark(cp)) && !ideographic(cp);
+    }
+
+    private static boolean ascii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean mark(int cp) {
@@ -97,6 +122,9 @@ public final class SearchText {
     }
 
     private static boolean ideographic(int cp) {
+        if (cp < FIRST_IDEOGRAPHIC) {
+            return false; // the script lookup is a binary search: most text never needs it
+        }
         Character.UnicodeScript script = Character.UnicodeScript.of(cp);
         return script == Character.UnicodeScript.HAN || script == Character.UnicodeScript.HIRAGANA
                 || script == Character.UnicodeScript.KATAKANA || script == Character.UnicodeScript.HANGUL;

@@ -75,4 +75,23 @@ class PushPolicyTest {
         Message added = world.groups.addMembers(alice, group, List.of(world.user("dave").userId()));
         assertThat(policy.recipients(added, Set.of(bob.userId()))).isEmpty();
     }
+
+    @Test
+    void anEntryGoesToTheIntakeUnlessEveryOtherMemberIsKnownToHaveNoTarget() {
+        RememberedPushTargets remembered = new RememberedPushTargets(store, 1_000);
+        PushPolicy fromMemory = new PushPolicy(remembered, (user, device) -> false);
+        Set<dev.parley.core.account.UserId> members = world.memberships.getNow(group).members();
+        Message m = world.say(alice, group, "hi");
+        assertThat(fromMemory.mayPush(m, members)).isTrue(); // nothing known yet: the intake reads
+
+        remembered.targets(List.of(bob.userId(), carol.userId()));
+        assertThat(fromMemory.mayPush(m, members)).isFalse(); // the sender's own targets do not count
+        assertThat(fromMemory.recipients(m, members)).isEmpty();
+
+        remembered.setTarget(carol.userId(), carol.deviceId(), new PushTarget.Fcm("token-c"), 0);
+        assertThat(fromMemory.mayPush(m, members)).isTrue();
+        assertThat(fromMemory.recipients(m, members)).containsOnlyKeys(key(carol));
+        assertThat(policy.mayPush(m, members)).isTrue(); // a store that remembers nothing is never sure
+        assertThat(fromMemory.mayPush(world.groups.rename(alice, group, "renamed"), members)).isFalse();
+    }
 }

@@ -63,6 +63,19 @@ class RememberedPushTargetsTest {
     }
 
     @Test
+    void onlyAUserReadWithoutTargetsSinceTheLastChangeIsKnownToHaveNone() {
+        assertThat(remembered.knownWithoutTargets(alice)).isFalse(); // never read
+        remembered.targets(List.of(alice, bob));
+        assertThat(remembered.knownWithoutTargets(alice)).isTrue();
+        remembered.setTarget(alice, phone, fcm("a"), 0);
+        assertThat(remembered.knownWithoutTargets(alice)).isFalse(); // dropped by the change
+        remembered.targets(List.of(alice));
+        assertThat(remembered.knownWithoutTargets(alice)).isFalse(); // has one
+        remembered.targetsChangedElsewhere(bob);
+        assertThat(remembered.knownWithoutTargets(bob)).isFalse();
+    }
+
+    @Test
     void aTargetSetHereIsSeenAtOnceAndAnnounced() {
         assertThat(remembered.targets(List.of(alice))).isEmpty();
         remembered.setTarget(alice, phone, fcm("a"), 0);

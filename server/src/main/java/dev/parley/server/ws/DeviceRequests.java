@@ -14,6 +14,7 @@ import dev.parley.server.ErrorMapping;
 import io.vertx.core.Context;
 
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -62,8 +63,7 @@ final class DeviceRequests {
         switch (frame) {
             case ClientFrame.Send s -> appendEntry(s.type(), s.rid(), s.clientId(), s.conversationId(), () -> chat.messages()
                     .send(caller, new ConversationId(s.conversationId()), s.clientId(), s.body(), s.replyTo(),
-                            s.mentions().stream().map(m -> new Mention(new UserId(m.userId()), m.offset(), m.length()))
-                                    .toList(), s.attachments())
+                            mentions(s), s.attachments())
                     .thenApply(Optional::of));
             case ClientFrame.React r -> appendEntry(r.type(), r.rid(), r.clientId(), r.conversationId(), () -> chat.messages()
                     .react(caller, new ConversationId(r.conversationId()), r.clientId(), r.targetSeq(), r.emoji(),
@@ -88,6 +88,14 @@ final class DeviceRequests {
                     "this connection is already authenticated", a.type(), a.rid(), null, 0, 0);
             case ClientFrame.Ping p -> connection.send(new ServerFrame.Pong(p.rid()));
         }
+    }
+
+    /** The send's mentions as the domain's; most sends have none (no stream built for those). */
+    private static List<Mention> mentions(ClientFrame.Send s) {
+        if (s.mentions().isEmpty()) {
+            return List.of();
+        }
+        return s.mentions().stream().map(m -> new Mention(new UserId(m.userId()), m.offset(), m.length())).toList();
     }
 
     /**

@@ -65,7 +65,7 @@ final class FrameIntake {
         boolean binary = f instanceof BinaryWebSocketFrame;
         if (f instanceof TextWebSocketFrame || binary) {
             if (f.isFinalFragment()) {
-                onMessage(Buffer.buffer(ByteBufUtil.getBytes(f.content())), binary);
+                onMessage(ByteBufUtil.getBytes(f.content()), binary);
             } else {
                 partial = Buffer.buffer(ByteBufUtil.getBytes(f.content()));
                 partialBinary = binary;
@@ -77,7 +77,7 @@ final class FrameIntake {
             } else if (f.isFinalFragment()) {
                 Buffer whole = partial;
                 partial = null;
-                onMessage(whole, partialBinary);
+                onMessage(whole.getBytes(), partialBinary);
             }
         }
     }
@@ -100,7 +100,8 @@ final class FrameIntake {
         return typingAllowance.tryTake(System.nanoTime()) == 0;
     }
 
-    private void onMessage(Buffer data, boolean binary) {
+    /** A whole message's bytes (copied once from the frame; the decoder reads them in place). */
+    private void onMessage(byte[] data, boolean binary) {
         if (connection.isClosed()) {
             return;
         }
@@ -112,7 +113,7 @@ final class FrameIntake {
         ClientFrame frame = null;
         FrameException undecodable = null;
         try {
-            frame = FrameCodec.decodeClient(data.getBytes());
+            frame = FrameCodec.decodeClient(data);
         } catch (FrameException e) {
             undecodable = e;
         }
@@ -123,7 +124,7 @@ final class FrameIntake {
         if (wait > 0) {
             refuse(ErrorCode.RATE_LIMITED, "too many frames; slow down", type, rid, clientId, conversationId,
                     Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)));
-        } else if (data.length() > limits.maxFrameBytes()) {
+        } else if (data.length > limits.maxFrameBytes()) {
             refuse(ErrorCode.TOO_LARGE, "frame is larger than " + limits.maxFrameBytes() + " bytes", type, rid, clientId,
                     conversationId, 0);
         } else if (undecodable != null) {
