@@ -25,6 +25,7 @@ final class Wire {
     static final byte[] CODE = ascii("\"code\":\"");
     static final byte[] REQUEST = ascii("\"request\":\"");
     static final byte[] LATEST_SEQ = ascii("\"latestSeq\":");
+    static final byte[] RETRY_AFTER_MS = ascii("\"retryAfterMs\":");
     private static final byte[] BODY_TIME = ascii("\"body\":\"t=");
 
     private Wire() {
