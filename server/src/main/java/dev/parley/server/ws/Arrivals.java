@@ -15,9 +15,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>The times handed out are appointments at the pace the node admits devices: each refused
  * device gets the next free one, spaced by the completions of the last second in which the bound
- * was reached (or, before any such second, by {@link #ASSUMED_ARRIVAL_NANOS} per slot of the bound), with 20% of
- * jitter, at most {@link #MAX_WAIT_MS} ahead. A storm then comes back spread over the time the
- * node needs for it, instead of in waves that are refused again. Any thread.
+ * was reached (or, before any such second, by {@link #ASSUMED_ARRIVAL_NANOS} per place of the
+ * bound), with 20% of jitter, at most {@link #MAX_WAIT_MS} ahead (past that, anywhere in its
+ * second half). A storm then comes back spread over the time the node needs for it, instead of in waves that are
+ * refused again. Any thread.
  */
 public final class Arrivals {
     /** The pace assumed before a second of arrivals was measured: one arrival per slot per 100 ms. */
@@ -79,7 +80,14 @@ public final class Arrivals {
         long slot = Math.max(now, nextSlotNanos);
         nextSlotNanos = slot + spacing;
         long waitMs = TimeUnit.NANOSECONDS.toMillis(slot - now);
-        long jittered = waitMs + ThreadLocalRandom.current().nextLong(waitMs / 5 + MIN_WAIT_MS);
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        if (waitMs >= MAX_WAIT_MS) {
+            // More are waiting than the node admits in the longest wait: spread the rest over its
+            // second half rather than sending them all back at the same moment.
+            nextSlotNanos = slot;
+            return MAX_WAIT_MS / 2 + random.nextLong(MAX_WAIT_MS / 2 + 1);
+        }
+        long jittered = waitMs + random.nextLong(waitMs / 5 + MIN_WAIT_MS);
         return Math.min(MAX_WAIT_MS, Math.max(MIN_WAIT_MS, jittered));
     }
 
