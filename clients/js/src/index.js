@@ -22,6 +22,8 @@ export class ParleyError extends Error {
 
 /** Close codes after which reconnecting with the same token is pointless. */
 const FINAL_CLOSES = new Set([4001, 4003, 4004, 4005]);
+/** The node had too many devices arriving at once; the `auth` error before it says when to come back. */
+const TRY_AGAIN_LATER = 1013;
 /** A socket that has not said `ready` by then is given up (a proxy that swallows the upgrade). */
 const OPEN_TIMEOUT_MS = 10_000;
 /** How often the link is checked; browsers hide WebSocket pings, so idle links are probed with `ping` frames. */
@@ -664,6 +666,13 @@ export class ParleyClient {
           this.#emit('rejected', e);
           return;
         }
+        if (outcome.code === TRY_AGAIN_LATER && outcome.comeBackAfterMs) {
+          // Too many devices were arriving at the node: it is up, and said when to come back
+          // (spread over the time it needs for them all). Not a failure: no fallback, no backoff.
+          this.#setState('waiting', { retryAt: Date.now() + outcome.comeBackAfterMs, code: outcome.code });
+          await this.#pause(outcome.comeBackAfterMs);
+          continue;
+        }
         // Only a connection that got all the way through resets the backoff: a node that
         // accepts and then drops us at once must not be hammered.
         if (outcome.synced) delay = this.backoff.initialMs;
@@ -777,6 +786,8 @@ export class ParleyClient {
         break;
       }
       case 'error': {
+        // Refused because too many devices are arriving: the close 1013 that follows means "at this time".
+        if (f.request === 'auth' && f.code === 'unavailable') outcome.comeBackAfterMs = f.retryAfterMs;
         const a = f.clientId && this.#answers.get(f.clientId);
         if (a) a.reject(new ParleyError(FRAME_STATUS[f.code] || 400, f.code, f.message, f.retryAfterMs));
         break;

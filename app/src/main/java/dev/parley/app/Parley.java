@@ -18,6 +18,8 @@ import dev.parley.cli.RequestsCommand;
 import dev.parley.cli.SearchCommand;
 import dev.parley.cli.SendCommand;
 import picocli.CommandLine;
+
+import java.util.Arrays;
 import picocli.CommandLine.Command;
 
 /** The {@code parley} command. */
@@ -36,9 +38,36 @@ public final class Parley implements Runnable {
     }
 
     public static void main(String[] args) {
-        int code = new CommandLine(new Parley()).execute(args);
+        int code = execute(args);
         if (code != 0) {
             System.exit(code);
         }
+    }
+
+    /** Runs {@code parley ARGS} and returns the exit status (main's work, without the exit). */
+    static int execute(String... args) {
+        return startsANode(args)
+                ? new CommandLine(new ServeCommand()).setCommandName("parley serve")
+                        .execute(Arrays.copyOfRange(args, 1, args.length))
+                : new CommandLine(new Parley()).execute(args);
+    }
+
+    /**
+     * {@code serve} without help or version: parsed by the serve command alone. Building the whole
+     * command tree (every bench workload, admin and client command) cost a start ~0.5 s of CPU,
+     * and picocli's classes are too old a class-file version for the class-data archive, so each
+     * one a start touches is loaded and verified again. Help and the version still go through the
+     * whole tree, so they read as before.
+     */
+    static boolean startsANode(String[] args) {
+        if (args.length == 0 || !args[0].equals("serve")) {
+            return false;
+        }
+        for (String a : args) {
+            if (a.equals("-h") || a.equals("--help") || a.equals("-V") || a.equals("--version")) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -7,7 +7,6 @@ import dev.parley.server.support.TestNode;
 import dev.parley.store.SqliteDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -130,7 +129,7 @@ class ServeRefusalTest {
         try {
             System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
-            int code = new CommandLine(new Parley()).execute(args);
+            int code = Parley.execute(args);
             List<String> errors = errBytes.toString(StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
             return new Run(code, errors, outBytes.toString(StandardCharsets.UTF_8));
         } finally {

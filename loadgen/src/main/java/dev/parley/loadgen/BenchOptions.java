@@ -76,6 +76,9 @@ final class BenchOptions {
         }
         List<String> jvm = new java.util.ArrayList<>(nodeJvm.isBlank() ? List.of()
                 : Arrays.asList(nodeJvm.trim().split("\\s+")));
+        if (nodeClasspath == null) {
+            jvm.addAll(NodeClassData.options(jvm));
+        }
         if (profile) {
             jvm.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
                     + resultsDir.resolve("node.jfr").toAbsolutePath());

@@ -64,6 +64,8 @@ final class Device {
     private java.util.function.IntUnaryOperator chooser;
     private Waiter waiter;
     private final LinkedHashMap<String, Pending> pending;
+    /** The close code of a node with too many devices arriving at once (docs/protocol.md). */
+    private static final int TRY_AGAIN_LATER = 1013;
 
     private WebSocket ws;
     private State state = State.DOWN;
@@ -71,6 +73,8 @@ final class Device {
     private int nextMember;
     private long inflight;
     private int attempt;
+    /** The wait the node gave with its last refusal of {@code auth} (too many arriving at once), or 0. */
+    private long comeBackAfterMs;
     private long backoffInitialMs = 250;
     private long backoffMaxMs = 4000;
 
@@ -176,6 +180,7 @@ final class Device {
             return;
         }
         state = State.CONNECTING;
+        comeBackAfterMs = 0;
         client.connect(target).onComplete(ar -> {
             if (ar.failed()) {
                 connectFailures++;
@@ -229,6 +234,13 @@ final class Device {
             return;
         }
         state = State.DOWN;
+        if (lastCloseCode == TRY_AGAIN_LATER && comeBackAfterMs > 0) {
+            // Too many devices were arriving at the node (it answered auth, so this connection
+            // was never live): back at the time it gave, as a real client would, whether resuming
+            // or connecting for the first time. Not a failure, so the backoff does not grow.
+            context.owner().setTimer(comeBackAfterMs, t -> connect());
+            return;
+        }
         if (!resume) {
             unexpectedCloses++;
             stats.onError("closed_" + lastCloseCode);
@@ -425,8 +437,15 @@ final class Device {
 
     private void onError(byte[] b) {
         String code = Wire.string(b, Wire.CODE);
+        String request = Wire.string(b, Wire.REQUEST);
+        if ("auth".equals(request) && "unavailable".equals(code)) {
+            // The close 1013 that follows sends the device back at this time.
+            comeBackAfterMs = Math.max(1, Wire.number(b, Wire.RETRY_AFTER_MS));
+            stats.onError("auth_unavailable");
+            return;
+        }
         stats.onError(code);
-        if (!"send".equals(Wire.string(b, Wire.REQUEST))) {
+        if (!"send".equals(request)) {
             return;
         }
         if (resume) {

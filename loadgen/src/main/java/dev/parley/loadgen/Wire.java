@@ -26,6 +26,7 @@ final class Wire {
     static final byte[] REQUEST = ascii("\"request\":\"");
     static final byte[] LATEST_SEQ = ascii("\"latestSeq\":");
     static final byte[] BODY_TIME = ascii("\"body\":\"t=");
+    static final byte[] RETRY_AFTER_MS = ascii("\"retryAfterMs\":");
 
     private Wire() {
     }

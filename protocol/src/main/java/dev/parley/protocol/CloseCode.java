@@ -10,6 +10,11 @@ public enum CloseCode {
     INTERNAL_ERROR(1011, "internal_error"),
     /** The node is restarting or draining. Reconnect (to any node) and resume. */
     SERVICE_RESTART(1012, "service_restart"),
+    /**
+     * Too many devices were arriving at this node at once: come back after the {@code retryAfterMs}
+     * of the {@code unavailable} error that answered {@code auth}, and resume.
+     */
+    TRY_AGAIN_LATER(1013, "try_again_later"),
     /** The {@code auth} frame carried a token that is unknown or revoked. Do not retry it. */
     AUTH_FAILED(4001, "auth_failed"),
     /** No {@code auth} frame arrived within the authentication timeout. */

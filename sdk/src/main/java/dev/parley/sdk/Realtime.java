@@ -57,6 +57,8 @@ final class Realtime implements ChatSocket.Events {
     private ChatSocket socket;
     private boolean ready;
     private ErrorCode authRefusal;
+    /** The wait the node gave when it refused {@code auth} because too many devices were arriving, or 0. */
+    private long comeBackAfterMs;
     private long userId;
     private long deviceId;
     private long heartbeatMs = 25_000;
@@ -256,6 +258,7 @@ final class Realtime implements ChatSocket.Events {
         setState(ConnectionState.CONNECTING);
         ready = false;
         authRefusal = null;
+        comeBackAfterMs = 0;
         lastHeardNanos = System.nanoTime();
         socket = ChatSocket.open(http, rest.socketUri(), Duration.ofSeconds(10), loop, this);
     }
@@ -336,7 +339,9 @@ final class Realtime implements ChatSocket.Events {
             stop(ConnectionState.ACCOUNT_DISABLED, ErrorCode.ACCOUNT_DISABLED, "the account is disabled");
             return;
         }
-        long wait = reconnects.next();
+        // Refused because too many devices were arriving at the node: back at the time it gave
+        // (spread by the node), without growing the backoff, since the node is up.
+        long wait = code == CloseCode.TRY_AGAIN_LATER.code() && comeBackAfterMs > 0 ? comeBackAfterMs : reconnects.next();
         log.log(System.Logger.Level.DEBUG, "connection lost (code {0}, {1}); reconnecting in {2} ms", code,
                 error != null ? error.toString() : reason, wait);
         setState(ConnectionState.DISCONNECTED);
@@ -506,6 +511,9 @@ final class Realtime implements ChatSocket.Events {
         }
         if ("auth".equals(e.request())) {
             authRefusal = code; // the close that follows says the rest
+            if (code == ErrorCode.UNAVAILABLE) {
+                comeBackAfterMs = Math.max(1, e.retryAfterMs());
+            }
             return;
         }
         log.log(System.Logger.Level.DEBUG, "node reported {0}: {1}", e.code(), e.message());

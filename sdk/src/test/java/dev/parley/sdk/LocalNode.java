@@ -32,6 +32,11 @@ final class LocalNode implements AutoCloseable {
                 c.withLimits(c.limits().withSendRate(5000, 5000)), Duration.ofMillis(200)))));
     }
 
+    /** The node's bound on devices arriving at once, for tests that fill it. */
+    dev.parley.server.ws.Arrivals arrivals() {
+        return node.node().arrivals();
+    }
+
     URI base() {
         return node.httpUri();
     }

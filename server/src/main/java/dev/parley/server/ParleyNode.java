@@ -31,6 +31,7 @@ import dev.parley.server.net.ConnectionAdmission;
 import dev.parley.server.push.NodePush;
 import dev.parley.server.http.ApiServices;
 import dev.parley.server.http.PeopleServices;
+import dev.parley.server.ws.Arrivals;
 import dev.parley.server.ws.ChatServices;
 import dev.parley.server.ws.ChatSocketEndpoint;
 import dev.parley.server.ws.Heartbeats;
@@ -215,7 +216,7 @@ public final class ParleyNode implements AutoCloseable {
         metrics.watchPulls(links.pulls::count);
         SendAllowances sendAllowances = new SendAllowances(config.limits().sendsPerSecond(), config.limits().sendBurst());
         LocalSockets sockets = new LocalSockets(connections, new LoopMailboxes(), sendAllowances, new SocketActivity(),
-                watchers, links.tail);
+                watchers, links.tail, new Arrivals(config.limits().arrivals()));
         ParleyNode node = new ParleyNode(config, vertx, db, sockets, heartbeats, timers, metrics, links, push, data,
                 hashing, blobs);
 
@@ -458,6 +459,11 @@ public final class ParleyNode implements AutoCloseable {
         return sockets.connections();
     }
 
+    /** The devices arriving at this node at once (auth and catch-up in progress), and their bound. */
+    public Arrivals arrivals() {
+        return sockets.arrivals();
+    }
+
     public JdbcStores stores() {
         return db;
     }
@@ -473,12 +479,17 @@ public final class ParleyNode implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        long began = System.nanoTime();
         ready.set(false);
         sockets.connections().drain();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while ((sockets.activity().pendingSends() > 0 || db.shards().queued() > 0) && System.nanoTime() < deadline) {
+        // Only the sends whose answers are owed: the writer's other work (receipts, last-seen
+        // times, a reconnect storm's registrations) need not delay the 1012s, since closing the
+        // store below commits everything queued before it stops.
+        while (sockets.activity().pendingSends() > 0 && System.nanoTime() < deadline) {
             pause();
         }
+        long sendsDone = System.nanoTime();
         sockets.connections().closeAll(CloseCode.SERVICE_RESTART);
         // Waiting long polls answer now with what there is; their clients ask another node next.
         links.pulls.endAll();
@@ -489,27 +500,39 @@ public final class ParleyNode implements AutoCloseable {
                 && System.nanoTime() < deadline) {
             pause();
         }
+        long socketsDone = System.nanoTime();
         heartbeats.stop();
         timers.shutdownNow();
         if (push != null) {
             push.close();
         }
         links.close();
+        long linksDone = System.nanoTime();
         stopLoopsAndStores();
         AdminAddress.remove(config.dataDir());
         data.close();
-        log.info("parley node stopped");
+        long end = System.nanoTime();
+        log.info("parley node stopped ms={} sends_ms={} sockets_ms={} push_links_ms={} loops_stores_ms={}",
+                ms(end - began), ms(sendsDone - began), ms(socketsDone - sendsDone), ms(linksDone - socketsDone),
+                ms(end - linksDone));
+    }
+
+    private static long ms(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(nanos);
     }
 
     /** The last steps of both stops: the event loops, then what they used (hashing, the database, blobs). */
     private void stopLoopsAndStores() {
+        long began = System.nanoTime();
         try {
             vertx.close().await(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             log.warn("event loops did not stop cleanly: {}", e.toString());
         }
+        long loopsDone = System.nanoTime();
         hashing.close();
         db.close();
+        log.info("stopped event loops ms={} hashing and stores ms={}", ms(loopsDone - began), ms(System.nanoTime() - loopsDone));
         if (blobs != null) {
             blobs.close();
         }

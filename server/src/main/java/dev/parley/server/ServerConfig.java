@@ -450,12 +450,13 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
     /**
      * Limits on every external input. {@code preAuthBytes} is what a WebSocket may send before its
      * {@code auth} is accepted; {@code maxConnectionsPerAddress} caps the open connections (HTTP
-     * and WebSocket) from one source address, 0 for no cap.
+     * and WebSocket) from one source address, 0 for no cap; {@code arrivals} bounds the devices
+     * arriving at once (from {@code auth} to live, catch-up included), node-wide.
      */
     public record Limits(int maxFrameBytes, int hardFrameBytes, int maxBodyBytes, int sendsPerSecond, int sendBurst,
                          int framesPerSecond, int frameBurst, int maxPageSize, int outboundQueueBytes,
                          int maxHttpBodyBytes, int maxGroupSize, int maxCatchUp, int preAuthBytes,
-                         int maxConnectionsPerAddress) {
+                         int maxConnectionsPerAddress, int arrivals) {
         public Limits {
             Settings.LIMITS_MAX_FRAME_BYTES.check(maxFrameBytes);
             require(hardFrameBytes >= maxFrameBytes, "limits.hardFrameBytes", "must be at least limits.maxFrameBytes");
@@ -473,6 +474,16 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
             require(preAuthBytes >= maxFrameBytes, "limits.preAuthBytes",
                     "must be at least limits.maxFrameBytes (the auth frame must fit)");
             Settings.LIMITS_MAX_CONNECTIONS_PER_ADDRESS.check(maxConnectionsPerAddress);
+            Settings.LIMITS_ARRIVALS.check(arrivals);
+        }
+
+        /** With the arrivals at their default. */
+        public Limits(int maxFrameBytes, int hardFrameBytes, int maxBodyBytes, int sendsPerSecond, int sendBurst,
+                      int framesPerSecond, int frameBurst, int maxPageSize, int outboundQueueBytes, int maxHttpBodyBytes,
+                      int maxGroupSize, int maxCatchUp, int preAuthBytes, int maxConnectionsPerAddress) {
+            this(maxFrameBytes, hardFrameBytes, maxBodyBytes, sendsPerSecond, sendBurst, framesPerSecond, frameBurst,
+                    maxPageSize, outboundQueueBytes, maxHttpBodyBytes, maxGroupSize, maxCatchUp, preAuthBytes,
+                    maxConnectionsPerAddress, Settings.LIMITS_ARRIVALS.fallback());
         }
 
         /** With the budget before {@code auth} at its default (room for one largest frame and some pings) and no cap per address. */
@@ -497,37 +508,43 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
         public Limits withSendRate(int perSecond, int burst) {
             return new Limits(maxFrameBytes, hardFrameBytes, maxBodyBytes, perSecond, burst, Math.max(framesPerSecond,
                     perSecond * 4), Math.max(frameBurst, burst * 4), maxPageSize, outboundQueueBytes, maxHttpBodyBytes,
-                    maxGroupSize, maxCatchUp, preAuthBytes, maxConnectionsPerAddress);
+                    maxGroupSize, maxCatchUp, preAuthBytes, maxConnectionsPerAddress, arrivals);
         }
 
         public Limits withOutboundQueueBytes(int bytes) {
             return new Limits(maxFrameBytes, hardFrameBytes, maxBodyBytes, sendsPerSecond, sendBurst, framesPerSecond,
                     frameBurst, maxPageSize, bytes, maxHttpBodyBytes, maxGroupSize, maxCatchUp, preAuthBytes,
-                    maxConnectionsPerAddress);
+                    maxConnectionsPerAddress, arrivals);
         }
 
         public Limits withMaxGroupSize(int size) {
             return new Limits(maxFrameBytes, hardFrameBytes, maxBodyBytes, sendsPerSecond, sendBurst, framesPerSecond,
                     frameBurst, maxPageSize, outboundQueueBytes, maxHttpBodyBytes, size, maxCatchUp, preAuthBytes,
-                    maxConnectionsPerAddress);
+                    maxConnectionsPerAddress, arrivals);
         }
 
         public Limits withMaxCatchUp(int messages) {
             return new Limits(maxFrameBytes, hardFrameBytes, maxBodyBytes, sendsPerSecond, sendBurst, framesPerSecond,
                     frameBurst, maxPageSize, outboundQueueBytes, maxHttpBodyBytes, maxGroupSize, messages, preAuthBytes,
-                    maxConnectionsPerAddress);
+                    maxConnectionsPerAddress, arrivals);
         }
 
         public Limits withFrameRate(int perSecond, int burst) {
             return new Limits(maxFrameBytes, hardFrameBytes, maxBodyBytes, sendsPerSecond, sendBurst, perSecond, burst,
                     maxPageSize, outboundQueueBytes, maxHttpBodyBytes, maxGroupSize, maxCatchUp, preAuthBytes,
-                    maxConnectionsPerAddress);
+                    maxConnectionsPerAddress, arrivals);
+        }
+
+        public Limits withArrivals(int bound) {
+            return new Limits(maxFrameBytes, hardFrameBytes, maxBodyBytes, sendsPerSecond, sendBurst, framesPerSecond,
+                    frameBurst, maxPageSize, outboundQueueBytes, maxHttpBodyBytes, maxGroupSize, maxCatchUp, preAuthBytes,
+                    maxConnectionsPerAddress, bound);
         }
 
         public Limits withMaxConnectionsPerAddress(int connections) {
             return new Limits(maxFrameBytes, hardFrameBytes, maxBodyBytes, sendsPerSecond, sendBurst, framesPerSecond,
                     frameBurst, maxPageSize, outboundQueueBytes, maxHttpBodyBytes, maxGroupSize, maxCatchUp, preAuthBytes,
-                    connections);
+                    connections, arrivals);
         }
     }
 

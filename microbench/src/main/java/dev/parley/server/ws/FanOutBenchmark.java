@@ -95,7 +95,7 @@ public class FanOutBenchmark {
         PresenceWatchers watchers = new PresenceWatchers(new WatchScope(null, null), connections);
         LocalSockets local = new LocalSockets(connections, new LoopMailboxes(),
                 new SendAllowances(config.limits().sendsPerSecond(), config.limits().sendBurst()), new SocketActivity(),
-                watchers, null);
+                watchers, null, new Arrivals(config.limits().arrivals()));
         SocketServices services = new SocketServices(vertx, config, new NodeMetrics(), null, local);
         publisher = new LocalEventPublisher(connections, watchers);
 

@@ -72,7 +72,7 @@ public final class SettingValues {
                         get(LIMITS_FRAME_BURST), get(LIMITS_MAX_PAGE_SIZE), get(LIMITS_OUTBOUND_QUEUE_BYTES),
                         get(LIMITS_MAX_HTTP_BODY_BYTES), get(LIMITS_MAX_GROUP_SIZE), get(LIMITS_MAX_CATCH_UP),
                         preAuthBytes != null ? preAuthBytes : Limits.defaultPreAuthBytes(maxFrameBytes),
-                        get(LIMITS_MAX_CONNECTIONS_PER_ADDRESS)),
+                        get(LIMITS_MAX_CONNECTIONS_PER_ADDRESS), get(LIMITS_ARRIVALS)),
                 new ServerConfig.Timing(get(TIMING_HEARTBEAT), get(TIMING_AUTH_TIMEOUT), get(TIMING_PRESENCE_GRACE),
                         get(TIMING_TYPING_EXPIRY), get(TIMING_REQUEST_HEADER_TIMEOUT), get(TIMING_IDLE_TIMEOUT)),
                 new ServerConfig.Passwords(get(PASSWORDS_MEMORY_KIB), get(PASSWORDS_ITERATIONS),

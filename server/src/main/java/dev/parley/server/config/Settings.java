@@ -135,6 +135,12 @@ public final class Settings {
                     + " [Limits and abuse](#limits-and-abuse)").shownAs("0 (no cap)")
             .valid(v -> v >= 0, "must be 0 (no cap) or more"));
 
+    public static final Setting<Integer> LIMITS_ARRIVALS = add(of("limits", "arrivals", COUNT, 2048,
+            "devices arriving at once (from `auth` to `ready`, or to `synced` when resuming), node-wide; beyond it"
+                    + " `auth` is answered `unavailable` with a time to come back and close 1013; see"
+                    + " [Stopping and restarting](#stopping-and-restarting)")
+            .valid(v -> v >= 1, "must be at least 1"));
+
     public static final Setting<Duration> TIMING_HEARTBEAT = add(of("timing", "heartbeat", DURATION, Duration.ofSeconds(25),
             "ping every half interval; a connection silent for one interval is closed")
             .valid(v -> v != null && v.toMillis() >= 100, "must be at least 100ms"));

@@ -67,6 +67,8 @@ public final class ChatConnection implements LoopMailbox.Recipient {
     private OrderedDelivery delivery;
     private boolean socketGone;
     private boolean unregistered;
+    /** Holds a place among the devices arriving ({@link Arrivals}) until live or closed. */
+    private boolean arriving;
 
     ChatConnection(ChatSocket ws, Context context, SocketServices services) {
         this.ws = ws;
@@ -165,6 +167,15 @@ public final class ChatConnection implements LoopMailbox.Recipient {
                     null, 0, 0);
             return;
         }
+        Arrivals arrivals = services.local().arrivals();
+        if (!arrivals.tryEnter()) {
+            // Refused before the token is even looked at: a refusal must cost far less than an arrival.
+            sendError(ErrorCode.UNAVAILABLE, "too many devices are arriving at once; come back after retryAfterMs",
+                    a.type(), a.rid(), null, 0, arrivals.appointment());
+            close(CloseCode.TRY_AGAIN_LATER);
+            return;
+        }
+        arriving = true;
         state = State.AUTHENTICATING;
         Blocking.run(context, () -> services.chat().accounts().authenticate(a.token())).onComplete(ar -> {
             if (state == State.CLOSED) {
@@ -200,7 +211,9 @@ public final class ChatConnection implements LoopMailbox.Recipient {
                 services.config().timing().heartbeat().toMillis(), limits.maxFrameBytes(), limits.maxBodyBytes(),
                 limits.sendsPerSecond()));
         Blocking.executor().execute(() -> services.chat().accounts().touch(c.deviceId()));
-        if (positions != null) {
+        if (positions == null) {
+            arrived(true);
+        } else {
             // The catch-up reads the store only once this node receives the user's live events.
             // If Redis did not take the route, the cluster writes it again once its link is back
             // and then has every connection check its conversations (RecoveryCheck), so the
@@ -293,6 +306,15 @@ public final class ChatConnection implements LoopMailbox.Recipient {
     void goLive() {
         if (state == State.AUTHENTICATED) {
             delivery.finishCatchUp();
+            arrived(true);
+        }
+    }
+
+    /** The device is live ({@code live}) or gone: its place among those arriving is free. On the loop. */
+    private void arrived(boolean live) {
+        if (arriving) {
+            arriving = false;
+            services.local().arrivals().leave(live);
         }
     }
 
@@ -426,6 +448,7 @@ public final class ChatConnection implements LoopMailbox.Recipient {
     }
 
     private void unregister() {
+        arrived(false);
         if (unregistered) {
             return;
         }
