@@ -327,6 +327,12 @@ public final class PushDispatcher implements AutoCloseable {
                 log.warn("push gateway failed: {}", e.toString());
                 outcome = PushOutcome.retry(null, e.toString());
             }
+            if (!running && outcome instanceof PushOutcome.Retry) {
+                // Closing interrupts sends still under way: the service may have taken this one.
+                // Left claimed, the next start counts it as sent (at most once); settled as a
+                // retry it would be sent again after the restart.
+                return;
+            }
             settle(row, n, outcome);
         } catch (RuntimeException e) {
             log.warn("push to device {} failed: {}", key.device(), e.toString());
