@@ -135,7 +135,7 @@ public final class Settings {
                     + " [Limits and abuse](#limits-and-abuse)").shownAs("0 (no cap)")
             .valid(v -> v >= 0, "must be 0 (no cap) or more"));
 
-    public static final Setting<Integer> LIMITS_ARRIVALS = add(of("limits", "arrivals", COUNT, 2048,
+    public static final Setting<Integer> LIMITS_ARRIVALS = add(of("limits", "arrivals", COUNT, 20_000,
             "devices arriving at once (from `auth` to `ready`, or to `synced` when resuming), node-wide; beyond it"
                     + " `auth` is answered `unavailable` with a time to come back and close 1013; see"
                     + " [Stopping and restarting](#stopping-and-restarting)")
