@@ -168,7 +168,8 @@ public final class SqliteIntegrity {
     }
 
     private static String summary(List<String> problems) {
-        String first = problems.getFirst();
+        // A row may span lines ("*** in database main ***" then the problem): the refusal is one line.
+        String first = problems.getFirst().replace("*** in database main ***", "").strip().replaceAll("\\s*\\R\\s*", " ");
         return problems.size() == 1 ? "1 problem: " + first
                 : problems.size() + (problems.size() >= MAX_PROBLEMS ? " or more" : "") + " problems, the first: " + first;
     }
