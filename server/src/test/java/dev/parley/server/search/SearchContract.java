@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,6 +38,20 @@ abstract class SearchContract {
     private int clientIds;
 
     abstract TestNode start(Path dataDir, UnaryOperator<ServerConfig> customize) throws Exception;
+
+    /**
+     * Starts a node with the store's test switches set ({@code JdbcSearchStore.PLAN_PROPERTY},
+     * {@code INDEXING_PROPERTY}): the store reads them when it opens, so they are cleared after.
+     */
+    static TestNode startWith(Map<String, String> switches, Path dataDir, UnaryOperator<ServerConfig> customize)
+            throws Exception {
+        switches.forEach(System::setProperty);
+        try {
+            return TestNode.start(dataDir, customize);
+        } finally {
+            switches.keySet().forEach(System::clearProperty);
+        }
+    }
 
     @BeforeAll
     void startNode() throws Exception {

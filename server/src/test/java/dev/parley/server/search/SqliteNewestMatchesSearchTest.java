@@ -5,6 +5,7 @@ import dev.parley.server.support.TestNode;
 import dev.parley.store.JdbcSearchStore;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
@@ -15,15 +16,9 @@ import java.util.function.UnaryOperator;
 class SqliteNewestMatchesSearchTest extends SearchContract {
     @Override
     TestNode start(Path dataDir, UnaryOperator<ServerConfig> customize) throws Exception {
-        System.setProperty(JdbcSearchStore.PLAN_PROPERTY, "walk");
         // Entries indexed right after each batch, so the queries nearly always go down this plan
         // rather than reading entries not yet indexed.
-        System.setProperty(JdbcSearchStore.INDEXING_PROPERTY, "eager");
-        try {
-            return TestNode.start(dataDir, customize);
-        } finally {
-            System.clearProperty(JdbcSearchStore.PLAN_PROPERTY);
-            System.clearProperty(JdbcSearchStore.INDEXING_PROPERTY);
-        }
+        return startWith(Map.of(JdbcSearchStore.PLAN_PROPERTY, "walk", JdbcSearchStore.INDEXING_PROPERTY, "eager"),
+                dataDir, customize);
     }
 }

@@ -5,6 +5,7 @@ import dev.parley.server.support.TestNode;
 import dev.parley.store.JdbcSearchStore;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
@@ -15,11 +16,6 @@ import java.util.function.UnaryOperator;
 class SqliteUnindexedSearchTest extends SearchContract {
     @Override
     TestNode start(Path dataDir, UnaryOperator<ServerConfig> customize) throws Exception {
-        System.setProperty(JdbcSearchStore.INDEXING_PROPERTY, "hold");
-        try {
-            return TestNode.start(dataDir, customize);
-        } finally {
-            System.clearProperty(JdbcSearchStore.INDEXING_PROPERTY);
-        }
+        return startWith(Map.of(JdbcSearchStore.INDEXING_PROPERTY, "hold"), dataDir, customize);
     }
 }
