@@ -46,10 +46,21 @@ public final class Parley implements Runnable {
 
     /** Runs {@code parley ARGS} and returns the exit status (main's work, without the exit). */
     static int execute(String... args) {
-        return startsANode(args)
-                ? new CommandLine(new ServeCommand()).setCommandName("parley serve")
-                        .execute(Arrays.copyOfRange(args, 1, args.length))
-                : new CommandLine(new Parley()).execute(args);
+        if (!startsANode(args)) {
+            return new CommandLine(new Parley()).execute(args);
+        }
+        String[] serveArgs = Arrays.copyOfRange(args, 1, args.length);
+        var plain = ServeCommand.parsedPlainly(serveArgs);
+        if (plain.isPresent()) {
+            try {
+                return plain.get().call();
+            } catch (Exception e) {
+                // As picocli's execute reports an exception the command throws.
+                e.printStackTrace();
+                return 1;
+            }
+        }
+        return new CommandLine(new ServeCommand()).setCommandName("parley serve").execute(serveArgs);
     }
 
     /**

@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -70,6 +71,65 @@ final class ServeCommand implements Callable<Integer> {
                     + " temporary data directory, a free port), stop it once it is ready, and exit: ./parley runs"
                     + " this once per build to record the classes a start loads (class-data sharing).")
     boolean classDataTraining;
+
+    /**
+     * The command for {@code serve ARGS} parsed without picocli, when every argument is one of the
+     * options above in a plain form ({@code --port 8080} or {@code --port=8080}); empty otherwise,
+     * and picocli parses them (and words any error). Picocli costs a start ~0.4 s: its classes are
+     * class-file version 49, which neither the class-data archive nor the AOT cache keeps, so each
+     * one is loaded and verified again, and it reads this class's annotations by reflection.
+     * {@code ServeCommandTest} keeps this list and the annotations the same.
+     */
+    static Optional<ServeCommand> parsedPlainly(String[] args) {
+        ServeCommand c = new ServeCommand();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            int eq = a.indexOf('=');
+            if (eq < 0 && c.setFlag(a)) {
+                continue;
+            }
+            String name = eq > 0 ? a.substring(0, eq) : a;
+            String value = eq > 0 ? a.substring(eq + 1) : (i + 1 < args.length ? args[++i] : null);
+            if (value == null || value.isEmpty() || value.startsWith("-") || !c.set(name, value)) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(c);
+    }
+
+    private boolean setFlag(String option) {
+        switch (option) {
+            case "--allow-empty" -> allowEmpty = true;
+            case "--list-settings" -> listSettings = true;
+            case "--fast-password-hashing" -> fastPasswords = true;
+            case "--no-account-limits" -> noAccountLimits = true;
+            case "--class-data-training" -> classDataTraining = true;
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean set(String option, String value) {
+        try {
+            switch (option) {
+                case "--config" -> config = Path.of(value);
+                case "--host" -> host = value;
+                case "--port" -> port = Integer.valueOf(value);
+                case "--data" -> data = Path.of(value);
+                case "--durability" -> durability = value;
+                case "--sends-per-second" -> sendsPerSecond = Integer.valueOf(value);
+                case "--send-burst" -> sendBurst = Integer.valueOf(value);
+                default -> {
+                    return false;
+                }
+            }
+            return true;
+        } catch (RuntimeException e) {
+            return false; // picocli words the error
+        }
+    }
 
     @Override
     public Integer call() throws Exception {

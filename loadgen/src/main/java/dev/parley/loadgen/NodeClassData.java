@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The class-data archive `./parley serve` starts with, for the node the tool starts, so a run
+ * The class-data archive or AOT cache `./parley serve` starts with, for the node the tool starts, so a run
  * measures the start an operator gets (a restart in {@code reconnect} above all). `./parley bench`
  * records the archive if needed, as `./parley serve` does, and names it in the system property
  * {@value #PROPERTY}; `PARLEY_CLASS_DATA=off` leaves it unset, and the node starts without.
@@ -21,9 +21,12 @@ final class NodeClassData {
     static List<String> options(List<String> jvm) {
         String archive = System.getProperty(PROPERTY);
         if (archive == null || archive.isBlank() || !Files.isRegularFile(Path.of(archive))
-                || jvm.stream().anyMatch(o -> o.startsWith("-XX:SharedArchiveFile") || o.startsWith("-Xshare"))) {
+                || jvm.stream().anyMatch(o -> o.startsWith("-XX:SharedArchiveFile") || o.startsWith("-XX:AOTCache")
+                        || o.startsWith("-Xshare"))) {
             return List.of();
         }
-        return List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds*=off", "-Xlog:aot*=off");
+        // ./parley records an AOT cache (.aot) on JDK 25 and newer, a dynamic archive (.jsa) before.
+        String map = archive.endsWith(".aot") ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=";
+        return List.of(map + archive, "-Xlog:cds*=off", "-Xlog:aot*=off");
     }
 }

@@ -93,6 +93,8 @@ public final class ParleyNode implements AutoCloseable {
     private final HashingPool hashing;
     private final BlobStore blobs;
     private final AtomicBoolean ready = new AtomicBoolean();
+    /** How long after ready the login decoy hash is made: past a restart's first answers and arrivals. */
+    private static final long DECOY_HASH_DELAY_MS = 10_000;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicInteger port = new AtomicInteger();
     private final AtomicInteger adminPort = new AtomicInteger();
@@ -304,8 +306,10 @@ public final class ParleyNode implements AutoCloseable {
             push.start();
         }
         node.ready.set(true);
-        // Work a start need not wait for: the login decoy hash (half a second of CPU, cold).
-        Blocking.executor().execute(accounts::prepare);
+        // Work a start need not wait for: the login decoy hash (0.3-0.5 s of CPU, cold, and the JIT
+        // work it sets off). Made right after ready it competed with the node's first answers for
+        // both cores; a login for an unknown user before it is made makes it then (AccountService).
+        timers.schedule(() -> Blocking.executor().execute(accounts::prepare), DECOY_HASH_DELAY_MS, TimeUnit.MILLISECONDS);
         log.info("parley node ready host={} port={} node={} storage={} cluster={} durability={} transport={}", config.host(),
                 node.port(), config.nodeNumber(), config.storage().type(), config.cluster().type(),
                 config.durability().wire(), vertx.isNativeTransportEnabled() ? "epoll" : "nio");
