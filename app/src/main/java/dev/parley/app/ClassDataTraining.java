@@ -3,6 +3,7 @@ package dev.parley.app;
 import dev.parley.loadgen.ScratchDirectory;
 import dev.parley.server.ParleyNode;
 import dev.parley.server.ServerConfig;
+import dev.parley.store.SqliteNativeLibrary;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,7 +29,14 @@ final class ClassDataTraining {
     private ClassDataTraining() {
     }
 
+    /** Where to write the SQLite driver's native library for later starts (set by ./parley). */
+    static final String SQLITE_LIBRARY_DIR = "parley.sqliteLibraryDir";
+
     static int run() throws Exception {
+        String libraryDir = System.getProperty(SQLITE_LIBRARY_DIR);
+        if (libraryDir != null && !libraryDir.isBlank()) {
+            SqliteNativeLibrary.writeTo(Path.of(libraryDir));
+        }
         Path data = Files.createTempDirectory("parley-class-data-");
         try {
             ServerConfig c = ServerConfig.defaults().withDataDir(data.resolve("data")).withAddress("127.0.0.1", 0);

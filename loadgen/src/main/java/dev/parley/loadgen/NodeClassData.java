@@ -2,6 +2,7 @@ package dev.parley.loadgen;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -27,6 +28,13 @@ final class NodeClassData {
         }
         // ./parley records an AOT cache (.aot) on JDK 25 and newer, a dynamic archive (.jsa) before.
         String map = archive.endsWith(".aot") ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=";
-        return List.of(map + archive, "-Xlog:cds*=off", "-Xlog:aot*=off");
+        List<String> options = new ArrayList<>(List.of(map + archive, "-Xlog:cds*=off", "-Xlog:aot*=off"));
+        // The SQLite driver's library the same training run wrote beside it, as ./parley serve uses it.
+        Path library = Path.of(archive).resolveSibling("native").resolve("libsqlitejdbc.so");
+        if (Files.isRegularFile(library)) {
+            options.add("-Dorg.sqlite.lib.path=" + library.getParent());
+            options.add("-Dorg.sqlite.lib.name=" + library.getFileName());
+        }
+        return options;
     }
 }

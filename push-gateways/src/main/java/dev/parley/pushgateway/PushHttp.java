@@ -54,24 +54,50 @@ final class PushHttp implements AutoCloseable {
     /** Enough of an error answer for a log line; the rest is not read. */
     private static final int MAX_ANSWER_BYTES = 4096;
 
-    private final HttpClient client;
-    private final CloseableHttpClient targets;
+    private final SSLContext tls;
     private final Duration timeout;
     private final TargetGuard guard;
+    /*
+     * Both clients are built at their first request, not with the node: building them sets up
+     * TLS (the default SSL context, its trust store and algorithm tables), ~0.1 s of a start's
+     * path to ready on the 2-core machine, for pushes that come later if at all.
+     */
+    private HttpClient client;
+    private CloseableHttpClient targets;
+    private boolean closed;
 
     PushHttp(Path trustCertificates, Duration timeout, TargetGuard guard) {
-        HttpClient.Builder b = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_2)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(timeout);
-        SSLContext tls = trustCertificates == null ? null : trusting(trustCertificates);
-        if (tls != null) {
-            b.sslContext(tls);
-        }
-        this.client = b.build();
+        // Read now: a bad push.trustCertificates refuses the start instead of failing every push.
+        this.tls = trustCertificates == null ? null : trusting(trustCertificates);
         this.timeout = timeout;
         this.guard = guard;
-        this.targets = targetClient(tls, timeout, guard);
+    }
+
+    private synchronized HttpClient client() throws IOException {
+        if (closed) {
+            throw new IOException("push client closed");
+        }
+        if (client == null) {
+            HttpClient.Builder b = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_2)
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .connectTimeout(timeout);
+            if (tls != null) {
+                b.sslContext(tls);
+            }
+            client = b.build();
+        }
+        return client;
+    }
+
+    private synchronized CloseableHttpClient targets() throws IOException {
+        if (closed) {
+            throw new IOException("push client closed");
+        }
+        if (targets == null) {
+            targets = targetClient(tls, timeout, guard);
+        }
+        return targets;
     }
 
     private static CloseableHttpClient targetClient(SSLContext tls, Duration timeout, TargetGuard guard) {
@@ -108,7 +134,7 @@ final class PushHttp implements AutoCloseable {
 
     /** A request to a configured provider URL (no target checks, no redirects). */
     HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
-        return client.send(request, HttpResponse.BodyHandlers.ofString());
+        return client().send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     /** Thrown when a target's URL, or a redirect from it, may not be called. */
@@ -145,7 +171,7 @@ final class PushHttp implements AutoCloseable {
         request.headers().forEach(post::setHeader);
         post.setEntity(new ByteArrayEntity(request.body(), null));
         try {
-            return targets.execute(post, response -> {
+            return targets().execute(post, response -> {
                 String body = "";
                 if (response.getEntity() != null) {
                     try (InputStream in = response.getEntity().getContent()) {
@@ -219,8 +245,11 @@ final class PushHttp implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        targets.close(CloseMode.IMMEDIATE);
+    public synchronized void close() {
+        closed = true;
+        if (targets != null) {
+            targets.close(CloseMode.IMMEDIATE);
+        }
     }
 
     static String abbreviate(String body) {
