@@ -310,6 +310,7 @@ public final class ParleyNode implements AutoCloseable {
         // work it sets off). Made right after ready it competed with the node's first answers for
         // both cores; a login for an unknown user before it is made makes it then (AccountService).
         timers.schedule(() -> Blocking.executor().execute(accounts::prepare), DECOY_HASH_DELAY_MS, TimeUnit.MILLISECONDS);
+        timers.execute(metrics::watchJvm);
         log.info("parley node ready host={} port={} node={} storage={} cluster={} durability={} transport={}", config.host(),
                 node.port(), config.nodeNumber(), config.storage().type(), config.cluster().type(),
                 config.durability().wire(), vertx.isNativeTransportEnabled() ? "epoll" : "nio");

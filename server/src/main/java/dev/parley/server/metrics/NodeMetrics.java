@@ -37,16 +37,11 @@ public final class NodeMetrics {
     private final ThreadLocal<long[]> lastDeliverySample = ThreadLocal.withInitial(() -> new long[] {Long.MIN_VALUE / 2});
     private final DistributionSummary batchSize;
     private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
+    private boolean jvmWatched;
     private volatile long outboundQueuedBytes;
     private volatile long outboundQueuedMaxBytes;
 
     public NodeMetrics() {
-        new JvmMemoryMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ClassLoaderMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
         messagesReceived = Counter.builder("parley.messages.received")
                 .description("Messages stored (confirmed with sent); retries of a stored message are not counted")
                 .register(registry);
@@ -149,7 +144,26 @@ public final class NodeMetrics {
     }
 
     /** The Prometheus text exposition. */
+    /**
+     * Registers the JVM's series (memory, GC, threads, classes, CPU, uptime). The node does it
+     * just after it is ready: the management beans they read cost a start ~50 ms before ready.
+     * The first scrape does it too if it comes first (or waits for it), so no scrape misses
+     * them. Idempotent.
+     */
+    public synchronized void watchJvm() {
+        if (!jvmWatched) {
+            jvmWatched = true;
+            new JvmMemoryMetrics().bindTo(registry);
+            new JvmGcMetrics().bindTo(registry);
+            new JvmThreadMetrics().bindTo(registry);
+            new ClassLoaderMetrics().bindTo(registry);
+            new ProcessorMetrics().bindTo(registry);
+            new UptimeMetrics().bindTo(registry);
+        }
+    }
+
     public String scrape() {
+        watchJvm();
         return registry.scrape();
     }
 }
