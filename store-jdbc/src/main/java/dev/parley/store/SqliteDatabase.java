@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -121,6 +122,8 @@ public final class SqliteDatabase implements Database {
         GroupCommitWriter writer = new GroupCommitWriter(() -> openWriter(url, durability), "parley-sqlite-writer",
                 maxBatch, 65_536);
         writer.probeWith(SqliteDatabase::probe);
+        writer.lingerFor(TimeUnit.MICROSECONDS.toNanos(Long.getLong("parley.writer.lingerMicros", 500)),
+                Integer.getInteger("parley.writer.lingerTarget", 16));
         WalCheckpointer checkpointer = new WalCheckpointer(open(url, durability, false, WRITER_CACHE_KIB),
                 checkpointIntervalMillis, logResetPages, "parley-sqlite-checkpointer");
         SearchIndexer indexer = new SearchIndexer();
