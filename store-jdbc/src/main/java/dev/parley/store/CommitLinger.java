@@ -7,12 +7,11 @@ import java.util.concurrent.TimeUnit;
  * for more before it commits.
  *
  * <p>The writer pays much of its cost per commit, not per write: on SQLite with 4,000
- * conversations a commit of one append costs its thread ~85–110 µs, against ~40 µs per append in
- * commits of 256 (docs/benchmarks.md, "Writer commits at ordinary rates"). At ordinary rates,
- * where each send arrives on its own, commits hold one to four appends. So when writes have been
- * coming fast enough that at least one more is expected within {@link #nanos()}, and the writer
- * found fewer than {@link #target()} queued, it sleeps that long and takes what came meanwhile
- * into the same commit. When writes come slowly (an ordinary node most of the time) it never
+ * conversations a commit costs its thread ~60–70 µs whatever it holds (docs/benchmarks.md,
+ * "Writer commits at ordinary rates"), and at ordinary rates, where each send arrives on its
+ * own, commits hold one or two appends. So when writes have been coming fast enough that at
+ * least one more is expected within {@link #nanos()}, and the writer found fewer than the target
+ * queued, it sleeps that long and takes what came meanwhile into the same commit. When writes come slowly (an ordinary node most of the time) it never
  * waits, so a lone send is not delayed; when the commits are already large (a busy node, or
  * {@code fsync}, where writes queue up during each commit's sync) it does not wait either; nor
  * for a while after a wait that gathered nothing (see {@link #gathered}).

@@ -58,9 +58,10 @@ public final class SqliteDatabase implements Database {
     /**
      * How long the writer waits for more appends before committing fewer than {@link #LINGER_TARGET},
      * while they come at 1,000 a second or more ({@link CommitLinger}): at ordinary rates commits
-     * then hold two to four appends instead of one or two, which cut the writer's CPU per message
-     * by about a fifth at 2,000 messages a second, for at most this much added to a send's
-     * confirmation (docs/benchmarks.md, "Writer commits at ordinary rates").
+     * then hold two to four appends instead of one or two, which cut the writer's CPU per append
+     * by 15 to 20% at 2,000 appends a second ({@code GroupCommitBenchmark.appendPaced}), for at
+     * most this much added to a send's confirmation (docs/benchmarks.md, "Writer commits at
+     * ordinary rates").
      */
     static final long LINGER_MICROS = 1_000;
     static final int LINGER_TARGET = 16;
