@@ -37,6 +37,7 @@ import java.util.Comparator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 /**
@@ -87,6 +88,10 @@ public class GroupCommitBenchmark {
     @Param({"x"})
     String text;
 
+    /** {@code appendPaced}: the pause between two appends. */
+    @Param({"400"})
+    long paceMicros;
+
     private Path dir;
     private SqliteDatabase db;
     private JdbcMessageStore store;
@@ -99,6 +104,7 @@ public class GroupCommitBenchmark {
     private long writerThreadId = -1;
     private long cpuAtStart;
     private long appendsAtStart;
+    private long batchesAtStart;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -129,6 +135,7 @@ public class GroupCommitBenchmark {
         }
         cpuAtStart = threads.getThreadCpuTime(writerThreadId);
         appendsAtStart = clientIds.get();
+        batchesAtStart = db.writer().batches();
     }
 
     @TearDown(Level.Iteration)
@@ -137,8 +144,9 @@ public class GroupCommitBenchmark {
         db.indexSearchNow();
         long cpu = threads.getThreadCpuTime(writerThreadId) - cpuAtStart;
         long appends = clientIds.get() - appendsAtStart;
-        System.out.printf("%nwriter CPU: %.1f us per append (%d appends, %.2f s of writer CPU)%n",
-                cpu / 1_000.0 / Math.max(1, appends), appends, cpu / 1e9);
+        long commits = db.writer().batches() - batchesAtStart;
+        System.out.printf("%nwriter CPU: %.1f us per append (%d appends in %d commits, %.2f s of writer CPU)%n",
+                cpu / 1_000.0 / Math.max(1, appends), appends, commits, cpu / 1e9);
     }
 
     @TearDown(Level.Trial)
@@ -169,6 +177,19 @@ public class GroupCommitBenchmark {
     @Threads(16)
     public AppendResult appendBlocking() {
         return appendOne().join();
+    }
+
+    /**
+     * One thread appending once every {@code paceMicros} (plus the sleep's slack) without waiting
+     * for the commits, as senders at an ordinary rate do: commits hold what arrives while the
+     * writer works, mostly one or two appends. Run with {@code -jvmArgs
+     * -Dparley.writer.lingerMicros=0} to see the writer that commits at once.
+     */
+    @Benchmark
+    @Threads(1)
+    public CompletableFuture<AppendResult> appendPaced() {
+        LockSupport.parkNanos(paceMicros * 1_000L);
+        return appendOne();
     }
 
     @Benchmark

@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
@@ -117,6 +118,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     private volatile SqlTask<?> betweenBatches = s -> null;
     private volatile SqlTask<?> whenIdle = s -> null;
     private volatile boolean closing;
+    private volatile CommitLinger linger = CommitLinger.never();
 
     /**
      * A writer on a fixed connection, never replaced: after a storage fault it goes on with the
@@ -147,6 +149,14 @@ public final class GroupCommitWriter implements AutoCloseable {
         session.connection().setAutoCommit(false);
         this.thread = Thread.ofPlatform().name(name).daemon(false).unstarted(this::loop);
         thread.start();
+    }
+
+    /**
+     * Lets the writer wait up to {@code nanos} for more writes when it finds fewer than
+     * {@code target} queued while writes come fast ({@link CommitLinger}); 0 never waits.
+     */
+    public void lingerFor(long nanos, int target) {
+        this.linger = new CommitLinger(nanos, target);
     }
 
     /** Called with each committed batch's size (for metrics). */
@@ -245,6 +255,13 @@ public final class GroupCommitWriter implements AutoCloseable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
+                CommitLinger l = linger;
+                if (!closing && l.shouldWait(batch.size(), System.nanoTime())) {
+                    // A plain sleep, not a timed poll: writes queued meanwhile wake nobody.
+                    LockSupport.parkNanos(l.nanos());
+                    l.gathered(queue.drainTo(batch, maxBatch - batch.size()), System.nanoTime());
+                }
+                l.took(batch.size(), System.nanoTime());
                 boolean stop = batch.removeIf(p -> p.task == STOP);
                 if (!batch.isEmpty()) {
                     runBatch(batch);

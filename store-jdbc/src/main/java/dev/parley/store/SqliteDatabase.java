@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -54,6 +55,18 @@ public final class SqliteDatabase implements Database {
      * append touches are few and hot, and a miss is a read from the OS's cache.
      */
     private static final int WRITER_CACHE_KIB = 4_096;
+    /**
+     * How long the writer waits for more appends before committing fewer than {@link #LINGER_TARGET},
+     * while they come at 1,000 a second or more ({@link CommitLinger}): at ordinary rates commits
+     * then hold two to four appends instead of one or two, which cut the writer's CPU per append
+     * by 15 to 20% at 2,000 appends a second ({@code GroupCommitBenchmark.appendPaced}), for at
+     * most this much added to a send's confirmation (docs/benchmarks.md, "Writer commits at
+     * ordinary rates").
+     */
+    static final long LINGER_MICROS = 1_000;
+    static final int LINGER_TARGET = 16;
+    /** System property overriding {@link #LINGER_MICROS} (0: commit at once), for measuring. */
+    public static final String LINGER_PROPERTY = "parley.writer.lingerMicros";
     /** Page cache of each reader, in KiB (readers' caches are dropped whenever the log changed). */
     private static final int READER_CACHE_KIB = 32_768;
     /** Log pages (of {@link #PAGE_SIZE}) after which the writer starts the log again. */
@@ -121,6 +134,7 @@ public final class SqliteDatabase implements Database {
         GroupCommitWriter writer = new GroupCommitWriter(() -> openWriter(url, durability), "parley-sqlite-writer",
                 maxBatch, 65_536);
         writer.probeWith(SqliteDatabase::probe);
+        writer.lingerFor(TimeUnit.MICROSECONDS.toNanos(Long.getLong(LINGER_PROPERTY, LINGER_MICROS)), LINGER_TARGET);
         WalCheckpointer checkpointer = new WalCheckpointer(open(url, durability, false, WRITER_CACHE_KIB),
                 checkpointIntervalMillis, logResetPages, "parley-sqlite-checkpointer");
         SearchIndexer indexer = new SearchIndexer();
