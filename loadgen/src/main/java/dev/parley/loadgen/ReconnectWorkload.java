@@ -5,6 +5,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -122,20 +124,20 @@ final class ReconnectWorkload extends WorkloadCommand {
                 phase[0] = "back";
                 long deadline = System.nanoTime() + timeout.toNanos();
                 minLive = live.get();
-                // Wait for every device to have gone down and come back live after downAt.
+                // Wait for every device to have gone down and come back live after downAt. Only
+                // those not seen back yet are looked at again, and not often: the time reported
+                // is the latest device's own, so the poll adds nothing to the figure and takes
+                // little from the CPU the node shares (all 18,000 every 20 ms: 0.02-0.03 cores).
+                List<Device> away = new ArrayList<>(s.population.devices);
+                long since = downAt;
                 while (System.nanoTime() < deadline) {
-                    int back = 0;
-                    for (Device d : s.population.devices) {
-                        if (d.liveAtNanos > downAt) {
-                            back++;
-                        }
-                    }
+                    away.removeIf(d -> d.liveAtNanos > since);
                     minLive = Math.min(minLive, live.get());
-                    if (back == clients) {
+                    if (away.isEmpty()) {
                         allBackAt = System.nanoTime();
                         break;
                     }
-                    Thread.sleep(20);
+                    Thread.sleep(100);
                 }
                 long latest = 0;
                 for (Device d : s.population.devices) {

@@ -21,7 +21,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The JSON codec on the send path, per frame: decoding a client's {@code send} (what every
  * message costs the node on arrival), encoding the {@code message} frame (once per message,
- * shared by every recipient) and the {@code sent} confirmation (once per message).
+ * shared by every recipient) and the {@code sent} confirmation (once per message); and decoding
+ * the {@code auth} of a resuming device (what each device of a reconnect storm costs), whose
+ * positions are keyed by conversation ids that differ from one device to the next.
  *
  * <p>Run:
  * <pre>{@code
@@ -43,6 +45,10 @@ public class FrameCodecBenchmark {
     private byte[] sendFrame;
     private ServerFrame.Message message;
     private ServerFrame.Sent sent;
+    /** The auth frames of {@value #DEVICES} devices, each with positions in two conversations of its own. */
+    private byte[][] authFrames;
+    private int nextAuth;
+    private static final int DEVICES = 18_000;
 
     @Setup
     public void setUp() {
@@ -52,11 +58,26 @@ public class FrameCodecBenchmark {
         message = ServerFrame.Message.text(7312345681004L, 42, 1_795_000_300_000L, 7312345678901L, 7312345679002L,
                 "9b0c6a4e-1f2d-4c3b-8a7e-5d6f7a8b9c0d", body);
         sent = new ServerFrame.Sent("r1", "9b0c6a4e-1f2d-4c3b-8a7e-5d6f7a8b9c0d", 7312345681004L, 42, 1_795_000_300_000L);
+        authFrames = new byte[DEVICES][];
+        for (int i = 0; i < DEVICES; i++) {
+            long conversation = 7312345681004L + 2L * i;
+            authFrames[i] = ("{\"type\":\"auth\",\"token\":\"pt_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG\","
+                    + "\"positions\":{\"" + conversation + "\":" + (40 + i % 7) + ",\"" + (conversation + 1) + "\":"
+                    + (41 + i % 5) + "}}").getBytes(StandardCharsets.UTF_8);
+        }
     }
 
     @Benchmark
     public ClientFrame decodeSend() {
         return FrameCodec.decodeClient(sendFrame);
+    }
+
+    /** One device after another, as they arrive after a restart: every frame brings new conversation ids. */
+    @Benchmark
+    public ClientFrame decodeResumingAuth() {
+        int i = nextAuth;
+        nextAuth = i + 1 == DEVICES ? 0 : i + 1;
+        return FrameCodec.decodeClient(authFrames[i]);
     }
 
     @Benchmark

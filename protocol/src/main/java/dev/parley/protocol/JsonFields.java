@@ -21,7 +21,16 @@ import java.util.Map;
  * skipped, so a client may add fields a later protocol version defines without breaking this one.
  */
 final class JsonFields {
+    /**
+     * Field names are not canonicalized (nor interned): an {@code auth}'s positions are keyed by
+     * conversation ids, so with Jackson's shared symbol table every resuming device added its ids
+     * to it (a copy of the table per frame, and {@code String.intern}) until the table was reset;
+     * in an 18,000-device reconnect storm that was about 6% of the node's CPU. A frame's few other
+     * names cost a small string each instead of a table lookup.
+     */
     static final JsonFactory FACTORY = JsonFactory.builder()
+            .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
+            .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxNestingDepth(8)
                     .maxStringLength(1 << 20)
