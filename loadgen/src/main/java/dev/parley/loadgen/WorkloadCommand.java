@@ -54,7 +54,8 @@ abstract class WorkloadCommand implements Callable<Integer> {
 
     /** The generator's event loops, one per {@code --loops}, aimed at {@code node}'s socket. */
     GeneratorClients startClients(Node node, Stats stats) throws Exception {
-        return GeneratorClients.start(options.loops, node.host(), node.port(), stats, java.util.List.of());
+        return GeneratorClients.start(GeneratorTransport.parse(options.transport), options.loops, node.host(),
+                node.port(), stats, java.util.List.of());
     }
 
     void log(String fmt, Object... args) {
