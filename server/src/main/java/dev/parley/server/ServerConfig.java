@@ -194,6 +194,11 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
         return withNetwork(new Network(host, port, network.tlsCertificate(), network.tlsKey(), network.transport()));
     }
 
+    public ServerConfig withTransport(SocketTransport transport) {
+        return withNetwork(new Network(network.host(), network.port(), network.tlsCertificate(), network.tlsKey(),
+                transport));
+    }
+
     public ServerConfig withDataDir(Path dir) {
         return withStorage(storage.withDataDir(dir));
     }
