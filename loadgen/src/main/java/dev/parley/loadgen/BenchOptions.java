@@ -54,6 +54,11 @@ final class BenchOptions {
     @Option(names = "--loops", description = "Generator event loops (default: ${DEFAULT-VALUE}).")
     int loops = 2;
 
+    @Option(names = "--transport", description = "Generator socket transport: io_uring, epoll or nio; one this host"
+            + " cannot run falls back to the next (default: ${DEFAULT-VALUE}). The node started by the tool takes"
+            + " PARLEY_SERVER_TRANSPORT from the environment.")
+    String transport = "epoll";
+
     @Option(names = "--body-size", description = "Message body size in bytes (default: ${DEFAULT-VALUE}).")
     int bodySize = 64;
 

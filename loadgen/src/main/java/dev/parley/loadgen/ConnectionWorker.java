@@ -39,7 +39,8 @@ public final class ConnectionWorker {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(maxSeconds);
 
         Stats stats = new Stats();
-        GeneratorClients clients = GeneratorClients.start(loops, host, port, stats, addresses);
+        GeneratorClients clients = GeneratorClients.start(GeneratorTransport.parse(System.getProperty(
+                "parley.generator.transport", "epoll")), loops, host, port, stats, addresses);
         List<User> users = new ArrayList<>(tokens.size());
         for (int i = 0; i < tokens.size(); i++) {
             users.add(new User(i, "", 0, 0, tokens.get(i)));

@@ -101,6 +101,7 @@ final class ConnectionsWorkload extends WorkloadCommand {
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             cmd.addAll(List.of(workerJvm.trim().split("\\s+")));
             cmd.add("--enable-native-access=ALL-UNNAMED");
+            cmd.add("-Dparley.generator.transport=" + options.transport);
             if (Runtime.version().feature() >= 24) {
                 cmd.add("--sun-misc-unsafe-memory-access=allow");
             }

@@ -19,20 +19,22 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * The generator's side of a run: a Vert.x instance on the native transport with a few event
+ * The generator's side of a run: a Vert.x instance on the chosen transport with a few event
  * loops, one WebSocket client per loopback source address, and the devices spread over the loops.
  */
 final class GeneratorClients implements AutoCloseable {
     final Vertx vertx;
+    final GeneratorTransport transport;
     final List<Context> contexts;
     private final List<WebSocketClient> clients = new ArrayList<>();
     private final WebSocketConnectOptions target;
     final Stats stats;
     final List<Device> devices = new ArrayList<>();
 
-    private GeneratorClients(Vertx vertx, List<Context> contexts, WebSocketConnectOptions target, Stats stats,
+    private GeneratorClients(Vertx vertx, GeneratorTransport transport, List<Context> contexts, WebSocketConnectOptions target, Stats stats,
                   List<String> sourceAddresses) {
         this.vertx = vertx;
+        this.transport = transport;
         this.contexts = contexts;
         this.target = target;
         this.stats = stats;
@@ -54,12 +56,15 @@ final class GeneratorClients implements AutoCloseable {
 
     /**
      * Starts {@code loops} event loops. {@code sourceAddresses} lists the loopback addresses to
-     * connect from (null for the system's choice), used in turn.
+     * connect from (null for the system's choice), used in turn. {@code wanted} runs if this host
+     * can, else the next transport that can.
      */
-    static GeneratorClients start(int loops, String host, int port, Stats stats, List<String> sourceAddresses)
-            throws Exception {
-        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(loops)
-                .setWorkerPoolSize(2).setInternalBlockingPoolSize(2).setBlockedThreadCheckInterval(10_000));
+    static GeneratorClients start(GeneratorTransport wanted, int loops, String host, int port, Stats stats,
+                                  List<String> sourceAddresses) throws Exception {
+        GeneratorTransport transport = wanted.orNextAvailable();
+        Vertx vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(loops)
+                .setWorkerPoolSize(2).setInternalBlockingPoolSize(2).setBlockedThreadCheckInterval(10_000))
+                .withTransport(transport.vertx).build();
         List<Context> contexts = Collections.synchronizedList(new ArrayList<>());
         vertx.deployVerticle(() -> new VerticleBase() {
             @Override
@@ -69,7 +74,7 @@ final class GeneratorClients implements AutoCloseable {
             }
         }, new DeploymentOptions().setInstances(loops)).await(30, TimeUnit.SECONDS);
         WebSocketConnectOptions target = new WebSocketConnectOptions().setHost(host).setPort(port).setURI("/v1/ws");
-        return new GeneratorClients(vertx, List.copyOf(contexts), target, stats,
+        return new GeneratorClients(vertx, transport, List.copyOf(contexts), target, stats,
                 sourceAddresses.isEmpty() ? Collections.singletonList(null) : sourceAddresses);
     }
 
@@ -79,10 +84,6 @@ final class GeneratorClients implements AutoCloseable {
 
     WebSocketConnectOptions target() {
         return target;
-    }
-
-    boolean nativeTransport() {
-        return vertx.isNativeTransportEnabled();
     }
 
     /** Creates a device for each user; device i runs on loop i mod loops and source address i mod addresses. */

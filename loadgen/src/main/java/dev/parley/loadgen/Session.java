@@ -22,9 +22,7 @@ final class Session {
 
     static Session open(WorkloadCommand cmd, Node node, Rest rest, GeneratorClients clients, int users, int neighbours, boolean resume,
                         Device.Listener listener) throws InterruptedException {
-        if (!clients.nativeTransport()) {
-            cmd.log("note: the generator runs on the NIO transport (native epoll unavailable)");
-        }
+        cmd.log("generator transport: %s", clients.transport.wire);
         Population p = Population.ring(rest, clients, users, neighbours, cmd.options.bodySize, resume, listener,
                 cmd.options.provisionConcurrency, cmd.out);
         long t0 = System.nanoTime();

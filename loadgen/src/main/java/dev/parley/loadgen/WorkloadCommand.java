@@ -59,7 +59,8 @@ abstract class WorkloadCommand implements Callable<Integer> {
      * node on loopback, from {@link #LOOPBACK_SOURCES} source addresses in turn.
      */
     GeneratorClients startClients(Node node, Stats stats) throws Exception {
-        return GeneratorClients.start(options.loops, node.host(), node.port(), stats, sourceAddresses(node.host()));
+        return GeneratorClients.start(GeneratorTransport.parse(options.transport), options.loops, node.host(), node.port(),
+                stats, sourceAddresses(node.host()));
     }
 
     /** Loopback source addresses the devices connect from, in turn, to a node on loopback. */

@@ -154,7 +154,8 @@ public final class ParleyNode implements AutoCloseable {
         data.markInUse();
         int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
         LoopMailboxes.boundTaskTimePerLoopTurn();
-        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(loops));
+        SocketTransport transport = config.network().transport().orNextAvailable();
+        Vertx vertx = transport.start(new VertxOptions().setEventLoopPoolSize(loops));
         OutOfMemoryExit.install(vertx);
         Shards shards = db.shards();
 
@@ -313,7 +314,7 @@ public final class ParleyNode implements AutoCloseable {
         timers.execute(metrics::watchJvm);
         log.info("parley node ready host={} port={} node={} storage={} cluster={} durability={} transport={}", config.host(),
                 node.port(), config.nodeNumber(), config.storage().type(), config.cluster().type(),
-                config.durability().wire(), vertx.isNativeTransportEnabled() ? "epoll" : "nio");
+                config.durability().wire(), transport.wire());
         return node;
     }
 

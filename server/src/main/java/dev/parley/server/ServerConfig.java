@@ -191,7 +191,12 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
     }
 
     public ServerConfig withAddress(String host, int port) {
-        return withNetwork(new Network(host, port, network.tlsCertificate(), network.tlsKey()));
+        return withNetwork(new Network(host, port, network.tlsCertificate(), network.tlsKey(), network.transport()));
+    }
+
+    public ServerConfig withTransport(SocketTransport transport) {
+        return withNetwork(new Network(network.host(), network.port(), network.tlsCertificate(), network.tlsKey(),
+                transport));
     }
 
     public ServerConfig withDataDir(Path dir) {
@@ -208,11 +213,15 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
         }
     }
 
-    /** Where the node listens, and its TLS certificate and key (PEM files) when it serves TLS itself. */
-    public record Network(String host, int port, Path tlsCertificate, Path tlsKey) {
+    /**
+     * Where the node listens, its TLS certificate and key (PEM files) when it serves TLS itself, and
+     * the socket transport its event loops use.
+     */
+    public record Network(String host, int port, Path tlsCertificate, Path tlsKey, SocketTransport transport) {
         public Network {
             Settings.SERVER_HOST.check(host);
             Settings.SERVER_PORT.check(port);
+            Settings.SERVER_TRANSPORT.check(transport);
             require((tlsCertificate == null) == (tlsKey == null), "server.tlsCertificate",
                     "server.tlsCertificate and server.tlsKey must be given together");
         }

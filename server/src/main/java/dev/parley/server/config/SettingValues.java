@@ -61,7 +61,7 @@ public final class SettingValues {
         Integer preAuthBytes = get(LIMITS_PRE_AUTH_BYTES);
         return new ServerConfig(
                 new ServerConfig.Network(get(SERVER_HOST), get(SERVER_PORT), get(SERVER_TLS_CERTIFICATE),
-                        get(SERVER_TLS_KEY)),
+                        get(SERVER_TLS_KEY), get(SERVER_TRANSPORT)),
                 new ServerConfig.Storage(get(STORAGE_TYPE), get(STORAGE_DATA_DIR), get(STORAGE_DURABILITY),
                         get(STORAGE_READERS), get(STORAGE_MAX_BATCH), get(STORAGE_POSTGRES_URLS),
                         get(STORAGE_POSTGRES_USER), get(STORAGE_POSTGRES_PASSWORD), get(STORAGE_POSTGRES_POOL_SIZE)),

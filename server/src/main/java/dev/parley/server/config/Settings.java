@@ -10,6 +10,7 @@ import dev.parley.protocol.FrameCodec;
 import dev.parley.server.ServerConfig.Attachments;
 import dev.parley.server.ServerConfig.ClusterType;
 import dev.parley.server.ServerConfig.StorageType;
+import dev.parley.server.SocketTransport;
 import dev.parley.store.Durability;
 
 import java.nio.file.Path;
@@ -46,6 +47,11 @@ public final class Settings {
             "PEM certificate chain; with server.tlsKey the node serves HTTPS/WSS"));
     public static final Setting<Path> SERVER_TLS_KEY = add(of("server", "tlsKey", PATH, null,
             "PEM private key of server.tlsCertificate"));
+    public static final Setting<SocketTransport> SERVER_TRANSPORT = add(of("server", "transport",
+            Kind.choice(SocketTransport::parse, SocketTransport::wire), SocketTransport.EPOLL,
+            "socket I/O of the event loops: `io_uring`, `epoll` or `nio`; one this host cannot run falls back to the"
+                    + " next in that order (logged)")
+            .valid(v -> v != null, "must be 'io_uring', 'epoll' or 'nio'"));
 
     public static final Setting<StorageType> STORAGE_TYPE = add(of("storage", "type",
             Kind.choice(StorageType::parse, t -> t.name().toLowerCase(Locale.ROOT)), StorageType.SQLITE,

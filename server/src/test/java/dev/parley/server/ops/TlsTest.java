@@ -46,7 +46,7 @@ class TlsTest {
         assertThat(p.waitFor()).as(out).isZero();
 
         try (TestNode node = TestNode.start(dir.resolve("data"), c -> c.withNetwork(
-                new ServerConfig.Network("127.0.0.1", 0, cert, key)))) {
+                new ServerConfig.Network("127.0.0.1", 0, cert, key, c.network().transport())))) {
             HttpClient https = HttpClient.newBuilder().sslContext(trusting(cert)).build();
             HttpResponse<String> health = https.send(HttpRequest.newBuilder(
                     URI.create("https://127.0.0.1:" + node.port() + "/health")).build(), HttpResponse.BodyHandlers.ofString());

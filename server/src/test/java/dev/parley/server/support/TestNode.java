@@ -2,6 +2,7 @@ package dev.parley.server.support;
 
 import dev.parley.server.ParleyNode;
 import dev.parley.server.ServerConfig;
+import dev.parley.server.SocketTransport;
 import dev.parley.store.Durability;
 
 import java.net.URI;
@@ -41,13 +42,17 @@ public final class TestNode implements AutoCloseable {
 
     /**
      * {@code c} made a test node's, in process or in a child process alike: loopback on a random
-     * port, data in {@code dataDir}, cheap password hashing, no practical account limits.
+     * port, data in {@code dataDir}, cheap password hashing, no practical account limits, and the
+     * socket transport {@code -Dparley.test.transport} names if given (to run the connection tests
+     * on another transport than the default).
      */
     public static ServerConfig forTests(ServerConfig c, Path dataDir) {
-        return c.withAddress("127.0.0.1", 0)
+        ServerConfig test = c.withAddress("127.0.0.1", 0)
                 .withDataDir(dataDir)
                 .withPasswords(ServerConfig.Passwords.fastForTests())
                 .withAccounts(ServerConfig.Accounts.unlimitedForLoadTests());
+        String transport = System.getProperty("parley.test.transport");
+        return transport == null || transport.isBlank() ? test : test.withTransport(SocketTransport.parse(transport));
     }
 
     public static TestNode start(Path dataDir) throws Exception {
