@@ -16,18 +16,29 @@ import java.util.Locale;
  * epoll, then the JDK's NIO, and logs why.
  */
 public enum SocketTransport {
-    IO_URING("io_uring", Transport.IO_URING),
-    EPOLL("epoll", Transport.EPOLL),
-    NIO("nio", Transport.NIO);
+    IO_URING("io_uring"),
+    EPOLL("epoll"),
+    NIO("nio");
 
     private static final Logger log = LoggerFactory.getLogger(SocketTransport.class);
 
     private final String wire;
-    private final Transport vertx;
 
-    SocketTransport(String wire, Transport vertx) {
+    SocketTransport(String wire) {
         this.wire = wire;
-        this.vertx = vertx;
+    }
+
+    /**
+     * Vert.x's transport, looked up only when a node starts: Vert.x's {@code Transport} constants
+     * load the native libraries when first touched, and this enum is also read with the settings
+     * by commands that start no node ({@code parley admin}), which must not load them.
+     */
+    private Transport vertx() {
+        return switch (this) {
+            case IO_URING -> Transport.IO_URING;
+            case EPOLL -> Transport.EPOLL;
+            case NIO -> Transport.NIO;
+        };
     }
 
     public static SocketTransport parse(String s) {
@@ -45,6 +56,7 @@ public enum SocketTransport {
 
     /** Why this transport cannot run here, or null when it can. */
     Throwable unavailability() {
+        Transport vertx = vertx();
         if (vertx == null) {
             return new UnsupportedOperationException(wire + " is not part of this Vert.x");
         }
@@ -66,6 +78,6 @@ public enum SocketTransport {
 
     /** A Vert.x instance on this transport; call {@link #orNextAvailable()} first. */
     public Vertx start(VertxOptions options) {
-        return Vertx.builder().with(options).withTransport(vertx).build();
+        return Vertx.builder().with(options).withTransport(vertx()).build();
     }
 }
