@@ -39,6 +39,8 @@ final class Conv {
         final BitSet confirmed = new BitSet();
         /** Highest seq received so far, relative; -1 before the first. */
         int lastReceived = -1;
+        /** The position this member's device sent with its last {@code auth} (where its catch-up starts). */
+        long resumedFrom = Long.MAX_VALUE;
         long duplicates;
         long outOfOrder;
 

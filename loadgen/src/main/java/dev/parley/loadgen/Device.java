@@ -204,15 +204,18 @@ final class Device {
             s.closeHandler(v -> onClosed(s));
             s.exceptionHandler(t -> { });
             state = State.AUTHENTICATING;
-            Map<Long, Long> positions = null;
-            if (resume) {
-                positions = new HashMap<>();
-                for (Conv.Member m : memberArray) {
-                    positions.put(m.conv.id, m.position());
-                }
-            }
-            s.writeTextMessage(Wire.auth(user.token(), positions));
+            s.writeTextMessage(Wire.auth(user.token(), resume ? positionsForAuth() : null));
         });
+    }
+
+    /** This device's positions for an {@code auth}, each remembered as where its catch-up starts. */
+    Map<Long, Long> positionsForAuth() {
+        Map<Long, Long> positions = new HashMap<>();
+        for (Conv.Member m : memberArray) {
+            m.resumedFrom = m.position();
+            positions.put(m.conv.id, m.resumedFrom);
+        }
+        return positions;
     }
 
     private void scheduleReconnect() {
@@ -311,7 +314,7 @@ final class Device {
 
     // ---- receiving ------------------------------------------------------------------------
 
-    private void onFrame(WebSocketFrame f) {
+    void onFrame(WebSocketFrame f) {
         if (!f.isText() && !f.isBinary() && !f.isContinuation()) {
             return;
         }
@@ -373,6 +376,14 @@ final class Device {
             // Its own entry: the node stored a send whose confirmation this device did not get
             // (it reconnected meanwhile); the entry confirms it.
             if (m.confirmed.get(idx)) {
+                if (state == State.SYNCING && m.conv.base + 1 + idx > m.resumedFrom) {
+                    // A catch-up sends every entry after the position (docs/protocol.md, "Resume
+                    // and catch-up"), the device's own included: a device whose own entry was
+                    // confirmed by its sent, but which missed another member's entry before it,
+                    // resumes below its own and gets it again. Expected, not an echo; a client
+                    // knows it by its clientId. Live entries never come while it syncs.
+                    return;
+                }
                 echo(m, idx, "its own entry after its sent");
                 return;
             }
