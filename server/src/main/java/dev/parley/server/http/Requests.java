@@ -1,16 +1,32 @@
 package dev.parley.server.http;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.FrameCodec;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.jackson.JacksonCodec;
 import io.vertx.ext.web.RoutingContext;
 
+import java.io.IOException;
 import java.util.Map;
 
 /** Reading and validating request bodies, path parameters and query parameters. */
 final class Requests {
+    /**
+     * Bodies are parsed without Jackson's shared symbol table (Vert.x's own factory canonicalizes
+     * and interns field names): a {@code POST /v1/sync} keys its positions by conversation ids, so
+     * every pulling device would add its ids to the table (a copy of it per request, and
+     * {@code String.intern}), the cost the WebSocket {@code auth} frames had before they were read
+     * the same way. Comments stay allowed, as Vert.x's factory allows them.
+     */
+    private static final JsonFactory BODIES = JsonFactory.builder()
+            .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
+            .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+            .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
+            .build();
+
     private Requests() {
     }
 
@@ -18,10 +34,15 @@ final class Requests {
         if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() == 0) {
             throw new ApiException(ErrorCode.MALFORMED, "a JSON object body is required");
         }
+        return object(ctx.body().buffer().getBytes());
+    }
+
+    /** A body's bytes as a JSON object; refused with {@code malformed} otherwise. */
+    static JsonObject object(byte[] json) {
         Object parsed;
         try {
-            parsed = Json.decodeValue(ctx.body().buffer());
-        } catch (DecodeException e) {
+            parsed = JacksonCodec.fromParser(BODIES.createParser(json), Object.class);
+        } catch (DecodeException | IOException e) {
             throw new ApiException(ErrorCode.MALFORMED, "body is not valid JSON");
         }
         // Vert.x hands objects back as JsonObject or as a plain Map depending on the codec path.
