@@ -101,18 +101,36 @@ public final class ServeProcess implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IOException("the node exited with " + process.exitValue() + " during start-up; see " + log);
             }
-            try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(uri().resolve("/health"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
+            // The admin port first: after a restart the public one is flooded by the clients
+            // coming back, and its answer would say when the storm let the probe through rather
+            // than when the node was ready. (The admin URL file is written just before ready.)
+            URI admin = adminUri();
+            if (admin != null && healthy(admin) || healthy(uri())) {
+                return;
             }
             Thread.sleep(25);
         }
         throw new IOException("the node at " + uri() + " did not become healthy within " + timeout + "; see " + log);
+    }
+
+    private boolean healthy(URI base) throws InterruptedException {
+        try {
+            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(base.resolve("/health"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+            return r.statusCode() == 200;
+        } catch (IOException notYet) {
+            return false; // not listening yet
+        }
+    }
+
+    /** The node's administration URL from {@code DATA/admin.url}, or null while there is none. */
+    private URI adminUri() {
+        try {
+            String url = java.nio.file.Files.readString(dataDir.resolve("admin.url")).strip();
+            return url.isEmpty() ? null : URI.create(url);
+        } catch (IOException | IllegalArgumentException none) {
+            return null;
+        }
     }
 
     /** SIGKILL: the process dies at once, with no chance to flush or close anything. */
