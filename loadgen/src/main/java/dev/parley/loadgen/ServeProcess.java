@@ -104,8 +104,11 @@ public final class ServeProcess implements AutoCloseable {
             // The admin port first: after a restart the public one is flooded by the clients
             // coming back, and its answer would say when the storm let the probe through rather
             // than when the node was ready. (The admin URL file is written just before ready.)
+            // The public port only while the admin one is not there to ask: its answer may wait
+            // seconds behind the storm.
             URI admin = adminUri();
-            if (admin != null && healthy(admin) || healthy(uri())) {
+            int answer = admin == null ? -1 : health(admin);
+            if (answer == 200 || answer < 0 && health(uri()) == 200) {
                 return;
             }
             Thread.sleep(25);
@@ -113,13 +116,14 @@ public final class ServeProcess implements AutoCloseable {
         throw new IOException("the node at " + uri() + " did not become healthy within " + timeout + "; see " + log);
     }
 
-    private boolean healthy(URI base) throws InterruptedException {
+    /** The status {@code /health} answers at {@code base}, or -1 when nothing answers there. */
+    private int health(URI base) throws InterruptedException {
         try {
             HttpResponse<Void> r = http.send(HttpRequest.newBuilder(base.resolve("/health"))
                     .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-            return r.statusCode() == 200;
+            return r.statusCode();
         } catch (IOException notYet) {
-            return false; // not listening yet
+            return -1; // not listening (yet, or any more: a stale admin.url after a kill)
         }
     }
 
