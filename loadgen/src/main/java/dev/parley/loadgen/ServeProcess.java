@@ -101,11 +101,10 @@ public final class ServeProcess implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IOException("the node exited with " + process.exitValue() + " during start-up; see " + log);
             }
-            // The admin port first: after a restart the public one is flooded by the clients
-            // coming back, and its answer would say when the storm let the probe through rather
-            // than when the node was ready. (The admin URL file is written just before ready.)
-            // The public port only while the admin one is not there to ask: its answer may wait
-            // seconds behind the storm.
+            // The admin port (its URL file is written just before ready): after a restart the
+            // public one is flooded by the clients coming back, and its answer would say when the
+            // storm let the probe through rather than when the node was ready. The public port
+            // only while there is no admin port to ask (before the file, or a stale one).
             URI admin = adminUri();
             int answer = admin == null ? -1 : health(admin);
             if (answer == 200 || answer < 0 && health(uri()) == 200) {
