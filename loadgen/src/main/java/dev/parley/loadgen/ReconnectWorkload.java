@@ -75,6 +75,10 @@ final class ReconnectWorkload extends WorkloadCommand {
         Stats stats = new Stats();
         AtomicInteger live = new AtomicInteger();
         AtomicLong lastLive = new AtomicLong();
+        // How each device's connection ended at the restart (its first close after the stop):
+        // 1012 when the node's close reached it, 1006 when the connection just dropped.
+        java.util.concurrent.ConcurrentHashMap<Device, Integer> stopCloses = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
         Device.Listener listener = new Device.Listener() {
             @Override
             public void live(Device d, long now) {
@@ -85,6 +89,9 @@ final class ReconnectWorkload extends WorkloadCommand {
             @Override
             public void down(Device d, int closeCode) {
                 live.decrementAndGet();
+                if (stopping.get()) {
+                    stopCloses.putIfAbsent(d, closeCode);
+                }
             }
         };
         try (Rest rest = new Rest(node.http());
@@ -110,6 +117,7 @@ final class ReconnectWorkload extends WorkloadCommand {
                 long total = timeout.toNanos() + after.toNanos() + 10_000_000_000L;
                 sender = Thread.ofPlatform().name("bench-traffic").start(() -> traffic.run(rate, Duration.ofNanos(total)));
                 phase[0] = "down";
+                stopping.set(true);
                 downAt = System.nanoTime();
                 if (mode.equals("restart")) {
                     long[] t = node.restart();
@@ -174,17 +182,34 @@ final class ReconnectWorkload extends WorkloadCommand {
                             : String.format(Locale.ROOT, "%.2f s", backSecs), "< 10 s of a node restart")
                     .row("all back, from node healthy", afterHealthy < 0 ? "n/a"
                             : String.format(Locale.ROOT, "%.2f s", afterHealthy), "")
+                    .row("close codes at the stop", closeCodes(stopCloses), "1012: told to reconnect; 1006: dropped")
                     .row("resent after reconnect / confirmed by catch-up", resends + " / " + byCatchUp, "")
                     .row("sends skipped while offline", Long.toString(traffic.skipped()), "")
                     .row("correctness", c.line(), "")
                     .row("errors", stats.errors.sum() + " " + stats.errorCodes(), "");
             report.json.put("downSeconds", upAt > 0 ? (upAt - downAt) / 1e9 : null)
                     .put("allBackSeconds", backSecs).put("allBackAfterHealthySeconds", afterHealthy)
+                    .put("stopCloseCodes", new JsonObject(new java.util.LinkedHashMap<>(codeCounts(stopCloses))))
                     .put("resends", resends).put("confirmedByCatchUp", byCatchUp).put("skippedSends", traffic.skipped())
                     .put("correctness", c.toJson().put("drained", drained))
                     .put("errors", new JsonObject(new java.util.LinkedHashMap<>(stats.errorCodes())));
             return c.passed() && c.confirmed() > 0 && allBackAt > 0;
         }
+    }
+
+    private static java.util.Map<String, Object> codeCounts(java.util.Map<Device, Integer> closes) {
+        java.util.Map<String, Object> counts = new java.util.TreeMap<>();
+        for (int code : closes.values()) {
+            counts.merge(Integer.toString(code), 1, (a, b) -> (Integer) a + (Integer) b);
+        }
+        return counts;
+    }
+
+    private static String closeCodes(java.util.Map<Device, Integer> closes) {
+        StringBuilder line = new StringBuilder();
+        codeCounts(closes).forEach((code, n) -> line.append(line.isEmpty() ? "" : ", ")
+                .append(String.format(Locale.ROOT, "%s x%,d", code, (Integer) n)));
+        return line.isEmpty() ? "none" : line.toString();
     }
 
     private static void stopTraffic(Traffic traffic, Thread sender) throws InterruptedException {

@@ -101,18 +101,39 @@ public final class ServeProcess implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IOException("the node exited with " + process.exitValue() + " during start-up; see " + log);
             }
-            try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(uri().resolve("/health"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
+            // The admin port (its URL file is written just before ready): after a restart the
+            // public one is flooded by the clients coming back, and its answer would say when the
+            // storm let the probe through rather than when the node was ready. The public port
+            // only while there is no admin port to ask (before the file, or a stale one).
+            URI admin = adminUri();
+            int answer = admin == null ? -1 : health(admin);
+            if (answer == 200 || answer < 0 && health(uri()) == 200) {
+                return;
             }
             Thread.sleep(25);
         }
         throw new IOException("the node at " + uri() + " did not become healthy within " + timeout + "; see " + log);
+    }
+
+    /** The status {@code /health} answers at {@code base}, or -1 when nothing answers there. */
+    private int health(URI base) throws InterruptedException {
+        try {
+            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(base.resolve("/health"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+            return r.statusCode();
+        } catch (IOException notYet) {
+            return -1; // not listening (yet, or any more: a stale admin.url after a kill)
+        }
+    }
+
+    /** The node's administration URL from {@code DATA/admin.url}, or null while there is none. */
+    private URI adminUri() {
+        try {
+            String url = java.nio.file.Files.readString(dataDir.resolve("admin.url")).strip();
+            return url.isEmpty() ? null : URI.create(url);
+        } catch (IOException | IllegalArgumentException none) {
+            return null;
+        }
     }
 
     /** SIGKILL: the process dies at once, with no chance to flush or close anything. */

@@ -95,10 +95,16 @@ public final class ParleyNode implements AutoCloseable {
     private final AtomicBoolean ready = new AtomicBoolean();
     /** How long after ready the login decoy hash is made: past a restart's first answers and arrivals. */
     private static final long DECOY_HASH_DELAY_MS = 10_000;
+    /** Longer than a stop's steps, so that the servers' own close never cuts what the stop still does. */
+    private static final long STOP_GRACE_SECONDS = 30;
+    /** How long a stop waits for the peers' answers to its 1012s once they are all written. */
+    private static final long CLOSE_ANSWERS_MS = 500;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicInteger port = new AtomicInteger();
     private final AtomicInteger adminPort = new AtomicInteger();
     private final AtomicReference<Router> router = new AtomicReference<>();
+    /** The public port's servers, one per event loop, which a stop closes first. */
+    private final java.util.List<HttpServer> publicServers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private ParleyNode(ServerConfig config, Vertx vertx, JdbcStores db, LocalSockets sockets,
                        Heartbeats heartbeats, ScheduledExecutorService timers, NodeMetrics metrics, NodeLinks links,
@@ -338,7 +344,10 @@ public final class ParleyNode implements AutoCloseable {
                         .webSocketHandshakeHandler(endpoint.handshakeHandler())
                         .webSocketHandler(endpoint.socketHandler())
                         .requestHandler(router);
-                return server.listen().onSuccess(s -> node.port.compareAndSet(0, s.actualPort()));
+                return server.listen().onSuccess(s -> {
+                    node.port.compareAndSet(0, s.actualPort());
+                    node.publicServers.add(s);
+                });
             }
         }, new DeploymentOptions().setInstances(instances)).await(30, TimeUnit.SECONDS);
     }
@@ -487,6 +496,7 @@ public final class ParleyNode implements AutoCloseable {
         }
         long began = System.nanoTime();
         ready.set(false);
+        stopAccepting();
         sockets.connections().drain();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         // Only the sends whose answers are owed: the writer's other work (receipts, last-seen
@@ -499,13 +509,23 @@ public final class ParleyNode implements AutoCloseable {
         sockets.connections().closeAll(CloseCode.SERVICE_RESTART);
         // Waiting long polls answer now with what there is; their clients ask another node next.
         links.pulls.endAll();
-        // Until the close handshakes are done (a peer that never answers is cut after the
-        // WebSocket closing timeout), so every client really receives its 1012.
+        // Until every 1012 is written: a connection leaves the count in the loop task that writes
+        // its close frame (and, once flushed, ends the output after it).
         deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-        while ((sockets.connections().count() > 0 || sockets.activity().openSockets() > 0)
-                && System.nanoTime() < deadline) {
+        while (sockets.connections().count() > 0 && System.nanoTime() < deadline) {
             pause();
         }
+        long closesWritten = System.nanoTime();
+        // Then, briefly, for the answers: a socket closed with the peer's answer unread is reset,
+        // and a reset drops what the kernel has not sent yet. Each peer has its 1012 and the end
+        // of the stream already, so a peer slow to answer (a client machine busy reconnecting
+        // thousands of devices) no longer holds the stop for seconds; one that never answers is
+        // cut by the WebSocket closing timeout or the loops' close.
+        deadline = Math.min(deadline, closesWritten + TimeUnit.MILLISECONDS.toNanos(CLOSE_ANSWERS_MS));
+        while (sockets.activity().openSockets() > 0 && System.nanoTime() < deadline) {
+            pause();
+        }
+        int unanswered = sockets.activity().openSockets();
         long socketsDone = System.nanoTime();
         heartbeats.stop();
         timers.shutdownNow();
@@ -518,9 +538,38 @@ public final class ParleyNode implements AutoCloseable {
         AdminAddress.remove(config.dataDir());
         data.close();
         long end = System.nanoTime();
-        log.info("parley node stopped ms={} sends_ms={} sockets_ms={} push_links_ms={} loops_stores_ms={}",
-                ms(end - began), ms(sendsDone - began), ms(socketsDone - sendsDone), ms(linksDone - socketsDone),
-                ms(end - linksDone));
+        log.info("parley node stopped ms={} sends_ms={} sockets_ms={} closes_written_ms={} unanswered={} push_links_ms={}"
+                        + " loops_stores_ms={}",
+                ms(end - began), ms(sendsDone - began), ms(socketsDone - sendsDone), ms(closesWritten - sendsDone),
+                unanswered, ms(linksDone - socketsDone), ms(end - linksDone));
+    }
+
+    /**
+     * Closes the public port's listening socket, so that clients told to reconnect are refused at
+     * once by the kernel (and try another node, or this one once it is back) instead of being
+     * upgraded only to be answered 503 while this node drains. Connections already open stay open:
+     * the servers' grace (longer than the stop) leaves them to the steps below, and the HTTP
+     * requests on them finish.
+     */
+    private void stopAccepting() {
+        for (HttpServer server : publicServers) {
+            server.shutdown(STOP_GRACE_SECONDS, TimeUnit.SECONDS);
+        }
+        // Vert.x closes the listening socket on its acceptor loop; wait (at most a second) until
+        // it is gone, so that no client told 1012 below can still be accepted here. A socket
+        // bound to the port (never listening, so nobody can connect to it) is refused while a
+        // listener holds the port; the connections accepted earlier share the address and do not.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        java.net.InetSocketAddress address = new java.net.InetSocketAddress(config.host(), port.get());
+        while (!publicServers.isEmpty() && System.nanoTime() < deadline) {
+            try (java.net.Socket probe = new java.net.Socket()) {
+                probe.setReuseAddress(true);
+                probe.bind(address);
+                return;
+            } catch (java.io.IOException stillListening) {
+                pause();
+            }
+        }
     }
 
     private static long ms(long nanos) {

@@ -38,6 +38,11 @@ public final class ApiRoutes {
         ApiRoutes routes = new ApiRoutes(services);
         Router r = Router.router(vertx);
         routes.guard(r, "/admin/v1/*");
+        // Readiness here too: a restarted node's public port is flooded by its clients coming
+        // back, and whoever restarted it (an operator's script, the benchmark) can still see when
+        // it is ready. Without the token, like the public port's.
+        r.get("/health").handler(routes::health);
+        r.get("/health/ready").handler(routes::health);
         new AdminRoutes(services.accounts(), services.administration(), services.liveStats(), services.adminToken(),
                 routes.respond, services.people()).withAttachments(services.attachments()).mount(r);
         routes.errors(r);

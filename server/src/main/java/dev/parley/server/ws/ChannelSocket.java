@@ -4,11 +4,13 @@ import dev.parley.protocol.CloseCode;
 import dev.parley.server.OutOfMemoryExit;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
@@ -196,10 +198,18 @@ final class ChannelSocket extends ChannelInboundHandlerAdapter implements ChatSo
             return;
         }
         closeSent = true;
-        channel.writeAndFlush(new CloseWebSocketFrame(code.code(), code.reason()), channel.voidPromise());
+        ChannelFuture written = channel.writeAndFlush(new CloseWebSocketFrame(code.code(), code.reason()));
         if (closeReceived) {
             channel.close();
         } else {
+            // Nothing may follow a close frame, so end the output with it (FIN): the peer then has
+            // the whole close at once, whether or not it answers, and a node that stops need not
+            // wait for each answer. Input stays open, so the answer is read, not met with a reset.
+            written.addListener(f -> {
+                if (f.isSuccess() && channel instanceof DuplexChannel duplex && channel.isActive()) {
+                    duplex.shutdownOutput();
+                }
+            });
             // A half-open peer never answers the close frame.
             channel.eventLoop().schedule(() -> {
                 channel.close();

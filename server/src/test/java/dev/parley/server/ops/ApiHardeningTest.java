@@ -76,6 +76,13 @@ class ApiHardeningTest {
             assertThat(stats.header("X-Content-Type-Options")).isEqualTo("nosniff");
             assertThat(stats.header("Cache-Control")).isEqualTo("no-store");
             assertThat(AdminAddress.read(dir)).contains("http://127.0.0.1:" + node.adminPort());
+            // Readiness is there too, without the token, for whoever restarted the node while
+            // its public port is busy with every client coming back.
+            for (String health : new String[] {"/health", "/health/ready"}) {
+                Rest.Response ready = node.adminRest().get(health, null);
+                assertThat(ready.status()).as(health).isEqualTo(200);
+                assertThat(ready.body()).contains("\"status\":\"ready\"");
+            }
         }
         assertThat(AdminAddress.read(dir)).as("removed when the node stops").isEmpty();
     }
