@@ -40,6 +40,17 @@ final class FanoutWorkload extends WorkloadCommand {
             + " before DeviceSocket (costs the generator more CPU per delivery; for comparison).")
     boolean vertxFrames;
 
+    /**
+     * One generator loop: beside a node with two loops on a 2-core machine, one loop that finds
+     * many of its 1,024 sockets ready at each wake-up cost the generator 0.53-0.66 cores at 200
+     * msg/s against 0.76-0.87 with two (docs/benchmarks.md, "Fan-out, third pass"), and kept up
+     * at 500 msg/s.
+     */
+    @Override
+    int defaultLoops() {
+        return 1;
+    }
+
     @Override
     String name() {
         return "fanout";
