@@ -51,8 +51,13 @@ final class BenchOptions {
     @Option(names = "--results", description = "Results directory (default: bench-results/<workload>-<timestamp>).")
     Path results;
 
-    @Option(names = "--loops", description = "Generator event loops (default: ${DEFAULT-VALUE}).")
-    int loops = 2;
+    @Option(names = "--loops", description = "Generator event loops (default: 2; fanout: 1).")
+    Integer loops;
+
+    /** {@code --loops}, or the workload's own default when it was not given. */
+    int loops(int workloadDefault) {
+        return loops != null ? loops : workloadDefault;
+    }
 
     @Option(names = "--transport", description = "Generator socket transport: io_uring, epoll or nio; one this host"
             + " cannot run falls back to the next (default: ${DEFAULT-VALUE}). The node started by the tool takes"

@@ -68,6 +68,9 @@ final class Device {
     private static final int TRY_AGAIN_LATER = 1013;
 
     private WebSocket ws;
+    /** Set when the device reads its frames itself ({@link #readFramesItself}): then ws is null. */
+    private DeviceSocket socket;
+    private boolean ownFrames;
     private State state = State.DOWN;
     private long counter;
     private int nextMember;
@@ -111,6 +114,15 @@ final class Device {
 
     List<Conv.Member> members() {
         return members;
+    }
+
+    /**
+     * Reads this device's frames with {@link DeviceSocket} instead of Vert.x's WebSocket once the
+     * upgrade is done (the fan-out workload: every delivery is read the same way, for less CPU).
+     * Call before {@link #connect}.
+     */
+    void readFramesItself() {
+        this.ownFrames = true;
     }
 
     void hook(DeliveryHook h) {
@@ -199,12 +211,16 @@ final class Device {
                 s.close();
                 return;
             }
-            ws = s;
-            s.frameHandler(this::onFrame);
-            s.closeHandler(v -> onClosed(s));
-            s.exceptionHandler(t -> { });
+            if (ownFrames && s instanceof io.vertx.core.internal.http.WebSocketInternal wi) {
+                socket = DeviceSocket.takeOver(this, wi);
+            } else {
+                ws = s;
+                s.frameHandler(this::onFrame);
+                s.closeHandler(v -> onClosed(s, s.closeStatusCode() == null ? 1006 : s.closeStatusCode()));
+                s.exceptionHandler(t -> { });
+            }
             state = State.AUTHENTICATING;
-            s.writeTextMessage(Wire.auth(user.token(), resume ? positionsForAuth() : null));
+            write(Wire.auth(user.token(), resume ? positionsForAuth() : null));
         });
     }
 
@@ -225,13 +241,33 @@ final class Device {
         context.owner().setTimer(wait, t -> connect());
     }
 
-    private void onClosed(WebSocket s) {
+    private void write(String text) {
+        if (socket != null) {
+            socket.writeText(text);
+        } else {
+            ws.writeTextMessage(text);
+        }
+    }
+
+    /** From {@link DeviceSocket}, on the loop: its connection ended with {@code code} (1006 without a close frame). */
+    void onSocketClosed(DeviceSocket s, int code) {
+        if (s != socket) {
+            return;
+        }
+        socket = null;
+        closed(code);
+    }
+
+    private void onClosed(WebSocket s, int code) {
         if (s != ws) {
             return;
         }
         ws = null;
-        Short code = s.closeStatusCode();
-        lastCloseCode = code == null ? 1006 : code;
+        closed(code);
+    }
+
+    private void closed(int code) {
+        lastCloseCode = code;
         stats.closes.increment();
         if (state == State.STOPPED) {
             return;
@@ -259,7 +295,9 @@ final class Device {
 
     /** Closes the connection from this side (1001, going away); a resuming device reconnects by itself. */
     void drop() {
-        if (ws != null) {
+        if (socket != null) {
+            socket.close(1001);
+        } else if (ws != null) {
             ws.close((short) 1001, "bench drop");
         }
     }
@@ -267,7 +305,9 @@ final class Device {
     /** Closes for good (no reconnect). */
     void stop() {
         state = State.STOPPED;
-        if (ws != null) {
+        if (socket != null) {
+            socket.close(1000);
+        } else if (ws != null) {
             ws.close();
         }
     }
@@ -278,7 +318,7 @@ final class Device {
         liveAtNanos = now;
         if (resume && !pending.isEmpty()) {
             for (Map.Entry<String, Pending> e : pending.entrySet()) {
-                ws.writeTextMessage(Wire.send(e.getKey(), e.getValue().member().conv.id, e.getValue().body()));
+                write(Wire.send(e.getKey(), e.getValue().member().conv.id, e.getValue().body()));
                 resends++;
             }
         }
@@ -302,7 +342,7 @@ final class Device {
         }
         String clientId = Wire.clientId(user.deviceId(), counter++, now);
         String body = bodies != null ? bodies.apply(now) : Wire.body(now, bodySize);
-        ws.writeTextMessage(Wire.send(clientId, m.conv.id, body));
+        write(Wire.send(clientId, m.conv.id, body));
         stats.onSent(now);
         if (resume) {
             pending.put(clientId, new Pending(m, body));
@@ -322,8 +362,11 @@ final class Device {
             stats.onError("fragmented_frame");
             return;
         }
-        byte[] b = f.binaryData().getBytes();
-        long now = System.nanoTime();
+        onText(f.binaryData().getBytes(), System.nanoTime());
+    }
+
+    /** A text frame from the node, received at {@code now}; either way of reading frames ends here. */
+    void onText(byte[] b, long now) {
         switch (Wire.type(b)) {
             case Wire.MESSAGE -> onMessage(b, now);
             case Wire.SENT -> onSent(b, now);
@@ -343,6 +386,11 @@ final class Device {
             default -> {
             }
         }
+    }
+
+    /** From {@link DeviceSocket}: a frame the generator does not expect from a node. */
+    void frameError(String what) {
+        stats.onError(what);
     }
 
     private Conv.Member member(long conversationId) {

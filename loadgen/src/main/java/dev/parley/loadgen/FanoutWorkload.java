@@ -36,6 +36,21 @@ final class FanoutWorkload extends WorkloadCommand {
     @Option(names = "--warmup", converter = DurationConverter.class, description = "Time before measuring (default: 5s).")
     Duration warmup = Duration.ofSeconds(5);
 
+    @Option(names = "--vertx-frames", description = "Read the devices' frames through Vert.x's WebSocket, as the tool did"
+            + " before DeviceSocket (costs the generator more CPU per delivery; for comparison).")
+    boolean vertxFrames;
+
+    /**
+     * One generator loop: beside a node with two loops on a 2-core machine, one loop that finds
+     * many of its 1,024 sockets ready at each wake-up cost the generator 0.53-0.66 cores at 200
+     * msg/s against 0.76-0.87 with two (docs/benchmarks.md, "Fan-out, third pass"), and kept up
+     * at 500 msg/s.
+     */
+    @Override
+    int defaultLoops() {
+        return 1;
+    }
+
     @Override
     String name() {
         return "fanout";
@@ -44,7 +59,8 @@ final class FanoutWorkload extends WorkloadCommand {
     @Override
     JsonObject parameters() {
         return new JsonObject().put("members", members).put("senders", senders).put("rate", rate)
-                .put("durationSeconds", duration.toMillis() / 1000.0).put("warmupSeconds", warmup.toMillis() / 1000.0);
+                .put("durationSeconds", duration.toMillis() / 1000.0).put("warmupSeconds", warmup.toMillis() / 1000.0)
+                .put("frames", vertxFrames ? "vertx" : "own");
     }
 
     /**
@@ -86,6 +102,9 @@ final class FanoutWorkload extends WorkloadCommand {
             Map<Context, LastMember> trackers = new HashMap<>();
             for (Device d : devices) {
                 conv.join(d);
+                if (!vertxFrames) {
+                    d.readFramesItself();
+                }
                 d.hook(trackers.computeIfAbsent(d.context, c -> new LastMember()));
             }
             t0 = System.nanoTime();

@@ -42,7 +42,7 @@ abstract class WorkloadCommand implements Callable<Integer> {
         }
         try (Node node = options.startNode(dir)) {
             out.println("node: " + node.describe().encode());
-            report.json.put("node", node.describe()).put("options", options.toJson()).put("parameters", parameters());
+            report.json.put("node", node.describe()).put("options", options.toJson().put("generatorLoops", generatorLoops())).put("parameters", parameters());
             passed = run(node, report);
         } finally {
             if (recording != null) {
@@ -59,8 +59,17 @@ abstract class WorkloadCommand implements Callable<Integer> {
      * node on loopback, from {@link #LOOPBACK_SOURCES} source addresses in turn.
      */
     GeneratorClients startClients(Node node, Stats stats) throws Exception {
-        return GeneratorClients.start(GeneratorTransport.parse(options.transport), options.loops, node.host(), node.port(),
+        return GeneratorClients.start(GeneratorTransport.parse(options.transport), generatorLoops(), node.host(), node.port(),
                 stats, sourceAddresses(node.host()));
+    }
+
+    /** The generator's event loops when {@code --loops} is not given. */
+    int defaultLoops() {
+        return 2;
+    }
+
+    int generatorLoops() {
+        return options.loops(defaultLoops());
     }
 
     /** Loopback source addresses the devices connect from, in turn, to a node on loopback. */

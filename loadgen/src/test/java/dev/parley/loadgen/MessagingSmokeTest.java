@@ -32,6 +32,21 @@ class MessagingSmokeTest {
         assertThat(json.getJsonObject("correctness").getBoolean("drained")).isTrue();
         assertThat(json.getJsonObject("latency").getJsonObject("lastMember").getLong("count")).isPositive();
         assertThat(json.getJsonArray("timeline")).isNotEmpty();
+        assertThat(json.getJsonObject("parameters").getString("frames")).isEqualTo("own");
+    }
+
+    /** The receive path the tool used before {@link DeviceSocket}, kept for comparison, still passes. */
+    @Test
+    @Timeout(60)
+    void fanoutRunReadsThroughVertxWhenAsked(@TempDir Path tmp) throws Exception {
+        Path results = tmp.resolve("results");
+        String output = run(tmp, "fanout", "--members", "8", "--senders", "2", "--rate", "40", "--warmup", "1s",
+                "--duration", "2s", "--vertx-frames", "--results", results.toString());
+        assertThat(output).contains("parley bench fanout -- PASS");
+        JsonObject json = passedResults(results, 40);
+        assertThat(json.getJsonObject("parameters").getString("frames")).isEqualTo("vertx");
+        // Without --loops, fanout runs one generator loop (the other workloads two).
+        assertThat(json.getJsonObject("options").getInteger("generatorLoops")).isEqualTo(1);
     }
 
     @Test
