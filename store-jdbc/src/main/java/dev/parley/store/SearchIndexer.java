@@ -52,6 +52,9 @@ final class SearchIndexer {
 
     private static final String PAST_MARK = "SELECT seq, kind, created_at, body, deleted_at FROM messages"
             + " WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?";
+    /** A conversation's last seq and its mark, in one statement. */
+    private static final String ENDS = "SELECT c.last_seq, coalesce((SELECT indexed_seq FROM search_marks"
+            + " WHERE conversation_id = c.id), 0) FROM conversations c WHERE c.id = ?";
     private static final String BEHIND = "SELECT c.id FROM conversations c LEFT JOIN search_marks k"
             + " ON k.conversation_id = c.id WHERE c.last_seq > coalesce(k.indexed_seq, 0)";
 
@@ -198,9 +201,18 @@ final class SearchIndexer {
         int read = 0;
         for (Map.Entry<Long, Long> w : waiting.entrySet()) {
             long conversation = w.getKey();
-            long mark = markOf(s, conversation);
+            PreparedStatement ends = s.prepare(ENDS);
+            ends.setLong(1, conversation);
+            long mark = 0;
+            long lastSeq = 0;
+            try (ResultSet rs = ends.executeQuery()) {
+                if (rs.next()) {
+                    lastSeq = rs.getLong(1);
+                    mark = rs.getLong(2);
+                }
+            }
             int left = ENTRIES_PER_TRANSACTION - read;
-            long last = fromKept(s, conversation, mark, left, rows);
+            long last = fromKept(conversation, mark, lastSeq, left, rows);
             if (last >= mark) {
                 read += (int) (last - mark);
                 covered.put(conversation, w.getValue());
@@ -232,7 +244,7 @@ final class SearchIndexer {
                 if (n < left) {
                     // Everything past the mark was read: the mark goes to the conversation's end, past
                     // any entries retention removed.
-                    last = Math.max(last, lastSeq(s, conversation));
+                    last = Math.max(last, lastSeq);
                     covered.put(conversation, w.getValue());
                     marks.put(conversation, last);
                 }
@@ -265,7 +277,7 @@ final class SearchIndexer {
      * cannot be trusted to be exactly those in {@code messages} (changed since, dropped, not one
      * for every seq up to the conversation's {@code last_seq}, or more than {@code left}).
      */
-    private long fromKept(SqlSession s, long conversation, long mark, int left, List<Row> rows) throws SQLException {
+    private long fromKept(long conversation, long mark, long last, int left, List<Row> rows) {
         Tail t = tails.get(conversation);
         if (t == null || !t.trusted() || behindAtStart.contains(conversation)) {
             return -1;
@@ -276,7 +288,6 @@ final class SearchIndexer {
         while (from < entries.size() && entries.get(from).seq() <= mark) {
             from++;
         }
-        long last = lastSeq(s, conversation);
         if (last - mark != entries.size() - from || last - mark > left) {
             return -1;
         }
@@ -346,14 +357,6 @@ final class SearchIndexer {
     /** Up to which seq the conversation's entries are in the index (its entries past it are not). */
     static long markOf(SqlSession s, long conversation) throws SQLException {
         PreparedStatement ps = s.prepare("SELECT indexed_seq FROM search_marks WHERE conversation_id = ?");
-        ps.setLong(1, conversation);
-        try (ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? rs.getLong(1) : 0;
-        }
-    }
-
-    private static long lastSeq(SqlSession s, long conversation) throws SQLException {
-        PreparedStatement ps = s.prepare("SELECT last_seq FROM conversations WHERE id = ?");
         ps.setLong(1, conversation);
         try (ResultSet rs = ps.executeQuery()) {
             return rs.next() ? rs.getLong(1) : 0;
