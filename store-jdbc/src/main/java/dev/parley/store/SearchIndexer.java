@@ -93,6 +93,8 @@ final class SearchIndexer {
     /** Conversations with entries past their marks, each with the number of its latest note. */
     private final Map<Long, Long> waiting = new LinkedHashMap<>();
     private final Map<Long, Tail> tails = new HashMap<>();
+    /** Conversations {@link #changed} with nothing kept, since the last batch. */
+    private final List<Long> changedEmpty = new ArrayList<>();
     private int kept;
     /** Counts {@link #changed} calls and index transactions, to order them. */
     private long events;
@@ -147,7 +149,27 @@ final class SearchIndexer {
      * before its outcome is known (a rollback only costs a read-back).
      */
     void changed(long conversation) {
-        tails.computeIfAbsent(conversation, c -> new Tail()).changedAt = ++events;
+        Tail t = tails.computeIfAbsent(conversation, c -> new Tail());
+        if (t.entries.isEmpty()) {
+            // Needed only until the batch's appends are kept (after its commit): see forgetEmpty.
+            changedEmpty.add(conversation);
+        }
+        t.changedAt = ++events;
+    }
+
+    /**
+     * Between batches, once every append of the last batch was kept: a conversation changed with
+     * nothing kept needs no mark any more (what is appended after the change is current, and a gap
+     * before it shows), so retention or erasure over many conversations leaves nothing behind.
+     */
+    private void forgetEmpty() {
+        for (long conversation : changedEmpty) {
+            Tail t = tails.get(conversation);
+            if (t != null && t.entries.isEmpty()) {
+                tails.remove(conversation);
+            }
+        }
+        changedEmpty.clear();
     }
 
     /** Whether to index now: after a start, when the writer is idle, or when enough waited long enough. */
@@ -169,6 +191,7 @@ final class SearchIndexer {
      * again, so a failing index does not cost every batch a transaction that is rolled back.
      */
     void indexIfDue(SqlSession s, boolean idle) throws SQLException {
+        forgetEmpty();
         if (!due(idle) || System.nanoTime() - retryAfterNanos < 0) {
             return;
         }
@@ -342,6 +365,11 @@ final class SearchIndexer {
     /** How many conversations wait to be indexed (for tests). */
     int waiting() {
         return waiting.size();
+    }
+
+    /** Conversations the indexer keeps anything about (for tests). */
+    int tails() {
+        return tails.size();
     }
 
     /** Entries indexed from what the appends kept, without reading them back (for tests). */

@@ -290,4 +290,19 @@ class SqliteSearchIndexingTest {
         assertThat(found(BOB, "original")).isEmpty();
         assertThat(found(BOB, "puffin")).containsExactly(next, seq);
     }
+
+    @Test
+    void retentionAndErasureOfIndexedConversationsLeaveNothingKept() {
+        db.indexSearchNow();
+        say("kestrel old");
+        Futures.await(messages.append(AppendRequest.text(DIRECT, BOB, null, "b1", "kestrel by bob", T0 + 1_000)));
+        db.indexSearchNow();
+        assertThat(db.searchIndexer().tails()).isZero();
+
+        assertThat(messages.deleteOlderThan(T0 + 500)).isEqualTo(1);
+        assertThat(messages.eraseText(DIRECT, BOB)).isEqualTo(1);
+        Futures.await(db.writer().submit(s -> null)); // a batch after theirs: the writer forgot them between
+        assertThat(db.searchIndexer().tails()).isZero();
+        assertThat(found(BOB, "kestrel")).isEmpty();
+    }
 }
