@@ -82,13 +82,19 @@ public final class JdbcMessageStore implements MessageStore {
         String indexed = MessageSearchIndex.folded(r.kind(), r.body());
         Database db = shards.forConversation(r.conversationId());
         SearchIndexer indexer = indexerOf(db);
-        return db.write(r.conversationId().value(), s -> {
-            AppendResult result = appendIn(s, r, indexed, indexer);
-            if (indexer != null && result instanceof AppendResult.Appended a) {
+        if (indexer == null) {
+            return db.write(r.conversationId().value(), s -> appendIn(s, r, indexed, null), onCommit);
+        }
+        // The indexer keeps the entry once it is committed (not when a batch that rolls back ran
+        // it), and indexes it later from what it kept, without reading it back.
+        return db.write(r.conversationId().value(), s -> appendIn(s, r, indexed, indexer), result -> {
+            // The caller's hook first: should it throw, the entry is missing from what the indexer
+            // kept, which it notices (a gap up to last_seq) and reads the conversation back.
+            onCommit.accept(result);
+            if (result instanceof AppendResult.Appended a) {
                 indexer.appended(a.message(), indexed);
             }
-            return result;
-        }, onCommit);
+        });
     }
 
     /** SQLite's writer indexes entries after their appends; null where the append indexes its entry itself. */
@@ -172,6 +178,9 @@ public final class JdbcMessageStore implements MessageStore {
             mentioned.executeUpdate();
         }
         if (r.kind().isAction()) {
+            if (indexer != null && (r.kind() == MessageKind.EDITED || r.kind() == MessageKind.DELETED)) {
+                indexer.changed(r.conversationId().value());
+            }
             ActionRows.apply(s, m);
         }
         if (!m.attachments().isEmpty()) {
@@ -255,13 +264,15 @@ public final class JdbcMessageStore implements MessageStore {
                                                                Consumer<? super AppendResult.Appended> onCommit) {
         Database db = shards.forConversation(id);
         SearchIndexer indexer = indexerOf(db);
-        return db.write(id.value(), s -> {
-            AppendResult.Appended created = MembershipChanges.create(s, id, owner, ownerDevice, title, members, now);
-            if (indexer != null) {
-                indexer.appended(created.message(), null);
-            }
-            return created;
-        }, onCommit);
+        if (indexer == null) {
+            return db.write(id.value(), s -> MembershipChanges.create(s, id, owner, ownerDevice, title, members, now),
+                    onCommit);
+        }
+        return db.write(id.value(), s -> MembershipChanges.create(s, id, owner, ownerDevice, title, members, now),
+                created -> {
+                    onCommit.accept(created);
+                    indexer.appended(created.message(), null);
+                });
     }
 
     @Override
@@ -297,7 +308,11 @@ public final class JdbcMessageStore implements MessageStore {
                 }
             });
             if (upTo > 0) {
+                SearchIndexer indexer = indexerOf(db);
                 Deleted d = Futures.await(db.write(id, s -> {
+                    if (indexer != null) {
+                        indexer.changed(id);
+                    }
                     for (String table : new String[]{"reactions", "mentioned"}) {
                         PreparedStatement beside = s.prepare("DELETE FROM " + table
                                 + " WHERE conversation_id = ? AND seq <= ?");
@@ -352,7 +367,12 @@ public final class JdbcMessageStore implements MessageStore {
 
     @Override
     public long eraseText(ConversationId conversation, UserId sender) {
-        Deleted d = Futures.await(shards.forConversation(conversation).write(conversation.value(), s -> {
+        Database db = shards.forConversation(conversation);
+        SearchIndexer indexer = indexerOf(db);
+        Deleted d = Futures.await(db.write(conversation.value(), s -> {
+            if (indexer != null) {
+                indexer.changed(conversation.value());
+            }
             MessageSearchIndex.removeBySender(s, conversation.value(), sender.value());
             // The files go with the text: nobody but their owner (gone) can fetch them any more.
             String bySender = " FROM message_attachments WHERE conversation_id = ? AND seq IN (SELECT seq FROM messages"

@@ -27,11 +27,16 @@ import java.util.concurrent.TimeUnit;
  * as its append committed; a crash loses no index work that matters, since whatever lies past a
  * mark is indexed after the next start.
  *
- * <p>Everything here runs on the writer's thread: the notes are made by append tasks, indexing
- * runs between batches or when the writer is idle. A note made by a task whose batch then rolled
- * back only sends the indexer to look at a conversation with nothing new: the messages table,
- * read in the index transaction, is the truth, and the texts folded by the appends are used only
- * when the stored body is still the one they were folded from.
+ * <p>Everything here runs on the writer's thread: the notes are made once an append committed
+ * (its after-commit hook), indexing runs between batches or when the writer is idle. The indexer
+ * keeps what each committed append wrote (its seq, time and folded text: {@link Tail}) and indexes
+ * from that without reading the entries back from {@code messages} (a random leaf per entry, a
+ * sixth of the writer's time at ordinary rates: docs/benchmarks.md, "SQLite writer, third pass").
+ * It does so only while the kept entries are exactly the conversation's entries past its mark, as
+ * committed: every write that changes an entry's text or removes entries (edits, deletions,
+ * erasure, retention) calls {@link #changed} in its task, and the conversation's next indexing
+ * reads its entries back from {@code messages}, the truth; so does a conversation whose kept
+ * entries do not run without a gap from its mark to its {@code last_seq}.
  */
 final class SearchIndexer {
     /** While the writer is busy, entries wait about this long at most before they are indexed. */
@@ -42,32 +47,57 @@ final class SearchIndexer {
     static final int ENTRIES_PER_TRANSACTION = 8_192;
     /** After an index transaction failed, the next is tried this much later. */
     private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
-    /** Folded texts kept from the appends, at most; beyond, the writer folds what it indexes itself. */
-    private static final int MAX_FOLDED = 65_536;
+    /** Entries kept from the appends, at most; beyond, conversations are read back when indexed. */
+    private static final int MAX_KEPT = 65_536;
 
     private static final String PAST_MARK = "SELECT seq, kind, created_at, body, deleted_at FROM messages"
             + " WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?";
+    /** A conversation's last seq and its mark, in one statement. */
+    private static final String ENDS = "SELECT c.last_seq, coalesce((SELECT indexed_seq FROM search_marks"
+            + " WHERE conversation_id = c.id), 0) FROM conversations c WHERE c.id = ?";
     private static final String BEHIND = "SELECT c.id FROM conversations c LEFT JOIN search_marks k"
             + " ON k.conversation_id = c.id WHERE c.last_seq > coalesce(k.indexed_seq, 0)";
 
-    private record Key(long conversation, long seq) {
+    /** An entry a committed append wrote: its seq, time and folded text (null when not indexed). */
+    private record Kept(long seq, long createdAt, String text) {
     }
 
-    private record Folded(String body, String text) {
+    /**
+     * What the indexer knows of a conversation's entries past its mark: the committed appends'
+     * entries in seq order, unless a write since the last read-back may have changed or removed
+     * some ({@code changedAt} later than the read-back), or more were kept than {@link #MAX_KEPT}.
+     */
+    private static final class Tail {
+        final List<Kept> entries = new ArrayList<>(4);
+        /** The event count at the last {@link #changed}, 0 when none since the conversation was read back. */
+        long changedAt;
+        boolean dropped;
+
+        boolean trusted() {
+            return changedAt == 0 && !dropped;
+        }
     }
 
     private record Row(long conversation, long seq, long createdAt, String text) {
     }
 
-    /** What one index transaction covered: each conversation with the note it was indexed after. */
-    record Covered(Map<Long, Long> conversations) {
+    /**
+     * What one index transaction covered: each conversation with the note it was indexed after,
+     * the seq its mark moved to, and the event count when it was read (for {@link Tail#changedAt}).
+     */
+    record Covered(Map<Long, Long> conversations, Map<Long, Long> marks, long events) {
     }
 
     private final boolean hold;
     private final boolean eager;
     /** Conversations with entries past their marks, each with the number of its latest note. */
     private final Map<Long, Long> waiting = new LinkedHashMap<>();
-    private final Map<Key, Folded> folded = new HashMap<>();
+    private final Map<Long, Tail> tails = new HashMap<>();
+    /** Conversations {@link #changed} with nothing kept, since the last batch. */
+    private final List<Long> changedEmpty = new ArrayList<>();
+    private int kept;
+    /** Counts {@link #changed} calls and index transactions, to order them. */
+    private long events;
     /** Conversations found past their marks at the start, not indexed since. */
     private final Set<Long> behindAtStart = new HashSet<>();
     private long notes;
@@ -78,6 +108,9 @@ final class SearchIndexer {
     private boolean caughtUp;
     /** The last index transaction left conversations waiting: the next turn takes them. */
     private boolean leftOver;
+    /** Entries indexed from what the appends kept, and read back from {@code messages} (for tests). */
+    private long fromKept;
+    private long readBack;
 
     SearchIndexer() {
         String mode = System.getProperty(JdbcSearchStore.INDEXING_PROPERTY, "");
@@ -86,8 +119,9 @@ final class SearchIndexer {
     }
 
     /**
-     * Notes an entry its append task wrote, with the text the sender's thread folded for it (null
-     * when it is not indexed).
+     * Notes an entry an append wrote, once its transaction committed (on the writer's thread,
+     * in commit order), with the text the sender's thread folded for it (null when it is not
+     * indexed).
      */
     void appended(Message m, String text) {
         long conversation = m.conversationId().value();
@@ -95,9 +129,47 @@ final class SearchIndexer {
             firstWaitingNanos = System.nanoTime();
         }
         waiting.put(conversation, ++notes);
-        if (text != null && folded.size() < MAX_FOLDED) {
-            folded.put(new Key(conversation, m.seq()), new Folded(m.body(), text));
+        Tail t = tails.computeIfAbsent(conversation, c -> new Tail());
+        if (t.dropped) {
+            return;
         }
+        if (kept >= MAX_KEPT) {
+            kept -= t.entries.size();
+            t.entries.clear();
+            t.dropped = true;
+            return;
+        }
+        t.entries.add(new Kept(m.seq(), m.createdAt(), text));
+        kept++;
+    }
+
+    /**
+     * A write in the running transaction may change the text of the conversation's entries or
+     * remove some: its next indexing reads them back from {@code messages}. Called in the task,
+     * before its outcome is known (a rollback only costs a read-back).
+     */
+    void changed(long conversation) {
+        Tail t = tails.computeIfAbsent(conversation, c -> new Tail());
+        if (t.entries.isEmpty()) {
+            // Needed only until the batch's appends are kept (after its commit): see forgetEmpty.
+            changedEmpty.add(conversation);
+        }
+        t.changedAt = ++events;
+    }
+
+    /**
+     * Between batches, once every append of the last batch was kept: a conversation changed with
+     * nothing kept needs no mark any more (what is appended after the change is current, and a gap
+     * before it shows), so retention or erasure over many conversations leaves nothing behind.
+     */
+    private void forgetEmpty() {
+        for (long conversation : changedEmpty) {
+            Tail t = tails.get(conversation);
+            if (t != null && t.entries.isEmpty()) {
+                tails.remove(conversation);
+            }
+        }
+        changedEmpty.clear();
     }
 
     /** Whether to index now: after a start, when the writer is idle, or when enough waited long enough. */
@@ -119,6 +191,7 @@ final class SearchIndexer {
      * again, so a failing index does not cost every batch a transaction that is rolled back.
      */
     void indexIfDue(SqlSession s, boolean idle) throws SQLException {
+        forgetEmpty();
         if (!due(idle) || System.nanoTime() - retryAfterNanos < 0) {
             return;
         }
@@ -134,6 +207,8 @@ final class SearchIndexer {
      * what it returns to {@link #indexed} once committed.
      */
     Covered index(SqlSession s) throws SQLException {
+        // Changes counted up to here are seen by this transaction's read-backs.
+        long at = ++events;
         if (!caughtUp) {
             PreparedStatement behind = s.prepare(BEHIND);
             try (ResultSet rs = behind.executeQuery()) {
@@ -144,39 +219,58 @@ final class SearchIndexer {
             }
         }
         Map<Long, Long> covered = new HashMap<>();
+        Map<Long, Long> marks = new HashMap<>();
         List<Row> rows = new ArrayList<>();
         int read = 0;
         for (Map.Entry<Long, Long> w : waiting.entrySet()) {
             long conversation = w.getKey();
-            long mark = markOf(s, conversation);
-            long last = mark;
+            PreparedStatement ends = s.prepare(ENDS);
+            ends.setLong(1, conversation);
+            long mark = 0;
+            long lastSeq = 0;
+            try (ResultSet rs = ends.executeQuery()) {
+                if (rs.next()) {
+                    lastSeq = rs.getLong(1);
+                    mark = rs.getLong(2);
+                }
+            }
             int left = ENTRIES_PER_TRANSACTION - read;
-            PreparedStatement ps = s.prepare(PAST_MARK);
-            ps.setLong(1, conversation);
-            ps.setLong(2, mark);
-            ps.setInt(3, left);
-            int n = 0;
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    n++;
-                    last = rs.getLong(1);
-                    String body = rs.getString(4);
-                    rs.getLong(5);
-                    boolean deleted = !rs.wasNull();
-                    if (MessageKind.TEXT.wire().equals(rs.getString(2)) && body != null && !deleted) {
-                        String text = textOf(conversation, last, body);
-                        if (text != null) {
-                            rows.add(new Row(conversation, last, rs.getLong(3), text));
+            long last = fromKept(conversation, mark, lastSeq, left, rows);
+            if (last >= mark) {
+                read += (int) (last - mark);
+                covered.put(conversation, w.getValue());
+                marks.put(conversation, last);
+            } else {
+                last = mark;
+                PreparedStatement ps = s.prepare(PAST_MARK);
+                ps.setLong(1, conversation);
+                ps.setLong(2, mark);
+                ps.setInt(3, left);
+                int n = 0;
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        n++;
+                        last = rs.getLong(1);
+                        String body = rs.getString(4);
+                        rs.getLong(5);
+                        boolean deleted = !rs.wasNull();
+                        if (MessageKind.TEXT.wire().equals(rs.getString(2)) && body != null && !deleted) {
+                            String text = MessageSearchIndex.folded(MessageKind.TEXT, body);
+                            if (text != null) {
+                                rows.add(new Row(conversation, last, rs.getLong(3), text));
+                            }
                         }
                     }
                 }
-            }
-            read += n;
-            if (n < left) {
-                // Everything past the mark was read: the mark goes to the conversation's end, past
-                // any entries retention removed.
-                last = Math.max(last, lastSeq(s, conversation));
-                covered.put(conversation, w.getValue());
+                read += n;
+                readBack += n;
+                if (n < left) {
+                    // Everything past the mark was read: the mark goes to the conversation's end, past
+                    // any entries retention removed.
+                    last = Math.max(last, lastSeq);
+                    covered.put(conversation, w.getValue());
+                    marks.put(conversation, last);
+                }
             }
             if (last > mark) {
                 if (behindAtStart.contains(conversation)) {
@@ -197,7 +291,43 @@ final class SearchIndexer {
             MessageSearchIndex.add(s, r.conversation(), r.seq(), r.createdAt(), r.text());
         }
         caughtUp = true;
-        return new Covered(covered);
+        return new Covered(covered, marks, at);
+    }
+
+    /**
+     * Adds to {@code rows} the conversation's entries past {@code mark} from what the committed
+     * appends kept, and returns the seq the mark moves to; or returns -1 when the kept entries
+     * cannot be trusted to be exactly those in {@code messages} (changed since, dropped, not one
+     * for every seq up to the conversation's {@code last_seq}, or more than {@code left}).
+     */
+    private long fromKept(long conversation, long mark, long last, int left, List<Row> rows) {
+        Tail t = tails.get(conversation);
+        if (t == null || !t.trusted() || behindAtStart.contains(conversation)) {
+            return -1;
+        }
+        List<Kept> entries = t.entries;
+        int from = 0;
+        // Entries at or below the mark were read back by an index task that ran in their batch.
+        while (from < entries.size() && entries.get(from).seq() <= mark) {
+            from++;
+        }
+        if (last - mark != entries.size() - from || last - mark > left) {
+            return -1;
+        }
+        long expected = mark + 1;
+        for (int i = from; i < entries.size(); i++) {
+            if (entries.get(i).seq() != expected++) {
+                return -1;
+            }
+        }
+        for (int i = from; i < entries.size(); i++) {
+            Kept k = entries.get(i);
+            if (k.text() != null) {
+                rows.add(new Row(conversation, k.seq(), k.createdAt(), k.text()));
+            }
+        }
+        fromKept += entries.size() - from;
+        return last;
     }
 
     /** After the index transaction committed: the conversations it covered wait no more, unless noted since. */
@@ -206,12 +336,30 @@ final class SearchIndexer {
             waiting.remove(e.getKey(), e.getValue());
             behindAtStart.remove(e.getKey());
         }
+        for (Map.Entry<Long, Long> e : c.marks().entrySet()) {
+            Tail t = tails.get(e.getKey());
+            if (t == null) {
+                continue;
+            }
+            long mark = e.getValue();
+            int before = t.entries.size();
+            t.entries.removeIf(k -> k.seq() <= mark);
+            kept -= before - t.entries.size();
+            if (t.changedAt != 0 && t.changedAt < c.events()) {
+                // Read back (or found unchanged) after the change: what is kept from here on is exact.
+                t.changedAt = 0;
+            }
+            if (t.dropped && t.entries.isEmpty()) {
+                // Entries appended later are kept again; one missed meanwhile shows as a gap.
+                t.dropped = false;
+            }
+            if (t.entries.isEmpty() && t.trusted()) {
+                tails.remove(e.getKey());
+            }
+        }
         notesIndexed = notes;
         // Some are left after a long backlog (or noted while a test's index task shared a batch).
         leftOver = !waiting.isEmpty();
-        if (!leftOver) {
-            folded.clear();
-        }
     }
 
     /** How many conversations wait to be indexed (for tests). */
@@ -219,22 +367,24 @@ final class SearchIndexer {
         return waiting.size();
     }
 
-    private String textOf(long conversation, long seq, String body) {
-        Folded f = folded.remove(new Key(conversation, seq));
-        return f != null && f.body().equals(body) ? f.text() : MessageSearchIndex.folded(MessageKind.TEXT, body);
+    /** Conversations the indexer keeps anything about (for tests). */
+    int tails() {
+        return tails.size();
+    }
+
+    /** Entries indexed from what the appends kept, without reading them back (for tests). */
+    long indexedFromKept() {
+        return fromKept;
+    }
+
+    /** Entries read back from {@code messages} to be indexed (for tests). */
+    long indexedReadBack() {
+        return readBack;
     }
 
     /** Up to which seq the conversation's entries are in the index (its entries past it are not). */
     static long markOf(SqlSession s, long conversation) throws SQLException {
         PreparedStatement ps = s.prepare("SELECT indexed_seq FROM search_marks WHERE conversation_id = ?");
-        ps.setLong(1, conversation);
-        try (ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? rs.getLong(1) : 0;
-        }
-    }
-
-    private static long lastSeq(SqlSession s, long conversation) throws SQLException {
-        PreparedStatement ps = s.prepare("SELECT last_seq FROM conversations WHERE id = ?");
         ps.setLong(1, conversation);
         try (ResultSet rs = ps.executeQuery()) {
             return rs.next() ? rs.getLong(1) : 0;

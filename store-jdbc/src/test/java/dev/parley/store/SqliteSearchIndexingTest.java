@@ -232,4 +232,77 @@ class SqliteSearchIndexingTest {
         assertThat(found(BOB, "ibis")).containsExactly(afterSeq, beforeSeq);
         assertThat(found(CAROL, "ibis")).containsExactly(afterSeq);
     }
+
+    @Test
+    void plainAppendsAreIndexedFromWhatTheyKeptWithoutReadingBack() {
+        db.indexSearchNow(); // the first indexing after opening looks up what an earlier run left
+        long first = say("gannet one");
+        long second = say("gannet two");
+        db.indexSearchNow();
+
+        assertThat(db.searchIndexer().indexedReadBack()).as("nothing read back from messages").isZero();
+        assertThat(db.searchIndexer().indexedFromKept()).isEqualTo(2);
+        assertThat(indexedSeqs()).containsExactly(first, second);
+        assertThat(mark()).isEqualTo(second);
+        assertThat(found(BOB, "gannet")).containsExactly(second, first);
+    }
+
+    @Test
+    void textErasedBeforeIndexingIsNotIndexed() {
+        long alice = say("lemur by alice");
+        long bob = ((AppendResult.Appended) Futures.await(messages.append(AppendRequest.text(DIRECT, BOB, null, "b1",
+                "lemur by bob", T0 + 100)))).message().seq();
+        assertThat(messages.eraseText(DIRECT, ALICE)).isEqualTo(1);
+
+        db.indexSearchNow();
+        assertThat(indexedSeqs()).containsExactly(bob);
+        assertThat(found(BOB, "lemur")).containsExactly(bob);
+        assertThat(alice).isLessThan(bob);
+    }
+
+    @Test
+    void entriesRetentionRemovedBeforeIndexingAreNotIndexed() {
+        long old = say("marmot old");
+        long kept = ((AppendResult.Appended) Futures.await(messages.append(AppendRequest.text(DIRECT, ALICE, null, "late",
+                "marmot new", T0 + 1_000)))).message().seq();
+        assertThat(messages.deleteOlderThan(T0 + 500)).isEqualTo(1);
+
+        db.indexSearchNow();
+        assertThat(indexedSeqs()).containsExactly(kept);
+        assertThat(found(BOB, "marmot")).containsExactly(kept);
+        assertThat(mark()).isEqualTo(kept);
+        assertThat(old).isLessThan(kept);
+    }
+
+    @Test
+    void afterAReadBackAConversationIsIndexedFromWhatItKeptAgain() {
+        db.indexSearchNow();
+        long seq = say("puffin original");
+        act(edit(seq, "puffin edited"));
+        db.indexSearchNow();
+        long readBack = db.searchIndexer().indexedReadBack();
+        assertThat(readBack).as("the edit sent the indexer to messages").isEqualTo(2);
+
+        long next = say("puffin later");
+        db.indexSearchNow();
+        assertThat(db.searchIndexer().indexedReadBack()).isEqualTo(readBack);
+        assertThat(indexedSeqs()).containsExactly(seq, next);
+        assertThat(found(BOB, "original")).isEmpty();
+        assertThat(found(BOB, "puffin")).containsExactly(next, seq);
+    }
+
+    @Test
+    void retentionAndErasureOfIndexedConversationsLeaveNothingKept() {
+        db.indexSearchNow();
+        say("kestrel old");
+        Futures.await(messages.append(AppendRequest.text(DIRECT, BOB, null, "b1", "kestrel by bob", T0 + 1_000)));
+        db.indexSearchNow();
+        assertThat(db.searchIndexer().tails()).isZero();
+
+        assertThat(messages.deleteOlderThan(T0 + 500)).isEqualTo(1);
+        assertThat(messages.eraseText(DIRECT, BOB)).isEqualTo(1);
+        Futures.await(db.writer().submit(s -> null)); // a batch after theirs: the writer forgot them between
+        assertThat(db.searchIndexer().tails()).isZero();
+        assertThat(found(BOB, "kestrel")).isEmpty();
+    }
 }
