@@ -33,7 +33,7 @@ final class LoopMailbox {
      * get several frames per flush (500 µs gave most members one frame per write and cut
      * deliveries/s by two thirds) and short enough to add no noticeable latency.
      */
-    static final long SLICE_MICROS = Long.getLong("parley.mailbox.sliceMicros", 20_000);
+    static final long SLICE_MICROS = 20_000;
     /** Items delivered between two looks at the clock (a delivery costs a few µs). */
     private static final int ITEMS_PER_CLOCK_READ = 16;
 
