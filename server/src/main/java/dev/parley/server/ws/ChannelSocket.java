@@ -166,7 +166,7 @@ final class ChannelSocket extends ChannelInboundHandlerAdapter implements ChatSo
         }
         // The frame's wire bytes, shared with the loop's other connections that get the same
         // frame; the frame encoder lets a buffer pass as it is.
-        channel.write(WireTextFrames.forWrite(utf8Json, channel.alloc()), channel.voidPromise());
+        channel.write(WireTextFrames.forWrite(utf8Json), channel.voidPromise());
         unflushedBytes += utf8Json.length;
         if (unflushedBytes >= FLUSH_BYTES || !channel.isWritable()) {
             // Hand the bytes to the kernel now: the outbound bound then counts what the peer has

@@ -271,6 +271,11 @@ public final class ChatConnection implements LoopMailbox.Recipient {
         mailbox.post(this, o);
     }
 
+    /** The mailbox of the connection's loop, for posts to many connections at once. */
+    LoopMailbox mailbox() {
+        return mailbox;
+    }
+
     /** Runs a task on the connection's loop, in order with its frames; safe from any thread. */
     void postTask(Runnable task) {
         mailbox.post(this, task);

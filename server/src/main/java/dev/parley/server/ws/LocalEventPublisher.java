@@ -12,7 +12,8 @@ import java.util.Collection;
 
 /**
  * Routes events to the connections this node holds. Each event is encoded once; every
- * recipient connection gets the same bytes through its event loop's mailbox.
+ * recipient connection gets the same bytes through its event loop's mailbox, one mailbox item
+ * per loop and event.
  */
 public final class LocalEventPublisher implements EventPublisher {
     private final LocalConnections connections;
@@ -33,9 +34,11 @@ public final class LocalEventPublisher implements EventPublisher {
     @Override
     public void publish(ChatEvent event, Collection<UserId> audience) {
         Outbound out = encode(event);
+        LoopRecipients recipients = new LoopRecipients();
         for (UserId user : audience) {
-            connections.forEachOf(user, c -> c.post(out));
+            connections.forEachOf(user, recipients);
         }
+        recipients.post(out);
         if (pulls != null) {
             pulls.publish(event, audience);
         }

@@ -64,6 +64,48 @@ class LoopMailboxTest {
         assertEquals(IntStream.range(0, ITEMS).boxed().toList(), received);
     }
 
+    @Test
+    void aFanOutItemEndsASliceInsideItAndGoesOnFromThereInOrder() throws Exception {
+        ContextInternal context = (ContextInternal) vertx.getOrCreateContext();
+        LoopMailbox mailbox = new LoopMailbox(context);
+        List<String> received = new ArrayList<>();
+        CompletableFuture<Integer> otherWorkRanAfter = new CompletableFuture<>();
+        CompletableFuture<Void> allReceived = new CompletableFuture<>();
+        List<LoopMailbox.Recipient> members = IntStream.rangeClosed(0, ITEMS).<LoopMailbox.Recipient>mapToObj(id ->
+                new LoopMailbox.Recipient() {
+                    @Override
+                    public void receive(Object payload) {
+                        if (received.isEmpty()) {
+                            context.nettyEventLoop().execute(() -> otherWorkRanAfter.complete(received.size()));
+                        }
+                        received.add(id + ":" + payload);
+                        sleepOneMilli();
+                        if (received.size() == ITEMS + 2) {
+                            allReceived.complete(null);
+                        }
+                    }
+
+                    @Override
+                    public long id() {
+                        return id;
+                    }
+                }).toList();
+        context.runOnContext(v -> {
+            mailbox.post(members.getFirst(), "before");
+            mailbox.postToAll(members.subList(1, ITEMS + 1), "all");
+            mailbox.post(members.getFirst(), "after");
+        });
+
+        allReceived.get(30, TimeUnit.SECONDS);
+        int before = otherWorkRanAfter.get(30, TimeUnit.SECONDS);
+        assertTrue(before < ITEMS, "the other work waited for the whole fan-out item (" + before + " deliveries)");
+        List<String> expected = new ArrayList<>();
+        expected.add("0:before");
+        IntStream.rangeClosed(1, ITEMS).forEach(id -> expected.add(id + ":all"));
+        expected.add("0:after");
+        assertEquals(expected, received);
+    }
+
     private static void sleepOneMilli() {
         try {
             Thread.sleep(1);
