@@ -91,7 +91,7 @@ final class LoopMailbox {
                     List<? extends Recipient> to = all.connections();
                     while (unfinishedNext < to.size()) {
                         deliver(to.get(unfinishedNext++), all.payload());
-                        if (++delivered % ITEMS_PER_CLOCK_READ == 0 && System.nanoTime() - deadline >= 0) {
+                        if (sliceOver(++delivered, deadline)) {
                             requeue();
                             return;
                         }
@@ -108,7 +108,7 @@ final class LoopMailbox {
                 } else {
                     Item item = (Item) next;
                     deliver(item.connection(), item.payload());
-                    if (++delivered % ITEMS_PER_CLOCK_READ == 0 && System.nanoTime() - deadline >= 0) {
+                    if (sliceOver(++delivered, deadline)) {
                         requeue();
                         return;
                     }
@@ -124,6 +124,11 @@ final class LoopMailbox {
         if (!queue.isEmpty() && scheduled.compareAndSet(false, true)) {
             context.runOnContext(v -> drain());
         }
+    }
+
+    /** Whether the slice is used up, the clock read once every {@link #ITEMS_PER_CLOCK_READ} deliveries. */
+    private static boolean sliceOver(int delivered, long deadline) {
+        return delivered % ITEMS_PER_CLOCK_READ == 0 && System.nanoTime() - deadline >= 0;
     }
 
     private void requeue() {
