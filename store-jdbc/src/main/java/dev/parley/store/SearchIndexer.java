@@ -241,27 +241,9 @@ final class SearchIndexer {
                 covered.put(conversation, w.getValue());
                 marks.put(conversation, last);
             } else {
-                last = mark;
-                PreparedStatement ps = s.prepare(PAST_MARK);
-                ps.setLong(1, conversation);
-                ps.setLong(2, mark);
-                ps.setInt(3, left);
-                int n = 0;
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        n++;
-                        last = rs.getLong(1);
-                        String body = rs.getString(4);
-                        rs.getLong(5);
-                        boolean deleted = !rs.wasNull();
-                        if (MessageKind.TEXT.wire().equals(rs.getString(2)) && body != null && !deleted) {
-                            String text = MessageSearchIndex.folded(MessageKind.TEXT, body);
-                            if (text != null) {
-                                rows.add(new Row(conversation, last, rs.getLong(3), text));
-                            }
-                        }
-                    }
-                }
+                PastMark past = readPastMark(s, conversation, mark, left, rows);
+                int n = past.entries();
+                last = past.last();
                 read += n;
                 readBack += n;
                 if (n < left) {
@@ -300,6 +282,40 @@ final class SearchIndexer {
      * cannot be trusted to be exactly those in {@code messages} (changed since, dropped, not one
      * for every seq up to the conversation's {@code last_seq}, or more than {@code left}).
      */
+    /** How many entries {@link #readPastMark} read, and the seq of the last (the mark when none). */
+    private record PastMark(int entries, long last) {
+    }
+
+    /**
+     * Reads at most {@code left} of the conversation's entries past {@code mark} back from
+     * {@code messages}, adding those to index (text, not deleted) to {@code rows}.
+     */
+    private static PastMark readPastMark(SqlSession s, long conversation, long mark, int left, List<Row> rows)
+            throws SQLException {
+        PreparedStatement ps = s.prepare(PAST_MARK);
+        ps.setLong(1, conversation);
+        ps.setLong(2, mark);
+        ps.setInt(3, left);
+        int n = 0;
+        long last = mark;
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                n++;
+                last = rs.getLong(1);
+                String body = rs.getString(4);
+                rs.getLong(5);
+                boolean deleted = !rs.wasNull();
+                if (MessageKind.TEXT.wire().equals(rs.getString(2)) && body != null && !deleted) {
+                    String text = MessageSearchIndex.folded(MessageKind.TEXT, body);
+                    if (text != null) {
+                        rows.add(new Row(conversation, last, rs.getLong(3), text));
+                    }
+                }
+            }
+        }
+        return new PastMark(n, last);
+    }
+
     private long fromKept(long conversation, long mark, long last, int left, List<Row> rows) {
         Tail t = tails.get(conversation);
         if (t == null || !t.trusted() || behindAtStart.contains(conversation)) {
