@@ -92,7 +92,13 @@ public final class ServeProcess implements AutoCloseable {
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         starts++;
-        awaitHealthy(timeout);
+        try {
+            awaitHealthy(timeout);
+        } catch (IOException | InterruptedException | RuntimeException notReady) {
+            // The caller gets no running node to stop: stop this one, or it outlives the run.
+            process.destroyForcibly();
+            throw notReady;
+        }
     }
 
     private void awaitHealthy(Duration timeout) throws IOException, InterruptedException {

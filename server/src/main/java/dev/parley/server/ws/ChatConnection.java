@@ -135,10 +135,20 @@ public final class ChatConnection implements LoopMailbox.Recipient {
         }
     }
 
-    /** The connection sent more than {@code limits.preAuthBytes} before it was authenticated. */
+    /**
+     * The connection sent more than {@code limits.preAuthBytes} before it was authenticated. The
+     * error ahead of the close says why: a 1009 alone reads as "a frame was too large", while the
+     * usual cause is a client that sends requests right behind its {@code auth} without waiting
+     * for {@code ready}.
+     */
     void preAuthBudgetExceeded() {
         if (state != State.CLOSED) {
-            log.debug("closing conn={}: more than {} bytes before auth", id, limits.preAuthBytes());
+            boolean authPending = state == State.AUTHENTICATING;
+            log.info("closing conn={}: more than {} bytes before ready ({})", id, limits.preAuthBytes(),
+                    authPending ? "sent while its auth was being checked" : "no auth yet");
+            sendError(ErrorCode.NOT_AUTHENTICATED_YET, "more than " + limits.preAuthBytes()
+                    + " bytes sent before ready; closing (1009). Send auth, then wait for ready before anything else",
+                    null, null, null, 0, 0);
             close(CloseCode.FRAME_TOO_LARGE);
         }
     }
@@ -152,8 +162,11 @@ public final class ChatConnection implements LoopMailbox.Recipient {
         } else if (frame instanceof ClientFrame.Auth a) {
             onAuth(a);
         } else if (state == State.AWAITING_AUTH || state == State.AUTHENTICATING) {
-            sendError(ErrorCode.NOT_AUTHENTICATED_YET, "send auth first", frame.type(), frame.rid(),
-                    FrameIntake.clientIdOf(frame), FrameIntake.conversationOf(frame), 0);
+            // Not carried out, and not kept for later either: holding frames for an auth that may
+            // fail would let a stranger make the node hold them. The client resends after ready.
+            sendError(ErrorCode.NOT_AUTHENTICATED_YET, state == State.AUTHENTICATING
+                            ? "auth is still being checked; wait for ready, then send this again" : "send auth first",
+                    frame.type(), frame.rid(), FrameIntake.clientIdOf(frame), FrameIntake.conversationOf(frame), 0);
         } else {
             // Made per request rather than kept: a short-lived object per frame costs less than
             // 48 bytes held by every idle connection.
