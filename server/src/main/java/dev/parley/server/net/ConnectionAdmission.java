@@ -53,16 +53,20 @@ public final class ConnectionAdmission {
                 .register(metrics);
     }
 
-    /** Runs on the new connection's event loop as soon as it is accepted. */
-    public void admit(HttpConnection connection) {
+    /**
+     * Runs on the new connection's event loop as soon as it is accepted; false when the
+     * connection was refused (and is being closed).
+     */
+    public boolean admit(HttpConnection connection) {
         ChannelHandlerContext vertx = ((ConnectionBase) connection).channelHandlerContext();
         Channel channel = vertx.channel();
         if (maxPerAddress > 0 && !takeSlot(connection.remoteAddress(), channel)) {
             channel.close();
-            return;
+            return false;
         }
         vertx.pipeline().addBefore(vertx.name(), "parley-http-timeouts",
                 new HttpConnectionTimeouts(headNanos, idleNanos, headTimeouts::increment));
+        return true;
     }
 
     /** Counts the connection against its address until it closes; false when the address is at its cap. */
