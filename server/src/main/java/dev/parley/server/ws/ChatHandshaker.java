@@ -83,7 +83,7 @@ final class ChatHandshaker extends ChannelInboundHandlerAdapter {
                 return;
             }
             ctx.fireChannelRead(msg);
-            if (msg instanceof HttpRequest) {
+            if (msg instanceof HttpRequest && ctx.pipeline().context(this) != null) {
                 // Vert.x has the connection from here on.
                 ctx.pipeline().remove(this);
             }
