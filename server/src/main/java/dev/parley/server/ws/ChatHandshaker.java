@@ -1,6 +1,6 @@
 package dev.parley.server.ws;
 
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.EmptyByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -77,7 +77,7 @@ final class ChatHandshaker extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (answer == null) {
-            if (msg instanceof HttpRequest request && (answer = answerFor(request)) != null) {
+            if (msg instanceof HttpRequest request && (answer = answerFor(request, ctx)) != null) {
                 // Taken: the request's end follows (a request without a body ends at once).
                 ReferenceCountUtil.release(msg);
                 return;
@@ -100,7 +100,7 @@ final class ChatHandshaker extends ChannelInboundHandlerAdapter {
      * The 101 answer if this handler takes {@code request}, else null (Vert.x takes it). The
      * headers are Vert.x's own kind, which supports only part of Netty's header methods.
      */
-    private FullHttpResponse answerFor(HttpRequest request) {
+    private FullHttpResponse answerFor(HttpRequest request, ChannelHandlerContext ctx) {
         HttpHeaders headers = request.headers();
         if (!request.decoderResult().isSuccess()
                 || !HttpMethod.GET.equals(request.method())
@@ -114,8 +114,10 @@ final class ChatHandshaker extends ChannelInboundHandlerAdapter {
                 || !endpoint.accepting()) {
             return null;
         }
+        // Netty takes the answer's (empty) body from the request body's allocator: the channel's
+        // pooled one, not Unpooled's, whose every buffer is a direct one with a Cleaner to run.
         FullHttpRequest head = new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
-                Unpooled.EMPTY_BUFFER, headers, EmptyHttpHeaders.INSTANCE);
+                new EmptyByteBuf(ctx.alloc()), headers, EmptyHttpHeaders.INSTANCE);
         try {
             return handshake.answer(head);
         } catch (WebSocketHandshakeException e) {
