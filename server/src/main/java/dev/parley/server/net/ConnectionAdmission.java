@@ -24,8 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * proxy's address, so there the cap is 0 (off) or above what the proxy will ever open, and the
  * proxy limits each client. Shared by every event loop.
  *
- * @implNote Vert.x offers no public way into a connection's Netty pipeline; this is the one place
- *     the node reaches its connection class ({@link ConnectionBase}) for that.
+ * @implNote Vert.x offers no public way into a connection's Netty pipeline; this and
+ *     {@code ChatSocketEndpoint.serve} (which puts the node's WebSocket handshake after these
+ *     handlers) are the places the node reaches its connection class ({@link ConnectionBase}) for that.
  */
 public final class ConnectionAdmission {
     private static final Logger log = LoggerFactory.getLogger(ConnectionAdmission.class);
