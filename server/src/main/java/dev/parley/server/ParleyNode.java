@@ -336,7 +336,12 @@ public final class ParleyNode implements AutoCloseable {
                 pullRoutes.accept(router);
                 node.router.compareAndSet(null, router);
                 HttpServer server = vertx.createHttpServer(options)
-                        .connectionHandler(admission::admit)
+                        .connectionHandler(connection -> {
+                            if (admission.admit(connection)) {
+                                // /v1/ws upgrades answered by Parley's handler, ahead of Vert.x's.
+                                endpoint.serve(connection);
+                            }
+                        })
                         .exceptionHandler(t -> {
                             OutOfMemoryExit.haltIfOutOfMemory(t);
                             log.debug("HTTP connection error: {}", t.toString());

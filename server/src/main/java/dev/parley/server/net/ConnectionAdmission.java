@@ -24,8 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * proxy's address, so there the cap is 0 (off) or above what the proxy will ever open, and the
  * proxy limits each client. Shared by every event loop.
  *
- * @implNote Vert.x offers no public way into a connection's Netty pipeline; this is the one place
- *     the node reaches its connection class ({@link ConnectionBase}) for that.
+ * @implNote Vert.x offers no public way into a connection's Netty pipeline; this and
+ *     {@code ChatSocketEndpoint.serve} (which puts the node's WebSocket handshake after these
+ *     handlers) are the places the node reaches its connection class ({@link ConnectionBase}) for that.
  */
 public final class ConnectionAdmission {
     private static final Logger log = LoggerFactory.getLogger(ConnectionAdmission.class);
@@ -53,16 +54,20 @@ public final class ConnectionAdmission {
                 .register(metrics);
     }
 
-    /** Runs on the new connection's event loop as soon as it is accepted. */
-    public void admit(HttpConnection connection) {
+    /**
+     * Runs on the new connection's event loop as soon as it is accepted; false when the
+     * connection was refused (and is being closed).
+     */
+    public boolean admit(HttpConnection connection) {
         ChannelHandlerContext vertx = ((ConnectionBase) connection).channelHandlerContext();
         Channel channel = vertx.channel();
         if (maxPerAddress > 0 && !takeSlot(connection.remoteAddress(), channel)) {
             channel.close();
-            return;
+            return false;
         }
         vertx.pipeline().addBefore(vertx.name(), "parley-http-timeouts",
                 new HttpConnectionTimeouts(headNanos, idleNanos, headTimeouts::increment));
+        return true;
     }
 
     /** Counts the connection against its address until it closes; false when the address is at its cap. */

@@ -25,9 +25,10 @@ import org.slf4j.LoggerFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A WebSocket served by Parley's own Netty handler, at the end of the channel's pipeline, once
- * Vert.x has done the upgrade (path check, handshake, frame codec, TLS). It replaces Vert.x's
- * WebSocket handler so that an idle connection holds only its channel, codec and this handler:
+ * A WebSocket served by Parley's own Netty handler, at the end of the channel's pipeline, once the
+ * upgrade is done ({@link ChatHandshaker}, or Vert.x for the upgrades that handler leaves to it;
+ * frame codec and TLS in place). It takes the place of Vert.x's handler so that an idle connection
+ * holds only its channel, codec and this handler:
  * Vert.x's WebSocket keeps two message queues per connection (each a Netty MPSC queue with a fixed
  * 1,024-slot first chunk, ~4.7 KB) and the upgrade request for the connection's life.
  *

@@ -2,12 +2,15 @@ package dev.parley.server.ws;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.http.WebSocketInternal;
+import io.vertx.core.net.impl.ConnectionBase;
 
 import java.util.function.BooleanSupplier;
 
@@ -16,13 +19,17 @@ import java.util.function.BooleanSupplier;
  * Any other path is refused with 404 at the handshake. Authentication happens in the first frame,
  * not on the upgrade, so browsers (which cannot set headers on a WebSocket) use the same protocol.
  *
- * <p>Vert.x does the upgrade (path, handshake, frame codec, TLS); then {@link ChannelSocket} takes
- * the channel over from Vert.x's WebSocket, whose objects (two message queues, the upgrade
- * request) are dropped: an idle connection keeps a few hundred bytes of Parley's own instead of
- * ~13 KB of Vert.x's.
+ * <p>A plain upgrade to {@value #PATH} is answered by {@link ChatHandshaker}, Parley's own Netty
+ * handler ahead of Vert.x's ({@link #serve}); Vert.x answers every other request, and the
+ * upgrades that handler leaves to it, through {@link #handshakeHandler} and {@link #socketHandler}
+ * (404 for another path, 503 while not accepting; an odd upgrade it accepts is served as well).
+ * Either way {@link ChannelSocket} ends up with the channel, frame codec and TLS in place, and
+ * none of Vert.x's WebSocket objects (two message queues, the upgrade request) stay: an idle
+ * connection keeps a few hundred bytes of Parley's own instead of ~13 KB of Vert.x's.
  *
- * @implNote {@link WebSocketInternal} is Vert.x's internal way to the channel. A Vert.x upgrade
- *     that changes it fails at the first connection, rather than leaving one half served.
+ * @implNote {@link ConnectionBase} and {@link WebSocketInternal} are Vert.x's internal ways to
+ *     the channel. A Vert.x upgrade that changes them fails at the first connection, rather than
+ *     leaving one half served.
  */
 public final class ChatSocketEndpoint {
     public static final String PATH = "/v1/ws";
@@ -31,6 +38,7 @@ public final class ChatSocketEndpoint {
     private final BooleanSupplier accepting;
     /** The outbound bound of every connection, shared: Netty keeps a reference, not a copy. */
     private final WriteBufferWaterMark outboundBound;
+    private final ChatHandshaker.Handshake handshake;
 
     /**
      * @param accepting false while the node is not ready (starting, draining, cut off from its
@@ -41,6 +49,28 @@ public final class ChatSocketEndpoint {
         this.accepting = accepting;
         int bound = services.config().limits().outboundQueueBytes();
         this.outboundBound = new WriteBufferWaterMark(bound / 2, bound);
+        // What Vert.x's upgrade gives its frame decoder with the node's server options.
+        this.handshake = new ChatHandshaker.Handshake(WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(services.config().limits().hardFrameBytes())
+                .allowExtensions(false)
+                .allowMaskMismatch(false)
+                .closeOnProtocolViolation(false)
+                .build());
+    }
+
+    /**
+     * Puts {@link ChatHandshaker} in a new HTTP connection's pipeline, ahead of Vert.x's HTTP
+     * handler; from the server's connection handler, on the connection's event loop.
+     */
+    public void serve(HttpConnection connection) {
+        ConnectionBase vertx = (ConnectionBase) connection;
+        ChannelHandlerContext vertxHandler = vertx.channelHandlerContext();
+        vertxHandler.pipeline().addBefore(vertxHandler.name(), "parley-handshake",
+                new ChatHandshaker(this, vertx.context(), vertxHandler.handler(), handshake));
+    }
+
+    boolean accepting() {
+        return accepting.getAsBoolean();
     }
 
     public Handler<ServerWebSocketHandshake> handshakeHandler() {
@@ -65,15 +95,22 @@ public final class ChatSocketEndpoint {
             if (!(ws instanceof WebSocketInternal wi) || wi.channelHandlerContext() == null) {
                 throw new IllegalStateException("not a Vert.x server WebSocket: " + ws.getClass().getName());
             }
-            ChannelHandlerContext vertxHandler = wi.channelHandlerContext();
-            ContextInternal context = (ContextInternal) Vertx.currentContext();
-            ChannelSocket socket = new ChannelSocket(vertxHandler.channel(), context, outboundBound);
-            ChatConnection connection = new ChatConnection(socket, context, services);
-            // The guards go in before the take-over, so no frame passes unguarded.
-            SocketPipeline pipeline = SocketPipeline.guard(vertxHandler.pipeline(), connection,
-                    services.config().limits().preAuthBytes());
-            connection.start(pipeline);
-            socket.takeOver(vertxHandler, connection);
+            open(wi.channelHandlerContext(), (ContextInternal) Vertx.currentContext());
         };
+    }
+
+    /**
+     * Starts a chat connection on a channel whose WebSocket handshake is done and whose frame
+     * codec is in place; {@code handler}, the last handler, gives way to {@link ChannelSocket}.
+     * Inside the connection's context, on its event loop.
+     */
+    void open(ChannelHandlerContext handler, ContextInternal context) {
+        ChannelSocket socket = new ChannelSocket(handler.channel(), context, outboundBound);
+        ChatConnection connection = new ChatConnection(socket, context, services);
+        // The guards go in before the take-over, so no frame passes unguarded.
+        SocketPipeline pipeline = SocketPipeline.guard(handler.pipeline(), connection,
+                services.config().limits().preAuthBytes());
+        connection.start(pipeline);
+        socket.takeOver(handler, connection);
     }
 }

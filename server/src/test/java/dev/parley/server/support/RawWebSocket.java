@@ -73,6 +73,19 @@ public final class RawWebSocket implements AutoCloseable {
      */
     public static RawWebSocket connect(String host, int port, String path, InetAddress source, int receiveBufferBytes,
                                        boolean reading) {
+        return connect(host, port, path, source, receiveBufferBytes, reading, new byte[0]);
+    }
+
+    /**
+     * Connects and sends {@code behind} (frames, say) in the same write as the upgrade request,
+     * before the node's answer, as a client that does not wait for the 101 would.
+     */
+    public static RawWebSocket connect(String host, int port, String path, byte[] behind) {
+        return connect(host, port, path, null, 0, true, behind);
+    }
+
+    private static RawWebSocket connect(String host, int port, String path, InetAddress source, int receiveBufferBytes,
+                                        boolean reading, byte[] behind) {
         try {
             Socket s = new Socket();
             s.setTcpNoDelay(true);
@@ -84,10 +97,36 @@ public final class RawWebSocket implements AutoCloseable {
             }
             s.connect(new InetSocketAddress(host, port), 10_000);
             RawWebSocket raw = new RawWebSocket(s);
-            raw.handshake(host + ":" + port, path);
+            raw.handshake(host + ":" + port, path, behind);
             if (reading) {
                 raw.startReading();
             }
+            return raw;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Upgrades {@code socket}, already connected (and perhaps already used for HTTP requests
+     * answered in full), to a WebSocket on {@code path}, and reads from it.
+     */
+    public static RawWebSocket upgrade(Socket socket, String path) {
+        try {
+            RawWebSocket raw = new RawWebSocket(socket);
+            raw.handshake(socket.getInetAddress().getHostAddress() + ":" + socket.getPort(), path, new byte[0]);
+            raw.startReading();
+            return raw;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads frames from {@code socket}, whose upgrade the caller did. */
+    public static RawWebSocket over(Socket socket) {
+        try {
+            RawWebSocket raw = new RawWebSocket(socket);
+            raw.startReading();
             return raw;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -103,13 +142,16 @@ public final class RawWebSocket implements AutoCloseable {
         }
     }
 
-    private void handshake(String hostPort, String path) throws IOException {
+    private void handshake(String hostPort, String path, byte[] behind) throws IOException {
         byte[] nonce = new byte[16];
         RANDOM.nextBytes(nonce);
         String key = Base64.getEncoder().encodeToString(nonce);
         String req = "GET " + path + " HTTP/1.1\r\nHost: " + hostPort + "\r\nUpgrade: websocket\r\n"
                 + "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
-        out.write(req.getBytes(StandardCharsets.US_ASCII));
+        ByteArrayOutputStream request = new ByteArrayOutputStream();
+        request.writeBytes(req.getBytes(StandardCharsets.US_ASCII));
+        request.writeBytes(behind);
+        out.write(request.toByteArray());
         out.flush();
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
