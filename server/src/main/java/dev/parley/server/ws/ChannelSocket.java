@@ -35,7 +35,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Writes are coalesced: a text frame is written without a flush, and one flush per connection
  * runs at the end of the event loop's current task ({@link LoopFlushes}), so a burst of frames for one connection in one
  * turn (a fan-out drained from the loop's mailbox) leaves in one system call; a single frame waits
- * for nothing but the end of the task that wrote it. A connection with {@value #FLUSH_BYTES} bytes
+ * for nothing but the end of the task that wrote it, unless the loop is busy writing many frames,
+ * when flushes are paced a few milliseconds apart ({@link FlushPacing}). A connection with {@value #FLUSH_BYTES} bytes
  * unflushed, or past its outbound bound, is flushed at once, as are pings and close frames.
  *
  * <p>Threading: Netty calls this handler on the channel's event loop, the connection's loop; the
@@ -61,6 +62,8 @@ final class ChannelSocket extends ChannelInboundHandlerAdapter implements ChatSo
     private boolean closeReceived;
     private boolean flushScheduled;
     private int unflushedBytes;
+    /** The loop's pacing window this connection was last written in (see {@link FlushPacing}). */
+    private int pacingWindow;
     private Runnable drained;
 
     ChannelSocket(Channel channel, ContextInternal context, WriteBufferWaterMark outboundBound) {
@@ -169,6 +172,8 @@ final class ChannelSocket extends ChannelInboundHandlerAdapter implements ChatSo
         // frame; the frame encoder lets a buffer pass as it is.
         channel.write(WireTextFrames.forWrite(utf8Json), channel.voidPromise());
         unflushedBytes += utf8Json.length;
+        LoopFlushes flushes = LoopFlushes.ofThisLoop();
+        pacingWindow = flushes.wrote(pacingWindow);
         if (unflushedBytes >= FLUSH_BYTES || !channel.isWritable()) {
             // Hand the bytes to the kernel now: the outbound bound then counts what the peer has
             // not read, not what this turn has not flushed yet, and direct memory stays small.
@@ -176,7 +181,7 @@ final class ChannelSocket extends ChannelInboundHandlerAdapter implements ChatSo
             channel.flush();
         } else if (!flushScheduled) {
             flushScheduled = true;
-            LoopFlushes.add(this, channel.eventLoop());
+            flushes.add(this, channel.eventLoop());
         }
     }
 
