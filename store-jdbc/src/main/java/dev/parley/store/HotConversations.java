@@ -76,8 +76,6 @@ final class HotConversations {
     private final List<Conversation> dirty = new ArrayList<>();
     private long dataVersion = Long.MIN_VALUE;
     private boolean checkedInTransaction;
-    private long loads;
-    private long clears;
 
     /** The conversation, loaded if not remembered; null when it does not exist. */
     Conversation conversation(SqlSession s, long id) throws SQLException {
@@ -95,7 +93,6 @@ final class HotConversations {
             c = new Conversation(id, ConversationKind.fromWire(rs.getString(4)), rs.getLong(3), rs.getLong(1),
                     rs.getLong(2));
         }
-        loads++;
         if (byId.size() >= MAX_CONVERSATIONS) {
             dropClean();
         }
@@ -174,7 +171,6 @@ final class HotConversations {
         dirty.clear();
         checkedInTransaction = false;
         dataVersion = Long.MIN_VALUE;
-        clears++;
     }
 
     static void foundStale() {
@@ -184,20 +180,6 @@ final class HotConversations {
     /** How many appends in this process found the seq they took from memory already stored. */
     static long staleSeqs() {
         return STALE.get();
-    }
-
-    /** Conversations loaded from the store so far (for tests and benchmarks). */
-    long loads() {
-        return loads;
-    }
-
-    /** Times everything was dropped (rollbacks, other connections' commits). */
-    long clears() {
-        return clears;
-    }
-
-    int size() {
-        return byId.size();
     }
 
     /**

@@ -47,6 +47,11 @@ import java.util.function.Consumer;
  * a write transaction whose snapshot is older than another's commit fails with
  * {@code SQLITE_BUSY_SNAPSHOT} instead of writing, so the UPDATE's membership check sees the
  * members as they are when the insert runs.
+ *
+ * <p>On SQLite a plain entry (no membership change, action or reply) skips all of that: the
+ * writer remembers the conversation's last seq and the senders it found to be members
+ * ({@link HotConversations}), so the append is one insert, whose client-id index catches a retry;
+ * the conversation row is written once per transaction, before it commits.
  */
 public final class JdbcMessageStore implements MessageStore {
     /**
