@@ -353,7 +353,7 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
         try {
             probe.run(session);
-            session.connection().commit();
+            session.commit();
             working();
         } catch (Throwable e) {
             rollback();
@@ -411,7 +411,7 @@ public final class GroupCommitWriter implements AutoCloseable {
                 p.failure = null;
                 p.run(session);
             }
-            session.connection().commit();
+            session.commit();
             return null;
         } catch (Throwable e) {
             rollback();
@@ -442,7 +442,7 @@ public final class GroupCommitWriter implements AutoCloseable {
                 try {
                     p.failure = null;
                     p.run(session);
-                    session.connection().commit();
+                    session.commit();
                     working();
                     break;
                 } catch (Throwable e) {
@@ -511,7 +511,7 @@ public final class GroupCommitWriter implements AutoCloseable {
 
     private void rollback() {
         try {
-            session.connection().rollback();
+            session.rollback();
         } catch (SQLException e) {
             // SQLite: the transaction was already rolled back by the engine (a full disk), and the
             // driver left the connection outside any transaction; PostgreSQL: the connection is lost.
@@ -561,6 +561,9 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
 
         void run(SqlSession s) throws Exception {
+            if (!(task instanceof SqlTask.Append)) {
+                s.beforeTask();
+            }
             result = task.run(s);
         }
 

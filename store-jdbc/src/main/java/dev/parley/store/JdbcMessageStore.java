@@ -47,6 +47,11 @@ import java.util.function.Consumer;
  * a write transaction whose snapshot is older than another's commit fails with
  * {@code SQLITE_BUSY_SNAPSHOT} instead of writing, so the UPDATE's membership check sees the
  * members as they are when the insert runs.
+ *
+ * <p>On SQLite a plain entry (no membership change, action or reply) skips all of that: the
+ * writer remembers the conversation's last seq and the senders it found to be members
+ * ({@link HotConversations}), so the append is one insert, whose client-id index catches a retry;
+ * the conversation row is written once per transaction, before it commits.
  */
 public final class JdbcMessageStore implements MessageStore {
     /**
@@ -83,11 +88,13 @@ public final class JdbcMessageStore implements MessageStore {
         Database db = shards.forConversation(r.conversationId());
         SearchIndexer indexer = indexerOf(db);
         if (indexer == null) {
-            return db.write(r.conversationId().value(), s -> appendIn(s, r, indexed, null), onCommit);
+            return db.write(r.conversationId().value(), (SqlTask.Append<AppendResult>) s -> appendIn(s, r, indexed, null),
+                    onCommit);
         }
         // The indexer keeps the entry once it is committed (not when a batch that rolls back ran
         // it), and indexes it later from what it kept, without reading it back.
-        return db.write(r.conversationId().value(), s -> appendIn(s, r, indexed, indexer), result -> {
+        return db.write(r.conversationId().value(), (SqlTask.Append<AppendResult>) s -> appendIn(s, r, indexed, indexer),
+                result -> {
             // The caller's hook first: should it throw, the entry is missing from what the indexer
             // kept, which it notices (a gap up to last_seq) and reads the conversation back.
             onCommit.accept(result);
@@ -104,6 +111,18 @@ public final class JdbcMessageStore implements MessageStore {
 
     private AppendResult appendIn(SqlSession s, AppendRequest r, String indexed, SearchIndexer indexer)
             throws SQLException {
+        HotConversations hot = s.hot();
+        if (hot != null) {
+            if (r.change() == null && !r.kind().isAction() && r.replyTo() == 0) {
+                AppendResult plain = appendPlain(s, hot, r, indexed, indexer);
+                if (plain != null) {
+                    return plain;
+                }
+            }
+            // What follows reads and moves the conversation's row and members by statements.
+            hot.flush(s);
+            hot.forget(r.conversationId().value());
+        }
         if (r.clientId() != null) {
             Message original = byClientId(s, r);
             if (original != null) {
@@ -169,14 +188,7 @@ public final class JdbcMessageStore implements MessageStore {
             throw new SQLException("the sender's membership changed while the append waited for the conversation",
                     Dialect.SERIALIZATION_FAILURE);
         }
-        for (dev.parley.core.message.Mention mention : r.mentions()) {
-            PreparedStatement mentioned = s.prepare("INSERT INTO mentioned (conversation_id, user_id, seq)"
-                    + " VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
-            mentioned.setLong(1, r.conversationId().value());
-            mentioned.setLong(2, mention.userId().value());
-            mentioned.setLong(3, seq);
-            mentioned.executeUpdate();
-        }
+        insertMentions(s, r, seq);
         if (r.kind().isAction()) {
             if (indexer != null && (r.kind() == MessageKind.EDITED || r.kind() == MessageKind.DELETED)) {
                 indexer.changed(r.conversationId().value());
@@ -195,6 +207,76 @@ public final class JdbcMessageStore implements MessageStore {
             current = new Membership(r.conversationId(), kind, MembershipChanges.currentRoles(s, r.conversationId()), version);
         }
         return new AppendResult.Appended(m, current);
+    }
+
+    /**
+     * A plain entry (no membership change, action or reply) appended with one statement, from what
+     * the writer remembers of the conversation ({@link HotConversations}): the seq follows the
+     * remembered last seq, and a sender remembered as a member is one. Returns null, having
+     * changed nothing, when the statements of {@link #appendIn} must decide instead: no such
+     * conversation, or a sender who is not a current member (a retry of theirs is still answered
+     * with the original entry, as there).
+     *
+     * <p>The client id is checked by the insert itself ({@code ON CONFLICT DO NOTHING} on its unique
+     * index) rather than looked up first: nearly every send is new. Nothing inserted means the id
+     * is taken, and only then is the original read.
+     */
+    private static AppendResult appendPlain(SqlSession s, HotConversations hot, AppendRequest r, String indexed,
+                                            SearchIndexer indexer)
+            throws SQLException {
+        HotConversations.Conversation c = hot.conversation(s, r.conversationId().value());
+        if (c == null || !hot.isMember(s, c, r.senderId().value())) {
+            return null;
+        }
+        long seq = c.lastSeq + 1;
+        Message m = new Message(r.conversationId(), seq, r.createdAt(), r.senderId(), r.senderDeviceId(), r.clientId(),
+                r.kind(), r.body(), r.title(), r.userIds(), r.role(), 0, null, r.targetSeq(), List.of(), 0, 0,
+                null, r.mentions(), r.attachments());
+        PreparedStatement ins = s.prepare(MessageRows.INSERT_NEW);
+        MessageRows.bind(ins, m);
+        if (r.targetSeq() > 0) {
+            ins.setLong(12, r.targetSeq());
+        } else {
+            ins.setNull(12, java.sql.Types.BIGINT);
+        }
+        ins.setString(13, MessageRows.formatMentions(r.mentions()));
+        if (ins.executeUpdate() == 0) {
+            Message original = r.clientId() == null ? null : byClientId(s, r);
+            if (original == null) {
+                // Not the client id: the seq was taken, so what the writer remembers is wrong (a
+                // bug, or a write it was not told of). The batch rolls back, which forgets it all,
+                // and runs again with the conversations loaded afresh.
+                HotConversations.foundStale();
+                throw new SQLException("seq " + seq + " of conversation " + c.id + " is already taken",
+                        Dialect.SERIALIZATION_FAILURE);
+            }
+            return r.repeats(original) ? new AppendResult.Duplicate(original) : new AppendResult.ClientIdConflict(original);
+        }
+        hot.appended(c, seq, r.createdAt());
+        insertMentions(s, r, seq);
+        if (!m.attachments().isEmpty()) {
+            MessageAttachments.insert(s, m);
+        }
+        if (indexer == null) {
+            MessageSearchIndex.add(s, m, indexed);
+        }
+        Membership current = null;
+        if (r.knownMembershipVersion() >= 0 && r.knownMembershipVersion() != c.membershipVersion) {
+            current = new Membership(r.conversationId(), c.kind, MembershipChanges.currentRoles(s, r.conversationId()),
+                    c.membershipVersion);
+        }
+        return new AppendResult.Appended(m, current);
+    }
+
+    private static void insertMentions(SqlSession s, AppendRequest r, long seq) throws SQLException {
+        for (dev.parley.core.message.Mention mention : r.mentions()) {
+            PreparedStatement mentioned = s.prepare("INSERT INTO mentioned (conversation_id, user_id, seq)"
+                    + " VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
+            mentioned.setLong(1, r.conversationId().value());
+            mentioned.setLong(2, mention.userId().value());
+            mentioned.setLong(3, seq);
+            mentioned.executeUpdate();
+        }
     }
 
     /** The text message at {@code seq} as a reply quotes it, or null when there is none to quote. */

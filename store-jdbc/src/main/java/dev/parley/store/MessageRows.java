@@ -35,6 +35,13 @@ final class MessageRows {
     static final String INSERT_WITH_REFERENCES = "INSERT INTO messages (" + COLUMNS + ", reply_to, target_seq, mentions)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     /**
+     * A new plain entry on SQLite, with {@code target_seq} and {@code mentions} (parameters 12 and
+     * 13); inserts nothing if its client id (or its seq) is taken. {@code ON CONFLICT DO NOTHING}
+     * without a target covers every unique index, the partial one on client ids included.
+     */
+    static final String INSERT_NEW = "INSERT INTO messages (" + COLUMNS + ", target_seq, mentions)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+    /**
      * An entry with what its reader sees of the entry it answers, as that entry is now: select
      * with {@link #FROM_WITH_QUOTE}, read with {@link #readWithQuote}.
      */

@@ -11,6 +11,7 @@ public final class SqlSession implements AutoCloseable {
     private final Connection connection;
     private final Dialect dialect;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
+    private final HotConversations hot;
 
     /** A session on SQLite. */
     public SqlSession(Connection connection) {
@@ -18,8 +19,48 @@ public final class SqlSession implements AutoCloseable {
     }
 
     public SqlSession(Connection connection, Dialect dialect) {
+        this(connection, dialect, null);
+    }
+
+    /** A writer's session that remembers the conversations it appends to ({@link HotConversations}). */
+    SqlSession(Connection connection, Dialect dialect, HotConversations hot) {
         this.connection = connection;
         this.dialect = dialect;
+        this.hot = hot;
+    }
+
+    /** What this writer's session remembers of its conversations; null where appends read the rows. */
+    HotConversations hot() {
+        return hot;
+    }
+
+    /**
+     * Before a write task that is not a plain append: stores what the appends so far left only in
+     * memory, so the task reads and moves the conversation rows as they are.
+     */
+    void beforeTask() throws SQLException {
+        if (hot != null) {
+            hot.flush(this);
+        }
+    }
+
+    /** Commits the transaction, with what the appends left in memory stored first. */
+    public void commit() throws SQLException {
+        if (hot != null) {
+            hot.flush(this);
+        }
+        connection.commit();
+        if (hot != null) {
+            hot.committed();
+        }
+    }
+
+    /** Rolls the transaction back; what was remembered inside it is dropped. */
+    public void rollback() throws SQLException {
+        if (hot != null) {
+            hot.clear();
+        }
+        connection.rollback();
     }
 
     public Connection connection() {

@@ -10,4 +10,13 @@ import java.sql.SQLException;
 @FunctionalInterface
 public interface SqlTask<T> {
     T run(SqlSession session) throws SQLException;
+
+    /**
+     * A task that keeps the writer's {@link HotConversations} true itself (an append): the writer
+     * runs it without first storing what earlier appends of the transaction left in memory.
+     * Every other task runs after that is stored, so it sees the conversation rows as they are.
+     */
+    @FunctionalInterface
+    interface Append<T> extends SqlTask<T> {
+    }
 }

@@ -67,6 +67,12 @@ public final class SqliteDatabase implements Database {
     static final int LINGER_TARGET = 16;
     /** System property overriding {@link #LINGER_MICROS} (0: commit at once), for measuring. */
     public static final String LINGER_PROPERTY = "parley.writer.lingerMicros";
+    /**
+     * System property: {@code false} makes every append take its seq and check membership with
+     * statements, as before the writer remembered its conversations ({@link HotConversations}),
+     * for measuring the difference.
+     */
+    public static final String HOT_PROPERTY = "parley.writer.hotConversations";
     /** Page cache of each reader, in KiB (readers' caches are dropped whenever the log changed). */
     private static final int READER_CACHE_KIB = 32_768;
     /** Log pages (of {@link #PAGE_SIZE}) after which the writer starts the log again. */
@@ -198,7 +204,8 @@ public final class SqliteDatabase implements Database {
             w.close();
             throw e;
         }
-        return new SqlSession(w);
+        boolean hot = !"false".equals(System.getProperty(HOT_PROPERTY));
+        return new SqlSession(w, Dialect.SQLITE, hot ? new HotConversations() : null);
     }
 
     /**
