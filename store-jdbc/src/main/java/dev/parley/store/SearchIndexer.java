@@ -197,7 +197,9 @@ final class SearchIndexer {
         }
         retryAfterNanos = System.nanoTime() + RETRY_NANOS;
         Covered covered = index(s);
-        s.connection().commit();
+        // The session's commit, the writer's one way to end a transaction (its remembered
+        // conversations are clean here: the batch before committed them).
+        s.commit();
         indexed(covered);
         retryAfterNanos = System.nanoTime();
     }
