@@ -82,6 +82,12 @@ final class ChatSocket implements WebSocket.Listener {
         }));
     }
 
+    /** Its write state, for diagnostics: open, writing, frames waiting. */
+    String describe() {
+        return "{open=" + (ws != null) + " gone=" + gone + " writing=" + writing + " unwritten=" + unwritten.size()
+                + (ws != null ? " outputClosed=" + ws.isOutputClosed() + " inputClosed=" + ws.isInputClosed() : "") + "}";
+    }
+
     /** Closes politely (close frame 1000), then drops the TCP connection if the node does not answer. */
     void close() {
         WebSocket w = ws;

@@ -127,6 +127,23 @@ final class Outbox {
         return AwaitingAnswer.expire(pending.values(), nowNanos, timeoutNanos);
     }
 
+    /** Each pending send: its client id, where it was written, how long ago, its wait, attempts. */
+    String describe(ChatSocket current, long nowNanos) {
+        StringBuilder b = new StringBuilder();
+        for (PendingSend p : pending.values()) {
+            b.append(p.clientId).append(": ");
+            if (p.writtenOn == null) {
+                b.append("unwritten");
+            } else {
+                b.append(p.writtenOn == current ? "on this connection " : "on an earlier connection ")
+                        .append((nowNanos - p.writtenAtNanos) / 1_000_000).append(" ms ago");
+            }
+            b.append(", due in ").append(Math.max(0, (p.notBeforeNanos - nowNanos) / 1_000_000)).append(" ms, attempts ")
+                    .append(p.attempts).append("; ");
+        }
+        return b.toString();
+    }
+
     /** Removes and returns every pending send (the client is stopping). */
     Collection<PendingSend> drain() {
         List<PendingSend> all = new ArrayList<>(pending.values());

@@ -579,6 +579,15 @@ public final class ParleyClient implements AutoCloseable {
         http.shutdown();
     }
 
+    /** For tests' failure messages: what waits for the node's answer (package-private). */
+    String describeUnanswered() {
+        try {
+            return realtime.describeUnanswered().get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return "(no answer from the SDK thread: " + e + ")";
+        }
+    }
+
     /**
      * Drops the current connection as a network failure would; the client reconnects and resumes
      * by itself. For an app that knows its network changed, and for tests.

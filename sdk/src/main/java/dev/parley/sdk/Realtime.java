@@ -376,7 +376,40 @@ final class Realtime implements ChatSocket.Events {
                 "the client has stopped (" + state + ")");
     }
 
+    /**
+     * What waits for an answer, for a test's failure message: the connection, the window, and per
+     * unconfirmed send where it was written and how long ago. Package-private, not an API.
+     */
+    CompletableFuture<String> describeUnanswered() {
+        CompletableFuture<String> out = new CompletableFuture<>();
+        loop.execute(() -> {
+            long now = System.nanoTime();
+            StringBuilder b = new StringBuilder("state=").append(state).append(" ready=").append(ready)
+                    .append(" socket=").append(socket == null ? "none" : socket.describe())
+                    .append(" window=").append(outbox.window()).append(" sweeps=").append(sweeps)
+                    .append(" lastSweepMsAgo=").append((now - lastSweepNanos) / 1_000_000)
+                    .append(" lastHeardMsAgo=").append((now - lastHeardNanos) / 1_000_000).append(" pending=[");
+            b.append(outbox.describe(socket, now)).append("]");
+            out.complete(b.toString());
+        });
+        return out;
+    }
+
+    private long sweeps;
+    private long lastSweepNanos = System.nanoTime();
+
+    /** Runs every second; a scheduled task that throws is never run again, so nothing may escape. */
     private void sweep() {
+        try {
+            sweeps++;
+            lastSweepNanos = System.nanoTime();
+            sweepOnce();
+        } catch (RuntimeException e) {
+            log.log(System.Logger.Level.WARNING, "the SDK's periodic sweep failed; it runs again in a second", e);
+        }
+    }
+
+    private void sweepOnce() {
         long now = System.nanoTime();
         if (socket != null) {
             long limit = ready ? TimeUnit.MILLISECONDS.toNanos(2 * heartbeatMs) : HANDSHAKE_TIMEOUT_NANOS;
@@ -388,12 +421,12 @@ final class Realtime implements ChatSocket.Events {
                 return;
             }
         }
-        if (outbox.expire(now, ANSWER_TIMEOUT_NANOS)) {
-            pumpSends();
-        }
-        if (requests.expire(now, ANSWER_TIMEOUT_NANOS)) {
-            pumpRequests();
-        }
+        outbox.expire(now, ANSWER_TIMEOUT_NANOS);
+        requests.expire(now, ANSWER_TIMEOUT_NANOS);
+        // Every second, not only after an expiry: whatever is due goes out even if an answer
+        // that should have made room was missed, so no send can wait for ever on a live connection.
+        pumpSends();
+        pumpRequests();
     }
 
     private void setState(ConnectionState next) {
@@ -450,6 +483,11 @@ final class Realtime implements ChatSocket.Events {
             if (p != null) {
                 outbox.confirmed();
                 p.future.complete(new SentMessage(entry.conversationId(), entry.clientId(), entry.seq(), entry.ts()));
+                inbox.add(entry);
+                // Its slot of the window is free: a send that waited for one goes out now. Its
+                // `sent`, when it comes, finds nothing pending and so would pump nothing.
+                pumpSends();
+                return;
             }
         }
         inbox.add(entry);
@@ -458,7 +496,9 @@ final class Realtime implements ChatSocket.Events {
     private void onSent(ServerFrame.Sent s) {
         Outbox.PendingSend p = outbox.remove(s.conversationId(), s.clientId());
         if (p == null) {
-            return; // a repeated confirmation, or the entry came first
+            // A repeated confirmation, or the entry came first (which already freed the slot).
+            pumpSends();
+            return;
         }
         outbox.confirmed();
         p.future.complete(new SentMessage(s.conversationId(), s.clientId(), s.seq(), s.ts()));

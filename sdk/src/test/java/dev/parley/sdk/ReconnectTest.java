@@ -84,7 +84,8 @@ class ReconnectTest {
                             + fromAlice + ", bob " + unconfirmed(bobs) + " of " + fromBob + "; alice's states "
                             + aliceSees.states + ", dropped at " + aliceSees.dropped + ", saw " + aliceSees.messages.size()
                             + "; bob's states " + bobSees.states + ", dropped at " + bobSees.dropped + ", saw "
-                            + bobSees.messages.size(), e);
+                            + bobSees.messages.size() + "; alice's client: " + a.describeUnanswered()
+                            + "; bob's client: " + b.describeUnanswered(), e);
                 }
 
                 Set<Long> seqs = new HashSet<>();
