@@ -42,6 +42,8 @@ public final class PostgresDatabase implements Database {
     /** Writer lanes per database unless configured: enough to overlap commits, few connections. */
     public static final int DEFAULT_LANES = 4;
     private static final int QUEUE_CAPACITY = 65_536;
+    /** System property: how long a lane waits for more writes before committing few (0: never), for measuring. */
+    public static final String LINGER_PROPERTY = "parley.postgres.lingerMicros";
 
     private final String url;
     private final RateLimitedLog readFailures = new RateLimitedLog(log, GroupCommitWriter.LOG_INTERVAL);
@@ -109,6 +111,12 @@ public final class PostgresDatabase implements Database {
             }
             throw failure instanceof RuntimeException re ? re : new IllegalStateException(failure);
         }
+        long linger = Long.getLong(LINGER_PROPERTY, 0);
+        if (linger > 0) {
+            for (GroupCommitWriter w : writers) {
+                w.lingerFor(java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(linger), SqliteDatabase.LINGER_TARGET);
+            }
+        }
         log.info("opened PostgreSQL database {} durability={} lanes={} readPool={}", safe(url), durability.wire(), lanes,
                 readPoolSize);
         return new PostgresDatabase(url, readers, writers);
@@ -140,11 +148,16 @@ public final class PostgresDatabase implements Database {
             // A writer that died mid-transaction (its node partitioned away) must not hold its row
             // locks, and with them every other node's appends to those conversations, for long.
             s.execute("SET idle_in_transaction_session_timeout = '60s'");
+            // The writer's statements are keyed lookups and the appends' one statement
+            // (PostgresAppends), whose plan does not depend on its arrays. Left to choose,
+            // the server plans that statement afresh on every run (~3 ms of its CPU here),
+            // because its generic plan's estimate, made for arrays of unknown length, looks dearer.
+            s.execute("SET plan_cache_mode = force_generic_plan");
         } catch (SQLException e) {
             c.close();
             throw e;
         }
-        return new SqlSession(c, Dialect.POSTGRES);
+        return new SqlSession(c, new PostgresAppends());
     }
 
     /** The lane of a key: its writes keep their order. Mixed differently from the shard choice. */
