@@ -42,8 +42,6 @@ public final class PostgresDatabase implements Database {
     /** Writer lanes per database unless configured: enough to overlap commits, few connections. */
     public static final int DEFAULT_LANES = 4;
     private static final int QUEUE_CAPACITY = 65_536;
-    /** System property: how long a lane waits for more writes before committing few (0: never), for measuring. */
-    public static final String LINGER_PROPERTY = "parley.postgres.lingerMicros";
 
     private final String url;
     private final RateLimitedLog readFailures = new RateLimitedLog(log, GroupCommitWriter.LOG_INTERVAL);
@@ -110,12 +108,6 @@ public final class PostgresDatabase implements Database {
                 throw e;
             }
             throw failure instanceof RuntimeException re ? re : new IllegalStateException(failure);
-        }
-        long linger = Long.getLong(LINGER_PROPERTY, 0);
-        if (linger > 0) {
-            for (GroupCommitWriter w : writers) {
-                w.lingerFor(java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(linger), SqliteDatabase.LINGER_TARGET);
-            }
         }
         log.info("opened PostgreSQL database {} durability={} lanes={} readPool={}", safe(url), durability.wire(), lanes,
                 readPoolSize);
