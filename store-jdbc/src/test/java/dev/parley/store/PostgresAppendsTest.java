@@ -143,6 +143,30 @@ class PostgresAppendsTest {
         assertThat(outdated.membership().roles()).containsKeys(owner, member);
     }
 
+    /**
+     * The same send queued twice in one transaction: one statement would insert both (it does not
+     * see its own rows) and fail on the client-id index, so the first is written before the second
+     * is queued, and the second gets the original.
+     */
+    @Test
+    void theSameSendTwiceInOneQueueIsAnsweredWithTheOriginal() throws Exception {
+        UserId owner = new UserId(41);
+        ConversationId g = group(401, owner, new UserId(42));
+        AppendRequest send = text(g, owner, "twice", "once only");
+        try (SqlSession s = new SqlSession(PostgresTestSupport.connect(url), new PostgresAppends())) {
+            s.connection().setAutoCommit(false);
+            PostgresAppends.Queued first = s.appends().add(s, send, null);
+            PostgresAppends.Queued second = s.appends().add(s, send, null);
+            s.commit();
+
+            assertThat(first.result()).isInstanceOfSatisfying(AppendResult.Appended.class,
+                    a -> assertThat(a.message().seq()).isEqualTo(2));
+            assertThat(second.result()).isInstanceOfSatisfying(AppendResult.Duplicate.class,
+                    d -> assertThat(d.original().seq()).isEqualTo(2));
+        }
+        assertThat(single("SELECT last_seq FROM conversations WHERE id = " + g.value())).isEqualTo(2);
+    }
+
     /** Submits the appends while the writer is held by another write, so that they run in one batch. */
     private List<CompletableFuture<AppendResult>> held(List<AppendRequest> requests) throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
