@@ -86,6 +86,9 @@ public final class JdbcMessageStore implements MessageStore {
     public CompletableFuture<AppendResult> append(AppendRequest r, Consumer<? super AppendResult> onCommit) {
         String indexed = MessageSearchIndex.folded(r.kind(), r.body());
         Database db = shards.forConversation(r.conversationId());
+        if (db instanceof PostgresDatabase) {
+            return appendOnPostgres(db, r, indexed, onCommit);
+        }
         SearchIndexer indexer = indexerOf(db);
         if (indexer == null) {
             return db.write(r.conversationId().value(), (SqlTask.Append<AppendResult>) s -> appendIn(s, r, indexed, null),
@@ -104,12 +107,38 @@ public final class JdbcMessageStore implements MessageStore {
         });
     }
 
+    /**
+     * On PostgreSQL a plain text entry is queued and written with the other plain appends of its
+     * transaction by one round trip ({@link PostgresAppends}); any other append runs the statements
+     * of {@link #appendIn}, as a task that is not an {@link SqlTask.Append}, so the writer first
+     * writes what is queued and the task reads the conversation's rows as they are.
+     */
+    private static CompletableFuture<AppendResult> appendOnPostgres(Database db, AppendRequest r, String indexed,
+                                                                    Consumer<? super AppendResult> onCommit) {
+        long key = r.conversationId().value();
+        if (!PostgresAppends.fits(r)) {
+            return db.write(key, s -> appendIn(s, r, indexed, null), onCommit);
+        }
+        SqlTask.Append<PostgresAppends.Queued> queue = s -> {
+            PostgresAppends appends = s.appends();
+            if (appends == null) {
+                // A session of its own (a tool's): the statements, at once.
+                PostgresAppends alone = new PostgresAppends();
+                PostgresAppends.Queued q = alone.add(s, r, indexed);
+                alone.flush(s);
+                return q;
+            }
+            return appends.add(s, r, indexed);
+        };
+        return db.write(key, queue, q -> onCommit.accept(q.result())).thenApply(PostgresAppends.Queued::result);
+    }
+
     /** SQLite's writer indexes entries after their appends; null where the append indexes its entry itself. */
     private static SearchIndexer indexerOf(Database db) {
         return db instanceof SqliteDatabase sqlite ? sqlite.searchIndexer() : null;
     }
 
-    private AppendResult appendIn(SqlSession s, AppendRequest r, String indexed, SearchIndexer indexer)
+    private static AppendResult appendIn(SqlSession s, AppendRequest r, String indexed, SearchIndexer indexer)
             throws SQLException {
         HotConversations hot = s.hot();
         if (hot != null) {
@@ -315,7 +344,7 @@ public final class JdbcMessageStore implements MessageStore {
      * The entry already stored under the request's client id, or null. Asks for the seq alone
      * first: nearly every send is new, and the driver decodes every column's name on each query.
      */
-    private static Message byClientId(SqlSession s, AppendRequest r) throws SQLException {
+    static Message byClientId(SqlSession s, AppendRequest r) throws SQLException {
         PreparedStatement ps = s.prepare("SELECT seq FROM messages WHERE conversation_id = ? AND sender_id = ?"
                 + " AND client_id = ?");
         ps.setLong(1, r.conversationId().value());

@@ -12,6 +12,8 @@ public final class SqlSession implements AutoCloseable {
     private final Dialect dialect;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private final HotConversations hot;
+    /** A PostgreSQL writer's queued plain appends, written together ({@link PostgresAppends}); else null. */
+    private final PostgresAppends appends;
 
     /** A session on SQLite. */
     public SqlSession(Connection connection) {
@@ -24,9 +26,24 @@ public final class SqlSession implements AutoCloseable {
 
     /** A writer's session that remembers the conversations it appends to ({@link HotConversations}). */
     SqlSession(Connection connection, Dialect dialect, HotConversations hot) {
+        this(connection, dialect, hot, null);
+    }
+
+    /** A PostgreSQL writer's session, which writes plain appends together ({@link PostgresAppends}). */
+    SqlSession(Connection connection, PostgresAppends appends) {
+        this(connection, Dialect.POSTGRES, null, appends);
+    }
+
+    private SqlSession(Connection connection, Dialect dialect, HotConversations hot, PostgresAppends appends) {
         this.connection = connection;
         this.dialect = dialect;
         this.hot = hot;
+        this.appends = appends;
+    }
+
+    /** A PostgreSQL writer's queue of plain appends; null elsewhere. */
+    PostgresAppends appends() {
+        return appends;
     }
 
     /** What this writer's session remembers of its conversations; null where appends read the rows. */
@@ -36,11 +53,15 @@ public final class SqlSession implements AutoCloseable {
 
     /**
      * Before a write task that is not a plain append: stores what the appends so far left only in
-     * memory, so the task reads and moves the conversation rows as they are.
+     * memory (SQLite) or queued (PostgreSQL), so the task reads and moves the conversation rows as
+     * they are.
      */
     void beforeTask() throws SQLException {
         if (hot != null) {
             hot.flush(this);
+        }
+        if (appends != null) {
+            appends.flush(this);
         }
     }
 
@@ -48,6 +69,9 @@ public final class SqlSession implements AutoCloseable {
     public void commit() throws SQLException {
         if (hot != null) {
             hot.flush(this);
+        }
+        if (appends != null) {
+            appends.flush(this);
         }
         connection.commit();
         if (hot != null) {
@@ -59,6 +83,9 @@ public final class SqlSession implements AutoCloseable {
     public void rollback() throws SQLException {
         if (hot != null) {
             hot.clear();
+        }
+        if (appends != null) {
+            appends.clear();
         }
         connection.rollback();
     }
