@@ -119,10 +119,7 @@ final class DeviceRequests {
         delivery.sending(clientId);
         long receivedNanos = System.nanoTime();
         local.activity().sendStarted();
-        // Back to the loop through its mailbox, not a task of its own: a commit completes a batch of
-        // sends at once, and the entries it published go through the same mailboxes, so a loop
-        // takes a commit's answers and entries in one drain and one wake-up rather than one each.
-        append.get().whenComplete((stored, err) -> connection.postTask(() -> {
+        append.get().whenComplete((stored, err) -> context.runOnContext(v -> {
             delivery.answered(clientId);
             if (err != null) {
                 ErrorMapping.Refusal r = ErrorMapping.of(err, "conn=" + connection.id());
@@ -143,7 +140,7 @@ final class DeviceRequests {
 
     /** Answers a receipt or typing frame once the domain took it: ok when it has a rid, else the refusal. */
     private void answer(ClientFrame f, CompletableFuture<?> result, long conversationId) {
-        result.whenComplete((r, err) -> connection.postTask(() -> {
+        result.whenComplete((r, err) -> context.runOnContext(v -> {
             if (err != null) {
                 ErrorMapping.Refusal refusal = ErrorMapping.of(err, "conn=" + connection.id());
                 connection.sendError(refusal.code(), refusal.message(), f.type(), f.rid(), null, conversationId, 0);

@@ -76,9 +76,7 @@ final class LoopMailbox {
 
     private void enqueue(Object item) {
         queue.add(item);
-        // Read before the CAS: while a drain is scheduled (most posts of a burst) a plain read
-        // leaves the flag's cache line shared with the loop instead of taking it over.
-        if (!scheduled.get() && scheduled.compareAndSet(false, true)) {
+        if (scheduled.compareAndSet(false, true)) {
             context.runOnContext(v -> drain());
         }
     }
