@@ -477,28 +477,28 @@ final class Realtime implements ChatSocket.Events {
 
     private void onEntry(ServerFrame.Message m) {
         ChatMessage entry = ChatMessage.of(m);
+        Outbox.PendingSend confirmed = null;
         if (entry.senderDeviceId() == deviceId && entry.clientId() != null) {
             // Our own message, from a catch-up: it confirms the send as `sent` would.
-            Outbox.PendingSend p = outbox.remove(entry.conversationId(), entry.clientId());
-            if (p != null) {
+            confirmed = outbox.remove(entry.conversationId(), entry.clientId());
+            if (confirmed != null) {
                 outbox.confirmed();
-                p.future.complete(new SentMessage(entry.conversationId(), entry.clientId(), entry.seq(), entry.ts()));
-                inbox.add(entry);
-                // Its slot of the window is free: a send that waited for one goes out now. Its
-                // `sent`, when it comes, finds nothing pending and so would pump nothing.
-                pumpSends();
-                return;
+                confirmed.future.complete(new SentMessage(entry.conversationId(), entry.clientId(), entry.seq(),
+                        entry.ts()));
             }
         }
         inbox.add(entry);
+        if (confirmed != null) {
+            // Its slot of the window is free: a send that waited for one goes out now. Its
+            // `sent`, when it comes, finds nothing pending and so pumps nothing.
+            pumpSends();
+        }
     }
 
     private void onSent(ServerFrame.Sent s) {
         Outbox.PendingSend p = outbox.remove(s.conversationId(), s.clientId());
         if (p == null) {
-            // A repeated confirmation, or the entry came first (which already freed the slot).
-            pumpSends();
-            return;
+            return; // a repeated confirmation, or the entry came first (and freed the slot then)
         }
         outbox.confirmed();
         p.future.complete(new SentMessage(s.conversationId(), s.clientId(), s.seq(), s.ts()));

@@ -57,6 +57,11 @@ public final class SqlSession implements AutoCloseable {
      * they are.
      */
     void beforeTask() throws SQLException {
+        storeWhatWaits();
+    }
+
+    /** Stores what the appends left in memory (SQLite) or queued (PostgreSQL). */
+    private void storeWhatWaits() throws SQLException {
         if (hot != null) {
             hot.flush(this);
         }
@@ -67,12 +72,7 @@ public final class SqlSession implements AutoCloseable {
 
     /** Commits the transaction, with what the appends left in memory stored first. */
     public void commit() throws SQLException {
-        if (hot != null) {
-            hot.flush(this);
-        }
-        if (appends != null) {
-            appends.flush(this);
-        }
+        storeWhatWaits();
         connection.commit();
         if (hot != null) {
             hot.committed();
