@@ -196,8 +196,16 @@ public final class FrameCodec {
 
     // ---- server frames -------------------------------------------------------------------
 
-    /** The frame as UTF-8 JSON, ready to go out as one WebSocket text message. */
+    /**
+     * The frame as UTF-8 JSON, ready to go out as one WebSocket text message. The frames of every
+     * message ({@code sent}, {@code message}) are written by {@link FrameWriter}, to the same bytes.
+     */
     public static byte[] encodeServer(ServerFrame frame) {
+        return FrameWriter.writes(frame) ? FrameWriter.write(frame) : jackson(frame);
+    }
+
+    /** The frame written by Jackson's generator: every frame but those {@link FrameWriter} writes, and its reference. */
+    static byte[] jackson(ServerFrame frame) {
         return write(g -> {
             g.writeStringField("type", frame.type());
             switch (frame) {
