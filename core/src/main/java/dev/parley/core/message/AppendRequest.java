@@ -29,8 +29,9 @@ public record AppendRequest(ConversationId conversationId, UserId senderId, Devi
                             List<Attachment> attachments) {
 
     public AppendRequest {
-        // In text order, the one order every store keeps them in.
-        mentions = mentions == null ? List.of()
+        // In text order, the one order every store keeps them in. Most messages mention no one:
+        // no stream is built for those (one per send was ~2.5% of a node's allocation, issue 19).
+        mentions = mentions == null || mentions.isEmpty() ? List.of()
                 : mentions.stream().sorted(java.util.Comparator.comparingInt(Mention::offset)).toList();
         attachments = attachments == null ? List.of() : List.copyOf(attachments);
     }
