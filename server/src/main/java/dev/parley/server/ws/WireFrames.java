@@ -20,10 +20,26 @@ public final class WireFrames {
                 m.senderDeviceId() == null ? 0 : m.senderDeviceId().value(), m.clientId(), m.kind().wire(), m.body(),
                 m.title(), ids, m.role() == null ? null : m.role().wire(), m.replyTo(), quote(m.quote()), m.targetSeq(),
                 reactions(m.reactions()), m.editedAt(), m.deletedAt(), m.deletedBy() == null ? 0 : m.deletedBy().value(),
-                m.mentions().stream().map(x -> new ClientFrame.Mention(x.userId().value(), x.offset(), x.length()))
-                        .toList(),
-                m.attachments().stream().map(a -> new ServerFrame.Attachment(a.id(), a.name(), a.contentType(), a.size(),
-                        a.sha256(), a.width(), a.height())).toList());
+                mentions(m), attachments(m));
+    }
+
+    // Most entries have no mentions and no attachments: no stream is built for those (a stream and
+    // its spliterator per list were ~5% of what the node allocated per message, issue 19).
+
+    private static List<ClientFrame.Mention> mentions(Message m) {
+        if (m.mentions().isEmpty()) {
+            return List.of();
+        }
+        return m.mentions().stream().map(x -> new ClientFrame.Mention(x.userId().value(), x.offset(), x.length()))
+                .toList();
+    }
+
+    private static List<ServerFrame.Attachment> attachments(Message m) {
+        if (m.attachments().isEmpty()) {
+            return List.of();
+        }
+        return m.attachments().stream().map(a -> new ServerFrame.Attachment(a.id(), a.name(), a.contentType(), a.size(),
+                a.sha256(), a.width(), a.height())).toList();
     }
 
     private static List<ServerFrame.Reaction> reactions(List<Reaction> reactions) {
