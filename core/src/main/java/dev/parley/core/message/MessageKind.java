@@ -28,8 +28,11 @@ public enum MessageKind {
         return this == REACTION_ADDED || this == REACTION_REMOVED || this == EDITED || this == DELETED;
     }
 
+    /** The wire name, made once: asked for every entry written and every frame encoded. */
+    private final String wire = name().toLowerCase(Locale.ROOT);
+
     public String wire() {
-        return name().toLowerCase(Locale.ROOT);
+        return wire;
     }
 
     public static MessageKind fromWire(String s) {
