@@ -2,7 +2,6 @@ package dev.parley.core.conversation;
 
 import dev.parley.core.account.UserId;
 
-import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
 
@@ -27,8 +26,12 @@ public record Membership(ConversationId conversationId, ConversationKind kind, M
         return roles.get(user);
     }
 
+    /**
+     * The members. The key set of the immutable map itself, which refuses changes as it is: asked
+     * several times per message sent (the audience, the gate, push), a wrapper each time was waste.
+     */
     public Set<UserId> members() {
-        return Collections.unmodifiableSet(roles.keySet());
+        return roles.keySet();
     }
 
     public int size() {
