@@ -42,6 +42,11 @@ public final class BlockDirectory {
         this.maxEntries = maxEntries;
     }
 
+    /** The user's reach if it is cached, else null (then {@link #reach} loads it). Never blocks. */
+    public Reach cached(UserId user) {
+        return cache.get(user);
+    }
+
     /** The user's reach, from the cache or loaded on a virtual thread. */
     public CompletableFuture<Reach> reach(UserId user) {
         Reach r = cache.get(user);

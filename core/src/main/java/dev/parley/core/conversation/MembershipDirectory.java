@@ -61,6 +61,15 @@ public final class MembershipDirectory {
         });
     }
 
+    /**
+     * The cached membership if {@code user} is a member of it; null when it is not cached or the
+     * user is not a member, for {@link #requireMember} to decide. Never blocks; no future.
+     */
+    public Membership cachedMember(UserId user, ConversationId id) {
+        Membership m = cache.get(id);
+        return m != null && m.isMember(user) ? m : null;
+    }
+
     /** Blocking form of {@link #requireMember}. */
     public Membership requireMemberNow(UserId user, ConversationId id) {
         Membership m = getNow(id);

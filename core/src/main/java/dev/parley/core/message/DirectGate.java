@@ -12,7 +12,13 @@ import java.util.concurrent.CompletableFuture;
  */
 @FunctionalInterface
 public interface DirectGate {
-    DirectGate OPEN = (sender, direct) -> CompletableFuture.completedFuture(null);
+    /**
+     * The answer "allowed", one shared instance: a gate that decides at once returns it instead of
+     * a new future per send. It is complete; never complete or obtrude it.
+     */
+    CompletableFuture<Void> ALLOWED = CompletableFuture.completedFuture(null);
+
+    DirectGate OPEN = (sender, direct) -> ALLOWED;
 
     CompletableFuture<Void> check(UserId sender, Membership direct);
 }

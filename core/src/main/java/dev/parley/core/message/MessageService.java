@@ -226,12 +226,35 @@ public final class MessageService {
 
     private CompletableFuture<Optional<Message>> append(Caller caller, ConversationId conversationId,
                                                         RequestFor request) {
+        Membership cached = memberships.cachedMember(caller.userId(), conversationId);
+        if (cached != null) {
+            // The usual send: the membership is cached and the gate decides at once, so the steps
+            // below run now, in the same order on the same thread, without the future, completion
+            // and lambda each step of a chain costs (issue 19: a few % of a node's allocation).
+            CompletableFuture<Void> gate = cached.kind() == ConversationKind.DIRECT
+                    ? directGate.check(caller.userId(), cached) : null;
+            if (gate == null || gate.isDone() && !gate.isCompletedExceptionally()) {
+                return appendChecked(cached, request);
+            }
+            return gate.thenCompose(allowed -> appendChecked(cached, request));
+        }
         return memberships.requireMember(caller.userId(), conversationId)
                 .thenCompose(m -> (m.kind() == ConversationKind.DIRECT ? directGate.check(caller.userId(), m)
                         : CompletableFuture.<Void>completedFuture(null))
-                        .thenCompose(allowed -> store.append(request.build(m, m.version()),
-                                committed -> published(committed, m)))
-                        .thenApply(result -> outcome(result, m)));
+                        .thenCompose(allowed -> appendChecked(m, request)));
+    }
+
+    /** Appends once the sender was found a member ({@code m}) and allowed to write. */
+    private CompletableFuture<Optional<Message>> appendChecked(Membership m, RequestFor request) {
+        CompletableFuture<AppendResult> appended;
+        try {
+            appended = store.append(request.build(m, m.version()), committed -> published(committed, m));
+        } catch (RuntimeException e) {
+            // As when this ran inside a stage: a refusal while building the request (a mention
+            // of a non-member) fails the send's future, it is not thrown at the caller.
+            return CompletableFuture.failedFuture(e);
+        }
+        return appended.thenApply(result -> outcome(result, m));
     }
 
     /**

@@ -191,16 +191,38 @@ public final class MessageRequests implements DirectGate {
      */
     @Override
     public CompletableFuture<Void> check(UserId sender, Membership direct) {
+        for (UserId member : direct.members()) {
+            if (!member.equals(sender)) {
+                Reach mine = blocks.cached(sender);
+                Reach theirs = blocks.cached(member);
+                if (mine != null && theirs != null) {
+                    // Both reaches cached (nearly every send): decided now, with no future per
+                    // step (issue 19). The same decision as below.
+                    try {
+                        allow(sender, member, mine, theirs);
+                        return ALLOWED;
+                    } catch (ChatException e) {
+                        return CompletableFuture.failedFuture(e);
+                    }
+                }
+                break;
+            }
+        }
         return peer(sender, direct).thenCompose(peer -> peer == null ? CompletableFuture.completedFuture(null)
                 : blocks.reach(sender).thenCombine(blocks.reach(peer), (mine, theirs) -> {
-                    if (mine.blocked().contains(peer)) {
-                        throw new ChatException(Refusal.UNREACHABLE, "you blocked this user; unblock them to write here");
-                    }
-                    if (!mine.open(peer) || !theirs.open(sender)) {
-                        throw unreachable();
-                    }
+                    allow(sender, peer, mine, theirs);
                     return null;
                 }));
+    }
+
+    /** Refuses unless {@code sender} may write to {@code peer}, given both reaches. */
+    private static void allow(UserId sender, UserId peer, Reach mine, Reach theirs) {
+        if (mine.blocked().contains(peer)) {
+            throw new ChatException(Refusal.UNREACHABLE, "you blocked this user; unblock them to write here");
+        }
+        if (!mine.open(peer) || !theirs.open(sender)) {
+            throw unreachable();
+        }
     }
 
     private CompletableFuture<UserId> peer(UserId sender, Membership direct) {
