@@ -39,6 +39,17 @@ public final class FrameCodec {
         return clientFrame(JsonFields.parse(json, 0, json.length));
     }
 
+    /**
+     * A frame given as the chars its UTF-8 decodes to (a node decodes a frame straight from the
+     * socket's buffer): the same frame, or the same refusal, as {@link #decodeClient(byte[])} of
+     * those bytes when they are well-formed UTF-8 without a byte-order mark. Jackson reads the
+     * chars in place; from bytes it first makes them a String (field names are not canonicalized,
+     * see {@link JsonFields#FACTORY}).
+     */
+    public static ClientFrame decodeClient(char[] json, int offset, int length) {
+        return clientFrame(JsonFields.parse(json, offset, length));
+    }
+
     private static ClientFrame clientFrame(JsonFields f) {
         String rid = f.peekString("rid");
         String clientId = f.peekString("clientId");

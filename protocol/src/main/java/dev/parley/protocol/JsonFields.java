@@ -61,6 +61,17 @@ final class JsonFields {
         }
     }
 
+    /** The same as {@link #parse(byte[], int, int)} of their UTF-8, read in place. */
+    static JsonFields parse(char[] json, int offset, int length) {
+        try (JsonParser p = FACTORY.createParser(json, offset, length)) {
+            return read(p);
+        } catch (StreamConstraintsException e) {
+            throw new FrameException(ErrorCode.TOO_LARGE, "frame exceeds a JSON limit: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new FrameException(ErrorCode.MALFORMED, "not valid JSON");
+        }
+    }
+
     static JsonFields parse(String json) {
         try (JsonParser p = FACTORY.createParser(json)) {
             return read(p);

@@ -7,6 +7,7 @@ import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.FrameCodec;
 import dev.parley.protocol.FrameException;
 import dev.parley.server.ServerConfig;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
@@ -65,7 +66,11 @@ final class FrameIntake {
         boolean binary = f instanceof BinaryWebSocketFrame;
         if (f instanceof TextWebSocketFrame || binary) {
             if (f.isFinalFragment()) {
-                onMessage(ByteBufUtil.getBytes(f.content()), binary);
+                if (binary) {
+                    onMessage(ByteBufUtil.getBytes(f.content()), true);
+                } else {
+                    onText(f.content());
+                }
             } else {
                 partial = Buffer.buffer(ByteBufUtil.getBytes(f.content()));
                 partialBinary = binary;
@@ -100,8 +105,29 @@ final class FrameIntake {
         return typingAllowance.tryTake(System.nanoTime()) == 0;
     }
 
+    /**
+     * A whole text message in one frame: decoded from the frame's buffer into the loop's chars
+     * when it can be ({@link FrameChars}), else copied out as bytes. The same frame either way.
+     */
+    private void onText(ByteBuf content) {
+        if (connection.isClosed()) {
+            return;
+        }
+        FrameChars chars = FrameChars.ofThisLoop();
+        if (chars.decode(content)) {
+            onMessage(content.readableBytes(), false, null, chars);
+        } else {
+            onMessage(ByteBufUtil.getBytes(content), false);
+        }
+    }
+
     /** A whole message's bytes (copied once from the frame; the decoder reads them in place). */
     private void onMessage(byte[] data, boolean binary) {
+        onMessage(data.length, binary, data, null);
+    }
+
+    /** A whole message of {@code bytes} bytes: {@code data}, or else the {@code chars} they decode to. */
+    private void onMessage(int bytes, boolean binary, byte[] data, FrameChars chars) {
         if (connection.isClosed()) {
             return;
         }
@@ -113,7 +139,7 @@ final class FrameIntake {
         ClientFrame frame = null;
         FrameException undecodable = null;
         try {
-            frame = FrameCodec.decodeClient(data);
+            frame = data != null ? FrameCodec.decodeClient(data) : FrameCodec.decodeClient(chars.chars(), 0, chars.length());
         } catch (FrameException e) {
             undecodable = e;
         }
@@ -124,7 +150,7 @@ final class FrameIntake {
         if (wait > 0) {
             refuse(ErrorCode.RATE_LIMITED, "too many frames; slow down", type, rid, clientId, conversationId,
                     Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)));
-        } else if (data.length > limits.maxFrameBytes()) {
+        } else if (bytes > limits.maxFrameBytes()) {
             refuse(ErrorCode.TOO_LARGE, "frame is larger than " + limits.maxFrameBytes() + " bytes", type, rid, clientId,
                     conversationId, 0);
         } else if (undecodable != null) {
