@@ -18,6 +18,8 @@ final class ConversationCursor {
      */
     static final long UNANCHORED = -1;
 
+    /** The conversation this cursor is in (its key in {@link CursorTable}). */
+    final long conversationId;
     long position;
     /** A read of the gap after {@link #position} is under way: entries are held meanwhile. */
     boolean filling;
@@ -25,7 +27,8 @@ final class ConversationCursor {
     /** Seqs of this device's own entries, confirmed with sent, not reached by the position yet. */
     private Set<Long> ownConfirmed;
 
-    ConversationCursor(long position) {
+    ConversationCursor(long conversationId, long position) {
+        this.conversationId = conversationId;
         this.position = position;
     }
 

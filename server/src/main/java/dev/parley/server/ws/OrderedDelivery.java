@@ -81,7 +81,7 @@ final class OrderedDelivery {
     private final boolean resuming;
     private final Output out;
     private final GapReads gaps;
-    private HashMap<Long, ConversationCursor> cursors;
+    private CursorTable cursors;
     /**
      * The cursor found last, and its conversation: a busy group's entries come one after another,
      * and this spares each a boxed key and a walk through the map. Cursors are never replaced.
@@ -138,7 +138,7 @@ final class OrderedDelivery {
         out.touched(conversationId);
         ConversationCursor cur = cursors().get(conversationId);
         if (cur == null) {
-            cursors.put(conversationId, new ConversationCursor(at));
+            cursors.add(new ConversationCursor(conversationId, at));
         } else if (at > cur.position) {
             cur.position = at;
         }
@@ -154,7 +154,7 @@ final class OrderedDelivery {
             pendingOverflow = false;
             pendingLive.clear();
             Map<Long, Long> positions = new HashMap<>();
-            cursors().forEach((cid, cur) -> positions.put(cid, cur.position));
+            cursors().forEach(cur -> positions.put(cur.conversationId, cur.position));
             out.catchUpAgain(positions);
             return;
         }
@@ -191,8 +191,8 @@ final class OrderedDelivery {
             // before. A live-only one starts at the first entry routed to it, not here: another
             // member's entry stored just before this one can reach the connection after this
             // sent (they travel by different paths), and it is live all the same.
-            cur = new ConversationCursor(resuming ? 0 : ConversationCursor.UNANCHORED);
-            cursors.put(conversationId, cur);
+            cur = new ConversationCursor(conversationId, resuming ? 0 : ConversationCursor.UNANCHORED);
+            cursors.add(cur);
         }
         cur.confirmedOwn(seq);
         if (seq == cur.position + 1 && !cur.filling && cur.holdsNothing()) {
@@ -210,8 +210,8 @@ final class OrderedDelivery {
         if (cur == null && resuming && lastSeq > 0) {
             // A conversation this device did not know when it connected, whose entries never
             // reached it: from the start, as a catch-up (or its first live entry) would give it.
-            cur = new ConversationCursor(0);
-            cursors.put(conversationId, cur);
+            cur = new ConversationCursor(conversationId, 0);
+            cursors.add(cur);
         }
         if (cur != null && cur.anchored() && !cur.filling && cur.position < lastSeq) {
             fillGap(conversationId, cur, lastSeq);
@@ -226,8 +226,8 @@ final class OrderedDelivery {
             // A conversation this connection did not know when it connected (it was created or
             // the user was added since): a resuming device gets it from the start, as a
             // catch-up would have given it; a live-only one from this entry on.
-            cur = new ConversationCursor(resuming ? 0 : e.seq() - 1);
-            cursors.put(e.conversationId(), cur);
+            cur = new ConversationCursor(e.conversationId(), resuming ? 0 : e.seq() - 1);
+            cursors.add(cur);
         } else if (!cur.anchored()) {
             cur.position = e.seq() - 1;
         }
@@ -322,9 +322,9 @@ final class OrderedDelivery {
         }
     }
 
-    private HashMap<Long, ConversationCursor> cursors() {
+    private CursorTable cursors() {
         if (cursors == null) {
-            cursors = new HashMap<>();
+            cursors = new CursorTable();
         }
         return cursors;
     }
