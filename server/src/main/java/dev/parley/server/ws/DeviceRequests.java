@@ -63,16 +63,15 @@ final class DeviceRequests {
         switch (frame) {
             case ClientFrame.Send s -> appendEntry(s.type(), s.rid(), s.clientId(), s.conversationId(), () -> chat.messages()
                     .send(caller, new ConversationId(s.conversationId()), s.clientId(), s.body(), s.replyTo(),
-                            mentions(s), s.attachments())
-                    .thenApply(Optional::of));
+                            mentions(s), s.attachments()));
             case ClientFrame.React r -> appendEntry(r.type(), r.rid(), r.clientId(), r.conversationId(), () -> chat.messages()
                     .react(caller, new ConversationId(r.conversationId()), r.clientId(), r.targetSeq(), r.emoji(),
-                            !r.remove()));
+                            !r.remove()).thenApply(DeviceRequests::orNull));
             case ClientFrame.Edit e -> appendEntry(e.type(), e.rid(), e.clientId(), e.conversationId(), () -> chat.messages()
-                    .edit(caller, new ConversationId(e.conversationId()), e.clientId(), e.targetSeq(), e.body())
-                    .thenApply(Optional::of));
+                    .edit(caller, new ConversationId(e.conversationId()), e.clientId(), e.targetSeq(), e.body()));
             case ClientFrame.Delete d -> appendEntry(d.type(), d.rid(), d.clientId(), d.conversationId(), () -> chat.messages()
-                    .delete(caller, new ConversationId(d.conversationId()), d.clientId(), d.targetSeq()));
+                    .delete(caller, new ConversationId(d.conversationId()), d.clientId(), d.targetSeq())
+                    .thenApply(DeviceRequests::orNull));
             case ClientFrame.Delivered d -> answer(d, chat.receipts().delivered(caller,
                     new ConversationId(d.conversationId()), d.seq()), d.conversationId());
             case ClientFrame.Read r -> answer(r, chat.receipts().read(caller,
@@ -98,13 +97,19 @@ final class DeviceRequests {
         return s.mentions().stream().map(m -> new Mention(new UserId(m.userId()), m.offset(), m.length())).toList();
     }
 
+    /** An action's entry, or null when it changed nothing and stored nothing. */
+    private static Message orNull(Optional<Message> entry) {
+        return entry.orElse(null);
+    }
+
     /**
      * Appends an entry of this device's (a message or an action) under the send allowance and
      * answers {@code sent}: with the entry's seq, or 0 when the action changed nothing and stored
-     * nothing.
+     * nothing ({@code append} completes with null). A message's future is taken as it is, with no
+     * stage of its own to wrap it (a send's future and an Optional each, issue 19).
      */
     private void appendEntry(String type, String rid, String clientId, long conversationId,
-                             Supplier<CompletableFuture<Optional<Message>>> append) {
+                             Supplier<CompletableFuture<Message>> append) {
         if (connection.draining()) {
             connection.sendError(ErrorCode.UNAVAILABLE, "the node is shutting down; reconnect and retry", type, rid,
                     clientId, conversationId, 0);
@@ -124,8 +129,8 @@ final class DeviceRequests {
             if (err != null) {
                 ErrorMapping.Refusal r = ErrorMapping.of(err, "conn=" + connection.id());
                 connection.sendError(r.code(), r.message(), type, rid, clientId, conversationId, 0);
-            } else if (stored.isPresent()) {
-                Message m = stored.get();
+            } else if (stored != null) {
+                Message m = stored;
                 services.metrics().messageStored(receivedNanos);
                 delivery.ownEntryStored(conversationId, m.seq());
                 connection.send(new ServerFrame.Sent(rid, clientId, conversationId, m.seq(), m.createdAt()));

@@ -8,15 +8,16 @@ import java.util.function.Consumer;
  * mailbox gets one item for all of its recipients ({@link LoopMailbox#postToAll}) rather than one
  * per recipient. A node has a few loops, so a list searched by identity is enough.
  *
- * <p>A one-to-one message has two connections (the sender's and the recipient's), usually one per
- * loop: up to two connections on different loops are held in two fields and the lists are made
- * only past that. The lists were ~3% of what a node allocated per message (issue 19). Either way
- * each loop gets its recipients in the order they were added, loops in the order first seen.
+ * <p>A one-to-one message has two connections (the sender's and the recipient's): up to two
+ * connections are held in two fields, each posted as an item of its own (two on one loop are two
+ * items, in the order added, rather than one item and a list), and the lists are made only past
+ * that. The lists were ~3% of what a node allocated per message (issue 19). Either way each loop
+ * gets its recipients in the order they were added.
  *
  * <p>Threading: built and posted by one thread, the publishing one.
  */
 final class LoopRecipients implements Consumer<ChatConnection> {
-    /** The first two connections, on two different loops, while the lists are not made. */
+    /** The first two connections, while the lists are not made. */
     private ChatConnection first;
     private ChatConnection second;
     private ArrayList<LoopMailbox> mailboxes;
@@ -29,7 +30,7 @@ final class LoopRecipients implements Consumer<ChatConnection> {
                 first = connection;
                 return;
             }
-            if (second == null && connection.mailbox() != first.mailbox()) {
+            if (second == null) {
                 second = connection;
                 return;
             }
