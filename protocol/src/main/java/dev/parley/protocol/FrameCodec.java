@@ -43,11 +43,13 @@ public final class FrameCodec {
      * A frame given as the chars its UTF-8 decodes to (a node decodes a frame straight from the
      * socket's buffer): the same frame, or the same refusal, as {@link #decodeClient(byte[])} of
      * those bytes when they are well-formed UTF-8 without a byte-order mark. Jackson reads the
-     * chars in place; from bytes it first makes them a String (field names are not canonicalized,
-     * see {@link JsonFields#FACTORY}).
+     * chars in place (from bytes it first makes them a String: field names are not canonicalized,
+     * see {@link JsonFields#FACTORY}), and a plain send is read without it ({@link PlainSendFrames}).
      */
     public static ClientFrame decodeClient(char[] json, int offset, int length) {
-        return clientFrame(JsonFields.parse(json, offset, length));
+        // Nearly every frame is a plain send: read without Jackson when it surely is one.
+        ClientFrame.Send plain = PlainSendFrames.read(json, offset, length);
+        return plain != null ? plain : clientFrame(JsonFields.parse(json, offset, length));
     }
 
     private static ClientFrame clientFrame(JsonFields f) {

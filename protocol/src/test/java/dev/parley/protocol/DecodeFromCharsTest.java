@@ -86,6 +86,74 @@ class DecodeFromCharsTest {
         }
     }
 
+    /**
+     * Send frames of every shape near the plain one (fields in any order, a rid or none, values of
+     * other types, escapes, spaces, numbers at and past the limits, extra and repeated fields),
+     * changed at random: where {@link PlainSendFrames} reads one, it reads what Jackson does, and
+     * the rest it leaves alone.
+     */
+    @Test
+    void sendFramesNearThePlainShapeDecodeAlike() {
+        Random random = new Random(21);
+        String[] clientIds = {"c-1", "", "x".repeat(64), "x".repeat(65), "has space", "\u0041", "é", "a\"b", "~!#"};
+        String[] bodies = {"hello", "", "t=123;xxxxxxxx", "é 😀 東京", "tab\there", "quote \" in", "a/b\u0000",
+                "\ud83d\ude00", "x".repeat(2000)};
+        String[] numbers = {"7", "1", "0", "-1", "01", "7.0", "7e1", "9007199254740991", "9007199254740992",
+                "12345678901234567", "\"7\"", "null", "true", "123456789012345678901234567890123"};
+        String[] rids = {"r", "", "r".repeat(64), "r".repeat(65), "7"};
+        int plain = 0;
+        for (int n = 0; n < 30_000; n++) {
+            List<String> fields = new ArrayList<>();
+            fields.add(random.nextInt(20) == 0 ? "\"type\":\"sent\"" : random.nextInt(30) == 0 ? "\"type\":7"
+                    : "\"type\":\"send\"");
+            if (random.nextInt(10) > 0) {
+                fields.add("\"clientId\":\"" + pick(random, clientIds) + "\"");
+            }
+            if (random.nextInt(10) > 0) {
+                fields.add("\"conversationId\":" + (random.nextBoolean() ? String.valueOf(1 + random.nextInt(1_000_000))
+                        : pick(random, numbers)));
+            }
+            if (random.nextInt(10) > 0) {
+                fields.add(random.nextInt(20) == 0 ? "\"body\":null" : "\"body\":\"" + pick(random, bodies) + "\"");
+            }
+            if (random.nextInt(3) == 0) {
+                fields.add(random.nextInt(10) == 0 ? "\"rid\":5" : "\"rid\":\"" + pick(random, rids) + "\"");
+            }
+            if (random.nextInt(10) == 0) {
+                fields.add(random.nextBoolean() ? "\"replyTo\":3" : "\"mentions\":[]");
+            }
+            if (random.nextInt(15) == 0) {
+                fields.add(fields.get(random.nextInt(fields.size())));
+            }
+            java.util.Collections.shuffle(fields, random);
+            String sep = random.nextInt(20) == 0 ? ", " : ",";
+            StringBuilder sb = new StringBuilder(random.nextInt(30) == 0 ? " {" : "{").append(String.join(sep, fields))
+                    .append(random.nextInt(30) == 0 ? "} " : "}");
+            if (random.nextInt(5) == 0) {
+                int at = random.nextInt(sb.length());
+                if (random.nextBoolean()) {
+                    sb.deleteCharAt(at);
+                } else {
+                    sb.insert(at, "{}[]\":, 0\\".charAt(random.nextInt(10)));
+                }
+            }
+            String text = sb.toString();
+            if (!new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8).equals(text)) {
+                continue;
+            }
+            char[] chars = text.toCharArray();
+            if (PlainSendFrames.read(chars, 0, chars.length) != null) {
+                plain++;
+            }
+            assertAlike(text);
+        }
+        assertThat(plain).as("frames read as plain sends").isGreaterThan(1_500);
+    }
+
+    private static String pick(Random random, String[] values) {
+        return values[random.nextInt(values.length)];
+    }
+
     private static void assertAlike(String text) {
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
         char[] chars = ("xy" + text + "z").toCharArray();
