@@ -233,6 +233,38 @@ class SqliteSearchIndexingTest {
         assertThat(found(CAROL, "ibis")).containsExactly(afterSeq);
     }
 
+    /** More conversations than one read of their ends takes: each gets its own mark, nothing read back. */
+    @Test
+    void conversationsPastOneReadOfTheirEndsAreEachIndexedToTheirEnd() {
+        db.indexSearchNow();
+        JdbcAccountStore accounts = new JdbcAccountStore(db);
+        JdbcConversationStore conversations = new JdbcConversationStore(db);
+        int count = 2 * SearchIndexer.ENDS_PER_READ + 22;
+        java.util.Map<Long, Long> lastSeqs = new java.util.LinkedHashMap<>();
+        int appended = 0;
+        for (int i = 0; i < count; i++) {
+            UserId peer = new UserId(1_000 + i);
+            accounts.createAccount(new Account(peer, "p" + i, "h", false, Instant.ofEpochMilli(T0)));
+            ConversationId c = new ConversationId(1_000 + i);
+            conversations.openDirect(c, ALICE, peer, T0);
+            for (int k = 0; k <= i % 3; k++) {
+                AppendResult r = Futures.await(messages.append(AppendRequest.text(c, ALICE, null, "m" + i + "-" + k,
+                        "petrel " + i, T0 + i)));
+                lastSeqs.put(c.value(), ((AppendResult.Appended) r).message().seq());
+                appended++;
+            }
+        }
+        db.indexSearchNow();
+
+        assertThat(db.searchIndexer().indexedReadBack()).as("nothing read back from messages").isZero();
+        assertThat(db.searchIndexer().indexedFromKept()).isEqualTo(appended);
+        for (java.util.Map.Entry<Long, Long> e : lastSeqs.entrySet()) {
+            long mark = db.read(s -> SearchIndexer.markOf(s, e.getKey()));
+            assertThat(mark).as("mark of %s", e.getKey()).isEqualTo(e.getValue());
+        }
+        assertThat(search.search(ALICE, null, List.of("petrel"), null, 500)).hasSize(appended);
+    }
+
     @Test
     void plainAppendsAreIndexedFromWhatTheyKeptWithoutReadingBack() {
         db.indexSearchNow(); // the first indexing after opening looks up what an earlier run left
