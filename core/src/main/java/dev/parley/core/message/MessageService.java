@@ -231,8 +231,12 @@ public final class MessageService {
             // The usual send: the membership is cached and the gate decides at once, so the steps
             // below run now, in the same order on the same thread, without the future, completion
             // and lambda each step of a chain costs (issue 19: a few % of a node's allocation).
-            CompletableFuture<Void> gate = cached.kind() == ConversationKind.DIRECT
-                    ? directGate.check(caller.userId(), cached) : null;
+            CompletableFuture<Void> gate;
+            try {
+                gate = cached.kind() == ConversationKind.DIRECT ? directGate.check(caller.userId(), cached) : null;
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e); // as a throw inside a stage did
+            }
             if (gate == null || gate.isDone() && !gate.isCompletedExceptionally()) {
                 return appendChecked(cached, request);
             }
