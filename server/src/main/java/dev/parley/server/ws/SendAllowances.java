@@ -22,7 +22,11 @@ public final class SendAllowances {
 
     /** Takes one send from the device's allowance: 0 if allowed, else nanoseconds to wait. Any thread. */
     public long take(DeviceId device, long nowNanos) {
-        TokenBucket bucket = byDevice.computeIfAbsent(device, d -> new TokenBucket(sendsPerSecond, sendBurst, nowNanos));
+        TokenBucket bucket = byDevice.get(device);
+        if (bucket == null) {
+            // Only a device's first send makes the lambda (it captures the time): not every send.
+            bucket = byDevice.computeIfAbsent(device, d -> new TokenBucket(sendsPerSecond, sendBurst, nowNanos));
+        }
         synchronized (bucket) {
             return bucket.tryTake(nowNanos);
         }
