@@ -132,7 +132,8 @@ final class SearchIndexer {
      * indexed).
      */
     void appended(Message m, String text) {
-        long conversation = m.conversationId().value();
+        // Boxed once for both maps: every box here is one more per message (issue 19).
+        Long conversation = m.conversationId().value();
         if (notes == notesIndexed) {
             firstWaitingNanos = System.nanoTime();
         }
@@ -244,7 +245,8 @@ final class SearchIndexer {
         long[] markOf = new long[ENDS_PER_READ];
         int position = -1;
         for (Map.Entry<Long, Long> w : waiting.entrySet()) {
-            long conversation = w.getKey();
+            // The map's own boxed key, for the lookups and puts below: no box per use.
+            Long conversation = w.getKey();
             int slot = ++position % ENDS_PER_READ;
             if (slot == 0) {
                 readEnds(s, ids, position, lastSeqs, markOf);
@@ -360,7 +362,7 @@ final class SearchIndexer {
         return new PastMark(n, last);
     }
 
-    private long fromKept(long conversation, long mark, long last, int left, List<Row> rows) {
+    private long fromKept(Long conversation, long mark, long last, int left, List<Row> rows) {
         Tail t = tails.get(conversation);
         if (t == null || !t.trusted() || behindAtStart.contains(conversation)) {
             return -1;
