@@ -7,7 +7,7 @@ import java.util.List;
  * {@code clientId}, {@code conversationId}, {@code body} and optionally {@code rid}, in any order,
  * with no whitespace, no escapes, nothing else. Jackson's parser, the map of fields and their
  * names cost about 1 KB per frame, a fifth of what a node allocated per message (JFR, issue 19);
- * this reader makes only the frame and its three strings.
+ * this reader makes only the frame and its strings.
  *
  * <p>It reads only what it is sure of: any frame that is not exactly of that shape, or whose values
  * {@link FrameCodec} would refuse, is left to the general decoder ({@link #read} returns null),
