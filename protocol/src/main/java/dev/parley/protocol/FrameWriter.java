@@ -22,6 +22,15 @@ import java.util.List;
 final class FrameWriter {
     private static final byte[] HEX = {'0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'A', 'B', 'C', 'D', 'E', 'F'};
     private static final byte[] LONG_MIN = Long.toString(Long.MIN_VALUE).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    /** 10^0 to 10^18: a number's digits are counted without dividing. */
+    private static final long[] POWERS_OF_TEN = new long[19];
+
+    static {
+        POWERS_OF_TEN[0] = 1;
+        for (int i = 1; i < POWERS_OF_TEN.length; i++) {
+            POWERS_OF_TEN[i] = POWERS_OF_TEN[i - 1] * 10;
+        }
+    }
 
     /** Null while counting. */
     private final byte[] out;
@@ -245,14 +254,15 @@ final class FrameWriter {
             v = -v;
         }
         int digits = 1;
-        for (long rest = v / 10; rest != 0; rest /= 10) {
+        while (digits < POWERS_OF_TEN.length && v >= POWERS_OF_TEN[digits]) {
             digits++;
         }
         if (out != null) {
             // Digits from the last: no string or buffer between the number and the frame.
             for (int i = pos + digits - 1; i >= pos; i--) {
-                out[i] = (byte) ('0' + v % 10);
-                v /= 10;
+                long q = v / 10;
+                out[i] = (byte) ('0' + (v - q * 10));
+                v = q;
             }
         }
         pos += digits;
@@ -265,10 +275,30 @@ final class FrameWriter {
             return;
         }
         put('"');
-        for (int i = 0; i < s.length(); i++) {
+        int n = s.length();
+        int i = 0;
+        // The usual text, a byte per char, in a loop of its own with the position in a local.
+        byte[] o = out;
+        int p = pos;
+        if (o == null) {
+            while (i < n && plain(s.charAt(i))) {
+                i++;
+            }
+            p += i;
+        } else {
+            for (; i < n; i++) {
+                char c = s.charAt(i);
+                if (!plain(c)) {
+                    break;
+                }
+                o[p++] = (byte) c;
+            }
+        }
+        pos = p;
+        for (; i < n; i++) {
             char c = s.charAt(i);
             if (c < 0x80) {
-                if (c >= 0x20 && c != '"' && c != '\\') {
+                if (plain(c)) {
                     put(c);
                 } else {
                     escapeAscii(c);
@@ -287,6 +317,11 @@ final class FrameWriter {
             }
         }
         put('"');
+    }
+
+    /** An ASCII char written as it is: printable (or DEL), not a quote or a backslash. */
+    private static boolean plain(char c) {
+        return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
     }
 
     private void escapeAscii(char c) {
