@@ -72,6 +72,23 @@ public class FrameCodecBenchmark {
         return FrameCodec.decodeClient(sendFrame);
     }
 
+    /** The frame's UTF-8 as chars, as a node's event loop decodes it from the socket buffer ({@code FrameChars}). */
+    private final char[] sendChars = new char[4096];
+
+    /**
+     * The node's way: the send frame's bytes decoded into a reused char array, then read from
+     * it ({@code PlainSendFrames} for a plain send like this one). {@link #decodeSend} is the
+     * byte path every other caller takes.
+     */
+    @Benchmark
+    public ClientFrame decodeSendFromChars() {
+        byte[] b = sendFrame;
+        for (int i = 0; i < b.length; i++) {
+            sendChars[i] = (char) b[i]; // the frame is ASCII
+        }
+        return FrameCodec.decodeClient(sendChars, 0, b.length);
+    }
+
     /** One device after another, as they arrive after a restart: every frame brings new conversation ids. */
     @Benchmark
     public ClientFrame decodeResumingAuth() {
