@@ -43,12 +43,6 @@ public final class LogWriter implements AutoCloseable {
                           CompletableFuture<Receipt> result) {
     }
 
-    private record ClientKey(long conversation, long sender, String clientId) {
-    }
-
-    private record Remembered(long seq, long time, int bodyHash) {
-    }
-
     /** What the writer holds per conversation: its last seq, its members, where each entry is. */
     private static final class Conversation {
         final long memberA;
@@ -64,9 +58,7 @@ public final class LogWriter implements AutoCloseable {
 
     private final ArrayBlockingQueue<Queued> queue = new ArrayBlockingQueue<>(65_536);
     private final Map<Long, Conversation> conversations = new HashMap<>();
-    private final HashMap<ClientKey, Remembered> recent;
-    private final ClientKey[] recentOrder;
-    private int recentNext;
+    private final RecentClientIds recent;
     private final Segments segments;
     private final boolean sync;
     private final int maxBatch;
@@ -85,8 +77,7 @@ public final class LogWriter implements AutoCloseable {
         this.segments = new Segments(dir, segmentBytes);
         this.sync = sync;
         this.maxBatch = maxBatch;
-        this.recent = HashMap.newHashMap(recentClientIds);
-        this.recentOrder = new ClientKey[recentClientIds];
+        this.recent = new RecentClientIds(recentClientIds);
         this.thread = Thread.ofPlatform().name("parley-hotlog-writer").daemon(true).unstarted(this::run);
     }
 
@@ -152,11 +143,13 @@ public final class LogWriter implements AutoCloseable {
                 outcomes[i] = new Refused("not_found");
                 continue;
             }
-            ClientKey key = new ClientKey(q.conversation, q.sender, q.clientId);
-            Remembered seen = recent.get(key);
-            if (seen != null) {
-                outcomes[i] = seen.bodyHash == q.body.hashCode()
-                        ? new Receipt(q.conversation, seen.seq, seen.time, true)
+            long fingerprint = RecentClientIds.fingerprint(q.conversation, q.sender, q.clientId);
+            int seen = recent.find(fingerprint);
+            if (seen >= 0) {
+                // A design reads the original record back to confirm sender and client id (a
+                // 64-bit fingerprint can collide); retries are rare, so that read is too.
+                outcomes[i] = recent.bodyHash(seen) == q.body.hashCode()
+                        ? new Receipt(q.conversation, recent.seq(seen), recent.time(seen), true)
                         : new Refused("client_id_conflict");
                 continue;
             }
@@ -172,7 +165,7 @@ public final class LogWriter implements AutoCloseable {
             offsets[i] = buffer.position();
             seqs[i] = seq;
             LogRecord.encode(buffer, crc, q.conversation, seq, q.time, q.sender, q.device, clientId, body);
-            remember(key, new Remembered(seq, q.time, q.body.hashCode()));
+            recent.remember(fingerprint, seq, q.time, q.body.hashCode());
             outcomes[i] = c;
         }
         long start;
@@ -208,16 +201,6 @@ public final class LogWriter implements AutoCloseable {
             c.positions = Arrays.copyOf(c.positions, c.positions.length * 2);
         }
         c.positions[at] = position;
-    }
-
-    private void remember(ClientKey key, Remembered r) {
-        ClientKey oldest = recentOrder[recentNext];
-        if (oldest != null) {
-            recent.remove(oldest);
-        }
-        recentOrder[recentNext] = key;
-        recentNext = (recentNext + 1) % recentOrder.length;
-        recent.put(key, r);
     }
 
     /**
