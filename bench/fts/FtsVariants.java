@@ -25,7 +25,7 @@ import java.util.Random;
  *     bench/fts/FtsVariants.java VARIANT [warmRounds measuredRounds [text [batched]]]
  * </pre>
  * VARIANT: full | cl | cl-col | cl-none | c-cs | c-cs-none | cs | none | cs-none | entries-only | fts-only | marks-only,
- * optionally with ",automerge=N", ",crisismerge=N", ",pgsz=N"; text: generator | chat; batched:
+ * optionally with ",automerge=N", ",crisismerge=N", ",pgsz=N", ",noindex", ",convtoken"; text: generator | chat; batched:
  * each kind of statement once per round over a JSON array (json_each), as SearchIndexer now does.
  * Figures: docs/benchmarks.md, "SQLite search indexer per entry (branch fts)".
  */
@@ -45,6 +45,9 @@ public class FtsVariants {
         String textKind = args.length > 3 ? args[3] : "generator";
         // "batched": each kind of statement once per round over a JSON array (json_each), ids given.
         boolean batched = args.length > 4 && args[4].equals("batched");
+        // Flags: "noindex" drops the entries' unique index; "convtoken" puts a token of the
+        // conversation (a private-use character and its id, which no query can produce) in each row.
+        java.util.Set<String> flags = new java.util.HashSet<>(java.util.Arrays.asList(spec));
         Path dir = Files.createTempDirectory("fts-variants-");
         Path file = dir.resolve("t.db");
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
@@ -58,7 +61,9 @@ public class FtsVariants {
                 st.execute("CREATE TABLE search_marks (conversation_id INTEGER PRIMARY KEY, indexed_seq INTEGER NOT NULL)");
                 st.execute("CREATE TABLE message_search_entries (id INTEGER PRIMARY KEY, conversation_id INTEGER NOT NULL,"
                         + " seq INTEGER NOT NULL, created_at INTEGER NOT NULL)");
-                st.execute("CREATE UNIQUE INDEX message_search_entries_by_entry ON message_search_entries (conversation_id, seq)");
+                if (!flags.contains("noindex")) {
+                    st.execute("CREATE UNIQUE INDEX message_search_entries_by_entry ON message_search_entries (conversation_id, seq)");
+                }
                 String options = switch (variant) {
                     case "full", "entries-only", "marks-only" -> "";
                     case "fts-only" -> "";
@@ -78,6 +83,9 @@ public class FtsVariants {
                         + options + ")");
                 for (int i = 1; i < spec.length; i++) {
                     String[] kv = spec[i].split("=");
+                    if (kv.length == 1) {
+                        continue;
+                    }
                     st.execute("INSERT INTO message_search(message_search, rank) VALUES ('" + kv[0] + "', " + kv[1] + ")");
                 }
                 st.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " + CONVERSATIONS + ")"
@@ -112,7 +120,8 @@ public class FtsVariants {
                 seq++;
                 List<String> texts = new ArrayList<>(CONVERSATIONS);
                 for (int i = 0; i < CONVERSATIONS; i++) {
-                    texts.add(text(textKind, random));
+                    String t = text(textKind, random);
+                    texts.add(flags.contains("convtoken") ? "\uE000" + order.get(i) + " " + t : t);
                 }
                 long start = threads.getCurrentThreadCpuTime();
                 if (batched) {
