@@ -75,7 +75,7 @@ final class SearchIndexer {
     /** The id the next entry would get from SQLite itself ({@code INTEGER PRIMARY KEY}: the largest plus one). */
     private static final String LAST_ID = "SELECT coalesce(max(id), 0) FROM message_search_entries";
     /** Conversations whose ends are read per statement. */
-    private static final int ENDS_PER_STATEMENT = 1_024;
+    static final int ENDS_PER_STATEMENT = 1_024;
     private static final String BEHIND = "SELECT c.id FROM conversations c LEFT JOIN search_marks k"
             + " ON k.conversation_id = c.id WHERE c.last_seq > coalesce(k.indexed_seq, 0)";
 
@@ -246,12 +246,16 @@ final class SearchIndexer {
         List<Row> rows = new ArrayList<>();
         StringBuilder moved = new StringBuilder("[");
         Map<Long, long[]> ends = new HashMap<>();
+        List<Long> order = new ArrayList<>(waiting.keySet());
+        int position = 0;
         int read = 0;
         for (Map.Entry<Long, Long> w : waiting.entrySet()) {
             long conversation = w.getKey();
             if (!ends.containsKey(conversation)) {
-                readEnds(s, waiting, conversation, ends);
+                // This conversation and the next ones, in one statement.
+                readEnds(s, order.subList(position, Math.min(order.size(), position + ENDS_PER_STATEMENT)), ends);
             }
+            position++;
             long[] end = ends.get(conversation);
             long lastSeq = end[0];
             long mark = end[1];
@@ -432,28 +436,12 @@ final class SearchIndexer {
         }
     }
 
-    /**
-     * Reads the last seq and the mark of {@code first} and of the waiting conversations after it
-     * not read yet, up to {@link #ENDS_PER_STATEMENT}, into {@code ends} ({0, 0} for a
-     * conversation that is not there).
-     */
-    private static void readEnds(SqlSession s, Map<Long, Long> waiting, long first, Map<Long, long[]> ends)
-            throws SQLException {
-        StringBuilder ids = new StringBuilder("[").append(first);
-        ends.put(first, new long[] {0, 0});
-        int n = 1;
-        boolean after = false;
-        for (long conversation : waiting.keySet()) {
-            if (n == ENDS_PER_STATEMENT) {
-                break;
-            }
-            if (conversation == first) {
-                after = true;
-            } else if (after && !ends.containsKey(conversation)) {
-                ids.append(',').append(conversation);
-                ends.put(conversation, new long[] {0, 0});
-                n++;
-            }
+    /** Reads the last seq and the mark of each of {@code conversations} into {@code ends} ({0, 0} when not there). */
+    private static void readEnds(SqlSession s, List<Long> conversations, Map<Long, long[]> ends) throws SQLException {
+        StringBuilder ids = new StringBuilder("[");
+        for (long conversation : conversations) {
+            ids.append(ids.length() > 1 ? "," : "").append(conversation);
+            ends.put(conversation, new long[] {0, 0});
         }
         PreparedStatement ps = s.prepare(ENDS);
         ps.setString(1, ids.append(']').toString());

@@ -360,6 +360,38 @@ class SqliteSearchIndexingTest {
         assertThat(rowidsByTime).as("ids in time order").isSorted();
     }
 
+    /** More conversations than one statement reads the ends of: each chunk's marks and entries are right. */
+    @Test
+    void conversationsBeyondOneReadOfEndsAreIndexedInTheSameTransaction() {
+        db.indexSearchNow();
+        JdbcAccountStore accounts = new JdbcAccountStore(db);
+        JdbcConversationStore conversations = new JdbcConversationStore(db);
+        int n = SearchIndexer.ENDS_PER_STATEMENT + 7;
+        List<java.util.concurrent.CompletableFuture<AppendResult>> sent = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            UserId other = new UserId(10_000 + i);
+            accounts.createAccount(new Account(other, "p" + i, "h", false, Instant.ofEpochMilli(T0)));
+            ConversationId c = new ConversationId(20_000 + i);
+            conversations.openDirect(c, ALICE, other, T0);
+            sent.add(messages.append(AppendRequest.text(c, ALICE, null, "x" + i, "albatross number" + i, T0 + i)));
+        }
+        sent.forEach(Futures::await);
+
+        db.indexSearchNow();
+
+        long marked = db.read(s -> {
+            try (ResultSet rs = s.prepare("SELECT count(*) FROM search_marks WHERE conversation_id >= 20000"
+                    + " AND indexed_seq = 1").executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        });
+        assertThat(marked).isEqualTo(n);
+        assertThat(found(ALICE, "albatross")).hasSize(50);
+        assertThat(search.search(ALICE, null, List.of("number" + (n - 1)), null, 5)).singleElement()
+                .satisfies(h -> assertThat(h.conversationId()).isEqualTo(new ConversationId(20_000 + n - 1)));
+        assertThat(db.searchIndexer().waiting()).isZero();
+    }
+
     @Test
     void retentionAndErasureOfIndexedConversationsLeaveNothingKept() {
         db.indexSearchNow();
