@@ -102,7 +102,9 @@ public class GroupCommitBenchmark {
     private final String body = "x".repeat(64);
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private long writerThreadId = -1;
+    private long checkpointerThreadId = -1;
     private long cpuAtStart;
+    private long checkpointerAtStart;
     private long appendsAtStart;
     private long batchesAtStart;
 
@@ -132,8 +134,11 @@ public class GroupCommitBenchmark {
         if (writerThreadId < 0) {
             writerThreadId = Thread.getAllStackTraces().keySet().stream()
                     .filter(t -> t.getName().equals("parley-sqlite-writer")).findFirst().orElseThrow().threadId();
+            checkpointerThreadId = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().equals("parley-sqlite-checkpointer")).findFirst().orElseThrow().threadId();
         }
         cpuAtStart = threads.getThreadCpuTime(writerThreadId);
+        checkpointerAtStart = threads.getThreadCpuTime(checkpointerThreadId);
         appendsAtStart = clientIds.get();
         batchesAtStart = db.writer().batches();
     }
@@ -145,8 +150,11 @@ public class GroupCommitBenchmark {
         long cpu = threads.getThreadCpuTime(writerThreadId) - cpuAtStart;
         long appends = clientIds.get() - appendsAtStart;
         long commits = db.writer().batches() - batchesAtStart;
-        System.out.printf("%nwriter CPU: %.1f us per append (%d appends in %d commits, %.2f s of writer CPU)%n",
-                cpu / 1_000.0 / Math.max(1, appends), appends, commits, cpu / 1e9);
+        long checkpointer = threads.getThreadCpuTime(checkpointerThreadId) - checkpointerAtStart;
+        System.out.printf("%nwriter CPU: %.1f us per append (%d appends in %d commits, %.2f s of writer CPU);"
+                        + " checkpointer %.1f us per append%n",
+                cpu / 1_000.0 / Math.max(1, appends), appends, commits, cpu / 1e9,
+                checkpointer / 1_000.0 / Math.max(1, appends));
     }
 
     @TearDown(Level.Trial)

@@ -52,17 +52,30 @@ final class SearchIndexer {
 
     private static final String PAST_MARK = "SELECT seq, kind, created_at, body, deleted_at FROM messages"
             + " WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?";
-    /** Conversations whose ends {@link #readEnds} reads with one statement. */
-    static final int ENDS_PER_READ = 64;
     /**
-     * The last seq and the mark of up to {@link #ENDS_PER_READ} conversations, in one statement: one
-     * statement per conversation cost the writer ~300 bytes of the driver's per-query objects (its
-     * column names, read afresh for every query) per entry indexed, ~7% of what a node allocated
-     * per message (JFR, issue 19).
+     * Conversations' last seqs and marks, for a JSON array of their ids in one statement. The
+     * index transaction writes one entry for most conversations it covers (4,000 conversations at
+     * a few thousand appends a second), so one statement per conversation and per entry cost more
+     * than the rows they wrote (docs/benchmarks.md, "branch fts"): each kind of write is one
+     * statement over a JSON array ({@code json_each}) instead.
      */
-    private static final String ENDS = "SELECT c.id, c.last_seq, coalesce((SELECT indexed_seq FROM search_marks"
-            + " WHERE conversation_id = c.id), 0) FROM conversations c WHERE c.id IN ("
-            + "?, ".repeat(ENDS_PER_READ - 1) + "?)";
+    private static final String ENDS = "SELECT c.id, c.last_seq, coalesce(k.indexed_seq, 0)"
+            + " FROM json_each(?) j CROSS JOIN conversations c ON c.id = j.value"
+            + " LEFT JOIN search_marks k ON k.conversation_id = c.id";
+    /** Moves the marks of a JSON array of [conversation, seq]. */
+    private static final String SET_MARKS = "INSERT INTO search_marks (conversation_id, indexed_seq)"
+            + " SELECT j.value ->> 0, j.value ->> 1 FROM json_each(?) j WHERE true"
+            + " ON CONFLICT (conversation_id) DO UPDATE SET indexed_seq = excluded.indexed_seq";
+    /** The entries of a JSON array of [id, conversation, seq, created_at], in its order. */
+    private static final String ADD_ENTRIES = "INSERT INTO message_search_entries (id, conversation_id, seq, created_at)"
+            + " SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3 FROM json_each(?) j";
+    /** Their index rows, from a JSON array of [id, text] in the same order. */
+    private static final String ADD_TEXTS = "INSERT INTO message_search (rowid, text)"
+            + " SELECT j.value ->> 0, j.value ->> 1 FROM json_each(?) j";
+    /** The id the next entry would get from SQLite itself ({@code INTEGER PRIMARY KEY}: the largest plus one). */
+    private static final String LAST_ID = "SELECT coalesce(max(id), 0) FROM message_search_entries";
+    /** Conversations whose ends are read per statement. */
+    static final int ENDS_PER_STATEMENT = 1_024;
     private static final String BEHIND = "SELECT c.id FROM conversations c LEFT JOIN search_marks k"
             + " ON k.conversation_id = c.id WHERE c.last_seq > coalesce(k.indexed_seq, 0)";
 
@@ -232,27 +245,21 @@ final class SearchIndexer {
         Map<Long, Long> covered = new HashMap<>();
         Map<Long, Long> marks = new HashMap<>();
         List<Row> rows = new ArrayList<>();
+        StringBuilder moved = new StringBuilder("[");
+        Map<Long, long[]> ends = new HashMap<>();
+        List<Long> order = new ArrayList<>(waiting.keySet());
+        int position = 0;
         int read = 0;
-        // The ends of the waiting conversations, read ENDS_PER_READ at a time as the loop gets to
-        // them: the same values as one read each, since nothing below changes a conversation's
-        // last seq, nor the mark of one not reached yet.
-        long[] ids = new long[waiting.size()];
-        int count = 0;
-        for (Long id : waiting.keySet()) {
-            ids[count++] = id;
-        }
-        long[] lastSeqs = new long[ENDS_PER_READ];
-        long[] markOf = new long[ENDS_PER_READ];
-        int position = -1;
         for (Map.Entry<Long, Long> w : waiting.entrySet()) {
-            // The map's own boxed key, for the lookups and puts below: no box per use.
-            Long conversation = w.getKey();
-            int slot = ++position % ENDS_PER_READ;
-            if (slot == 0) {
-                readEnds(s, ids, position, lastSeqs, markOf);
+            long conversation = w.getKey();
+            if (!ends.containsKey(conversation)) {
+                // This conversation and the next ones, in one statement.
+                readEnds(s, order.subList(position, Math.min(order.size(), position + ENDS_PER_STATEMENT)), ends);
             }
-            long mark = markOf[slot];
-            long lastSeq = lastSeqs[slot];
+            position++;
+            long[] end = ends.get(conversation);
+            long lastSeq = end[0];
+            long mark = end[1];
             int left = ENTRIES_PER_TRANSACTION - read;
             long last = fromKept(conversation, mark, lastSeq, left, rows);
             if (last >= mark) {
@@ -279,47 +286,24 @@ final class SearchIndexer {
                     // which indexed in the append and moved no mark: replaced, never doubled.
                     MessageSearchIndex.removeAfter(s, conversation, mark);
                 }
-                setMark(s, conversation, last);
+                moved.append(moved.length() > 1 ? "," : "").append('[').append(conversation).append(',')
+                        .append(last).append(']');
             }
             if (read >= ENTRIES_PER_TRANSACTION) {
                 break;
             }
         }
+        if (moved.length() > 1) {
+            PreparedStatement ps = s.prepare(SET_MARKS);
+            ps.setString(1, moved.append(']').toString());
+            ps.executeUpdate();
+        }
         // Rowids in time order, as appends used to give them (SqliteNewestMatches walks rowids).
         rows.sort(Comparator.comparingLong(Row::createdAt).thenComparingLong(Row::conversation)
                 .thenComparingLong(Row::seq));
-        for (Row r : rows) {
-            MessageSearchIndex.add(s, r.conversation(), r.seq(), r.createdAt(), r.text());
-        }
+        addRows(s, rows);
         caughtUp = true;
         return new Covered(covered, marks, at);
-    }
-
-    /**
-     * Reads the last seq and the mark of {@code ids[from]} and up to {@link #ENDS_PER_READ} - 1
-     * after it into {@code lastSeqs} and {@code marks} (0 and 0 for a conversation that no longer
-     * exists). A short read repeats its last id to fill the statement.
-     */
-    private static void readEnds(SqlSession s, long[] ids, int from, long[] lastSeqs, long[] marks)
-            throws SQLException {
-        int n = Math.min(ENDS_PER_READ, ids.length - from);
-        java.util.Arrays.fill(lastSeqs, 0);
-        java.util.Arrays.fill(marks, 0);
-        PreparedStatement ends = s.prepare(ENDS);
-        for (int i = 0; i < ENDS_PER_READ; i++) {
-            ends.setLong(i + 1, ids[from + Math.min(i, n - 1)]);
-        }
-        try (ResultSet rs = ends.executeQuery()) {
-            while (rs.next()) {
-                long id = rs.getLong(1);
-                for (int i = 0; i < n; i++) {
-                    if (ids[from + i] == id) {
-                        lastSeqs[i] = rs.getLong(2);
-                        marks[i] = rs.getLong(3);
-                    }
-                }
-            }
-        }
     }
 
     /**
@@ -362,7 +346,7 @@ final class SearchIndexer {
         return new PastMark(n, last);
     }
 
-    private long fromKept(Long conversation, long mark, long last, int left, List<Row> rows) {
+    private long fromKept(long conversation, long mark, long last, int left, List<Row> rows) {
         Tail t = tails.get(conversation);
         if (t == null || !t.trusted() || behindAtStart.contains(conversation)) {
             return -1;
@@ -453,11 +437,56 @@ final class SearchIndexer {
         }
     }
 
-    private static void setMark(SqlSession s, long conversation, long seq) throws SQLException {
-        PreparedStatement ps = s.prepare("INSERT INTO search_marks (conversation_id, indexed_seq) VALUES (?, ?)"
-                + " ON CONFLICT (conversation_id) DO UPDATE SET indexed_seq = excluded.indexed_seq");
-        ps.setLong(1, conversation);
-        ps.setLong(2, seq);
+    /** Reads the last seq and the mark of each of {@code conversations} into {@code ends} ({0, 0} when not there). */
+    private static void readEnds(SqlSession s, List<Long> conversations, Map<Long, long[]> ends) throws SQLException {
+        StringBuilder ids = new StringBuilder("[");
+        for (long conversation : conversations) {
+            ids.append(ids.length() > 1 ? "," : "").append(conversation);
+            ends.put(conversation, new long[] {0, 0});
+        }
+        PreparedStatement ps = s.prepare(ENDS);
+        ps.setString(1, ids.append(']').toString());
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                long[] end = ends.get(rs.getLong(1));
+                end[0] = rs.getLong(2);
+                end[1] = rs.getLong(3);
+            }
+        }
+    }
+
+    /**
+     * Writes the entries and their index rows, in the order given, under the ids SQLite would
+     * have given them one by one (the largest so far plus one).
+     */
+    private static void addRows(SqlSession s, List<Row> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        long id;
+        try (ResultSet rs = s.prepare(LAST_ID).executeQuery()) {
+            rs.next();
+            id = rs.getLong(1);
+        }
+        StringBuilder entries = new StringBuilder(rows.size() * 40).append('[');
+        StringBuilder texts = new StringBuilder(rows.size() * 80).append('[');
+        for (Row r : rows) {
+            id++;
+            if (entries.length() > 1) {
+                entries.append(',');
+                texts.append(',');
+            }
+            entries.append('[').append(id).append(',').append(r.conversation()).append(',').append(r.seq())
+                    .append(',').append(r.createdAt()).append(']');
+            texts.append('[').append(id).append(',');
+            JsonText.append(texts, r.text());
+            texts.append(']');
+        }
+        PreparedStatement ps = s.prepare(ADD_ENTRIES);
+        ps.setString(1, entries.append(']').toString());
+        ps.executeUpdate();
+        ps = s.prepare(ADD_TEXTS);
+        ps.setString(1, texts.append(']').toString());
         ps.executeUpdate();
     }
 }

@@ -127,7 +127,13 @@ public final class SqliteDatabase implements Database {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the database " + file, e);
         }
-        SqliteIntegrity.quickCheck(file, QUICK_CHECK_BUDGET);
+        long checking = System.nanoTime();
+        if (CleanClose.unchangedSinceClose(file)) {
+            log.info("quick check of {} skipped: the file is byte for byte as its last clean close left it ms={}", file,
+                    (System.nanoTime() - checking) / 1_000_000);
+        } else {
+            SqliteIntegrity.quickCheck(file, QUICK_CHECK_BUDGET);
+        }
         String url = "jdbc:sqlite:" + file;
         try {
             migrate(url);
@@ -330,7 +336,10 @@ public final class SqliteDatabase implements Database {
             }
         }
         // Leaves the file whole and the log empty for whoever opens it next (a restore, a copy).
-        checkpointer.closeTruncating();
-        log.info("closed SQLite database file={}", file);
+        boolean whole = checkpointer.closeTruncating();
+        long marking = System.nanoTime();
+        boolean marked = whole && CleanClose.record(file);
+        log.info("closed SQLite database file={} marked_clean={} mark_ms={}", file, marked,
+                (System.nanoTime() - marking) / 1_000_000);
     }
 }

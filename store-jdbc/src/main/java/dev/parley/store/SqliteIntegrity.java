@@ -123,7 +123,7 @@ public final class SqliteIntegrity {
         return true;
     }
 
-    private static boolean hasLog(Path file) throws IOException {
+    static boolean hasLog(Path file) throws IOException {
         Path wal = file.resolveSibling(file.getFileName() + "-wal");
         return Files.exists(wal) && Files.size(wal) > 0;
     }

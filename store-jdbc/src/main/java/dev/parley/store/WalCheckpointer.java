@@ -137,15 +137,21 @@ final class WalCheckpointer implements AutoCloseable {
         return deferredResets.get();
     }
 
-    /** Stops, then copies the whole log into the file and empties it (call when nothing writes any more). */
-    void closeTruncating() {
+    /**
+     * Stops, then moves every logged page into the file and empties the log (call when nothing
+     * writes any more); whether all of that succeeded.
+     */
+    boolean closeTruncating() {
         stop();
+        boolean truncated;
         try {
-            checkpoint(connection, "TRUNCATE");
+            // The first column is 1 when a reader or writer kept the checkpoint from finishing.
+            truncated = checkpoint(connection, "TRUNCATE")[0] == 0;
         } catch (SQLException e) {
             log.warn("final checkpoint failed: {}", e.toString());
+            truncated = false;
         }
-        closeConnection();
+        return closeConnection() && truncated;
     }
 
     @Override
@@ -164,11 +170,13 @@ final class WalCheckpointer implements AutoCloseable {
         }
     }
 
-    private void closeConnection() {
+    private boolean closeConnection() {
         try {
             connection.close();
+            return true;
         } catch (SQLException e) {
             log.warn("closing the checkpoint connection failed: {}", e.toString());
+            return false;
         }
     }
 }

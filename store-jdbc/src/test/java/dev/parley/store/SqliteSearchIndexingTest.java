@@ -233,38 +233,6 @@ class SqliteSearchIndexingTest {
         assertThat(found(CAROL, "ibis")).containsExactly(afterSeq);
     }
 
-    /** More conversations than one read of their ends takes: each gets its own mark, nothing read back. */
-    @Test
-    void conversationsPastOneReadOfTheirEndsAreEachIndexedToTheirEnd() {
-        db.indexSearchNow();
-        JdbcAccountStore accounts = new JdbcAccountStore(db);
-        JdbcConversationStore conversations = new JdbcConversationStore(db);
-        int count = 2 * SearchIndexer.ENDS_PER_READ + 22;
-        java.util.Map<Long, Long> lastSeqs = new java.util.LinkedHashMap<>();
-        int appended = 0;
-        for (int i = 0; i < count; i++) {
-            UserId peer = new UserId(1_000 + i);
-            accounts.createAccount(new Account(peer, "p" + i, "h", false, Instant.ofEpochMilli(T0)));
-            ConversationId c = new ConversationId(1_000 + i);
-            conversations.openDirect(c, ALICE, peer, T0);
-            for (int k = 0; k <= i % 3; k++) {
-                AppendResult r = Futures.await(messages.append(AppendRequest.text(c, ALICE, null, "m" + i + "-" + k,
-                        "petrel " + i, T0 + i)));
-                lastSeqs.put(c.value(), ((AppendResult.Appended) r).message().seq());
-                appended++;
-            }
-        }
-        db.indexSearchNow();
-
-        assertThat(db.searchIndexer().indexedReadBack()).as("nothing read back from messages").isZero();
-        assertThat(db.searchIndexer().indexedFromKept()).isEqualTo(appended);
-        for (java.util.Map.Entry<Long, Long> e : lastSeqs.entrySet()) {
-            long mark = db.read(s -> SearchIndexer.markOf(s, e.getKey()));
-            assertThat(mark).as("mark of %s", e.getKey()).isEqualTo(e.getValue());
-        }
-        assertThat(search.search(ALICE, null, List.of("petrel"), null, 500)).hasSize(appended);
-    }
-
     @Test
     void plainAppendsAreIndexedFromWhatTheyKeptWithoutReadingBack() {
         db.indexSearchNow(); // the first indexing after opening looks up what an earlier run left
@@ -321,6 +289,107 @@ class SqliteSearchIndexingTest {
         assertThat(indexedSeqs()).containsExactly(seq, next);
         assertThat(found(BOB, "original")).isEmpty();
         assertThat(found(BOB, "puffin")).containsExactly(next, seq);
+    }
+
+    /**
+     * One index transaction writes the entries, index rows and marks of many conversations, each
+     * kind in one statement: every entry's index row is its own text under its own id, the marks
+     * reach each conversation's end, and every query answers from the index exactly as it did
+     * from the entries past the marks.
+     */
+    @Test
+    void manyConversationsIndexedTogetherAnswerExactlyAsBeforeIndexing() {
+        db.indexSearchNow(); // the first indexing after opening looks up what an earlier run left
+        JdbcAccountStore accounts = new JdbcAccountStore(db);
+        JdbcConversationStore conversations = new JdbcConversationStore(db);
+        String[] texts = {"Zebra crossing at the Café", "zebra \"quoted\" back\\slash", "東京 ramen zürich",
+                "one ½ half, ﷺ ligature", "ÉCOLE école ecole", "tab\there and\nnewline", "zebra"};
+        java.util.Map<String, String> indexedText = new java.util.HashMap<>();
+        List<ConversationId> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            UserId other = new UserId(100 + i);
+            accounts.createAccount(new Account(other, "o" + i, "h", false, Instant.ofEpochMilli(T0)));
+            ConversationId c = new ConversationId(1_000 + i);
+            conversations.openDirect(c, ALICE, other, T0);
+            ids.add(c);
+        }
+        for (int round = 0; round < 3; round++) {
+            for (int i = 0; i < ids.size(); i++) {
+                String text = texts[(i + round) % texts.length] + " r" + round;
+                AppendResult r = Futures.await(messages.append(AppendRequest.text(ids.get(i), ALICE, null,
+                        "m" + round + "-" + i, text, T0 + 10_000 - i * 7L + round * 1_000L)));
+                indexedText.put(ids.get(i).value() + "/" + ((AppendResult.Appended) r).message().seq(),
+                        dev.parley.core.search.SearchText.indexed(text));
+            }
+        }
+        List<List<String>> queries = List.of(List.of("zeb"), List.of("zebra", "cross"), List.of("cafe"),
+                List.of("quoted", "slash"), List.of("東"), List.of("ramen", "zur"), List.of("ecole"), List.of("r1"),
+                List.of("newline"), List.of("half"), List.of("ligature"), List.of("1"));
+        List<List<SearchHit>> before = queries.stream().map(q -> search.search(ALICE, null, q, null, 200)).toList();
+        assertThat(before.getFirst()).as("the tail finds them").isNotEmpty();
+
+        db.indexSearchNow();
+
+        assertThat(db.searchIndexer().indexedFromKept()).isEqualTo(3L * ids.size());
+        java.util.Map<String, String> inIndex = db.read(s -> {
+            java.util.Map<String, String> rows = new java.util.HashMap<>();
+            try (ResultSet rs = s.prepare("SELECT e.conversation_id, e.seq, f.text FROM message_search_entries e"
+                    + " JOIN message_search f ON f.rowid = e.id").executeQuery()) {
+                while (rs.next()) {
+                    rows.put(rs.getLong(1) + "/" + rs.getLong(2), rs.getString(3));
+                }
+            }
+            return rows;
+        });
+        assertThat(inIndex).as("each entry's own text under its id").isEqualTo(indexedText);
+        for (ConversationId c : ids) {
+            long mark = db.read(s -> SearchIndexer.markOf(s, c.value()));
+            assertThat(mark).isEqualTo(3);
+        }
+        List<List<SearchHit>> after = queries.stream().map(q -> search.search(ALICE, null, q, null, 200)).toList();
+        assertThat(after).isEqualTo(before);
+        List<Long> rowidsByTime = db.read(s -> {
+            List<Long> created = new java.util.ArrayList<>();
+            try (ResultSet rs = s.prepare("SELECT created_at FROM message_search_entries ORDER BY id").executeQuery()) {
+                while (rs.next()) {
+                    created.add(rs.getLong(1));
+                }
+            }
+            return created;
+        });
+        assertThat(rowidsByTime).as("ids in time order").isSorted();
+    }
+
+    /** More conversations than one statement reads the ends of: each chunk's marks and entries are right. */
+    @Test
+    void conversationsBeyondOneReadOfEndsAreIndexedInTheSameTransaction() {
+        db.indexSearchNow();
+        JdbcAccountStore accounts = new JdbcAccountStore(db);
+        JdbcConversationStore conversations = new JdbcConversationStore(db);
+        int n = SearchIndexer.ENDS_PER_STATEMENT + 7;
+        List<java.util.concurrent.CompletableFuture<AppendResult>> sent = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            UserId other = new UserId(10_000 + i);
+            accounts.createAccount(new Account(other, "p" + i, "h", false, Instant.ofEpochMilli(T0)));
+            ConversationId c = new ConversationId(20_000 + i);
+            conversations.openDirect(c, ALICE, other, T0);
+            sent.add(messages.append(AppendRequest.text(c, ALICE, null, "x" + i, "albatross number" + i, T0 + i)));
+        }
+        sent.forEach(Futures::await);
+
+        db.indexSearchNow();
+
+        long marked = db.read(s -> {
+            try (ResultSet rs = s.prepare("SELECT count(*) FROM search_marks WHERE conversation_id >= 20000"
+                    + " AND indexed_seq = 1").executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        });
+        assertThat(marked).isEqualTo(n);
+        assertThat(found(ALICE, "albatross")).hasSize(50);
+        assertThat(search.search(ALICE, null, List.of("number" + (n - 1)), null, 5)).singleElement()
+                .satisfies(h -> assertThat(h.conversationId()).isEqualTo(new ConversationId(20_000 + n - 1)));
+        assertThat(db.searchIndexer().waiting()).isZero();
     }
 
     @Test
