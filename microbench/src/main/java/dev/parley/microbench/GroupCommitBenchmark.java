@@ -1,14 +1,7 @@
 package dev.parley.microbench;
 
-import dev.parley.core.account.Account;
-import dev.parley.core.account.DeviceId;
-import dev.parley.core.account.UserId;
-import dev.parley.core.conversation.ConversationId;
-import dev.parley.core.message.AppendRequest;
 import dev.parley.core.message.AppendResult;
 import dev.parley.store.Durability;
-import dev.parley.store.JdbcAccountStore;
-import dev.parley.store.JdbcConversationStore;
 import dev.parley.store.JdbcMessageStore;
 import dev.parley.store.SqliteDatabase;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -32,7 +25,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -95,9 +87,7 @@ public class GroupCommitBenchmark {
     private Path dir;
     private SqliteDatabase db;
     private JdbcMessageStore store;
-    private ConversationId[] conversationIds;
-    private UserId[] senders;
-    private DeviceId[] devices;
+    private DirectPairs pairs;
     private final AtomicLong clientIds = new AtomicLong();
     private final String body = "x".repeat(64);
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -112,21 +102,8 @@ public class GroupCommitBenchmark {
     public void setUp() throws Exception {
         dir = Files.createTempDirectory("parley-jmh-store-");
         db = SqliteDatabase.open(dir, Durability.parse(durability), 4, 1024);
-        JdbcAccountStore accounts = new JdbcAccountStore(db);
-        JdbcConversationStore conversationStore = new JdbcConversationStore(db);
         store = new JdbcMessageStore(db);
-        conversationIds = new ConversationId[conversations];
-        senders = new UserId[conversations];
-        devices = new DeviceId[conversations];
-        Instant now = Instant.now();
-        for (int i = 0; i < conversations; i++) {
-            UserId a = new UserId(1_000 + 2L * i), b = new UserId(1_001 + 2L * i);
-            accounts.createAccount(new Account(a, "a" + i, "x", false, now));
-            accounts.createAccount(new Account(b, "b" + i, "x", false, now));
-            conversationIds[i] = conversationStore.openDirect(new ConversationId(500_000 + i), a, b, now.toEpochMilli()).id();
-            senders[i] = a;
-            devices[i] = new DeviceId(900_000 + i);
-        }
+        pairs = DirectPairs.open(db, conversations);
     }
 
     @Setup(Level.Iteration)
@@ -169,7 +146,7 @@ public class GroupCommitBenchmark {
         long n = clientIds.incrementAndGet();
         int i = (int) (n % conversations);
         String b = text.equals("generator") ? generatorBody() : body;
-        return store.append(AppendRequest.text(conversationIds[i], senders[i], devices[i], "c" + n, b,
+        return store.append(pairs.text(i, "c" + n, b,
                 System.currentTimeMillis()));
     }
 

@@ -1,13 +1,6 @@
 package dev.parley.microbench;
 
-import dev.parley.core.account.Account;
-import dev.parley.core.account.DeviceId;
-import dev.parley.core.account.UserId;
-import dev.parley.core.conversation.ConversationId;
-import dev.parley.core.message.AppendRequest;
 import dev.parley.store.Durability;
-import dev.parley.store.JdbcAccountStore;
-import dev.parley.store.JdbcConversationStore;
 import dev.parley.store.JdbcMessageStore;
 import dev.parley.store.JdbcSearchStore;
 import dev.parley.store.SqliteDatabase;
@@ -32,7 +25,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -81,9 +73,7 @@ public class SearchIndexBenchmark {
     private Path dir;
     private SqliteDatabase db;
     private JdbcMessageStore store;
-    private ConversationId[] conversationIds;
-    private UserId[] senders;
-    private DeviceId[] devices;
+    private DirectPairs pairs;
     private final List<Integer> order = new ArrayList<>();
     private final Random random = new Random(19);
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -100,20 +90,9 @@ public class SearchIndexBenchmark {
         System.setProperty(JdbcSearchStore.INDEXING_PROPERTY, "hold");
         db = SqliteDatabase.open(dir, Durability.OS, 4, 1024);
         System.clearProperty(JdbcSearchStore.INDEXING_PROPERTY);
-        JdbcAccountStore accounts = new JdbcAccountStore(db);
-        JdbcConversationStore conversationStore = new JdbcConversationStore(db);
         store = new JdbcMessageStore(db);
-        conversationIds = new ConversationId[conversations];
-        senders = new UserId[conversations];
-        devices = new DeviceId[conversations];
-        Instant now = Instant.now();
+        pairs = DirectPairs.open(db, conversations);
         for (int i = 0; i < conversations; i++) {
-            UserId a = new UserId(1_000 + 2L * i), b = new UserId(1_001 + 2L * i);
-            accounts.createAccount(new Account(a, "a" + i, "x", false, now));
-            accounts.createAccount(new Account(b, "b" + i, "x", false, now));
-            conversationIds[i] = conversationStore.openDirect(new ConversationId(500_000 + i), a, b, now.toEpochMilli()).id();
-            senders[i] = a;
-            devices[i] = new DeviceId(900_000 + i);
             order.add(i);
         }
         writerThreadId = Thread.getAllStackTraces().keySet().stream()
@@ -127,7 +106,7 @@ public class SearchIndexBenchmark {
         List<CompletableFuture<?>> pending = new ArrayList<>(conversations);
         for (int i : order) {
             long n = ++clientIds;
-            pending.add(store.append(AppendRequest.text(conversationIds[i], senders[i], devices[i], "c" + n, body(),
+            pending.add(store.append(pairs.text(i, "c" + n, body(),
                     System.currentTimeMillis())));
             if (pending.size() == 256) {
                 CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();

@@ -52,18 +52,21 @@ final class JsonFields {
     }
 
     static JsonFields parse(byte[] json, int offset, int length) {
-        try (JsonParser p = FACTORY.createParser(json, offset, length)) {
-            return read(p);
-        } catch (StreamConstraintsException e) {
-            throw new FrameException(ErrorCode.TOO_LARGE, "frame exceeds a JSON limit: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new FrameException(ErrorCode.MALFORMED, "not valid JSON");
-        }
+        return parse(() -> FACTORY.createParser(json, offset, length));
     }
 
     /** The same as {@link #parse(byte[], int, int)} of their UTF-8, read in place. */
     static JsonFields parse(char[] json, int offset, int length) {
-        try (JsonParser p = FACTORY.createParser(json, offset, length)) {
+        return parse(() -> FACTORY.createParser(json, offset, length));
+    }
+
+    /** Where a frame's parser reads from. */
+    private interface FrameSource {
+        JsonParser open() throws IOException;
+    }
+
+    private static JsonFields parse(FrameSource source) {
+        try (JsonParser p = source.open()) {
             return read(p);
         } catch (StreamConstraintsException e) {
             throw new FrameException(ErrorCode.TOO_LARGE, "frame exceeds a JSON limit: " + e.getOriginalMessage());
@@ -73,13 +76,7 @@ final class JsonFields {
     }
 
     static JsonFields parse(String json) {
-        try (JsonParser p = FACTORY.createParser(json)) {
-            return read(p);
-        } catch (StreamConstraintsException e) {
-            throw new FrameException(ErrorCode.TOO_LARGE, "frame exceeds a JSON limit: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new FrameException(ErrorCode.MALFORMED, "not valid JSON");
-        }
+        return parse(() -> FACTORY.createParser(json));
     }
 
     private static JsonFields read(JsonParser p) throws IOException {
