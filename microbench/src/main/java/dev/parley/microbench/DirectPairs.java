@@ -12,11 +12,11 @@ import dev.parley.store.SqliteDatabase;
 import java.time.Instant;
 
 /**
- * The SQLite benchmarks' fixture: {@code count} direct conversations, each between two new
+ * The SQLite benchmarks' fixture (also the hot-log prototype's database): {@code count} direct conversations, each between two new
  * users, with the device the first of them sends from (the same ids in every benchmark, so their
  * databases are alike).
  */
-final class DirectPairs {
+public final class DirectPairs {
     private final ConversationId[] conversations;
     private final UserId[] senders;
     private final DeviceId[] devices;
@@ -27,7 +27,7 @@ final class DirectPairs {
         devices = new DeviceId[count];
     }
 
-    static DirectPairs open(SqliteDatabase db, int count) {
+    public static DirectPairs open(SqliteDatabase db, int count) {
         JdbcAccountStore accounts = new JdbcAccountStore(db);
         JdbcConversationStore conversationStore = new JdbcConversationStore(db);
         DirectPairs pairs = new DirectPairs(count);

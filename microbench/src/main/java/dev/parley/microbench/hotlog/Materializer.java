@@ -1,11 +1,7 @@
 package dev.parley.microbench.hotlog;
 
-import dev.parley.core.account.Account;
-import dev.parley.core.account.UserId;
-import dev.parley.core.conversation.ConversationId;
 import dev.parley.store.Durability;
-import dev.parley.store.JdbcAccountStore;
-import dev.parley.store.JdbcConversationStore;
+import dev.parley.microbench.DirectPairs;
 import dev.parley.store.SqliteDatabase;
 import org.sqlite.SQLiteConfig;
 
@@ -17,7 +13,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
@@ -59,15 +54,7 @@ public final class Materializer implements AutoCloseable {
      */
     public static void createDatabase(Path dir, int conversations) throws SQLException {
         try (SqliteDatabase db = SqliteDatabase.open(dir, Durability.OS, 1, 1024)) {
-            JdbcAccountStore accounts = new JdbcAccountStore(db);
-            JdbcConversationStore store = new JdbcConversationStore(db);
-            Instant now = Instant.now();
-            for (int i = 0; i < conversations; i++) {
-                UserId a = new UserId(1_000 + 2L * i), b = new UserId(1_001 + 2L * i);
-                accounts.createAccount(new Account(a, "a" + i, "x", false, now));
-                accounts.createAccount(new Account(b, "b" + i, "x", false, now));
-                store.openDirect(new ConversationId(500_000 + i), a, b, now.toEpochMilli());
-            }
+            DirectPairs.open(db, conversations);
         }
     }
 
