@@ -92,6 +92,8 @@ final class Device {
     long resends;
     long confirmedByCatchUp;
     long liveAtNanos;
+    /** When the node last answered an {@code auth} with {@code ready} (before its catch-up, when resuming). */
+    long readyAtNanos;
     int lastCloseCode;
 
     Device(User user, Context context, Stats stats, WebSocketClient client, WebSocketConnectOptions target, int bodySize,
@@ -372,6 +374,7 @@ final class Device {
             case Wire.SENT -> onSent(b, now);
             case Wire.ERROR -> onError(b);
             case Wire.READY -> {
+                readyAtNanos = now;
                 if (resume) {
                     state = State.SYNCING;
                 } else {

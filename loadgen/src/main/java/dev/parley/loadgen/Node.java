@@ -40,7 +40,8 @@ abstract class Node implements AutoCloseable {
 
     /**
      * Stops the node and starts it again on the same port and data; returns the nanoTime at which
-     * the stop began and the one at which the new node answered {@code /health}.
+     * the stop began, the one at which the new node answered {@code /health}, and the one at which
+     * the old process had exited.
      */
     long[] restart() throws Exception {
         throw new UnsupportedOperationException("this node cannot be restarted by the tool");

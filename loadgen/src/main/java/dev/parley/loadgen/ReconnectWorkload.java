@@ -123,7 +123,8 @@ final class ReconnectWorkload extends WorkloadCommand {
                     long[] t = node.restart();
                     downAt = t[0];
                     upAt = t[1];
-                    log("node restarted: %.2f s from stop to healthy", (upAt - downAt) / 1e9);
+                    log("node restarted: %.2f s from stop to healthy (%.2f s until the process exited, %.2f s from"
+                            + " then until healthy)", (upAt - downAt) / 1e9, (t[2] - downAt) / 1e9, (upAt - t[2]) / 1e9);
                 } else {
                     for (Device d : s.population.devices) {
                         d.onLoop(d::drop);
@@ -171,6 +172,12 @@ final class ReconnectWorkload extends WorkloadCommand {
                 resends += d.resends;
                 byCatchUp += d.confirmedByCatchUp;
             }
+            double[] backBy = quantiles(s.population.devices.stream().mapToLong(d -> d.liveAtNanos), downAt);
+            double[] readyBy = quantiles(s.population.devices.stream().mapToLong(d -> d.readyAtNanos), downAt);
+            long refused = 0;
+            for (Device d : s.population.devices) {
+                refused += d.connectFailures;
+            }
             double backSecs = allBackAt > 0 ? (allBackAt - downAt) / 1e9 : -1;
             double afterHealthy = allBackAt > 0 && upAt > 0 ? (allBackAt - upAt) / 1e9 : -1;
             report.row("clients", String.format(Locale.ROOT, "%,d (%,d conversations)", clients,
@@ -182,12 +189,20 @@ final class ReconnectWorkload extends WorkloadCommand {
                             : String.format(Locale.ROOT, "%.2f s", backSecs), "< 10 s of a node restart")
                     .row("all back, from node healthy", afterHealthy < 0 ? "n/a"
                             : String.format(Locale.ROOT, "%.2f s", afterHealthy), "")
+                    .row("back by, from stop: 50% / 90% / 99%", String.format(Locale.ROOT, "%.2f / %.2f / %.2f s",
+                            backBy[0], backBy[1], backBy[2]), "")
+                    .row("ready (before catch-up) by: 50% / 90% / 99%", String.format(Locale.ROOT, "%.2f / %.2f / %.2f s",
+                            readyBy[0], readyBy[1], readyBy[2]), "")
+                    .row("connects refused while down, per client", String.format(Locale.ROOT, "%.2f", (double) refused / clients), "")
                     .row("close codes at the stop", closeCodes(stopCloses), "1012: told to reconnect; 1006: dropped")
                     .row("resent after reconnect / confirmed by catch-up", resends + " / " + byCatchUp, "")
                     .row("sends skipped while offline", Long.toString(traffic.skipped()), "")
                     .row("correctness", c.line(), "")
                     .row("errors", stats.errors.sum() + " " + stats.errorCodes(), "");
             report.json.put("downSeconds", upAt > 0 ? (upAt - downAt) / 1e9 : null)
+                    .put("backBySeconds", new JsonObject().put("p50", backBy[0]).put("p90", backBy[1]).put("p99", backBy[2]))
+                    .put("readyBySeconds", new JsonObject().put("p50", readyBy[0]).put("p90", readyBy[1]).put("p99", readyBy[2]))
+                    .put("refusedConnectsPerClient", (double) refused / clients)
                     .put("allBackSeconds", backSecs).put("allBackAfterHealthySeconds", afterHealthy)
                     .put("stopCloseCodes", new JsonObject(new java.util.LinkedHashMap<>(codeCounts(stopCloses))))
                     .put("resends", resends).put("confirmedByCatchUp", byCatchUp).put("skippedSends", traffic.skipped())
@@ -195,6 +210,23 @@ final class ReconnectWorkload extends WorkloadCommand {
                     .put("errors", new JsonObject(new java.util.LinkedHashMap<>(stats.errorCodes())));
             return c.passed() && c.confirmed() > 0 && allBackAt > 0;
         }
+    }
+
+    /**
+     * When half, 90% and 99% of the devices had done something again (gone live, been answered
+     * {@code ready}), in seconds from {@code downAt}, from each device's latest time: where the
+     * last one's time comes from (the clients' backoff steps, the node admitting the storm, or
+     * the catch-ups).
+     */
+    private static double[] quantiles(java.util.stream.LongStream atNanos, long downAt) {
+        long[] back = atNanos.map(t -> t > downAt ? t - downAt : Long.MAX_VALUE).sorted().toArray();
+        double[] q = {0.5, 0.9, 0.99};
+        double[] out = new double[q.length];
+        for (int i = 0; i < q.length; i++) {
+            long v = back[Math.min(back.length - 1, (int) Math.ceil(q[i] * back.length) - 1)];
+            out[i] = v == Long.MAX_VALUE ? Double.NaN : v / 1e9;
+        }
+        return out;
     }
 
     private static java.util.Map<String, Object> codeCounts(java.util.Map<Device, Integer> closes) {

@@ -76,8 +76,9 @@ final class SpawnedNode extends Node {
     long[] restart() throws Exception {
         long stopAt = System.nanoTime();
         process.terminate(Duration.ofSeconds(30));
+        long exitedAt = System.nanoTime();
         process.start(Duration.ofSeconds(90));
-        return new long[] {stopAt, System.nanoTime()};
+        return new long[] {stopAt, System.nanoTime(), exitedAt};
     }
 
     @Override

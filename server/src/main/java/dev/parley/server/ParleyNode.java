@@ -479,6 +479,11 @@ public final class ParleyNode implements AutoCloseable {
         return sockets.connections();
     }
 
+    /** The WebSockets open on this node, and those closing: what a stop waits for. */
+    public SocketActivity socketActivity() {
+        return sockets.activity();
+    }
+
     /** The devices arriving at this node at once (auth and catch-up in progress), and their bound. */
     public Arrivals arrivals() {
         return sockets.arrivals();
@@ -525,9 +530,16 @@ public final class ParleyNode implements AutoCloseable {
         // and a reset drops what the kernel has not sent yet. Each peer has its 1012 and the end
         // of the stream already, so a peer slow to answer (a client machine busy reconnecting
         // thousands of devices) no longer holds the stop for seconds; one that never answers is
-        // cut by the WebSocket closing timeout or the loops' close.
+        // cut by the WebSocket closing timeout or the loops' close. Where the kernel tells (epoll)
+        // that every peer's TCP stack has acknowledged all it was sent, the 1012 and the end of
+        // the stream included, a reset takes nothing from them and the wait ends there.
         deadline = Math.min(deadline, closesWritten + TimeUnit.MILLISECONDS.toNanos(CLOSE_ANSWERS_MS));
+        boolean delivered = false;
         while (sockets.activity().openSockets() > 0 && System.nanoTime() < deadline) {
+            if (closesDelivered(deadline)) {
+                delivered = true;
+                break;
+            }
             pause();
         }
         int unanswered = sockets.activity().openSockets();
@@ -543,10 +555,10 @@ public final class ParleyNode implements AutoCloseable {
         AdminAddress.remove(config.dataDir());
         data.close();
         long end = System.nanoTime();
-        log.info("parley node stopped ms={} sends_ms={} sockets_ms={} closes_written_ms={} unanswered={} push_links_ms={}"
-                        + " loops_stores_ms={}",
+        log.info("parley node stopped ms={} sends_ms={} sockets_ms={} closes_written_ms={} unanswered={}"
+                        + " unanswered_all_delivered={} push_links_ms={} loops_stores_ms={}",
                 ms(end - began), ms(sendsDone - began), ms(socketsDone - sendsDone), ms(closesWritten - sendsDone),
-                unanswered, ms(linksDone - socketsDone), ms(end - linksDone));
+                unanswered, delivered, ms(linksDone - socketsDone), ms(end - linksDone));
     }
 
     /**
@@ -574,6 +586,16 @@ public final class ParleyNode implements AutoCloseable {
             } catch (java.io.IOException stillListening) {
                 pause();
             }
+        }
+    }
+
+    /** Whether the peers of the sockets still open have all their close delivered; see {@link SocketActivity#closesDelivered}. */
+    private boolean closesDelivered(long deadline) {
+        try {
+            return sockets.activity().closesDelivered(deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

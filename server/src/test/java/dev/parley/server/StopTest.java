@@ -1,11 +1,14 @@
 package dev.parley.server;
 
 import dev.parley.protocol.ClientFrame;
+import dev.parley.protocol.CloseCode;
 import dev.parley.protocol.FrameCodec;
 import dev.parley.server.support.RawWebSocket;
 import dev.parley.server.support.TestNode;
 import dev.parley.server.support.TestSocket;
 import dev.parley.server.support.TestUser;
+import dev.parley.server.ws.SocketActivity;
+import dev.parley.store.Durability;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -20,11 +23,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A node that stops (docs/operations.md, "Stopping and restarting") closes its listening socket
@@ -95,6 +100,54 @@ class StopTest {
             }
         } finally {
             vertx.close().await(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * A stop waits for the clients' answers to 1012 only while a client's TCP stack may still lack
+     * part of what the node wrote: one that never answers but whose kernel has acknowledged it all,
+     * the close frame and the end of the stream included, can be cut off without losing anything.
+     */
+    @Test
+    void aClientWhoseTcpStackHasTheWholeCloseNeedNotAnswerIt() throws Exception {
+        try (TestNode node = TestNode.start(dir)) {
+            TestUser alice = node.newUser("alice");
+            // Reads nothing, so it never answers; its kernel still takes what the node sends.
+            RawWebSocket silent = RawWebSocket.connect("127.0.0.1", node.port(), "/v1/ws", null, 0, false);
+            silent.send(new ClientFrame.Auth(null, alice.login("phone").token(), null));
+            await().atMost(Duration.ofSeconds(30)).until(() -> node.node().connections().count() == 1);
+            SocketActivity activity = node.node().socketActivity();
+
+            node.node().connections().closeAll(CloseCode.SERVICE_RESTART);
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> activity.closing() == 1
+                    && activity.closesDelivered(System.nanoTime() + TimeUnit.SECONDS.toNanos(1)));
+            assertThat(activity.openSockets()).as("still open: the client has not answered").isEqualTo(1);
+            silent.startReading();
+            assertThat(silent.awaitCloseCode(Duration.ofSeconds(30))).isEqualTo(1012);
+        }
+    }
+
+    @Test
+    void aClientWithItsWindowFullHasNotGotTheCloseYet() throws Exception {
+        try (TestNode node = TestNode.start(dir, cfg -> cfg.withDurability(Durability.OS)
+                .withLimits(cfg.limits().withSendRate(10_000, 10_000)))) {
+            TestUser alice = node.newUser("alice");
+            TestUser bob = node.newUser("bob");
+            long chat = alice.directWith(bob);
+            alice.login("laptop").connect().sendMessages(chat, "m", 400, "x".repeat(15 * 1024));
+            // Bob's phone asks for 6 MB and reads none of it: its window and the node's send buffer
+            // fill, and the close frame waits behind them.
+            RawWebSocket phone = RawWebSocket.connect("127.0.0.1", node.port(), "/v1/ws", null, 4096, false);
+            phone.send(new ClientFrame.Auth(null, bob.login("phone").token(), Map.of(chat, 0L)));
+            await().atMost(Duration.ofSeconds(30)).until(() -> node.node().connections().count() == 2);
+            SocketActivity activity = node.node().socketActivity();
+
+            node.node().connections().closeAll(CloseCode.SERVICE_RESTART);
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> activity.closing() == 1);
+            assertThat(activity.closesDelivered(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500)))
+                    .as("the phone's close is stuck behind 6 MB it has not read").isFalse();
         }
     }
 }

@@ -10,6 +10,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -22,7 +23,9 @@ import io.vertx.core.internal.ContextInternal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A WebSocket served by Parley's own Netty handler, at the end of the channel's pipeline, once the
@@ -55,8 +58,17 @@ final class ChannelSocket extends ChannelInboundHandlerAdapter implements ChatSo
      */
     static final int FLUSH_BYTES = 32 * 1024;
 
+    /**
+     * Linux's TCP states in which the peer has acknowledged everything this side sent, its FIN
+     * included: FIN_WAIT2, TIME_WAIT and CLOSE ({@code include/net/tcp_states.h}).
+     */
+    private static final int TCP_FIN_WAIT2 = 5;
+    private static final int TCP_TIME_WAIT = 6;
+    private static final int TCP_CLOSE = 7;
+
     private final Channel channel;
     private final ContextInternal context;
+    private final SocketActivity activity;
     private ChatConnection connection;
     private boolean closeSent;
     private boolean closeReceived;
@@ -66,9 +78,10 @@ final class ChannelSocket extends ChannelInboundHandlerAdapter implements ChatSo
     private int pacingWindow;
     private Runnable drained;
 
-    ChannelSocket(Channel channel, ContextInternal context, WriteBufferWaterMark outboundBound) {
+    ChannelSocket(Channel channel, ContextInternal context, WriteBufferWaterMark outboundBound, SocketActivity activity) {
         this.channel = channel;
         this.context = context;
+        this.activity = activity;
         channel.config().setWriteBufferWaterMark(outboundBound);
     }
 
@@ -121,6 +134,7 @@ final class ChannelSocket extends ChannelInboundHandlerAdapter implements ChatSo
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         drained = null;
+        activity.closeEnded(this);
         context.dispatch(connection::onClosed);
     }
 
@@ -208,6 +222,7 @@ final class ChannelSocket extends ChannelInboundHandlerAdapter implements ChatSo
         if (closeReceived) {
             channel.close();
         } else {
+            activity.closeSent(this);
             // Nothing may follow a close frame, so end the output with it (FIN): the peer then has
             // the whole close at once, whether or not it answers, and a node that stops need not
             // wait for each answer. Input stays open, so the answer is read, not met with a reset.
@@ -221,6 +236,31 @@ final class ChannelSocket extends ChannelInboundHandlerAdapter implements ChatSo
                 channel.close();
             }, CLOSING_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * Answers, on the channel's loop, whether the peer's TCP stack has acknowledged everything
+     * written here, the close frame and the end of the stream included, so that closing the socket
+     * now, even with a reset, takes nothing from the peer: known from the kernel's TCP state on
+     * epoll; false where the transport cannot tell. Any thread.
+     */
+    void askCloseDelivered(Consumer<Boolean> answer) {
+        try {
+            channel.eventLoop().execute(() -> answer.accept(closeDelivered()));
+        } catch (RejectedExecutionException loopStopped) {
+            answer.accept(!channel.isActive());
+        }
+    }
+
+    private boolean closeDelivered() {
+        if (!channel.isActive()) {
+            return true;
+        }
+        if (!closeSent || !(channel instanceof EpollSocketChannel epoll)) {
+            return false;
+        }
+        int state = epoll.tcpInfo().state();
+        return state == TCP_FIN_WAIT2 || state == TCP_TIME_WAIT || state == TCP_CLOSE;
     }
 
     @Override

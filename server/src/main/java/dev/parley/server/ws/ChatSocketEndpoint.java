@@ -105,7 +105,8 @@ public final class ChatSocketEndpoint {
      * Inside the connection's context, on its event loop.
      */
     void open(ChannelHandlerContext handler, ContextInternal context) {
-        ChannelSocket socket = new ChannelSocket(handler.channel(), context, outboundBound);
+        ChannelSocket socket = new ChannelSocket(handler.channel(), context, outboundBound,
+                services.local().activity());
         ChatConnection connection = new ChatConnection(socket, context, services);
         // The guards go in before the take-over, so no frame passes unguarded.
         SocketPipeline pipeline = SocketPipeline.guard(handler.pipeline(), connection,
