@@ -20,8 +20,10 @@ final class FailingChannel extends FileChannel {
     static final class Disk {
         volatile boolean failWrites;
         volatile boolean failForce;
-        /** Bytes a failing write still puts down before it throws (a torn write). */
+        /** Bytes a failing write still puts down before it throws (a torn write)... */
         volatile int partialBytes;
+        /** ...for this many failing writes; later ones put nothing down (-1: every one). */
+        volatile int landing = -1;
         final AtomicInteger failures = new AtomicInteger();
     }
 
@@ -41,7 +43,10 @@ final class FailingChannel extends FileChannel {
     public int write(ByteBuffer src, long position) throws IOException {
         if (disk.failWrites) {
             disk.failures.incrementAndGet();
-            int n = Math.min(disk.partialBytes, src.remaining());
+            int n = disk.landing == 0 ? 0 : Math.min(disk.partialBytes, src.remaining());
+            if (disk.landing > 0) {
+                disk.landing--;
+            }
             if (n > 0) {
                 ByteBuffer part = src.duplicate();
                 part.limit(part.position() + n);
