@@ -1,6 +1,7 @@
 package dev.parley.store.hotlog;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.zip.CRC32C;
@@ -49,6 +50,8 @@ public final class LogBatch {
     public long add(RecordKind kind, long conversation, long seq, long time, long sender, long device,
                     String clientId, String body, TaggedRest rest) {
         Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(clientId, "clientId");
+        Objects.requireNonNull(body, "body");
         Objects.requireNonNull(rest, "rest");
         if (kind == RecordKind.ERASED) {
             throw new IllegalArgumentException("erased records are made by HotLog.erase, not appended");
@@ -57,10 +60,11 @@ public final class LogBatch {
             throw new IllegalArgumentException("a client id is 1 to " + RecordCodec.MAX_CLIENT_ID
                     + " printable ASCII characters without spaces (or none)");
         }
-        int bodyBytes = Utf8Text.length(body);
-        if (bodyBytes > settings.maxBodyBytes()) {
-            throw new IllegalArgumentException("a body of " + bodyBytes + " bytes is larger than the log's "
-                    + settings.maxBodyBytes());
+        // A body has at least as many UTF-8 bytes as chars: a longer one is refused before it is encoded.
+        byte[] text = body.length() > settings.maxBodyBytes() ? null : body.getBytes(StandardCharsets.UTF_8);
+        if (text == null || text.length > settings.maxBodyBytes()) {
+            throw new IllegalArgumentException("a body of " + (text == null ? "more than " + body.length()
+                    : text.length) + " bytes is larger than the log's " + settings.maxBodyBytes());
         }
         if (rest.length() > settings.maxRestBytes()) {
             throw new IllegalArgumentException("a rest of " + rest.length() + " bytes is larger than the log's "
@@ -69,7 +73,7 @@ public final class LogBatch {
         if (base >= 0) {
             throw new IllegalStateException("this batch was appended; take a new one from HotLog.batch()");
         }
-        int size = RecordCodec.size(clientId.length(), bodyBytes, rest.length());
+        int size = RecordCodec.size(clientId.length(), text.length, rest.length());
         if (buffer.position() + size > settings.maxBatchBytes()) {
             throw new IllegalStateException("the batch is full: " + buffer.position() + " bytes, a segment holds "
                     + settings.maxBatchBytes());
@@ -85,8 +89,7 @@ public final class LogBatch {
         }
         long ordinal = firstOrdinal + count;
         offsets[count++] = buffer.position();
-        RecordCodec.encode(buffer, crc, kind, ordinal, conversation, seq, time, sender, device, clientId, body,
-                bodyBytes, rest);
+        RecordCodec.encode(buffer, crc, kind, ordinal, conversation, seq, time, sender, device, clientId, text, rest);
         return ordinal;
     }
 

@@ -76,25 +76,19 @@ final class RecordCodec {
 
     /**
      * Writes a record at {@code out}'s position (which must be a multiple of 4 from where the
-     * batch starts) and moves past it. The caller has checked the bounds; {@code bodyBytes} is
-     * the body's UTF-8 length.
+     * batch starts) and moves past it. The caller has checked the bounds; {@code body} is the
+     * body's UTF-8.
      */
     static void encode(ByteBuffer out, CRC32C crc, RecordKind kind, long ordinal, long conversation, long seq,
-                       long time, long sender, long device, String clientId, String body, int bodyBytes,
-                       TaggedRest rest) {
+                       long time, long sender, long device, String clientId, byte[] body, TaggedRest rest) {
         int start = out.position();
-        int size = size(clientId.length(), bodyBytes, rest.length());
+        int size = size(clientId.length(), body.length, rest.length());
         out.putInt(size - 4).putInt(0).put(kind.code()).putLong(ordinal).putLong(conversation).putLong(seq)
                 .putLong(time).putLong(sender).putLong(device).put((byte) clientId.length());
         for (int i = 0; i < clientId.length(); i++) {
             out.put((byte) clientId.charAt(i));
         }
-        out.putInt(bodyBytes);
-        int bodyStart = out.position();
-        Utf8Text.put(out, body);
-        if (out.position() - bodyStart != bodyBytes) {
-            throw new IllegalStateException("the body's UTF-8 length changed while it was written");
-        }
+        out.putInt(body.length).put(body);
         out.putShort((short) rest.length()).put(rest.unsafeBytes());
         while (out.position() < start + size) {
             out.put((byte) 0);

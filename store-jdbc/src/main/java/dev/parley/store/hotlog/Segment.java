@@ -26,6 +26,7 @@ final class Segment {
     /** The file's size: where records must end. */
     final int size;
     private final AtomicInteger refs = new AtomicInteger(1);
+    private static final int FIRST_READ = 512;
 
     Segment(long first, Path file, FileChannel channel, int size) {
         this.first = first;
@@ -58,25 +59,32 @@ final class Segment {
 
     /**
      * The bytes of the record at {@code at} (from its length field to its end), little-endian;
-     * or an empty buffer if no record of a possible length starts there.
+     * or an empty buffer if no record of a possible length starts there. One positional read for
+     * a record of up to {@value #FIRST_READ} bytes (most are), two for a longer one.
      */
     ByteBuffer read(int at) throws IOException {
         if (at < SegmentHeader.BYTES || at % 4 != 0 || at > size - RecordCodec.FIXED) {
             return ByteBuffer.allocate(0);
         }
-        ByteBuffer length = ByteBuffer.allocate(4).order(RecordCodec.ORDER);
-        readFully(length, at);
-        int n = length.getInt(0);
+        ByteBuffer first = ByteBuffer.allocate(Math.min(FIRST_READ, size - at)).order(RecordCodec.ORDER);
+        readFully(first, at, 4);
+        int n = first.getInt(0);
         if (n < RecordCodec.FIXED - 4 || n > size - at - 4) {
             return ByteBuffer.allocate(0);
         }
+        if (4 + n <= first.position()) {
+            return first.flip().limit(4 + n);
+        }
         ByteBuffer record = ByteBuffer.allocate(4 + n).order(RecordCodec.ORDER);
-        readFully(record, at);
+        record.put(first.flip());
+        readFully(record, at + record.position(), record.remaining());
         return record.flip();
     }
 
-    private void readFully(ByteBuffer into, long at) throws IOException {
-        for (long p = at; into.hasRemaining(); ) {
+    /** Reads into {@code into} at {@code at} until at least {@code atLeast} more bytes are in it (or it is full). */
+    private void readFully(ByteBuffer into, long at, int atLeast) throws IOException {
+        int until = into.position() + atLeast;
+        for (long p = at; into.position() < until && into.hasRemaining(); ) {
             int n = channel.read(into, p);
             if (n < 0) {
                 throw new EOFException(file + " ends at " + p);

@@ -120,6 +120,6 @@ class HotLogCrashTest {
     }
 
     private static int size(Draft d) {
-        return RecordCodec.size(d.clientId().length(), Utf8Text.length(d.body()), d.rest().length());
+        return RecordCodec.size(d.clientId().length(), d.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length, d.rest().length());
     }
 }
