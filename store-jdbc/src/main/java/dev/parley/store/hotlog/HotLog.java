@@ -205,7 +205,7 @@ public final class HotLog implements AutoCloseable {
             return Optional.empty();
         }
         try {
-            return Optional.of(LogReading.decode(s, at, new CRC32C()));
+            return Optional.of(LogReading.decode(s, at, new CRC32C(), Segment.scratch()));
         } finally {
             s.release();
         }

@@ -15,6 +15,8 @@ import java.util.zip.CRC32C;
 public final class LogReading implements AutoCloseable {
     private final NavigableMap<Long, Segment> held = new TreeMap<>();
     private final CRC32C crc = new CRC32C();
+    /** Reused for every read: a direct buffer, so the kernel copies into it with no copy of the JDK's. */
+    private final ByteBuffer scratch = ByteBuffer.allocateDirect(Segment.FIRST_READ).order(RecordCodec.ORDER);
 
     LogReading(Map<Long, Segment> segments) {
         for (Segment s : segments.values()) {
@@ -35,11 +37,11 @@ public final class LogReading implements AutoCloseable {
         if (s == null) {
             throw new IllegalArgumentException("segment " + at.segment() + " is not held by this reading");
         }
-        return decode(s, at, crc);
+        return decode(s, at, crc, scratch);
     }
 
-    static LogEntry decode(Segment s, LogPosition at, CRC32C crc) throws IOException {
-        ByteBuffer record = s.read(at.offset());
+    static LogEntry decode(Segment s, LogPosition at, CRC32C crc, ByteBuffer scratch) throws IOException {
+        ByteBuffer record = s.read(at.offset(), scratch);
         RecordCodec.Decoded d = RecordCodec.decode(record, 0, record.limit(), 0, crc);
         if (d instanceof RecordCodec.Decoded.Found f) {
             return f.entry();

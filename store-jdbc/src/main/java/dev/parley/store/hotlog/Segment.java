@@ -26,7 +26,7 @@ final class Segment {
     /** The file's size: where records must end. */
     final int size;
     private final AtomicInteger refs = new AtomicInteger(1);
-    private static final int FIRST_READ = 512;
+    static final int FIRST_READ = 512;
 
     Segment(long first, Path file, FileChannel channel, int size) {
         this.first = first;
@@ -57,16 +57,27 @@ final class Segment {
         }
     }
 
+    /** {@link #read(int, ByteBuffer)} with a buffer of its own. */
+    ByteBuffer read(int at) throws IOException {
+        return read(at, scratch());
+    }
+
+    /** A buffer for {@link #read(int, ByteBuffer)}. */
+    static ByteBuffer scratch() {
+        return ByteBuffer.allocate(FIRST_READ).order(RecordCodec.ORDER);
+    }
+
     /**
      * The bytes of the record at {@code at} (from its length field to its end), little-endian;
      * or an empty buffer if no record of a possible length starts there. One positional read for
-     * a record of up to {@value #FIRST_READ} bytes (most are), two for a longer one.
+     * a record that fits in {@code scratch} (a reader's own, reused: most records fit in
+     * {@value #FIRST_READ} bytes), two for a longer one, which gets a buffer of its own.
      */
-    ByteBuffer read(int at) throws IOException {
+    ByteBuffer read(int at, ByteBuffer scratch) throws IOException {
         if (at < SegmentHeader.BYTES || at % 4 != 0 || at > size - RecordCodec.FIXED) {
             return ByteBuffer.allocate(0);
         }
-        ByteBuffer first = ByteBuffer.allocate(Math.min(FIRST_READ, size - at)).order(RecordCodec.ORDER);
+        ByteBuffer first = scratch.clear().limit(Math.min(scratch.capacity(), size - at));
         readFully(first, at, 4);
         int n = first.getInt(0);
         if (n < RecordCodec.FIXED - 4 || n > size - at - 4) {
