@@ -166,6 +166,11 @@ class HotLogTest {
                 java.util.stream.LongStream.rangeClosed(1, r.entries.size()).boxed().toList());
     }
 
+    /** The small test settings on a disk that fails when told to. */
+    private HotLogSettings on(FailingChannel.Disk disk, Durability durability) {
+        return Replay.small(dir, durability).withOpener(FailingChannel.opener(disk));
+    }
+
     private static void appendUntilRoll(HotLog log) throws IOException {
         int segments = log.segments().size();
         while (log.segments().size() == segments) {
@@ -177,7 +182,7 @@ class HotLogTest {
     @EnumSource(Durability.class)
     void aFailedWriteFailsTheBatchAndTheNextIsWrittenAtTheSameOffset(Durability durability) throws IOException {
         FailingChannel.Disk disk = new FailingChannel.Disk();
-        HotLogSettings settings = Replay.small(dir, durability).withOpener(FailingChannel.opener(disk));
+        HotLogSettings settings = on(disk, durability);
         List<Draft> first = Draft.texts(1, 3);
         List<Draft> failed = List.of(Draft.text(1, 100, "lost-1", "never acknowledged"),
                 Draft.text(2, 101, "lost-2", "never acknowledged either"));
@@ -205,7 +210,7 @@ class HotLogTest {
     @Test
     void aFailedSyncFailsTheBatchAndLeavesNothingOfIt() throws IOException {
         FailingChannel.Disk disk = new FailingChannel.Disk();
-        HotLogSettings settings = Replay.small(dir, Durability.FSYNC).withOpener(FailingChannel.opener(disk));
+        HotLogSettings settings = on(disk, Durability.FSYNC);
         try (HotLog log = HotLog.open(settings, LogMark.START, ReplayVisitor.NONE)) {
             Draft.append(log, Draft.texts(1, 2));
             disk.failForce = true;
@@ -222,7 +227,7 @@ class HotLogTest {
         // The failed batch's records past the next batch's end would otherwise follow it with the
         // ordinals due: the next write pads itself with zeros over them.
         FailingChannel.Disk disk = new FailingChannel.Disk();
-        HotLogSettings settings = Replay.small(dir, Durability.OS).withOpener(FailingChannel.opener(disk));
+        HotLogSettings settings = on(disk, Durability.OS);
         try (HotLog log = HotLog.open(settings, LogMark.START, ReplayVisitor.NONE)) {
             Draft.append(log, Draft.texts(1, 1));
             disk.failWrites = true;
@@ -244,7 +249,7 @@ class HotLogTest {
     @Test
     void aFailedBatchLeftOnDiskIsZeroedAtClose() throws IOException {
         FailingChannel.Disk disk = new FailingChannel.Disk();
-        HotLogSettings settings = Replay.small(dir, Durability.OS).withOpener(FailingChannel.opener(disk));
+        HotLogSettings settings = on(disk, Durability.OS);
         HotLog log = HotLog.open(settings, LogMark.START, ReplayVisitor.NONE);
         Draft.append(log, Draft.texts(1, 2));
         disk.failWrites = true;
