@@ -133,6 +133,22 @@ class HotLogTest {
     }
 
     @Test
+    void theLogsOwnPreallocationThreadServesItsRolls() throws IOException {
+        HotLogSettings settings = Replay.small(dir, Durability.FSYNC).withPreallocation(null);
+        List<Draft> all = new ArrayList<>();
+        try (HotLog log = HotLog.open(settings, LogMark.START, ReplayVisitor.NONE)) {
+            while (log.segments().size() < 4) {
+                List<Draft> drafts = Draft.texts(all.size() + 1, 5);
+                Draft.append(log, drafts);
+                all.addAll(drafts);
+            }
+        }
+        assertThat(dir.resolve(SegmentFiles.SPARE)).doesNotExist();
+        assertThat(Replay.of(Replay.small(dir, Durability.FSYNC), LogMark.START).entries)
+                .isEqualTo(Replay.expected(all, 1));
+    }
+
+    @Test
     void aRollWhoseSpareFailedToBeMadeMakesOneItselfAndCountsIt() throws IOException {
         boolean[] diskFull = {false};
         SegmentOpener opener = (file, create) -> {
