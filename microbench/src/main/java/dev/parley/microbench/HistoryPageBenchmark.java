@@ -2,12 +2,14 @@ package dev.parley.microbench;
 
 import dev.parley.core.conversation.ConversationId;
 import dev.parley.core.message.Message;
-import dev.parley.microbench.hotlog.LogRecord;
 import dev.parley.microbench.hotlog.LogWriter;
 import dev.parley.microbench.hotlog.Materializer;
 import dev.parley.store.Durability;
 import dev.parley.store.JdbcMessageStore;
 import dev.parley.store.SqliteDatabase;
+import dev.parley.store.hotlog.LogEntry;
+import dev.parley.store.hotlog.RecordKind;
+import dev.parley.store.hotlog.TaggedRest;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -22,7 +24,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
@@ -32,7 +33,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.CRC32C;
 
 /**
  * A page of history (50 entries of one conversation after a random seq), 4,000 direct
@@ -63,8 +63,6 @@ public class HistoryPageBenchmark {
     public static class FilledLog {
         Path dir;
         LogWriter log;
-        final ByteBuffer scratch = ByteBuffer.allocateDirect(512);
-        final CRC32C crc = new CRC32C();
 
         @Setup(Level.Trial)
         public void fill() throws Exception {
@@ -83,9 +81,9 @@ public class HistoryPageBenchmark {
             }
             // What was written reads back whole and in order (every record's CRC checked).
             for (int i = 0; i < CONVERSATIONS; i += 97) {
-                List<LogRecord.Entry> page = log.page(HotLogBenchmark.conversation(i), 0, PER_CONVERSATION, scratch, crc);
+                List<LogEntry> page = log.page(HotLogBenchmark.conversation(i), 0, PER_CONVERSATION);
                 for (int k = 0; k < PER_CONVERSATION; k++) {
-                    LogRecord.Entry e = page.get(k);
+                    LogEntry e = page.get(k);
                     if (e == null || e.seq() != k + 1 || e.conversation() != HotLogBenchmark.conversation(i)) {
                         throw new IllegalStateException("entry " + (k + 1) + " of conversation " + i + " reads " + e);
                     }
@@ -137,12 +135,12 @@ public class HistoryPageBenchmark {
     }
 
     @Benchmark
-    public List<LogRecord.Entry> logPage(FilledLog f) throws Exception {
-        return f.log.page(conversation(), after(), PAGE, f.scratch, f.crc);
+    public List<LogEntry> logPage(FilledLog f) throws Exception {
+        return f.log.page(conversation(), after(), PAGE);
     }
 
     @Benchmark
-    public List<LogRecord.Entry> sqlitePage(FilledStore f) {
+    public List<LogEntry> sqlitePage(FilledStore f) {
         long conversation = conversation();
         long after = after();
         return f.db.read(s -> {
@@ -151,11 +149,11 @@ public class HistoryPageBenchmark {
             ps.setLong(1, conversation);
             ps.setLong(2, after);
             ps.setInt(3, PAGE);
-            List<LogRecord.Entry> page = new ArrayList<>(PAGE);
+            List<LogEntry> page = new ArrayList<>(PAGE);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    page.add(new LogRecord.Entry(conversation, rs.getLong(1), rs.getLong(2), rs.getLong(3),
-                            rs.getLong(4), rs.getString(5), LogRecord.TEXT, rs.getString(7)));
+                    page.add(new LogEntry(RecordKind.TEXT, 0, conversation, rs.getLong(1), rs.getLong(2), rs.getLong(3),
+                            rs.getLong(4), rs.getString(5), rs.getString(7), TaggedRest.NONE));
                 }
             }
             return page;

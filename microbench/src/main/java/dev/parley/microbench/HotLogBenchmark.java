@@ -32,9 +32,10 @@ import java.util.stream.Stream;
 /**
  * A prototype of a log-first store's writer ({@link LogWriter}: seqs and membership from memory,
  * a client-id map, records with CRC32C appended to preallocated segment files in one write per
- * batch, an in-memory index of where each entry is), driven like {@link GroupCommitBenchmark} so
- * the two can be put side by side: the same conversations, senders, client ids and 64-byte
- * bodies, the writer thread's CPU per append printed after each iteration. Not production code;
+ * batch through the store's {@code HotLog}, an in-memory index of where each entry is), driven
+ * like {@link GroupCommitBenchmark} so the two can be put side by side: the same conversations,
+ * senders, client ids and 64-byte bodies, the writer thread's CPU per append printed after each
+ * iteration. The writer is not production code (the log it writes through is);
  * docs/benchmarks.md, "The hot log's shape: a measured proposal".
  *
  * <ul>

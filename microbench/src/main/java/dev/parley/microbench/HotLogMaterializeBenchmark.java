@@ -1,7 +1,9 @@
 package dev.parley.microbench;
 
-import dev.parley.microbench.hotlog.LogRecord;
 import dev.parley.microbench.hotlog.Materializer;
+import dev.parley.store.hotlog.LogEntry;
+import dev.parley.store.hotlog.RecordKind;
+import dev.parley.store.hotlog.TaggedRest;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -103,20 +105,20 @@ public class HotLogMaterializeBenchmark {
     }
 
     /** The next {@code count} entries, round-robin over the conversations, as the log would hand them over. */
-    static List<LogRecord.Entry> nextEntries(long[] lastSeq, long first, int count, String body) {
-        List<LogRecord.Entry> entries = new ArrayList<>(count);
+    static List<LogEntry> nextEntries(long[] lastSeq, long first, int count, String body) {
+        List<LogEntry> entries = new ArrayList<>(count);
         long now = System.currentTimeMillis();
         for (long k = first; k < first + count; k++) {
             int i = (int) (k % lastSeq.length);
-            entries.add(new LogRecord.Entry(HotLogBenchmark.conversation(i), ++lastSeq[i], now,
-                    HotLogBenchmark.sender(i), HotLogBenchmark.device(i), "c" + k, LogRecord.TEXT, body));
+            entries.add(new LogEntry(RecordKind.TEXT, k + 1, HotLogBenchmark.conversation(i), ++lastSeq[i], now,
+                    HotLogBenchmark.sender(i), HotLogBenchmark.device(i), "c" + k, body, TaggedRest.NONE));
         }
         return entries;
     }
 
     @Benchmark
     public int materialize() throws Exception {
-        List<LogRecord.Entry> entries = nextEntries(lastSeq, n, batchRows, body);
+        List<LogEntry> entries = nextEntries(lastSeq, n, batchRows, body);
         long first = n;
         n += batchRows;
         long start = threads.getCurrentThreadCpuTime();

@@ -1,8 +1,18 @@
 package dev.parley.microbench.hotlog;
 
+import dev.parley.store.Durability;
+import dev.parley.store.hotlog.HotLog;
+import dev.parley.store.hotlog.HotLogSettings;
+import dev.parley.store.hotlog.LogBatch;
+import dev.parley.store.hotlog.LogEntry;
+import dev.parley.store.hotlog.LogMark;
+import dev.parley.store.hotlog.LogPosition;
+import dev.parley.store.hotlog.LogReading;
+import dev.parley.store.hotlog.RecordKind;
+import dev.parley.store.hotlog.ReplayVisitor;
+import dev.parley.store.hotlog.TaggedRest;
+
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,15 +23,15 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.zip.CRC32C;
 
 /**
  * The writer of a log-first store, as a prototype for measuring (docs/benchmarks.md, "The hot
  * log's shape"): one thread takes what is queued (up to {@code maxBatch}), gives each append its
  * conversation's next seq from memory after checking the sender's membership and the client id
- * against the recent ones, encodes the batch's records into one direct buffer, writes it with one
- * positional write (and {@code force(false)} for {@code fsync}), records where each entry is,
- * and completes the batch's futures. Nothing else: no materialization, no publishing.
+ * against the recent ones, adds its record to the {@link HotLog}'s batch (the store's library:
+ * encoded into one direct buffer), appends the batch (one positional write, and
+ * {@code force(false)} for {@code fsync}), records where each entry is, and completes the batch's
+ * futures. Nothing else: no materialization, no publishing.
  *
  * <p>Not production code: a failed write fails the batch without giving its seqs back, and the
  * index is read by {@link #page} without a happens-before edge to the writer (the benchmark reads
@@ -48,7 +58,8 @@ public final class LogWriter implements AutoCloseable {
         final long memberA;
         final long memberB;
         long lastSeq;
-        long[] positions = new long[64];
+        long[] segments = new long[64];
+        int[] offsets = new int[64];
 
         Conversation(long memberA, long memberB) {
             this.memberA = memberA;
@@ -59,11 +70,8 @@ public final class LogWriter implements AutoCloseable {
     private final ArrayBlockingQueue<Queued> queue = new ArrayBlockingQueue<>(65_536);
     private final Map<Long, Conversation> conversations = new HashMap<>();
     private final RecentClientIds recent;
-    private final Segments segments;
-    private final boolean sync;
+    private final HotLog log;
     private final int maxBatch;
-    private final CRC32C crc = new CRC32C();
-    private ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
     private final Thread thread;
     private volatile boolean closing;
     private final AtomicLong appends = new AtomicLong();
@@ -74,8 +82,8 @@ public final class LogWriter implements AutoCloseable {
      *                        first); a design would look older ones up, see the proposal
      */
     public LogWriter(Path dir, int segmentBytes, boolean sync, int maxBatch, int recentClientIds) throws IOException {
-        this.segments = new Segments(dir, segmentBytes);
-        this.sync = sync;
+        this.log = HotLog.open(HotLogSettings.of(dir, sync ? Durability.FSYNC : Durability.OS)
+                .withSegmentBytes(segmentBytes), LogMark.START, ReplayVisitor.NONE);
         this.maxBatch = maxBatch;
         this.recent = new RecentClientIds(recentClientIds);
         this.thread = Thread.ofPlatform().name("parley-hotlog-writer").daemon(true).unstarted(this::run);
@@ -114,7 +122,7 @@ public final class LogWriter implements AutoCloseable {
     private void run() {
         List<Queued> batch = new ArrayList<>(maxBatch);
         Object[] outcomes = new Object[maxBatch];
-        int[] offsets = new int[maxBatch];
+        int[] indexes = new int[maxBatch];
         long[] seqs = new long[maxBatch];
         while (!closing) {
             Queued first;
@@ -128,13 +136,13 @@ public final class LogWriter implements AutoCloseable {
             }
             batch.add(first);
             queue.drainTo(batch, maxBatch - 1);
-            write(batch, outcomes, offsets, seqs);
+            write(batch, outcomes, indexes, seqs);
             batch.clear();
         }
     }
 
-    private void write(List<Queued> batch, Object[] outcomes, int[] offsets, long[] seqs) {
-        buffer.clear();
+    private void write(List<Queued> batch, Object[] outcomes, int[] indexes, long[] seqs) {
+        LogBatch out = log.batch();
         int n = batch.size();
         for (int i = 0; i < n; i++) {
             Queued q = batch.get(i);
@@ -153,37 +161,30 @@ public final class LogWriter implements AutoCloseable {
                         : new Refused("client_id_conflict");
                 continue;
             }
-            byte[] clientId = q.clientId.getBytes(StandardCharsets.US_ASCII);
-            byte[] body = q.body.getBytes(StandardCharsets.UTF_8);
-            int size = LogRecord.FIXED + clientId.length + body.length;
-            if (buffer.remaining() < size) {
-                ByteBuffer larger = ByteBuffer.allocateDirect(Math.max(buffer.capacity() * 2, buffer.position() + size));
-                larger.put(buffer.flip());
-                buffer = larger;
-            }
             long seq = ++c.lastSeq;
-            offsets[i] = buffer.position();
+            indexes[i] = out.size();
             seqs[i] = seq;
-            LogRecord.encode(buffer, crc, q.conversation, seq, q.time, q.sender, q.device, clientId, body);
+            out.add(RecordKind.TEXT, q.conversation, seq, q.time, q.sender, q.device, q.clientId, q.body,
+                    TaggedRest.NONE);
             recent.remember(fingerprint, seq, q.time, q.body.hashCode());
             outcomes[i] = c;
         }
-        long start;
         try {
-            start = segments.append(buffer.flip(), sync);
+            log.append(out);
         } catch (IOException e) {
             for (Queued q : batch) {
                 q.result.completeExceptionally(e);
             }
             return;
         }
+        long segment = out.size() > 0 ? out.segment() : 0;
         for (int i = 0; i < n; i++) {
             Queued q = batch.get(i);
             Object o = outcomes[i];
             outcomes[i] = null;
             if (o instanceof Conversation c) {
                 long seq = seqs[i];
-                index(c, seq, start + offsets[i]);
+                index(c, seq, segment, out.offset(indexes[i]));
                 q.result.complete(new Receipt(q.conversation, seq, q.time, false));
             } else if (o instanceof Receipt r) {
                 q.result.complete(r);
@@ -195,28 +196,29 @@ public final class LogWriter implements AutoCloseable {
         batches.incrementAndGet();
     }
 
-    private static void index(Conversation c, long seq, long position) {
+    private static void index(Conversation c, long seq, long segment, int offset) {
         int at = (int) (seq - 1);
-        if (at >= c.positions.length) {
-            c.positions = Arrays.copyOf(c.positions, c.positions.length * 2);
+        if (at >= c.offsets.length) {
+            c.segments = Arrays.copyOf(c.segments, c.segments.length * 2);
+            c.offsets = Arrays.copyOf(c.offsets, c.offsets.length * 2);
         }
-        c.positions[at] = position;
+        c.segments[at] = segment;
+        c.offsets[at] = offset;
     }
 
     /**
      * Entries {@code afterSeq + 1 ..} (at most {@code limit}) of a conversation, read from the
      * segments through the in-memory index: one positional read per entry.
      */
-    public List<LogRecord.Entry> page(long conversation, long afterSeq, int limit, ByteBuffer scratch, CRC32C check)
-            throws IOException {
+    public List<LogEntry> page(long conversation, long afterSeq, int limit) throws IOException {
         Conversation c = conversations.get(conversation);
         long last = Math.min(c.lastSeq, afterSeq + limit);
-        List<LogRecord.Entry> entries = new ArrayList<>((int) Math.max(0, last - afterSeq));
-        for (long seq = afterSeq + 1; seq <= last; seq++) {
-            scratch.clear();
-            segments.read(c.positions[(int) (seq - 1)], scratch);
-            scratch.flip();
-            entries.add(LogRecord.decode(scratch, check));
+        List<LogEntry> entries = new ArrayList<>((int) Math.max(0, last - afterSeq));
+        try (LogReading reading = log.reading()) {
+            for (long seq = afterSeq + 1; seq <= last; seq++) {
+                int at = (int) (seq - 1);
+                entries.add(reading.read(new LogPosition(c.segments[at], c.offsets[at])));
+            }
         }
         return entries;
     }
@@ -229,6 +231,6 @@ public final class LogWriter implements AutoCloseable {
     public void close() throws Exception {
         closing = true;
         thread.join();
-        segments.close();
+        log.close();
     }
 }

@@ -3,6 +3,7 @@ package dev.parley.microbench.hotlog;
 import dev.parley.store.Durability;
 import dev.parley.microbench.DirectPairs;
 import dev.parley.store.SqliteDatabase;
+import dev.parley.store.hotlog.LogEntry;
 import org.sqlite.SQLiteConfig;
 
 import java.lang.management.ManagementFactory;
@@ -31,8 +32,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class Materializer implements AutoCloseable {
     private static final int RESET_FRAMES = 65_536;
-    static final Comparator<LogRecord.Entry> ORDER =
-            Comparator.comparingLong(LogRecord.Entry::conversation).thenComparingLong(LogRecord.Entry::seq);
+    static final Comparator<LogEntry> ORDER =
+            Comparator.comparingLong(LogEntry::conversation).thenComparingLong(LogEntry::seq);
 
     private final Connection connection;
     private final Connection checkpoints;
@@ -125,11 +126,11 @@ public final class Materializer implements AutoCloseable {
      * one transaction, sorted by conversation and seq, with {@code logPosition} as the new
      * materialized mark.
      */
-    public void materialize(List<LogRecord.Entry> entries, long firstOrdinal, long logPosition, Search index)
+    public void materialize(List<LogEntry> entries, long firstOrdinal, long logPosition, Search index)
             throws SQLException {
         if (index == Search.ORDINAL) {
             long ordinal = firstOrdinal;
-            for (LogRecord.Entry e : entries) {
+            for (LogEntry e : entries) {
                 ordinalEntry.setLong(1, ordinal);
                 ordinalEntry.setLong(2, e.conversation());
                 ordinalEntry.setLong(3, e.seq());
@@ -145,7 +146,7 @@ public final class Materializer implements AutoCloseable {
         long conversation = -1;
         long lastSeq = 0;
         long lastTime = 0;
-        for (LogRecord.Entry e : entries) {
+        for (LogEntry e : entries) {
             if (e.conversation() != conversation) {
                 if (conversation >= 0) {
                     conversationDone(conversation, lastSeq, lastTime, search);
