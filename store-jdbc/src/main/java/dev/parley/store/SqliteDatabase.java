@@ -135,6 +135,7 @@ public final class SqliteDatabase implements Database {
             SqliteIntegrity.quickCheck(file, QUICK_CHECK_BUDGET);
         }
         String url = "jdbc:sqlite:" + file;
+        long migrating = System.nanoTime();
         try {
             migrate(url);
         } catch (FlywayException e) {
@@ -143,6 +144,7 @@ public final class SqliteDatabase implements Database {
             }
             throw e;
         }
+        long migrateMs = (System.nanoTime() - migrating) / 1_000_000;
         GroupCommitWriter writer = new GroupCommitWriter(() -> openWriter(url, durability), "parley-sqlite-writer",
                 maxBatch, 65_536);
         writer.probeWith(SqliteDatabase::probe);
@@ -163,7 +165,8 @@ public final class SqliteDatabase implements Database {
         for (int i = 0; i < readerCount; i++) {
             readers.add(new SqlSession(open(url, durability, true, READER_CACHE_KIB)));
         }
-        log.info("opened SQLite database file={} durability={} readers={}", file, durability.wire(), readerCount);
+        log.info("opened SQLite database file={} durability={} readers={} migrate_ms={}", file, durability.wire(), readerCount,
+                migrateMs);
         return new SqliteDatabase(file, writer, checkpointer, indexer, readers, readerCount);
     }
 
@@ -188,11 +191,19 @@ public final class SqliteDatabase implements Database {
         }
     }
 
+    /** Brings the schema up to date: Flyway, unless it is current already ({@link SqliteSchemaCurrency}). */
     private static void migrate(String url) {
         SQLiteConfig config = new SQLiteConfig();
         config.setPageSize(PAGE_SIZE);
         SQLiteDataSource ds = new SQLiteDataSource(config);
         ds.setUrl(url);
+        try (Connection c = ds.getConnection()) {
+            if (SqliteSchemaCurrency.upToDate(c)) {
+                return;
+            }
+        } catch (SQLException e) {
+            // Not readable this way: Flyway says why (a damaged file is caught by the caller).
+        }
         Flyway.configure()
                 .dataSource(ds)
                 .locations("classpath:db/migration/sqlite")
