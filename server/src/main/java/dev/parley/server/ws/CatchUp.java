@@ -26,16 +26,24 @@ import java.util.concurrent.TimeoutException;
  * {@link OrderedDelivery} buffers live entries while it runs; each conversation's last seq is read
  * after registration, so every entry is either read here or arrives live, and the cursors drop
  * the overlap. After the last step come {@code synced}, then the buffered live entries. Runs on a
- * virtual thread and waits for the socket to drain after each step, so a large catch-up never
- * floods memory (the next chunk is read only then). A device that reads nothing for two heartbeat
- * intervals meanwhile is closed as a slow consumer.
+ * virtual thread and hands each step to the connection's loop in order. Once
+ * {@value #UNWAITED_BYTES} bytes of frames were handed over without a wait, or the socket is past
+ * its outbound bound, it waits until the loop has written the step and the socket has drained, so
+ * a large catch-up never floods memory (the next chunk is read only then); a device that reads
+ * nothing for two heartbeat intervals meanwhile is closed as a slow consumer. A small catch-up
+ * (most after a restart: a few frames per conversation) thus never parks its thread on the loop's
+ * answer, which in a reconnect storm was several hand-offs per device.
  */
 final class CatchUp {
     private static final Logger log = LoggerFactory.getLogger(CatchUp.class);
+    /** Frame bytes a catch-up hands to the loop before it waits for the socket to drain. */
+    static final int UNWAITED_BYTES = 64 * 1024;
 
     private final ChatConnection connection;
     private final SocketServices services;
     private final Map<Long, Long> positions;
+    /** Frame bytes handed to the loop since the last wait for the socket to drain. */
+    private long unwaited;
 
     CatchUp(ChatConnection connection, SocketServices services, Map<Long, Long> positions) {
         this.connection = connection;
@@ -62,10 +70,10 @@ final class CatchUp {
     /** One step as frames, encoded here on the virtual thread, written on the loop. */
     private void write(ResumeStep step) {
         switch (step) {
-            case ResumeStep.UpToDate u -> onLoop(() -> connection.caughtUpTo(u.conversationId(), u.position()));
+            case ResumeStep.UpToDate u -> onLoop(0, () -> connection.caughtUpTo(u.conversationId(), u.position()));
             case ResumeStep.Resync r -> {
                 byte[] frame = FrameCodec.encodeServer(new ServerFrame.Resync(r.conversationId(), r.latestSeq()));
-                onLoop(() -> {
+                onLoop(frame.length, () -> {
                     connection.writePaced(frame);
                     connection.caughtUpTo(r.conversationId(), r.latestSeq());
                 });
@@ -73,7 +81,7 @@ final class CatchUp {
             case ResumeStep.Entries e -> {
                 List<byte[]> frames = new ArrayList<>(e.entries().size());
                 e.entries().forEach(m -> frames.add(FrameCodec.encodeServer(WireFrames.message(m))));
-                onLoop(() -> {
+                onLoop(bytes(frames), () -> {
                     for (byte[] f : frames) {
                         connection.writePaced(f);
                         services.metrics().delivered(0);
@@ -85,19 +93,41 @@ final class CatchUp {
                 List<byte[]> frames = new ArrayList<>(r.members().size());
                 r.members().forEach(ms -> frames.add(FrameCodec.encodeServer(new ServerFrame.Receipt(r.conversationId(),
                         ms.userId().value(), ms.deliveredSeq(), ms.readSeq()))));
-                onLoop(() -> frames.forEach(connection::writePaced));
+                onLoop(bytes(frames), () -> frames.forEach(connection::writePaced));
             }
-            case ResumeStep.Finished f -> onLoop(() -> {
-                connection.writePaced(FrameCodec.encodeServer(new ServerFrame.Synced(f.conversations(), f.entries())));
-                connection.goLive();
-            });
+            case ResumeStep.Finished f -> {
+                byte[] synced = FrameCodec.encodeServer(new ServerFrame.Synced(f.conversations(), f.entries()));
+                onLoop(synced.length, () -> {
+                    connection.writePaced(synced);
+                    connection.goLive();
+                });
+            }
         }
     }
 
-    private void onLoop(Runnable work) {
+    private static long bytes(List<byte[]> frames) {
+        long n = 0;
+        for (byte[] f : frames) {
+            n += f.length;
+        }
+        return n;
+    }
+
+    /**
+     * Hands {@code work}, which writes {@code frameBytes} of frames, to the loop: without waiting
+     * while little was handed over since the last wait and the socket keeps up, else waiting until
+     * it has run and the socket has drained.
+     */
+    private void onLoop(long frameBytes, Runnable work) {
         if (connection.isClosed()) {
             throw new ClosedDuringCatchUp();
         }
+        unwaited += frameBytes;
+        if (unwaited < UNWAITED_BYTES && !connection.outboundFull()) {
+            connection.onLoopIfOpen(work);
+            return;
+        }
+        unwaited = 0;
         try {
             connection.onLoopThenDrained(work).get(2 * services.config().timing().heartbeat().toMillis(),
                     TimeUnit.MILLISECONDS);

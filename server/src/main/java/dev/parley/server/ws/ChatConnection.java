@@ -337,6 +337,23 @@ public final class ChatConnection implements LoopMailbox.Recipient {
     }
 
     /** Runs on the loop; the future completes when the writes it made have drained far enough. */
+    /**
+     * Runs {@code work} on the loop, in order with everything posted before it, unless the
+     * connection is closed by then; does not wait. Any thread.
+     */
+    void onLoopIfOpen(Runnable work) {
+        context.runOnContext(v -> {
+            if (state != State.CLOSED && !ws.isClosed()) {
+                work.run();
+            }
+        });
+    }
+
+    /** Whether the bytes waiting to be written are past the outbound bound; any thread. */
+    boolean outboundFull() {
+        return ws.writeQueueFull();
+    }
+
     CompletableFuture<Void> onLoopThenDrained(Runnable work) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         context.runOnContext(v -> {
