@@ -49,7 +49,7 @@ class SqliteHotConversationsTest {
     @BeforeEach
     void open() throws Exception {
         staleBefore = HotConversations.staleSeqs();
-        db = SqliteDatabase.open(dir, Durability.OS, 2, 64);
+        db = SqliteDatabase.open(dir, Durability.OS, 2, 64, hotLog());
         messages = new JdbcMessageStore(db);
         JdbcAccountStore accounts = new JdbcAccountStore(db);
         for (UserId u : List.of(ALICE, BOB, CAROL)) {
@@ -57,6 +57,11 @@ class SqliteHotConversationsTest {
         }
         new JdbcConversationStore(db).openDirect(DIRECT, ALICE, BOB, T0);
         Futures.await(messages.createGroup(GROUP, ALICE, null, "Team", List.of(BOB, CAROL), T0));
+    }
+
+    /** Whether the writer's plain appends go to the hot log too ({@code storage.sqlite.hotLog}). */
+    protected boolean hotLog() {
+        return false;
     }
 
     @AfterEach
