@@ -16,7 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Stage 2 of the hot log ({@code storage.sqlite.hotLog}, docs/storage.md, "The hot log"): the
+ * Stage 2 of the hot log ({@code storage.hotLog}, docs/storage.md, "The hot log"): the
  * plain appends of the writer's transaction, written to the log just before the transaction
  * commits, with the log's mark moved in the same transaction. Materialization is synchronous: the
  * appends are SQLite rows already, and nothing is acknowledged before SQLite's commit, so the
