@@ -128,7 +128,21 @@ public final class SqliteDatabase implements Database {
      */
     public static SqliteDatabase open(Path dir, Durability durability, int readerCount, int maxBatch, boolean hotLog)
             throws SQLException {
+        return open(dir, durability, readerCount, maxBatch, LOG_RESET_PAGES, CHECKPOINT_INTERVAL_MILLIS,
+                hotLog ? hotLogSettings(dir, durability) : null);
+    }
+
+    /** With the hot log kept as {@code hotLog} says (for tests: a failing disk), or off when null. */
+    static SqliteDatabase open(Path dir, Durability durability, int readerCount, int maxBatch, HotLogSettings hotLog)
+            throws SQLException {
         return open(dir, durability, readerCount, maxBatch, LOG_RESET_PAGES, CHECKPOINT_INTERVAL_MILLIS, hotLog);
+    }
+
+    /** The hot log's settings in {@code dir/log}: the defaults, but for {@link #LOG_SEGMENT_PROPERTY}. */
+    static HotLogSettings hotLogSettings(Path dir, Durability durability) {
+        HotLogSettings settings = HotLogSettings.of(dir.resolve(LOG_DIR), durability);
+        Integer segmentBytes = Integer.getInteger(LOG_SEGMENT_PROPERTY);
+        return segmentBytes == null ? settings : settings.withSegmentBytes(segmentBytes);
     }
 
     static SqliteDatabase open(Path dir, Durability durability, int readerCount, int maxBatch, int logResetPages)
@@ -139,11 +153,11 @@ public final class SqliteDatabase implements Database {
     /** With a checkpoint interval of its own: tests that drive checkpoints with {@link #checkpointNow} pass a long one. */
     static SqliteDatabase open(Path dir, Durability durability, int readerCount, int maxBatch, int logResetPages,
             long checkpointIntervalMillis) throws SQLException {
-        return open(dir, durability, readerCount, maxBatch, logResetPages, checkpointIntervalMillis, false);
+        return open(dir, durability, readerCount, maxBatch, logResetPages, checkpointIntervalMillis, null);
     }
 
-    static SqliteDatabase open(Path dir, Durability durability, int readerCount, int maxBatch, int logResetPages,
-            long checkpointIntervalMillis, boolean withHotLog) throws SQLException {
+    private static SqliteDatabase open(Path dir, Durability durability, int readerCount, int maxBatch,
+            int logResetPages, long checkpointIntervalMillis, HotLogSettings hotLogSettings) throws SQLException {
         Path file = dir.resolve(FILE_NAME).toAbsolutePath();
         try {
             OwnerOnly.createDirectories(dir);
@@ -171,7 +185,7 @@ public final class SqliteDatabase implements Database {
             }
             throw e;
         }
-        HotLog hotLog = withHotLog ? openHotLog(dir, url, durability) : null;
+        HotLog hotLog = hotLogSettings == null ? null : openHotLog(hotLogSettings, url, durability);
         GroupCommitWriter writer;
         try {
             writer = new GroupCommitWriter(() -> openWriter(url, durability, hotLog), "parley-sqlite-writer", maxBatch,
@@ -203,14 +217,12 @@ public final class SqliteDatabase implements Database {
         return new SqliteDatabase(file, writer, checkpointer, indexer, readers, readerCount, hotLog);
     }
 
-    /** Opens the hot log in {@code dir/log}, replaying what SQLite has not materialized (see {@link LogReplay}). */
-    private static HotLog openHotLog(Path dir, String url, Durability durability) throws SQLException {
+    /** Opens the hot log, replaying what SQLite has not materialized (see {@link LogReplay}). */
+    private static HotLog openHotLog(HotLogSettings settings, String url, Durability durability) throws SQLException {
         try (SqlSession replaying = new SqlSession(open(url, durability, false, WRITER_CACHE_KIB))) {
-            HotLogSettings settings = HotLogSettings.of(dir.resolve(LOG_DIR), durability);
-            Integer segmentBytes = Integer.getInteger(LOG_SEGMENT_PROPERTY);
-            return LogReplay.open(segmentBytes == null ? settings : settings.withSegmentBytes(segmentBytes), replaying);
+            return LogReplay.open(settings, replaying);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the hot log in " + dir.resolve(LOG_DIR), e);
+            throw new UncheckedIOException("cannot open the hot log in " + settings.dir(), e);
         }
     }
 

@@ -5,6 +5,7 @@ import dev.parley.core.account.UserId;
 import dev.parley.core.conversation.ConversationId;
 import dev.parley.core.message.AppendRequest;
 import dev.parley.core.message.AppendResult;
+import dev.parley.core.search.SearchHit;
 import dev.parley.store.hotlog.HotLog;
 import dev.parley.store.hotlog.HotLogSettings;
 import dev.parley.store.hotlog.LogBatch;
@@ -85,6 +86,9 @@ class SqliteHotLogReplayTest {
             try (SqliteDatabase db = open()) {
                 assertThat(stored()).containsExactly("1:c1:one", "2:c2:two", "3:c3:three", "4:null:four");
                 assertThat(mentioned()).containsExactly(3L);
+                db.indexSearchNow();
+                assertThat(new JdbcSearchStore(Shards.of(db)).search(BOB, null, List.of("three"), null, 5))
+                        .as("a replayed entry is indexed for search").extracting(SearchHit::seq).containsExactly(3L);
                 assertThat(mark().ordinal()).isEqualTo(db.hotLog().nextOrdinal()).isEqualTo(mark.ordinal() + 6);
                 if (opening == 1) {
                     JdbcMessageStore messages = new JdbcMessageStore(db);
@@ -103,9 +107,7 @@ class SqliteHotLogReplayTest {
     }
 
     private HotLogSettings settings() {
-        HotLogSettings settings = HotLogSettings.of(dir.resolve(SqliteDatabase.LOG_DIR), Durability.OS);
-        Integer segmentBytes = Integer.getInteger(SqliteDatabase.LOG_SEGMENT_PROPERTY);
-        return segmentBytes == null ? settings : settings.withSegmentBytes(segmentBytes);
+        return SqliteDatabase.hotLogSettings(dir, Durability.OS);
     }
 
     private static void setUp(SqliteDatabase db) {
