@@ -36,10 +36,6 @@ final class LogReplay {
     private static final Logger log = LoggerFactory.getLogger(LogReplay.class);
     private static final String MARK = "SELECT next_ordinal, segment_first, segment_offset FROM log_marks WHERE id = 1";
     private static final String CONVERSATION = "SELECT last_seq FROM conversations WHERE id = ?";
-    private static final String IS_MEMBER = "SELECT 1 FROM members WHERE conversation_id = ? AND user_id = ?"
-            + " AND left_seq IS NULL";
-    private static final String STORE = "UPDATE conversations SET last_seq = ?, last_activity_at ="
-            + " max(last_activity_at, ?) WHERE id = ?";
     private static final String MENTIONED = "INSERT INTO mentioned (conversation_id, user_id, seq) VALUES (?, ?, ?)"
             + " ON CONFLICT DO NOTHING";
 
@@ -116,7 +112,7 @@ final class LogReplay {
                 return false;
             }
         }
-        PreparedStatement m = s.prepare(IS_MEMBER);
+        PreparedStatement m = s.prepare(HotConversations.IS_MEMBER);
         m.setLong(1, e.conversation());
         m.setLong(2, e.sender());
         try (ResultSet rs = m.executeQuery()) {
@@ -146,7 +142,7 @@ final class LogReplay {
             ps.setLong(3, e.seq());
             ps.executeUpdate();
         }
-        PreparedStatement store = s.prepare(STORE);
+        PreparedStatement store = s.prepare(HotConversations.STORE);
         store.setLong(1, e.seq());
         store.setLong(2, e.time());
         store.setLong(3, e.conversation());

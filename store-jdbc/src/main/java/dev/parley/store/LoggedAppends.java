@@ -89,8 +89,8 @@ final class LoggedAppends {
         String mentions = MessageRows.formatMentions(m.mentions());
         try {
             batch.add(RecordKind.TEXT, m.conversationId().value(), m.seq(), m.createdAt(), m.senderId().value(),
-                    m.senderDeviceId() == null ? 0 : m.senderDeviceId().value(), m.clientId() == null ? "" : m.clientId(),
-                    m.body() == null ? "" : m.body(), rest(mentions));
+                    m.senderDeviceId() == null ? 0 : m.senderDeviceId().value(),
+                    m.clientId() == null ? "" : m.clientId(), m.body() == null ? "" : m.body(), rest(mentions));
             return true;
         } catch (IllegalArgumentException e) {
             skipped++;

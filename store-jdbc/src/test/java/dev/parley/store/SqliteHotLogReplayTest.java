@@ -1,11 +1,13 @@
 package dev.parley.store;
 
+import dev.parley.core.ChatException;
 import dev.parley.core.account.Account;
 import dev.parley.core.account.UserId;
 import dev.parley.core.conversation.ConversationId;
 import dev.parley.core.message.AppendRequest;
 import dev.parley.core.message.AppendResult;
 import dev.parley.core.search.SearchHit;
+import dev.parley.store.hotlog.FailingChannel;
 import dev.parley.store.hotlog.HotLog;
 import dev.parley.store.hotlog.HotLogSettings;
 import dev.parley.store.hotlog.LogBatch;
@@ -14,6 +16,8 @@ import dev.parley.store.hotlog.RecordKind;
 import dev.parley.store.hotlog.ReplayVisitor;
 import dev.parley.store.hotlog.TaggedRest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -26,12 +30,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * Stage 2 of the hot log ({@code storage.sqlite.hotLog}): the writer's plain appends are logged
  * with the mark moved in their transaction, and records the log holds past SQLite's mark (the
  * crash window between the log's write and SQLite's commit, made here by writing the log alone)
- * are in SQLite after the next open, exactly once and without a gap.
+ * are in SQLite after the next open, exactly once and without a gap; a log whose disk fails fails
+ * its appends before SQLite commits.
  */
 class SqliteHotLogReplayTest {
     private static final long T0 = 1_767_225_600_000L;
@@ -75,7 +81,8 @@ class SqliteHotLogReplayTest {
             b.add(RecordKind.TEXT, DIRECT.value(), 2, T0 + 2, ALICE.value(), 0, "c2", "two", TaggedRest.NONE);
             b.add(RecordKind.TEXT, DIRECT.value(), 3, T0 + 3, BOB.value(), 0, "c3", "three",
                     LoggedAppends.rest("1:0:5"));
-            b.add(RecordKind.TEXT, DIRECT.value(), 4, T0 + 4, MALLORY.value(), 0, "c4", "not a member", TaggedRest.NONE);
+            b.add(RecordKind.TEXT, DIRECT.value(), 4, T0 + 4, MALLORY.value(), 0, "c4", "not a member",
+                    TaggedRest.NONE);
             b.add(RecordKind.TEXT, DIRECT.value(), 4, T0 + 5, ALICE.value(), 0, "c1", "a taken client id",
                     TaggedRest.NONE);
             b.add(RecordKind.TEXT, DIRECT.value(), 4, T0 + 6, ALICE.value(), 0, "", "four", TaggedRest.NONE);
@@ -102,6 +109,58 @@ class SqliteHotLogReplayTest {
         }
     }
 
+    /**
+     * A write of the log that fails (with {@code os}, the write; with {@code fsync}, the sync)
+     * fails the appends of its transaction as a storage fault, before SQLite commits, so none of
+     * them is a row; once the disk works again the writer goes on, a retried send takes the next
+     * seq, and after a restart every entry is there once (what the failed write left on disk is
+     * neither replayed nor in the way).
+     */
+    @ParameterizedTest
+    @EnumSource(Durability.class)
+    void aFailedLogWriteFailsItsAppendsAndNothingOfThemIsStored(Durability durability) throws Exception {
+        FailingChannel.Disk disk = new FailingChannel.Disk();
+        disk.partialBytes = 100;
+        try (SqliteDatabase db = SqliteDatabase.open(dir, durability, 1, 64,
+                SqliteDatabase.hotLogSettings(dir, durability).withOpener(FailingChannel.opener(disk)))) {
+            setUp(db);
+            JdbcMessageStore messages = new JdbcMessageStore(db);
+            assertThat(seqOf(append(messages, "c1", "one", T0 + 1))).isEqualTo(1);
+
+            if (durability == Durability.FSYNC) {
+                disk.failForce = true;
+            } else {
+                disk.failWrites = true;
+            }
+            Throwable failed = catchThrowable(() -> Futures.await(messages.append(text("c2", "two", T0 + 2))));
+            assertThat(failed).isInstanceOf(ChatException.class);
+            assertThat(((ChatException) failed).refusal()).isEqualTo(ChatException.Refusal.UNAVAILABLE);
+            assertThat(db.writer().fault()).as("a failing log is a storage fault").isPresent();
+            assertThat(stored()).containsExactly("1:c1:one");
+
+            disk.failWrites = false;
+            disk.failForce = false;
+            assertThat(seqOf(append(messages, "c3", "three", T0 + 3))).isEqualTo(2);
+            assertThat(seqOf(append(messages, "c2", "two", T0 + 2)))
+                    .as("the failed send, retried, was never stored").isEqualTo(3);
+            assertThat(db.writer().fault()).isEmpty();
+        }
+        try (SqliteDatabase db = open()) {
+            assertThat(stored()).containsExactly("1:c1:one", "2:c3:three", "3:c2:two");
+            assertThat(db.hotLog().replayed()).isZero();
+            assertThat(db.hotLog().nextOrdinal()).isEqualTo(4);
+        }
+    }
+
+    private static AppendRequest text(String clientId, String body, long at) {
+        return AppendRequest.text(DIRECT, ALICE, null, clientId, body, at);
+    }
+
+    private static long seqOf(AppendResult r) {
+        assertThat(r).isInstanceOf(AppendResult.Appended.class);
+        return ((AppendResult.Appended) r).message().seq();
+    }
+
     private SqliteDatabase open() throws Exception {
         return SqliteDatabase.open(dir, Durability.OS, 1, 64, true);
     }
@@ -119,7 +178,7 @@ class SqliteHotLogReplayTest {
     }
 
     private static AppendResult append(JdbcMessageStore messages, String clientId, String body, long at) {
-        AppendResult r = Futures.await(messages.append(AppendRequest.text(DIRECT, ALICE, null, clientId, body, at)));
+        AppendResult r = Futures.await(messages.append(text(clientId, body, at)));
         assertThat(r).isInstanceOf(AppendResult.Appended.class);
         return r;
     }

@@ -22,7 +22,8 @@ class SqliteMessageActionContractTest extends MessageActionContract {
 
     @Override
     protected Stores openStores() throws Exception {
-        JdbcStores stores = JdbcStores.open(StorageSettings.sqlite(tempDir, Durability.OS, 2, 256).withHotLog(hotLog()));
+        JdbcStores stores = JdbcStores.open(
+                StorageSettings.sqlite(tempDir, Durability.OS, 2, 256).withHotLog(hotLog()));
         return new Stores(stores.accounts(), stores.conversations(), stores.messages(), stores);
     }
 

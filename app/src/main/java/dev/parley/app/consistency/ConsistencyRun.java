@@ -110,8 +110,9 @@ public final class ConsistencyRun {
     /** A run against any fleet of nodes (a cluster behind a balancer, for instance). */
     public Result run(Fleet fleet) throws Exception {
         long started = System.nanoTime();
-        out.printf("consistency run: seed=%d durability=%s hot_log=%s users=%d devices/user=%d groups=%d rate=%d/s duration=%s"
-                        + " node kills=%d%n", s.seed(), s.durability(), s.hotLog(), s.users(), s.devicesPerUser(), s.groups(),
+        out.printf("consistency run: seed=%d durability=%s hot_log=%s users=%d devices/user=%d groups=%d rate=%d/s"
+                        + " duration=%s node kills=%d%n", s.seed(), s.durability(), s.hotLog(), s.users(),
+                s.devicesPerUser(), s.groups(),
                 s.sendsPerSecond(), s.duration(), s.nodeKills());
         Files.createDirectories(s.workDir());
         try (Fleet node = fleet) {

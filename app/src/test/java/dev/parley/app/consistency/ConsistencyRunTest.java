@@ -38,7 +38,8 @@ class ConsistencyRunTest {
         assertThat(r.connectionDrops() + r.deviceRestarts()).isPositive();
         assertThat(r.actions()).as("reactions, edits and deletions were mixed in").isPositive();
         Path log = dir.resolve("data").resolve("log");
-        assertThat(Files.isDirectory(log)).as("the hot log's directory exists only with the hot log on").isEqualTo(hotLog);
+        assertThat(Files.isDirectory(log)).as("the hot log's directory exists only with the hot log on")
+                .isEqualTo(hotLog);
         if (hotLog) {
             try (var segments = Files.list(log)) {
                 assertThat(segments.map(f -> f.getFileName().toString()).filter(n -> n.matches("\\d{20}\\.log")))
