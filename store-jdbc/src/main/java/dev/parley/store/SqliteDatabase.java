@@ -177,6 +177,7 @@ public final class SqliteDatabase implements Database {
             SqliteIntegrity.quickCheck(file, QUICK_CHECK_BUDGET);
         }
         String url = "jdbc:sqlite:" + file;
+        long migrating = System.nanoTime();
         try {
             migrate(url);
         } catch (FlywayException e) {
@@ -185,6 +186,7 @@ public final class SqliteDatabase implements Database {
             }
             throw e;
         }
+        long migrateMs = (System.nanoTime() - migrating) / 1_000_000;
         HotLog hotLog = hotLogSettings == null ? null : openHotLog(hotLogSettings, url, durability);
         GroupCommitWriter writer;
         try {
@@ -212,8 +214,8 @@ public final class SqliteDatabase implements Database {
         for (int i = 0; i < readerCount; i++) {
             readers.add(new SqlSession(open(url, durability, true, READER_CACHE_KIB)));
         }
-        log.info("opened SQLite database file={} durability={} readers={} hot_log={}", file, durability.wire(),
-                readerCount, hotLog != null);
+        log.info("opened SQLite database file={} durability={} readers={} migrate_ms={} hot_log={}", file,
+                durability.wire(), readerCount, migrateMs, hotLog != null);
         return new SqliteDatabase(file, writer, checkpointer, indexer, readers, readerCount, hotLog);
     }
 
@@ -258,11 +260,19 @@ public final class SqliteDatabase implements Database {
         }
     }
 
+    /** Brings the schema up to date: Flyway, unless it is current already ({@link SqliteSchemaCurrency}). */
     private static void migrate(String url) {
         SQLiteConfig config = new SQLiteConfig();
         config.setPageSize(PAGE_SIZE);
         SQLiteDataSource ds = new SQLiteDataSource(config);
         ds.setUrl(url);
+        try (Connection c = ds.getConnection()) {
+            if (SqliteSchemaCurrency.upToDate(c)) {
+                return;
+            }
+        } catch (SQLException e) {
+            // Not readable this way: Flyway says why (a damaged file is caught by the caller).
+        }
         Flyway.configure()
                 .dataSource(ds)
                 .locations("classpath:db/migration/sqlite")
