@@ -39,7 +39,7 @@ import java.util.function.Consumer;
 public final class SqliteDatabase implements Database {
     private static final Logger log = LoggerFactory.getLogger(SqliteDatabase.class);
     public static final String FILE_NAME = "parley.db";
-    /** The hot log's directory in the data directory ({@code storage.sqlite.hotLog}). */
+    /** The hot log's directory in the data directory ({@code storage.hotLog}). */
     public static final String LOG_DIR = "log";
 
     static final int BUSY_TIMEOUT_MILLIS = 10_000;
@@ -100,7 +100,7 @@ public final class SqliteDatabase implements Database {
     private final SearchIndexer searchIndexer;
     private final BlockingQueue<SqlSession> readers;
     private final int readerCount;
-    /** The hot log, when {@code storage.sqlite.hotLog} is on; owned by the writer's thread. */
+    /** The hot log, when {@code storage.hotLog} is on; owned by the writer's thread. */
     private final HotLog hotLog;
 
     private SqliteDatabase(Path file, GroupCommitWriter writer, WalCheckpointer checkpointer,
@@ -343,7 +343,7 @@ public final class SqliteDatabase implements Database {
         return writer;
     }
 
-    /** The hot log, or null when {@code storage.sqlite.hotLog} is off (for tests; the writer's thread owns it). */
+    /** The hot log, or null when {@code storage.hotLog} is off (for tests; the writer's thread owns it). */
     HotLog hotLog() {
         return hotLog;
     }

@@ -59,7 +59,7 @@ class SqliteHotConversationsTest {
         Futures.await(messages.createGroup(GROUP, ALICE, null, "Team", List.of(BOB, CAROL), T0));
     }
 
-    /** Whether the writer's plain appends go to the hot log too ({@code storage.sqlite.hotLog}). */
+    /** Whether the writer's plain appends go to the hot log too ({@code storage.hotLog}). */
     protected boolean hotLog() {
         return false;
     }

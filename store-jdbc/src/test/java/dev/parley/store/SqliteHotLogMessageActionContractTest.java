@@ -1,7 +1,7 @@
 package dev.parley.store;
 
 /**
- * {@link SqliteMessageActionContractTest} with {@code storage.sqlite.hotLog} on: plain appends also go to the hot log
+ * {@link SqliteMessageActionContractTest} with {@code storage.hotLog} on: plain appends also go to the hot log
  * (stage 2), and every other write is a barrier that runs as it does without it.
  */
 class SqliteHotLogMessageActionContractTest extends SqliteMessageActionContractTest {

@@ -28,12 +28,14 @@ import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * Stage 2 of the hot log ({@code storage.sqlite.hotLog}): the writer's plain appends are logged
+ * Stage 2 of the hot log ({@code storage.hotLog}): the writer's plain appends are logged
  * with the mark moved in their transaction, and records the log holds past SQLite's mark (the
  * crash window between the log's write and SQLite's commit, made here by writing the log alone)
  * are in SQLite after the next open, exactly once and without a gap; a log whose disk fails fails
@@ -64,6 +66,57 @@ class SqliteHotLogReplayTest {
         HotLog.open(settings(), LogMark.START, (e, at) -> logged.add(e.seq() + ":" + e.clientId() + ":" + e.body()))
                 .close();
         assertThat(logged).containsExactly("1:c1:hello 1", "2:c2:hello 2", "3:c3:hello 3");
+    }
+
+    /**
+     * One transaction's appends larger than a segment go to the log in more than one batch, in
+     * order; an entry whose body is larger than the log takes is stored without a record.
+     */
+    @Test
+    void aTransactionLargerThanASegmentIsLoggedWholeAndAnOversizedBodyIsNot() throws Exception {
+        int segmentBytes = 1 << 20;
+        int appends = 64;
+        String body = "x".repeat(HotLogSettings.DEFAULT_MAX_BODY_BYTES);
+        long first;
+        try (SqliteDatabase db = SqliteDatabase.open(dir, Durability.OS, 1, appends,
+                HotLogSettings.of(dir.resolve(SqliteDatabase.LOG_DIR), Durability.OS).withSegmentBytes(segmentBytes))) {
+            setUp(db);
+            JdbcMessageStore messages = new JdbcMessageStore(db);
+            CountDownLatch running = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            db.writer().submit(w -> {
+                running.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return null;
+            });
+            running.await();
+            List<CompletableFuture<AppendResult>> sent = new ArrayList<>();
+            for (int i = 1; i <= appends; i++) {
+                sent.add(messages.append(text("b" + i, body, T0 + i)));
+            }
+            release.countDown();
+            for (CompletableFuture<AppendResult> f : sent) {
+                assertThat(Futures.await(f)).isInstanceOf(AppendResult.Appended.class);
+            }
+            assertThat(db.hotLog().nextOrdinal()).isEqualTo(appends + 1);
+            // More than a segment holds: the log rolled, and the segment SQLite holds all of was retired.
+            first = db.hotLog().segments().getFirst();
+            assertThat(first).isGreaterThan(1);
+
+            append(messages, "big", body + "y", T0 + appends + 1);
+            assertThat(db.hotLog().nextOrdinal()).as("no record for a body the log does not take")
+                    .isEqualTo(appends + 1);
+        }
+        assertThat(stored()).hasSize(appends + 1).last().asString().startsWith((appends + 1) + ":big:");
+        List<Long> seqs = new ArrayList<>();
+        HotLog.open(HotLogSettings.of(dir.resolve(SqliteDatabase.LOG_DIR), Durability.OS).withSegmentBytes(segmentBytes),
+                new LogMark(first, null), (e, at) -> seqs.add(e.seq())).close();
+        assertThat(seqs).as("the rest of the transaction's records, in order").hasSize(appends + 1 - (int) first)
+                .isSorted().startsWith(first).endsWith((long) appends);
     }
 
     @Test

@@ -15,7 +15,7 @@ class SqliteMessageActionContractTest extends MessageActionContract {
     @TempDir
     Path tempDir;
 
-    /** Whether the store writes plain appends to the hot log too ({@code storage.sqlite.hotLog}). */
+    /** Whether the store writes plain appends to the hot log too ({@code storage.hotLog}). */
     protected boolean hotLog() {
         return false;
     }

@@ -18,7 +18,7 @@ class SqliteStoreContractTest extends StoreContract {
     @TempDir
     Path tempDir;
 
-    /** Whether the store writes plain appends to the hot log too ({@code storage.sqlite.hotLog}). */
+    /** Whether the store writes plain appends to the hot log too ({@code storage.hotLog}). */
     protected boolean hotLog() {
         return false;
     }
