@@ -80,9 +80,14 @@ class SqliteHotConversationsTest {
 
     /** Holds the writer until the returned latch is counted down; writes queued meanwhile share one transaction. */
     private CountDownLatch holdWriter() throws InterruptedException {
+        return holdWriter(db.writer());
+    }
+
+    /** Holds {@code writer} until the returned latch is counted down (also the hot log's tests). */
+    static CountDownLatch holdWriter(GroupCommitWriter writer) throws InterruptedException {
         CountDownLatch running = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        db.writer().submit(s -> {
+        writer.submit(s -> {
             running.countDown();
             try {
                 release.await();

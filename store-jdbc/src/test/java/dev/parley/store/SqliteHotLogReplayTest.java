@@ -82,18 +82,7 @@ class SqliteHotLogReplayTest {
                 HotLogSettings.of(dir.resolve(SqliteDatabase.LOG_DIR), Durability.OS).withSegmentBytes(segmentBytes))) {
             setUp(db);
             JdbcMessageStore messages = new JdbcMessageStore(db);
-            CountDownLatch running = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            db.writer().submit(w -> {
-                running.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return null;
-            });
-            running.await();
+            CountDownLatch release = SqliteHotConversationsTest.holdWriter(db.writer());
             List<CompletableFuture<AppendResult>> sent = new ArrayList<>();
             for (int i = 1; i <= appends; i++) {
                 sent.add(messages.append(text("b" + i, body, T0 + i)));
@@ -113,8 +102,9 @@ class SqliteHotLogReplayTest {
         }
         assertThat(stored()).hasSize(appends + 1).last().asString().startsWith((appends + 1) + ":big:");
         List<Long> seqs = new ArrayList<>();
-        HotLog.open(HotLogSettings.of(dir.resolve(SqliteDatabase.LOG_DIR), Durability.OS).withSegmentBytes(segmentBytes),
-                new LogMark(first, null), (e, at) -> seqs.add(e.seq())).close();
+        HotLogSettings settings = HotLogSettings.of(dir.resolve(SqliteDatabase.LOG_DIR), Durability.OS)
+                .withSegmentBytes(segmentBytes);
+        HotLog.open(settings, new LogMark(first, null), (e, at) -> seqs.add(e.seq())).close();
         assertThat(seqs).as("the rest of the transaction's records, in order").hasSize(appends + 1 - (int) first)
                 .isSorted().startsWith(first).endsWith((long) appends);
     }
