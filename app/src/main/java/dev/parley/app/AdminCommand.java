@@ -322,6 +322,14 @@ final class AdminCommand {
                     Files.move(db, aside);
                     System.out.println("moved the old database to " + aside);
                 }
+                // The hot log's records belong to the old database (its marks): replayed into the
+                // backup they would bring back entries written after it.
+                Path hotLog = dir.resolve(SqliteDatabase.LOG_DIR);
+                if (Files.exists(hotLog)) {
+                    Path aside = dir.resolve(SqliteDatabase.LOG_DIR + ".before-restore-" + System.currentTimeMillis());
+                    Files.move(hotLog, aside);
+                    System.out.println("moved the old hot log to " + aside);
+                }
                 Files.deleteIfExists(dir.resolve(SqliteDatabase.FILE_NAME + "-wal"));
                 Files.deleteIfExists(dir.resolve(SqliteDatabase.FILE_NAME + "-shm"));
                 Path copying = dir.resolve(SqliteDatabase.FILE_NAME + ".restoring");

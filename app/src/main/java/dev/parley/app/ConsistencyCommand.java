@@ -43,6 +43,10 @@ final class ConsistencyCommand implements Callable<Integer> {
     @Option(names = "--kills", description = "Times the node is killed with SIGKILL (default ${DEFAULT-VALUE}).")
     int kills = 3;
 
+    @Option(names = "--hot-log", description = "Run the node with storage.hotLog on (plain messages also go to the"
+            + " hot log, docs/storage.md).")
+    boolean hotLog;
+
     @Option(names = "--work-dir", description = "Where the node's data and log go (default: a new temp dir).")
     Path workDir;
 
@@ -51,7 +55,7 @@ final class ConsistencyCommand implements Callable<Integer> {
         long s = seed != null ? seed : ThreadLocalRandom.current().nextLong();
         Path dir = workDir != null ? workDir : Files.createTempDirectory("parley-consistency-");
         ConsistencyRun.Result r = new ConsistencyRun(new ConsistencyRun.Settings(s, Duration.ofSeconds(seconds),
-                durability, users, devices, groups, rate, kills, dir), System.out).run();
+                durability, users, devices, groups, rate, kills, dir, hotLog), System.out).run();
         System.out.println("  node data and log: " + dir);
         return r.report().consistent() ? 0 : 1;
     }

@@ -101,6 +101,26 @@ class ServeRefusalTest {
         ParleyNode.start(config(data)).close();
     }
 
+    @Test
+    void aRestoreMovesTheHotLogAsideWithTheOldDatabase() throws Exception {
+        Path data = dir.resolve("data");
+        Path backup = dir.resolve("parley-backup.db");
+        ServerConfig withLog = config(data).withStorage(config(data).storage().withHotLog(true));
+        ParleyNode.start(withLog).close();
+        Files.copy(data.resolve(SqliteDatabase.FILE_NAME), backup);
+        assertThat(data.resolve(SqliteDatabase.LOG_DIR)).isDirectory();
+
+        Run restore = parleyHere("admin", "restore", "--data", data.toString(), backup.toString());
+        assertThat(restore.exitCode()).as("restore: %s", restore).isZero();
+        assertThat(data.resolve(SqliteDatabase.LOG_DIR)).doesNotExist();
+        try (var files = Files.list(data)) {
+            assertThat(files.map(f -> f.getFileName().toString()))
+                    .anyMatch(n -> n.startsWith(SqliteDatabase.LOG_DIR + ".before-restore-"));
+        }
+        ParleyNode.start(withLog).close();
+        assertThat(data.resolve(SqliteDatabase.LOG_DIR)).as("a new log for the restored database").isDirectory();
+    }
+
     private static ServerConfig config(Path data) {
         return TestNode.baseConfig(data);
     }

@@ -394,7 +394,7 @@ public final class ParleyNode implements AutoCloseable {
         return s.type() == ServerConfig.StorageType.POSTGRES
                 ? StorageSettings.postgres(s.postgresUrls(), s.postgresUser(), s.postgresPassword(), s.postgresPoolSize(),
                         s.durability(), s.maxBatch())
-                : StorageSettings.sqlite(s.dataDir(), s.durability(), s.readers(), s.maxBatch());
+                : StorageSettings.sqlite(s.dataDir(), s.durability(), s.readers(), s.maxBatch()).withHotLog(s.hotLog());
     }
 
     private static boolean isLoopback(String host) {

@@ -254,7 +254,8 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
      * when there is one.
      */
     public record Storage(StorageType type, Path dataDir, Durability durability, int readers, int maxBatch,
-                          List<String> postgresUrls, String postgresUser, String postgresPassword, int postgresPoolSize) {
+                          List<String> postgresUrls, String postgresUser, String postgresPassword, int postgresPoolSize,
+                          boolean hotLog) {
         public Storage {
             Settings.STORAGE_TYPE.check(type);
             Settings.STORAGE_DATA_DIR.check(dataDir);
@@ -277,24 +278,29 @@ public record ServerConfig(Network network, Storage storage, Cluster cluster, Li
 
         public Storage withDataDir(Path dir) {
             return new Storage(type, dir, durability, readers, maxBatch, postgresUrls, postgresUser, postgresPassword,
-                    postgresPoolSize);
+                    postgresPoolSize, hotLog);
         }
 
         public Storage withDurability(Durability d) {
             return new Storage(type, dataDir, d, readers, maxBatch, postgresUrls, postgresUser, postgresPassword,
-                    postgresPoolSize);
+                    postgresPoolSize, hotLog);
+        }
+
+        public Storage withHotLog(boolean on) {
+            return new Storage(type, dataDir, durability, readers, maxBatch, postgresUrls, postgresUser, postgresPassword,
+                    postgresPoolSize, on);
         }
 
         public Storage withPostgres(List<String> urls, String user, String password) {
             return new Storage(StorageType.POSTGRES, dataDir, durability, readers, maxBatch, urls, user, password,
-                    postgresPoolSize);
+                    postgresPoolSize, hotLog);
         }
 
         @Override
         public String toString() {
             return "Storage[type=" + type + ", dataDir=" + dataDir + ", durability=" + durability + ", readers=" + readers
                     + ", maxBatch=" + maxBatch + ", postgresUrls=" + postgresUrls + ", postgresUser=" + postgresUser
-                    + ", postgresPassword=" + (postgresPassword == null ? "none" : "***") + "]";
+                    + ", postgresPassword=" + (postgresPassword == null ? "none" : "***") + ", hotLog=" + hotLog + "]";
         }
     }
 

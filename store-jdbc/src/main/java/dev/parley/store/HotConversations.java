@@ -45,9 +45,11 @@ final class HotConversations {
 
     private static final String LOAD = "SELECT last_seq, last_activity_at, membership_version, kind"
             + " FROM conversations WHERE id = ?";
-    private static final String IS_MEMBER = "SELECT 1 FROM members WHERE conversation_id = ? AND user_id = ?"
+    /** Whether a user is a current member; also {@link LogReplay}'s check. */
+    static final String IS_MEMBER = "SELECT 1 FROM members WHERE conversation_id = ? AND user_id = ?"
             + " AND left_seq IS NULL";
-    private static final String STORE = "UPDATE conversations SET last_seq = ?, last_activity_at ="
+    /** A conversation's last seq and activity time, as appends leave them; also {@link LogReplay}'s. */
+    static final String STORE = "UPDATE conversations SET last_seq = ?, last_activity_at ="
             + " max(last_activity_at, ?) WHERE id = ?";
 
     /** One conversation as the writer's transaction sees it. */

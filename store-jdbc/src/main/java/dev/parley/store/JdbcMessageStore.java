@@ -282,6 +282,10 @@ public final class JdbcMessageStore implements MessageStore {
             return r.repeats(original) ? new AppendResult.Duplicate(original) : new AppendResult.ClientIdConflict(original);
         }
         hot.appended(c, seq, r.createdAt());
+        LoggedAppends logged = s.logged();
+        if (logged != null) {
+            logged.appended(m);
+        }
         insertMentions(s, r, seq);
         if (!m.attachments().isEmpty()) {
             MessageAttachments.insert(s, m);

@@ -29,7 +29,7 @@ public final class JdbcStores implements AutoCloseable {
     public static JdbcStores open(StorageSettings settings) throws SQLException {
         if (settings.engine() == StorageSettings.Engine.SQLITE) {
             SqliteDatabase db = SqliteDatabase.open(settings.dataDir(), settings.durability(), settings.readers(),
-                    settings.maxBatch());
+                    settings.maxBatch(), settings.hotLog());
             return new JdbcStores(Shards.of(db), db);
         }
         List<PostgresDatabase> opened = new ArrayList<>();

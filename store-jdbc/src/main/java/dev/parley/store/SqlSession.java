@@ -14,6 +14,8 @@ public final class SqlSession implements AutoCloseable {
     private final HotConversations hot;
     /** A PostgreSQL writer's queued plain appends, written together ({@link PostgresAppends}); else null. */
     private final PostgresAppends appends;
+    /** A SQLite writer's plain appends on their way into the hot log ({@link LoggedAppends}); else null. */
+    private final LoggedAppends logged;
 
     /** A session on SQLite. */
     public SqlSession(Connection connection) {
@@ -26,19 +28,31 @@ public final class SqlSession implements AutoCloseable {
 
     /** A writer's session that remembers the conversations it appends to ({@link HotConversations}). */
     SqlSession(Connection connection, Dialect dialect, HotConversations hot) {
-        this(connection, dialect, hot, null);
+        this(connection, dialect, hot, null, null);
+    }
+
+    /** A SQLite writer's session whose plain appends also go to the hot log ({@link LoggedAppends}). */
+    SqlSession(Connection connection, HotConversations hot, LoggedAppends logged) {
+        this(connection, Dialect.SQLITE, hot, null, logged);
     }
 
     /** A PostgreSQL writer's session, which writes plain appends together ({@link PostgresAppends}). */
     SqlSession(Connection connection, PostgresAppends appends) {
-        this(connection, Dialect.POSTGRES, null, appends);
+        this(connection, Dialect.POSTGRES, null, appends, null);
     }
 
-    private SqlSession(Connection connection, Dialect dialect, HotConversations hot, PostgresAppends appends) {
+    private SqlSession(Connection connection, Dialect dialect, HotConversations hot, PostgresAppends appends,
+                       LoggedAppends logged) {
         this.connection = connection;
         this.dialect = dialect;
         this.hot = hot;
         this.appends = appends;
+        this.logged = logged;
+    }
+
+    /** A SQLite writer's plain appends on their way into the hot log; null when the log is off. */
+    LoggedAppends logged() {
+        return logged;
     }
 
     /** A PostgreSQL writer's queue of plain appends; null elsewhere. */
@@ -70,12 +84,21 @@ public final class SqlSession implements AutoCloseable {
         }
     }
 
-    /** Commits the transaction, with what the appends left in memory stored first. */
+    /**
+     * Commits the transaction, with what the appends left in memory stored first and, with the hot
+     * log on, their records written to the log and its mark moved in the transaction.
+     */
     public void commit() throws SQLException {
         storeWhatWaits();
+        if (logged != null) {
+            logged.beforeCommit(this);
+        }
         connection.commit();
         if (hot != null) {
             hot.committed();
+        }
+        if (logged != null) {
+            logged.committed();
         }
     }
 
@@ -86,6 +109,9 @@ public final class SqlSession implements AutoCloseable {
         }
         if (appends != null) {
             appends.clear();
+        }
+        if (logged != null) {
+            logged.clear();
         }
         connection.rollback();
     }

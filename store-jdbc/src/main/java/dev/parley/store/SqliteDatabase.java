@@ -2,6 +2,8 @@ package dev.parley.store;
 
 import dev.parley.core.ChatException;
 import dev.parley.core.limit.RateLimitedLog;
+import dev.parley.store.hotlog.HotLog;
+import dev.parley.store.hotlog.HotLogSettings;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.slf4j.Logger;
@@ -37,6 +39,8 @@ import java.util.function.Consumer;
 public final class SqliteDatabase implements Database {
     private static final Logger log = LoggerFactory.getLogger(SqliteDatabase.class);
     public static final String FILE_NAME = "parley.db";
+    /** The hot log's directory in the data directory ({@code storage.hotLog}). */
+    public static final String LOG_DIR = "log";
 
     static final int BUSY_TIMEOUT_MILLIS = 10_000;
     /**
@@ -73,6 +77,11 @@ public final class SqliteDatabase implements Database {
      * for measuring the difference.
      */
     public static final String HOT_PROPERTY = "parley.writer.hotConversations";
+    /**
+     * System property: the hot log's segment size in bytes instead of its default 64 MiB (tests,
+     * which open many small stores, each preallocating a segment and a spare).
+     */
+    public static final String LOG_SEGMENT_PROPERTY = "parley.hotLog.segmentBytes";
     /** Page cache of each reader, in KiB (readers' caches are dropped whenever the log changed). */
     private static final int READER_CACHE_KIB = 32_768;
     /** Log pages (of {@link #PAGE_SIZE}) after which the writer starts the log again. */
@@ -91,10 +100,14 @@ public final class SqliteDatabase implements Database {
     private final SearchIndexer searchIndexer;
     private final BlockingQueue<SqlSession> readers;
     private final int readerCount;
+    /** The hot log, when {@code storage.hotLog} is on; owned by the writer's thread. */
+    private final HotLog hotLog;
 
     private SqliteDatabase(Path file, GroupCommitWriter writer, WalCheckpointer checkpointer,
-                           SearchIndexer searchIndexer, BlockingQueue<SqlSession> readers, int readerCount) {
+                           SearchIndexer searchIndexer, BlockingQueue<SqlSession> readers, int readerCount,
+                           HotLog hotLog) {
         this.file = file;
+        this.hotLog = hotLog;
         this.writer = writer;
         this.checkpointer = checkpointer;
         this.searchIndexer = searchIndexer;
@@ -105,7 +118,31 @@ public final class SqliteDatabase implements Database {
     /** Opens (creating if needed) {@code dir/parley.db}, migrates its schema and starts the writer. */
     public static SqliteDatabase open(Path dir, Durability durability, int readerCount, int maxBatch)
             throws SQLException {
-        return open(dir, durability, readerCount, maxBatch, LOG_RESET_PAGES);
+        return open(dir, durability, readerCount, maxBatch, false);
+    }
+
+    /**
+     * As {@link #open(Path, Durability, int, int)}; with {@code hotLog} the writer's plain appends
+     * also go to the hot log in {@code dir/log} (stage 2, docs/storage.md, "The hot log"), whose
+     * records past SQLite's mark are replayed before this returns.
+     */
+    public static SqliteDatabase open(Path dir, Durability durability, int readerCount, int maxBatch, boolean hotLog)
+            throws SQLException {
+        return open(dir, durability, readerCount, maxBatch, LOG_RESET_PAGES, CHECKPOINT_INTERVAL_MILLIS,
+                hotLog ? hotLogSettings(dir, durability) : null);
+    }
+
+    /** With the hot log kept as {@code hotLog} says (for tests: a failing disk), or off when null. */
+    static SqliteDatabase open(Path dir, Durability durability, int readerCount, int maxBatch, HotLogSettings hotLog)
+            throws SQLException {
+        return open(dir, durability, readerCount, maxBatch, LOG_RESET_PAGES, CHECKPOINT_INTERVAL_MILLIS, hotLog);
+    }
+
+    /** The hot log's settings in {@code dir/log}: the defaults, but for {@link #LOG_SEGMENT_PROPERTY}. */
+    static HotLogSettings hotLogSettings(Path dir, Durability durability) {
+        HotLogSettings settings = HotLogSettings.of(dir.resolve(LOG_DIR), durability);
+        Integer segmentBytes = Integer.getInteger(LOG_SEGMENT_PROPERTY);
+        return segmentBytes == null ? settings : settings.withSegmentBytes(segmentBytes);
     }
 
     static SqliteDatabase open(Path dir, Durability durability, int readerCount, int maxBatch, int logResetPages)
@@ -116,6 +153,11 @@ public final class SqliteDatabase implements Database {
     /** With a checkpoint interval of its own: tests that drive checkpoints with {@link #checkpointNow} pass a long one. */
     static SqliteDatabase open(Path dir, Durability durability, int readerCount, int maxBatch, int logResetPages,
             long checkpointIntervalMillis) throws SQLException {
+        return open(dir, durability, readerCount, maxBatch, logResetPages, checkpointIntervalMillis, null);
+    }
+
+    private static SqliteDatabase open(Path dir, Durability durability, int readerCount, int maxBatch,
+            int logResetPages, long checkpointIntervalMillis, HotLogSettings hotLogSettings) throws SQLException {
         Path file = dir.resolve(FILE_NAME).toAbsolutePath();
         try {
             OwnerOnly.createDirectories(dir);
@@ -145,8 +187,15 @@ public final class SqliteDatabase implements Database {
             throw e;
         }
         long migrateMs = (System.nanoTime() - migrating) / 1_000_000;
-        GroupCommitWriter writer = new GroupCommitWriter(() -> openWriter(url, durability), "parley-sqlite-writer",
-                maxBatch, 65_536);
+        HotLog hotLog = hotLogSettings == null ? null : openHotLog(hotLogSettings, url, durability);
+        GroupCommitWriter writer;
+        try {
+            writer = new GroupCommitWriter(() -> openWriter(url, durability, hotLog), "parley-sqlite-writer", maxBatch,
+                    65_536);
+        } catch (SQLException | RuntimeException e) {
+            closeHotLog(hotLog);
+            throw e;
+        }
         writer.probeWith(SqliteDatabase::probe);
         writer.lingerFor(TimeUnit.MICROSECONDS.toNanos(Long.getLong(LINGER_PROPERTY, LINGER_MICROS)), LINGER_TARGET);
         WalCheckpointer checkpointer = new WalCheckpointer(open(url, durability, false, WRITER_CACHE_KIB),
@@ -165,9 +214,29 @@ public final class SqliteDatabase implements Database {
         for (int i = 0; i < readerCount; i++) {
             readers.add(new SqlSession(open(url, durability, true, READER_CACHE_KIB)));
         }
-        log.info("opened SQLite database file={} durability={} readers={} migrate_ms={}", file, durability.wire(), readerCount,
-                migrateMs);
-        return new SqliteDatabase(file, writer, checkpointer, indexer, readers, readerCount);
+        log.info("opened SQLite database file={} durability={} readers={} migrate_ms={} hot_log={}", file,
+                durability.wire(), readerCount, migrateMs, hotLog != null);
+        return new SqliteDatabase(file, writer, checkpointer, indexer, readers, readerCount, hotLog);
+    }
+
+    /** Opens the hot log, replaying what SQLite has not materialized (see {@link LogReplay}). */
+    private static HotLog openHotLog(HotLogSettings settings, String url, Durability durability) throws SQLException {
+        try (SqlSession replaying = new SqlSession(open(url, durability, false, WRITER_CACHE_KIB))) {
+            return LogReplay.open(settings, replaying);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the hot log in " + settings.dir(), e);
+        }
+    }
+
+    private static void closeHotLog(HotLog hotLog) {
+        if (hotLog == null) {
+            return;
+        }
+        try {
+            hotLog.close();
+        } catch (IOException e) {
+            log.warn("closing the hot log failed: {}", e.toString());
+        }
     }
 
     private static String rootMessage(Throwable e) {
@@ -213,7 +282,7 @@ public final class SqliteDatabase implements Database {
     }
 
     /** The writer's connection: SQLite's automatic checkpoints off, the checkpointer does them. */
-    private static SqlSession openWriter(String url, Durability durability) throws SQLException {
+    private static SqlSession openWriter(String url, Durability durability, HotLog hotLog) throws SQLException {
         Connection w = open(url, durability, false, WRITER_CACHE_KIB);
         try (Statement s = w.createStatement()) {
             s.execute("PRAGMA wal_autocheckpoint=0");
@@ -222,7 +291,9 @@ public final class SqliteDatabase implements Database {
             throw e;
         }
         boolean hot = !"false".equals(System.getProperty(HOT_PROPERTY));
-        return new SqlSession(w, Dialect.SQLITE, hot ? new HotConversations() : null);
+        HotConversations conversations = hot ? new HotConversations() : null;
+        return hotLog == null ? new SqlSession(w, Dialect.SQLITE, conversations)
+                : new SqlSession(w, conversations, new LoggedAppends(hotLog));
     }
 
     /**
@@ -270,6 +341,11 @@ public final class SqliteDatabase implements Database {
 
     public GroupCommitWriter writer() {
         return writer;
+    }
+
+    /** The hot log, or null when {@code storage.hotLog} is off (for tests; the writer's thread owns it). */
+    HotLog hotLog() {
+        return hotLog;
     }
 
     /** The search index written behind the appends; used only on the writer's thread. */
@@ -340,6 +416,7 @@ public final class SqliteDatabase implements Database {
     @Override
     public void close() {
         writer.close();
+        closeHotLog(hotLog);
         for (int i = 0; i < readerCount; i++) {
             SqlSession s = readers.poll();
             if (s != null) {

@@ -15,7 +15,7 @@ import java.sql.Statement;
  */
 final class SqliteSchemaCurrency {
     /** The newest migration in {@code db/migration/sqlite}; {@code SqliteSchemaCurrencyTest} holds it to the files. */
-    static final int NEWEST_MIGRATION = 10;
+    static final int NEWEST_MIGRATION = 11;
 
     private SqliteSchemaCurrency() {
     }

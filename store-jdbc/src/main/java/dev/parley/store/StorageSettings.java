@@ -13,10 +13,12 @@ import java.util.Objects;
  * @param maxBatch         most writes one commit takes
  * @param postgresPoolSize PostgreSQL: read connections per database
  * @param writerLanes      PostgreSQL: writer connections (group-commit threads) per database
+ * @param hotLog           SQLite: plain appends also go to the hot log in {@code dataDir/log} (stage 2 of
+ *                         issue 19, off by default; docs/storage.md, "The hot log")
  */
 public record StorageSettings(Engine engine, Path dataDir, Durability durability, int readers, int maxBatch,
                               List<String> postgresUrls, String postgresUser, String postgresPassword,
-                              int postgresPoolSize, int writerLanes) {
+                              int postgresPoolSize, int writerLanes, boolean hotLog) {
 
     public enum Engine { SQLITE, POSTGRES }
 
@@ -35,19 +37,26 @@ public record StorageSettings(Engine engine, Path dataDir, Durability durability
     }
 
     public static StorageSettings sqlite(Path dataDir, Durability durability, int readers, int maxBatch) {
-        return new StorageSettings(Engine.SQLITE, dataDir, durability, readers, maxBatch, List.of(), null, null, 1, 1);
+        return new StorageSettings(Engine.SQLITE, dataDir, durability, readers, maxBatch, List.of(), null, null, 1, 1,
+                false);
     }
 
     /** PostgreSQL over {@code urls}, one database per shard, with the default number of writer lanes. */
     public static StorageSettings postgres(List<String> urls, String user, String password, int poolSize,
                                            Durability durability, int maxBatch) {
         return new StorageSettings(Engine.POSTGRES, null, durability, 1, maxBatch, urls, user, password, poolSize,
-                PostgresDatabase.DEFAULT_LANES);
+                PostgresDatabase.DEFAULT_LANES, false);
     }
 
     public StorageSettings withWriterLanes(int lanes) {
         return new StorageSettings(engine, dataDir, durability, readers, maxBatch, postgresUrls, postgresUser,
-                postgresPassword, postgresPoolSize, lanes);
+                postgresPassword, postgresPoolSize, lanes, hotLog);
+    }
+
+    /** With the hot log on or off (SQLite only; PostgreSQL ignores it). */
+    public StorageSettings withHotLog(boolean on) {
+        return new StorageSettings(engine, dataDir, durability, readers, maxBatch, postgresUrls, postgresUser,
+                postgresPassword, postgresPoolSize, writerLanes, on);
     }
 
     @Override
@@ -56,6 +65,6 @@ public record StorageSettings(Engine engine, Path dataDir, Durability durability
                 + ", readers=" + readers + ", maxBatch=" + maxBatch + ", postgresUrls="
                 + postgresUrls.stream().map(PostgresDatabase::safe).toList() + ", postgresUser=" + postgresUser
                 + ", postgresPassword=" + (postgresPassword == null ? "none" : "***") + ", postgresPoolSize="
-                + postgresPoolSize + ", writerLanes=" + writerLanes + "]";
+                + postgresPoolSize + ", writerLanes=" + writerLanes + ", hotLog=" + hotLog + "]";
     }
 }

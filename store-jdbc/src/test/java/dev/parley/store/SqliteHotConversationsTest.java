@@ -49,7 +49,7 @@ class SqliteHotConversationsTest {
     @BeforeEach
     void open() throws Exception {
         staleBefore = HotConversations.staleSeqs();
-        db = SqliteDatabase.open(dir, Durability.OS, 2, 64);
+        db = SqliteDatabase.open(dir, Durability.OS, 2, 64, hotLog());
         messages = new JdbcMessageStore(db);
         JdbcAccountStore accounts = new JdbcAccountStore(db);
         for (UserId u : List.of(ALICE, BOB, CAROL)) {
@@ -57,6 +57,11 @@ class SqliteHotConversationsTest {
         }
         new JdbcConversationStore(db).openDirect(DIRECT, ALICE, BOB, T0);
         Futures.await(messages.createGroup(GROUP, ALICE, null, "Team", List.of(BOB, CAROL), T0));
+    }
+
+    /** Whether the writer's plain appends go to the hot log too ({@code storage.hotLog}). */
+    protected boolean hotLog() {
+        return false;
     }
 
     @AfterEach
@@ -75,9 +80,14 @@ class SqliteHotConversationsTest {
 
     /** Holds the writer until the returned latch is counted down; writes queued meanwhile share one transaction. */
     private CountDownLatch holdWriter() throws InterruptedException {
+        return holdWriter(db.writer());
+    }
+
+    /** Holds {@code writer} until the returned latch is counted down (also the hot log's tests). */
+    static CountDownLatch holdWriter(GroupCommitWriter writer) throws InterruptedException {
         CountDownLatch running = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        db.writer().submit(s -> {
+        writer.submit(s -> {
             running.countDown();
             try {
                 release.await();

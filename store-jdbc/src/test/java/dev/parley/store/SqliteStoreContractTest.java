@@ -18,9 +18,15 @@ class SqliteStoreContractTest extends StoreContract {
     @TempDir
     Path tempDir;
 
+    /** Whether the store writes plain appends to the hot log too ({@code storage.hotLog}). */
+    protected boolean hotLog() {
+        return false;
+    }
+
     @Override
     protected Stores openStores() throws Exception {
-        JdbcStores stores = JdbcStores.open(StorageSettings.sqlite(tempDir, Durability.OS, 2, 256));
+        JdbcStores stores = JdbcStores.open(
+                StorageSettings.sqlite(tempDir, Durability.OS, 2, 256).withHotLog(hotLog()));
         return new Stores(stores.accounts(), stores.conversations(), stores.messages(), stores);
     }
 }

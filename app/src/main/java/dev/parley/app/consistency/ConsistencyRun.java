@@ -54,9 +54,17 @@ public final class ConsistencyRun {
     public static final java.time.Duration NODE_START = java.time.Duration.ofSeconds(60);
 
 
-    /** What to run. */
+    /**
+     * What to run.
+     *
+     * @param hotLog the node writes plain messages to the hot log too ({@code storage.hotLog})
+     */
     public record Settings(long seed, Duration duration, String durability, int users, int devicesPerUser, int groups,
-                           int sendsPerSecond, int nodeKills, Path workDir) {
+                           int sendsPerSecond, int nodeKills, Path workDir, boolean hotLog) {
+        public Settings(long seed, Duration duration, String durability, int users, int devicesPerUser, int groups,
+                        int sendsPerSecond, int nodeKills, Path workDir) {
+            this(seed, duration, durability, users, devicesPerUser, groups, sendsPerSecond, nodeKills, workDir, false);
+        }
     }
 
     /** The checker's report and what the run did to get there. */
@@ -88,18 +96,23 @@ public final class ConsistencyRun {
     /** A run against one node in its own process on an embedded database. */
     public Result run() throws Exception {
         Files.createDirectories(s.workDir());
-        ServeProcess node = new ServeProcess(ConsistencyRun.NODE_JVM, System.getProperty("java.class.path"), s.workDir().resolve("data"), ServeProcess.freePort(),
-                List.of("--durability", s.durability(), "--fast-password-hashing", "--no-account-limits",
-                        "--sends-per-second", "100000", "--send-burst", "100000"),
-                s.workDir().resolve("node.log"));
+        List<String> args = new ArrayList<>(List.of("--durability", s.durability(), "--fast-password-hashing",
+                "--no-account-limits", "--sends-per-second", "100000", "--send-burst", "100000"));
+        if (s.hotLog()) {
+            Path config = Files.writeString(s.workDir().resolve("hot-log.yaml"), "storage:\n  hotLog: true\n");
+            args.addAll(List.of("--config", config.toString()));
+        }
+        ServeProcess node = new ServeProcess(ConsistencyRun.NODE_JVM, System.getProperty("java.class.path"),
+                s.workDir().resolve("data"), ServeProcess.freePort(), args, s.workDir().resolve("node.log"));
         return run(Fleet.singleNode(node));
     }
 
     /** A run against any fleet of nodes (a cluster behind a balancer, for instance). */
     public Result run(Fleet fleet) throws Exception {
         long started = System.nanoTime();
-        out.printf("consistency run: seed=%d durability=%s users=%d devices/user=%d groups=%d rate=%d/s duration=%s"
-                        + " node kills=%d%n", s.seed(), s.durability(), s.users(), s.devicesPerUser(), s.groups(),
+        out.printf("consistency run: seed=%d durability=%s hot_log=%s users=%d devices/user=%d groups=%d rate=%d/s"
+                        + " duration=%s node kills=%d%n", s.seed(), s.durability(), s.hotLog(), s.users(),
+                s.devicesPerUser(), s.groups(),
                 s.sendsPerSecond(), s.duration(), s.nodeKills());
         Files.createDirectories(s.workDir());
         try (Fleet node = fleet) {

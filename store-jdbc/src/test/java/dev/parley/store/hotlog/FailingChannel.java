@@ -13,21 +13,22 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A segment file on a disk that fails when told to: positional writes write at most
  * {@link Disk#partialBytes} of a buffer and then throw, or {@code force} throws, as an I/O error
- * would. Everything else goes to the real file.
+ * would. Everything else goes to the real file. Public for the store's tests of the log under
+ * its writer.
  */
-final class FailingChannel extends FileChannel {
+public final class FailingChannel extends FileChannel {
     /** The switches, shared by every channel a {@link #opener} opens. */
-    static final class Disk {
-        volatile boolean failWrites;
-        volatile boolean failForce;
+    public static final class Disk {
+        public volatile boolean failWrites;
+        public volatile boolean failForce;
         /** Bytes a failing write still puts down before it throws (a torn write)... */
-        volatile int partialBytes;
+        public volatile int partialBytes;
         /** ...for this many failing writes; later ones put nothing down (-1: every one). */
         volatile int landing = -1;
         final AtomicInteger failures = new AtomicInteger();
     }
 
-    static SegmentOpener opener(Disk disk) {
+    public static SegmentOpener opener(Disk disk) {
         return (Path file, boolean create) -> new FailingChannel(SegmentOpener.FILES.open(file, create), disk);
     }
 

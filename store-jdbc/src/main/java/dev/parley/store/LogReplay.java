@@ -1,0 +1,152 @@
+package dev.parley.store;
+
+import dev.parley.core.account.DeviceId;
+import dev.parley.core.account.UserId;
+import dev.parley.core.conversation.ConversationId;
+import dev.parley.core.message.Mention;
+import dev.parley.core.message.Message;
+import dev.parley.core.message.MessageKind;
+import dev.parley.store.hotlog.HotLog;
+import dev.parley.store.hotlog.HotLogSettings;
+import dev.parley.store.hotlog.LogEntry;
+import dev.parley.store.hotlog.LogMark;
+import dev.parley.store.hotlog.LogPosition;
+import dev.parley.store.hotlog.RecordKind;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Opens the hot log at SQLite's mark ({@code log_marks}) and puts the records past it into SQLite,
+ * before the store takes writes (stage 2: docs/storage.md, "The hot log"). Those are the plain
+ * appends of a transaction that wrote the log and then did not commit (a crash in between): never
+ * acknowledged, so each is put in only where it still fits as the writer would have written it,
+ * i.e. idempotently and without a gap: its seq is the conversation's next, its sender a current
+ * member and its client id not taken. A record whose row exists is skipped, and so is one after a
+ * gap (an entry of the same transaction that the log does not hold). The mark then moves to the
+ * log's end in the same transaction, and the segments before it are retired.
+ */
+final class LogReplay {
+    private static final Logger log = LoggerFactory.getLogger(LogReplay.class);
+    private static final String MARK = "SELECT next_ordinal, segment_first, segment_offset FROM log_marks WHERE id = 1";
+    private static final String CONVERSATION = "SELECT last_seq FROM conversations WHERE id = ?";
+    private static final String MENTIONED = "INSERT INTO mentioned (conversation_id, user_id, seq) VALUES (?, ?, ?)"
+            + " ON CONFLICT DO NOTHING";
+
+    /** What a replay did: records read past the mark, and those put into SQLite. */
+    record Replayed(int read, int inserted) {
+    }
+
+    private LogReplay() {
+    }
+
+    /**
+     * Opens the log and replays it into {@code s} (a writing session outside any transaction),
+     * committing; returns the open log, its owner from now on being the writer.
+     */
+    static HotLog open(HotLogSettings settings, SqlSession s) throws IOException, SQLException {
+        s.connection().setAutoCommit(false);
+        LogMark mark = mark(s);
+        List<LogEntry> past = new ArrayList<>();
+        HotLog hotLog = HotLog.open(settings, mark, (entry, at) -> past.add(entry));
+        try {
+            Replayed r = replay(s, past);
+            LogPosition end = hotLog.end();
+            PreparedStatement ps = s.prepare(LoggedAppends.MOVE_MARK);
+            ps.setLong(1, hotLog.nextOrdinal());
+            ps.setLong(2, end.segment());
+            ps.setInt(3, end.offset());
+            ps.executeUpdate();
+            s.connection().commit();
+            int retired = hotLog.retire(hotLog.nextOrdinal() - 1);
+            log.info("hot log opened dir={} mark={} next={} replayed={} inserted={} retired_segments={}",
+                    settings.dir(), mark.ordinal(), hotLog.nextOrdinal(), r.read(), r.inserted(), retired);
+            return hotLog;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                s.connection().rollback();
+                hotLog.close();
+            } catch (IOException | SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    static LogMark mark(SqlSession s) throws SQLException {
+        try (ResultSet rs = s.prepare(MARK).executeQuery()) {
+            if (!rs.next()) {
+                return LogMark.START;
+            }
+            long ordinal = rs.getLong(1);
+            long segment = rs.getLong(2);
+            boolean positioned = !rs.wasNull();
+            int offset = rs.getInt(3);
+            return new LogMark(ordinal, positioned ? new LogPosition(segment, offset) : null);
+        }
+    }
+
+    /** Puts each record into SQLite where it fits (see the class comment), in the caller's transaction. */
+    static Replayed replay(SqlSession s, List<LogEntry> entries) throws SQLException {
+        int inserted = 0;
+        for (LogEntry e : entries) {
+            if (e.kind() == RecordKind.TEXT && fits(s, e) && insert(s, e)) {
+                inserted++;
+            }
+        }
+        return new Replayed(entries.size(), inserted);
+    }
+
+    /** Whether the record is its conversation's next entry, from a current member. */
+    private static boolean fits(SqlSession s, LogEntry e) throws SQLException {
+        PreparedStatement c = s.prepare(CONVERSATION);
+        c.setLong(1, e.conversation());
+        try (ResultSet rs = c.executeQuery()) {
+            if (!rs.next() || rs.getLong(1) + 1 != e.seq()) {
+                return false;
+            }
+        }
+        PreparedStatement m = s.prepare(HotConversations.IS_MEMBER);
+        m.setLong(1, e.conversation());
+        m.setLong(2, e.sender());
+        try (ResultSet rs = m.executeQuery()) {
+            return rs.next();
+        }
+    }
+
+    /** Inserts the entry as the writer's plain append does; false if its client id is taken. */
+    private static boolean insert(SqlSession s, LogEntry e) throws SQLException {
+        String mentions = LoggedAppends.mentions(e.rest());
+        List<Mention> mentioned = MessageRows.parseMentions(mentions);
+        Message m = new Message(new ConversationId(e.conversation()), e.seq(), e.time(), new UserId(e.sender()),
+                e.device() == 0 ? null : new DeviceId(e.device()), e.clientId().isEmpty() ? null : e.clientId(),
+                MessageKind.TEXT, e.body(), null, List.of(), null, 0, null, 0, List.of(), 0, 0, null, mentioned,
+                List.of());
+        PreparedStatement ins = s.prepare(MessageRows.INSERT_NEW);
+        MessageRows.bind(ins, m);
+        ins.setNull(12, java.sql.Types.BIGINT);
+        ins.setString(13, mentions);
+        if (ins.executeUpdate() == 0) {
+            return false;
+        }
+        for (Mention mention : mentioned) {
+            PreparedStatement ps = s.prepare(MENTIONED);
+            ps.setLong(1, e.conversation());
+            ps.setLong(2, mention.userId().value());
+            ps.setLong(3, e.seq());
+            ps.executeUpdate();
+        }
+        PreparedStatement store = s.prepare(HotConversations.STORE);
+        store.setLong(1, e.seq());
+        store.setLong(2, e.time());
+        store.setLong(3, e.conversation());
+        store.executeUpdate();
+        return true;
+    }
+}

@@ -1,0 +1,142 @@
+package dev.parley.store;
+
+import dev.parley.core.message.Message;
+import dev.parley.core.message.MessageKind;
+import dev.parley.store.hotlog.HotLog;
+import dev.parley.store.hotlog.LogBatch;
+import dev.parley.store.hotlog.LogPosition;
+import dev.parley.store.hotlog.RecordKind;
+import dev.parley.store.hotlog.TaggedRest;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Stage 2 of the hot log ({@code storage.hotLog}, docs/storage.md, "The hot log"): the
+ * plain appends of the writer's transaction, written to the log just before the transaction
+ * commits, with the log's mark moved in the same transaction. Materialization is synchronous: the
+ * appends are SQLite rows already, and nothing is acknowledged before SQLite's commit, so the
+ * only records past the mark after a crash are those of a transaction that never committed
+ * ({@link LogReplay} puts them in, as a commit whose acknowledgement was lost).
+ *
+ * <p>What a record cannot carry yet is not logged, only inserted as today: an entry with
+ * attachments, and one whose client id or body is out of the log's bounds. Its row is SQLite's,
+ * as every row is in this stage.
+ *
+ * <p>Threading: the writer's thread only (the log's owner thread), through its {@link SqlSession}.
+ */
+final class LoggedAppends {
+    /** Tag of the rest: the entry's mentions, as {@code messages.mentions} holds them (UTF-8). */
+    static final byte MENTIONS = 1;
+    static final String MOVE_MARK = "UPDATE log_marks SET next_ordinal = ?, segment_first = ?, segment_offset = ?"
+            + " WHERE id = 1";
+    /** SQLSTATE of a failed log write: an I/O error, which the writer treats as a storage fault. */
+    static final String IO_ERROR = "58030";
+
+    private final HotLog log;
+    private final List<Message> waiting = new ArrayList<>();
+    private long skipped;
+
+    LoggedAppends(HotLog log) {
+        this.log = log;
+    }
+
+    /** Notes a plain entry the transaction inserted; written to the log when it commits. */
+    void appended(Message m) {
+        if (m.kind() == MessageKind.TEXT && m.attachments().isEmpty()) {
+            waiting.add(m);
+        }
+    }
+
+    /**
+     * Before the commit, inside the transaction: writes the waiting entries to the log (synced
+     * with {@code fsync}) and moves the mark to the log's end. A failed write fails the
+     * transaction as a storage fault; the log is as it was.
+     */
+    void beforeCommit(SqlSession s) throws SQLException {
+        if (waiting.isEmpty()) {
+            return;
+        }
+        try {
+            LogBatch batch = log.batch();
+            for (Message m : waiting) {
+                if (!add(batch, m)) {
+                    log.append(batch);
+                    batch = log.batch();
+                    if (!add(batch, m)) {
+                        throw new IllegalStateException("an entry larger than a segment passed the log's bounds");
+                    }
+                }
+            }
+            log.append(batch);
+        } catch (IOException e) {
+            throw new SQLException("the hot log's write failed: " + e, IO_ERROR, e);
+        }
+        LogPosition end = log.end();
+        PreparedStatement ps = s.prepare(MOVE_MARK);
+        ps.setLong(1, log.nextOrdinal());
+        ps.setLong(2, end.segment());
+        ps.setInt(3, end.offset());
+        ps.executeUpdate();
+    }
+
+    /** Adds the entry's record; false when the batch is full. An entry out of the log's bounds is left out. */
+    private boolean add(LogBatch batch, Message m) {
+        String mentions = MessageRows.formatMentions(m.mentions());
+        try {
+            batch.add(RecordKind.TEXT, m.conversationId().value(), m.seq(), m.createdAt(), m.senderId().value(),
+                    m.senderDeviceId() == null ? 0 : m.senderDeviceId().value(),
+                    m.clientId() == null ? "" : m.clientId(), m.body() == null ? "" : m.body(), rest(mentions));
+            return true;
+        } catch (IllegalArgumentException e) {
+            skipped++;
+            return true;
+        } catch (IllegalStateException e) {
+            return false;
+        }
+    }
+
+    static TaggedRest rest(String mentions) {
+        if (mentions == null) {
+            return TaggedRest.NONE;
+        }
+        byte[] text = mentions.getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = new byte[text.length + 1];
+        bytes[0] = MENTIONS;
+        System.arraycopy(text, 0, bytes, 1, text.length);
+        return TaggedRest.of(bytes);
+    }
+
+    /** The mentions a record's rest holds, as {@code messages.mentions} does; null for none. */
+    static String mentions(TaggedRest rest) {
+        byte[] bytes = rest.bytes();
+        return bytes.length > 0 && bytes[0] == MENTIONS
+                ? new String(bytes, 1, bytes.length - 1, StandardCharsets.UTF_8) : null;
+    }
+
+    /**
+     * The transaction committed: SQLite holds the records, as durably as the log (the writer's
+     * {@code synchronous} follows the same durability), so the segments before the mark go.
+     */
+    void committed() {
+        if (waiting.isEmpty()) {
+            return;
+        }
+        waiting.clear();
+        log.retire(log.nextOrdinal() - 1);
+    }
+
+    /** The transaction rolled back: its entries are not logged (a retry notes them again). */
+    void clear() {
+        waiting.clear();
+    }
+
+    /** Entries left out of the log because a record could not hold them (for tests). */
+    long skipped() {
+        return skipped;
+    }
+}
