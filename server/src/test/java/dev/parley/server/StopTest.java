@@ -7,6 +7,7 @@ import dev.parley.server.support.RawWebSocket;
 import dev.parley.server.support.TestNode;
 import dev.parley.server.support.TestSocket;
 import dev.parley.server.support.TestUser;
+import dev.parley.server.support.UnreadCatchUp;
 import dev.parley.server.ws.SocketActivity;
 import dev.parley.store.Durability;
 import io.vertx.core.Vertx;
@@ -23,7 +24,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -132,22 +132,18 @@ class StopTest {
     void aClientWithItsWindowFullHasNotGotTheCloseYet() throws Exception {
         try (TestNode node = TestNode.start(dir, cfg -> cfg.withDurability(Durability.OS)
                 .withLimits(cfg.limits().withSendRate(10_000, 10_000)))) {
-            TestUser alice = node.newUser("alice");
-            TestUser bob = node.newUser("bob");
-            long chat = alice.directWith(bob);
-            alice.login("laptop").connect().sendMessages(chat, "m", 400, "x".repeat(15 * 1024));
             // Bob's phone asks for 6 MB and reads none of it: its window and the node's send buffer
             // fill, and the close frame waits behind them.
-            RawWebSocket phone = RawWebSocket.connect("127.0.0.1", node.port(), "/v1/ws", null, 4096, false);
-            phone.send(new ClientFrame.Auth(null, bob.login("phone").token(), Map.of(chat, 0L)));
-            await().atMost(Duration.ofSeconds(30)).until(() -> node.node().connections().count() == 2);
-            SocketActivity activity = node.node().socketActivity();
+            try (UnreadCatchUp backlog = UnreadCatchUp.start(node)) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> node.node().connections().count() == 2);
+                SocketActivity activity = node.node().socketActivity();
 
-            node.node().connections().closeAll(CloseCode.SERVICE_RESTART);
+                node.node().connections().closeAll(CloseCode.SERVICE_RESTART);
 
-            await().atMost(Duration.ofSeconds(30)).until(() -> activity.closing() == 1);
-            assertThat(activity.closesDelivered(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500)))
-                    .as("the phone's close is stuck behind 6 MB it has not read").isFalse();
+                await().atMost(Duration.ofSeconds(30)).until(() -> activity.closing() == 1);
+                assertThat(activity.closesDelivered(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500)))
+                        .as("the phone's close is stuck behind 6 MB it has not read").isFalse();
+            }
         }
     }
 }

@@ -7,6 +7,7 @@ import dev.parley.server.support.RawWebSocket;
 import dev.parley.server.support.TestNode;
 import dev.parley.server.support.TestSocket;
 import dev.parley.server.support.TestUser;
+import dev.parley.server.support.UnreadCatchUp;
 import dev.parley.store.Durability;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,15 +90,10 @@ class WebSocketBoundsTest {
     @Test
     void duringACatchUpThatFillsTheQueueOnlyTheLatestPingIsAnsweredOnceItDrains() throws Exception {
         try (TestNode node = TestNode.start(dataDir, cfg -> cfg.withDurability(Durability.OS)
-                .withLimits(cfg.limits().withOutboundQueueBytes(16 * 1024).withSendRate(10_000, 10_000)))) {
-            TestUser alice = node.newUser("alice");
-            TestUser bob = node.newUser("bob");
-            long chat = alice.directWith(bob);
-            alice.login("laptop").connect().sendMessages(chat, "m", 400, "x".repeat(15 * 1024));
-
-            // Bob's phone asks for 6 MB and reads nothing for a while: its queue is full, and stays so.
-            RawWebSocket phone = RawWebSocket.connect("127.0.0.1", node.port(), "/v1/ws", null, 4096, false);
-            phone.send(new ClientFrame.Auth(null, bob.login("phone").token(), Map.of(chat, 0L)));
+                .withLimits(cfg.limits().withOutboundQueueBytes(16 * 1024).withSendRate(10_000, 10_000)));
+             // Bob's phone asks for 6 MB and reads nothing for a while: its queue is full, and stays so.
+             UnreadCatchUp backlog = UnreadCatchUp.start(node)) {
+            RawWebSocket phone = backlog.phone();
             Thread.sleep(1000);
             for (String payload : new String[] {"p1", "p2", "p3"}) {
                 phone.sendFrame(true, RawWebSocket.PING, payload.getBytes(StandardCharsets.UTF_8));
