@@ -218,11 +218,15 @@ final class ChannelSocket extends ChannelInboundHandlerAdapter implements ChatSo
             return;
         }
         closeSent = true;
+        if (!closeReceived) {
+            // Before the write: a write that fails closes the channel at once, and its
+            // channelInactive must find this socket there to take it out again.
+            activity.closeSent(this);
+        }
         ChannelFuture written = channel.writeAndFlush(new CloseWebSocketFrame(code.code(), code.reason()));
         if (closeReceived) {
             channel.close();
         } else {
-            activity.closeSent(this);
             // Nothing may follow a close frame, so end the output with it (FIN): the peer then has
             // the whole close at once, whether or not it answers, and a node that stops need not
             // wait for each answer. Input stays open, so the answer is read, not met with a reset.
