@@ -125,6 +125,8 @@ class StopTest {
             assertThat(activity.openSockets()).as("still open: the client has not answered").isEqualTo(1);
             silent.startReading();
             assertThat(silent.awaitCloseCode(Duration.ofSeconds(30))).isEqualTo(1012);
+            // The socket gone, and no longer counted as closing.
+            await().atMost(Duration.ofSeconds(30)).until(() -> activity.openSockets() == 0 && activity.closing() == 0);
         }
     }
 
