@@ -1,0 +1,145 @@
+package dev.parley.store;
+
+import dev.parley.core.account.Account;
+import dev.parley.core.account.UserId;
+import dev.parley.core.conversation.ConversationId;
+import dev.parley.core.conversation.UserConversation;
+import dev.parley.core.message.AppendRequest;
+import dev.parley.core.message.AppendResult;
+import dev.parley.core.message.Mention;
+import dev.parley.core.message.Message;
+import dev.parley.core.message.MessageKind;
+import dev.parley.core.sync.CatchUpReader;
+import dev.parley.core.sync.ResumeStep;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static dev.parley.store.TailViewsTest.seqs;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Stage 3 of the hot log: the store's reads of a conversation's entries and of its last seq take
+ * the log's tail (entries published in a {@link TailView} that SQLite does not hold yet) with
+ * SQLite's rows, each seq once and without a gap. SQLite holds seqs 1–3; the tail holds 4–6 (the
+ * writer does not publish views yet, so the test publishes them as the writer will).
+ */
+class SqliteTailReadsTest {
+    private static final long T0 = 1_767_225_600_000L;
+    private static final UserId ALICE = new UserId(1);
+    private static final UserId BOB = new UserId(2);
+    private static final ConversationId DIRECT = new ConversationId(10);
+
+    @TempDir
+    Path dir;
+    private SqliteDatabase db;
+    private JdbcMessageStore messages;
+    private JdbcConversationStore conversations;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        db = SqliteDatabase.open(dir, Durability.OS, 2, 64, true);
+        JdbcAccountStore accounts = new JdbcAccountStore(db);
+        for (UserId u : List.of(ALICE, BOB)) {
+            accounts.createAccount(new Account(u, "u" + u.value(), "h", false, Instant.ofEpochMilli(T0)));
+        }
+        conversations = new JdbcConversationStore(db);
+        conversations.openDirect(DIRECT, ALICE, BOB, T0);
+        messages = new JdbcMessageStore(db);
+        for (int i = 1; i <= 3; i++) {
+            append("sqlite " + i);
+        }
+        db.tailViews().logged(DIRECT.value(), List.of(tail(4, null), tail(5, BOB), tail(6, null)));
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        db.close();
+    }
+
+    @Test
+    void rangeReadsSqliteThenTheTail() {
+        assertThat(bodies(messages.range(DIRECT, 0, 6, 50)))
+                .containsExactly("sqlite 1", "sqlite 2", "sqlite 3", "tail 4", "tail 5", "tail 6");
+        assertThat(seqs(messages.range(DIRECT, 2, 5, 50))).containsExactly(3L, 4L, 5L);
+        assertThat(seqs(messages.range(DIRECT, 0, 6, 4))).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(seqs(messages.range(DIRECT, 4, 6, 50))).containsExactly(5L, 6L);
+        assertThat(messages.range(DIRECT, 6, 6, 50)).isEmpty();
+    }
+
+    @Test
+    void beforeReadsTheTailThenSqlite() {
+        assertThat(seqs(messages.before(DIRECT, 7, 6, 4))).containsExactly(3L, 4L, 5L, 6L);
+        assertThat(seqs(messages.before(DIRECT, 7, 6, 2))).containsExactly(5L, 6L);
+        assertThat(seqs(messages.before(DIRECT, 5, 6, 10))).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(seqs(messages.before(DIRECT, 7, 5, 10))).containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(seqs(messages.before(DIRECT, 3, 6, 10))).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void unreadCountsAndMentionsTakeTheTail() {
+        assertThat(messages.countUnread(DIRECT, BOB, 0, 6, 100)).isEqualTo(6);
+        assertThat(messages.countUnread(DIRECT, BOB, 2, 6, 100)).isEqualTo(4);
+        assertThat(messages.countUnread(DIRECT, BOB, 0, 6, 5)).as("capped").isEqualTo(5);
+        assertThat(messages.countUnread(DIRECT, ALICE, 0, 6, 100)).as("her own").isZero();
+        assertThat(messages.mentions(DIRECT, BOB, 3, 6)).isTrue();
+        assertThat(messages.mentions(DIRECT, BOB, 5, 6)).isFalse();
+        assertThat(messages.mentions(DIRECT, ALICE, 0, 6)).isFalse();
+    }
+
+    @Test
+    void catchUpResumesThroughTheTail() {
+        assertThat(conversations.conversationsOf(BOB)).extracting(UserConversation::lastSeq).containsExactly(6L);
+        List<ResumeStep> steps = new ArrayList<>();
+        new CatchUpReader(conversations, messages, null, 1_000).resume(BOB, Map.of(DIRECT.value(), 2L), steps::add);
+        List<Long> sent = new ArrayList<>();
+        for (ResumeStep step : steps) {
+            if (step instanceof ResumeStep.Entries e) {
+                sent.addAll(seqs(e.entries()));
+            }
+        }
+        assertThat(sent).containsExactly(3L, 4L, 5L, 6L);
+    }
+
+    /**
+     * Rows committed past a view's materialized seq after a reader took it are read from the view
+     * only; once the view is replaced after materialization, from SQLite.
+     */
+    @Test
+    void eachSeqIsReadFromOneSideAcrossMaterialization() {
+        for (int i = 4; i <= 6; i++) {
+            append("sqlite " + i);
+        }
+        assertThat(bodies(messages.range(DIRECT, 0, 6, 50)))
+                .containsExactly("sqlite 1", "sqlite 2", "sqlite 3", "tail 4", "tail 5", "tail 6");
+        assertThat(seqs(messages.before(DIRECT, 7, 6, 50))).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+        assertThat(messages.countUnread(DIRECT, BOB, 0, 6, 100)).isEqualTo(6);
+
+        db.tailViews().materialized(DIRECT.value(), 6);
+        assertThat(bodies(messages.range(DIRECT, 0, 6, 50)))
+                .containsExactly("sqlite 1", "sqlite 2", "sqlite 3", "sqlite 4", "sqlite 5", "sqlite 6");
+        assertThat(conversations.conversationsOf(BOB)).extracting(UserConversation::lastSeq).containsExactly(6L);
+    }
+
+    private void append(String body) {
+        AppendResult r = Futures.await(messages.append(AppendRequest.text(DIRECT, ALICE, null, "c-" + body, body, T0)));
+        assertThat(r).isInstanceOf(AppendResult.Appended.class);
+    }
+
+    private static Message tail(long seq, UserId mentioned) {
+        List<Mention> mentions = mentioned == null ? List.of() : List.of(new Mention(mentioned, 0, 4));
+        return new Message(DIRECT, seq, T0 + seq, ALICE, null, "t" + seq, MessageKind.TEXT, "tail " + seq, null,
+                null, null, 0, null, 0, List.of(), 0, 0, null, mentions);
+    }
+
+    private static List<String> bodies(List<Message> page) {
+        return page.stream().map(Message::body).toList();
+    }
+}
