@@ -132,7 +132,10 @@ public final class JdbcConversationStore implements ConversationStore {
 
     @Override
     public Optional<Conversation> find(ConversationId id) {
-        return shards.forConversation(id).read(s -> conversation(s, id));
+        Database db = shards.forConversation(id);
+        Optional<Conversation> found = db.read(s -> conversation(s, id));
+        // The hot log's tail, after the SQLite read (TailViews): its entries are the conversation's latest.
+        return found.map(c -> TailReads.withTail(db, c));
     }
 
     static Optional<Conversation> conversation(SqlSession s, ConversationId id) throws SQLException {

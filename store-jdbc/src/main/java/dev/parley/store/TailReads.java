@@ -1,6 +1,7 @@
 package dev.parley.store;
 
 import dev.parley.core.account.UserId;
+import dev.parley.core.conversation.Conversation;
 import dev.parley.core.conversation.ConversationId;
 import dev.parley.core.message.Mention;
 import dev.parley.core.message.Message;
@@ -47,6 +48,21 @@ final class TailReads {
     /** The highest seq to read from SQLite: {@code upToSeq}, or the view's materialized seq below it. */
     static long sqliteUpTo(TailView tail, long upToSeq) {
         return tail == null ? upToSeq : Math.min(upToSeq, tail.materializedSeq());
+    }
+
+    /**
+     * {@code c} as SQLite holds it (read before this call) with the tail's last seq and, when the
+     * tail holds entries, its last entry's time as the last activity; {@code c} itself without a view.
+     */
+    static Conversation withTail(Database db, Conversation c) {
+        TailView view = anyOf(db, c.id());
+        if (view == null || view.lastSeq() <= c.lastSeq()) {
+            return c;
+        }
+        // An empty view past SQLite's read: materialized since; its rows' time is not in the view.
+        long activity = view.entries().isEmpty() ? c.lastActivityAt()
+                : Math.max(c.lastActivityAt(), view.entries().getLast().createdAt());
+        return new Conversation(c.id(), c.kind(), c.title(), c.createdAt(), view.lastSeq(), activity);
     }
 
     /** SQLite's {@code rows} (oldest first, after {@code afterSeq}) followed by the tail's, up to {@code limit}. */

@@ -95,6 +95,14 @@ class SqliteTailReadsTest {
     }
 
     @Test
+    void aConversationsLastSeqAndActivityTakeTheTail() {
+        assertThat(conversations.find(DIRECT)).get().satisfies(c -> {
+            assertThat(c.lastSeq()).isEqualTo(6);
+            assertThat(c.lastActivityAt()).isEqualTo(T0 + 6);
+        });
+    }
+
+    @Test
     void catchUpResumesThroughTheTail() {
         assertThat(conversations.conversationsOf(BOB)).extracting(UserConversation::lastSeq).containsExactly(6L);
         List<ResumeStep> steps = new ArrayList<>();
