@@ -21,6 +21,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static dev.parley.store.TailViewsTest.seqs;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -134,6 +137,51 @@ class SqliteTailReadsTest {
         assertThat(bodies(messages.range(DIRECT, 0, 6, 50)))
                 .containsExactly("sqlite 1", "sqlite 2", "sqlite 3", "sqlite 4", "sqlite 5", "sqlite 6");
         assertThat(conversations.conversationsOf(BOB)).extracting(UserConversation::lastSeq).containsExactly(6L);
+    }
+
+    /**
+     * The writer's order (publish to the tail, commit to SQLite, replace the view) run against a
+     * reader on another thread: every read is gap-free from seq 1 and holds every seq published
+     * before it began.
+     */
+    @Test
+    void aConcurrentReaderSeesEveryPublishedSeqOnceWithoutAGap() throws Exception {
+        for (int i = 4; i <= 6; i++) {
+            append("sqlite " + i);
+        }
+        db.tailViews().materialized(DIRECT.value(), 6);
+        AtomicLong published = new AtomicLong(6);
+        AtomicBoolean done = new AtomicBoolean();
+        List<String> wrong = new CopyOnWriteArrayList<>();
+        AtomicLong reads = new AtomicLong();
+        Thread reader = Thread.ofPlatform().start(() -> {
+            while (!done.get() || reads.get() == 0) {
+                long before = published.get();
+                List<Long> seqs = seqs(messages.range(DIRECT, 0, Long.MAX_VALUE, 1_000));
+                long lastSeq = conversations.conversationsOf(BOB).getFirst().lastSeq();
+                for (int i = 0; i < seqs.size(); i++) {
+                    if (seqs.get(i) != i + 1) {
+                        wrong.add("a gap or a repeat at " + i + ": " + seqs);
+                        break;
+                    }
+                }
+                if (seqs.size() < before || lastSeq < before) {
+                    wrong.add("read " + seqs.size() + " entries and last seq " + lastSeq + " after " + before
+                            + " were published");
+                }
+                reads.incrementAndGet();
+            }
+        });
+        for (long seq = 7; seq <= 120; seq++) {
+            db.tailViews().logged(DIRECT.value(), List.of(tail(seq, null)));
+            published.set(seq);
+            append("sqlite " + seq);
+            db.tailViews().materialized(DIRECT.value(), seq);
+        }
+        done.set(true);
+        reader.join();
+        assertThat(wrong).isEmpty();
+        assertThat(reads.get()).isPositive();
     }
 
     private void append(String body) {
