@@ -132,7 +132,10 @@ public final class JdbcConversationStore implements ConversationStore {
 
     @Override
     public Optional<Conversation> find(ConversationId id) {
-        return shards.forConversation(id).read(s -> conversation(s, id));
+        Database db = shards.forConversation(id);
+        Optional<Conversation> found = db.read(s -> conversation(s, id));
+        // The hot log's tail, after the SQLite read (TailViews): its entries are the conversation's latest.
+        return found.map(c -> TailReads.withTail(db, c));
     }
 
     static Optional<Conversation> conversation(SqlSession s, ConversationId id) throws SQLException {
@@ -188,6 +191,7 @@ public final class JdbcConversationStore implements ConversationStore {
     public List<UserConversation> conversationsOf(UserId user) {
         List<UserConversation> out = new ArrayList<>();
         for (Database db : shards.all()) {
+            int shardStart = out.size();
             db.read(s -> {
                 PreparedStatement ps = s.prepare("SELECT m.conversation_id, c.last_seq, m.left_seq FROM members m"
                         + " JOIN conversations c ON c.id = m.conversation_id WHERE m.user_id = ?");
@@ -199,6 +203,14 @@ public final class JdbcConversationStore implements ConversationStore {
                 }
                 return null;
             });
+            if (db instanceof SqliteDatabase sqlite && sqlite.tailViews() != null) {
+                // The hot log's tail, after the SQLite read (TailViews): catch-up reads up to it.
+                for (int i = shardStart; i < out.size(); i++) {
+                    UserConversation uc = out.get(i);
+                    out.set(i, new UserConversation(uc.conversationId(),
+                            TailReads.lastSeq(db, uc.conversationId(), uc.lastSeq()), uc.leftSeq()));
+                }
+            }
         }
         return out;
     }

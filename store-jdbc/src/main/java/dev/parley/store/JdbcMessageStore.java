@@ -519,25 +519,33 @@ public final class JdbcMessageStore implements MessageStore {
 
     @Override
     public List<Message> range(ConversationId id, long afterSeq, long upToSeq, int limit) {
-        return shards.forConversation(id).read(s -> {
+        Database db = shards.forConversation(id);
+        // The hot log's tail first, then SQLite's rows up to its materialized seq (TailView).
+        TailView tail = TailReads.of(db, id);
+        long sqliteUpTo = TailReads.sqliteUpTo(tail, upToSeq);
+        List<Message> rows = db.read(s -> {
             PreparedStatement ps = s.prepare("SELECT " + MessageRows.COLUMNS_WITH_QUOTE + MessageRows.FROM_WITH_QUOTE
                     + " WHERE m.conversation_id = ? AND m.seq > ? AND m.seq <= ? ORDER BY m.seq LIMIT ?");
             ps.setLong(1, id.value());
             ps.setLong(2, afterSeq);
-            ps.setLong(3, upToSeq);
+            ps.setLong(3, sqliteUpTo);
             ps.setInt(4, limit);
             return MessageAttachments.fill(s, ReactionRows.attach(s, MessageRows.readAllWithQuotes(ps)));
         });
+        return TailReads.after(rows, tail, afterSeq, upToSeq, limit);
     }
 
     @Override
     public int countUnread(ConversationId id, UserId reader, long afterSeq, long upToSeq, int cap) {
-        return shards.forConversation(id).read(s -> {
+        Database db = shards.forConversation(id);
+        TailView tail = TailReads.of(db, id);
+        long sqliteUpTo = TailReads.sqliteUpTo(tail, upToSeq);
+        int inSqlite = db.read(s -> {
             PreparedStatement ps = s.prepare("SELECT count(*) FROM (SELECT 1 FROM messages WHERE conversation_id = ?"
                     + " AND seq > ? AND seq <= ? AND kind = 'text' AND sender_id <> ? LIMIT ?) AS unread");
             ps.setLong(1, id.value());
             ps.setLong(2, afterSeq);
-            ps.setLong(3, upToSeq);
+            ps.setLong(3, sqliteUpTo);
             ps.setLong(4, reader.value());
             ps.setInt(5, cap);
             try (ResultSet rs = ps.executeQuery()) {
@@ -545,17 +553,24 @@ public final class JdbcMessageStore implements MessageStore {
                 return rs.getInt(1);
             }
         });
+        return tail == null ? inSqlite : Math.min(cap, inSqlite + TailReads.unread(tail, reader, afterSeq, upToSeq));
     }
 
     @Override
     public boolean mentions(ConversationId id, UserId user, long afterSeq, long upToSeq) {
-        return shards.forConversation(id).read(s -> {
+        Database db = shards.forConversation(id);
+        TailView tail = TailReads.of(db, id);
+        if (TailReads.mentions(tail, user, afterSeq, upToSeq)) {
+            return true;
+        }
+        long sqliteUpTo = TailReads.sqliteUpTo(tail, upToSeq);
+        return db.read(s -> {
             PreparedStatement ps = s.prepare("SELECT 1 FROM mentioned WHERE conversation_id = ? AND user_id = ?"
                     + " AND seq > ? AND seq <= ? LIMIT 1");
             ps.setLong(1, id.value());
             ps.setLong(2, user.value());
             ps.setLong(3, afterSeq);
-            ps.setLong(4, upToSeq);
+            ps.setLong(4, sqliteUpTo);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }
@@ -564,17 +579,27 @@ public final class JdbcMessageStore implements MessageStore {
 
     @Override
     public List<Message> before(ConversationId id, long beforeSeq, long upToSeq, int limit) {
-        List<Message> page = shards.forConversation(id).read(s -> {
+        Database db = shards.forConversation(id);
+        // The newest first: the hot log's tail, then SQLite's rows up to its materialized seq (TailView).
+        TailView tail = TailReads.of(db, id);
+        List<Message> newest = TailReads.newestBefore(tail, beforeSeq, upToSeq, limit);
+        if (tail != null && newest.size() == limit) {
+            return newest;
+        }
+        long sqliteUpTo = TailReads.sqliteUpTo(tail, upToSeq);
+        int left = limit - newest.size();
+        List<Message> page = db.read(s -> {
             PreparedStatement ps = s.prepare("SELECT " + MessageRows.COLUMNS_WITH_QUOTE + MessageRows.FROM_WITH_QUOTE
                     + " WHERE m.conversation_id = ? AND m.seq < ? AND m.seq <= ? ORDER BY m.seq DESC LIMIT ?");
             ps.setLong(1, id.value());
             ps.setLong(2, beforeSeq);
-            ps.setLong(3, upToSeq);
-            ps.setInt(4, limit);
+            ps.setLong(3, sqliteUpTo);
+            ps.setInt(4, left);
             return MessageAttachments.fill(s, ReactionRows.attach(s, MessageRows.readAllWithQuotes(ps)));
         });
         page = new java.util.ArrayList<>(page);
         Collections.reverse(page);
+        page.addAll(newest);
         return page;
     }
 }

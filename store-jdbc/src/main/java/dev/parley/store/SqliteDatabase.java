@@ -102,12 +102,15 @@ public final class SqliteDatabase implements Database {
     private final int readerCount;
     /** The hot log, when {@code storage.hotLog} is on; owned by the writer's thread. */
     private final HotLog hotLog;
+    /** The log's tail per conversation, when the log is on; published by the writer, read by any thread. */
+    private final TailViews tailViews;
 
     private SqliteDatabase(Path file, GroupCommitWriter writer, WalCheckpointer checkpointer,
                            SearchIndexer searchIndexer, BlockingQueue<SqlSession> readers, int readerCount,
                            HotLog hotLog) {
         this.file = file;
         this.hotLog = hotLog;
+        this.tailViews = hotLog == null ? null : new TailViews();
         this.writer = writer;
         this.checkpointer = checkpointer;
         this.searchIndexer = searchIndexer;
@@ -346,6 +349,11 @@ public final class SqliteDatabase implements Database {
     /** The hot log, or null when {@code storage.hotLog} is off (for tests; the writer's thread owns it). */
     HotLog hotLog() {
         return hotLog;
+    }
+
+    /** The log's tail views, or null when {@code storage.hotLog} is off; readable from any thread. */
+    TailViews tailViews() {
+        return tailViews;
     }
 
     /** The search index written behind the appends; used only on the writer's thread. */
