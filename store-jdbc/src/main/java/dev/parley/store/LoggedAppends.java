@@ -13,7 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Stage 2 of the hot log ({@code storage.hotLog}, docs/storage.md, "The hot log"): the
@@ -27,6 +29,15 @@ import java.util.List;
  * attachments, and one whose client id or body is out of the log's bounds. Its row is SQLite's,
  * as every row is in this stage.
  *
+ * <p>Stage 3's first step: once the log write is durable (before SQLite's commit, so before the
+ * batch's futures complete), the logged entries are published in the database's {@link TailViews};
+ * after SQLite's commit they are marked materialized there. SQLite commits in the same batch, so a
+ * view holds entries only between the two. A conversation's view takes only the run of its logged
+ * entries that follows without a gap from the first (an entry the log left out, or one that is not
+ * plain, in between ends it): the rest are SQLite's alone, readable once it commits. Should SQLite's
+ * commit fail after the views were published, the rollback withdraws them ({@link #clear}): they were
+ * never acknowledged, and the writer assigns their seqs again.
+ *
  * <p>Threading: the writer's thread only (the log's owner thread), through its {@link SqlSession}.
  */
 final class LoggedAppends {
@@ -38,11 +49,16 @@ final class LoggedAppends {
     static final String IO_ERROR = "58030";
 
     private final HotLog log;
+    /** Where logged entries are published; null where nothing reads them (LogReplay's tests). */
+    private final TailViews views;
     private final List<Message> waiting = new ArrayList<>();
+    /** Per conversation, the first and last seq published by this transaction, until it ends. */
+    private final Map<Long, long[]> published = new LinkedHashMap<>();
     private long skipped;
 
-    LoggedAppends(HotLog log) {
+    LoggedAppends(HotLog log, TailViews views) {
         this.log = log;
+        this.views = views;
     }
 
     /** Notes a plain entry the transaction inserted; written to the log when it commits. */
@@ -61,21 +77,28 @@ final class LoggedAppends {
         if (waiting.isEmpty()) {
             return;
         }
+        List<Message> inLog = new ArrayList<>(waiting.size());
         try {
             LogBatch batch = log.batch();
             for (Message m : waiting) {
-                if (!add(batch, m)) {
+                Boolean added = add(batch, m);
+                if (added == null) {
                     log.append(batch);
                     batch = log.batch();
-                    if (!add(batch, m)) {
+                    added = add(batch, m);
+                    if (added == null) {
                         throw new IllegalStateException("an entry larger than a segment passed the log's bounds");
                     }
+                }
+                if (added) {
+                    inLog.add(m);
                 }
             }
             log.append(batch);
         } catch (IOException e) {
             throw new SQLException("the hot log's write failed: " + e, IO_ERROR, e);
         }
+        publish(inLog);
         LogPosition end = log.end();
         PreparedStatement ps = s.prepare(MOVE_MARK);
         ps.setLong(1, log.nextOrdinal());
@@ -84,8 +107,40 @@ final class LoggedAppends {
         ps.executeUpdate();
     }
 
-    /** Adds the entry's record; false when the batch is full. An entry out of the log's bounds is left out. */
-    private boolean add(LogBatch batch, Message m) {
+    /**
+     * The log write is durable: each conversation's run of logged entries joins its tail view,
+     * before SQLite's commit and so before any of the batch's futures completes.
+     */
+    private void publish(List<Message> inLog) {
+        if (views == null) {
+            return;
+        }
+        Map<Long, List<Message>> runs = new LinkedHashMap<>();
+        Map<Long, Boolean> broken = new LinkedHashMap<>();
+        for (Message m : inLog) {
+            long c = m.conversationId().value();
+            List<Message> run = runs.computeIfAbsent(c, k -> new ArrayList<>());
+            if (broken.containsKey(c)) {
+                continue;
+            }
+            if (!run.isEmpty() && m.seq() != run.getLast().seq() + 1) {
+                broken.put(c, true);
+                continue;
+            }
+            run.add(m);
+        }
+        for (Map.Entry<Long, List<Message>> e : runs.entrySet()) {
+            List<Message> run = e.getValue();
+            views.logged(e.getKey(), run);
+            published.put(e.getKey(), new long[] {run.getFirst().seq(), run.getLast().seq()});
+        }
+    }
+
+    /**
+     * Adds the entry's record: true when added, false when left out (out of the log's bounds),
+     * null when the batch is full.
+     */
+    private Boolean add(LogBatch batch, Message m) {
         String mentions = MessageRows.formatMentions(m.mentions());
         try {
             batch.add(RecordKind.TEXT, m.conversationId().value(), m.seq(), m.createdAt(), m.senderId().value(),
@@ -94,9 +149,9 @@ final class LoggedAppends {
             return true;
         } catch (IllegalArgumentException e) {
             skipped++;
-            return true;
-        } catch (IllegalStateException e) {
             return false;
+        } catch (IllegalStateException e) {
+            return null;
         }
     }
 
@@ -127,12 +182,23 @@ final class LoggedAppends {
             return;
         }
         waiting.clear();
+        for (Map.Entry<Long, long[]> e : published.entrySet()) {
+            views.materialized(e.getKey(), e.getValue()[1]);
+        }
+        published.clear();
         log.retire(log.nextOrdinal() - 1);
     }
 
-    /** The transaction rolled back: its entries are not logged (a retry notes them again). */
+    /**
+     * The transaction rolled back: its entries are not logged (a retry notes them again), and the
+     * views it published, if SQLite's commit failed after the log write, are withdrawn.
+     */
     void clear() {
         waiting.clear();
+        for (Map.Entry<Long, long[]> e : published.entrySet()) {
+            views.withdrawn(e.getKey(), e.getValue()[0] - 1);
+        }
+        published.clear();
     }
 
     /** Entries left out of the log because a record could not hold them (for tests). */

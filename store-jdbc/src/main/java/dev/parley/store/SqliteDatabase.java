@@ -107,10 +107,10 @@ public final class SqliteDatabase implements Database {
 
     private SqliteDatabase(Path file, GroupCommitWriter writer, WalCheckpointer checkpointer,
                            SearchIndexer searchIndexer, BlockingQueue<SqlSession> readers, int readerCount,
-                           HotLog hotLog) {
+                           HotLog hotLog, TailViews tailViews) {
         this.file = file;
         this.hotLog = hotLog;
-        this.tailViews = hotLog == null ? null : new TailViews();
+        this.tailViews = tailViews;
         this.writer = writer;
         this.checkpointer = checkpointer;
         this.searchIndexer = searchIndexer;
@@ -191,9 +191,10 @@ public final class SqliteDatabase implements Database {
         }
         long migrateMs = (System.nanoTime() - migrating) / 1_000_000;
         HotLog hotLog = hotLogSettings == null ? null : openHotLog(hotLogSettings, url, durability);
+        TailViews tailViews = hotLog == null ? null : new TailViews();
         GroupCommitWriter writer;
         try {
-            writer = new GroupCommitWriter(() -> openWriter(url, durability, hotLog), "parley-sqlite-writer", maxBatch,
+            writer = new GroupCommitWriter(() -> openWriter(url, durability, hotLog, tailViews), "parley-sqlite-writer", maxBatch,
                     65_536);
         } catch (SQLException | RuntimeException e) {
             closeHotLog(hotLog);
@@ -219,7 +220,7 @@ public final class SqliteDatabase implements Database {
         }
         log.info("opened SQLite database file={} durability={} readers={} migrate_ms={} hot_log={}", file,
                 durability.wire(), readerCount, migrateMs, hotLog != null);
-        return new SqliteDatabase(file, writer, checkpointer, indexer, readers, readerCount, hotLog);
+        return new SqliteDatabase(file, writer, checkpointer, indexer, readers, readerCount, hotLog, tailViews);
     }
 
     /** Opens the hot log, replaying what SQLite has not materialized (see {@link LogReplay}). */
@@ -285,7 +286,8 @@ public final class SqliteDatabase implements Database {
     }
 
     /** The writer's connection: SQLite's automatic checkpoints off, the checkpointer does them. */
-    private static SqlSession openWriter(String url, Durability durability, HotLog hotLog) throws SQLException {
+    private static SqlSession openWriter(String url, Durability durability, HotLog hotLog, TailViews tailViews)
+            throws SQLException {
         Connection w = open(url, durability, false, WRITER_CACHE_KIB);
         try (Statement s = w.createStatement()) {
             s.execute("PRAGMA wal_autocheckpoint=0");
@@ -296,7 +298,7 @@ public final class SqliteDatabase implements Database {
         boolean hot = !"false".equals(System.getProperty(HOT_PROPERTY));
         HotConversations conversations = hot ? new HotConversations() : null;
         return hotLog == null ? new SqlSession(w, Dialect.SQLITE, conversations)
-                : new SqlSession(w, conversations, new LoggedAppends(hotLog));
+                : new SqlSession(w, conversations, new LoggedAppends(hotLog, tailViews));
     }
 
     /**

@@ -63,6 +63,16 @@ final class TailViews {
         views.computeIfPresent(conversation, (c, view) -> view.materialized(seq));
     }
 
+    /**
+     * A transaction that published entries past {@code seq} rolled back (SQLite's commit failed
+     * after the log write): the view keeps its entries up to {@code seq}. They were never
+     * acknowledged; a reader that saw them loses them, and the writer assigns their seqs again.
+     */
+    void withdrawn(long conversation, long seq) {
+        views.computeIfPresent(conversation, (c, view) -> seq >= view.lastSeq() ? view
+                : new TailView(c, Math.min(view.materializedSeq(), seq), view.between(view.materializedSeq(), seq)));
+    }
+
     /** How many conversations have entries past SQLite (for tests and metrics). */
     int conversationsWithEntries() {
         int n = 0;
