@@ -52,19 +52,69 @@ final class LoggedAppends {
     /** Where logged entries are published; null where nothing reads them (LogReplay's tests). */
     private final TailViews views;
     private final List<Message> waiting = new ArrayList<>();
-    /** Per conversation, the first and last seq published by this transaction, until it ends. */
+    /** Per conversation, the first and last seq published by this batch, until it ends. */
     private final Map<Long, long[]> published = new LinkedHashMap<>();
+    /**
+     * Test-only deferred materialization ({@link SqliteDatabase#DEFER_FOR_TESTS}): SQLite commits
+     * only every this many batches, or at a barrier; 0 (always, outside tests) commits every batch.
+     */
+    private final int deferEvery;
+    /** Deferred mode: per conversation, the last seq published by acknowledged batches SQLite has not committed. */
+    private final Map<Long, Long> pending = new LinkedHashMap<>();
+    /** Deferred mode: acknowledged batches SQLite has not committed. */
+    private int deferredBatches;
+    /** Deferred mode: this batch holds something readers find only in SQLite, so SQLite commits it. */
+    private boolean barrier;
     private long skipped;
 
     LoggedAppends(HotLog log, TailViews views) {
+        this(log, views, 0);
+    }
+
+    LoggedAppends(HotLog log, TailViews views, int deferEvery) {
         this.log = log;
         this.views = views;
+        this.deferEvery = deferEvery;
+    }
+
+    /**
+     * A write that is not a plain logged append is in this batch (a barrier): SQLite commits the
+     * batch, with every deferred one before it, so what the write changed is readable once it is
+     * acknowledged, and everything before it is materialized.
+     */
+    void barrier() {
+        barrier = true;
+    }
+
+    /**
+     * Deferred mode, once the batch's log write is durable and its views published: whether SQLite's
+     * commit waits (the batch is acknowledged with its rows only in the writer's open transaction).
+     */
+    boolean defersCommit() {
+        return deferEvery > 0 && views != null && !barrier && deferredBatches + 1 < deferEvery;
+    }
+
+    /** Whether acknowledged batches wait for SQLite's commit (deferred mode). */
+    boolean holdsPending() {
+        return deferredBatches > 0;
+    }
+
+    /** The batch is acknowledged without SQLite's commit: its published entries wait for it. */
+    void deferred() {
+        waiting.clear();
+        for (Map.Entry<Long, long[]> e : published.entrySet()) {
+            pending.put(e.getKey(), e.getValue()[1]);
+        }
+        published.clear();
+        deferredBatches++;
     }
 
     /** Notes a plain entry the transaction inserted; written to the log when it commits. */
     void appended(Message m) {
         if (m.kind() == MessageKind.TEXT && m.attachments().isEmpty()) {
             waiting.add(m);
+        } else {
+            barrier = true;
         }
     }
 
@@ -92,6 +142,8 @@ final class LoggedAppends {
                 }
                 if (added) {
                     inLog.add(m);
+                } else {
+                    barrier = true;
                 }
             }
             log.append(batch);
@@ -125,12 +177,20 @@ final class LoggedAppends {
             }
             if (!run.isEmpty() && m.seq() != run.getLast().seq() + 1) {
                 broken.put(c, true);
+                barrier = true;
                 continue;
             }
             run.add(m);
         }
         for (Map.Entry<Long, List<Message>> e : runs.entrySet()) {
             List<Message> run = e.getValue();
+            TailView view = views.view(e.getKey());
+            if (view != null && !view.entries().isEmpty() && run.getFirst().seq() != view.lastSeq() + 1) {
+                // Deferred mode: an entry the tail does not hold came between (a barrier's, in
+                // SQLite's open transaction); these are SQLite's alone, readable at its commit.
+                barrier = true;
+                continue;
+            }
             views.logged(e.getKey(), run);
             published.put(e.getKey(), new long[] {run.getFirst().seq(), run.getLast().seq()});
         }
@@ -178,14 +238,20 @@ final class LoggedAppends {
      * {@code synchronous} follows the same durability), so the segments before the mark go.
      */
     void committed() {
-        if (waiting.isEmpty()) {
+        barrier = false;
+        if (waiting.isEmpty() && pending.isEmpty() && published.isEmpty()) {
             return;
         }
         waiting.clear();
         for (Map.Entry<Long, long[]> e : published.entrySet()) {
-            views.materialized(e.getKey(), e.getValue()[1]);
+            pending.put(e.getKey(), e.getValue()[1]);
         }
         published.clear();
+        for (Map.Entry<Long, Long> e : pending.entrySet()) {
+            views.materialized(e.getKey(), e.getValue());
+        }
+        pending.clear();
+        deferredBatches = 0;
         log.retire(log.nextOrdinal() - 1);
     }
 
@@ -194,6 +260,7 @@ final class LoggedAppends {
      * views it published, if SQLite's commit failed after the log write, are withdrawn.
      */
     void clear() {
+        barrier = false;
         waiting.clear();
         for (Map.Entry<Long, long[]> e : published.entrySet()) {
             views.withdrawn(e.getKey(), e.getValue()[0] - 1);
