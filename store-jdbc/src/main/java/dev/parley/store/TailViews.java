@@ -2,6 +2,7 @@ package dev.parley.store;
 
 import dev.parley.core.message.Message;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -73,14 +74,19 @@ final class TailViews {
                 : new TailView(c, Math.min(view.materializedSeq(), seq), view.between(view.materializedSeq(), seq)));
     }
 
-    /** How many conversations have entries past SQLite (for tests and metrics). */
-    int conversationsWithEntries() {
-        int n = 0;
+    /** The views that hold entries, in no order (each as it was when this call passed it). */
+    List<TailView> withEntries() {
+        List<TailView> out = new ArrayList<>();
         for (TailView view : views.values()) {
             if (!view.entries().isEmpty()) {
-                n++;
+                out.add(view);
             }
         }
-        return n;
+        return out;
+    }
+
+    /** How many conversations have entries past SQLite (for tests and metrics). */
+    int conversationsWithEntries() {
+        return withEntries().size();
     }
 }

@@ -2,7 +2,9 @@ package dev.parley.store;
 
 import dev.parley.core.account.Account;
 import dev.parley.core.account.UserId;
+import dev.parley.core.conversation.ConversationEntry;
 import dev.parley.core.conversation.ConversationId;
+import dev.parley.core.conversation.ListCursor;
 import dev.parley.core.conversation.UserConversation;
 import dev.parley.core.message.AppendRequest;
 import dev.parley.core.message.AppendResult;
@@ -104,6 +106,28 @@ class SqliteTailReadsTest {
             assertThat(c.lastSeq()).isEqualTo(6);
             assertThat(c.lastActivityAt()).isEqualTo(T0 + 6);
         });
+    }
+
+    /** The tail's activity moves its conversation up the user's list, and pages follow it. */
+    @Test
+    void listForUserOrdersAndPagesByTheTailsActivity() {
+        UserId carol = new UserId(3);
+        new JdbcAccountStore(db).createAccount(new Account(carol, "u3", "h", false, Instant.ofEpochMilli(T0)));
+        ConversationId other = new ConversationId(11);
+        conversations.openDirect(other, BOB, carol, T0);
+        AppendResult r = Futures.await(messages.append(AppendRequest.text(other, carol, null, "c-other", "o", T0 + 5)));
+        assertThat(r).isInstanceOf(AppendResult.Appended.class);
+
+        List<ConversationEntry> all = conversations.listForUser(BOB, null, 10);
+        assertThat(all).extracting(e -> e.conversation().id()).containsExactly(DIRECT, other);
+        assertThat(all.getFirst().conversation().lastSeq()).isEqualTo(6);
+        assertThat(all.getFirst().conversation().lastActivityAt()).isEqualTo(T0 + 6);
+        List<ConversationEntry> first = conversations.listForUser(BOB, null, 1);
+        assertThat(first).extracting(e -> e.conversation().id()).containsExactly(DIRECT);
+        ListCursor cursor = new ListCursor(T0 + 6, DIRECT.value());
+        assertThat(conversations.listForUser(BOB, cursor, 1)).extracting(e -> e.conversation().id())
+                .containsExactly(other);
+        assertThat(conversations.listForUser(BOB, new ListCursor(T0 + 5, other.value()), 1)).isEmpty();
     }
 
     @Test
