@@ -249,6 +249,7 @@ public final class GroupCommitWriter implements AutoCloseable {
                     if (fault != null && System.nanoTime() - lastAttemptNanos >= PROBE_INTERVAL_NANOS) {
                         runProbe();
                     } else if (fault == null) {
+                        materializeWhenIdle();
                         runHousekeeping(whenIdle);
                     }
                     continue;
@@ -389,8 +390,23 @@ public final class GroupCommitWriter implements AutoCloseable {
         runHousekeeping(betweenBatches);
     }
 
+    /** Test-only deferred materialization ({@link SqlSession#holdsPending}): an idle writer commits what waits. */
+    private void materializeWhenIdle() {
+        if (broken || !session.holdsPending()) {
+            return;
+        }
+        try {
+            session.materializePending();
+        } catch (SQLException e) {
+            housekeepingFailures.log("{}: materializing the log's tail failed: {}", name, e.toString());
+            rollback();
+            broken = true;
+        }
+    }
+
     private void runHousekeeping(SqlTask<?> task) {
-        if (broken) {
+        // Deferred mode: housekeeping commits on its own, so it waits until SQLite holds the tail.
+        if (broken || session.holdsPending()) {
             return;
         }
         try {
@@ -533,6 +549,13 @@ public final class GroupCommitWriter implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         failLeftovers();
+        if (!broken) {
+            try {
+                session.materializePending();
+            } catch (SQLException e) {
+                log.warn("{}: materializing the log's tail at close failed (the log keeps it): {}", name, e.toString());
+            }
+        }
         session.close();
     }
 

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Set;
 import java.util.List;
@@ -248,12 +249,22 @@ public final class JdbcConversationStore implements ConversationStore {
         return all.size() > limit ? new ArrayList<>(all.subList(0, limit)) : all;
     }
 
+    private static final String LIST_COLUMNS = "SELECT c.id, c.kind, c.title, c.created_at, c.last_seq,"
+            + " c.last_activity_at, m.user_id, m.role, m.joined_seq, m.left_seq, m.delivered_seq, m.read_seq"
+            + " FROM members m JOIN conversations c ON c.id = m.conversation_id"
+            + " WHERE m.user_id = ? AND m.left_seq IS NULL";
+
+    /**
+     * One database's page. With the hot log's tail (docs/storage.md, "The hot log"), an entry waiting
+     * in a conversation's tail moves its activity forward past SQLite's, so the page is SQLite's
+     * first {@code limit} plus one per tail (the tails' conversations may be among them), and the
+     * user's conversations with a tail, each with its tail's last seq and activity, merged and cut
+     * again. The tails are taken before SQLite's read (the read rule); one taken after it is newer.
+     */
     private static List<ConversationEntry> listForUser(Database db, UserId user, ListCursor after, int limit) {
+        List<TailView> tails = TailReads.withEntries(db);
         return db.read(s -> {
-            String sql = "SELECT c.id, c.kind, c.title, c.created_at, c.last_seq, c.last_activity_at, "
-                    + "m.user_id, m.role, m.joined_seq, m.left_seq, m.delivered_seq, m.read_seq"
-                    + " FROM members m JOIN conversations c ON c.id = m.conversation_id"
-                    + " WHERE m.user_id = ? AND m.left_seq IS NULL"
+            String sql = LIST_COLUMNS
                     + (after == null ? "" : " AND (c.last_activity_at < ? OR (c.last_activity_at = ? AND c.id < ?))")
                     + " ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ?";
             PreparedStatement ps = s.prepare(sql);
@@ -264,20 +275,45 @@ public final class JdbcConversationStore implements ConversationStore {
                 ps.setLong(i++, after.lastActivityAt());
                 ps.setLong(i++, after.conversationId());
             }
-            ps.setInt(i, limit);
-            List<ConversationEntry> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Conversation c = new Conversation(new ConversationId(rs.getLong(1)),
-                            ConversationKind.fromWire(rs.getString(2)), rs.getString(3), rs.getLong(4), rs.getLong(5),
-                            rs.getLong(6));
-                    MemberState self = new MemberState(new UserId(rs.getLong(7)), Role.fromWire(rs.getString(8)),
-                            rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12));
-                    out.add(new ConversationEntry(c, self));
+            ps.setInt(i, limit + tails.size());
+            List<ConversationEntry> out = listed(ps);
+            if (tails.isEmpty()) {
+                return out.size() > limit ? new ArrayList<>(out.subList(0, limit)) : out;
+            }
+            PreparedStatement one = s.prepare(LIST_COLUMNS + " AND c.id = ?");
+            for (TailView tail : tails) {
+                one.setLong(1, user.value());
+                one.setLong(2, tail.conversation());
+                out.addAll(listed(one));
+            }
+            Map<Long, ConversationEntry> byId = new HashMap<>();
+            for (ConversationEntry e : out) {
+                ConversationEntry withTail = new ConversationEntry(TailReads.withTail(db, e.conversation()), e.self());
+                Conversation c = withTail.conversation();
+                if (after == null || c.lastActivityAt() < after.lastActivityAt()
+                        || (c.lastActivityAt() == after.lastActivityAt() && c.id().value() < after.conversationId())) {
+                    byId.put(c.id().value(), withTail);
                 }
             }
-            return out;
+            List<ConversationEntry> merged = new ArrayList<>(byId.values());
+            merged.sort(MOST_RECENT_FIRST);
+            return merged.size() > limit ? new ArrayList<>(merged.subList(0, limit)) : merged;
         });
+    }
+
+    private static List<ConversationEntry> listed(PreparedStatement ps) throws SQLException {
+        List<ConversationEntry> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                Conversation c = new Conversation(new ConversationId(rs.getLong(1)),
+                        ConversationKind.fromWire(rs.getString(2)), rs.getString(3), rs.getLong(4), rs.getLong(5),
+                        rs.getLong(6));
+                MemberState self = new MemberState(new UserId(rs.getLong(7)), Role.fromWire(rs.getString(8)),
+                        rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12));
+                out.add(new ConversationEntry(c, self));
+            }
+        }
+        return out;
     }
 
     /** Two users share a conversation on the shard that holds it, so each shard is asked. */

@@ -152,6 +152,10 @@ public final class JdbcMessageStore implements MessageStore {
             hot.flush(s);
             hot.forget(r.conversationId().value());
         }
+        if (s.logged() != null) {
+            // Not a plain logged append: a barrier, which SQLite holds before it is acknowledged.
+            s.logged().barrier();
+        }
         if (r.clientId() != null) {
             Message original = byClientId(s, r);
             if (original != null) {

@@ -108,6 +108,7 @@ public final class JdbcSearchStore implements SearchStore {
         List<Database> where = conversation == null ? shards.all() : List.of(shards.forConversation(conversation));
         List<SearchHit> hits = new ArrayList<>();
         for (Database db : where) {
+            List<TailView> tails = TailReads.withEntries(db);
             hits.addAll(db.read(s -> {
                 if (s.dialect() != Dialect.SQLITE) {
                     return indexed(s, user, conversation, prefixes, after, limit);
@@ -117,9 +118,10 @@ public final class JdbcSearchStore implements SearchStore {
                 Connection c = s.connection();
                 c.setAutoCommit(false);
                 try {
-                    List<SearchHit> found = indexed(s, user, conversation, prefixes, after, limit);
+                    List<SearchHit> found = SearchTail.leftToTails(
+                            indexed(s, user, conversation, prefixes, after, limit), tails);
                     found.addAll(SearchTail.matches(s, user, conversation == null ? 0 : conversation.value(),
-                            prefixes, after));
+                            prefixes, after, tails));
                     return found;
                 } finally {
                     c.setAutoCommit(true);

@@ -13,7 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Stage 2 of the hot log ({@code storage.hotLog}, docs/storage.md, "The hot log"): the
@@ -27,6 +29,15 @@ import java.util.List;
  * attachments, and one whose client id or body is out of the log's bounds. Its row is SQLite's,
  * as every row is in this stage.
  *
+ * <p>Stage 3's first step: once the log write is durable (before SQLite's commit, so before the
+ * batch's futures complete), the logged entries are published in the database's {@link TailViews};
+ * after SQLite's commit they are marked materialized there. SQLite commits in the same batch, so a
+ * view holds entries only between the two. A conversation's view takes only the run of its logged
+ * entries that follows without a gap from the first (an entry the log left out, or one that is not
+ * plain, in between ends it): the rest are SQLite's alone, readable once it commits. Should SQLite's
+ * commit fail after the views were published, the rollback withdraws them ({@link #clear}): they were
+ * never acknowledged, and the writer assigns their seqs again.
+ *
  * <p>Threading: the writer's thread only (the log's owner thread), through its {@link SqlSession}.
  */
 final class LoggedAppends {
@@ -38,17 +49,72 @@ final class LoggedAppends {
     static final String IO_ERROR = "58030";
 
     private final HotLog log;
+    /** Where logged entries are published; null where nothing reads them (LogReplay's tests). */
+    private final TailViews views;
     private final List<Message> waiting = new ArrayList<>();
+    /** Per conversation, the first and last seq published by this batch, until it ends. */
+    private final Map<Long, long[]> published = new LinkedHashMap<>();
+    /**
+     * Test-only deferred materialization ({@link SqliteDatabase#DEFER_FOR_TESTS}): SQLite commits
+     * only every this many batches, or at a barrier; 0 (always, outside tests) commits every batch.
+     */
+    private final int deferEvery;
+    /** Deferred mode: per conversation, the last seq published by acknowledged batches SQLite has not committed. */
+    private final Map<Long, Long> pending = new LinkedHashMap<>();
+    /** Deferred mode: acknowledged batches SQLite has not committed. */
+    private int deferredBatches;
+    /** Deferred mode: this batch holds something readers find only in SQLite, so SQLite commits it. */
+    private boolean barrier;
     private long skipped;
 
-    LoggedAppends(HotLog log) {
+    LoggedAppends(HotLog log, TailViews views) {
+        this(log, views, 0);
+    }
+
+    LoggedAppends(HotLog log, TailViews views, int deferEvery) {
         this.log = log;
+        this.views = views;
+        this.deferEvery = deferEvery;
+    }
+
+    /**
+     * A write that is not a plain logged append is in this batch (a barrier): SQLite commits the
+     * batch, with every deferred one before it, so what the write changed is readable once it is
+     * acknowledged, and everything before it is materialized.
+     */
+    void barrier() {
+        barrier = true;
+    }
+
+    /**
+     * Deferred mode, once the batch's log write is durable and its views published: whether SQLite's
+     * commit waits (the batch is acknowledged with its rows only in the writer's open transaction).
+     */
+    boolean defersCommit() {
+        return deferEvery > 0 && views != null && !barrier && deferredBatches + 1 < deferEvery;
+    }
+
+    /** Whether acknowledged batches wait for SQLite's commit (deferred mode). */
+    boolean holdsPending() {
+        return deferredBatches > 0;
+    }
+
+    /** The batch is acknowledged without SQLite's commit: its published entries wait for it. */
+    void deferred() {
+        waiting.clear();
+        for (Map.Entry<Long, long[]> e : published.entrySet()) {
+            pending.put(e.getKey(), e.getValue()[1]);
+        }
+        published.clear();
+        deferredBatches++;
     }
 
     /** Notes a plain entry the transaction inserted; written to the log when it commits. */
     void appended(Message m) {
         if (m.kind() == MessageKind.TEXT && m.attachments().isEmpty()) {
             waiting.add(m);
+        } else {
+            barrier = true;
         }
     }
 
@@ -61,21 +127,30 @@ final class LoggedAppends {
         if (waiting.isEmpty()) {
             return;
         }
+        List<Message> inLog = new ArrayList<>(waiting.size());
         try {
             LogBatch batch = log.batch();
             for (Message m : waiting) {
-                if (!add(batch, m)) {
+                Boolean added = add(batch, m);
+                if (added == null) {
                     log.append(batch);
                     batch = log.batch();
-                    if (!add(batch, m)) {
+                    added = add(batch, m);
+                    if (added == null) {
                         throw new IllegalStateException("an entry larger than a segment passed the log's bounds");
                     }
+                }
+                if (added) {
+                    inLog.add(m);
+                } else {
+                    barrier = true;
                 }
             }
             log.append(batch);
         } catch (IOException e) {
             throw new SQLException("the hot log's write failed: " + e, IO_ERROR, e);
         }
+        publish(inLog);
         LogPosition end = log.end();
         PreparedStatement ps = s.prepare(MOVE_MARK);
         ps.setLong(1, log.nextOrdinal());
@@ -84,8 +159,48 @@ final class LoggedAppends {
         ps.executeUpdate();
     }
 
-    /** Adds the entry's record; false when the batch is full. An entry out of the log's bounds is left out. */
-    private boolean add(LogBatch batch, Message m) {
+    /**
+     * The log write is durable: each conversation's run of logged entries joins its tail view,
+     * before SQLite's commit and so before any of the batch's futures completes.
+     */
+    private void publish(List<Message> inLog) {
+        if (views == null) {
+            return;
+        }
+        Map<Long, List<Message>> runs = new LinkedHashMap<>();
+        Map<Long, Boolean> broken = new LinkedHashMap<>();
+        for (Message m : inLog) {
+            long c = m.conversationId().value();
+            List<Message> run = runs.computeIfAbsent(c, k -> new ArrayList<>());
+            if (broken.containsKey(c)) {
+                continue;
+            }
+            if (!run.isEmpty() && m.seq() != run.getLast().seq() + 1) {
+                broken.put(c, true);
+                barrier = true;
+                continue;
+            }
+            run.add(m);
+        }
+        for (Map.Entry<Long, List<Message>> e : runs.entrySet()) {
+            List<Message> run = e.getValue();
+            TailView view = views.view(e.getKey());
+            if (view != null && !view.entries().isEmpty() && run.getFirst().seq() != view.lastSeq() + 1) {
+                // Deferred mode: an entry the tail does not hold came between (a barrier's, in
+                // SQLite's open transaction); these are SQLite's alone, readable at its commit.
+                barrier = true;
+                continue;
+            }
+            views.logged(e.getKey(), run);
+            published.put(e.getKey(), new long[] {run.getFirst().seq(), run.getLast().seq()});
+        }
+    }
+
+    /**
+     * Adds the entry's record: true when added, false when left out (out of the log's bounds),
+     * null when the batch is full.
+     */
+    private Boolean add(LogBatch batch, Message m) {
         String mentions = MessageRows.formatMentions(m.mentions());
         try {
             batch.add(RecordKind.TEXT, m.conversationId().value(), m.seq(), m.createdAt(), m.senderId().value(),
@@ -94,9 +209,9 @@ final class LoggedAppends {
             return true;
         } catch (IllegalArgumentException e) {
             skipped++;
-            return true;
-        } catch (IllegalStateException e) {
             return false;
+        } catch (IllegalStateException e) {
+            return null;
         }
     }
 
@@ -123,16 +238,34 @@ final class LoggedAppends {
      * {@code synchronous} follows the same durability), so the segments before the mark go.
      */
     void committed() {
-        if (waiting.isEmpty()) {
+        barrier = false;
+        if (waiting.isEmpty() && pending.isEmpty() && published.isEmpty()) {
             return;
         }
         waiting.clear();
+        for (Map.Entry<Long, long[]> e : published.entrySet()) {
+            pending.put(e.getKey(), e.getValue()[1]);
+        }
+        published.clear();
+        for (Map.Entry<Long, Long> e : pending.entrySet()) {
+            views.materialized(e.getKey(), e.getValue());
+        }
+        pending.clear();
+        deferredBatches = 0;
         log.retire(log.nextOrdinal() - 1);
     }
 
-    /** The transaction rolled back: its entries are not logged (a retry notes them again). */
+    /**
+     * The transaction rolled back: its entries are not logged (a retry notes them again), and the
+     * views it published, if SQLite's commit failed after the log write, are withdrawn.
+     */
     void clear() {
+        barrier = false;
         waiting.clear();
+        for (Map.Entry<Long, long[]> e : published.entrySet()) {
+            views.withdrawn(e.getKey(), e.getValue()[0] - 1);
+        }
+        published.clear();
     }
 
     /** Entries left out of the log because a record could not hold them (for tests). */

@@ -2,6 +2,7 @@ package dev.parley.store;
 
 import dev.parley.core.account.UserId;
 import dev.parley.core.conversation.ConversationId;
+import dev.parley.core.message.Message;
 import dev.parley.core.search.SearchHit;
 import dev.parley.core.search.SearchPosition;
 import dev.parley.core.search.SearchText;
@@ -10,7 +11,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * SQLite: the caller's text entries not yet in the search index ({@link SearchIndexer}), those
@@ -19,6 +22,10 @@ import java.util.List;
  * part of them is small: one range of {@code messages} for each of the caller's conversations
  * that has any. Read in the transaction that reads the index, so every entry is in exactly one of
  * the two (the writer moves a mark in the transaction that indexes the entries behind it).
+ *
+ * <p>With the hot log's tail (docs/storage.md, "The hot log"), the entries waiting in the tail views
+ * are not in SQLite, so not indexed either: they are matched here too, from the views the caller took
+ * before its read, and SQLite's rows past a view's materialized seq are left to the view (the read rule).
  */
 final class SearchTail {
     private static final String UNINDEXED = "SELECT e.conversation_id, e.seq, e.created_at, e.sender_id, e.body"
@@ -32,9 +39,72 @@ final class SearchTail {
     private SearchTail() {
     }
 
-    /** The caller's unindexed entries that match, after {@code after} when given, in no particular order. */
-    static List<SearchHit> matches(SqlSession s, UserId user, long only, List<String> prefixes, SearchPosition after)
-            throws SQLException {
+    /** The caller's membership window in a conversation: kind, joined and left seq (null: not a member). */
+    private static final String WINDOW = "SELECT c.kind, m.joined_seq, m.left_seq FROM members m"
+            + " JOIN conversations c ON c.id = m.conversation_id WHERE m.conversation_id = ? AND m.user_id = ?";
+
+    /**
+     * The caller's unindexed entries that match, after {@code after} when given, in no particular
+     * order: SQLite's and those of {@code tails} (taken before this read).
+     */
+    static List<SearchHit> matches(SqlSession s, UserId user, long only, List<String> prefixes, SearchPosition after,
+                                   List<TailView> tails) throws SQLException {
+        Map<Long, Long> sqliteUpTo = new HashMap<>();
+        List<SearchHit> found = new ArrayList<>();
+        for (TailView tail : tails) {
+            if (only != 0 && tail.conversation() != only) {
+                continue;
+            }
+            sqliteUpTo.put(tail.conversation(), tail.materializedSeq());
+            PreparedStatement window = s.prepare(WINDOW);
+            window.setLong(1, tail.conversation());
+            window.setLong(2, user.value());
+            try (ResultSet rs = window.executeQuery()) {
+                if (!rs.next()) {
+                    continue;
+                }
+                boolean direct = "direct".equals(rs.getString(1));
+                long joined = rs.getLong(2);
+                long left = rs.getLong(3);
+                boolean stillMember = rs.wasNull();
+                for (Message m : tail.entries()) {
+                    if ((direct || m.seq() >= joined) && (stillMember || m.seq() <= left)
+                            && (after == null || after.before(m.createdAt(), tail.conversation(), m.seq()))
+                            && m.body() != null && SearchText.startsWords(m.body(), prefixes)) {
+                        found.add(new SearchHit(m.conversationId(), m.seq(), m.createdAt(), m.senderId(), m.body(),
+                                null));
+                    }
+                }
+            }
+        }
+        found.addAll(matches(s, user, only, prefixes, after, sqliteUpTo));
+        return found;
+    }
+
+    /**
+     * Drops the index's hits past a tail's materialized seq: those entries are the tail's (the read
+     * rule), found by {@link #matches}, and may have been materialized and indexed after the caller
+     * took the tail.
+     */
+    static List<SearchHit> leftToTails(List<SearchHit> indexed, List<TailView> tails) {
+        if (tails.isEmpty()) {
+            return indexed;
+        }
+        Map<Long, Long> upTo = new HashMap<>();
+        for (TailView tail : tails) {
+            upTo.put(tail.conversation(), tail.materializedSeq());
+        }
+        List<SearchHit> kept = new ArrayList<>(indexed.size());
+        for (SearchHit hit : indexed) {
+            if (hit.seq() <= upTo.getOrDefault(hit.conversationId().value(), Long.MAX_VALUE)) {
+                kept.add(hit);
+            }
+        }
+        return kept;
+    }
+
+    private static List<SearchHit> matches(SqlSession s, UserId user, long only, List<String> prefixes,
+                                           SearchPosition after, Map<Long, Long> sqliteUpTo) throws SQLException {
         PreparedStatement ps = s.prepare(UNINDEXED);
         ps.setLong(1, user.value());
         ps.setLong(2, only);
@@ -44,6 +114,9 @@ final class SearchTail {
             while (rs.next()) {
                 long conversation = rs.getLong(1);
                 long seq = rs.getLong(2);
+                if (seq > sqliteUpTo.getOrDefault(conversation, Long.MAX_VALUE)) {
+                    continue;
+                }
                 long createdAt = rs.getLong(3);
                 String body = rs.getString(5);
                 if ((after == null || after.before(createdAt, conversation, seq))

@@ -16,6 +16,8 @@ public final class SqlSession implements AutoCloseable {
     private final PostgresAppends appends;
     /** A SQLite writer's plain appends on their way into the hot log ({@link LoggedAppends}); else null. */
     private final LoggedAppends logged;
+    /** Deferred mode (test-only): the batch runs in a savepoint of a transaction holding acknowledged ones. */
+    private boolean inSavepoint;
 
     /** A session on SQLite. */
     public SqlSession(Connection connection) {
@@ -71,6 +73,9 @@ public final class SqlSession implements AutoCloseable {
      * they are.
      */
     void beforeTask() throws SQLException {
+        if (logged != null) {
+            logged.barrier();
+        }
         storeWhatWaits();
     }
 
@@ -92,8 +97,46 @@ public final class SqlSession implements AutoCloseable {
         storeWhatWaits();
         if (logged != null) {
             logged.beforeCommit(this);
+            if (logged.defersCommit()) {
+                // Test-only deferred materialization: acknowledged from the log; the rows stay in
+                // this open transaction, and the next batch runs in a savepoint of it, so its
+                // failure rolls back only itself.
+                if (inSavepoint) {
+                    execute("RELEASE SAVEPOINT batch");
+                }
+                execute("SAVEPOINT batch");
+                inSavepoint = true;
+                logged.deferred();
+                return;
+            }
         }
+        commitNow();
+    }
+
+    /**
+     * Deferred mode (test-only): commits what acknowledged batches left in the open transaction,
+     * materializing their tail entries; nothing when none wait.
+     */
+    void materializePending() throws SQLException {
+        if (logged != null && logged.holdsPending()) {
+            commitNow();
+        }
+    }
+
+    /** Whether acknowledged batches wait for SQLite's commit (test-only deferred mode). */
+    boolean holdsPending() {
+        return logged != null && logged.holdsPending();
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (java.sql.Statement st = connection.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    private void commitNow() throws SQLException {
         connection.commit();
+        inSavepoint = false;
         if (hot != null) {
             hot.committed();
         }
@@ -112,6 +155,11 @@ public final class SqlSession implements AutoCloseable {
         }
         if (logged != null) {
             logged.clear();
+        }
+        if (inSavepoint) {
+            // Deferred mode: only this batch; the acknowledged ones before it stay in the transaction.
+            execute("ROLLBACK TO SAVEPOINT batch");
+            return;
         }
         connection.rollback();
     }

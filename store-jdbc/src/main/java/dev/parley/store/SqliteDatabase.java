@@ -105,12 +105,20 @@ public final class SqliteDatabase implements Database {
     /** The log's tail per conversation, when the log is on; published by the writer, read by any thread. */
     private final TailViews tailViews;
 
+    /**
+     * Test-only, never set outside tests and not reachable from configuration: with the hot log on,
+     * a database opened on this thread while it holds N > 0 defers materialization (docs/storage.md,
+     * "The hot log", stage 3): SQLite commits only every N batches, at a barrier, or when the writer
+     * is idle, and acknowledged entries are read from the tail views meanwhile.
+     */
+    static final ThreadLocal<Integer> DEFER_FOR_TESTS = ThreadLocal.withInitial(() -> 0);
+
     private SqliteDatabase(Path file, GroupCommitWriter writer, WalCheckpointer checkpointer,
                            SearchIndexer searchIndexer, BlockingQueue<SqlSession> readers, int readerCount,
-                           HotLog hotLog) {
+                           HotLog hotLog, TailViews tailViews) {
         this.file = file;
         this.hotLog = hotLog;
-        this.tailViews = hotLog == null ? null : new TailViews();
+        this.tailViews = tailViews;
         this.writer = writer;
         this.checkpointer = checkpointer;
         this.searchIndexer = searchIndexer;
@@ -191,10 +199,12 @@ public final class SqliteDatabase implements Database {
         }
         long migrateMs = (System.nanoTime() - migrating) / 1_000_000;
         HotLog hotLog = hotLogSettings == null ? null : openHotLog(hotLogSettings, url, durability);
+        TailViews tailViews = hotLog == null ? null : new TailViews();
+        int deferEvery = DEFER_FOR_TESTS.get();
         GroupCommitWriter writer;
         try {
-            writer = new GroupCommitWriter(() -> openWriter(url, durability, hotLog), "parley-sqlite-writer", maxBatch,
-                    65_536);
+            writer = new GroupCommitWriter(() -> openWriter(url, durability, hotLog, tailViews, deferEvery),
+                    "parley-sqlite-writer", maxBatch, 65_536);
         } catch (SQLException | RuntimeException e) {
             closeHotLog(hotLog);
             throw e;
@@ -219,7 +229,7 @@ public final class SqliteDatabase implements Database {
         }
         log.info("opened SQLite database file={} durability={} readers={} migrate_ms={} hot_log={}", file,
                 durability.wire(), readerCount, migrateMs, hotLog != null);
-        return new SqliteDatabase(file, writer, checkpointer, indexer, readers, readerCount, hotLog);
+        return new SqliteDatabase(file, writer, checkpointer, indexer, readers, readerCount, hotLog, tailViews);
     }
 
     /** Opens the hot log, replaying what SQLite has not materialized (see {@link LogReplay}). */
@@ -285,7 +295,8 @@ public final class SqliteDatabase implements Database {
     }
 
     /** The writer's connection: SQLite's automatic checkpoints off, the checkpointer does them. */
-    private static SqlSession openWriter(String url, Durability durability, HotLog hotLog) throws SQLException {
+    private static SqlSession openWriter(String url, Durability durability, HotLog hotLog, TailViews tailViews,
+                                         int deferEvery) throws SQLException {
         Connection w = open(url, durability, false, WRITER_CACHE_KIB);
         try (Statement s = w.createStatement()) {
             s.execute("PRAGMA wal_autocheckpoint=0");
@@ -296,7 +307,7 @@ public final class SqliteDatabase implements Database {
         boolean hot = !"false".equals(System.getProperty(HOT_PROPERTY));
         HotConversations conversations = hot ? new HotConversations() : null;
         return hotLog == null ? new SqlSession(w, Dialect.SQLITE, conversations)
-                : new SqlSession(w, conversations, new LoggedAppends(hotLog));
+                : new SqlSession(w, conversations, new LoggedAppends(hotLog, tailViews, deferEvery));
     }
 
     /**

@@ -30,6 +30,12 @@ final class TailReads {
         return view == null || view.entries().isEmpty() ? null : view;
     }
 
+    /** The views that hold entries past SQLite, in no order; none with the log off. */
+    static List<TailView> withEntries(Database db) {
+        TailViews views = db instanceof SqliteDatabase sqlite ? sqlite.tailViews() : null;
+        return views == null ? List.of() : views.withEntries();
+    }
+
     /** The conversation's view, empty or not; null when it has none. */
     private static TailView anyOf(Database db, ConversationId id) {
         TailViews views = db instanceof SqliteDatabase sqlite ? sqlite.tailViews() : null;

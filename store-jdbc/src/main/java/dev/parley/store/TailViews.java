@@ -2,6 +2,7 @@ package dev.parley.store;
 
 import dev.parley.core.message.Message;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -63,14 +64,29 @@ final class TailViews {
         views.computeIfPresent(conversation, (c, view) -> view.materialized(seq));
     }
 
-    /** How many conversations have entries past SQLite (for tests and metrics). */
-    int conversationsWithEntries() {
-        int n = 0;
+    /**
+     * A transaction that published entries past {@code seq} rolled back (SQLite's commit failed
+     * after the log write): the view keeps its entries up to {@code seq}. They were never
+     * acknowledged; a reader that saw them loses them, and the writer assigns their seqs again.
+     */
+    void withdrawn(long conversation, long seq) {
+        views.computeIfPresent(conversation, (c, view) -> seq >= view.lastSeq() ? view
+                : new TailView(c, Math.min(view.materializedSeq(), seq), view.between(view.materializedSeq(), seq)));
+    }
+
+    /** The views that hold entries, in no order (each as it was when this call passed it). */
+    List<TailView> withEntries() {
+        List<TailView> out = new ArrayList<>();
         for (TailView view : views.values()) {
             if (!view.entries().isEmpty()) {
-                n++;
+                out.add(view);
             }
         }
-        return n;
+        return out;
+    }
+
+    /** How many conversations have entries past SQLite (for tests and metrics). */
+    int conversationsWithEntries() {
+        return withEntries().size();
     }
 }

@@ -41,7 +41,7 @@ class SqliteHotConversationsTest {
 
     @TempDir
     Path dir;
-    private SqliteDatabase db;
+    SqliteDatabase db;
     private JdbcMessageStore messages;
     private int clientIds;
     private long staleBefore;
@@ -49,7 +49,7 @@ class SqliteHotConversationsTest {
     @BeforeEach
     void open() throws Exception {
         staleBefore = HotConversations.staleSeqs();
-        db = SqliteDatabase.open(dir, Durability.OS, 2, 64, hotLog());
+        db = openDatabase();
         messages = new JdbcMessageStore(db);
         JdbcAccountStore accounts = new JdbcAccountStore(db);
         for (UserId u : List.of(ALICE, BOB, CAROL)) {
@@ -57,6 +57,15 @@ class SqliteHotConversationsTest {
         }
         new JdbcConversationStore(db).openDirect(DIRECT, ALICE, BOB, T0);
         Futures.await(messages.createGroup(GROUP, ALICE, null, "Team", List.of(BOB, CAROL), T0));
+    }
+
+    /** Before a test reads SQLite's rows directly (not through the store): nothing to wait for here. */
+    protected void beforeStoredRead() {
+    }
+
+    /** Opens the test's database. */
+    protected SqliteDatabase openDatabase() throws Exception {
+        return SqliteDatabase.open(dir, Durability.OS, 2, 64, hotLog());
     }
 
     /** Whether the writer's plain appends go to the hot log too ({@code storage.hotLog}). */
@@ -101,6 +110,7 @@ class SqliteHotConversationsTest {
     }
 
     private long[] stored(ConversationId c) {
+        beforeStoredRead();
         return db.read(s -> {
             PreparedStatement ps = s.prepare("SELECT last_seq, last_activity_at, (SELECT max(seq) FROM messages"
                     + " WHERE conversation_id = ?) FROM conversations WHERE id = ?");

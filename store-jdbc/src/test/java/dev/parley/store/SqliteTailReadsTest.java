@@ -2,7 +2,9 @@ package dev.parley.store;
 
 import dev.parley.core.account.Account;
 import dev.parley.core.account.UserId;
+import dev.parley.core.conversation.ConversationEntry;
 import dev.parley.core.conversation.ConversationId;
+import dev.parley.core.conversation.ListCursor;
 import dev.parley.core.conversation.UserConversation;
 import dev.parley.core.message.AppendRequest;
 import dev.parley.core.message.AppendResult;
@@ -32,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Stage 3 of the hot log: the store's reads of a conversation's entries and of its last seq take
  * the log's tail (entries published in a {@link TailView} that SQLite does not hold yet) with
  * SQLite's rows, each seq once and without a gap. SQLite holds seqs 1–3; the tail holds 4–6 (the
- * writer does not publish views yet, so the test publishes them as the writer will).
+ * writer materializes in the same batch, so its views are empty between batches: the test publishes
+ * a tail, and writes rows past it straight to SQLite, as a deferred materializer would).
  */
 class SqliteTailReadsTest {
     private static final long T0 = 1_767_225_600_000L;
@@ -105,6 +108,28 @@ class SqliteTailReadsTest {
         });
     }
 
+    /** The tail's activity moves its conversation up the user's list, and pages follow it. */
+    @Test
+    void listForUserOrdersAndPagesByTheTailsActivity() {
+        UserId carol = new UserId(3);
+        new JdbcAccountStore(db).createAccount(new Account(carol, "u3", "h", false, Instant.ofEpochMilli(T0)));
+        ConversationId other = new ConversationId(11);
+        conversations.openDirect(other, BOB, carol, T0);
+        AppendResult r = Futures.await(messages.append(AppendRequest.text(other, carol, null, "c-other", "o", T0 + 5)));
+        assertThat(r).isInstanceOf(AppendResult.Appended.class);
+
+        List<ConversationEntry> all = conversations.listForUser(BOB, null, 10);
+        assertThat(all).extracting(e -> e.conversation().id()).containsExactly(DIRECT, other);
+        assertThat(all.getFirst().conversation().lastSeq()).isEqualTo(6);
+        assertThat(all.getFirst().conversation().lastActivityAt()).isEqualTo(T0 + 6);
+        List<ConversationEntry> first = conversations.listForUser(BOB, null, 1);
+        assertThat(first).extracting(e -> e.conversation().id()).containsExactly(DIRECT);
+        ListCursor cursor = new ListCursor(T0 + 6, DIRECT.value());
+        assertThat(conversations.listForUser(BOB, cursor, 1)).extracting(e -> e.conversation().id())
+                .containsExactly(other);
+        assertThat(conversations.listForUser(BOB, new ListCursor(T0 + 5, other.value()), 1)).isEmpty();
+    }
+
     @Test
     void catchUpResumesThroughTheTail() {
         assertThat(conversations.conversationsOf(BOB)).extracting(UserConversation::lastSeq).containsExactly(6L);
@@ -126,7 +151,7 @@ class SqliteTailReadsTest {
     @Test
     void eachSeqIsReadFromOneSideAcrossMaterialization() {
         for (int i = 4; i <= 6; i++) {
-            append("sqlite " + i);
+            materialize(i);
         }
         assertThat(bodies(messages.range(DIRECT, 0, 6, 50)))
                 .containsExactly("sqlite 1", "sqlite 2", "sqlite 3", "tail 4", "tail 5", "tail 6");
@@ -140,23 +165,23 @@ class SqliteTailReadsTest {
     }
 
     /**
-     * The writer's order (publish to the tail, commit to SQLite, replace the view) run against a
-     * reader on another thread: every read is gap-free from seq 1 and holds every seq published
-     * before it began.
+     * The writer's own order (log, publish to the tail, commit to SQLite, mark materialized, then
+     * acknowledge) against a reader on another thread: every read is gap-free from seq 1 and holds
+     * every entry acknowledged before it began, with its last seq.
      */
     @Test
-    void aConcurrentReaderSeesEveryPublishedSeqOnceWithoutAGap() throws Exception {
+    void aConcurrentReaderSeesEveryAcknowledgedEntryWithoutAGap() throws Exception {
         for (int i = 4; i <= 6; i++) {
-            append("sqlite " + i);
+            materialize(i);
         }
         db.tailViews().materialized(DIRECT.value(), 6);
-        AtomicLong published = new AtomicLong(6);
+        AtomicLong acknowledged = new AtomicLong(6);
         AtomicBoolean done = new AtomicBoolean();
         List<String> wrong = new CopyOnWriteArrayList<>();
         AtomicLong reads = new AtomicLong();
         Thread reader = Thread.ofPlatform().start(() -> {
             while (!done.get() || reads.get() == 0) {
-                long before = published.get();
+                long before = acknowledged.get();
                 List<Long> seqs = seqs(messages.range(DIRECT, 0, Long.MAX_VALUE, 1_000));
                 long lastSeq = conversations.conversationsOf(BOB).getFirst().lastSeq();
                 for (int i = 0; i < seqs.size(); i++) {
@@ -167,25 +192,70 @@ class SqliteTailReadsTest {
                 }
                 if (seqs.size() < before || lastSeq < before) {
                     wrong.add("read " + seqs.size() + " entries and last seq " + lastSeq + " after " + before
-                            + " were published");
+                            + " were acknowledged");
                 }
                 reads.incrementAndGet();
             }
         });
-        for (long seq = 7; seq <= 120; seq++) {
-            db.tailViews().logged(DIRECT.value(), List.of(tail(seq, null)));
-            published.set(seq);
-            append("sqlite " + seq);
-            db.tailViews().materialized(DIRECT.value(), seq);
+        for (int round = 0; round < 40; round++) {
+            List<java.util.concurrent.CompletableFuture<AppendResult>> sent = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                sent.add(messages.append(AppendRequest.text(DIRECT, ALICE, null, "c-" + round + "-" + i, "b", T0)));
+            }
+            for (var f : sent) {
+                AppendResult r = Futures.await(f);
+                assertThat(r).isInstanceOf(AppendResult.Appended.class);
+                acknowledged.accumulateAndGet(((AppendResult.Appended) r).message().seq(), Math::max);
+            }
         }
         done.set(true);
         reader.join();
         assertThat(wrong).isEmpty();
         assertThat(reads.get()).isPositive();
+        assertThat(acknowledged.get()).isEqualTo(6 + 120);
+        assertThat(db.tailViews().conversationsWithEntries()).as("SQLite holds every acknowledged entry").isZero();
+    }
+
+    /**
+     * The writer publishes its logged appends: after the batch completes, SQLite holds them and the
+     * conversation's view is empty at their last seq.
+     */
+    @Test
+    void theWriterPublishesAndMaterializesItsAppends() {
+        for (int i = 4; i <= 6; i++) {
+            materialize(i);
+        }
+        db.tailViews().materialized(DIRECT.value(), 6);
+        append("logged 7");
+        append("logged 8");
+        TailView view = db.tailViews().view(DIRECT.value());
+        assertThat(view.entries()).isEmpty();
+        assertThat(view.lastSeq()).isEqualTo(8);
+        assertThat(bodies(messages.range(DIRECT, 6, 8, 50))).containsExactly("logged 7", "logged 8");
+    }
+
+    /** Writes the tail's row {@code seq} straight to SQLite (not through the log), as materialization will. */
+    private void materialize(long seq) {
+        Message m = tail(seq, null);
+        Futures.await(db.write(DIRECT.value(), s -> {
+            s.hot().forget(DIRECT.value());
+            java.sql.PreparedStatement insert = s.prepare(MessageRows.INSERT);
+            MessageRows.bind(insert, new Message(DIRECT, seq, m.createdAt(), ALICE, null, "s" + seq, MessageKind.TEXT,
+                    "sqlite " + seq, null, null, null, 0, null, 0, List.of(), 0, 0, null, List.of()));
+            insert.executeUpdate();
+            java.sql.PreparedStatement store = s.prepare(HotConversations.STORE);
+            store.setLong(1, seq);
+            store.setLong(2, m.createdAt());
+            store.setLong(3, DIRECT.value());
+            store.executeUpdate();
+            return null;
+        }, r -> { }));
     }
 
     private void append(String body) {
-        AppendResult r = Futures.await(messages.append(AppendRequest.text(DIRECT, ALICE, null, "c-" + body, body, T0)));
+        // A client id the log takes (no spaces), so the writer logs and publishes the entry.
+        String clientId = "c-" + body.replace(' ', '-');
+        AppendResult r = Futures.await(messages.append(AppendRequest.text(DIRECT, ALICE, null, clientId, body, T0)));
         assertThat(r).isInstanceOf(AppendResult.Appended.class);
     }
 

@@ -93,6 +93,23 @@ class TailViewsTest {
         assertThatThrownBy(() -> new TailView(C, 5, List.of(entry(7)))).isInstanceOf(IllegalArgumentException.class);
     }
 
+    /** A rolled-back publication is withdrawn: the view keeps what came before it, and the seqs can be logged again. */
+    @Test
+    void aWithdrawnPublicationLeavesTheEntriesBeforeIt() {
+        TailViews views = new TailViews();
+        views.logged(C, entries(6, 7));
+        views.logged(C, entries(8, 9));
+        views.withdrawn(C, 7);
+        assertThat(seqs(views.view(C).entries())).containsExactly(6L, 7L);
+        views.materialized(C, 7);
+        views.logged(C, entries(8, 8));
+        views.withdrawn(C, 7);
+        assertThat(views.view(C).entries()).isEmpty();
+        assertThat(views.view(C).lastSeq()).isEqualTo(7);
+        views.logged(C, entries(8, 8));
+        assertThat(seqs(views.view(C).entries())).containsExactly(8L);
+    }
+
     static List<Message> entries(long first, long last) {
         List<Message> out = new ArrayList<>();
         for (long seq = first; seq <= last; seq++) {
