@@ -5,7 +5,6 @@ import dev.parley.protocol.FrameCodec;
 import dev.parley.protocol.ServerFrame;
 import dev.parley.server.support.RawWebSocket;
 import dev.parley.server.support.TestNode;
-import dev.parley.server.support.TestSocket;
 import dev.parley.server.support.TestUser;
 import dev.parley.server.support.UnreadCatchUp;
 import dev.parley.store.Durability;
@@ -20,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -124,17 +122,11 @@ class WebSocketBoundsTest {
         Duration heartbeat = Duration.ofSeconds(3);
         try (TestNode node = TestNode.start(dataDir, cfg -> cfg.withDurability(Durability.OS)
                 .withTiming(TestNode.timing(heartbeat, Duration.ofSeconds(10)))
-                .withLimits(cfg.limits().withOutboundQueueBytes(16 * 1024).withSendRate(10_000, 10_000)))) {
-            TestUser alice = node.newUser("alice");
-            TestUser bob = node.newUser("bob");
-            long chat = alice.directWith(bob);
-            TestSocket a = alice.login("laptop").connect();
-            // More than the kernel's socket buffers hold (4 MiB at most by default on Linux).
-            a.sendMessages(chat, "m", 400, "x".repeat(15 * 1024));
-
-            // Bob's phone asks for all 6 MB of it, reads nothing, and keeps sending pings.
-            RawWebSocket phone = RawWebSocket.connect("127.0.0.1", node.port(), "/v1/ws", null, 4096, false);
-            phone.send(new ClientFrame.Auth(null, bob.login("phone").token(), Map.of(chat, 0L)));
+                .withLimits(cfg.limits().withOutboundQueueBytes(16 * 1024).withSendRate(10_000, 10_000)));
+             // More than the kernel's socket buffers hold (4 MiB at most by default on Linux): Bob's
+             // phone asks for all 6 MB of it, reads nothing, and keeps sending pings.
+             UnreadCatchUp backlog = UnreadCatchUp.start(node)) {
+            RawWebSocket phone = backlog.phone();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             boolean cutOff = false;
             while (!cutOff && System.nanoTime() < deadline) {
@@ -150,7 +142,7 @@ class WebSocketBoundsTest {
             phone.startReading();
             assertThat(phone.awaitCloseCode(CLOSE_WAIT)).isEqualTo(4008);
             assertThat(node.node().metrics().registry().counter("parley.slow.consumer.disconnects").count()).isEqualTo(1);
-            a.sendMessage(chat, "after", "still fine");
+            backlog.laptop().sendMessage(backlog.chat(), "after", "still fine");
         }
     }
 }
