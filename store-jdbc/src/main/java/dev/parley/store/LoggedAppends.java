@@ -41,6 +41,13 @@ import java.util.Map;
  * commit fail after the views were published, the rollback withdraws them ({@link #clear}): they were
  * never acknowledged, and the writer assigns their seqs again.
  *
+ * <p>Stage 3 (the node's mode with the log on): by its {@link Materialization}, SQLite's commit of a
+ * batch of plain logged appends may wait ({@link #defersCommit}): the batch is acknowledged once the
+ * log holds it and its views are published, its rows stay in the writer's open transaction, and
+ * SQLite commits them later with the batches after it. Those entries are kept here until then, so
+ * that a connection that lost its open transaction is followed by one that puts them in again
+ * ({@link #recover}); one instance therefore serves every connection the writer opens.
+ *
  * <p>Threading: the writer's thread only (the log's owner thread), through its {@link SqlSession}.
  */
 final class LoggedAppends {

@@ -64,6 +64,8 @@ public final class SqliteDatabase implements Database {
      * commits (~3 per busy conversation, of {@link #PAGE_SIZE}) must stay in it.
      */
     private static final int DEFERRING_WRITER_CACHE_KIB = 65_536;
+    /** System property overriding {@link #DEFERRING_WRITER_CACHE_KIB}, for measuring. */
+    static final String DEFERRING_CACHE_PROPERTY = "parley.hotLog.writerCacheKiB";
     /**
      * How long the writer waits for more appends before committing fewer than {@link #LINGER_TARGET},
      * while they come at 1,000 a second or more ({@link CommitLinger}): at ordinary rates commits
@@ -228,7 +230,8 @@ public final class SqliteDatabase implements Database {
         LoggedAppends logged = hotLog == null ? null : new LoggedAppends(hotLog, tailViews, materialization);
         // Deferred commits keep every page the appends dirty meanwhile in the writer's cache: a
         // spilled page is written to SQLite's log before the commit, and written again if touched.
-        int writerCacheKiB = logged != null && materialization.defers() ? DEFERRING_WRITER_CACHE_KIB : WRITER_CACHE_KIB;
+        int writerCacheKiB = logged != null && materialization.defers()
+                ? Integer.getInteger(DEFERRING_CACHE_PROPERTY, DEFERRING_WRITER_CACHE_KIB) : WRITER_CACHE_KIB;
         SearchIndexer indexer = new SearchIndexer();
         GroupCommitWriter writer;
         try {
