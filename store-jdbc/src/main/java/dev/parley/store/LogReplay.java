@@ -57,12 +57,7 @@ final class LogReplay {
         HotLog hotLog = HotLog.open(settings, mark, (entry, at) -> past.add(entry));
         try {
             Replayed r = replay(s, past);
-            LogPosition end = hotLog.end();
-            PreparedStatement ps = s.prepare(LoggedAppends.MOVE_MARK);
-            ps.setLong(1, hotLog.nextOrdinal());
-            ps.setLong(2, end.segment());
-            ps.setInt(3, end.offset());
-            ps.executeUpdate();
+            LoggedAppends.moveMarkToEnd(s, hotLog);
             s.connection().commit();
             int retired = hotLog.retire(hotLog.nextOrdinal() - 1);
             log.info("hot log opened dir={} mark={} next={} replayed={} inserted={} retired_segments={}",

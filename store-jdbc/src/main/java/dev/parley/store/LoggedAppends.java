@@ -179,6 +179,11 @@ final class LoggedAppends {
         }
         publish(inLog);
         batchEntries.addAll(inLog);
+        moveMarkToEnd(s, log);
+    }
+
+    /** Moves SQLite's mark ({@code log_marks}) to the log's end, in the caller's transaction. */
+    static void moveMarkToEnd(SqlSession s, HotLog log) throws SQLException {
         LogPosition end = log.end();
         PreparedStatement ps = s.prepare(MOVE_MARK);
         ps.setLong(1, log.nextOrdinal());
@@ -307,12 +312,7 @@ final class LoggedAppends {
         }
         try {
             LogReplay.Replayed r = LogReplay.replayMessages(s, pendingEntries);
-            LogPosition end = log.end();
-            PreparedStatement ps = s.prepare(MOVE_MARK);
-            ps.setLong(1, log.nextOrdinal());
-            ps.setLong(2, end.segment());
-            ps.setInt(3, end.offset());
-            ps.executeUpdate();
+            moveMarkToEnd(s, log);
             s.connection().commit();
             recoveries++;
             LOG.warn(

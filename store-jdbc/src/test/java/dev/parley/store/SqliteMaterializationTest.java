@@ -73,9 +73,7 @@ class SqliteMaterializationTest {
     @Test
     void acknowledgedEntriesAreReadFromTheTailUntilSqliteCommitsThem() throws Exception {
         openWithConversation();
-        for (int i = 1; i <= 20; i++) {
-            assertThat(append("m" + i)).isInstanceOf(AppendResult.Appended.class);
-        }
+        appendAll(1, 20);
 
         assertThat(committedBodies()).as("SQLite's committed rows: none yet").isEmpty();
         assertThat(bodies(messages.range(DIRECT, 0, 20, 50))).as("read through the tail")
@@ -103,9 +101,7 @@ class SqliteMaterializationTest {
             }
             return null;
         }, r -> { }));
-        for (int i = 1; i <= 10; i++) {
-            assertThat(append("m" + i)).isInstanceOf(AppendResult.Appended.class);
-        }
+        appendAll(1, 10);
         assertThat(committedBodies()).as("acknowledged, waiting in the open transaction").isEmpty();
 
         assertThatThrownBy(() -> append("boom")).isInstanceOf(RuntimeException.class);
@@ -132,9 +128,7 @@ class SqliteMaterializationTest {
     @Test
     void aBackupAndAnExportHoldWhatWasAcknowledgedBeforeThem() throws Exception {
         openWithConversation();
-        for (int i = 1; i <= 5; i++) {
-            assertThat(append("m" + i)).isInstanceOf(AppendResult.Appended.class);
-        }
+        appendAll(1, 5);
         assertThat(committedBodies()).as("waiting behind the log").isEmpty();
 
         SqliteAdministration admin = new SqliteAdministration(db);
@@ -147,6 +141,12 @@ class SqliteMaterializationTest {
 
     private void openWithoutSetup() throws Exception {
         open();
+    }
+
+    private void appendAll(int from, int to) {
+        for (int i = from; i <= to; i++) {
+            assertThat(append("m" + i)).isInstanceOf(AppendResult.Appended.class);
+        }
     }
 
     private AppendResult append(String body) {
@@ -171,28 +171,24 @@ class SqliteMaterializationTest {
     }
 
     private static List<String> bodiesIn(Path file) throws Exception {
-        List<String> bodies = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
-             Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT body FROM messages WHERE conversation_id = " + DIRECT.value()
-                     + " ORDER BY seq")) {
-            while (rs.next()) {
-                bodies.add(rs.getString(1));
-            }
-        }
-        return bodies;
+        return column(file, "body").stream().map(String.class::cast).toList();
     }
 
     private List<Long> committedSeqs() throws Exception {
-        List<Long> seqs = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("parley.db"));
+        return column(dir.resolve("parley.db"), "seq").stream().map(v -> ((Number) v).longValue()).toList();
+    }
+
+    /** One column of the conversation's committed rows in seq order, read from a connection of its own. */
+    private static List<Object> column(Path file, String name) throws Exception {
+        List<Object> values = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
              Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT seq FROM messages WHERE conversation_id = " + DIRECT.value()
-                     + " ORDER BY seq")) {
+             ResultSet rs = st.executeQuery("SELECT " + name + " FROM messages WHERE conversation_id = "
+                     + DIRECT.value() + " ORDER BY seq")) {
             while (rs.next()) {
-                seqs.add(rs.getLong(1));
+                values.add(rs.getObject(1));
             }
         }
-        return seqs;
+        return values;
     }
 }
