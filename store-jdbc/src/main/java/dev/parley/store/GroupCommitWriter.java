@@ -390,9 +390,9 @@ public final class GroupCommitWriter implements AutoCloseable {
         runHousekeeping(betweenBatches);
     }
 
-    /** Test-only deferred materialization ({@link SqlSession#holdsPending}): an idle writer commits what waits. */
+    /** Behind the hot log ({@link SqlSession#holdsPending}): an idle writer commits what waits. */
     private void materializeWhenIdle() {
-        if (broken || !session.holdsPending()) {
+        if (broken || !session.holdsPending() || !session.materializesWhenIdle()) {
             return;
         }
         try {
@@ -405,8 +405,9 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
 
     private void runHousekeeping(SqlTask<?> task) {
-        // Deferred mode: housekeeping commits on its own, so it waits until SQLite holds the tail.
-        if (broken || session.holdsPending()) {
+        // Behind the hot log, housekeeping's commits join the open transaction like a batch's
+        // (SqlSession.commit); what needs none open checks SqlSession.holdsPending itself.
+        if (broken) {
             return;
         }
         try {

@@ -28,8 +28,8 @@ public final class JdbcStores implements AutoCloseable {
     /** Opens (creating and migrating as needed) every database the settings name. */
     public static JdbcStores open(StorageSettings settings) throws SQLException {
         if (settings.engine() == StorageSettings.Engine.SQLITE) {
-            SqliteDatabase db = SqliteDatabase.open(settings.dataDir(), settings.durability(), settings.readers(),
-                    settings.maxBatch(), settings.hotLog());
+            SqliteDatabase db = SqliteDatabase.openBehindTheLog(settings.dataDir(), settings.durability(),
+                    settings.readers(), settings.maxBatch(), settings.hotLog());
             return new JdbcStores(Shards.of(db), db);
         }
         List<PostgresDatabase> opened = new ArrayList<>();

@@ -57,12 +57,7 @@ final class LogReplay {
         HotLog hotLog = HotLog.open(settings, mark, (entry, at) -> past.add(entry));
         try {
             Replayed r = replay(s, past);
-            LogPosition end = hotLog.end();
-            PreparedStatement ps = s.prepare(LoggedAppends.MOVE_MARK);
-            ps.setLong(1, hotLog.nextOrdinal());
-            ps.setLong(2, end.segment());
-            ps.setInt(3, end.offset());
-            ps.executeUpdate();
+            LoggedAppends.moveMarkToEnd(s, hotLog);
             s.connection().commit();
             int retired = hotLog.retire(hotLog.nextOrdinal() - 1);
             log.info("hot log opened dir={} mark={} next={} replayed={} inserted={} retired_segments={}",
@@ -96,38 +91,62 @@ final class LogReplay {
     static Replayed replay(SqlSession s, List<LogEntry> entries) throws SQLException {
         int inserted = 0;
         for (LogEntry e : entries) {
-            if (e.kind() == RecordKind.TEXT && fits(s, e) && insert(s, e)) {
+            if (e.kind() == RecordKind.TEXT && putIfItFits(s, message(e))) {
                 inserted++;
             }
         }
         return new Replayed(entries.size(), inserted);
     }
 
-    /** Whether the record is its conversation's next entry, from a current member. */
-    private static boolean fits(SqlSession s, LogEntry e) throws SQLException {
+    /**
+     * Puts plain text entries the writer logged, and acknowledged, into SQLite where they fit, in
+     * the caller's transaction: those of an open transaction a storage fault lost
+     * ({@link LoggedAppends#recover}).
+     */
+    static Replayed replayMessages(SqlSession s, List<Message> entries) throws SQLException {
+        int inserted = 0;
+        for (Message m : entries) {
+            if (putIfItFits(s, m)) {
+                inserted++;
+            }
+        }
+        return new Replayed(entries.size(), inserted);
+    }
+
+    private static boolean putIfItFits(SqlSession s, Message m) throws SQLException {
+        return fits(s, m) && insert(s, m);
+    }
+
+    /** Whether the entry is its conversation's next, from a current member. */
+    private static boolean fits(SqlSession s, Message e) throws SQLException {
         PreparedStatement c = s.prepare(CONVERSATION);
-        c.setLong(1, e.conversation());
+        c.setLong(1, e.conversationId().value());
         try (ResultSet rs = c.executeQuery()) {
             if (!rs.next() || rs.getLong(1) + 1 != e.seq()) {
                 return false;
             }
         }
         PreparedStatement m = s.prepare(HotConversations.IS_MEMBER);
-        m.setLong(1, e.conversation());
-        m.setLong(2, e.sender());
+        m.setLong(1, e.conversationId().value());
+        m.setLong(2, e.senderId().value());
         try (ResultSet rs = m.executeQuery()) {
             return rs.next();
         }
     }
 
-    /** Inserts the entry as the writer's plain append does; false if its client id is taken. */
-    private static boolean insert(SqlSession s, LogEntry e) throws SQLException {
+    /** The plain text entry a record holds. */
+    private static Message message(LogEntry e) {
         String mentions = LoggedAppends.mentions(e.rest());
-        List<Mention> mentioned = MessageRows.parseMentions(mentions);
-        Message m = new Message(new ConversationId(e.conversation()), e.seq(), e.time(), new UserId(e.sender()),
+        return new Message(new ConversationId(e.conversation()), e.seq(), e.time(), new UserId(e.sender()),
                 e.device() == 0 ? null : new DeviceId(e.device()), e.clientId().isEmpty() ? null : e.clientId(),
-                MessageKind.TEXT, e.body(), null, List.of(), null, 0, null, 0, List.of(), 0, 0, null, mentioned,
-                List.of());
+                MessageKind.TEXT, e.body(), null, List.of(), null, 0, null, 0, List.of(), 0, 0, null,
+                MessageRows.parseMentions(mentions), List.of());
+    }
+
+    /** Inserts the entry as the writer's plain append does; false if its client id is taken. */
+    private static boolean insert(SqlSession s, Message m) throws SQLException {
+        String mentions = MessageRows.formatMentions(m.mentions());
+        long conversation = m.conversationId().value();
         PreparedStatement ins = s.prepare(MessageRows.INSERT_NEW);
         MessageRows.bind(ins, m);
         ins.setNull(12, java.sql.Types.BIGINT);
@@ -135,17 +154,17 @@ final class LogReplay {
         if (ins.executeUpdate() == 0) {
             return false;
         }
-        for (Mention mention : mentioned) {
+        for (Mention mention : m.mentions()) {
             PreparedStatement ps = s.prepare(MENTIONED);
-            ps.setLong(1, e.conversation());
+            ps.setLong(1, conversation);
             ps.setLong(2, mention.userId().value());
-            ps.setLong(3, e.seq());
+            ps.setLong(3, m.seq());
             ps.executeUpdate();
         }
         PreparedStatement store = s.prepare(HotConversations.STORE);
-        store.setLong(1, e.seq());
-        store.setLong(2, e.time());
-        store.setLong(3, e.conversation());
+        store.setLong(1, m.seq());
+        store.setLong(2, m.createdAt());
+        store.setLong(3, conversation);
         store.executeUpdate();
         return true;
     }

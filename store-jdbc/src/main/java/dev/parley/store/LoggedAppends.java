@@ -8,6 +8,9 @@ import dev.parley.store.hotlog.LogPosition;
 import dev.parley.store.hotlog.RecordKind;
 import dev.parley.store.hotlog.TaggedRest;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
@@ -38,9 +41,17 @@ import java.util.Map;
  * commit fail after the views were published, the rollback withdraws them ({@link #clear}): they were
  * never acknowledged, and the writer assigns their seqs again.
  *
+ * <p>Stage 3 (the node's mode with the log on): by its {@link Materialization}, SQLite's commit of a
+ * batch of plain logged appends may wait ({@link #defersCommit}): the batch is acknowledged once the
+ * log holds it and its views are published, its rows stay in the writer's open transaction, and
+ * SQLite commits them later with the batches after it. Those entries are kept here until then, so
+ * that a connection that lost its open transaction is followed by one that puts them in again
+ * ({@link #recover}); one instance therefore serves every connection the writer opens.
+ *
  * <p>Threading: the writer's thread only (the log's owner thread), through its {@link SqlSession}.
  */
 final class LoggedAppends {
+    private static final Logger LOG = LoggerFactory.getLogger(LoggedAppends.class);
     /** Tag of the rest: the entry's mentions, as {@code messages.mentions} holds them (UTF-8). */
     static final byte MENTIONS = 1;
     static final String MOVE_MARK = "UPDATE log_marks SET next_ordinal = ?, segment_first = ?, segment_offset = ?"
@@ -54,27 +65,34 @@ final class LoggedAppends {
     private final List<Message> waiting = new ArrayList<>();
     /** Per conversation, the first and last seq published by this batch, until it ends. */
     private final Map<Long, long[]> published = new LinkedHashMap<>();
-    /**
-     * Test-only deferred materialization ({@link SqliteDatabase#DEFER_FOR_TESTS}): SQLite commits
-     * only every this many batches, or at a barrier; 0 (always, outside tests) commits every batch.
-     */
-    private final int deferEvery;
+    /** When SQLite commits what the log acknowledged ({@link Materialization}). */
+    private final Materialization materialization;
     /** Deferred mode: per conversation, the last seq published by acknowledged batches SQLite has not committed. */
     private final Map<Long, Long> pending = new LinkedHashMap<>();
-    /** Deferred mode: acknowledged batches SQLite has not committed. */
+    /**
+     * Deferred mode: the logged entries of those batches, in order: what SQLite must be given again
+     * if its open transaction is lost to a storage fault ({@link #recover}).
+     */
+    private final List<Message> pendingEntries = new ArrayList<>();
+    /** This batch's logged entries, until it commits, waits or rolls back. */
+    private final List<Message> batchEntries = new ArrayList<>();
+    /** Deferred mode: acknowledged batches SQLite has not committed, and when the first of them was. */
     private int deferredBatches;
+    private long firstDeferredNanos;
     /** Deferred mode: this batch holds something readers find only in SQLite, so SQLite commits it. */
     private boolean barrier;
+    private volatile long materializations;
+    private volatile long recoveries;
     private long skipped;
 
     LoggedAppends(HotLog log, TailViews views) {
-        this(log, views, 0);
+        this(log, views, Materialization.AT_COMMIT);
     }
 
-    LoggedAppends(HotLog log, TailViews views, int deferEvery) {
+    LoggedAppends(HotLog log, TailViews views, Materialization materialization) {
         this.log = log;
         this.views = views;
-        this.deferEvery = deferEvery;
+        this.materialization = materialization;
     }
 
     /**
@@ -91,7 +109,12 @@ final class LoggedAppends {
      * commit waits (the batch is acknowledged with its rows only in the writer's open transaction).
      */
     boolean defersCommit() {
-        return deferEvery > 0 && views != null && !barrier && deferredBatches + 1 < deferEvery;
+        return views != null && !barrier && materialization.mayWait(deferredBatches, firstDeferredNanos,
+                pendingEntries.size() + batchEntries.size(), System.nanoTime());
+    }
+
+    boolean materializesWhenIdle() {
+        return materialization.whenIdle();
     }
 
     /** Whether acknowledged batches wait for SQLite's commit (deferred mode). */
@@ -106,7 +129,11 @@ final class LoggedAppends {
             pending.put(e.getKey(), e.getValue()[1]);
         }
         published.clear();
-        deferredBatches++;
+        pendingEntries.addAll(batchEntries);
+        batchEntries.clear();
+        if (deferredBatches++ == 0) {
+            firstDeferredNanos = System.nanoTime();
+        }
     }
 
     /** Notes a plain entry the transaction inserted; written to the log when it commits. */
@@ -151,6 +178,12 @@ final class LoggedAppends {
             throw new SQLException("the hot log's write failed: " + e, IO_ERROR, e);
         }
         publish(inLog);
+        batchEntries.addAll(inLog);
+        moveMarkToEnd(s, log);
+    }
+
+    /** Moves SQLite's mark ({@code log_marks}) to the log's end, in the caller's transaction. */
+    static void moveMarkToEnd(SqlSession s, HotLog log) throws SQLException {
         LogPosition end = log.end();
         PreparedStatement ps = s.prepare(MOVE_MARK);
         ps.setLong(1, log.nextOrdinal());
@@ -239,19 +272,61 @@ final class LoggedAppends {
      */
     void committed() {
         barrier = false;
-        if (waiting.isEmpty() && pending.isEmpty() && published.isEmpty()) {
-            return;
+        if (deferredBatches > 0) {
+            materializations++;
         }
         waiting.clear();
         for (Map.Entry<Long, long[]> e : published.entrySet()) {
             pending.put(e.getKey(), e.getValue()[1]);
         }
         published.clear();
+        boolean any = !pending.isEmpty();
+        materializedPending();
+        if (any) {
+            log.retire(log.nextOrdinal() - 1);
+        }
+    }
+
+    private void materializedPending() {
         for (Map.Entry<Long, Long> e : pending.entrySet()) {
             views.materialized(e.getKey(), e.getValue());
         }
         pending.clear();
+        pendingEntries.clear();
+        batchEntries.clear();
         deferredBatches = 0;
+    }
+
+    /**
+     * On a new connection of the writer's, before it takes any write: the old one's open
+     * transaction held acknowledged entries SQLite had not committed, and a storage fault lost
+     * it. They are put into SQLite as {@link LogReplay} puts a crash's records (each where it
+     * still fits, so an entry SQLite holds after all is not put twice), the mark moves to the
+     * log's end, and SQLite commits; then the views hold them as materialized. A failure leaves
+     * everything as it was, for the next connection to try.
+     */
+    void recover(SqlSession s) throws SQLException {
+        if (pendingEntries.isEmpty() && pending.isEmpty()) {
+            deferredBatches = 0;
+            return;
+        }
+        try {
+            LogReplay.Replayed r = LogReplay.replayMessages(s, pendingEntries);
+            moveMarkToEnd(s, log);
+            s.connection().commit();
+            recoveries++;
+            LOG.warn(
+                    "hot log: a lost SQLite transaction's acknowledged entries were put in again entries={} inserted={}",
+                    r.read(), r.inserted());
+        } catch (SQLException | RuntimeException e) {
+            try {
+                s.connection().rollback();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        materializedPending();
         log.retire(log.nextOrdinal() - 1);
     }
 
@@ -262,10 +337,21 @@ final class LoggedAppends {
     void clear() {
         barrier = false;
         waiting.clear();
+        batchEntries.clear();
         for (Map.Entry<Long, long[]> e : published.entrySet()) {
             views.withdrawn(e.getKey(), e.getValue()[0] - 1);
         }
         published.clear();
+    }
+
+    /** SQLite commits that materialized deferred batches (for tests and metrics). */
+    long materializations() {
+        return materializations;
+    }
+
+    /** Lost transactions whose entries {@link #recover} put into SQLite again (for tests). */
+    long recoveries() {
+        return recoveries;
     }
 
     /** Entries left out of the log because a record could not hold them (for tests). */

@@ -194,6 +194,15 @@ final class SearchIndexer {
         changedEmpty.clear();
     }
 
+    /**
+     * The writer lost an open transaction that may have held index rows and moved marks (the hot
+     * log's deferred commits): the next indexing looks up every conversation past its mark again,
+     * as after a start, and reads back what it kept no longer matches.
+     */
+    void lookBehindAgain() {
+        caughtUp = false;
+    }
+
     /** Whether to index now: after a start, when the writer is idle, or when enough waited long enough. */
     boolean due(boolean idle) {
         if (hold) {

@@ -16,7 +16,7 @@ public final class SqlSession implements AutoCloseable {
     private final PostgresAppends appends;
     /** A SQLite writer's plain appends on their way into the hot log ({@link LoggedAppends}); else null. */
     private final LoggedAppends logged;
-    /** Deferred mode (test-only): the batch runs in a savepoint of a transaction holding acknowledged ones. */
+    /** Behind the hot log: the batch runs in a savepoint of a transaction holding acknowledged ones. */
     private boolean inSavepoint;
 
     /** A session on SQLite. */
@@ -98,7 +98,7 @@ public final class SqlSession implements AutoCloseable {
         if (logged != null) {
             logged.beforeCommit(this);
             if (logged.defersCommit()) {
-                // Test-only deferred materialization: acknowledged from the log; the rows stay in
+                // Behind the hot log (Materialization): acknowledged from the log; the rows stay in
                 // this open transaction, and the next batch runs in a savepoint of it, so its
                 // failure rolls back only itself.
                 if (inSavepoint) {
@@ -114,7 +114,7 @@ public final class SqlSession implements AutoCloseable {
     }
 
     /**
-     * Deferred mode (test-only): commits what acknowledged batches left in the open transaction,
+     * Behind the hot log: commits what acknowledged batches left in the open transaction,
      * materializing their tail entries; nothing when none wait.
      */
     void materializePending() throws SQLException {
@@ -123,7 +123,12 @@ public final class SqlSession implements AutoCloseable {
         }
     }
 
-    /** Whether acknowledged batches wait for SQLite's commit (test-only deferred mode). */
+    /** Whether an idle writer commits what acknowledged batches left (behind the hot log). */
+    boolean materializesWhenIdle() {
+        return logged != null && logged.materializesWhenIdle();
+    }
+
+    /** Whether acknowledged batches wait for SQLite's commit (behind the hot log). */
     boolean holdsPending() {
         return logged != null && logged.holdsPending();
     }

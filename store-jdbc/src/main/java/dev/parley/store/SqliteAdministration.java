@@ -69,6 +69,7 @@ public final class SqliteAdministration {
         } catch (IOException e) {
             throw ChatException.invalid("cannot create " + file + ": " + e.getMessage());
         }
+        materializeTheLog();
         // A connection of its own: the pooled readers are query-only, and VACUUM INTO writes.
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db.file());
              PreparedStatement ps = c.prepareStatement("VACUUM INTO ?")) {
@@ -125,6 +126,7 @@ public final class SqliteAdministration {
     }
 
     public UserData export(UserId user) {
+        materializeTheLog();
         return db.read(s -> {
             List<Map<String, Object>> devices = rows(s, "SELECT id, name, created_at, last_seen_at, revoked_at FROM devices"
                     + " WHERE user_id = ? ORDER BY created_at", user.value());
@@ -136,6 +138,17 @@ public final class SqliteAdministration {
             ps.setLong(1, user.value());
             return new UserData(devices, conversations, MessageRows.readAll(ps));
         });
+    }
+
+    /**
+     * With the hot log on, acknowledged messages may wait for SQLite's commit behind it: an empty
+     * write is a barrier that commits them, so the backup's snapshot and the export's read hold
+     * everything acknowledged before they began.
+     */
+    private void materializeTheLog() {
+        if (db.tailViews() != null) {
+            Futures.await(db.write(0, s -> null, r -> { }));
+        }
     }
 
     private static List<Map<String, Object>> rows(SqlSession s, String sql, long arg) throws SQLException {

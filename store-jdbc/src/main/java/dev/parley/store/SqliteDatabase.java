@@ -60,6 +60,13 @@ public final class SqliteDatabase implements Database {
      */
     private static final int WRITER_CACHE_KIB = 4_096;
     /**
+     * The writer's page cache while commits wait behind the hot log: the pages dirtied between two
+     * commits (~3 per busy conversation, of {@link #PAGE_SIZE}) must stay in it.
+     */
+    private static final int DEFERRING_WRITER_CACHE_KIB = 65_536;
+    /** System property overriding {@link #DEFERRING_WRITER_CACHE_KIB}, for measuring. */
+    static final String DEFERRING_CACHE_PROPERTY = "parley.hotLog.writerCacheKiB";
+    /**
      * How long the writer waits for more appends before committing fewer than {@link #LINGER_TARGET},
      * while they come at 1,000 a second or more ({@link CommitLinger}): at ordinary rates commits
      * then hold two to four appends instead of one or two, which cut the writer's CPU per append
@@ -104,19 +111,21 @@ public final class SqliteDatabase implements Database {
     private final HotLog hotLog;
     /** The log's tail per conversation, when the log is on; published by the writer, read by any thread. */
     private final TailViews tailViews;
+    /** The writer's logged appends, when the log is on (for tests: materializations, recoveries). */
+    private final LoggedAppends logged;
 
     /**
      * Test-only, never set outside tests and not reachable from configuration: with the hot log on,
-     * a database opened on this thread while it holds N > 0 defers materialization (docs/storage.md,
-     * "The hot log", stage 3): SQLite commits only every N batches, at a barrier, or when the writer
-     * is idle, and acknowledged entries are read from the tail views meanwhile.
+     * a database opened on this thread while it holds a rule materializes by it instead of the
+     * one its caller asked for (tests commit every few batches, so their reads cross the tail).
      */
-    static final ThreadLocal<Integer> DEFER_FOR_TESTS = ThreadLocal.withInitial(() -> 0);
+    static final ThreadLocal<Materialization> MATERIALIZATION_FOR_TESTS = new ThreadLocal<>();
 
     private SqliteDatabase(Path file, GroupCommitWriter writer, WalCheckpointer checkpointer,
                            SearchIndexer searchIndexer, BlockingQueue<SqlSession> readers, int readerCount,
-                           HotLog hotLog, TailViews tailViews) {
+                           HotLog hotLog, TailViews tailViews, LoggedAppends logged) {
         this.file = file;
+        this.logged = logged;
         this.hotLog = hotLog;
         this.tailViews = tailViews;
         this.writer = writer;
@@ -140,13 +149,25 @@ public final class SqliteDatabase implements Database {
     public static SqliteDatabase open(Path dir, Durability durability, int readerCount, int maxBatch, boolean hotLog)
             throws SQLException {
         return open(dir, durability, readerCount, maxBatch, LOG_RESET_PAGES, CHECKPOINT_INTERVAL_MILLIS,
-                hotLog ? hotLogSettings(dir, durability) : null);
+                hotLog ? hotLogSettings(dir, durability) : null, Materialization.AT_COMMIT);
+    }
+
+    /**
+     * The node's: with {@code hotLog}, plain appends are acknowledged once the log holds them and
+     * SQLite commits them behind it ({@link Materialization#behindTheLog()}; docs/storage.md, "The
+     * hot log", stage 3).
+     */
+    public static SqliteDatabase openBehindTheLog(Path dir, Durability durability, int readerCount, int maxBatch,
+                                                  boolean hotLog) throws SQLException {
+        return open(dir, durability, readerCount, maxBatch, LOG_RESET_PAGES, CHECKPOINT_INTERVAL_MILLIS,
+                hotLog ? hotLogSettings(dir, durability) : null, Materialization.behindTheLog());
     }
 
     /** With the hot log kept as {@code hotLog} says (for tests: a failing disk), or off when null. */
     static SqliteDatabase open(Path dir, Durability durability, int readerCount, int maxBatch, HotLogSettings hotLog)
             throws SQLException {
-        return open(dir, durability, readerCount, maxBatch, LOG_RESET_PAGES, CHECKPOINT_INTERVAL_MILLIS, hotLog);
+        return open(dir, durability, readerCount, maxBatch, LOG_RESET_PAGES, CHECKPOINT_INTERVAL_MILLIS, hotLog,
+                Materialization.AT_COMMIT);
     }
 
     /** The hot log's settings in {@code dir/log}: the defaults, but for {@link #LOG_SEGMENT_PROPERTY}. */
@@ -164,11 +185,13 @@ public final class SqliteDatabase implements Database {
     /** With a checkpoint interval of its own: tests that drive checkpoints with {@link #checkpointNow} pass a long one. */
     static SqliteDatabase open(Path dir, Durability durability, int readerCount, int maxBatch, int logResetPages,
             long checkpointIntervalMillis) throws SQLException {
-        return open(dir, durability, readerCount, maxBatch, logResetPages, checkpointIntervalMillis, null);
+        return open(dir, durability, readerCount, maxBatch, logResetPages, checkpointIntervalMillis, null,
+                Materialization.AT_COMMIT);
     }
 
     private static SqliteDatabase open(Path dir, Durability durability, int readerCount, int maxBatch,
-            int logResetPages, long checkpointIntervalMillis, HotLogSettings hotLogSettings) throws SQLException {
+            int logResetPages, long checkpointIntervalMillis, HotLogSettings hotLogSettings, Materialization asked)
+            throws SQLException {
         Path file = dir.resolve(FILE_NAME).toAbsolutePath();
         try {
             OwnerOnly.createDirectories(dir);
@@ -200,10 +223,19 @@ public final class SqliteDatabase implements Database {
         long migrateMs = (System.nanoTime() - migrating) / 1_000_000;
         HotLog hotLog = hotLogSettings == null ? null : openHotLog(hotLogSettings, url, durability);
         TailViews tailViews = hotLog == null ? null : new TailViews();
-        int deferEvery = DEFER_FOR_TESTS.get();
+        Materialization materialization = MATERIALIZATION_FOR_TESTS.get() != null ? MATERIALIZATION_FOR_TESTS.get()
+                : asked;
+        // One for the database, not per connection: what a lost connection left unmaterialized
+        // is put into SQLite through the next one (LoggedAppends.recover).
+        LoggedAppends logged = hotLog == null ? null : new LoggedAppends(hotLog, tailViews, materialization);
+        // Deferred commits keep every page the appends dirty meanwhile in the writer's cache: a
+        // spilled page is written to SQLite's log before the commit, and written again if touched.
+        int writerCacheKiB = logged != null && materialization.defers()
+                ? Integer.getInteger(DEFERRING_CACHE_PROPERTY, DEFERRING_WRITER_CACHE_KIB) : WRITER_CACHE_KIB;
+        SearchIndexer indexer = new SearchIndexer();
         GroupCommitWriter writer;
         try {
-            writer = new GroupCommitWriter(() -> openWriter(url, durability, hotLog, tailViews, deferEvery),
+            writer = new GroupCommitWriter(() -> openWriter(url, durability, logged, writerCacheKiB, indexer),
                     "parley-sqlite-writer", maxBatch, 65_536);
         } catch (SQLException | RuntimeException e) {
             closeHotLog(hotLog);
@@ -213,9 +245,11 @@ public final class SqliteDatabase implements Database {
         writer.lingerFor(TimeUnit.MICROSECONDS.toNanos(Long.getLong(LINGER_PROPERTY, LINGER_MICROS)), LINGER_TARGET);
         WalCheckpointer checkpointer = new WalCheckpointer(open(url, durability, false, WRITER_CACHE_KIB),
                 checkpointIntervalMillis, logResetPages, "parley-sqlite-checkpointer");
-        SearchIndexer indexer = new SearchIndexer();
         writer.betweenBatches(session -> {
-            checkpointer.resetIfLarge(session);
+            if (!session.holdsPending()) {
+                // Restarting SQLite's log needs no transaction open; deferred batches hold one.
+                checkpointer.resetIfLarge(session);
+            }
             indexer.indexIfDue(session, false);
             return null;
         });
@@ -229,7 +263,8 @@ public final class SqliteDatabase implements Database {
         }
         log.info("opened SQLite database file={} durability={} readers={} migrate_ms={} hot_log={}", file,
                 durability.wire(), readerCount, migrateMs, hotLog != null);
-        return new SqliteDatabase(file, writer, checkpointer, indexer, readers, readerCount, hotLog, tailViews);
+        return new SqliteDatabase(file, writer, checkpointer, indexer, readers, readerCount, hotLog, tailViews,
+                logged);
     }
 
     /** Opens the hot log, replaying what SQLite has not materialized (see {@link LogReplay}). */
@@ -295,9 +330,9 @@ public final class SqliteDatabase implements Database {
     }
 
     /** The writer's connection: SQLite's automatic checkpoints off, the checkpointer does them. */
-    private static SqlSession openWriter(String url, Durability durability, HotLog hotLog, TailViews tailViews,
-                                         int deferEvery) throws SQLException {
-        Connection w = open(url, durability, false, WRITER_CACHE_KIB);
+    private static SqlSession openWriter(String url, Durability durability, LoggedAppends logged, int cacheKiB,
+                                         SearchIndexer indexer) throws SQLException {
+        Connection w = open(url, durability, false, cacheKiB);
         try (Statement s = w.createStatement()) {
             s.execute("PRAGMA wal_autocheckpoint=0");
         } catch (SQLException e) {
@@ -306,8 +341,23 @@ public final class SqliteDatabase implements Database {
         }
         boolean hot = !"false".equals(System.getProperty(HOT_PROPERTY));
         HotConversations conversations = hot ? new HotConversations() : null;
-        return hotLog == null ? new SqlSession(w, Dialect.SQLITE, conversations)
-                : new SqlSession(w, conversations, new LoggedAppends(hotLog, tailViews, deferEvery));
+        if (logged == null) {
+            return new SqlSession(w, Dialect.SQLITE, conversations);
+        }
+        SqlSession session = new SqlSession(w, conversations, logged);
+        if (logged.holdsPending()) {
+            // The connection before this one lost its open transaction with acknowledged entries.
+            try {
+                w.setAutoCommit(false);
+                logged.recover(session);
+            } catch (SQLException | RuntimeException e) {
+                session.close();
+                throw e;
+            }
+            // Index rows written in that transaction are gone too; the marks say what is left.
+            indexer.lookBehindAgain();
+        }
+        return session;
     }
 
     /**
@@ -363,6 +413,11 @@ public final class SqliteDatabase implements Database {
     }
 
     /** The log's tail views, or null when {@code storage.hotLog} is off; readable from any thread. */
+    /** The writer's logged appends; null when the log is off. Read their counters only once the writer is idle. */
+    LoggedAppends loggedAppends() {
+        return logged;
+    }
+
     TailViews tailViews() {
         return tailViews;
     }

@@ -4,7 +4,7 @@ import java.util.concurrent.Callable;
 
 /**
  * Opens SQLite databases with the hot log's test-only deferred materialization
- * ({@link SqliteDatabase#DEFER_FOR_TESTS}): SQLite commits only every {@link #EVERY} batches, at a
+ * ({@link SqliteDatabase#MATERIALIZATION_FOR_TESTS}): SQLite commits only every {@link #EVERY} batches, at a
  * barrier or when the writer is idle, so reads right after an acknowledged append find it in the tail.
  */
 final class DeferredMaterialization {
@@ -15,11 +15,11 @@ final class DeferredMaterialization {
 
     /** Runs {@code open} with databases opened on this thread deferring materialization. */
     static <T> T opening(Callable<T> open) throws Exception {
-        SqliteDatabase.DEFER_FOR_TESTS.set(EVERY);
+        SqliteDatabase.MATERIALIZATION_FOR_TESTS.set(new Materialization(EVERY, 0, Materialization.MAX_PENDING, true));
         try {
             return open.call();
         } finally {
-            SqliteDatabase.DEFER_FOR_TESTS.remove();
+            SqliteDatabase.MATERIALIZATION_FOR_TESTS.remove();
         }
     }
 }
