@@ -138,6 +138,8 @@ class StopTest {
             // fill, and the close frame waits behind them.
             try (UnreadCatchUp backlog = UnreadCatchUp.start(node)) {
                 await().atMost(Duration.ofSeconds(30)).until(() -> node.node().connections().count() == 2);
+                // Not before the catch-up is in flight: a close sent ahead of it would get through.
+                backlog.awaitBackedUp();
                 SocketActivity activity = node.node().socketActivity();
 
                 node.node().connections().closeAll(CloseCode.SERVICE_RESTART);

@@ -318,6 +318,15 @@ public final class RawWebSocket implements AutoCloseable {
         return pingsSeen;
     }
 
+    /** Bytes the socket has received and nobody has read yet (before {@link #startReading}). */
+    public int unreadBytes() {
+        try {
+            return in.available();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
     private void readLoop() {
         try {
             while (true) {

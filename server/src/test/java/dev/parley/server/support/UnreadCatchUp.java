@@ -2,6 +2,9 @@ package dev.parley.server.support;
 
 import dev.parley.protocol.ClientFrame;
 
+import org.awaitility.Awaitility;
+
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -12,6 +15,8 @@ import java.util.Map;
  * devices stay connected until this is closed.
  */
 public record UnreadCatchUp(long chat, TestSocket laptop, RawWebSocket phone) implements AutoCloseable {
+    /** Unread bytes at the phone that must be the catch-up's: more than a ready frame. */
+    static final int BACKED_UP_BYTES = 2_048;
 
     public static UnreadCatchUp start(TestNode node) {
         TestUser alice = node.newUser("alice");
@@ -22,6 +27,16 @@ public record UnreadCatchUp(long chat, TestSocket laptop, RawWebSocket phone) im
         RawWebSocket phone = RawWebSocket.connect("127.0.0.1", node.port(), "/v1/ws", null, 4096, false);
         phone.send(new ClientFrame.Auth(null, bob.login("phone").token(), Map.of(chat, 0L)));
         return new UnreadCatchUp(chat, laptop, phone);
+    }
+
+    /**
+     * Waits until the catch-up's frames reach the phone (more than its ready frame is waiting in
+     * its socket): from then on the node holds the rest of a 15 KiB frame the phone has no room
+     * for, and anything the node sends after it (a close) is stuck behind it.
+     */
+    public UnreadCatchUp awaitBackedUp() {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> phone.unreadBytes() >= BACKED_UP_BYTES);
+        return this;
     }
 
     @Override
