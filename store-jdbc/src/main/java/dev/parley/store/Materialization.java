@@ -3,21 +3,22 @@ package dev.parley.store;
 import java.util.concurrent.TimeUnit;
 
 /**
- * When SQLite catches up with the hot log (docs/storage.md, "The hot log", stage 3): how long the
- * writer may keep acknowledged plain appends only in the log and in its open SQLite transaction
- * before committing them. Committing rarely is the point: at 4,000 busy conversations every
- * append dirties its own pages (the {@code messages} leaf, the client-id index leaf, the
- * conversation's row), and SQLite writes each dirty page to its write-ahead log at every commit,
- * and the checkpointer copies it again; a commit every few seconds writes a page once for all the
- * appends that touched it meanwhile (docs/benchmarks.md, "Eleventh session").
+ * When SQLite gets the rows the hot log acknowledged (docs/storage.md, "The hot log", stage 3): how
+ * long the writer may keep acknowledged plain appends only in the log (and the tail views) before
+ * it inserts their rows. Inserting rarely is the point: at 4,000 busy conversations every append
+ * dirties its own pages (the {@code messages} leaf, the client-id index leaf, the conversation's
+ * row), SQLite writes each dirty page to its write-ahead log at every commit and the checkpointer
+ * copies it again; a conversation's rows inserted together every few seconds write its pages once
+ * for all of them (docs/benchmarks.md, "Eleventh session").
  *
- * <p>SQLite commits when the first of these comes: {@code everyBatches} acknowledged batches
- * wait (tests), {@code everyNanos} passed since the first waited, {@code maxPending} entries wait
- * (memory: the tail views hold them), a barrier, the writer idle, or the database closing.
+ * <p>A conversation's kept-out rows are inserted when the first of these comes: its first one is
+ * {@code everyNanos} old, more than {@code maxPending} entries wait (the oldest conversations
+ * first; memory: the tail views hold them), {@code everyBatches} batches passed (tests: all of
+ * them), a barrier (all of them), the writer idle (all), or the database closing (all).
  *
- * @param everyBatches commit once this many batches wait; 0 for no such rule
- * @param everyNanos   commit once the first waiting batch is this old; 0 for no such rule
- * @param maxPending   commit once this many logged entries wait
+ * @param everyBatches insert every kept-out row once this many batches passed; 0 for no such rule
+ * @param everyNanos   insert a conversation's rows once its first is this old; 0 for no such rule
+ * @param maxPending   entries kept out at most
  * @param whenIdle     commit when the writer is idle (always, but in tests that hold a tail on purpose)
  */
 record Materialization(int everyBatches, long everyNanos, int maxPending, boolean whenIdle) {
@@ -42,22 +43,9 @@ record Materialization(int everyBatches, long everyNanos, int maxPending, boolea
         return millis <= 0 ? AT_COMMIT : new Materialization(0, TimeUnit.MILLISECONDS.toNanos(millis), MAX_PENDING, true);
     }
 
-    /** Whether acknowledged batches may wait for SQLite's commit at all. */
+    /** Whether rows are kept out of SQLite at all (not stage 2). */
     boolean defers() {
         return everyBatches != 1 && maxPending > 0;
     }
 
-    /**
-     * Whether the batch being committed may wait too, with {@code batches} waiting before it since
-     * {@code sinceNanos} (the first one's commit) and {@code entries} entries.
-     */
-    boolean mayWait(int batches, long sinceNanos, int entries, long nowNanos) {
-        if (!defers() || entries >= maxPending) {
-            return false;
-        }
-        if (everyBatches > 0 && batches + 1 >= everyBatches) {
-            return false;
-        }
-        return everyNanos == 0 || batches == 0 || nowNanos - sinceNanos < everyNanos;
-    }
 }

@@ -195,12 +195,14 @@ final class SearchIndexer {
     }
 
     /**
-     * The writer lost an open transaction that may have held index rows and moved marks (the hot
-     * log's deferred commits): the next indexing looks up every conversation past its mark again,
-     * as after a start, and reads back what it kept no longer matches.
+     * The hot log's kept-out rows of the conversation were committed to SQLite: its kept entries up
+     * to them can be indexed now (indexing takes only what SQLite holds, up to its last seq).
      */
-    void lookBehindAgain() {
-        caughtUp = false;
+    void materialized(long conversation) {
+        if (notes == notesIndexed) {
+            firstWaitingNanos = System.nanoTime();
+        }
+        waiting.put(conversation, ++notes);
     }
 
     /** Whether to index now: after a start, when the writer is idle, or when enough waited long enough. */
@@ -366,22 +368,28 @@ final class SearchIndexer {
         while (from < entries.size() && entries.get(from).seq() <= mark) {
             from++;
         }
-        if (last - mark != entries.size() - from || last - mark > left) {
+        // Entries past SQLite's last seq are the hot log's, kept out of SQLite: indexed once
+        // their rows are in (materialized notes the conversation again).
+        int to = from;
+        while (to < entries.size() && entries.get(to).seq() <= last) {
+            to++;
+        }
+        if (last - mark != to - from || last - mark > left) {
             return -1;
         }
         long expected = mark + 1;
-        for (int i = from; i < entries.size(); i++) {
+        for (int i = from; i < to; i++) {
             if (entries.get(i).seq() != expected++) {
                 return -1;
             }
         }
-        for (int i = from; i < entries.size(); i++) {
+        for (int i = from; i < to; i++) {
             Kept k = entries.get(i);
             if (k.text() != null) {
                 rows.add(new Row(conversation, k.seq(), k.createdAt(), k.text()));
             }
         }
-        fromKept += entries.size() - from;
+        fromKept += to - from;
         return last;
     }
 
