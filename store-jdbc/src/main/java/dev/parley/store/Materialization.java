@@ -24,10 +24,16 @@ import java.util.concurrent.TimeUnit;
 record Materialization(int everyBatches, long everyNanos, int maxPending, boolean whenIdle) {
     /** System property: the time rule in milliseconds (0 commits every batch, stage 2), for measuring. */
     static final String MILLIS_PROPERTY = "parley.hotLog.materializeMillis";
-    /** The node's default: at most every 5 s (about 6 entries per conversation at 5,000/s over 4,000). */
-    static final long DEFAULT_MILLIS = 5_000;
-    /** Entries waiting at most (~200 B each in the tail views). */
-    static final int MAX_PENDING = 65_536;
+    /**
+     * The node's default: a conversation's rows go in 20 s after its first kept-out one (about 25
+     * entries per conversation at 5,000/s over 4,000; 10 s inserted ~12 and cost the writer a third
+     * more: docs/benchmarks.md, "Eleventh session").
+     */
+    static final long DEFAULT_MILLIS = 20_000;
+    /** System property overriding {@link #MAX_PENDING}, for measuring. */
+    static final String MAX_PENDING_PROPERTY = "parley.hotLog.maxPending";
+    /** Entries kept out at most (~500 B of heap each with their views: ~64 MiB). */
+    static final int MAX_PENDING = 131_072;
     /** Stage 2: SQLite commits every batch, nothing is acknowledged before it. */
     static final Materialization AT_COMMIT = new Materialization(1, 0, 0, true);
 
@@ -40,7 +46,8 @@ record Materialization(int everyBatches, long everyNanos, int maxPending, boolea
     /** The node's: every {@link #MILLIS_PROPERTY} ms ({@link #DEFAULT_MILLIS}), or {@link #AT_COMMIT} for 0. */
     static Materialization behindTheLog() {
         long millis = Long.getLong(MILLIS_PROPERTY, DEFAULT_MILLIS);
-        return millis <= 0 ? AT_COMMIT : new Materialization(0, TimeUnit.MILLISECONDS.toNanos(millis), MAX_PENDING, true);
+        return millis <= 0 ? AT_COMMIT : new Materialization(0, TimeUnit.MILLISECONDS.toNanos(millis),
+                Integer.getInteger(MAX_PENDING_PROPERTY, MAX_PENDING), true);
     }
 
     /** Whether rows are kept out of SQLite at all (not stage 2). */

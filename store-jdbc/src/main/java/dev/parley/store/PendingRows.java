@@ -162,21 +162,19 @@ final class PendingRows {
     /**
      * The pending record with the lowest ordinal once the conversations in {@code inserted} are
      * materialized up to their seq (the log's mark must not pass it), or null when none is left.
+     * Conversations are kept in the order of their first pending record (a conversation joins at
+     * the end with its first one, and leaves whole: {@link #materialized} runs before the next
+     * entries are added), so it is the first record of the first conversation not wholly inserted.
      */
     Row oldestExcept(Map<Long, Long> inserted) {
-        Row oldest = null;
         for (Map.Entry<Long, List<Row>> e : byConversation.entrySet()) {
             Long upTo = inserted.get(e.getKey());
             for (Row row : e.getValue()) {
-                if (upTo != null && row.message().seq() <= upTo) {
-                    continue;
+                if (upTo == null || row.message().seq() > upTo) {
+                    return row;
                 }
-                if (oldest == null || row.ordinal() < oldest.ordinal()) {
-                    oldest = row;
-                }
-                break;
             }
         }
-        return oldest;
+        return null;
     }
 }

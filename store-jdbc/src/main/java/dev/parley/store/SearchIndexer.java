@@ -43,8 +43,12 @@ final class SearchIndexer {
     static final long INDEX_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /** ... or until this many appends are waiting. */
     static final int INDEX_AT_APPENDS = 4_096;
-    /** Entries read per index transaction, at most (a long backlog after a crash takes several). */
-    static final int ENTRIES_PER_TRANSACTION = 8_192;
+    /**
+     * Entries read per index transaction, at most: a long backlog (after a crash, or the hot log's
+     * kept-out rows going in) takes several, each between two batches, so none holds the appends
+     * up for long (~10 ms; 8,192 held them 60-100 ms: docs/benchmarks.md, "Eleventh session").
+     */
+    static final int ENTRIES_PER_TRANSACTION = 1_024;
     /** After an index transaction failed, the next is tried this much later. */
     private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** Entries kept from the appends, at most; beyond, conversations are read back when indexed. */
