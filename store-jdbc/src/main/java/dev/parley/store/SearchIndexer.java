@@ -46,9 +46,10 @@ final class SearchIndexer {
     /**
      * Entries read per index transaction, at most: a long backlog (after a crash, or the hot log's
      * kept-out rows going in) takes several, each between two batches, so none holds the appends
-     * up for long (~10 ms; 8,192 held them 60-100 ms: docs/benchmarks.md, "Eleventh session").
+     * up for long (~10-20 ms; 8,192 held them 60-100 ms: docs/benchmarks.md, "Eleventh session"). More
+     * than {@link #ENDS_PER_STATEMENT}, so one transaction reads the ends of several chunks.
      */
-    static final int ENTRIES_PER_TRANSACTION = 1_024;
+    static final int ENTRIES_PER_TRANSACTION = 2_048;
     /** After an index transaction failed, the next is tried this much later. */
     private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** Entries kept from the appends, at most; beyond, conversations are read back when indexed. */
