@@ -396,7 +396,7 @@ public final class GroupCommitWriter implements AutoCloseable {
             return;
         }
         try {
-            session.materializePending();
+            session.materialize(true);
         } catch (SQLException e) {
             housekeepingFailures.log("{}: materializing the log's tail failed: {}", name, e.toString());
             rollback();
@@ -552,7 +552,7 @@ public final class GroupCommitWriter implements AutoCloseable {
         failLeftovers();
         if (!broken) {
             try {
-                session.materializePending();
+                session.materialize(true);
             } catch (SQLException e) {
                 log.warn("{}: materializing the log's tail at close failed (the log keeps it): {}", name, e.toString());
             }

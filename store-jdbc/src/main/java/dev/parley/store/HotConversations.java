@@ -2,6 +2,8 @@ package dev.parley.store;
 
 import dev.parley.core.conversation.ConversationKind;
 
+import dev.parley.core.message.Message;
+
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -75,6 +77,19 @@ final class HotConversations {
     private static final AtomicLong STALE = new AtomicLong();
 
     private final Map<Long, Conversation> byId = new HashMap<>();
+    /**
+     * The hot log's entries kept out of SQLite (stage 3): a conversation loaded from SQLite takes
+     * its last pending entry's seq and time, which SQLite's row does not have yet; null elsewhere.
+     */
+    private final LoggedAppends keptOut;
+
+    HotConversations() {
+        this(null);
+    }
+
+    HotConversations(LoggedAppends keptOut) {
+        this.keptOut = keptOut;
+    }
     private final List<Conversation> dirty = new ArrayList<>();
     private long dataVersion = Long.MIN_VALUE;
     private boolean checkedInTransaction;
@@ -94,6 +109,11 @@ final class HotConversations {
             }
             c = new Conversation(id, ConversationKind.fromWire(rs.getString(4)), rs.getLong(3), rs.getLong(1),
                     rs.getLong(2));
+        }
+        Message last = keptOut == null ? null : keptOut.lastPending(id);
+        if (last != null && last.seq() > c.lastSeq) {
+            c.lastSeq = last.seq();
+            c.lastActivityAt = Math.max(c.lastActivityAt, last.createdAt());
         }
         if (byId.size() >= MAX_CONVERSATIONS) {
             dropClean();
@@ -131,6 +151,15 @@ final class HotConversations {
             c.dirty = true;
             dirty.add(c);
         }
+    }
+
+    /**
+     * Notes an entry kept out of SQLite at {@code seq} (the hot log's stage 3): remembered, not
+     * stored; SQLite's row moves when the entry's row is inserted ({@link PendingRows}).
+     */
+    void appendedOut(Conversation c, long seq, long at) {
+        c.lastSeq = seq;
+        c.lastActivityAt = Math.max(c.lastActivityAt, at);
     }
 
     /** Writes the last seq and activity time of every conversation appended to since the last flush. */

@@ -153,8 +153,9 @@ public final class JdbcMessageStore implements MessageStore {
             hot.forget(r.conversationId().value());
         }
         if (s.logged() != null) {
-            // Not a plain logged append: a barrier, which SQLite holds before it is acknowledged.
-            s.logged().barrier();
+            // Not a plain logged append: a barrier, which SQLite holds before it is acknowledged,
+            // with every row kept out of it before, so what follows reads the rows as they are.
+            s.logged().materializeAll(s);
         }
         if (r.clientId() != null) {
             Message original = byClientId(s, r);
@@ -265,6 +266,14 @@ public final class JdbcMessageStore implements MessageStore {
         Message m = new Message(r.conversationId(), seq, r.createdAt(), r.senderId(), r.senderDeviceId(), r.clientId(),
                 r.kind(), r.body(), r.title(), r.userIds(), r.role(), 0, null, r.targetSeq(), List.of(), 0, 0,
                 null, r.mentions(), r.attachments());
+        LoggedAppends logged = s.logged();
+        if (logged != null && logged.keepsRowsOut()) {
+            if (logged.takes(m) && r.targetSeq() == 0) {
+                return appendKeptOut(s, hot, c, r, m, logged);
+            }
+            // A row SQLite holds at once: every kept-out row goes in before it (a barrier).
+            logged.materializeAll(s);
+        }
         PreparedStatement ins = s.prepare(MessageRows.INSERT_NEW);
         MessageRows.bind(ins, m);
         if (r.targetSeq() > 0) {
@@ -286,7 +295,6 @@ public final class JdbcMessageStore implements MessageStore {
             return r.repeats(original) ? new AppendResult.Duplicate(original) : new AppendResult.ClientIdConflict(original);
         }
         hot.appended(c, seq, r.createdAt());
-        LoggedAppends logged = s.logged();
         if (logged != null) {
             logged.appended(m);
         }
@@ -305,11 +313,43 @@ public final class JdbcMessageStore implements MessageStore {
         return new AppendResult.Appended(m, current);
     }
 
+    /**
+     * A plain append whose row is kept out of SQLite (the hot log's stage 3): the client id is
+     * checked against the kept-out entries and then SQLite's, the seq taken from memory, and the
+     * entry handed to the log; SQLite gets its row later ({@link PendingRows}).
+     */
+    private static AppendResult appendKeptOut(SqlSession s, HotConversations hot, HotConversations.Conversation c,
+                                              AppendRequest r, Message m, LoggedAppends logged) throws SQLException {
+        if (r.clientId() != null) {
+            Message original = logged.original(c.id, r.senderId().value(), r.clientId());
+            if (original == null) {
+                original = byClientId(s, r);
+            }
+            if (original != null) {
+                return r.repeats(original) ? new AppendResult.Duplicate(original)
+                        : new AppendResult.ClientIdConflict(original);
+            }
+        }
+        hot.appendedOut(c, m.seq(), m.createdAt());
+        logged.appendedOut(m);
+        Membership current = null;
+        if (r.knownMembershipVersion() >= 0 && r.knownMembershipVersion() != c.membershipVersion) {
+            current = new Membership(r.conversationId(), c.kind, MembershipChanges.currentRoles(s, r.conversationId()),
+                    c.membershipVersion);
+        }
+        return new AppendResult.Appended(m, current);
+    }
+
     private static void insertMentions(SqlSession s, AppendRequest r, long seq) throws SQLException {
-        for (dev.parley.core.message.Mention mention : r.mentions()) {
+        insertMentions(s, r.conversationId(), r.mentions(), seq);
+    }
+
+    static void insertMentions(SqlSession s, ConversationId conversation, List<dev.parley.core.message.Mention> mentions,
+                               long seq) throws SQLException {
+        for (dev.parley.core.message.Mention mention : mentions) {
             PreparedStatement mentioned = s.prepare("INSERT INTO mentioned (conversation_id, user_id, seq)"
                     + " VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
-            mentioned.setLong(1, r.conversationId().value());
+            mentioned.setLong(1, conversation.value());
             mentioned.setLong(2, mention.userId().value());
             mentioned.setLong(3, seq);
             mentioned.executeUpdate();

@@ -20,7 +20,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Opens the hot log at SQLite's mark ({@code log_marks}) and puts the records past it into SQLite,
@@ -87,27 +89,27 @@ final class LogReplay {
         }
     }
 
-    /** Puts each record into SQLite where it fits (see the class comment), in the caller's transaction. */
+    /**
+     * Puts each record into SQLite where it fits (see the class comment), in the caller's
+     * transaction. Records of the same conversation and seq are tried last first: the writer gives
+     * a seq again only after the transaction that logged it failed, so a later record is the one
+     * that was acknowledged (with its rows kept out of SQLite, a failed transaction's records can lie
+     * between the mark and acknowledged ones).
+     */
     static Replayed replay(SqlSession s, List<LogEntry> entries) throws SQLException {
-        int inserted = 0;
+        Map<String, List<LogEntry>> bySeq = new LinkedHashMap<>();
         for (LogEntry e : entries) {
-            if (e.kind() == RecordKind.TEXT && putIfItFits(s, message(e))) {
-                inserted++;
+            if (e.kind() == RecordKind.TEXT) {
+                bySeq.computeIfAbsent(e.conversation() + ":" + e.seq(), k -> new ArrayList<>(1)).add(e);
             }
         }
-        return new Replayed(entries.size(), inserted);
-    }
-
-    /**
-     * Puts plain text entries the writer logged, and acknowledged, into SQLite where they fit, in
-     * the caller's transaction: those of an open transaction a storage fault lost
-     * ({@link LoggedAppends#recover}).
-     */
-    static Replayed replayMessages(SqlSession s, List<Message> entries) throws SQLException {
         int inserted = 0;
-        for (Message m : entries) {
-            if (putIfItFits(s, m)) {
-                inserted++;
+        for (List<LogEntry> same : bySeq.values()) {
+            for (int i = same.size() - 1; i >= 0; i--) {
+                if (putIfItFits(s, message(same.get(i)))) {
+                    inserted++;
+                    break;
+                }
             }
         }
         return new Replayed(entries.size(), inserted);

@@ -8,9 +8,6 @@ import dev.parley.store.hotlog.LogPosition;
 import dev.parley.store.hotlog.RecordKind;
 import dev.parley.store.hotlog.TaggedRest;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
@@ -19,148 +16,243 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongConsumer;
 
 /**
- * Stage 2 of the hot log ({@code storage.hotLog}, docs/storage.md, "The hot log"): the
- * plain appends of the writer's transaction, written to the log just before the transaction
- * commits, with the log's mark moved in the same transaction. Materialization is synchronous: the
- * appends are SQLite rows already, and nothing is acknowledged before SQLite's commit, so the
- * only records past the mark after a crash are those of a transaction that never committed
- * ({@link LogReplay} puts them in, as a commit whose acknowledgement was lost).
+ * The writer's plain appends on their way into the hot log ({@code storage.hotLog}, docs/storage.md,
+ * "The hot log"), in one of two modes, by its {@link Materialization}:
  *
- * <p>What a record cannot carry yet is not logged, only inserted as today: an entry with
- * attachments, and one whose client id or body is out of the log's bounds. Its row is SQLite's,
- * as every row is in this stage.
+ * <p><b>At commit (stage 2; {@link Materialization#AT_COMMIT}).</b> The appends are SQLite rows
+ * already; their records are written to the log just before the transaction commits, with the log's
+ * mark moved to its end in the same transaction, so nothing is acknowledged before SQLite's commit and
+ * the only records past the mark after a crash are those of a transaction that never committed
+ * ({@link LogReplay} puts them in, as a commit whose acknowledgement was lost). Once the log write is
+ * durable the entries are published in the {@link TailViews}, and marked materialized after SQLite's
+ * commit; should the commit fail, the rollback withdraws them ({@link #clear}).
  *
- * <p>Stage 3's first step: once the log write is durable (before SQLite's commit, so before the
- * batch's futures complete), the logged entries are published in the database's {@link TailViews};
- * after SQLite's commit they are marked materialized there. SQLite commits in the same batch, so a
- * view holds entries only between the two. A conversation's view takes only the run of its logged
- * entries that follows without a gap from the first (an entry the log left out, or one that is not
- * plain, in between ends it): the rest are SQLite's alone, readable once it commits. Should SQLite's
- * commit fail after the views were published, the rollback withdraws them ({@link #clear}): they were
- * never acknowledged, and the writer assigns their seqs again.
+ * <p><b>Rows kept out (stage 3, the node's mode with the log on).</b> A plain append the log takes
+ * is not inserted: {@link #appendedOut} notes it, its record is written at the commit, its view
+ * published, and once SQLite's (small) transaction commits it is acknowledged and joins the
+ * {@link PendingRows}. The mark stays at or before the oldest pending record. Between batches the
+ * writer inserts the due conversations' pending rows ({@link #materializeDue}: a slice of
+ * conversations whose first pending entry is old enough, each conversation's entries together) and
+ * commits them, moving the mark; only after that commit are they materialized in the views. Any other
+ * write first inserts every pending row into its own transaction ({@link #materializeAll}, a barrier),
+ * so it reads and moves the conversation rows as they are, and the rest of its batch is inserted as
+ * in stage 2. A rolled-back transaction leaves the pending rows pending. A crash replays every record
+ * past the mark ({@link LogReplay}), skipping those SQLite holds.
  *
- * <p>Stage 3 (the node's mode with the log on): by its {@link Materialization}, SQLite's commit of a
- * batch of plain logged appends may wait ({@link #defersCommit}): the batch is acknowledged once the
- * log holds it and its views are published, its rows stay in the writer's open transaction, and
- * SQLite commits them later with the batches after it. Those entries are kept here until then, so
- * that a connection that lost its open transaction is followed by one that puts them in again
- * ({@link #recover}); one instance therefore serves every connection the writer opens.
+ * <p>What a record cannot carry is never logged, only inserted: an entry with attachments, one that
+ * is not text, one whose client id or body is out of the log's bounds.
  *
  * <p>Threading: the writer's thread only (the log's owner thread), through its {@link SqlSession}.
  */
 final class LoggedAppends {
-    private static final Logger LOG = LoggerFactory.getLogger(LoggedAppends.class);
     /** Tag of the rest: the entry's mentions, as {@code messages.mentions} holds them (UTF-8). */
     static final byte MENTIONS = 1;
     static final String MOVE_MARK = "UPDATE log_marks SET next_ordinal = ?, segment_first = ?, segment_offset = ?"
             + " WHERE id = 1";
     /** SQLSTATE of a failed log write: an I/O error, which the writer treats as a storage fault. */
     static final String IO_ERROR = "58030";
+    /**
+     * Conversations whose pending rows one slice inserts, at most: a slice runs between two
+     * batches, and 8 conversations of ~25 entries take a few ms (64 took 3-18 ms, 512 up to 100).
+     */
+    static final int SLICE_CONVERSATIONS = 8;
+
+    /** An entry of the running transaction for the log: its row in SQLite, or kept out. */
+    private static final class Waiting {
+        final Message message;
+        boolean out;
+
+        Waiting(Message message, boolean out) {
+            this.message = message;
+            this.out = out;
+        }
+    }
 
     private final HotLog log;
     /** Where logged entries are published; null where nothing reads them (LogReplay's tests). */
     private final TailViews views;
-    private final List<Message> waiting = new ArrayList<>();
+    private final Materialization materialization;
+    /** Rows kept out of SQLite; null at commit (stage 2). */
+    private final PendingRows pending;
+    /** Told each conversation whose pending rows SQLite committed (the search indexer). */
+    private final LongConsumer onMaterialized;
+    private final List<Waiting> waiting = new ArrayList<>();
     /** Per conversation, the first and last seq published by this batch, until it ends. */
     private final Map<Long, long[]> published = new LinkedHashMap<>();
-    /** When SQLite commits what the log acknowledged ({@link Materialization}). */
-    private final Materialization materialization;
-    /** Deferred mode: per conversation, the last seq published by acknowledged batches SQLite has not committed. */
-    private final Map<Long, Long> pending = new LinkedHashMap<>();
-    /**
-     * Deferred mode: the logged entries of those batches, in order: what SQLite must be given again
-     * if its open transaction is lost to a storage fault ({@link #recover}).
-     */
-    private final List<Message> pendingEntries = new ArrayList<>();
-    /** This batch's logged entries, until it commits, waits or rolls back. */
-    private final List<Message> batchEntries = new ArrayList<>();
-    /** Deferred mode: acknowledged batches SQLite has not committed, and when the first of them was. */
-    private int deferredBatches;
-    private long firstDeferredNanos;
-    /** Deferred mode: this batch holds something readers find only in SQLite, so SQLite commits it. */
+    /** This transaction's kept-out entries once logged, with their records' places. */
+    private final List<PendingRows.Row> loggedOut = new ArrayList<>();
+    /** Per conversation, the pending rows this transaction inserted, up to this seq. */
+    private final Map<Long, Long> materializing = new LinkedHashMap<>();
+    /** A write that is not a plain kept-out append is in this transaction. */
     private boolean barrier;
+    /** Batches since SQLite last held every pending row (for {@link Materialization#everyBatches}). */
+    private int batchesSince;
+    private long markOrdinal;
     private volatile long materializations;
-    private volatile long recoveries;
     private long skipped;
 
     LoggedAppends(HotLog log, TailViews views) {
-        this(log, views, Materialization.AT_COMMIT);
+        this(log, views, Materialization.AT_COMMIT, c -> { });
     }
 
-    LoggedAppends(HotLog log, TailViews views, Materialization materialization) {
+    LoggedAppends(HotLog log, TailViews views, Materialization materialization, LongConsumer onMaterialized) {
         this.log = log;
         this.views = views;
         this.materialization = materialization;
+        this.pending = materialization.defers() && views != null ? new PendingRows() : null;
+        this.onMaterialized = onMaterialized;
+    }
+
+    /** Whether plain appends are kept out of SQLite now: stage 3, and no barrier in this transaction. */
+    boolean keepsRowsOut() {
+        return pending != null && !barrier;
+    }
+
+    /** Whether the log takes the entry as a record (text, no attachments, within its bounds). */
+    boolean takes(Message m) {
+        return m.kind() == MessageKind.TEXT && m.attachments().isEmpty()
+                && log.takes(m.clientId() == null ? "" : m.clientId(), m.body() == null ? "" : m.body(),
+                        rest(MessageRows.formatMentions(m.mentions())).length());
+    }
+
+    /** Notes a plain entry kept out of SQLite (after {@link #keepsRowsOut} and {@link #takes}). */
+    void appendedOut(Message m) {
+        waiting.add(new Waiting(m, true));
+    }
+
+    /** Notes an entry the transaction inserted; a plain one is written to the log when it commits. */
+    void appended(Message m) {
+        if (m.kind() == MessageKind.TEXT && m.attachments().isEmpty()) {
+            waiting.add(new Waiting(m, false));
+        } else {
+            barrier = true;
+        }
+    }
+
+    /** The entry kept out of SQLite under this client id (this transaction's or pending), or null. */
+    Message original(long conversation, long sender, String clientId) {
+        if (pending == null) {
+            return null;
+        }
+        for (Waiting w : waiting) {
+            Message m = w.message;
+            if (w.out && m.conversationId().value() == conversation && m.senderId().value() == sender
+                    && clientId.equals(m.clientId())) {
+                return m;
+            }
+        }
+        return pending.original(conversation, sender, clientId);
+    }
+
+    /** The conversation's last entry kept out of SQLite (pending), or null. */
+    Message lastPending(long conversation) {
+        return pending == null ? null : pending.last(conversation);
     }
 
     /**
-     * A write that is not a plain logged append is in this batch (a barrier): SQLite commits the
-     * batch, with every deferred one before it, so what the write changed is readable once it is
-     * acknowledged, and everything before it is materialized.
+     * A write that is not a plain kept-out append (a barrier): every row kept out of SQLite, pending
+     * or of this transaction, is inserted now, in this transaction, so the write reads and moves the
+     * conversation rows as they are; the rest of the transaction's appends are inserted too.
      */
-    void barrier() {
+    void materializeAll(SqlSession s) throws SQLException {
         barrier = true;
+        if (pending == null) {
+            return;
+        }
+        insertDue(s, pending.due(true, 0, 0, 0, Integer.MAX_VALUE));
+        for (Waiting w : waiting) {
+            if (w.out) {
+                Message m = w.message;
+                PendingRows.insertRow(s, m);
+                PendingRows.storeEnd(s, m.conversationId().value(), m.seq(), m.createdAt());
+                w.out = false;
+            }
+        }
     }
 
     /**
-     * Deferred mode, once the batch's log write is durable and its views published: whether SQLite's
-     * commit waits (the batch is acknowledged with its rows only in the writer's open transaction).
+     * Between batches, in a transaction of its own: inserts the pending rows that are due by the
+     * {@link Materialization} (all of them with {@code all}); true when it inserted some, and the
+     * caller commits.
      */
-    boolean defersCommit() {
-        return views != null && !barrier && materialization.mayWait(deferredBatches, firstDeferredNanos,
-                pendingEntries.size() + batchEntries.size(), System.nanoTime());
+    boolean materializeDue(SqlSession s, boolean all) throws SQLException {
+        if (pending == null || pending.isEmpty()) {
+            return false;
+        }
+        boolean everything = all || (materialization.everyBatches() > 0
+                && batchesSince >= materialization.everyBatches());
+        List<Long> due = pending.due(everything, System.nanoTime(), materialization.everyNanos(),
+                materialization.maxPending(), SLICE_CONVERSATIONS);
+        if (due.isEmpty()) {
+            return false;
+        }
+        insertDue(s, due);
+        return true;
+    }
+
+    private void insertDue(SqlSession s, List<Long> conversations) throws SQLException {
+        for (Long c : conversations) {
+            if (!materializing.containsKey(c)) {
+                materializing.put(c, pending.insert(s, c));
+            }
+        }
     }
 
     boolean materializesWhenIdle() {
         return materialization.whenIdle();
     }
 
-    /** Whether acknowledged batches wait for SQLite's commit (deferred mode). */
+    /** Whether acknowledged entries wait for SQLite (rows kept out). */
     boolean holdsPending() {
-        return deferredBatches > 0;
-    }
-
-    /** The batch is acknowledged without SQLite's commit: its published entries wait for it. */
-    void deferred() {
-        waiting.clear();
-        for (Map.Entry<Long, long[]> e : published.entrySet()) {
-            pending.put(e.getKey(), e.getValue()[1]);
-        }
-        published.clear();
-        pendingEntries.addAll(batchEntries);
-        batchEntries.clear();
-        if (deferredBatches++ == 0) {
-            firstDeferredNanos = System.nanoTime();
-        }
-    }
-
-    /** Notes a plain entry the transaction inserted; written to the log when it commits. */
-    void appended(Message m) {
-        if (m.kind() == MessageKind.TEXT && m.attachments().isEmpty()) {
-            waiting.add(m);
-        } else {
-            barrier = true;
-        }
+        return pending != null && !pending.isEmpty();
     }
 
     /**
      * Before the commit, inside the transaction: writes the waiting entries to the log (synced
-     * with {@code fsync}) and moves the mark to the log's end. A failed write fails the
+     * with {@code fsync}), publishes them, and moves the mark: to the log's end when nothing is
+     * kept out of SQLite, else to the oldest record still kept out. A failed write fails the
      * transaction as a storage fault; the log is as it was.
      */
     void beforeCommit(SqlSession s) throws SQLException {
-        if (waiting.isEmpty()) {
+        if (!waiting.isEmpty()) {
+            writeWaiting();
+        }
+        if (pending == null) {
+            if (!waiting.isEmpty()) {
+                moveMark(s, log.nextOrdinal(), log.end());
+            }
             return;
         }
+        if (!materializing.isEmpty()) {
+            PendingRows.Row oldest = pending.oldestExcept(materializing);
+            if (oldest == null && !loggedOut.isEmpty()) {
+                oldest = loggedOut.getFirst();
+            }
+            if (oldest == null) {
+                moveMark(s, log.nextOrdinal(), log.end());
+            } else {
+                moveMark(s, oldest.ordinal(), oldest.at());
+            }
+        } else if (pending.isEmpty() && loggedOut.isEmpty() && !waiting.isEmpty()) {
+            moveMark(s, log.nextOrdinal(), log.end());
+        }
+    }
+
+    private void writeWaiting() throws SQLException {
         List<Message> inLog = new ArrayList<>(waiting.size());
+        List<LogBatch> batches = new ArrayList<>();
+        List<int[]> outAt = new ArrayList<>();
         try {
             LogBatch batch = log.batch();
-            for (Message m : waiting) {
+            for (Waiting w : waiting) {
+                Message m = w.message;
                 Boolean added = add(batch, m);
                 if (added == null) {
                     log.append(batch);
+                    batches.add(batch);
                     batch = log.batch();
                     added = add(batch, m);
                     if (added == null) {
@@ -169,17 +261,39 @@ final class LoggedAppends {
                 }
                 if (added) {
                     inLog.add(m);
+                    if (w.out) {
+                        outAt.add(new int[] {batches.size(), batch.size() - 1});
+                    }
+                } else if (w.out) {
+                    throw new IllegalStateException("an entry kept out of SQLite was refused by the log");
                 } else {
                     barrier = true;
                 }
             }
             log.append(batch);
+            batches.add(batch);
         } catch (IOException e) {
             throw new SQLException("the hot log's write failed: " + e, IO_ERROR, e);
         }
+        long now = System.nanoTime();
+        int i = 0;
+        for (Waiting w : waiting) {
+            if (w.out) {
+                int[] at = outAt.get(i++);
+                LogBatch b = batches.get(at[0]);
+                loggedOut.add(new PendingRows.Row(w.message, b.firstOrdinal() + at[1], b.position(at[1]), now));
+            }
+        }
         publish(inLog);
-        batchEntries.addAll(inLog);
-        moveMarkToEnd(s, log);
+    }
+
+    private void moveMark(SqlSession s, long ordinal, LogPosition at) throws SQLException {
+        PreparedStatement ps = s.prepare(MOVE_MARK);
+        ps.setLong(1, ordinal);
+        ps.setLong(2, at.segment());
+        ps.setInt(3, at.offset());
+        ps.executeUpdate();
+        markOrdinal = ordinal;
     }
 
     /** Moves SQLite's mark ({@code log_marks}) to the log's end, in the caller's transaction. */
@@ -219,8 +333,8 @@ final class LoggedAppends {
             List<Message> run = e.getValue();
             TailView view = views.view(e.getKey());
             if (view != null && !view.entries().isEmpty() && run.getFirst().seq() != view.lastSeq() + 1) {
-                // Deferred mode: an entry the tail does not hold came between (a barrier's, in
-                // SQLite's open transaction); these are SQLite's alone, readable at its commit.
+                // An entry the tail does not hold came between (a barrier's, in SQLite's
+                // transaction); these are SQLite's alone, readable at its commit.
                 barrier = true;
                 continue;
             }
@@ -267,91 +381,67 @@ final class LoggedAppends {
     }
 
     /**
-     * The transaction committed: SQLite holds the records, as durably as the log (the writer's
-     * {@code synchronous} follows the same durability), so the segments before the mark go.
+     * The transaction committed. Entries it inserted are materialized in their views; its kept-out
+     * entries join the pending rows (a barrier later in the batch inserted any before it: those are
+     * SQLite's now); the pending rows it inserted are pending no more. The segments before the mark
+     * go: SQLite holds their records as durably as the log (the writer's {@code synchronous}
+     * follows the same durability).
      */
     void committed() {
-        barrier = false;
-        if (deferredBatches > 0) {
-            materializations++;
+        java.util.Set<Long> keptOut = new java.util.HashSet<>();
+        for (PendingRows.Row row : loggedOut) {
+            keptOut.add(row.message().conversationId().value());
         }
-        waiting.clear();
         for (Map.Entry<Long, long[]> e : published.entrySet()) {
-            pending.put(e.getKey(), e.getValue()[1]);
-        }
-        published.clear();
-        boolean any = !pending.isEmpty();
-        materializedPending();
-        if (any) {
-            log.retire(log.nextOrdinal() - 1);
-        }
-    }
-
-    private void materializedPending() {
-        for (Map.Entry<Long, Long> e : pending.entrySet()) {
-            views.materialized(e.getKey(), e.getValue());
-        }
-        pending.clear();
-        pendingEntries.clear();
-        batchEntries.clear();
-        deferredBatches = 0;
-    }
-
-    /**
-     * On a new connection of the writer's, before it takes any write: the old one's open
-     * transaction held acknowledged entries SQLite had not committed, and a storage fault lost
-     * it. They are put into SQLite as {@link LogReplay} puts a crash's records (each where it
-     * still fits, so an entry SQLite holds after all is not put twice), the mark moves to the
-     * log's end, and SQLite commits; then the views hold them as materialized. A failure leaves
-     * everything as it was, for the next connection to try.
-     */
-    void recover(SqlSession s) throws SQLException {
-        if (pendingEntries.isEmpty() && pending.isEmpty()) {
-            deferredBatches = 0;
-            return;
-        }
-        try {
-            LogReplay.Replayed r = LogReplay.replayMessages(s, pendingEntries);
-            moveMarkToEnd(s, log);
-            s.connection().commit();
-            recoveries++;
-            LOG.warn(
-                    "hot log: a lost SQLite transaction's acknowledged entries were put in again entries={} inserted={}",
-                    r.read(), r.inserted());
-        } catch (SQLException | RuntimeException e) {
-            try {
-                s.connection().rollback();
-            } catch (SQLException suppressed) {
-                e.addSuppressed(suppressed);
+            if (!keptOut.contains(e.getKey())) {
+                views.materialized(e.getKey(), e.getValue()[1]);
             }
-            throw e;
         }
-        materializedPending();
-        log.retire(log.nextOrdinal() - 1);
+        if (pending != null) {
+            // Materialized first, then the new ones: conversations stay in first-record order.
+            for (Map.Entry<Long, Long> e : materializing.entrySet()) {
+                pending.materialized(e.getKey(), e.getValue());
+                views.materialized(e.getKey(), e.getValue());
+                onMaterialized.accept(e.getKey());
+            }
+            for (PendingRows.Row row : loggedOut) {
+                pending.add(row);
+            }
+            if (!materializing.isEmpty()) {
+                materializations++;
+            }
+            batchesSince = pending.isEmpty() ? 0 : batchesSince + 1;
+        }
+        boolean logged = !waiting.isEmpty() || !materializing.isEmpty();
+        reset();
+        if (logged && markOrdinal > 0) {
+            log.retire(markOrdinal - 1);
+        }
+    }
+
+    private void reset() {
+        barrier = false;
+        waiting.clear();
+        published.clear();
+        loggedOut.clear();
+        materializing.clear();
     }
 
     /**
-     * The transaction rolled back: its entries are not logged (a retry notes them again), and the
-     * views it published, if SQLite's commit failed after the log write, are withdrawn.
+     * The transaction rolled back: its entries are not logged (a retry notes them again), the views
+     * it published, if SQLite's commit failed after the log write, are withdrawn, and the pending rows
+     * it inserted are still pending.
      */
     void clear() {
-        barrier = false;
-        waiting.clear();
-        batchEntries.clear();
         for (Map.Entry<Long, long[]> e : published.entrySet()) {
             views.withdrawn(e.getKey(), e.getValue()[0] - 1);
         }
-        published.clear();
+        reset();
     }
 
-    /** SQLite commits that materialized deferred batches (for tests and metrics). */
+    /** SQLite commits that inserted pending rows (for tests and metrics). */
     long materializations() {
         return materializations;
-    }
-
-    /** Lost transactions whose entries {@link #recover} put into SQLite again (for tests). */
-    long recoveries() {
-        return recoveries;
     }
 
     /** Entries left out of the log because a record could not hold them (for tests). */

@@ -43,8 +43,13 @@ final class SearchIndexer {
     static final long INDEX_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /** ... or until this many appends are waiting. */
     static final int INDEX_AT_APPENDS = 4_096;
-    /** Entries read per index transaction, at most (a long backlog after a crash takes several). */
-    static final int ENTRIES_PER_TRANSACTION = 8_192;
+    /**
+     * Entries read per index transaction, at most: a long backlog (after a crash, or the hot log's
+     * kept-out rows going in) takes several, each between two batches, so none holds the appends
+     * up for long (~10-20 ms; 8,192 held them 60-100 ms: docs/benchmarks.md, "Eleventh session"). More
+     * than {@link #ENDS_PER_STATEMENT}, so one transaction reads the ends of several chunks.
+     */
+    static final int ENTRIES_PER_TRANSACTION = 2_048;
     /** After an index transaction failed, the next is tried this much later. */
     private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** Entries kept from the appends, at most; beyond, conversations are read back when indexed. */
@@ -195,12 +200,14 @@ final class SearchIndexer {
     }
 
     /**
-     * The writer lost an open transaction that may have held index rows and moved marks (the hot
-     * log's deferred commits): the next indexing looks up every conversation past its mark again,
-     * as after a start, and reads back what it kept no longer matches.
+     * The hot log's kept-out rows of the conversation were committed to SQLite: its kept entries up
+     * to them can be indexed now (indexing takes only what SQLite holds, up to its last seq).
      */
-    void lookBehindAgain() {
-        caughtUp = false;
+    void materialized(long conversation) {
+        if (notes == notesIndexed) {
+            firstWaitingNanos = System.nanoTime();
+        }
+        waiting.put(conversation, ++notes);
     }
 
     /** Whether to index now: after a start, when the writer is idle, or when enough waited long enough. */
@@ -366,22 +373,28 @@ final class SearchIndexer {
         while (from < entries.size() && entries.get(from).seq() <= mark) {
             from++;
         }
-        if (last - mark != entries.size() - from || last - mark > left) {
+        // Entries past SQLite's last seq are the hot log's, kept out of SQLite: indexed once
+        // their rows are in (materialized notes the conversation again).
+        int to = from;
+        while (to < entries.size() && entries.get(to).seq() <= last) {
+            to++;
+        }
+        if (last - mark != to - from || last - mark > left) {
             return -1;
         }
         long expected = mark + 1;
-        for (int i = from; i < entries.size(); i++) {
+        for (int i = from; i < to; i++) {
             if (entries.get(i).seq() != expected++) {
                 return -1;
             }
         }
-        for (int i = from; i < entries.size(); i++) {
+        for (int i = from; i < to; i++) {
             Kept k = entries.get(i);
             if (k.text() != null) {
                 rows.add(new Row(conversation, k.seq(), k.createdAt(), k.text()));
             }
         }
-        fromKept += entries.size() - from;
+        fromKept += to - from;
         return last;
     }
 

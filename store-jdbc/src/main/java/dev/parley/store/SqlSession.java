@@ -16,8 +16,6 @@ public final class SqlSession implements AutoCloseable {
     private final PostgresAppends appends;
     /** A SQLite writer's plain appends on their way into the hot log ({@link LoggedAppends}); else null. */
     private final LoggedAppends logged;
-    /** Behind the hot log: the batch runs in a savepoint of a transaction holding acknowledged ones. */
-    private boolean inSavepoint;
 
     /** A session on SQLite. */
     public SqlSession(Connection connection) {
@@ -74,7 +72,7 @@ public final class SqlSession implements AutoCloseable {
      */
     void beforeTask() throws SQLException {
         if (logged != null) {
-            logged.barrier();
+            logged.materializeAll(this);
         }
         storeWhatWaits();
     }
@@ -97,29 +95,23 @@ public final class SqlSession implements AutoCloseable {
         storeWhatWaits();
         if (logged != null) {
             logged.beforeCommit(this);
-            if (logged.defersCommit()) {
-                // Behind the hot log (Materialization): acknowledged from the log; the rows stay in
-                // this open transaction, and the next batch runs in a savepoint of it, so its
-                // failure rolls back only itself.
-                if (inSavepoint) {
-                    execute("RELEASE SAVEPOINT batch");
-                }
-                execute("SAVEPOINT batch");
-                inSavepoint = true;
-                logged.deferred();
-                return;
-            }
         }
-        commitNow();
+        connection.commit();
+        if (hot != null) {
+            hot.committed();
+        }
+        if (logged != null) {
+            logged.committed();
+        }
     }
 
     /**
-     * Behind the hot log: commits what acknowledged batches left in the open transaction,
-     * materializing their tail entries; nothing when none wait.
+     * Behind the hot log, between batches: inserts and commits the rows kept out of SQLite that are
+     * due (all of them with {@code all}); nothing when none are.
      */
-    void materializePending() throws SQLException {
-        if (logged != null && logged.holdsPending()) {
-            commitNow();
+    void materialize(boolean all) throws SQLException {
+        if (logged != null && logged.materializeDue(this, all)) {
+            commit();
         }
     }
 
@@ -128,26 +120,9 @@ public final class SqlSession implements AutoCloseable {
         return logged != null && logged.materializesWhenIdle();
     }
 
-    /** Whether acknowledged batches wait for SQLite's commit (behind the hot log). */
+    /** Whether acknowledged entries wait for SQLite (behind the hot log). */
     boolean holdsPending() {
         return logged != null && logged.holdsPending();
-    }
-
-    private void execute(String sql) throws SQLException {
-        try (java.sql.Statement st = connection.createStatement()) {
-            st.execute(sql);
-        }
-    }
-
-    private void commitNow() throws SQLException {
-        connection.commit();
-        inSavepoint = false;
-        if (hot != null) {
-            hot.committed();
-        }
-        if (logged != null) {
-            logged.committed();
-        }
     }
 
     /** Rolls the transaction back; what was remembered inside it is dropped. */
@@ -160,11 +135,6 @@ public final class SqlSession implements AutoCloseable {
         }
         if (logged != null) {
             logged.clear();
-        }
-        if (inSavepoint) {
-            // Deferred mode: only this batch; the acknowledged ones before it stay in the transaction.
-            execute("ROLLBACK TO SAVEPOINT batch");
-            return;
         }
         connection.rollback();
     }

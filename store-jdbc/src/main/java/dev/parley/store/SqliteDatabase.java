@@ -60,8 +60,8 @@ public final class SqliteDatabase implements Database {
      */
     private static final int WRITER_CACHE_KIB = 4_096;
     /**
-     * The writer's page cache while commits wait behind the hot log: the pages dirtied between two
-     * commits (~3 per busy conversation, of {@link #PAGE_SIZE}) must stay in it.
+     * The writer's page cache behind the hot log: the pages a slice of kept-out rows dirties (~3 per
+     * busy conversation, of {@link #PAGE_SIZE}) stay in it until that conversation's next slice.
      */
     private static final int DEFERRING_WRITER_CACHE_KIB = 65_536;
     /** System property overriding {@link #DEFERRING_WRITER_CACHE_KIB}, for measuring. */
@@ -225,17 +225,18 @@ public final class SqliteDatabase implements Database {
         TailViews tailViews = hotLog == null ? null : new TailViews();
         Materialization materialization = MATERIALIZATION_FOR_TESTS.get() != null ? MATERIALIZATION_FOR_TESTS.get()
                 : asked;
-        // One for the database, not per connection: what a lost connection left unmaterialized
-        // is put into SQLite through the next one (LoggedAppends.recover).
-        LoggedAppends logged = hotLog == null ? null : new LoggedAppends(hotLog, tailViews, materialization);
-        // Deferred commits keep every page the appends dirty meanwhile in the writer's cache: a
-        // spilled page is written to SQLite's log before the commit, and written again if touched.
+        SearchIndexer indexer = new SearchIndexer();
+        // One for the database, not per connection: the rows it keeps out of SQLite outlive a
+        // connection the writer replaces.
+        LoggedAppends logged = hotLog == null ? null
+                : new LoggedAppends(hotLog, tailViews, materialization, indexer::materialized);
+        // Kept-out rows are inserted a slice of conversations at a time: the pages each slice
+        // touches stay in the writer's cache between two slices of the same conversations.
         int writerCacheKiB = logged != null && materialization.defers()
                 ? Integer.getInteger(DEFERRING_CACHE_PROPERTY, DEFERRING_WRITER_CACHE_KIB) : WRITER_CACHE_KIB;
-        SearchIndexer indexer = new SearchIndexer();
         GroupCommitWriter writer;
         try {
-            writer = new GroupCommitWriter(() -> openWriter(url, durability, logged, writerCacheKiB, indexer),
+            writer = new GroupCommitWriter(() -> openWriter(url, durability, logged, writerCacheKiB),
                     "parley-sqlite-writer", maxBatch, 65_536);
         } catch (SQLException | RuntimeException e) {
             closeHotLog(hotLog);
@@ -246,10 +247,8 @@ public final class SqliteDatabase implements Database {
         WalCheckpointer checkpointer = new WalCheckpointer(open(url, durability, false, WRITER_CACHE_KIB),
                 checkpointIntervalMillis, logResetPages, "parley-sqlite-checkpointer");
         writer.betweenBatches(session -> {
-            if (!session.holdsPending()) {
-                // Restarting SQLite's log needs no transaction open; deferred batches hold one.
-                checkpointer.resetIfLarge(session);
-            }
+            session.materialize(false);
+            checkpointer.resetIfLarge(session);
             indexer.indexIfDue(session, false);
             return null;
         });
@@ -330,8 +329,8 @@ public final class SqliteDatabase implements Database {
     }
 
     /** The writer's connection: SQLite's automatic checkpoints off, the checkpointer does them. */
-    private static SqlSession openWriter(String url, Durability durability, LoggedAppends logged, int cacheKiB,
-                                         SearchIndexer indexer) throws SQLException {
+    private static SqlSession openWriter(String url, Durability durability, LoggedAppends logged, int cacheKiB)
+            throws SQLException {
         Connection w = open(url, durability, false, cacheKiB);
         try (Statement s = w.createStatement()) {
             s.execute("PRAGMA wal_autocheckpoint=0");
@@ -340,24 +339,9 @@ public final class SqliteDatabase implements Database {
             throw e;
         }
         boolean hot = !"false".equals(System.getProperty(HOT_PROPERTY));
-        HotConversations conversations = hot ? new HotConversations() : null;
-        if (logged == null) {
-            return new SqlSession(w, Dialect.SQLITE, conversations);
-        }
-        SqlSession session = new SqlSession(w, conversations, logged);
-        if (logged.holdsPending()) {
-            // The connection before this one lost its open transaction with acknowledged entries.
-            try {
-                w.setAutoCommit(false);
-                logged.recover(session);
-            } catch (SQLException | RuntimeException e) {
-                session.close();
-                throw e;
-            }
-            // Index rows written in that transaction are gone too; the marks say what is left.
-            indexer.lookBehindAgain();
-        }
-        return session;
+        HotConversations conversations = hot ? new HotConversations(logged) : null;
+        return logged == null ? new SqlSession(w, Dialect.SQLITE, conversations)
+                : new SqlSession(w, conversations, logged);
     }
 
     /**

@@ -153,6 +153,30 @@ class SqliteHotLogReplayTest {
     }
 
     /**
+     * A seq logged twice: a transaction logged it and failed, the writer gave it again and that was
+     * acknowledged (with rows kept out of SQLite both can lie past the mark). The later one is put in.
+     */
+    @Test
+    void aSeqLoggedAgainAfterAFailedTransactionIsReplayedAsTheLaterRecord() throws Exception {
+        try (SqliteDatabase db = open()) {
+            setUp(db);
+            append(new JdbcMessageStore(db), "c1", "one", T0 + 1);
+        }
+        try (HotLog log = HotLog.open(settings(), mark(), ReplayVisitor.NONE)) {
+            LogBatch b = log.batch();
+            b.add(RecordKind.TEXT, DIRECT.value(), 2, T0 + 2, ALICE.value(), 0, "failed", "never acknowledged",
+                    TaggedRest.NONE);
+            b.add(RecordKind.TEXT, DIRECT.value(), 3, T0 + 3, ALICE.value(), 0, "failed-too", "never either",
+                    TaggedRest.NONE);
+            b.add(RecordKind.TEXT, DIRECT.value(), 2, T0 + 4, BOB.value(), 0, "acked", "acknowledged", TaggedRest.NONE);
+            log.append(b);
+        }
+        try (SqliteDatabase db = open()) {
+            assertThat(stored()).containsExactly("1:c1:one", "2:acked:acknowledged", "3:failed-too:never either");
+        }
+    }
+
+    /**
      * A write of the log that fails (with {@code os}, the write; with {@code fsync}, the sync)
      * fails the appends of its transaction as a storage fault, before SQLite commits, so none of
      * them is a row; once the disk works again the writer goes on, a retried send takes the next

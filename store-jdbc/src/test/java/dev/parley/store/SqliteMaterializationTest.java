@@ -15,6 +15,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,10 +26,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * SQLite behind the hot log (docs/storage.md, "The hot log", stage 3): acknowledged plain appends
- * wait in the log, the tail views and the writer's open transaction, and reach SQLite at its
- * commit; a lost transaction's acknowledged entries are put in again through the next connection.
- * Here SQLite commits only at a barrier or at close (no time rule, not when idle), so what SQLite
- * holds at each step is known.
+ * are kept out of SQLite, in the log and the tail views, and their rows go in later, a slice of
+ * conversations at a time or all at a barrier. Mostly held until a barrier or the close (no time
+ * rule, not when idle), so what SQLite holds at each step is known.
  */
 class SqliteMaterializationTest {
     private static final long T0 = 1_767_225_600_000L;
@@ -52,7 +52,11 @@ class SqliteMaterializationTest {
     }
 
     private void open() throws Exception {
-        SqliteDatabase.MATERIALIZATION_FOR_TESTS.set(HELD);
+        open(HELD);
+    }
+
+    private void open(Materialization materialization) throws Exception {
+        SqliteDatabase.MATERIALIZATION_FOR_TESTS.set(materialization);
         try {
             db = SqliteDatabase.open(dir, Durability.OS, 2, 64, true);
         } finally {
@@ -62,7 +66,11 @@ class SqliteMaterializationTest {
     }
 
     private void openWithConversation() throws Exception {
-        open();
+        openWithConversation(HELD);
+    }
+
+    private void openWithConversation(Materialization materialization) throws Exception {
+        open(materialization);
         JdbcAccountStore accounts = new JdbcAccountStore(db);
         for (UserId u : List.of(ALICE, BOB)) {
             accounts.createAccount(new Account(u, "u" + u.value(), "h", false, Instant.ofEpochMilli(T0)));
@@ -90,39 +98,64 @@ class SqliteMaterializationTest {
     }
 
     @Test
-    void aLostTransactionsAcknowledgedEntriesArePutInAgainThroughTheNextConnection() throws Exception {
+    void keptOutRowsStayPendingWhenTheirInsertFailsAndGoInLater() throws Exception {
         openWithConversation();
-        // A write whose failure takes the whole open transaction with it, as SQLite's automatic
-        // rollback after a full disk or an I/O error does. Creating it is a barrier: SQLite commits.
-        Futures.await(db.write(0, s -> {
+        // An insert that fails and takes the whole transaction with it, as SQLite's automatic
+        // rollback after a full disk or an I/O error does. Creating it is a barrier.
+        write(s -> {
             try (Statement st = s.connection().createStatement()) {
                 st.execute("CREATE TRIGGER lose_the_transaction BEFORE INSERT ON messages WHEN NEW.body = 'boom'"
                         + " BEGIN SELECT RAISE(ROLLBACK, 'lost'); END");
             }
-            return null;
-        }, r -> { }));
+        });
         appendAll(1, 10);
-        assertThat(committedBodies()).as("acknowledged, waiting in the open transaction").isEmpty();
+        assertThat(append("boom")).as("acknowledged: the log holds it").isInstanceOf(AppendResult.Appended.class);
+        assertThat(committedBodies()).as("kept out of SQLite").isEmpty();
 
-        assertThatThrownBy(() -> append("boom")).isInstanceOf(RuntimeException.class);
-        assertThat(db.loggedAppends().recoveries()).isZero();
+        assertThatThrownBy(() -> write(s -> { })).as("a barrier inserts the kept-out rows first, and fails")
+                .isInstanceOf(RuntimeException.class);
+        assertThat(committedBodies()).isEmpty();
+        List<String> all = new ArrayList<>(expected(1, 10));
+        all.add("boom");
+        assertThat(bodies(messages.range(DIRECT, 0, 11, 50))).as("still read from the tail").containsExactlyElementsOf(all);
 
-        List<Long> later = new ArrayList<>();
-        for (int i = 11; i <= 15; i++) {
-            AppendResult r = append("m" + i);
-            assertThat(r).isInstanceOf(AppendResult.Appended.class);
-            later.add(((AppendResult.Appended) r).message().seq());
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("parley.db"));
+             Statement st = c.createStatement()) {
+            st.execute("DROP TRIGGER lose_the_transaction");
         }
-        assertThat(later).as("seqs go on after the recovered ones").containsExactly(11L, 12L, 13L, 14L, 15L);
-        assertThat(db.loggedAppends().recoveries()).isEqualTo(1);
-        assertThat(committedBodies()).as("the lost transaction's entries, committed by the recovery")
-                .containsExactlyElementsOf(expected(1, 10));
-        assertThat(bodies(messages.range(DIRECT, 0, 15, 50))).containsExactlyElementsOf(expected(1, 15));
+        write(s -> { });
+        assertThat(committedBodies()).as("in SQLite once the insert works").containsExactlyElementsOf(all);
+        assertThat(append("m12")).isInstanceOfSatisfying(AppendResult.Appended.class,
+                a -> assertThat(a.message().seq()).isEqualTo(12));
+        assertThat(bodies(messages.range(DIRECT, 0, 12, 50))).hasSize(12);
 
         db.close();
         db = null;
-        assertThat(committedBodies()).containsExactlyElementsOf(expected(1, 15));
-        assertThat(committedSeqs()).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L, 14L, 15L);
+        assertThat(committedSeqs()).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L);
+    }
+
+    @Test
+    void aSliceInsertsTheDueConversationsRowsBetweenBatches() throws Exception {
+        openWithConversation(new Materialization(0, 1, Materialization.MAX_PENDING, false));
+        appendAll(1, 3);
+        // Every batch's kept-out rows are due at once (1 ns): the slice after the batch inserts them.
+        long giveUp = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (committedBodies().size() < 3 && System.nanoTime() < giveUp) {
+            Thread.sleep(10);
+        }
+        assertThat(committedBodies()).containsExactlyElementsOf(expected(1, 3));
+        assertThat(db.loggedAppends().materializations()).isPositive();
+    }
+
+    private void write(SqlWork work) {
+        Futures.await(db.write(0, s -> {
+            work.run(s);
+            return null;
+        }, r -> { }));
+    }
+
+    private interface SqlWork {
+        void run(SqlSession s) throws java.sql.SQLException;
     }
 
     @Test

@@ -72,8 +72,8 @@ public final class Settings {
             "writes committed together at most")
             .valid(v -> v >= 1 && v <= 100_000, "must be 1 to 100000"));
     public static final Setting<Boolean> STORAGE_HOT_LOG = add(of("storage", "hotLog", BOOLEAN, false,
-            "SQLite: plain messages are acknowledged once an append-only log in `DATA/log` holds them, and SQLite"
-                    + " commits them behind it every few seconds (issue 19, stage 3; docs/storage.md, \"The hot log\")"));
+            "SQLite: plain messages are acknowledged once an append-only log in `DATA/log` holds them, and their"
+                    + " rows go into SQLite behind it (issue 19, stage 3; docs/storage.md, \"The hot log\")"));
     public static final Setting<List<String>> STORAGE_POSTGRES_URLS = add(of("storage", "postgresUrls", LIST, List.of(),
             "PostgreSQL shards (cluster), one `jdbc:postgresql://` URL each; the first also holds per-user state"));
     public static final Setting<String> STORAGE_POSTGRES_USER = add(of("storage", "postgresUser", STRING, null,

@@ -211,6 +211,20 @@ public final class HotLog implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether a record with this client id ("" for none), body and rest length is within the log's
+     * bounds, so {@link LogBatch#add} takes it. Any thread.
+     */
+    public boolean takes(String clientId, String body, int restBytes) {
+        if (!RecordCodec.validClientId(clientId) || restBytes > settings.maxRestBytes()
+                || body.length() > settings.maxBodyBytes()) {
+            return false;
+        }
+        // Chars bound the UTF-8 from below: only a body that might be too long is encoded.
+        return body.length() * 3 <= settings.maxBodyBytes()
+                || body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= settings.maxBodyBytes();
+    }
+
     /** Holds every present segment until closed, for reading many records. Any thread. */
     public LogReading reading() {
         return new LogReading(segments);
