@@ -391,6 +391,7 @@ final class Device {
                 }
             }
             case Wire.SYNCED -> goLive(now);
+            case Wire.RECEIPT -> stats.receiptsReceived.increment();
             case Wire.RESYNC -> {
                 resyncs++;
                 stats.onError("resync");
@@ -471,6 +472,7 @@ final class Device {
         stats.onDelivered(sendNanos, now);
         if (readReceipts && state == State.LIVE) {
             write("{\"type\":\"read\",\"conversationId\":" + m.conv.id + ",\"seq\":" + (m.conv.base + 1 + idx) + "}");
+            stats.readsSent.increment();
         }
         if (hook != null) {
             hook.delivered(m, idx, sendNanos, now);

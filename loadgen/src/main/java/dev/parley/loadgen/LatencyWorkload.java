@@ -55,6 +55,12 @@ final class LatencyWorkload extends RingWorkload {
         Correctness c = Correctness.check(s.population.conversations, s.population.devices);
         addMessagingFigures(report, run, stats, s.traffic, c, 1);
         Histogram del = run.window().delivery();
+        if (readReceipts) {
+            report.row("read receipts sent / receipts received", String.format(Locale.ROOT, "%,d / %,d",
+                    stats.readsSent.sum(), stats.receiptsReceived.sum()), "");
+            report.json.put("receipts", new JsonObject().put("readsSent", stats.readsSent.sum())
+                    .put("receiptsReceived", stats.receiptsReceived.sum()));
+        }
         report.row("goal", goalText(), goalMet(del));
         return verdict(c, stats);
     }
