@@ -60,6 +60,7 @@ final class Device {
     private final List<Conv.Member> members = new ArrayList<>(8);
     private Conv.Member[] memberArray = new Conv.Member[0];
     private DeliveryHook hook;
+    private volatile boolean readReceipts;
     private java.util.function.LongFunction<String> bodies;
     private java.util.function.IntUnaryOperator chooser;
     private Waiter waiter;
@@ -129,6 +130,14 @@ final class Device {
 
     void hook(DeliveryHook h) {
         this.hook = h;
+    }
+
+    /**
+     * Answers every live message with a {@code read} receipt for its seq, as a client showing the
+     * conversation does (docs/protocol.md, "read").
+     */
+    void sendReadReceipts(boolean on) {
+        this.readReceipts = on;
     }
 
     /**
@@ -382,6 +391,7 @@ final class Device {
                 }
             }
             case Wire.SYNCED -> goLive(now);
+            case Wire.RECEIPT -> stats.receiptsReceived.increment();
             case Wire.RESYNC -> {
                 resyncs++;
                 stats.onError("resync");
@@ -460,6 +470,10 @@ final class Device {
         m.received.set(idx);
         long sendNanos = Wire.numberAt(b, Wire.valueAt(b, Wire.BODY_TIME, at));
         stats.onDelivered(sendNanos, now);
+        if (readReceipts && state == State.LIVE) {
+            write("{\"type\":\"read\",\"conversationId\":" + m.conv.id + ",\"seq\":" + (m.conv.base + 1 + idx) + "}");
+            stats.readsSent.increment();
+        }
         if (hook != null) {
             hook.delivered(m, idx, sendNanos, now);
         }

@@ -28,6 +28,10 @@ final class LatencyWorkload extends RingWorkload {
             description = "Time at the same rate before measuring (default: 5s).")
     Duration warmup = Duration.ofSeconds(5);
 
+    @Option(names = "--read-receipts", description = "Every recipient answers each message with a `read` receipt,"
+            + " as a client showing the conversation does (default: none).")
+    boolean readReceipts;
+
     @Override
     String name() {
         return "latency";
@@ -36,17 +40,27 @@ final class LatencyWorkload extends RingWorkload {
     @Override
     JsonObject parameters() {
         return new JsonObject().put("users", users).put("neighbours", neighbours).put("rate", rate)
-                .put("durationSeconds", duration.toMillis() / 1000.0).put("warmupSeconds", warmup.toMillis() / 1000.0);
+                .put("durationSeconds", duration.toMillis() / 1000.0).put("warmupSeconds", warmup.toMillis() / 1000.0)
+                .put("readReceipts", readReceipts);
     }
 
     @Override
     boolean measure(Node node, Report report, Stats stats, GeneratorClients clients, Session s) throws Exception {
+        if (readReceipts) {
+            clients.devices.forEach(d -> d.sendReadReceipts(true));
+        }
         SteadyRate run = SteadyRate.run(s.traffic, clients, stats, node, out, report, rate, warmup, duration,
                 Duration.ofSeconds(30));
         clients.barrier();
         Correctness c = Correctness.check(s.population.conversations, s.population.devices);
         addMessagingFigures(report, run, stats, s.traffic, c, 1);
         Histogram del = run.window().delivery();
+        if (readReceipts) {
+            report.row("read receipts sent / receipts received", String.format(Locale.ROOT, "%,d / %,d",
+                    stats.readsSent.sum(), stats.receiptsReceived.sum()), "");
+            report.json.put("receipts", new JsonObject().put("readsSent", stats.readsSent.sum())
+                    .put("receiptsReceived", stats.receiptsReceived.sum()));
+        }
         report.row("goal", goalText(), goalMet(del));
         return verdict(c, stats);
     }

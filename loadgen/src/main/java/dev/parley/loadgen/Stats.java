@@ -23,6 +23,9 @@ final class Stats {
     final LongAdder expectedDeliveries = new LongAdder();
     final LongAdder errors = new LongAdder();
     final LongAdder closes = new LongAdder();
+    /** {@code read} receipts sent ({@code --read-receipts}), and {@code receipt} frames received. */
+    final LongAdder readsSent = new LongAdder();
+    final LongAdder receiptsReceived = new LongAdder();
     final ThreadRecorders liveDelivery = new ThreadRecorders(HIGHEST_MICROS, 3);
     final ThreadRecorders liveConfirmation = new ThreadRecorders(HIGHEST_MICROS, 3);
     private final ConcurrentHashMap<String, LongAdder> errorCodes = new ConcurrentHashMap<>();

@@ -31,4 +31,17 @@ class LatencySmokeTest {
         assertThat(Files.readString(results.resolve("latency.svg"))).startsWith("<svg").contains("delivery");
         assertThat(results.resolve("summary.txt")).exists();
     }
+
+    /** With {@code --read-receipts} the node takes a {@code read} per message and tells the senders. */
+    @Test
+    @Timeout(60)
+    void readReceiptsAreSentAndTheSendersHearOfThem(@TempDir Path tmp) throws Exception {
+        Path results = tmp.resolve("results");
+        String output = MessagingSmokeTest.run(tmp, "latency", "--users", "12", "--neighbours", "2", "--rate", "120",
+                "--warmup", "1s", "--duration", "2s", "--loops", "1", "--read-receipts", "--results", results.toString());
+        assertThat(output).contains("parley bench latency -- PASS");
+        JsonObject receipts = MessagingSmokeTest.passedResults(results, 100).getJsonObject("receipts");
+        assertThat(receipts.getLong("readsSent")).isGreaterThan(100);
+        assertThat(receipts.getLong("receiptsReceived")).as("each fanned out to the sender's device").isGreaterThan(100);
+    }
 }

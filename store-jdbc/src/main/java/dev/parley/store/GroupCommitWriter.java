@@ -585,7 +585,9 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
 
         void run(SqlSession s) throws Exception {
-            if (!(task instanceof SqlTask.Append)) {
+            if (task instanceof SqlTask.KeepsTail) {
+                s.beforeTaskKeepingTail();
+            } else if (!(task instanceof SqlTask.Append)) {
                 s.beforeTask();
             }
             result = task.run(s);

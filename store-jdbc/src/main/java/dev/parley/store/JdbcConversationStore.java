@@ -370,7 +370,8 @@ public final class JdbcConversationStore implements ConversationStore {
     public CompletableFuture<Optional<Positions>> advancePositions(ConversationId id, UserId user, long deliveredUpTo,
                                                                   long readUpTo,
                                                                   Consumer<? super Optional<Positions>> onCommit) {
-        return shards.forConversation(id).write(id.value(), s -> {
+        // Not a barrier behind the hot log: the clamp takes the entries kept out of SQLite too.
+        return shards.forConversation(id).write(id.value(), (SqlTask.KeepsTail<Optional<Positions>>) s -> {
             // Locks the conversation's row first, as every write to a conversation does, so that
             // writers on several nodes take their locks in one order and cannot deadlock.
             PreparedStatement last = s.prepare("SELECT last_seq FROM conversations WHERE id = ?" + s.dialect().forUpdate());
@@ -380,7 +381,7 @@ public final class JdbcConversationStore implements ConversationStore {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                lastSeq = rs.getLong(1);
+                lastSeq = Math.max(rs.getLong(1), s.lastSeqKeptOut(id.value()));
             }
             long read = Math.min(readUpTo, lastSeq);
             long delivered = Math.min(Math.max(deliveredUpTo, readUpTo), lastSeq);

@@ -147,6 +147,21 @@ final class LoggedAppends {
         return pending.original(conversation, sender, clientId);
     }
 
+    /** The conversation's last seq among the entries kept out of SQLite (this transaction's or pending), or 0. */
+    long lastSeqKeptOut(long conversation) {
+        if (pending == null) {
+            return 0;
+        }
+        for (int i = waiting.size() - 1; i >= 0; i--) {
+            Waiting w = waiting.get(i);
+            if (w.out && w.message.conversationId().value() == conversation) {
+                return w.message.seq();
+            }
+        }
+        Message last = pending.last(conversation);
+        return last == null ? 0 : last.seq();
+    }
+
     /** The conversation's last entry kept out of SQLite (pending), or null. */
     Message lastPending(long conversation) {
         return pending == null ? null : pending.last(conversation);

@@ -77,6 +77,22 @@ public final class SqlSession implements AutoCloseable {
         storeWhatWaits();
     }
 
+    /**
+     * Before a {@link SqlTask.KeepsTail} task: as {@link #beforeTask}, but the rows kept out of SQLite
+     * behind the hot log stay out.
+     */
+    void beforeTaskKeepingTail() throws SQLException {
+        storeWhatWaits();
+    }
+
+    /**
+     * The conversation's last seq among the entries kept out of SQLite behind the hot log (this
+     * transaction's or pending), 0 when none is; a task takes the larger of it and SQLite's.
+     */
+    public long lastSeqKeptOut(long conversation) {
+        return logged == null ? 0 : logged.lastSeqKeptOut(conversation);
+    }
+
     /** Stores what the appends left in memory (SQLite) or queued (PostgreSQL). */
     private void storeWhatWaits() throws SQLException {
         if (hot != null) {

@@ -19,4 +19,14 @@ public interface SqlTask<T> {
     @FunctionalInterface
     interface Append<T> extends SqlTask<T> {
     }
+
+    /**
+     * A task that reads no row a plain append writes, and takes a conversation's last seq as
+     * {@link SqlSession#lastSeqKeptOut} says when it needs it (a receipt's clamp): behind the hot
+     * log it runs without the rows kept out of SQLite inserted first, so it is not a barrier. Its own
+     * writes commit with its batch, as every task's.
+     */
+    @FunctionalInterface
+    interface KeepsTail<T> extends SqlTask<T> {
+    }
 }

@@ -159,6 +159,27 @@ class SqliteMaterializationTest {
     }
 
     @Test
+    void aReceiptIsNoBarrierAndIsClampedToTheKeptOutEntries() throws Exception {
+        openWithConversation();
+        appendAll(1, 5);
+        JdbcConversationStore conversations = new JdbcConversationStore(db);
+
+        assertThat(Futures.await(conversations.advancePositions(DIRECT, BOB, 4, 3, r -> { })))
+                .hasValueSatisfying(p -> {
+                    assertThat(p.deliveredSeq()).isEqualTo(4);
+                    assertThat(p.readSeq()).isEqualTo(3);
+                });
+        assertThat(Futures.await(conversations.advancePositions(DIRECT, BOB, 99, 99, r -> { })))
+                .as("clamped to the last kept-out entry, not to SQLite's last seq (0)")
+                .hasValueSatisfying(p -> assertThat(p.readSeq()).isEqualTo(5));
+        assertThat(committedBodies()).as("the receipts did not put the kept-out rows in").isEmpty();
+
+        db.close();
+        db = null;
+        assertThat(committedBodies()).containsExactlyElementsOf(expected(1, 5));
+    }
+
+    @Test
     void aBackupAndAnExportHoldWhatWasAcknowledgedBeforeThem() throws Exception {
         openWithConversation();
         appendAll(1, 5);
