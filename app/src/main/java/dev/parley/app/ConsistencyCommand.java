@@ -43,8 +43,8 @@ final class ConsistencyCommand implements Callable<Integer> {
     @Option(names = "--kills", description = "Times the node is killed with SIGKILL (default ${DEFAULT-VALUE}).")
     int kills = 3;
 
-    @Option(names = "--hot-log", description = "Run the node with storage.hotLog on (plain messages also go to the"
-            + " hot log, docs/storage.md).")
+    @Option(names = "--hot-log", description = "Run the node with storage.hotLog on (plain messages acknowledged"
+            + " from the hot log, their rows put into SQLite later; docs/storage.md).")
     boolean hotLog;
 
     @Option(names = "--work-dir", description = "Where the node's data and log go (default: a new temp dir).")
