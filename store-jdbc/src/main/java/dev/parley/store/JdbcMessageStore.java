@@ -236,11 +236,7 @@ public final class JdbcMessageStore implements MessageStore {
             MessageSearchIndex.add(s, m, indexed);
         }
         MessageSearchIndex.afterAction(s, m);
-        Membership current = null;
-        if (r.knownMembershipVersion() >= 0 && r.knownMembershipVersion() != version) {
-            current = new Membership(r.conversationId(), kind, MembershipChanges.currentRoles(s, r.conversationId()), version);
-        }
-        return new AppendResult.Appended(m, current);
+        return appended(s, r, m, kind, version);
     }
 
     /**
@@ -305,12 +301,7 @@ public final class JdbcMessageStore implements MessageStore {
         if (indexer == null) {
             MessageSearchIndex.add(s, m, indexed);
         }
-        Membership current = null;
-        if (r.knownMembershipVersion() >= 0 && r.knownMembershipVersion() != c.membershipVersion) {
-            current = new Membership(r.conversationId(), c.kind, MembershipChanges.currentRoles(s, r.conversationId()),
-                    c.membershipVersion);
-        }
-        return new AppendResult.Appended(m, current);
+        return appended(s, r, m, c.kind, c.membershipVersion);
     }
 
     /**
@@ -332,10 +323,18 @@ public final class JdbcMessageStore implements MessageStore {
         }
         hot.appendedOut(c, m.seq(), m.createdAt());
         logged.appendedOut(m);
+        return appended(s, r, m, c.kind, c.membershipVersion);
+    }
+
+    /**
+     * The answer to an append that stored {@code m}: with the conversation's members when the
+     * sender's device knows another membership version than {@code version}.
+     */
+    private static AppendResult appended(SqlSession s, AppendRequest r, Message m, ConversationKind kind, long version)
+            throws SQLException {
         Membership current = null;
-        if (r.knownMembershipVersion() >= 0 && r.knownMembershipVersion() != c.membershipVersion) {
-            current = new Membership(r.conversationId(), c.kind, MembershipChanges.currentRoles(s, r.conversationId()),
-                    c.membershipVersion);
+        if (r.knownMembershipVersion() >= 0 && r.knownMembershipVersion() != version) {
+            current = new Membership(r.conversationId(), kind, MembershipChanges.currentRoles(s, r.conversationId()), version);
         }
         return new AppendResult.Appended(m, current);
     }

@@ -13,9 +13,12 @@ import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongConsumer;
 
 /**
@@ -80,6 +83,8 @@ final class LoggedAppends {
     /** Told each conversation whose pending rows SQLite committed (the search indexer). */
     private final LongConsumer onMaterialized;
     private final List<Waiting> waiting = new ArrayList<>();
+    /** This transaction's kept-out entries by client id (a retry in the same batch). */
+    private final Map<PendingRows.ClientKey, Message> waitingByClientId = new HashMap<>();
     /** Per conversation, the first and last seq published by this batch, until it ends. */
     private final Map<Long, long[]> published = new LinkedHashMap<>();
     /** This transaction's kept-out entries once logged, with their records' places. */
@@ -121,6 +126,9 @@ final class LoggedAppends {
     /** Notes a plain entry kept out of SQLite (after {@link #keepsRowsOut} and {@link #takes}). */
     void appendedOut(Message m) {
         waiting.add(new Waiting(m, true));
+        if (m.clientId() != null) {
+            waitingByClientId.put(PendingRows.ClientKey.of(m), m);
+        }
     }
 
     /** Notes an entry the transaction inserted; a plain one is written to the log when it commits. */
@@ -137,14 +145,9 @@ final class LoggedAppends {
         if (pending == null) {
             return null;
         }
-        for (Waiting w : waiting) {
-            Message m = w.message;
-            if (w.out && m.conversationId().value() == conversation && m.senderId().value() == sender
-                    && clientId.equals(m.clientId())) {
-                return m;
-            }
-        }
-        return pending.original(conversation, sender, clientId);
+        Message m = waitingByClientId.isEmpty() ? null
+                : waitingByClientId.get(new PendingRows.ClientKey(conversation, sender, clientId));
+        return m != null ? m : pending.original(conversation, sender, clientId);
     }
 
     /** The conversation's last seq among the entries kept out of SQLite (this transaction's or pending), or 0. */
@@ -186,6 +189,7 @@ final class LoggedAppends {
                 w.out = false;
             }
         }
+        waitingByClientId.clear();
     }
 
     /**
@@ -303,21 +307,20 @@ final class LoggedAppends {
     }
 
     private void moveMark(SqlSession s, long ordinal, LogPosition at) throws SQLException {
-        PreparedStatement ps = s.prepare(MOVE_MARK);
-        ps.setLong(1, ordinal);
-        ps.setLong(2, at.segment());
-        ps.setInt(3, at.offset());
-        ps.executeUpdate();
+        writeMark(s, ordinal, at);
         markOrdinal = ordinal;
     }
 
     /** Moves SQLite's mark ({@code log_marks}) to the log's end, in the caller's transaction. */
     static void moveMarkToEnd(SqlSession s, HotLog log) throws SQLException {
-        LogPosition end = log.end();
+        writeMark(s, log.nextOrdinal(), log.end());
+    }
+
+    private static void writeMark(SqlSession s, long ordinal, LogPosition at) throws SQLException {
         PreparedStatement ps = s.prepare(MOVE_MARK);
-        ps.setLong(1, log.nextOrdinal());
-        ps.setLong(2, end.segment());
-        ps.setInt(3, end.offset());
+        ps.setLong(1, ordinal);
+        ps.setLong(2, at.segment());
+        ps.setInt(3, at.offset());
         ps.executeUpdate();
     }
 
@@ -403,7 +406,7 @@ final class LoggedAppends {
      * follows the same durability).
      */
     void committed() {
-        java.util.Set<Long> keptOut = new java.util.HashSet<>();
+        Set<Long> keptOut = loggedOut.isEmpty() ? Set.of() : new HashSet<>();
         for (PendingRows.Row row : loggedOut) {
             keptOut.add(row.message().conversationId().value());
         }
@@ -437,6 +440,7 @@ final class LoggedAppends {
     private void reset() {
         barrier = false;
         waiting.clear();
+        waitingByClientId.clear();
         published.clear();
         loggedOut.clear();
         materializing.clear();

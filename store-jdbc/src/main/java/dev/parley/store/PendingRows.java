@@ -30,7 +30,11 @@ final class PendingRows {
     record Row(Message message, long ordinal, LogPosition at, long addedNanos) {
     }
 
-    private record ClientKey(long conversation, long sender, String clientId) {
+    /** A client id as the store keeps it unique: per conversation and sender. */
+    record ClientKey(long conversation, long sender, String clientId) {
+        static ClientKey of(Message m) {
+            return new ClientKey(m.conversationId().value(), m.senderId().value(), m.clientId());
+        }
     }
 
     /** Per conversation its pending entries, the conversation first pending longest ago first. */
@@ -51,7 +55,7 @@ final class PendingRows {
         Message m = row.message();
         byConversation.computeIfAbsent(m.conversationId().value(), c -> new ArrayList<>(8)).add(row);
         if (m.clientId() != null) {
-            byClientId.put(new ClientKey(m.conversationId().value(), m.senderId().value(), m.clientId()), m);
+            byClientId.put(ClientKey.of(m), m);
         }
         size++;
     }
@@ -147,7 +151,7 @@ final class PendingRows {
                 break;
             }
             if (m.clientId() != null) {
-                byClientId.remove(new ClientKey(conversation, m.senderId().value(), m.clientId()));
+                byClientId.remove(ClientKey.of(m));
             }
             it.remove();
         }

@@ -152,10 +152,7 @@ final class SearchIndexer {
     void appended(Message m, String text) {
         // Boxed once for both maps: every box here is one more per message (issue 19).
         Long conversation = m.conversationId().value();
-        if (notes == notesIndexed) {
-            firstWaitingNanos = System.nanoTime();
-        }
-        waiting.put(conversation, ++notes);
+        note(conversation);
         Tail t = tails.computeIfAbsent(conversation, c -> new Tail());
         if (t.dropped) {
             return;
@@ -204,6 +201,11 @@ final class SearchIndexer {
      * to them can be indexed now (indexing takes only what SQLite holds, up to its last seq).
      */
     void materialized(long conversation) {
+        note(conversation);
+    }
+
+    /** The conversation has entries past its mark to index. */
+    private void note(Long conversation) {
         if (notes == notesIndexed) {
             firstWaitingNanos = System.nanoTime();
         }
