@@ -78,6 +78,8 @@ final class LoggedAppends {
     /** Where logged entries are published; null where nothing reads them (LogReplay's tests). */
     private final TailViews views;
     private final Materialization materialization;
+    /** How many pending rows the slices insert, so they go in evenly, not in waves. */
+    private final MaterializationPace pace;
     /** Rows kept out of SQLite; null at commit (stage 2). */
     private final PendingRows pending;
     /** Told each conversation whose pending rows SQLite committed (the search indexer). */
@@ -107,6 +109,7 @@ final class LoggedAppends {
         this.log = log;
         this.views = views;
         this.materialization = materialization;
+        this.pace = new MaterializationPace(materialization.everyNanos());
         this.pending = materialization.defers() && views != null ? new PendingRows() : null;
         this.onMaterialized = onMaterialized;
     }
@@ -180,7 +183,7 @@ final class LoggedAppends {
         if (pending == null) {
             return;
         }
-        insertDue(s, pending.due(true, 0, 0, 0, Integer.MAX_VALUE));
+        insertDue(s, pending.due(true, 0, 0, 0, 0, Integer.MAX_VALUE));
         for (Waiting w : waiting) {
             if (w.out) {
                 Message m = w.message;
@@ -203,8 +206,8 @@ final class LoggedAppends {
         }
         boolean everything = all || (materialization.everyBatches() > 0
                 && batchesSince >= materialization.everyBatches());
-        List<Long> due = pending.due(everything, System.nanoTime(), materialization.everyNanos(),
-                materialization.maxPending(), SLICE_CONVERSATIONS);
+        List<Long> due = everything ? pending.due(true, 0, 0, 0, 0, Integer.MAX_VALUE)
+                : pending.slice(System.nanoTime(), materialization, pace, SLICE_CONVERSATIONS);
         if (due.isEmpty()) {
             return false;
         }

@@ -11,23 +11,25 @@ import java.util.concurrent.TimeUnit;
  * copies it again; a conversation's rows inserted together every few seconds write its pages once
  * for all of them (docs/benchmarks.md, "Eleventh session").
  *
- * <p>A conversation's kept-out rows are inserted when the first of these comes: its first one is
- * {@code everyNanos} old, more than {@code maxPending} entries wait (the oldest conversations
- * first; memory: the tail views hold them), {@code everyBatches} batches passed (tests: all of
- * them), a barrier (all of them), the writer idle (all), or the database closing (all).
+ * <p>A conversation's kept-out rows are inserted when the first of these comes: its turn at the pace
+ * that inserts rows about {@code everyNanos} after they came ({@link MaterializationPace}, oldest
+ * conversations first, evenly rather than in waves), its first one is twice {@code everyNanos} old,
+ * more than {@code maxPending} entries wait (the oldest conversations first; memory: the tail views
+ * hold them), {@code everyBatches} batches passed (tests: all of them), a barrier (all of them), the
+ * writer idle (all), or the database closing (all).
  *
  * @param everyBatches insert every kept-out row once this many batches passed; 0 for no such rule
- * @param everyNanos   insert a conversation's rows once its first is this old; 0 for no such rule
+ * @param everyNanos   how long a row waits for SQLite, about (at most twice it); 0 for no such rule
  * @param maxPending   entries kept out at most
  * @param whenIdle     commit when the writer is idle (always, but in tests that hold a tail on purpose)
  */
 record Materialization(int everyBatches, long everyNanos, int maxPending, boolean whenIdle) {
-    /** System property: the time rule in milliseconds (0 commits every batch, stage 2), for measuring. */
+    /** System property: the wait in milliseconds (0 commits every batch, stage 2), for measuring. */
     static final String MILLIS_PROPERTY = "parley.hotLog.materializeMillis";
     /**
-     * The node's default: a conversation's rows go in 20 s after its first kept-out one (about 25
-     * entries per conversation at 5,000/s over 4,000; 10 s inserted ~12 and cost the writer a third
-     * more: docs/benchmarks.md, "Eleventh session").
+     * The node's default: rows go in about 20 s after they came (a conversation's ~25 entries together
+     * at 5,000/s over 4,000; 10 s inserted ~12 and cost the writer a third more: docs/benchmarks.md,
+     * "Eleventh session").
      */
     static final long DEFAULT_MILLIS = 20_000;
     /** System property overriding {@link #MAX_PENDING}, for measuring. */

@@ -41,6 +41,8 @@ final class PendingRows {
     private final LinkedHashMap<Long, List<Row>> byConversation = new LinkedHashMap<>();
     private final Map<ClientKey, Message> byClientId = new HashMap<>();
     private int size;
+    /** Entries added so far (the pace follows it). */
+    private long added;
 
     int size() {
         return size;
@@ -58,6 +60,7 @@ final class PendingRows {
             byClientId.put(ClientKey.of(m), m);
         }
         size++;
+        added++;
     }
 
     /** The pending entry under this client id, or null. */
@@ -71,23 +74,53 @@ final class PendingRows {
         return rows == null ? null : rows.getLast().message();
     }
 
+    /** When the oldest pending entry came (its conversation is first in the order); 0 when none is. */
+    long oldestNanos() {
+        return byConversation.isEmpty() ? 0 : byConversation.firstEntry().getValue().getFirst().addedNanos();
+    }
+
+    /** The conversation's pending entries. */
+    int count(long conversation) {
+        List<Row> rows = byConversation.get(conversation);
+        return rows == null ? 0 : rows.size();
+    }
+
     /**
-     * The conversations whose entries are due: first pending at least {@code ageNanos} ago, then,
-     * while more than {@code maxPending} entries wait, the oldest others; at most {@code most}.
-     * With {@code all}, every conversation.
+     * The conversations a slice between batches inserts at {@code nowNanos}, at most {@code most}: at
+     * the {@code pace}, and those due by the other {@code rules} ({@link Materialization}).
      */
-    List<Long> due(boolean all, long nowNanos, long ageNanos, int maxPending, int most) {
+    List<Long> slice(long nowNanos, Materialization rules, MaterializationPace pace, int most) {
+        long budget = pace.budget(nowNanos, oldestNanos(), size, added);
+        List<Long> due = due(false, nowNanos, 2 * rules.everyNanos(), rules.maxPending(), budget, most);
+        int rows = 0;
+        for (Long c : due) {
+            rows += count(c);
+        }
+        pace.spent(rows);
+        return due;
+    }
+
+    /**
+     * The conversations whose entries are due, oldest first, at most {@code most}: those first
+     * pending at least {@code maxAgeNanos} ago (0: no such rule), the oldest others while more than
+     * {@code maxPending} entries wait, then the oldest others while {@code budget} entries last
+     * (each conversation whole). With {@code all}, every conversation.
+     */
+    List<Long> due(boolean all, long nowNanos, long maxAgeNanos, int maxPending, long budget, int most) {
         List<Long> due = new ArrayList<>();
         int left = size;
+        long unspent = budget;
         for (Map.Entry<Long, List<Row>> e : byConversation.entrySet()) {
+            int n = e.getValue().size();
             if (!all) {
-                boolean old = ageNanos > 0 && nowNanos - e.getValue().getFirst().addedNanos() >= ageNanos;
-                if ((!old && left <= maxPending) || due.size() >= most) {
+                boolean old = maxAgeNanos > 0 && nowNanos - e.getValue().getFirst().addedNanos() >= maxAgeNanos;
+                if ((!old && left <= maxPending && unspent <= 0) || due.size() >= most) {
                     break;
                 }
             }
             due.add(e.getKey());
-            left -= e.getValue().size();
+            left -= n;
+            unspent -= n;
         }
         return due;
     }

@@ -60,10 +60,13 @@ public final class SqliteDatabase implements Database {
      */
     private static final int WRITER_CACHE_KIB = 4_096;
     /**
-     * The writer's page cache behind the hot log: the pages a slice of kept-out rows dirties (~3 per
-     * busy conversation, of {@link #PAGE_SIZE}) stay in it until that conversation's next slice.
+     * The writer's page cache behind the hot log, larger than {@link #WRITER_CACHE_KIB} so more of the
+     * pages a slice of kept-out rows dirties (~3 per busy conversation, of {@link #PAGE_SIZE}) are
+     * still cached at that conversation's next slice; not larger, for the truncation walk above: with
+     * 64 MiB and paced slices the writer spent half its time there (docs/benchmarks.md, "Twelfth
+     * session").
      */
-    private static final int DEFERRING_WRITER_CACHE_KIB = 65_536;
+    private static final int DEFERRING_WRITER_CACHE_KIB = 16_384;
     /** System property overriding {@link #DEFERRING_WRITER_CACHE_KIB}, for measuring. */
     static final String DEFERRING_CACHE_PROPERTY = "parley.hotLog.writerCacheKiB";
     /**
