@@ -23,10 +23,11 @@ final class MaterializationPace {
     private static final double MOST_FACTOR = 4;
 
     /**
-     * Rows a slice waits for at the pace (fewer when fewer wait): every SQLite commit costs the
-     * writer a walk of its page cache (the truncation at the end of each write transaction), so a
-     * slice inserts several conversations at once, not one each time the writer is between
-     * batches (64 cost the writer a quarter more than 192: docs/benchmarks.md, "Twelfth session").
+     * Rows a slice waits for at the pace (fewer when fewer wait): nearly every SQLite commit here
+     * costs the writer a walk of its whole page cache (SQLite's truncation at the end of a write
+     * transaction that split a page), so a slice inserts several conversations at once, not one
+     * each time the writer is between batches (64 cost the writer a quarter more than 192:
+     * docs/benchmarks.md, "Twelfth session").
      */
     static final int MIN_ROWS = 192;
 

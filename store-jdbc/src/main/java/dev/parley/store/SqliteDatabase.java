@@ -62,9 +62,10 @@ public final class SqliteDatabase implements Database {
     /**
      * The writer's page cache behind the hot log, larger than {@link #WRITER_CACHE_KIB} so more of the
      * pages a slice of kept-out rows dirties (~3 per busy conversation, of {@link #PAGE_SIZE}) are
-     * still cached at that conversation's next slice; not larger, for the truncation walk above: with
-     * 64 MiB and paced slices the writer spent half its time there (docs/benchmarks.md, "Twelfth
-     * session").
+     * still cached at that conversation's next slice; not larger, for the truncation walk above
+     * (at the end of each write transaction that split a page, B-tree balancing having used the
+     * lock-byte page's number as a temporary key): with 64 MiB and paced slices the writer spent
+     * half its time there (docs/benchmarks.md, "Twelfth session").
      */
     private static final int DEFERRING_WRITER_CACHE_KIB = 16_384;
     /** System property overriding {@link #DEFERRING_WRITER_CACHE_KIB}, for measuring. */
