@@ -50,6 +50,14 @@ public final class SqliteDatabase implements Database {
      * default of 4 KiB (docs/benchmarks.md). An existing file keeps its page size.
      */
     static final int PAGE_SIZE = 1024;
+    /**
+     * Pages of a new database file made behind the hot log (rows kept out of SQLite and inserted a
+     * conversation's ~25 at a time): there a conversation's rows fill a page together, and with 1 KiB
+     * pages nearly every slice split pages, each split ending its commit with a walk of the whole page
+     * cache (below); 4 KiB cut the node's CPU per message by about a sixth and the checkpointer's by
+     * a third (docs/benchmarks.md, "Twelfth session").
+     */
+    static final int PAGE_SIZE_BEHIND_THE_LOG = 4096;
     private static final long CHECKPOINT_INTERVAL_MILLIS = 100;
     /**
      * Page cache of the writer's connection, in KiB. Small on purpose: in profiles of the writer
@@ -61,7 +69,7 @@ public final class SqliteDatabase implements Database {
     private static final int WRITER_CACHE_KIB = 4_096;
     /**
      * The writer's page cache behind the hot log, larger than {@link #WRITER_CACHE_KIB} so more of the
-     * pages a slice of kept-out rows dirties (~3 per busy conversation, of {@link #PAGE_SIZE}) are
+     * pages a slice of kept-out rows dirties (a few per busy conversation) are
      * still cached at that conversation's next slice; not larger, for the truncation walk above
      * (at the end of each write transaction that split a page, B-tree balancing having used the
      * lock-byte page's number as a temporary key): with 64 MiB and paced slices the writer spent
@@ -95,7 +103,7 @@ public final class SqliteDatabase implements Database {
     public static final String LOG_SEGMENT_PROPERTY = "parley.hotLog.segmentBytes";
     /** Page cache of each reader, in KiB (readers' caches are dropped whenever the log changed). */
     private static final int READER_CACHE_KIB = 32_768;
-    /** Log pages (of {@link #PAGE_SIZE}) after which the writer starts the log again. */
+    /** Log pages (of {@link #PAGE_SIZE}; as many bytes with larger pages) after which the writer starts the log again. */
     private static final int LOG_RESET_PAGES = 65_536;
     /**
      * Time the integrity check at opening may take ({@link SqliteIntegrity#quickCheck}): enough
@@ -215,9 +223,13 @@ public final class SqliteDatabase implements Database {
             SqliteIntegrity.quickCheck(file, QUICK_CHECK_BUDGET);
         }
         String url = "jdbc:sqlite:" + file;
+        Materialization materialization = MATERIALIZATION_FOR_TESTS.get() != null ? MATERIALIZATION_FOR_TESTS.get()
+                : asked;
         long migrating = System.nanoTime();
+        int pageSize;
         try {
-            migrate(url);
+            pageSize = migrate(url, hotLogSettings != null && materialization.defers()
+                    ? PAGE_SIZE_BEHIND_THE_LOG : PAGE_SIZE);
         } catch (FlywayException e) {
             if (Dialect.isStorageFault(e)) {
                 throw new DamagedDatabaseException(file, "its schema cannot be read: " + rootMessage(e), e);
@@ -227,8 +239,6 @@ public final class SqliteDatabase implements Database {
         long migrateMs = (System.nanoTime() - migrating) / 1_000_000;
         HotLog hotLog = hotLogSettings == null ? null : openHotLog(hotLogSettings, url, durability);
         TailViews tailViews = hotLog == null ? null : new TailViews();
-        Materialization materialization = MATERIALIZATION_FOR_TESTS.get() != null ? MATERIALIZATION_FOR_TESTS.get()
-                : asked;
         SearchIndexer indexer = new SearchIndexer();
         // One for the database, not per connection: the rows it keeps out of SQLite outlive a
         // connection the writer replaces.
@@ -249,7 +259,8 @@ public final class SqliteDatabase implements Database {
         writer.probeWith(SqliteDatabase::probe);
         writer.lingerFor(TimeUnit.MICROSECONDS.toNanos(Long.getLong(LINGER_PROPERTY, LINGER_MICROS)), LINGER_TARGET);
         WalCheckpointer checkpointer = new WalCheckpointer(open(url, durability, false, WRITER_CACHE_KIB),
-                checkpointIntervalMillis, logResetPages, "parley-sqlite-checkpointer");
+                checkpointIntervalMillis, Math.max(1, (int) ((long) logResetPages * PAGE_SIZE / pageSize)),
+                "parley-sqlite-checkpointer");
         writer.betweenBatches(session -> {
             session.materialize(false);
             checkpointer.resetIfLarge(session);
@@ -311,25 +322,33 @@ public final class SqliteDatabase implements Database {
         }
     }
 
-    /** Brings the schema up to date: Flyway, unless it is current already ({@link SqliteSchemaCurrency}). */
-    private static void migrate(String url) {
+    /**
+     * Brings the schema up to date: Flyway, unless it is current already ({@link SqliteSchemaCurrency});
+     * a new file gets {@code newPageSize}. Returns the file's page size (an existing file keeps its own).
+     */
+    private static int migrate(String url, int newPageSize) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
-        config.setPageSize(PAGE_SIZE);
+        config.setPageSize(newPageSize);
         SQLiteDataSource ds = new SQLiteDataSource(config);
         ds.setUrl(url);
+        boolean upToDate = false;
         try (Connection c = ds.getConnection()) {
-            if (SqliteSchemaCurrency.upToDate(c)) {
-                return;
-            }
+            upToDate = SqliteSchemaCurrency.upToDate(c);
         } catch (SQLException e) {
             // Not readable this way: Flyway says why (a damaged file is caught by the caller).
         }
-        Flyway.configure()
-                .dataSource(ds)
-                .locations("classpath:db/migration/sqlite")
-                .loggers("slf4j")
-                .load()
-                .migrate();
+        if (!upToDate) {
+            Flyway.configure()
+                    .dataSource(ds)
+                    .locations("classpath:db/migration/sqlite")
+                    .loggers("slf4j")
+                    .load()
+                    .migrate();
+        }
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("PRAGMA page_size")) {
+            return rs.next() ? rs.getInt(1) : newPageSize;
+        }
     }
 
     /** The writer's connection: SQLite's automatic checkpoints off, the checkpointer does them. */
