@@ -73,7 +73,8 @@ public final class Settings {
             .valid(v -> v >= 1 && v <= 100_000, "must be 1 to 100000"));
     public static final Setting<Boolean> STORAGE_HOT_LOG = add(of("storage", "hotLog", BOOLEAN, false,
             "SQLite: plain messages are acknowledged once an append-only log in `DATA/log` holds them, and their"
-                    + " rows go into SQLite behind it (issue 19, stage 3; docs/storage.md, \"The hot log\")"));
+                    + " rows go into SQLite behind it (issue 19, stage 3; docs/storage.md, \"The hot log\"); a database"
+                    + " file made with it on has 4 KiB pages instead of 1 KiB, kept for the file's life"));
     public static final Setting<List<String>> STORAGE_POSTGRES_URLS = add(of("storage", "postgresUrls", LIST, List.of(),
             "PostgreSQL shards (cluster), one `jdbc:postgresql://` URL each; the first also holds per-user state"));
     public static final Setting<String> STORAGE_POSTGRES_USER = add(of("storage", "postgresUser", STRING, null,
