@@ -183,7 +183,7 @@ final class LoggedAppends {
         if (pending == null) {
             return;
         }
-        insertDue(s, pending.due(true, 0, 0, 0, 0, Integer.MAX_VALUE));
+        insertDue(s, pending.all());
         for (Waiting w : waiting) {
             if (w.out) {
                 Message m = w.message;
@@ -206,7 +206,7 @@ final class LoggedAppends {
         }
         boolean everything = all || (materialization.everyBatches() > 0
                 && batchesSince >= materialization.everyBatches());
-        List<Long> due = everything ? pending.due(true, 0, 0, 0, 0, Integer.MAX_VALUE)
+        List<Long> due = everything ? pending.all()
                 : pending.slice(System.nanoTime(), materialization, pace, SLICE_CONVERSATIONS);
         if (due.isEmpty()) {
             return false;

@@ -11,10 +11,11 @@ package dev.parley.store;
  *
  * <p>How: once the oldest pending row is half the target old, the slices between batches may insert
  * as many rows as were kept out meanwhile, scaled by the oldest row's age over the target, oldest
- * conversations first, once at least {@link #MIN_ROWS} are owed. Inserting slower than rows come lets the oldest age, faster makes it younger, so the age
- * settles at the target: each conversation's rows go in together about {@code target} after the
- * first of them, at the append rate, and the conversations' turns spread out over the target. A
- * conversation is due at twice the target whatever the pace ({@link PendingRows#due}).
+ * conversations first, once at least {@link #MIN_ROWS} are owed. Inserting slower than rows come
+ * lets the oldest age, faster makes it younger, so the age settles at the target: each
+ * conversation's rows go in together about {@code target} after the first of them, at the append
+ * rate, and the conversations' turns spread out over the target. A conversation is due at twice the
+ * target whatever the pace ({@link PendingRows#due}).
  *
  * <p>Threading: the writer's thread only.
  */

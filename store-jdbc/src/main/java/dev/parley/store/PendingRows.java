@@ -91,7 +91,7 @@ final class PendingRows {
      */
     List<Long> slice(long nowNanos, Materialization rules, MaterializationPace pace, int most) {
         long budget = pace.budget(nowNanos, oldestNanos(), size, added);
-        List<Long> due = due(false, nowNanos, 2 * rules.everyNanos(), rules.maxPending(), budget, most);
+        List<Long> due = due(nowNanos, 2 * rules.everyNanos(), rules.maxPending(), budget, most);
         int rows = 0;
         for (Long c : due) {
             rows += count(c);
@@ -100,23 +100,26 @@ final class PendingRows {
         return due;
     }
 
+    /** Every conversation with pending entries, the oldest first. */
+    List<Long> all() {
+        return new ArrayList<>(byConversation.keySet());
+    }
+
     /**
      * The conversations whose entries are due, oldest first, at most {@code most}: those first
      * pending at least {@code maxAgeNanos} ago (0: no such rule), the oldest others while more than
      * {@code maxPending} entries wait, then the oldest others while {@code budget} entries last
-     * (each conversation whole). With {@code all}, every conversation.
+     * (each conversation whole).
      */
-    List<Long> due(boolean all, long nowNanos, long maxAgeNanos, int maxPending, long budget, int most) {
+    List<Long> due(long nowNanos, long maxAgeNanos, int maxPending, long budget, int most) {
         List<Long> due = new ArrayList<>();
         int left = size;
         long unspent = budget;
         for (Map.Entry<Long, List<Row>> e : byConversation.entrySet()) {
             int n = e.getValue().size();
-            if (!all) {
-                boolean old = maxAgeNanos > 0 && nowNanos - e.getValue().getFirst().addedNanos() >= maxAgeNanos;
-                if ((!old && left <= maxPending && unspent <= 0) || due.size() >= most) {
-                    break;
-                }
+            boolean old = maxAgeNanos > 0 && nowNanos - e.getValue().getFirst().addedNanos() >= maxAgeNanos;
+            if ((!old && left <= maxPending && unspent <= 0) || due.size() >= most) {
+                break;
             }
             due.add(e.getKey());
             left -= n;

@@ -331,23 +331,27 @@ public final class SqliteDatabase implements Database {
         config.setPageSize(newPageSize);
         SQLiteDataSource ds = new SQLiteDataSource(config);
         ds.setUrl(url);
-        boolean upToDate = false;
         try (Connection c = ds.getConnection()) {
-            upToDate = SqliteSchemaCurrency.upToDate(c);
+            if (SqliteSchemaCurrency.upToDate(c)) {
+                return pageSize(c);
+            }
         } catch (SQLException e) {
             // Not readable this way: Flyway says why (a damaged file is caught by the caller).
         }
-        if (!upToDate) {
-            Flyway.configure()
-                    .dataSource(ds)
-                    .locations("classpath:db/migration/sqlite")
-                    .loggers("slf4j")
-                    .load()
-                    .migrate();
+        Flyway.configure()
+                .dataSource(ds)
+                .locations("classpath:db/migration/sqlite")
+                .loggers("slf4j")
+                .load()
+                .migrate();
+        try (Connection c = ds.getConnection()) {
+            return pageSize(c);
         }
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("PRAGMA page_size")) {
-            return rs.next() ? rs.getInt(1) : newPageSize;
+    }
+
+    private static int pageSize(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("PRAGMA page_size")) {
+            return rs.next() ? rs.getInt(1) : PAGE_SIZE;
         }
     }
 

@@ -125,7 +125,7 @@ class MaterializationPaceTest {
             }
             mostPending = Math.max(mostPending, pending.size());
             List<Long> due = paced ? pending.slice(now, rules, pace, LoggedAppends.SLICE_CONVERSATIONS)
-                    : pending.due(false, now, rules.everyNanos(), rules.maxPending(), 0,
+                    : pending.due(now, rules.everyNanos(), rules.maxPending(), 0,
                             LoggedAppends.SLICE_CONVERSATIONS);
             for (Long c : due) {
                 int conversation = c.intValue() - 1;
