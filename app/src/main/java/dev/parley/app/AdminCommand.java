@@ -332,6 +332,8 @@ final class AdminCommand {
                 }
                 Files.deleteIfExists(dir.resolve(SqliteDatabase.FILE_NAME + "-wal"));
                 Files.deleteIfExists(dir.resolve(SqliteDatabase.FILE_NAME + "-shm"));
+                // The search index is the old database's; the node rebuilds it from the backup's messages.
+                SqliteDatabase.discardSearchIndex(dir);
                 Path copying = dir.resolve(SqliteDatabase.FILE_NAME + ".restoring");
                 Files.deleteIfExists(copying);
                 // Into a file created owner-only, not Files.copy's new file with default permissions.

@@ -89,7 +89,7 @@ public final class JdbcMessageStore implements MessageStore {
         if (db instanceof PostgresDatabase) {
             return appendOnPostgres(db, r, indexed, onCommit);
         }
-        SearchIndexer indexer = indexerOf(db);
+        SearchNotes indexer = indexerOf(db);
         if (indexer == null) {
             return db.write(r.conversationId().value(), (SqlTask.Append<AppendResult>) s -> appendIn(s, r, indexed, null),
                     onCommit);
@@ -133,12 +133,12 @@ public final class JdbcMessageStore implements MessageStore {
         return db.write(key, queue, q -> onCommit.accept(q.result())).thenApply(PostgresAppends.Queued::result);
     }
 
-    /** SQLite's writer indexes entries after their appends; null where the append indexes its entry itself. */
-    private static SearchIndexer indexerOf(Database db) {
-        return db instanceof SqliteDatabase sqlite ? sqlite.searchIndexer() : null;
+    /** SQLite indexes entries after their appends (told by these notes); null where the append indexes its entry itself. */
+    private static SearchNotes indexerOf(Database db) {
+        return db instanceof SqliteDatabase sqlite ? sqlite.searchNotes() : null;
     }
 
-    private static AppendResult appendIn(SqlSession s, AppendRequest r, String indexed, SearchIndexer indexer)
+    private static AppendResult appendIn(SqlSession s, AppendRequest r, String indexed, SearchNotes indexer)
             throws SQLException {
         HotConversations hot = s.hot();
         if (hot != null) {
@@ -224,9 +224,7 @@ public final class JdbcMessageStore implements MessageStore {
         }
         insertMentions(s, r, seq);
         if (r.kind().isAction()) {
-            if (indexer != null && (r.kind() == MessageKind.EDITED || r.kind() == MessageKind.DELETED)) {
-                indexer.changed(r.conversationId().value());
-            }
+            // On SQLite the indexer reads an edit's or a deletion's target again when it gets to it.
             ActionRows.apply(s, m);
         }
         if (!m.attachments().isEmpty()) {
@@ -252,7 +250,7 @@ public final class JdbcMessageStore implements MessageStore {
      * is taken, and only then is the original read.
      */
     private static AppendResult appendPlain(SqlSession s, HotConversations hot, AppendRequest r, String indexed,
-                                            SearchIndexer indexer)
+                                            SearchNotes indexer)
             throws SQLException {
         HotConversations.Conversation c = hot.conversation(s, r.conversationId().value());
         if (c == null || !hot.isMember(s, c, r.senderId().value())) {
@@ -421,7 +419,7 @@ public final class JdbcMessageStore implements MessageStore {
                                                                String title, List<UserId> members, long now,
                                                                Consumer<? super AppendResult.Appended> onCommit) {
         Database db = shards.forConversation(id);
-        SearchIndexer indexer = indexerOf(db);
+        SearchNotes indexer = indexerOf(db);
         if (indexer == null) {
             return db.write(id.value(), s -> MembershipChanges.create(s, id, owner, ownerDevice, title, members, now),
                     onCommit);
@@ -466,7 +464,7 @@ public final class JdbcMessageStore implements MessageStore {
                 }
             });
             if (upTo > 0) {
-                SearchIndexer indexer = indexerOf(db);
+                SearchNotes indexer = indexerOf(db);
                 Deleted d = Futures.await(db.write(id, s -> {
                     if (indexer != null) {
                         indexer.changed(id);
@@ -493,7 +491,11 @@ public final class JdbcMessageStore implements MessageStore {
                     links.setLong(1, id);
                     links.setLong(2, upTo);
                     links.executeUpdate();
-                    MessageSearchIndex.removeUpTo(s, id, upTo);
+                    if (indexer == null) {
+                        MessageSearchIndex.removeUpTo(s, id, upTo);
+                    } else {
+                        MessageSearchIndex.purgeLater(s, id, 0, upTo, indexer.purgedUpTo());
+                    }
                     PreparedStatement del = s.prepare("DELETE FROM messages WHERE conversation_id = ? AND seq <= ?");
                     del.setLong(1, id);
                     del.setLong(2, upTo);
@@ -526,12 +528,14 @@ public final class JdbcMessageStore implements MessageStore {
     @Override
     public long eraseText(ConversationId conversation, UserId sender) {
         Database db = shards.forConversation(conversation);
-        SearchIndexer indexer = indexerOf(db);
+        SearchNotes indexer = indexerOf(db);
         Deleted d = Futures.await(db.write(conversation.value(), s -> {
-            if (indexer != null) {
+            if (indexer == null) {
+                MessageSearchIndex.removeBySender(s, conversation.value(), sender.value());
+            } else {
                 indexer.changed(conversation.value());
+                MessageSearchIndex.purgeLater(s, conversation.value(), sender.value(), 0, indexer.purgedUpTo());
             }
-            MessageSearchIndex.removeBySender(s, conversation.value(), sender.value());
             // The files go with the text: nobody but their owner (gone) can fetch them any more.
             String bySender = " FROM message_attachments WHERE conversation_id = ? AND seq IN (SELECT seq FROM messages"
                     + " WHERE conversation_id = ? AND sender_id = ? AND kind = 'text')";

@@ -12,7 +12,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Search with each engine's own full-text index ({@link MessageSearchIndex}): every shard is asked
@@ -65,7 +67,7 @@ public final class JdbcSearchStore implements SearchStore {
      * a message's row (and body) is read only for the hits of the page.
      */
     private static final String PAGE_BODIES = " SELECT p.conversation_id, p.seq, p.created_at, msg.sender_id, msg.body"
-            + " FROM page p JOIN messages msg ON msg.conversation_id = p.conversation_id AND msg.seq = p.seq"
+            + " FROM page p LEFT JOIN messages msg ON msg.conversation_id = p.conversation_id AND msg.seq = p.seq"
             + " ORDER BY p.created_at DESC, p.conversation_id DESC, p.seq DESC";
     /** SQLite, few matches: each joined (CROSS JOIN keeps the match the outer loop). */
     private static final String SQLITE_FEW = "WITH page AS MATERIALIZED (SELECT e.conversation_id, e.seq, e.created_at"
@@ -85,6 +87,8 @@ public final class JdbcSearchStore implements SearchStore {
             + " page AS MATERIALIZED (SELECT e.conversation_id, e.seq, e.created_at"
             + " FROM message_search f CROSS JOIN message_search_entries e ON e.id = f.rowid"
             + " WHERE message_search MATCH ? AND +f.rowid IN visible" + POSITION + ")" + PAGE_BODIES;
+    /** A statement that reads only the search file: its snapshot is taken first. */
+    private static final String SEARCH_SNAPSHOT = "SELECT purged_up_to FROM " + SearchFile.SCHEMA + ".search_progress";
     private static final String SQLITE_COUNT = "SELECT count(*) FROM (SELECT rowid FROM message_search"
             + " WHERE message_search MATCH ? LIMIT ?)";
 
@@ -113,27 +117,71 @@ public final class JdbcSearchStore implements SearchStore {
                 if (s.dialect() != Dialect.SQLITE) {
                     return indexed(s, user, conversation, prefixes, after, limit);
                 }
-                // One snapshot for the index and the entries not in it yet, so each entry is in
-                // exactly one of the two whenever the writer's indexing commits.
+                // One snapshot of each file for the index and the entries not in it yet, the search
+                // file's taken first: each index transaction it holds read entries the database's
+                // snapshot holds too, so each entry is in exactly one of the two.
                 Connection c = s.connection();
                 c.setAutoCommit(false);
                 try {
+                    try (ResultSet rs = s.prepare(SEARCH_SNAPSHOT).executeQuery()) {
+                        rs.next();
+                    }
+                    SearchTail.Unindexed unindexed = SearchTail.matches(s, user,
+                            conversation == null ? 0 : conversation.value(), prefixes, after, tails);
                     List<SearchHit> found = SearchTail.leftToTails(
-                            indexed(s, user, conversation, prefixes, after, limit), tails);
-                    found.addAll(SearchTail.matches(s, user, conversation == null ? 0 : conversation.value(),
-                            prefixes, after, tails));
+                            current(s, user, conversation, prefixes, after, limit, unindexed.edited()), tails);
+                    found.addAll(unindexed.hits());
                     return found;
                 } finally {
                     c.setAutoCommit(true);
                 }
             }));
         }
+        hits = distinct(hits);
         hits.sort(Comparator.comparingLong(SearchHit::createdAt).thenComparingLong(h -> h.conversationId().value())
                 .thenComparingLong(SearchHit::seq).reversed());
         return hits.size() > limit ? new ArrayList<>(hits.subList(0, limit)) : hits;
     }
 
-    /** The shard's newest matching hits in its index. */
+    /**
+     * SQLite: the newest hits in the index whose entries are as they were indexed: not deleted,
+     * erased or removed by retention since (the index is purged of them a moment later), nor edited
+     * past the mark ({@code edited}). More are read while those dropped leave the page short.
+     */
+    private List<SearchHit> current(SqlSession s, UserId user, ConversationId conversation, List<String> prefixes,
+                                    SearchPosition after, int limit, Set<SearchTail.Key> edited) throws SQLException {
+        int fetch = limit;
+        while (true) {
+            List<SearchHit> read = indexed(s, user, conversation, prefixes, after, fetch);
+            List<SearchHit> kept = new ArrayList<>(read.size());
+            for (SearchHit h : read) {
+                if (h.body() != null && !edited.contains(new SearchTail.Key(h.conversationId().value(), h.seq()))) {
+                    kept.add(h);
+                }
+            }
+            if (kept.size() >= limit || read.size() < fetch) {
+                return kept;
+            }
+            fetch *= 2;
+        }
+    }
+
+    /** One hit per entry: an edited entry can come from the index and from past the mark. */
+    private static List<SearchHit> distinct(List<SearchHit> hits) {
+        Set<SearchTail.Key> seen = new HashSet<>();
+        List<SearchHit> one = new ArrayList<>(hits.size());
+        for (SearchHit h : hits) {
+            if (seen.add(new SearchTail.Key(h.conversationId().value(), h.seq()))) {
+                one.add(h);
+            }
+        }
+        return one;
+    }
+
+    /**
+     * The shard's newest matching hits in its index; on SQLite a hit whose entry is gone or erased
+     * has a null body (the caller drops it).
+     */
     private List<SearchHit> indexed(SqlSession s, UserId user, ConversationId conversation, List<String> prefixes,
                             SearchPosition after, int limit) throws SQLException {
         boolean sqlite = s.dialect() == Dialect.SQLITE;
@@ -173,8 +221,9 @@ public final class JdbcSearchStore implements SearchStore {
         List<SearchHit> found = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
+                String body = rs.getString(5);
                 found.add(new SearchHit(new ConversationId(rs.getLong(1)), rs.getLong(2), rs.getLong(3),
-                        new UserId(rs.getLong(4)), rs.getString(5), null));
+                        body == null ? null : new UserId(rs.getLong(4)), body, null));
             }
         }
         return found;

@@ -8,12 +8,15 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 
 /**
- * Keeps the search index of a conversation's text entries in step with its history: an entry
- * leaves the index in the transaction that erases its text or deletes it, so old words find
- * nothing. On PostgreSQL an entry is indexed in its append's transaction, a {@code tsvector} per
- * entry with a GIN index; on SQLite the writer indexes entries after their appends, in batches
- * ({@link SearchIndexer}), into an FTS5 table whose rows {@code message_search_entries} ties to
- * entries. Both hold the text folded by {@link SearchText}.
+ * Keeps the search index of a conversation's text entries in step with its history, so old words
+ * find nothing. On PostgreSQL an entry is indexed in its append's transaction, a {@code tsvector}
+ * per entry with a GIN index, and leaves the index in the transaction that erases its text or
+ * deletes it. On SQLite a thread of its own indexes entries after their appends, in batches
+ * ({@link SearchIndexer}), into an FTS5 table of the search file ({@link SearchFile}) whose rows
+ * {@code message_search_entries} ties to entries; edits and deletions are applied when it gets to
+ * them, erasure and retention through {@code search_purges} ({@link #purgeLater}), and search reads
+ * around what it has not applied yet ({@link SearchTail}). Both hold the text folded by
+ * {@link SearchText}.
  */
 final class MessageSearchIndex {
     private MessageSearchIndex() {
@@ -66,17 +69,17 @@ final class MessageSearchIndex {
     }
 
     /**
-     * Keeps the index in step with a message action in its transaction: an edit replaces the
-     * target's indexed text (its old words find nothing), a deletion for everyone removes it, and
-     * the deleted message's files are no longer carried by it (only their uploader can fetch them).
-     * On SQLite a target past its conversation's mark is not in the index yet: the writer indexes
-     * its text as it is when it gets there (the edited text; nothing once deleted).
+     * Keeps the index in step with a message action in its transaction: on PostgreSQL an edit
+     * replaces the target's indexed text (its old words find nothing) and a deletion for everyone
+     * removes it (SQLite's indexer does both when it gets to the action). A deleted message's files
+     * are no longer carried by it (only their uploader can fetch them).
      */
     static void afterAction(SqlSession s, Message action) throws SQLException {
         long conversation = action.conversationId().value();
+        boolean postgres = s.dialect() != Dialect.SQLITE;
         switch (action.kind()) {
             case EDITED -> {
-                if (s.dialect() == Dialect.SQLITE && SearchIndexer.markOf(s, conversation) < action.targetSeq()) {
+                if (!postgres) {
                     return;
                 }
                 removeEntry(s, conversation, action.targetSeq());
@@ -89,7 +92,9 @@ final class MessageSearchIndex {
                 }
             }
             case DELETED -> {
-                removeEntry(s, conversation, action.targetSeq());
+                if (postgres) {
+                    removeEntry(s, conversation, action.targetSeq());
+                }
                 PreparedStatement links = s.prepare("DELETE FROM message_attachments WHERE conversation_id = ?"
                         + " AND seq = ?");
                 links.setLong(1, conversation);
@@ -99,6 +104,29 @@ final class MessageSearchIndex {
             default -> {
             }
         }
+    }
+
+    /**
+     * SQLite, in the transaction of an erasure ({@code sender}) or of retention ({@code upTo}): the
+     * index is purged of those entries by the indexer's next transaction, from a row of
+     * {@code search_purges} committed with the write (so a crash cannot leave erased text in the
+     * index). Rows the index was purged of already ({@code purgedUpTo}) are dropped here.
+     */
+    static void purgeLater(SqlSession s, long conversation, long sender, long upTo, long purgedUpTo)
+            throws SQLException {
+        PreparedStatement done = s.prepare("DELETE FROM search_purges WHERE id <= ?");
+        done.setLong(1, purgedUpTo);
+        done.executeUpdate();
+        PreparedStatement ps = s.prepare("INSERT INTO search_purges (conversation_id, sender_id, up_to)"
+                + " VALUES (?, ?, ?)");
+        ps.setLong(1, conversation);
+        if (sender == 0) {
+            ps.setNull(2, java.sql.Types.BIGINT);
+        } else {
+            ps.setLong(2, sender);
+        }
+        ps.setLong(3, upTo);
+        ps.executeUpdate();
     }
 
     /** Removes the conversation's entries with {@code seq <= upTo} (retention). */

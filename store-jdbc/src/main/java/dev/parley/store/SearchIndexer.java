@@ -17,26 +17,30 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * SQLite's search index, written behind the appends (docs/storage.md, "Search"). An append only
- * notes here that its conversation has entries past its mark; the writer indexes them later, in
- * a transaction of its own that writes many entries' index rows and moves each conversation's
- * mark ({@code search_marks}) with them. FTS5 writes a new segment, its structure record and its
- * totals at every commit whatever the commit holds, so one index transaction per many appends
- * costs the writer far less than one per append (docs/benchmarks.md, issue 19). Search reads the
- * entries past the marks from {@code messages} ({@link SearchTail}), so an entry is found as soon
- * as its append committed; a crash loses no index work that matters, since whatever lies past a
- * mark is indexed after the next start.
+ * SQLite's search index, written behind the appends into a file of its own ({@link SearchFile},
+ * docs/storage.md, "Search") by a thread of its own ({@link SearchIndexing}); everything here runs
+ * on that thread. The writer notes, once an append committed, that its conversation has entries
+ * past its mark ({@link SearchNotes}); the indexer indexes them later, in a transaction of the search
+ * file that writes many entries' index rows and moves each conversation's mark
+ * ({@code search_marks}) with them. FTS5 writes a new segment, its structure record and its totals at
+ * every commit whatever the commit holds, so one index transaction per many appends costs far less
+ * than one per append (docs/benchmarks.md, issue 19). Search reads the entries past the marks from
+ * {@code messages} ({@link SearchTail}), so an entry is found as soon as its append committed; a
+ * crash loses no index work that matters, since whatever lies past a mark is indexed after the next
+ * start.
  *
- * <p>Everything here runs on the writer's thread: the notes are made once an append committed
- * (its after-commit hook), indexing runs between batches or when the writer is idle. The indexer
- * keeps what each committed append wrote (its seq, time and folded text: {@link Tail}) and indexes
- * from that without reading the entries back from {@code messages} (a random leaf per entry, a
- * sixth of the writer's time at ordinary rates: docs/benchmarks.md, "SQLite writer, third pass").
- * It does so only while the kept entries are exactly the conversation's entries past its mark, as
- * committed: every write that changes an entry's text or removes entries (edits, deletions,
- * erasure, retention) calls {@link #changed} in its task, and the conversation's next indexing
- * reads its entries back from {@code messages}, the truth; so does a conversation whose kept
- * entries do not run without a gap from its mark to its {@code last_seq}.
+ * <p>The indexer keeps what each committed append wrote (its seq, time and folded text:
+ * {@link Tail}) and indexes from that without reading the entries back from {@code messages} (a
+ * random leaf per entry, a sixth of the writer's time at ordinary rates: docs/benchmarks.md, "SQLite
+ * writer, third pass"). It does so only while the kept entries are exactly the conversation's plain
+ * entries past its mark, as committed: an edit or a deletion among them, a write that changes an
+ * entry's text or removes entries (erasure, retention: {@link #changed}), or a gap from the mark to
+ * the conversation's {@code last_seq}, and the conversation's next indexing reads its entries back
+ * from {@code messages}, the truth. Reading back, an edit or a deletion of an entry behind the mark
+ * indexes that entry again as it is now (or removes it). Erasure and retention leave a row in the
+ * database's {@code search_purges} in their transaction; each index transaction applies the rows past
+ * {@code search_progress} after writing its entries, so no erased text stays in the index past the
+ * transaction that follows the erasure, even across a crash.
  */
 final class SearchIndexer {
     /** While the writer is busy, entries wait about this long at most before they are indexed. */
@@ -55,7 +59,7 @@ final class SearchIndexer {
     /** Entries kept from the appends, at most; beyond, conversations are read back when indexed. */
     private static final int MAX_KEPT = 65_536;
 
-    private static final String PAST_MARK = "SELECT seq, kind, created_at, body, deleted_at FROM messages"
+    private static final String PAST_MARK = "SELECT seq, kind, created_at, body, deleted_at, target_seq FROM messages"
             + " WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?";
     /**
      * Conversations' last seqs and marks, for a JSON array of their ids in one statement. The
@@ -84,8 +88,11 @@ final class SearchIndexer {
     private static final String BEHIND = "SELECT c.id FROM conversations c LEFT JOIN search_marks k"
             + " ON k.conversation_id = c.id WHERE c.last_seq > coalesce(k.indexed_seq, 0)";
 
-    /** An entry a committed append wrote: its seq, time and folded text (null when not indexed). */
-    private record Kept(long seq, long createdAt, String text) {
+    /**
+     * An entry a committed append wrote: its seq, time and folded text (null when not indexed), and
+     * whether it is an edit or a deletion (which changes an entry behind it).
+     */
+    private record Kept(long seq, long createdAt, String text, boolean action) {
     }
 
     /**
@@ -145,13 +152,12 @@ final class SearchIndexer {
     }
 
     /**
-     * Notes an entry an append wrote, once its transaction committed (on the writer's thread,
-     * in commit order), with the text the sender's thread folded for it (null when it is not
-     * indexed).
+     * Notes an entry an append wrote, once its transaction committed (in commit order), with the
+     * text the sender's thread folded for it (null when it is not indexed).
      */
-    void appended(Message m, String text) {
+    void appended(long id, long seq, long createdAt, String text, boolean action) {
         // Boxed once for both maps: every box here is one more per message (issue 19).
-        Long conversation = m.conversationId().value();
+        Long conversation = id;
         note(conversation);
         Tail t = tails.computeIfAbsent(conversation, c -> new Tail());
         if (t.dropped) {
@@ -163,14 +169,13 @@ final class SearchIndexer {
             t.dropped = true;
             return;
         }
-        t.entries.add(new Kept(m.seq(), m.createdAt(), text));
+        t.entries.add(new Kept(seq, createdAt, text, action));
         kept++;
     }
 
     /**
-     * A write in the running transaction may change the text of the conversation's entries or
-     * remove some: its next indexing reads them back from {@code messages}. Called in the task,
-     * before its outcome is known (a rollback only costs a read-back).
+     * A committed write changed the text of the conversation's entries or removed some: its next
+     * indexing reads them back from {@code messages}.
      */
     void changed(long conversation) {
         Tail t = tails.computeIfAbsent(conversation, c -> new Tail());
@@ -182,11 +187,11 @@ final class SearchIndexer {
     }
 
     /**
-     * Between batches, once every append of the last batch was kept: a conversation changed with
-     * nothing kept needs no mark any more (what is appended after the change is current, and a gap
-     * before it shows), so retention or erasure over many conversations leaves nothing behind.
+     * Once the notes of a batch were taken: a conversation changed with nothing kept needs no mark
+     * any more (what is appended after the change is current, and a gap before it shows), so
+     * retention or erasure over many conversations leaves nothing behind.
      */
-    private void forgetEmpty() {
+    void forgetEmpty() {
         for (long conversation : changedEmpty) {
             Tail t = tails.get(conversation);
             if (t != null && t.entries.isEmpty()) {
@@ -226,20 +231,50 @@ final class SearchIndexer {
     }
 
     /**
-     * Indexes now if {@link #due}, in a transaction of its own on the writer's connection. After a
-     * failure (the writer rolls back and logs it) it waits {@link #RETRY_NANOS} before trying
-     * again, so a failing index does not cost every batch a transaction that is rolled back.
+     * How long until {@link #due} turns true while nothing else is noted ({@code Long.MAX_VALUE}: not
+     * before something is).
+     */
+    long nanosUntilDue() {
+        if (hold) {
+            return Long.MAX_VALUE;
+        }
+        if (!caughtUp || leftOver) {
+            return 0;
+        }
+        if (notes == notesIndexed) {
+            return Long.MAX_VALUE;
+        }
+        return Math.max(0, firstWaitingNanos + INDEX_AFTER_NANOS - System.nanoTime());
+    }
+
+    /**
+     * Indexes now if {@link #due}, in a transaction of the search file committed here. After a
+     * failure (rolled back, and thrown for the caller to log) it waits {@link #RETRY_NANOS} before
+     * trying again, so a failing index does not cost a transaction that is rolled back every turn.
      */
     void indexIfDue(SqlSession s, boolean idle) throws SQLException {
-        forgetEmpty();
         if (!due(idle) || System.nanoTime() - retryAfterNanos < 0) {
             return;
         }
+        indexNow(s);
+    }
+
+    /** One index transaction now, whether due or not, committed here (rolled back when it fails). */
+    void indexNow(SqlSession s) throws SQLException {
         retryAfterNanos = System.nanoTime() + RETRY_NANOS;
-        Covered covered = index(s);
-        // The session's commit, the writer's one way to end a transaction (its remembered
-        // conversations are clean here: the batch before committed them).
-        s.commit();
+        Covered covered;
+        try {
+            covered = index(s);
+            s.connection().commit();
+        } catch (SQLException | RuntimeException e) {
+            pendingPurgedUpTo = -1;
+            try {
+                s.connection().rollback();
+            } catch (SQLException rollback) {
+                e.addSuppressed(rollback);
+            }
+            throw e;
+        }
         indexed(covered);
         retryAfterNanos = System.nanoTime();
     }
@@ -263,6 +298,7 @@ final class SearchIndexer {
         Map<Long, Long> covered = new HashMap<>();
         Map<Long, Long> marks = new HashMap<>();
         List<Row> rows = new ArrayList<>();
+        Set<Target> retargets = new HashSet<>();
         StringBuilder moved = new StringBuilder("[");
         Map<Long, long[]> ends = new HashMap<>();
         List<Long> order = new ArrayList<>(waiting.keySet());
@@ -285,7 +321,7 @@ final class SearchIndexer {
                 covered.put(conversation, w.getValue());
                 marks.put(conversation, last);
             } else {
-                PastMark past = readPastMark(s, conversation, mark, left, rows);
+                PastMark past = readPastMark(s, conversation, mark, left, rows, retargets);
                 int n = past.entries();
                 last = past.last();
                 read += n;
@@ -316,12 +352,85 @@ final class SearchIndexer {
             ps.setString(1, moved.append(']').toString());
             ps.executeUpdate();
         }
+        for (Target t : retargets) {
+            reindex(s, t, rows);
+        }
         // Rowids in time order, as appends used to give them (SqliteNewestMatches walks rowids).
         rows.sort(Comparator.comparingLong(Row::createdAt).thenComparingLong(Row::conversation)
                 .thenComparingLong(Row::seq));
         addRows(s, rows);
+        // After the rows: text an erasure removed is gone from them too (read back, or purged here).
+        purge(s);
         caughtUp = true;
         return new Covered(covered, marks, at);
+    }
+
+    /** An entry behind its conversation's mark that an edit or a deletion past the mark changed. */
+    private record Target(long conversation, long seq) {
+    }
+
+    private static final String TARGET = "SELECT kind, created_at, body, deleted_at FROM messages"
+            + " WHERE conversation_id = ? AND seq = ?";
+
+    /** Indexes the target again as it is now: its current text, or nothing when deleted or erased. */
+    private static void reindex(SqlSession s, Target t, List<Row> rows) throws SQLException {
+        MessageSearchIndex.removeEntry(s, t.conversation(), t.seq());
+        PreparedStatement ps = s.prepare(TARGET);
+        ps.setLong(1, t.conversation());
+        ps.setLong(2, t.seq());
+        try (ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) {
+                String kind = rs.getString(1);
+                String body = rs.getString(3);
+                rs.getLong(4);
+                boolean deleted = !rs.wasNull();
+                if (MessageKind.TEXT.wire().equals(kind) && body != null && !deleted) {
+                    String text = MessageSearchIndex.folded(MessageKind.TEXT, body);
+                    if (text != null) {
+                        rows.add(new Row(t.conversation(), t.seq(), rs.getLong(2), text));
+                    }
+                }
+            }
+        }
+    }
+
+    private static final String PURGES = "SELECT id, conversation_id, sender_id, up_to FROM search_purges"
+            + " WHERE id > (SELECT purged_up_to FROM search_progress) ORDER BY id";
+
+    /** The highest {@code search_purges} id applied, once committed (read by the writer to drop them). */
+    private volatile long purgedUpTo;
+
+    /** Applies the erasures and retention the database recorded since the last purge. */
+    private void purge(SqlSession s) throws SQLException {
+        long last = -1;
+        try (ResultSet rs = s.prepare(PURGES).executeQuery()) {
+            List<long[]> purges = new ArrayList<>();
+            while (rs.next()) {
+                long sender = rs.getLong(3);
+                purges.add(new long[] {rs.getLong(1), rs.getLong(2), rs.wasNull() ? 0 : sender, rs.getLong(4)});
+            }
+            for (long[] p : purges) {
+                if (p[2] != 0) {
+                    MessageSearchIndex.removeBySender(s, p[1], p[2]);
+                } else {
+                    MessageSearchIndex.removeUpTo(s, p[1], p[3]);
+                }
+                last = p[0];
+            }
+        }
+        if (last >= 0) {
+            PreparedStatement ps = s.prepare("UPDATE search_progress SET purged_up_to = ?");
+            ps.setLong(1, last);
+            ps.executeUpdate();
+            pendingPurgedUpTo = last;
+        }
+    }
+
+    private long pendingPurgedUpTo = -1;
+
+    /** Up to which {@code search_purges} id the index was purged and committed (any thread). */
+    long purgedUpTo() {
+        return purgedUpTo;
     }
 
     /**
@@ -338,8 +447,8 @@ final class SearchIndexer {
      * Reads at most {@code left} of the conversation's entries past {@code mark} back from
      * {@code messages}, adding those to index (text, not deleted) to {@code rows}.
      */
-    private static PastMark readPastMark(SqlSession s, long conversation, long mark, int left, List<Row> rows)
-            throws SQLException {
+    private static PastMark readPastMark(SqlSession s, long conversation, long mark, int left, List<Row> rows,
+                                         Set<Target> retargets) throws SQLException {
         PreparedStatement ps = s.prepare(PAST_MARK);
         ps.setLong(1, conversation);
         ps.setLong(2, mark);
@@ -353,7 +462,14 @@ final class SearchIndexer {
                 String body = rs.getString(4);
                 rs.getLong(5);
                 boolean deleted = !rs.wasNull();
-                if (MessageKind.TEXT.wire().equals(rs.getString(2)) && body != null && !deleted) {
+                String kind = rs.getString(2);
+                long target = rs.getLong(6);
+                if (target > 0 && target <= mark
+                        && (MessageKind.EDITED.wire().equals(kind) || MessageKind.DELETED.wire().equals(kind))) {
+                    // Entries past the mark are read as they are now: only those behind it need it.
+                    retargets.add(new Target(conversation, target));
+                }
+                if (MessageKind.TEXT.wire().equals(kind) && body != null && !deleted) {
                     String text = MessageSearchIndex.folded(MessageKind.TEXT, body);
                     if (text != null) {
                         rows.add(new Row(conversation, last, rs.getLong(3), text));
@@ -386,7 +502,7 @@ final class SearchIndexer {
         }
         long expected = mark + 1;
         for (int i = from; i < to; i++) {
-            if (entries.get(i).seq() != expected++) {
+            if (entries.get(i).seq() != expected++ || entries.get(i).action()) {
                 return -1;
             }
         }
@@ -402,6 +518,10 @@ final class SearchIndexer {
 
     /** After the index transaction committed: the conversations it covered wait no more, unless noted since. */
     void indexed(Covered c) {
+        if (pendingPurgedUpTo >= 0) {
+            purgedUpTo = pendingPurgedUpTo;
+            pendingPurgedUpTo = -1;
+        }
         for (Map.Entry<Long, Long> e : c.conversations().entrySet()) {
             waiting.remove(e.getKey(), e.getValue());
             behindAtStart.remove(e.getKey());

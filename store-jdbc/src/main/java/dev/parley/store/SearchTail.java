@@ -12,8 +12,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * SQLite: the caller's text entries not yet in the search index ({@link SearchIndexer}), those
@@ -28,13 +30,37 @@ import java.util.Map;
  * before its read, and SQLite's rows past a view's materialized seq are left to the view (the read rule).
  */
 final class SearchTail {
-    private static final String UNINDEXED = "SELECT e.conversation_id, e.seq, e.created_at, e.sender_id, e.body"
+    /**
+     * The caller's text entries past the marks (in the membership window), and the edits past the
+     * marks of entries behind them (whose indexed text the index has not replaced yet).
+     */
+    private static final String UNINDEXED = "SELECT e.conversation_id, e.seq, e.created_at, e.sender_id, e.body,"
+            + " e.kind, e.target_seq"
             + " FROM members m CROSS JOIN conversations c ON c.id = m.conversation_id"
             + " LEFT JOIN search_marks k ON k.conversation_id = m.conversation_id"
             + " CROSS JOIN messages e ON e.conversation_id = m.conversation_id AND e.seq > coalesce(k.indexed_seq, 0)"
             + " WHERE m.user_id = ? AND (? = 0 OR m.conversation_id = ?)"
             + " AND c.last_seq > coalesce(k.indexed_seq, 0)"
-            + " AND e.kind = 'text' AND e.body IS NOT NULL AND e.deleted_at IS NULL AND " + JdbcSearchStore.IN_WINDOW;
+            + " AND (e.kind = 'text' AND e.body IS NOT NULL AND e.deleted_at IS NULL AND " + JdbcSearchStore.IN_WINDOW
+            + " OR e.kind = 'edited' AND e.target_seq <= coalesce(k.indexed_seq, 0))";
+    /** An edited entry behind its mark, as it is now, when the caller may see it. */
+    private static final String EDITED = "SELECT e.created_at, e.sender_id, e.body FROM messages e"
+            + " CROSS JOIN members m ON m.conversation_id = e.conversation_id AND m.user_id = ?"
+            + " CROSS JOIN conversations c ON c.id = e.conversation_id"
+            + " WHERE e.conversation_id = ? AND e.seq = ? AND e.kind = 'text' AND e.body IS NOT NULL"
+            + " AND e.deleted_at IS NULL AND " + JdbcSearchStore.IN_WINDOW;
+
+    /** An entry: its conversation and seq. */
+    record Key(long conversation, long seq) {
+    }
+
+    /**
+     * What search finds outside the index: the matching entries, and the entries whose indexed text
+     * is stale ({@code edited}: an edit past the mark; the index's hits for them are not used, and
+     * those that match as they are now are among {@code hits}).
+     */
+    record Unindexed(List<SearchHit> hits, Set<Key> edited) {
+    }
 
     private SearchTail() {
     }
@@ -47,8 +73,8 @@ final class SearchTail {
      * The caller's unindexed entries that match, after {@code after} when given, in no particular
      * order: SQLite's and those of {@code tails} (taken before this read).
      */
-    static List<SearchHit> matches(SqlSession s, UserId user, long only, List<String> prefixes, SearchPosition after,
-                                   List<TailView> tails) throws SQLException {
+    static Unindexed matches(SqlSession s, UserId user, long only, List<String> prefixes, SearchPosition after,
+                             List<TailView> tails) throws SQLException {
         Map<Long, Long> sqliteUpTo = new HashMap<>();
         List<SearchHit> found = new ArrayList<>();
         for (TailView tail : tails) {
@@ -77,8 +103,9 @@ final class SearchTail {
                 }
             }
         }
-        found.addAll(matches(s, user, only, prefixes, after, sqliteUpTo));
-        return found;
+        Set<Key> edited = new HashSet<>();
+        found.addAll(matches(s, user, only, prefixes, after, sqliteUpTo, edited));
+        return new Unindexed(found, edited);
     }
 
     /**
@@ -104,7 +131,8 @@ final class SearchTail {
     }
 
     private static List<SearchHit> matches(SqlSession s, UserId user, long only, List<String> prefixes,
-                                           SearchPosition after, Map<Long, Long> sqliteUpTo) throws SQLException {
+                                           SearchPosition after, Map<Long, Long> sqliteUpTo, Set<Key> edited)
+            throws SQLException {
         PreparedStatement ps = s.prepare(UNINDEXED);
         ps.setLong(1, user.value());
         ps.setLong(2, only);
@@ -117,12 +145,36 @@ final class SearchTail {
                 if (seq > sqliteUpTo.getOrDefault(conversation, Long.MAX_VALUE)) {
                     continue;
                 }
+                if ("edited".equals(rs.getString(6))) {
+                    edited.add(new Key(conversation, rs.getLong(7)));
+                    continue;
+                }
                 long createdAt = rs.getLong(3);
                 String body = rs.getString(5);
                 if ((after == null || after.before(createdAt, conversation, seq))
                         && SearchText.startsWords(body, prefixes)) {
                     found.add(new SearchHit(new ConversationId(conversation), seq, createdAt,
                             new UserId(rs.getLong(4)), body, null));
+                }
+            }
+        }
+        for (Key k : edited) {
+            if (k.seq() > sqliteUpTo.getOrDefault(k.conversation(), Long.MAX_VALUE)) {
+                continue;
+            }
+            PreparedStatement e = s.prepare(EDITED);
+            e.setLong(1, user.value());
+            e.setLong(2, k.conversation());
+            e.setLong(3, k.seq());
+            try (ResultSet rs = e.executeQuery()) {
+                if (rs.next()) {
+                    long createdAt = rs.getLong(1);
+                    String body = rs.getString(3);
+                    if ((after == null || after.before(createdAt, k.conversation(), k.seq()))
+                            && SearchText.startsWords(body, prefixes)) {
+                        found.add(new SearchHit(new ConversationId(k.conversation()), k.seq(), createdAt,
+                                new UserId(rs.getLong(2)), body, null));
+                    }
                 }
             }
         }

@@ -116,7 +116,8 @@ public final class SqliteDatabase implements Database {
     private final RateLimitedLog readFailures = new RateLimitedLog(log, GroupCommitWriter.LOG_INTERVAL);
     private final GroupCommitWriter writer;
     private final WalCheckpointer checkpointer;
-    private final SearchIndexer searchIndexer;
+    private final SearchIndexing searchIndexing;
+    private final SearchNotes searchNotes;
     private final BlockingQueue<SqlSession> readers;
     private final int readerCount;
     /** The hot log, when {@code storage.hotLog} is on; owned by the writer's thread. */
@@ -134,7 +135,8 @@ public final class SqliteDatabase implements Database {
     static final ThreadLocal<Materialization> MATERIALIZATION_FOR_TESTS = new ThreadLocal<>();
 
     private SqliteDatabase(Path file, GroupCommitWriter writer, WalCheckpointer checkpointer,
-                           SearchIndexer searchIndexer, BlockingQueue<SqlSession> readers, int readerCount,
+                           SearchIndexing searchIndexing, SearchNotes searchNotes, BlockingQueue<SqlSession> readers,
+                           int readerCount,
                            HotLog hotLog, TailViews tailViews, LoggedAppends logged) {
         this.file = file;
         this.logged = logged;
@@ -142,7 +144,8 @@ public final class SqliteDatabase implements Database {
         this.tailViews = tailViews;
         this.writer = writer;
         this.checkpointer = checkpointer;
-        this.searchIndexer = searchIndexer;
+        this.searchIndexing = searchIndexing;
+        this.searchNotes = searchNotes;
         this.readers = readers;
         this.readerCount = readerCount;
     }
@@ -223,6 +226,10 @@ public final class SqliteDatabase implements Database {
             SqliteIntegrity.quickCheck(file, QUICK_CHECK_BUDGET);
         }
         String url = "jdbc:sqlite:" + file;
+        Path searchFile = SearchFile.of(file);
+        SearchFile.prepare(searchFile);
+        // A database of an earlier version holds its index: into the search file before migration 12 drops it.
+        SearchFile.copyFromDatabase(file, searchFile);
         Materialization materialization = MATERIALIZATION_FOR_TESTS.get() != null ? MATERIALIZATION_FOR_TESTS.get()
                 : asked;
         long migrating = System.nanoTime();
@@ -238,12 +245,14 @@ public final class SqliteDatabase implements Database {
         }
         long migrateMs = (System.nanoTime() - migrating) / 1_000_000;
         HotLog hotLog = hotLogSettings == null ? null : openHotLog(hotLogSettings, url, durability);
+        discardSearchFileIfAhead(url, searchFile);
         TailViews tailViews = hotLog == null ? null : new TailViews();
-        SearchIndexer indexer = new SearchIndexer();
+        SearchIndexing indexing = new SearchIndexing(searchFile, file, "parley-search-indexer");
+        SearchNotes notes = new SearchNotes(indexing);
         // One for the database, not per connection: the rows it keeps out of SQLite outlive a
         // connection the writer replaces.
         LoggedAppends logged = hotLog == null ? null
-                : new LoggedAppends(hotLog, tailViews, materialization, indexer::materialized);
+                : new LoggedAppends(hotLog, tailViews, materialization, notes::materialized);
         // Kept-out rows are inserted a slice of conversations at a time: the pages each slice
         // touches stay in the writer's cache between two slices of the same conversations.
         int writerCacheKiB = logged != null && materialization.defers()
@@ -253,6 +262,7 @@ public final class SqliteDatabase implements Database {
             writer = new GroupCommitWriter(() -> openWriter(url, durability, logged, writerCacheKiB),
                     "parley-sqlite-writer", maxBatch, 65_536);
         } catch (SQLException | RuntimeException e) {
+            indexing.close();
             closeHotLog(hotLog);
             throw e;
         }
@@ -262,23 +272,46 @@ public final class SqliteDatabase implements Database {
                 checkpointIntervalMillis, Math.max(1, (int) ((long) logResetPages * PAGE_SIZE / pageSize)),
                 "parley-sqlite-checkpointer");
         writer.betweenBatches(session -> {
-            session.materialize(false);
-            checkpointer.resetIfLarge(session);
-            indexer.indexIfDue(session, false);
+            try {
+                session.materialize(false);
+                checkpointer.resetIfLarge(session);
+            } finally {
+                notes.handOver();
+            }
             return null;
         });
         writer.whenIdle(session -> {
-            indexer.indexIfDue(session, true);
+            notes.handOver();
             return null;
         });
         BlockingQueue<SqlSession> readers = new ArrayBlockingQueue<>(readerCount);
         for (int i = 0; i < readerCount; i++) {
-            readers.add(new SqlSession(open(url, durability, true, READER_CACHE_KIB)));
+            Connection reader = open(url, durability, true, READER_CACHE_KIB);
+            SearchFile.attach(reader, searchFile);
+            readers.add(new SqlSession(reader));
         }
         log.info("opened SQLite database file={} durability={} readers={} migrate_ms={} hot_log={}", file,
                 durability.wire(), readerCount, migrateMs, hotLog != null);
-        return new SqliteDatabase(file, writer, checkpointer, indexer, readers, readerCount, hotLog, tailViews,
-                logged);
+        return new SqliteDatabase(file, writer, checkpointer, indexing, notes, readers, readerCount, hotLog,
+                tailViews, logged);
+    }
+
+    /**
+     * Makes the search file again, empty, when its marks run past the database's conversations (a
+     * restored backup or a copied database file): see {@link SearchFile#aheadOf}.
+     */
+    private static void discardSearchFileIfAhead(String url, Path searchFile) throws SQLException {
+        boolean ahead;
+        try (Connection c = DriverManager.getConnection(url)) {
+            SearchFile.attach(c, searchFile);
+            ahead = SearchFile.aheadOf(c);
+        }
+        if (ahead) {
+            log.warn("search index is ahead of the database (a restored or copied database?): made again, and"
+                    + " rebuilt from the messages in the background file={}", searchFile);
+            SearchFile.discard(searchFile);
+            SearchFile.prepare(searchFile);
+        }
     }
 
     /** Opens the hot log, replaying what SQLite has not materialized (see {@link LogReplay}). */
@@ -433,17 +466,39 @@ public final class SqliteDatabase implements Database {
         return tailViews;
     }
 
-    /** The search index written behind the appends; used only on the writer's thread. */
+    /** The writer's notes to the search indexer; used only on the writer's thread. */
+    SearchNotes searchNotes() {
+        return searchNotes;
+    }
+
+    /** The search indexer, for tests that read its counters after {@link #indexSearchNow}. */
     SearchIndexer searchIndexer() {
-        return searchIndexer;
+        return searchIndexing.indexer();
     }
 
     /**
-     * Indexes every entry waiting for the search index now, on the writer, and waits for the
-     * commit (for tests and benchmarks; the writer does it by itself soon after the appends).
+     * Removes the search index of the database in {@code dir} (a restore: the node makes it again
+     * and rebuilds it from the messages in the background).
+     */
+    public static void discardSearchIndex(Path dir) {
+        SearchFile.discard(dir.resolve(SearchFile.FILE_NAME));
+    }
+
+    /** The search index's file ({@link SearchFile}). */
+    public Path searchFile() {
+        return SearchFile.of(file);
+    }
+
+    /**
+     * Indexes every entry committed so far now, and waits for the index's commit (for tests and
+     * benchmarks; the indexer does it by itself about 0.1 s after the appends).
      */
     public void indexSearchNow() {
-        Futures.await(writer.submit(searchIndexer::index, searchIndexer::indexed));
+        Futures.await(writer.submit(s -> {
+            searchNotes.handOver();
+            return null;
+        }, r -> { }));
+        Futures.await(searchIndexing.indexNow());
     }
 
     /** Passive checkpoints run so far, and log resets by the writer (for tests and metrics). */
@@ -501,6 +556,7 @@ public final class SqliteDatabase implements Database {
     @Override
     public void close() {
         writer.close();
+        searchIndexing.close();
         closeHotLog(hotLog);
         for (int i = 0; i < readerCount; i++) {
             SqlSession s = readers.poll();

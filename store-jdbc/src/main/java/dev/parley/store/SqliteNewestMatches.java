@@ -128,10 +128,11 @@ final class SqliteNewestMatches {
             body.setLong(1, e.conversation());
             body.setLong(2, e.seq());
             try (ResultSet rs = body.executeQuery()) {
-                if (rs.next()) {
-                    hits.add(new SearchHit(new ConversationId(e.conversation()), e.seq(), e.createdAt(),
-                            new UserId(rs.getLong(1)), rs.getString(2), null));
-                }
+                // Gone (retention) or erased since it was indexed: a hit without a body, dropped by
+                // the caller, which reads on while the page is short.
+                String text = rs.next() ? rs.getString(2) : null;
+                hits.add(new SearchHit(new ConversationId(e.conversation()), e.seq(), e.createdAt(),
+                        text == null ? null : new UserId(rs.getLong(1)), text, null));
             }
         }
         return hits;

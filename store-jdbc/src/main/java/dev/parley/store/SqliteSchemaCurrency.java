@@ -15,7 +15,7 @@ import java.sql.Statement;
  */
 final class SqliteSchemaCurrency {
     /** The newest migration in {@code db/migration/sqlite}; {@code SqliteSchemaCurrencyTest} holds it to the files. */
-    static final int NEWEST_MIGRATION = 11;
+    static final int NEWEST_MIGRATION = 12;
 
     private SqliteSchemaCurrency() {
     }
