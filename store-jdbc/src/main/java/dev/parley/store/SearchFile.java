@@ -67,7 +67,7 @@ final class SearchFile {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the search index " + file, e);
         }
-        try (Connection c = open(file, 1024, true); Statement st = c.createStatement()) {
+        try (Connection c = open(file, 1024); Statement st = c.createStatement()) {
             // What says which entry an FTS5 row is; FTS5 holds the text folded by the node (lower
             // case, accents removed, one token per CJK character), so SQLite and PostgreSQL find the same.
             st.execute("CREATE TABLE IF NOT EXISTS message_search_entries (id INTEGER PRIMARY KEY,"
@@ -97,8 +97,8 @@ final class SearchFile {
         }
     }
 
-    /** The indexer's connection to the search file (a new file gets {@link #PAGE_SIZE}). */
-    static Connection open(Path file, int cacheKiB, boolean autoCommit) throws SQLException {
+    /** A connection to the search file as its main schema (a new file gets {@link #PAGE_SIZE}). */
+    static Connection open(Path file, int cacheKiB) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
         config.setGetGeneratedKeys(false);
         config.setPageSize(PAGE_SIZE);
@@ -114,7 +114,6 @@ final class SearchFile {
             c.close();
             throw e;
         }
-        c.setAutoCommit(autoCommit);
         return c;
     }
 
@@ -148,7 +147,7 @@ final class SearchFile {
      * after emptying it (so a copy cut short is made again).
      */
     static void copyFromDatabase(Path database, Path file) throws SQLException {
-        try (Connection c = open(file, 8192, true); Statement st = c.createStatement()) {
+        try (Connection c = open(file, 8192); Statement st = c.createStatement()) {
             try (PreparedStatement ps = c.prepareStatement("ATTACH DATABASE ? AS old")) {
                 ps.setString(1, database.toString());
                 ps.execute();

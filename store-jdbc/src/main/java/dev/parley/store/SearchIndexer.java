@@ -1,6 +1,5 @@
 package dev.parley.store;
 
-import dev.parley.core.message.Message;
 import dev.parley.core.message.MessageKind;
 
 import java.sql.PreparedStatement;
@@ -141,6 +140,10 @@ final class SearchIndexer {
     private boolean caughtUp;
     /** The last index transaction left conversations waiting: the next turn takes them. */
     private boolean leftOver;
+    /** The highest {@code search_purges} id applied and committed (read by the writer, to drop those rows). */
+    private volatile long purgedUpTo;
+    /** The highest applied by the running transaction, -1 when none. */
+    private long pendingPurgedUpTo = -1;
     /** Entries indexed from what the appends kept, and read back from {@code messages} (for tests). */
     private long fromKept;
     private long readBack;
@@ -397,9 +400,6 @@ final class SearchIndexer {
     private static final String PURGES = "SELECT id, conversation_id, sender_id, up_to FROM search_purges"
             + " WHERE id > (SELECT purged_up_to FROM search_progress) ORDER BY id";
 
-    /** The highest {@code search_purges} id applied, once committed (read by the writer to drop them). */
-    private volatile long purgedUpTo;
-
     /** Applies the erasures and retention the database recorded since the last purge. */
     private void purge(SqlSession s) throws SQLException {
         long last = -1;
@@ -425,8 +425,6 @@ final class SearchIndexer {
             pendingPurgedUpTo = last;
         }
     }
-
-    private long pendingPurgedUpTo = -1;
 
     /** Up to which {@code search_purges} id the index was purged and committed (any thread). */
     long purgedUpTo() {

@@ -128,9 +128,8 @@ final class SearchIndexing implements AutoCloseable {
 
     private SqlSession session() throws SQLException {
         if (session == null) {
-            Connection c = SearchFile.open(searchFile, CACHE_KIB, false);
+            Connection c = SearchFile.open(searchFile, CACHE_KIB);
             try {
-                c.setAutoCommit(true);
                 // Read only by what runs here: the indexer's statements write the search file's tables.
                 try (var ps = c.prepareStatement("ATTACH DATABASE ? AS chat")) {
                     ps.setString(1, database.toString());

@@ -201,7 +201,7 @@ class SqliteSearchIndexingTest {
         long seq = say("heron");
         db.close();
         // As a node before the marks did: indexed in the append, no mark moved.
-        try (SqlSession s = new SqlSession(SearchFile.open(db.searchFile(), 1024, true), Dialect.SQLITE)) {
+        try (SqlSession s = new SqlSession(SearchFile.open(db.searchFile(), 1024), Dialect.SQLITE)) {
             MessageSearchIndex.add(s, DIRECT.value(), seq, T0, "heron");
         }
 
