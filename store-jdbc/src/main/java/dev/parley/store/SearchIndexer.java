@@ -238,16 +238,19 @@ final class SearchIndexer {
      * before something is).
      */
     long nanosUntilDue() {
+        long now = System.nanoTime();
+        long until;
         if (hold) {
             return Long.MAX_VALUE;
-        }
-        if (!caughtUp || leftOver) {
-            return 0;
-        }
-        if (notes == notesIndexed) {
+        } else if (!caughtUp || leftOver) {
+            until = 0;
+        } else if (notes == notesIndexed) {
             return Long.MAX_VALUE;
+        } else {
+            until = firstWaitingNanos + INDEX_AFTER_NANOS - now;
         }
-        return Math.max(0, firstWaitingNanos + INDEX_AFTER_NANOS - System.nanoTime());
+        // After a failure, not before the retry (a due index would otherwise spin until then).
+        return Math.max(0, Math.max(until, retryAfterNanos - now));
     }
 
     /**
