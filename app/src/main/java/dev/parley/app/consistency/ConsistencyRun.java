@@ -52,6 +52,8 @@ public final class ConsistencyRun {
             "-XX:TieredStopAtLevel=1");
     /** How long a (re)start may take before the run fails. */
     public static final java.time.Duration NODE_START = java.time.Duration.ofSeconds(60);
+    /** Stored texts search is asked about after a run ({@link SearchCheck}). */
+    private static final int SEARCHES = 200;
 
 
     /**
@@ -122,7 +124,9 @@ public final class ConsistencyRun {
             settle();
             List<DeviceLog> logs = new ArrayList<>(devices.stream().map(d -> d.log).toList());
             pullers.forEach(p -> logs.add(p.log));
-            ConsistencyReport report = new ConsistencyChecker().check(logs, storedHistories(), visibility());
+            Map<Long, List<HistoryEntry>> stored = storedHistories();
+            ConsistencyReport report = withSearch(new ConsistencyChecker().check(logs, stored, visibility()), logs,
+                    stored);
             for (DeviceSim d : devices) {
                 d.client.close();
             }
@@ -378,6 +382,30 @@ public final class ConsistencyRun {
             out.put(conversation, entries);
         }
         return out;
+    }
+
+    /** The report with what {@link SearchCheck} found added to its violations. */
+    private ConsistencyReport withSearch(ConsistencyReport r, List<DeviceLog> logs,
+                                         Map<Long, List<HistoryEntry>> stored) {
+        Map<String, String> sent = new HashMap<>();
+        for (DeviceLog log : logs) {
+            for (DeviceLog.Attempt a : log.attempts()) {
+                sent.put(a.clientId(), a.body());
+            }
+        }
+        SearchCheck check = new SearchCheck(stored, sent, c -> memberOf(c).client, c -> devices.stream()
+                .filter(d -> !membersOf.get(c).contains(d.userId)).map(d -> d.client).findFirst().orElse(null));
+        List<String> found = check.run(rnd, SEARCHES);
+        out.printf("search: %d stored texts asked for, %d violations%n", check.checked(), found.size());
+        if (found.isEmpty()) {
+            return r;
+        }
+        List<String> violations = new ArrayList<>(r.violations());
+        violations.addAll(found);
+        return new ConsistencyReport(r.devices(), r.conversations(), r.storedEntries(), r.attempts(), r.confirmed(),
+                r.refused(), r.unresolved(), r.entriesReceived(), r.lostConfirmed(), r.duplicateClientIds(),
+                r.divergentDevices(), r.orderViolations(), r.refusedButStored(), r.confirmationMismatches(),
+                r.staleMessageStates(), violations);
     }
 
     private DeviceSim memberOf(long conversation) {
