@@ -56,18 +56,21 @@ final class TailReads {
         return tail == null ? upToSeq : Math.min(upToSeq, tail.materializedSeq());
     }
 
-    /**
-     * {@code c} as SQLite holds it (read before this call) with the tail's last seq and, when the
-     * tail holds entries, its last entry's time as the last activity; {@code c} itself without a view.
-     */
+    /** {@code c} as SQLite holds it (read before this call) with the tail's last seq and activity. */
     static Conversation withTail(Database db, Conversation c) {
-        TailView view = anyOf(db, c.id());
+        return withTail(c, anyOf(db, c.id()));
+    }
+
+    /**
+     * {@code c} as SQLite read it, with {@code view}'s last seq and activity when the view is past
+     * it. The view's activity counts entries it has materialized since (an empty view past the read):
+     * with SQLite's stale activity the conversation would sort as older than its last seq says.
+     */
+    static Conversation withTail(Conversation c, TailView view) {
         if (view == null || view.lastSeq() <= c.lastSeq()) {
             return c;
         }
-        // An empty view past SQLite's read: materialized since; its rows' time is not in the view.
-        long activity = view.entries().isEmpty() ? c.lastActivityAt()
-                : Math.max(c.lastActivityAt(), view.entries().getLast().createdAt());
+        long activity = Math.max(c.lastActivityAt(), view.lastActivityAt());
         return new Conversation(c.id(), c.kind(), c.title(), c.createdAt(), view.lastSeq(), activity);
     }
 

@@ -18,8 +18,13 @@ import java.util.List;
  * {@code materializedSeq}: rows past it that committed after the view was taken are in the view
  * too, so each seq is read from exactly one side.
  */
-record TailView(long conversation, long materializedSeq, List<Message> entries) {
+record TailView(long conversation, long materializedSeq, List<Message> entries, long lastActivityAt) {
 
+    /**
+     * {@code lastActivityAt}: the latest time of any entry the view has held, materialized ones
+     * included (at least its entries' latest), so a reader whose SQLite read came before the rows
+     * went in still gets their time when it takes the view's last seq ({@link TailReads#withTail}).
+     */
     TailView {
         entries = List.copyOf(entries);
         long expected = materializedSeq + 1;
@@ -30,7 +35,13 @@ record TailView(long conversation, long materializedSeq, List<Message> entries) 
                         + " of " + m.conversationId().value());
             }
             expected++;
+            lastActivityAt = Math.max(lastActivityAt, m.createdAt());
         }
+    }
+
+    /** A view whose latest activity is that of its entries. */
+    TailView(long conversation, long materializedSeq, List<Message> entries) {
+        this(conversation, materializedSeq, entries, Long.MIN_VALUE);
     }
 
     /** The last seq the view holds: its last entry's, or the materialized seq when it holds none. */
@@ -43,7 +54,7 @@ record TailView(long conversation, long materializedSeq, List<Message> entries) 
         List<Message> all = new ArrayList<>(entries.size() + more.size());
         all.addAll(entries);
         all.addAll(more);
-        return new TailView(conversation, materializedSeq, all);
+        return new TailView(conversation, materializedSeq, all, lastActivityAt);
     }
 
     /** This view once SQLite holds the rows up to {@code seq}: the entries past it. */
@@ -55,7 +66,8 @@ record TailView(long conversation, long materializedSeq, List<Message> entries) 
             throw new IllegalArgumentException("materialized seq " + seq + " of conversation " + conversation
                     + " past the tail's last " + lastSeq());
         }
-        return new TailView(conversation, seq, entries.subList((int) (seq - materializedSeq), entries.size()));
+        return new TailView(conversation, seq, entries.subList((int) (seq - materializedSeq), entries.size()),
+                lastActivityAt);
     }
 
     /** The entries with {@code afterSeq < seq <= upToSeq}, oldest first. */

@@ -50,7 +50,7 @@ final class TailViews {
                     throw new IllegalArgumentException("conversation " + c + " logged seq " + (after + 1)
                             + " at or before its tail's last " + view.lastSeq());
                 }
-                return new TailView(c, after, entries);
+                return new TailView(c, after, entries, view == null ? Long.MIN_VALUE : view.lastActivityAt());
             }
             return view.logged(entries);
         });

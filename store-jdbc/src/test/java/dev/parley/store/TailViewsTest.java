@@ -1,7 +1,9 @@
 package dev.parley.store;
 
 import dev.parley.core.account.UserId;
+import dev.parley.core.conversation.Conversation;
 import dev.parley.core.conversation.ConversationId;
+import dev.parley.core.conversation.ConversationKind;
 import dev.parley.core.message.Message;
 import dev.parley.core.message.MessageKind;
 import org.junit.jupiter.api.Test;
@@ -108,6 +110,30 @@ class TailViewsTest {
         assertThat(views.view(C).lastSeq()).isEqualTo(7);
         views.logged(C, entries(8, 8));
         assertThat(seqs(views.view(C).entries())).containsExactly(8L);
+    }
+
+    /**
+     * A reader whose SQLite read came before the rows went in, and whose view comes after: the
+     * view is empty, past the read, and still gives the time of the rows it held, so the
+     * conversation does not sort as older than its last seq says (the conversation list's order).
+     */
+    @Test
+    void anEmptyViewPastAStaleReadKeepsTheTimeOfTheRowsItMaterialized() {
+        TailViews views = new TailViews();
+        views.logged(C, entries(6, 8));
+        Conversation readBefore = new Conversation(new ConversationId(C), ConversationKind.DIRECT, null, 0, 5, 1_005);
+        views.materialized(C, 8);
+        TailView now = views.view(C);
+        assertThat(now.entries()).isEmpty();
+        assertThat(now.lastActivityAt()).isEqualTo(1_008);
+        Conversation merged = TailReads.withTail(readBefore, now);
+        assertThat(merged.lastSeq()).isEqualTo(8);
+        assertThat(merged.lastActivityAt()).as("the materialized rows' time, not the stale read's").isEqualTo(1_008);
+
+        views.logged(C, entries(9, 9));
+        views.materialized(C, 9);
+        assertThat(views.view(C).lastActivityAt()).isEqualTo(1_009);
+        assertThat(TailReads.withTail(readBefore, null)).isSameAs(readBefore);
     }
 
     static List<Message> entries(long first, long last) {
