@@ -42,17 +42,26 @@ import java.util.concurrent.TimeUnit;
  * transaction that follows the erasure, even across a crash.
  */
 final class SearchIndexer {
-    /** While the writer is busy, entries wait about this long at most before they are indexed. */
-    static final long INDEX_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    /** ... or until this many appends are waiting. */
-    static final int INDEX_AT_APPENDS = 4_096;
     /**
-     * Entries read per index transaction, at most: a long backlog (after a crash, or the hot log's
-     * kept-out rows going in) takes several, each between two batches, so none holds the appends
-     * up for long (~10-20 ms; 8,192 held them 60-100 ms: docs/benchmarks.md, "Eleventh session"). More
+     * While appends come, entries wait about this long at most before they are indexed. FTS5 costs
+     * about as much per commit as per entry, and since the index has a thread and a file of its own a
+     * longer wait holds no append up: every second instead of every 0.1 s took a third off the
+     * indexer's CPU at 10,000/s (docs/benchmarks.md, "Thirteenth session"). Search reads what waits
+     * from {@code messages} ({@link SearchTail}): about a second of the caller's conversations.
+     */
+    static final long INDEX_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(1_000);
+    /** ... or until this many appends are waiting. */
+    static final int INDEX_AT_APPENDS = 16_384;
+    /**
+     * Entries read per index transaction, at most, so a long backlog (a rebuild, a restart after a
+     * crash) is indexed in bounded pieces: what one holds in memory, and what a crash takes back. More
      * than {@link #ENDS_PER_STATEMENT}, so one transaction reads the ends of several chunks.
      */
-    static final int ENTRIES_PER_TRANSACTION = 2_048;
+    static final int ENTRIES_PER_TRANSACTION = 16_384;
+    /** System properties overriding the three above, for measuring. */
+    static final String INDEX_AFTER_PROPERTY = "parley.search.indexAfterMillis";
+    static final String INDEX_AT_APPENDS_PROPERTY = "parley.search.indexAtAppends";
+    static final String ENTRIES_PER_TRANSACTION_PROPERTY = "parley.search.entriesPerTransaction";
     /** After an index transaction failed, the next is tried this much later. */
     private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** Entries kept from the appends, at most; beyond, conversations are read back when indexed. */
@@ -122,6 +131,9 @@ final class SearchIndexer {
 
     private final boolean hold;
     private final boolean eager;
+    private final long indexAfterNanos;
+    private final int indexAtAppends;
+    private final int entriesPerTransaction;
     /** Conversations with entries past their marks, each with the number of its latest note. */
     private final Map<Long, Long> waiting = new LinkedHashMap<>();
     private final Map<Long, Tail> tails = new HashMap<>();
@@ -152,6 +164,11 @@ final class SearchIndexer {
         String mode = System.getProperty(JdbcSearchStore.INDEXING_PROPERTY, "");
         this.hold = mode.equals("hold");
         this.eager = mode.equals("eager");
+        // For measuring: how often and how much the indexer commits.
+        this.indexAfterNanos = TimeUnit.MILLISECONDS.toNanos(Long.getLong(INDEX_AFTER_PROPERTY,
+                TimeUnit.NANOSECONDS.toMillis(INDEX_AFTER_NANOS)));
+        this.indexAtAppends = Integer.getInteger(INDEX_AT_APPENDS_PROPERTY, INDEX_AT_APPENDS);
+        this.entriesPerTransaction = Integer.getInteger(ENTRIES_PER_TRANSACTION_PROPERTY, ENTRIES_PER_TRANSACTION);
     }
 
     /**
@@ -229,8 +246,8 @@ final class SearchIndexer {
             return true;
         }
         long appends = notes - notesIndexed;
-        return appends > 0 && (idle || eager || appends >= INDEX_AT_APPENDS
-                || System.nanoTime() - firstWaitingNanos >= INDEX_AFTER_NANOS);
+        return appends > 0 && (idle || eager || appends >= indexAtAppends
+                || System.nanoTime() - firstWaitingNanos >= indexAfterNanos);
     }
 
     /**
@@ -247,7 +264,7 @@ final class SearchIndexer {
         } else if (notes == notesIndexed) {
             return Long.MAX_VALUE;
         } else {
-            until = firstWaitingNanos + INDEX_AFTER_NANOS - now;
+            until = firstWaitingNanos + indexAfterNanos - now;
         }
         // After a failure, not before the retry (a due index would otherwise spin until then).
         return Math.max(0, Math.max(until, retryAfterNanos - now));
@@ -320,7 +337,7 @@ final class SearchIndexer {
             long[] end = ends.get(conversation);
             long lastSeq = end[0];
             long mark = end[1];
-            int left = ENTRIES_PER_TRANSACTION - read;
+            int left = entriesPerTransaction - read;
             long last = fromKept(conversation, mark, lastSeq, left, rows);
             if (last >= mark) {
                 read += (int) (last - mark);
@@ -349,7 +366,7 @@ final class SearchIndexer {
                 moved.append(moved.length() > 1 ? "," : "").append('[').append(conversation).append(',')
                         .append(last).append(']');
             }
-            if (read >= ENTRIES_PER_TRANSACTION) {
+            if (read >= entriesPerTransaction) {
                 break;
             }
         }

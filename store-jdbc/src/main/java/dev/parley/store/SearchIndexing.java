@@ -28,7 +28,7 @@ final class SearchIndexing implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SearchIndexing.class);
     /** Page cache of the indexer's connection, in KiB (kept small: see SqliteDatabase's writer cache). */
     private static final int CACHE_KIB = 8_192;
-    /** Without notes, the thread looks at the clock this often (an index transaction is due 0.1 s after a note). */
+    /** Without notes, the thread looks at the clock this often, and indexes what waits once none came for as long. */
     private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     /** A request to index at once, whatever is due (tests, benchmarks). */

@@ -491,7 +491,7 @@ public final class SqliteDatabase implements Database {
 
     /**
      * Indexes every entry committed so far now, and waits for the index's commit (for tests and
-     * benchmarks; the indexer does it by itself about 0.1 s after the appends).
+     * benchmarks; the indexer does it by itself within about a second of the appends).
      */
     public void indexSearchNow() {
         Futures.await(writer.submit(s -> {
