@@ -39,7 +39,7 @@ class FilePermissionsTest {
             assertThat(permissions(data)).as("data directory").isEqualTo("rwx------");
             assertThat(permissions(data.getParent())).as("its parent, made for it").isEqualTo("rwx------");
             for (String file : new String[] {SqliteDatabase.FILE_NAME, SqliteDatabase.FILE_NAME + "-wal",
-                    SqliteDatabase.FILE_NAME + "-shm", AdminToken.FILE, "vapid.json", DataDirectory.MARKER_FILE,
+                    SqliteDatabase.FILE_NAME + "-shm", "search.db", "search.db-wal", "search.db-shm", AdminToken.FILE, "vapid.json", DataDirectory.MARKER_FILE,
                     DataDirectory.LOCK_FILE, PidFile.FILE}) {
                 assertThat(permissions(data.resolve(file))).as(file).isEqualTo("rw-------");
             }
