@@ -121,6 +121,10 @@ final class EventStream implements PullWaiters.Waiter {
         stalled = 0;
         // A comment line: keeps proxies from closing an idle stream, and finds a vanished client.
         write(": keep-alive\n\n");
+        // And a read: events between nodes are at most once (a Redis restart loses those published
+        // meanwhile), and a stream, unlike a long poll, never ends by itself to read again. Without
+        // this a stream whose wake-up was lost would wait for its user's next event, if any came.
+        readNow();
     }
 
     private void readNow() {

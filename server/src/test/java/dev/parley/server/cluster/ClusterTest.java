@@ -224,6 +224,59 @@ class ClusterTest {
         assertThat(b.awaitMessages(c, 5)).extracting(ServerFrame.Message::seq).containsExactly(1L, 2L, 3L, 4L, 5L);
     }
 
+    /**
+     * A {@code GET /v1/events} stream whose wake-ups never came (every event from the sender's node
+     * dropped, as a Redis restart drops those published meanwhile) still gets the entries: the
+     * stream reads the store again at each keep-alive (15 s), as a long poll does when it ends.
+     */
+    @Test
+    void entriesLostBetweenNodesReachAnEventStreamFromTheDatabase() throws Exception {
+        TestUser alice = one().newUser("alice");
+        TestUser bob = one().newUser("bob");
+        long c = alice.directWith(bob);
+        TestSocket a = on(nodes.get(0), alice.login("a"));
+        TestUser.Device reader = bob.login("events");
+        java.util.concurrent.BlockingQueue<String> data = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpResponse<java.util.stream.Stream<String>> stream = http.send(java.net.http.HttpRequest
+                .newBuilder(nodes.get(1).httpUri().resolve("/v1/events")).GET()
+                .header("Accept", "text/event-stream").header("Authorization", "Bearer " + reader.token()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofLines());
+        assertThat(stream.statusCode()).isEqualTo(200);
+        Thread.ofVirtual().start(() -> {
+            boolean message = false;
+            try {
+                for (String line : (Iterable<String>) stream.body()::iterator) {
+                    if (line.startsWith("event: ")) {
+                        message = line.equals("event: message");
+                    } else if (message && line.startsWith("data: ")) {
+                        data.add(line.substring(6));
+                    }
+                }
+            } catch (RuntimeException closed) {
+                // the test closed the stream
+            }
+        });
+        try {
+            nodes.get(0).node().links().cluster.dropEventsForTesting(1.0);
+            for (int i = 1; i <= 3; i++) {
+                a.sendMessage(c, "lost-" + i, "never handed over " + i);
+            }
+            List<Long> seqs = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+            while (seqs.size() < 3 && System.nanoTime() < deadline) {
+                String d = data.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (d != null) {
+                    seqs.add(new io.vertx.core.json.JsonObject(d).getLong("seq"));
+                }
+            }
+            assertThat(seqs).containsExactly(1L, 2L, 3L);
+        } finally {
+            stream.body().close();
+            http.close();
+        }
+    }
+
     @Test
     void whenANodeDiesItsUsersGoOfflineAndItsClientsResumeOnTheOthersThenItRejoins() throws Exception {
         TestUser alice = one().newUser("alice");
