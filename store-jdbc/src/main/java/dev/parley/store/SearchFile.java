@@ -53,6 +53,14 @@ final class SearchFile {
      * missing, made again when damaged.
      */
     static void prepare(Path file) throws SQLException {
+        prepare(file, null);
+    }
+
+    /**
+     * As {@link #prepare(Path)}, and on the same connection copies the index {@code database} holds
+     * when it is of an earlier version ({@link #copyFromDatabase}); null: nothing to copy.
+     */
+    static void prepare(Path file, Path database) throws SQLException {
         try {
             SqliteIntegrity.quickCheck(file, QUICK_CHECK_BUDGET);
         } catch (DamagedDatabaseException e) {
@@ -67,7 +75,7 @@ final class SearchFile {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the search index " + file, e);
         }
-        try (Connection c = open(file, 1024); Statement st = c.createStatement()) {
+        try (Connection c = open(file, 8192); Statement st = c.createStatement()) {
             // What says which entry an FTS5 row is; FTS5 holds the text folded by the node (lower
             // case, accents removed, one token per CJK character), so SQLite and PostgreSQL find the same.
             st.execute("CREATE TABLE IF NOT EXISTS message_search_entries (id INTEGER PRIMARY KEY,"
@@ -83,6 +91,9 @@ final class SearchFile {
             st.execute("CREATE TABLE IF NOT EXISTS search_progress (id INTEGER PRIMARY KEY CHECK (id = 1),"
                     + " purged_up_to INTEGER NOT NULL)");
             st.execute("INSERT OR IGNORE INTO search_progress (id, purged_up_to) VALUES (1, 0)");
+            if (database != null) {
+                copyFromDatabase(c, st, database, file);
+            }
         }
     }
 
@@ -146,33 +157,31 @@ final class SearchFile {
      * entries, FTS5 rows and marks) into the search file, in one transaction of the search file,
      * after emptying it (so a copy cut short is made again).
      */
-    static void copyFromDatabase(Path database, Path file) throws SQLException {
-        try (Connection c = open(file, 8192); Statement st = c.createStatement()) {
-            try (PreparedStatement ps = c.prepareStatement("ATTACH DATABASE ? AS old")) {
-                ps.setString(1, database.toString());
-                ps.execute();
-            }
-            boolean hasIndex;
-            try (ResultSet rs = st.executeQuery("SELECT 1 FROM old.sqlite_schema WHERE name = 'search_marks'")) {
-                hasIndex = rs.next();
-            }
-            if (!hasIndex) {
-                return;
-            }
-            long started = System.nanoTime();
-            c.setAutoCommit(false);
-            st.execute("DELETE FROM main.message_search_entries");
-            st.execute("DELETE FROM main.message_search");
-            st.execute("DELETE FROM main.search_marks");
-            st.execute("INSERT INTO main.message_search_entries SELECT id, conversation_id, seq, created_at"
-                    + " FROM old.message_search_entries");
-            int rows = st.executeUpdate("INSERT INTO main.message_search (rowid, text)"
-                    + " SELECT rowid, text FROM old.message_search");
-            st.execute("INSERT INTO main.search_marks SELECT conversation_id, indexed_seq FROM old.search_marks");
-            c.commit();
-            c.setAutoCommit(true);
-            log.info("copied the search index into its own file file={} entries={} ms={}", file, rows,
-                    (System.nanoTime() - started) / 1_000_000);
+    private static void copyFromDatabase(Connection c, Statement st, Path database, Path file) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("ATTACH DATABASE ? AS old")) {
+            ps.setString(1, database.toString());
+            ps.execute();
         }
+        boolean hasIndex;
+        try (ResultSet rs = st.executeQuery("SELECT 1 FROM old.sqlite_schema WHERE name = 'search_marks'")) {
+            hasIndex = rs.next();
+        }
+        if (!hasIndex) {
+            return;
+        }
+        long started = System.nanoTime();
+        c.setAutoCommit(false);
+        st.execute("DELETE FROM main.message_search_entries");
+        st.execute("DELETE FROM main.message_search");
+        st.execute("DELETE FROM main.search_marks");
+        st.execute("INSERT INTO main.message_search_entries SELECT id, conversation_id, seq, created_at"
+                + " FROM old.message_search_entries");
+        int rows = st.executeUpdate("INSERT INTO main.message_search (rowid, text)"
+                + " SELECT rowid, text FROM old.message_search");
+        st.execute("INSERT INTO main.search_marks SELECT conversation_id, indexed_seq FROM old.search_marks");
+        c.commit();
+        c.setAutoCommit(true);
+        log.info("copied the search index into its own file file={} entries={} ms={}", file, rows,
+                (System.nanoTime() - started) / 1_000_000);
     }
 }

@@ -175,9 +175,9 @@ final class SearchIndexer {
      * Notes an entry an append wrote, once its transaction committed (in commit order), with the
      * text the sender's thread folded for it (null when it is not indexed).
      */
-    void appended(long id, long seq, long createdAt, String text, boolean action) {
+    void appended(long conversationId, long seq, long createdAt, String text, boolean action) {
         // Boxed once for both maps: every box here is one more per message (issue 19).
-        Long conversation = id;
+        Long conversation = conversationId;
         note(conversation);
         Tail t = tails.computeIfAbsent(conversation, c -> new Tail());
         if (t.dropped) {

@@ -227,9 +227,8 @@ public final class SqliteDatabase implements Database {
         }
         String url = "jdbc:sqlite:" + file;
         Path searchFile = SearchFile.of(file);
-        SearchFile.prepare(searchFile);
         // A database of an earlier version holds its index: into the search file before migration 12 drops it.
-        SearchFile.copyFromDatabase(file, searchFile);
+        SearchFile.prepare(searchFile, file);
         Materialization materialization = MATERIALIZATION_FOR_TESTS.get() != null ? MATERIALIZATION_FOR_TESTS.get()
                 : asked;
         long migrating = System.nanoTime();
